@@ -1,0 +1,45 @@
+"""bargaining: a game-theoretic bargaining simulator.
+
+Every equilibrium of normal-form, extensive-form and signaling games, continuous bargaining
+models, and parameter sweeps over them. The public entry points are re-exported here:
+
+>>> import bargaining
+>>> g = bargaining.NormalFormGame.from_arrays([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+>>> sol = bargaining.solve(g)
+>>> [eq.strategies for eq in sol.equilibria]
+[((0.5, 0.5), (0.5, 0.5))]
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from bargaining.errors import BargainingError, FileFormatError, GameValidationError
+from bargaining.model.normal import NormalFormGame
+from bargaining.model.profile import Equilibrium, Solution
+
+__all__ = [
+    "BargainingError",
+    "Equilibrium",
+    "FileFormatError",
+    "GameValidationError",
+    "NormalFormGame",
+    "Solution",
+    "load",
+    "solve",
+    "__version__",
+]
+
+
+def solve(game, **options) -> Solution:
+    """Solve ``game``; see :func:`bargaining.solve.api.solve`."""
+    from bargaining.solve.api import solve as _solve
+
+    return _solve(game, **options)
+
+
+def load(name_or_path, **params):
+    """Load a game by scenario name, canonical id or file path; see :func:`bargaining.io.load.load`."""
+    from bargaining.io.load import load as _load
+
+    return _load(name_or_path, **params)

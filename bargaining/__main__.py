@@ -1,0 +1,3 @@
+from bargaining.cli import main
+
+main()

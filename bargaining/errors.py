@@ -1,0 +1,35 @@
+"""User-facing errors.
+
+Every error a user can cause (a bad file, a bad parameter, an invalid game) is a
+:class:`BargainingError` whose message is one line that names the place and the fix. The CLI
+prints it without a traceback and exits with code 2.
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+
+
+class BargainingError(Exception):
+    """An error caused by the user's input; ``str(err)`` is one line naming the fix."""
+
+
+class GameValidationError(BargainingError, ValueError):
+    """A game (or profile) that breaks a rule: wrong shapes, NaN payoffs, bad probabilities."""
+
+
+class FileFormatError(BargainingError, ValueError):
+    """A file that cannot be parsed: names the file, the line (1-based) and what was expected."""
+
+    def __init__(self, path: str | PathLike | None, line: int | None, message: str):
+        self.path = None if path is None else str(path)
+        self.line = line
+        self.message = message
+        where = self.path or "<input>"
+        if line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {message}")
+
+
+class SolverError(BargainingError):
+    """A solver asked to do something it cannot (wrong game kind, unknown method, ...)."""

@@ -1,0 +1,1 @@
+"""Files in and out: Gambit .nfg/.efg, YAML game and experiment files, result writers."""

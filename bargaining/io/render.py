@@ -1,0 +1,148 @@
+"""Render a :class:`~bargaining.model.profile.Solution` for people (table), programs (JSON) and
+spreadsheets (CSV, one row per equilibrium with the columns of CONTRACTS.md).
+
+Game kinds other than normal form register their own table and row functions in
+``TABLE_RENDERERS`` and ``ROW_BUILDERS`` (keyed by ``game.kind``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from bargaining.model.profile import Equilibrium, Solution
+from bargaining.numbers import format_number, jsonify
+
+__all__ = ["render", "render_json", "render_table", "render_csv", "equilibrium_rows"]
+
+TABLE_RENDERERS: dict[str, Callable[[Solution, bool], list[str]]] = {}
+ROW_BUILDERS: dict[str, Callable[[Solution, Equilibrium], dict[str, Any]]] = {}
+
+
+def _fmt(value: Any, exact: bool) -> str:
+    if value is None:
+        return "-"
+    return format_number(value, exact)
+
+
+def _header(sol: Solution) -> list[str]:
+    game = sol.game
+    title = getattr(game, "title", "") or "untitled game"
+    status = "complete" if sol.complete else "INCOMPLETE (not all equilibria are guaranteed)"
+    n = len(sol.equilibria)
+    lines = [
+        f"{title}",
+        f"concept {sol.concept}, method {sol.method}, {n} equilibri{'um' if n == 1 else 'a'}, {status}",
+    ]
+    if sol.message:
+        lines.append(f"note: {sol.message}")
+    return lines
+
+
+def _kind_label(eq: Equilibrium) -> str:
+    if eq.label:
+        return eq.label
+    return "pure" if eq.is_pure else "mixed"
+
+
+def _normal_table(sol: Solution, exact: bool) -> list[str]:
+    game = sol.game
+    lines: list[str] = []
+    width = max(len(p) for p in game.players)
+    for k, eq in enumerate(sol.equilibria):
+        lines.append(f"[{k}] {_kind_label(eq)}")
+        for i, player in enumerate(game.players):
+            probs = eq.strategies[i]
+            parts = [
+                f"{label} {_fmt(p, exact)}" for label, p in zip(game.strategies[i], probs) if p != 0
+            ]
+            lines.append(
+                f"    {player:<{width}}  {', '.join(parts):<40} payoff {_fmt(eq.payoffs[i], exact)}"
+            )
+        lines.append(f"    regret {_fmt(eq.regret, exact)}")
+    if sol.components is not None and any(len(c) > 1 for c in sol.components):
+        lines.append("components (every convex combination within one is an equilibrium):")
+        for c in sol.components:
+            lines.append("    {" + ", ".join(str(i) for i in c) + "}")
+    return lines
+
+
+TABLE_RENDERERS["normal"] = _normal_table
+
+
+def _generic_table(sol: Solution, exact: bool) -> list[str]:
+    lines = []
+    for k, eq in enumerate(sol.equilibria):
+        lines.append(f"[{k}] {_kind_label(eq)}")
+        for key, value in eq.to_dict(exact).items():
+            lines.append(f"    {key}: {json.dumps(value)}")
+    return lines
+
+
+def render_table(sol: Solution, exact: bool | None = None) -> str:
+    exact = sol.exact if exact is None else exact
+    body = TABLE_RENDERERS.get(getattr(sol.game, "kind", ""), _generic_table)(sol, exact)
+    if not sol.equilibria:
+        body = ["(no equilibrium found)"]
+    return "\n".join(_header(sol) + [""] + body) + "\n"
+
+
+def render_json(sol: Solution, exact: bool | None = None) -> str:
+    return json.dumps(sol.to_dict(exact), indent=2) + "\n"
+
+
+def _normal_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
+    game = sol.game
+    row: dict[str, Any] = {}
+    for i, player in enumerate(game.players):
+        for label, p in zip(game.strategies[i], eq.strategies[i]):
+            row[f"p:{player}:{label}"] = p
+    return row
+
+
+ROW_BUILDERS["normal"] = _normal_row
+
+
+def equilibrium_rows(sol: Solution) -> list[dict[str, Any]]:
+    """One flat dict per equilibrium: ``equilibrium``, ``label``, probability columns
+    ``p:<player>:...``, ``payoff:<player>``, ``regret``, ``complete`` (CONTRACTS.md)."""
+    builder = ROW_BUILDERS.get(getattr(sol.game, "kind", ""))
+    players = list(getattr(sol.game, "players", []))
+    rows = []
+    for k, eq in enumerate(sol.equilibria):
+        row: dict[str, Any] = {"equilibrium": k, "label": _kind_label(eq)}
+        refinements = eq.extra.get("refinements")
+        if isinstance(refinements, dict):
+            for name, ok in refinements.items():
+                row[f"refinement:{name}"] = ok
+        if builder is not None:
+            row.update(builder(sol, eq))
+        for i, value in enumerate(eq.payoffs):
+            row[f"payoff:{players[i] if i < len(players) else i}"] = value
+        row["regret"] = eq.regret
+        row["complete"] = sol.complete
+        rows.append(row)
+    return rows
+
+
+def render_csv(sol: Solution, exact: bool | None = None) -> str:
+    exact = sol.exact if exact is None else exact
+    rows = [jsonify(r, exact) for r in equilibrium_rows(sol)]
+    fields: list[str] = []
+    for r in rows:
+        for key in r:
+            if key not in fields:
+                fields.append(key)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields or ["equilibrium"], lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in r.items()})
+    return buf.getvalue()
+
+
+def render(sol: Solution, fmt: str = "table", exact: bool | None = None) -> str:
+    return {"table": render_table, "json": render_json, "csv": render_csv}[fmt](sol, exact)

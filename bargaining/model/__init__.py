@@ -1,0 +1,1 @@
+"""What a game is: immutable, validated models (no solvers, no files)."""

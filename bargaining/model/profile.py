@@ -1,0 +1,146 @@
+"""Equilibria and solutions: what every solver returns.
+
+A :class:`Solution` is frozen and records the concept, the method and its options, whether the
+arithmetic was exact, and whether the list of equilibria is **complete** (the method proved it
+found all of them) or not (a time budget ran out, or the method only finds some). Each
+:class:`Equilibrium` carries its profile, expected payoffs and its certificate: the max regret
+computed by :mod:`bargaining.solve.verify`, independently of the solver.
+
+Which profile fields are set depends on the game kind (CONTRACTS.md):
+
+- normal form: ``strategies`` (per player, the probability of each strategy);
+- trees: ``behavior`` (per player, per information set, the probability of each action),
+  ``beliefs`` (per player, per information set, the probability of each node; ``None`` where
+  off the path and not pinned down) and ``outcomes`` (probability of each terminal node);
+- signaling games and bargaining models add their own JSON-ready blocks in ``extra``
+  (``label``-related ``mixing``, ``refinements``, ``solution``, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from bargaining.numbers import jsonify
+
+__all__ = ["Equilibrium", "Solution"]
+
+
+
+def _freeze(value: Any) -> Any:
+    """Nested lists → tuples, so that a profile cannot be edited in place."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+@dataclass(frozen=True)
+class Equilibrium:
+    """One equilibrium (or, for signaling games, one PBE family)."""
+
+    payoffs: tuple[Any, ...] = ()
+    regret: Any = 0.0
+    strategies: tuple[tuple[Any, ...], ...] | None = None
+    behavior: tuple[tuple[tuple[Any, ...], ...], ...] | None = None
+    beliefs: tuple[Any, ...] | None = None
+    outcomes: tuple[Any, ...] | None = None
+    label: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("payoffs", "strategies", "behavior", "beliefs", "outcomes"):
+            object.__setattr__(self, name, _freeze(getattr(self, name)))
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+    @property
+    def is_pure(self) -> bool:
+        """True if every player puts probability one on a single strategy / action."""
+        prof = self.strategies if self.strategies is not None else None
+        if prof is None and self.behavior is not None:
+            prof = [probs for player in self.behavior for probs in player]
+        if prof is None:
+            return False
+        return all(sum(1 for p in probs if p != 0) == 1 for probs in prof)
+
+    def to_dict(self, exact: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in ("strategies", "behavior", "beliefs", "outcomes"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = jsonify(value, exact)
+        out["payoffs"] = jsonify(self.payoffs, exact)
+        out["regret"] = jsonify(self.regret, exact)
+        if self.label is not None:
+            out["label"] = self.label
+        for key, value in self.extra.items():
+            out[key] = jsonify(value, exact)
+        return out
+
+    def with_extra(self, **extra: Any) -> Equilibrium:
+        return replace(self, extra={**self.extra, **extra})
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The result of a solver: equilibria plus what is known about them."""
+
+    game: Any
+    concept: str
+    method: str
+    equilibria: tuple[Equilibrium, ...]
+    complete: bool
+    exact: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+    components: tuple[tuple[int, ...], ...] | None = None
+    message: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "equilibria", tuple(self.equilibria))
+        if self.components is not None:
+            object.__setattr__(self, "components", tuple(tuple(c) for c in self.components))
+        object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+    def __len__(self) -> int:
+        return len(self.equilibria)
+
+    def __iter__(self):
+        return iter(self.equilibria)
+
+    def __getitem__(self, k: int) -> Equilibrium:
+        return self.equilibria[k]
+
+    def to_dict(self, exact: bool | None = None) -> dict[str, Any]:
+        """The stable JSON shape of CONTRACTS.md (``exact`` defaults to the solution's mode)."""
+        exact = self.exact if exact is None else exact
+        describe = getattr(self.game, "describe", None)
+        out: dict[str, Any] = {
+            "game": describe() if describe else {"title": str(self.game)},
+            "concept": self.concept,
+            "method": self.method,
+            "complete": self.complete,
+            "exact": exact,
+            "equilibria": [eq.to_dict(exact) for eq in self.equilibria],
+        }
+        if self.components is not None:
+            out["components"] = [list(c) for c in self.components]
+        if self.message:
+            out["message"] = self.message
+        for key, value in self.extra.items():
+            out[key] = jsonify(value, exact)
+        return out
+
+    def replace(self, **changes: Any) -> Solution:
+        return replace(self, **changes)
+
+
+def sort_key_profile(profile: Sequence[Sequence[Any]]) -> tuple:
+    """Deterministic order of CONTRACTS.md: pure before mixed, then by the profile read as
+    numbers from the first player's first strategy on, larger probabilities first (so that a
+    pure profile on earlier strategies comes first)."""
+    flat = [p for probs in profile for p in probs]
+    mixed = any(0 < p < 1 for p in flat)
+    return (mixed, tuple(-float(p) for p in flat))

@@ -1,0 +1,137 @@
+"""``solve(game, ...)``: the one entry point. Dispatches on the game's kind and picks the best
+method for its size unless one is named.
+
+=========  ==================  =============================================================
+kind       default concept     default method
+=========  ==================  =============================================================
+normal     nash                2 players: ``enummixed`` (all extreme equilibria + components);
+                               n players: ``enumpoly`` (all isolated equilibria, small games)
+tree       subgame-perfect     ``backward`` (all SPE); ``--concept nash``: ``sequence`` (2p)
+signaling  perfect-bayesian    ``pbe`` (all PBE families, intuitive criterion, D1)
+model      subgame-perfect     the model's own closed form / numeric solver
+=========  ==================  =============================================================
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from bargaining.errors import SolverError
+from bargaining.model.profile import Solution
+from bargaining.solve.registry import METHODS, Method
+
+__all__ = ["solve", "methods_for", "default_concept", "CONCEPTS"]
+
+# CLI spelling -> JSON concept (CONTRACTS.md)
+CONCEPTS = {
+    "nash": "nash",
+    "spe": "subgame-perfect",
+    "pbe": "perfect-bayesian",
+    "sequential": "sequential",
+    "nash-bargaining": "nash-bargaining",
+    "kalai-smorodinsky": "kalai-smorodinsky",
+}
+
+_SOLVER_MODULES = (
+    "bargaining.solve.pure",
+    "bargaining.solve.bimatrix",
+    "bargaining.solve.nplayer",
+    "bargaining.solve.backward",
+    "bargaining.solve.sequence",
+    "bargaining.solve.signaling",
+    "bargaining.solve.bargaining",
+)
+_loaded = False
+
+
+def _load_solvers() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for name in _SOLVER_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:  # a real missing dependency, not a module not yet written
+                raise
+    _loaded = True
+
+
+def game_kind(game: Any) -> str:
+    kind = getattr(game, "kind", None)
+    if kind is None:
+        raise SolverError(f"cannot solve {type(game).__name__}: not a game")
+    return kind
+
+
+def default_concept(game: Any) -> str:
+    """The JSON concept a game is solved for when none is asked."""
+    return {
+        "normal": "nash",
+        "tree": "subgame-perfect",
+        "signaling": "perfect-bayesian",
+    }.get(game_kind(game), getattr(game, "default_concept", "subgame-perfect"))
+
+
+def methods_for(game: Any, concept: str | None = None) -> list[Method]:
+    """The registered methods that apply to ``game`` (and ``concept`` if given)."""
+    _load_solvers()
+    kind = game_kind(game)
+    out = []
+    for m in METHODS.values():
+        if kind not in m.kinds or (concept is not None and m.concept != concept):
+            continue
+        n = getattr(game, "num_players", None)
+        if m.players == "2" and n not in (None, 2):
+            continue
+        out.append(m)
+    return out
+
+
+def _default_method(game: Any, concept: str) -> str:
+    kind = game_kind(game)
+    if kind == "normal" and concept == "nash":
+        if game.num_players == 2:
+            return "enummixed"
+        return "enumpoly" if "enumpoly" in METHODS else "enumpure"
+    if kind == "tree":
+        if concept == "subgame-perfect":
+            return "backward"
+        if concept == "nash":
+            return "sequence" if game.num_players == 2 and "sequence" in METHODS else "strategic"
+    if kind == "signaling":
+        return "pbe" if concept == "perfect-bayesian" else "backward"
+    if kind == "model":
+        return getattr(game, "default_method", "model")
+    candidates = methods_for(game, concept)
+    if not candidates:
+        raise SolverError(f"no method solves a {kind} game for concept {concept!r}")
+    return candidates[0].name
+
+
+def solve(
+    game: Any,
+    *,
+    concept: str | None = None,
+    method: str | None = None,
+    timeout: float | None = None,
+    exact: bool = False,
+    **options: Any,
+) -> Solution:
+    """Solve ``game`` for ``concept`` (CLI or JSON spelling; default by kind) with ``method``
+    (default: the best for the game's kind and size). ``timeout`` in seconds (``None``/0: none);
+    ``exact=True`` computes in rational arithmetic where the method supports it."""
+    _load_solvers()
+    concept = CONCEPTS.get(concept, concept) if concept else default_concept(game)
+    name = method or _default_method(game, concept)
+    if name not in METHODS:
+        known = ", ".join(sorted(m.name for m in methods_for(game))) or "none"
+        raise SolverError(f"unknown method {name!r} for this game; methods: {known}")
+    m = METHODS[name]
+    kind = game_kind(game)
+    if kind not in m.kinds:
+        raise SolverError(f"method {name!r} does not solve {kind} games (it solves {', '.join(m.kinds)})")
+    if m.players == "2" and getattr(game, "num_players", 2) != 2:
+        raise SolverError(f"method {name!r} needs a two-player game; this one has {game.num_players}")
+    return m.function(game, timeout=timeout, exact=exact, **options)

@@ -1,0 +1,129 @@
+r"""Independent certificates: the regret of a mixed profile in a normal-form game.
+
+For a profile :math:`\sigma`, player i's regret is
+:math:`r_i(\sigma) = \max_{s_i \in S_i} u_i(s_i, \sigma_{-i}) - u_i(\sigma) \ge 0`, and
+:math:`\sigma` is a Nash equilibrium iff :math:`\max_i r_i(\sigma) = 0` (Nash 1951). This module
+is written apart from every solver (it only contracts the payoff tensor with the profile) so
+that the tests can check each solver's answers against it. In exact mode (Fraction payoffs and
+probabilities) the regret is exact and an equilibrium has regret exactly 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from bargaining.errors import GameValidationError
+from bargaining.model.normal import NormalFormGame
+
+__all__ = [
+    "check_profile",
+    "is_nash",
+    "max_regret",
+    "payoff_vectors",
+    "regrets",
+    "expected_payoffs",
+    "default_tolerance",
+]
+
+
+def default_tolerance(game: NormalFormGame) -> float:
+    """Tolerance for float checks, scaled to the payoffs: ``1e-9 * max(1, max |u|)``."""
+    scale = float(np.max(np.abs(game.float_payoffs))) if game.float_payoffs.size else 1.0
+    return 1e-9 * max(1.0, scale)
+
+
+def check_profile(game: NormalFormGame, profile: Sequence[Sequence[Any]], tol: float = 1e-9) -> list:
+    """Validate a mixed profile (one probability vector per player); returns it as arrays.
+
+    Exact profiles (all Fractions or ints) must sum exactly to 1; float profiles within ``tol``.
+    """
+    if len(profile) != game.num_players:
+        raise GameValidationError(
+            f"profile has {len(profile)} strategies for a {game.num_players}-player game"
+        )
+    out = []
+    for i, (probs, m) in enumerate(zip(profile, game.shape)):
+        if len(probs) != m:
+            raise GameValidationError(
+                f"player {game.players[i]!r} has {m} strategies, profile gives {len(probs)} probabilities"
+            )
+        exact = all(isinstance(p, (int, Fraction)) for p in probs)
+        if exact:
+            arr = np.array([Fraction(p) for p in probs], dtype=object)
+            if any(p < 0 for p in arr) or sum(arr) != 1:
+                raise GameValidationError(
+                    f"probabilities of player {game.players[i]!r} must be >= 0 and sum to 1"
+                )
+        else:
+            arr = np.asarray([float(p) for p in probs], dtype=np.float64)
+            if np.any(arr < -tol) or abs(arr.sum() - 1.0) > tol * max(1, m):
+                raise GameValidationError(
+                    f"probabilities of player {game.players[i]!r} must be >= 0 and sum to 1, got {arr}"
+                )
+        out.append(arr)
+    return out
+
+
+def _contract_others(tensor: np.ndarray, mixes: Sequence[np.ndarray], keep: int) -> np.ndarray:
+    """Contract every axis of ``tensor`` except ``keep`` with the players' mixes."""
+    result = tensor
+    for j in range(len(mixes) - 1, -1, -1):  # from the last axis down, so indices stay valid
+        if j == keep:
+            continue
+        result = np.tensordot(result, mixes[j], axes=([j], [0]))
+    return result
+
+
+def _use_exact(game: NormalFormGame, mixes: Sequence[np.ndarray]) -> bool:
+    return game.exact and all(m.dtype == object for m in mixes)
+
+
+def payoff_vectors(game: NormalFormGame, profile: Sequence[Sequence[Any]]) -> list[np.ndarray]:
+    """For each player i, the vector :math:`(u_i(s_i, \\sigma_{-i}))_{s_i}` of pure-strategy payoffs."""
+    mixes = check_profile(game, profile)
+    exact = _use_exact(game, mixes)
+    payoffs = game.payoffs if exact else game.float_payoffs
+    if not exact:
+        mixes = [np.asarray(m, dtype=np.float64) for m in mixes]
+    return [_contract_others(payoffs[i], mixes, i) for i in range(game.num_players)]
+
+
+def expected_payoffs(game: NormalFormGame, profile: Sequence[Sequence[Any]]) -> tuple:
+    """:math:`u_i(\\sigma)` for every player (exact when game and profile are exact)."""
+    mixes = check_profile(game, profile)
+    vectors = payoff_vectors(game, profile)
+    return tuple(_dot(v, m) for v, m in zip(vectors, mixes))
+
+
+def _dot(v: np.ndarray, m: np.ndarray) -> Any:
+    if v.dtype == object or m.dtype == object:
+        return sum((a * b for a, b in zip(v, m)), Fraction(0))
+    return float(np.dot(v, m))
+
+
+def regrets(game: NormalFormGame, profile: Sequence[Sequence[Any]]) -> tuple:
+    """Each player's regret :math:`r_i(\\sigma)` (exact in exact mode, else float)."""
+    mixes = check_profile(game, profile)
+    out = []
+    for v, m in zip(payoff_vectors(game, profile), mixes):
+        value = _dot(v, m)
+        best = max(v) if v.dtype == object else float(v.max())
+        out.append(best - value if v.dtype == object else max(0.0, best - value))
+    return tuple(out)
+
+
+def max_regret(game: NormalFormGame, profile: Sequence[Sequence[Any]]) -> Any:
+    """:math:`\\max_i r_i(\\sigma)`; 0 exactly at an exact equilibrium."""
+    return max(regrets(game, profile))
+
+
+def is_nash(game: NormalFormGame, profile: Sequence[Sequence[Any]], tol: float | None = None) -> bool:
+    """True if no player gains more than ``tol`` by deviating (exactly 0 for exact input)."""
+    r = max_regret(game, profile)
+    if isinstance(r, Fraction):
+        return r == 0
+    return r <= (default_tolerance(game) * 10 if tol is None else tol)
