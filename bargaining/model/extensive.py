@@ -1,0 +1,756 @@
+r"""Finite extensive-form games (game trees) with chance moves and information sets.
+
+A tree has decision nodes (a player moves), chance nodes (nature draws an action with fixed
+probabilities) and terminal nodes (a payoff vector, one entry per player). The decision nodes of a
+player are partitioned into **information sets**: the player cannot tell the nodes of one set
+apart, so they offer the same actions and the player's behaviour is one distribution over them.
+A **behaviour profile** :math:`b` gives, for every information set :math:`h`, a distribution
+:math:`b_h` over its actions (Kuhn 1953; Osborne & Rubinstein 1994, ch. 11).
+
+The game has **perfect recall** when every player remembers what they knew and did: all nodes of
+an information set have the same sequence of the mover's own (information set, action) pairs on
+their paths from the root (Kuhn 1953). Kuhn's theorem then makes behaviour and mixed strategies
+equivalent; the solvers that need it check :attr:`ExtensiveGame.perfect_recall`.
+
+Nodes are stored in depth-first preorder (node 0 is the root, children in action order), so the
+subtree of node ``v`` is the index range ``[v, v + size[v])`` and terminals in index order are the
+"file's depth-first order" of CONTRACTS.md. Information sets are numbered per player in the order
+given (``.efg``: by their number; builder and YAML: by first appearance depth-first). Games are
+immutable and validated on construction; exact games hold ``Fraction`` payoffs and probabilities.
+
+For very large perfect-information trees (the 10⁶-node SPE path) see :class:`TreeArrays`, a plain
+array representation that :mod:`bargaining.solve.backward` solves in linear time without
+building node objects.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from bargaining.errors import GameValidationError
+from bargaining.numbers import is_finite_number, to_fraction
+
+__all__ = [
+    "ExtensiveGame",
+    "Node",
+    "InfoSet",
+    "NodeSpec",
+    "TreeBuilder",
+    "TreeArrays",
+    "decision",
+    "chance",
+    "terminal",
+    "CHANCE",
+]
+
+CHANCE = "chance"
+_PROB_TOL = 1e-9
+
+
+# --------------------------------------------------------------------------------------------
+# specification objects: what the builder and from_spec produce before validation
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NodeSpec:
+    """An unvalidated node: ``kind`` is ``"decision"``, ``"chance"`` or ``"terminal"``.
+
+    ``children`` is a tuple of ``(action label, NodeSpec)`` in order; ``probs`` the chance
+    probabilities in the same order; ``infoset`` an optional label (nodes of one player with the
+    same label form one information set); ``payoffs`` the terminal payoffs in player order.
+    """
+
+    kind: str
+    player: str | None = None
+    children: tuple[tuple[str, NodeSpec], ...] = ()
+    probs: tuple[Any, ...] | None = None
+    payoffs: tuple[Any, ...] | None = None
+    infoset: str | None = None
+    name: str = ""
+
+
+def terminal(*payoffs: Any, name: str = "") -> NodeSpec:
+    """A terminal node with one payoff per player (in the game's player order)."""
+    if len(payoffs) == 1 and isinstance(payoffs[0], (list, tuple)):
+        payoffs = tuple(payoffs[0])
+    return NodeSpec("terminal", payoffs=tuple(payoffs), name=name)
+
+
+def _as_child(value: Any) -> NodeSpec:
+    if isinstance(value, NodeSpec):
+        return value
+    if isinstance(value, (list, tuple)):
+        return terminal(*value)
+    raise GameValidationError(f"a child must be a node or a payoff list, got {value!r}")
+
+
+def decision(
+    player: str,
+    actions: Mapping[str, Any] | None = None,
+    *,
+    infoset: str | None = None,
+    name: str = "",
+    **more: Any,
+) -> NodeSpec:
+    """A decision node of ``player``: ``decision("RU", C=(0.5, 1, 0.6), A=decision(...))``.
+
+    Actions are given in order as a mapping and/or keyword arguments; a child is a node or a payoff
+    tuple (a terminal). ``infoset`` groups nodes of one player into one information set.
+    """
+    items = list((actions or {}).items()) + list(more.items())
+    return NodeSpec(
+        "decision",
+        player=str(player),
+        children=tuple((str(a), _as_child(c)) for a, c in items),
+        infoset=infoset,
+        name=name,
+    )
+
+
+def chance(outcomes: Mapping[str, tuple[Any, Any]] | None = None, *, name: str = "", **more: Any) -> NodeSpec:
+    """A chance node: ``chance(Strong=(Fraction(9, 10), subtree), Weak=(Fraction(1, 10), subtree))``."""
+    items = list((outcomes or {}).items()) + list(more.items())
+    children, probs = [], []
+    for label, pair in items:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise GameValidationError(f"chance action {label!r}: expected (probability, subtree)")
+        probs.append(pair[0])
+        children.append((str(label), _as_child(pair[1])))
+    return NodeSpec("chance", player=CHANCE, children=tuple(children), probs=tuple(probs), name=name)
+
+
+# --------------------------------------------------------------------------------------------
+# the validated game
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Node:
+    """A node of a validated tree. ``player`` is the player index (``-1`` for chance and
+    terminal nodes); ``infoset`` the global information-set index (``-1`` if none);
+    ``children[k]`` is the node reached by action ``actions[k]``."""
+
+    index: int
+    parent: int
+    kind: str
+    player: int = -1
+    infoset: int = -1
+    actions: tuple[str, ...] = ()
+    children: tuple[int, ...] = ()
+    probs: tuple[Any, ...] | None = None
+    payoffs: tuple[Any, ...] | None = None
+    name: str = ""
+    action_in: int = -1  # index of the action at the parent that leads here
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.kind == "terminal"
+
+
+@dataclass(frozen=True)
+class InfoSet:
+    """An information set: its player, the index among that player's sets, a label, the
+    actions and the nodes (in preorder)."""
+
+    index: int
+    player: int
+    number: int
+    label: str
+    actions: tuple[str, ...]
+    nodes: tuple[int, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ExtensiveGame:
+    """A finite game tree. Build it with :meth:`builder`, :meth:`from_tree`, :meth:`from_spec`
+    (YAML body of docs/game-format.md) or :func:`bargaining.io.efg.read_efg`."""
+
+    players: tuple[str, ...]
+    nodes: tuple[Node, ...]
+    infosets: tuple[InfoSet, ...]
+    title: str = ""
+    exact: bool = False
+    description: str = field(default="", compare=False)
+    tie_break: Mapping[str, tuple[str, ...]] | None = None
+    comment: str = field(default="", compare=False)
+
+    kind = "tree"
+
+    # -- construction -----------------------------------------------------------------------
+    @staticmethod
+    def builder(players: Sequence[str], *, title: str = "", exact: bool = False) -> TreeBuilder:
+        """A :class:`TreeBuilder`: ``b.decision``, ``b.chance``, ``b.terminal``, ``b.build(root)``."""
+        return TreeBuilder(tuple(str(p) for p in players), title, exact)
+
+    @classmethod
+    def from_tree(
+        cls,
+        players: Sequence[str],
+        root: NodeSpec,
+        *,
+        title: str = "",
+        exact: bool = False,
+        description: str = "",
+        tie_break: Mapping[str, Sequence[str]] | None = None,
+        infoset_order: Mapping[str, Sequence[str]] | None = None,
+    ) -> ExtensiveGame:
+        """Validate a :class:`NodeSpec` tree into a game.
+
+        ``infoset_order`` optionally fixes, per player, the order of information-set labels
+        (default: first appearance, depth first); ``tie_break`` is the §0 preference rule
+        ``{player: [actions, most preferred first]}`` used by ``backward`` with ``tie_break="file"``.
+        """
+        return _Validator(tuple(str(p) for p in players), exact).build(
+            root, title=title, description=description, tie_break=tie_break, infoset_order=infoset_order
+        )
+
+    @classmethod
+    def from_spec(cls, body: Mapping[str, Any], *, title: str | None = None, exact: bool = True) -> ExtensiveGame:
+        """A game from the ``kind: tree`` body of docs/game-format.md, with expressions already
+        evaluated to numbers: ``{"players": [...], "root": {...}, "title"?: ..., "tie_break"?: ...}``.
+        """
+        if not isinstance(body, Mapping):
+            raise GameValidationError("a tree game needs a mapping with 'players' and 'root'")
+        if "players" not in body or "root" not in body:
+            missing = "players" if "players" not in body else "root"
+            raise GameValidationError(f"a tree game needs '{missing}' (see docs/game-format.md, kind: tree)")
+        players = body["players"]
+        if not isinstance(players, (list, tuple)) or not players:
+            raise GameValidationError("'players' must be a non-empty list of names")
+        root = _spec_from_mapping(body["root"], "root")
+        return cls.from_tree(
+            [str(p) for p in players],
+            root,
+            title=str(body.get("title", "") if title is None else title),
+            exact=exact,
+            description=str(body.get("description", "") or ""),
+            tie_break=body.get("tie_break"),
+        )
+
+    # -- views --------------------------------------------------------------------------------
+    @property
+    def num_players(self) -> int:
+        return len(self.players)
+
+    @property
+    def root(self) -> Node:
+        return self.nodes[0]
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    @cached_property
+    def terminals(self) -> tuple[int, ...]:
+        """Terminal node indices in depth-first order (the order of ``outcomes``)."""
+        return tuple(n.index for n in self.nodes if n.kind == "terminal")
+
+    @cached_property
+    def player_infosets(self) -> tuple[tuple[int, ...], ...]:
+        """For each player, the global indices of its information sets, in order."""
+        out: list[list[int]] = [[] for _ in self.players]
+        for h in self.infosets:
+            out[h.player].append(h.index)
+        return tuple(tuple(x) for x in out)
+
+    @cached_property
+    def subtree_size(self) -> np.ndarray:
+        size = np.ones(len(self.nodes), dtype=np.int64)
+        for node in reversed(self.nodes):
+            if node.parent >= 0:
+                size[node.parent] += size[node.index]
+        size.flags.writeable = False
+        return size
+
+    @cached_property
+    def is_perfect_information(self) -> bool:
+        return all(len(h.nodes) == 1 for h in self.infosets)
+
+    @cached_property
+    def own_history(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """For each node and the player who moves there (or -1), the sequence of that player's
+        own ``(infoset, action)`` pairs on the path from the root (empty for non-decision nodes)."""
+        # full per-player histories along the path, built top-down
+        hist: list[tuple[tuple[tuple[int, int], ...], ...] | None] = [None] * len(self.nodes)
+        hist[0] = tuple(() for _ in self.players)
+        out: list[tuple[tuple[int, int], ...]] = [()] * len(self.nodes)
+        for node in self.nodes:
+            h = hist[node.index]
+            assert h is not None
+            if node.kind == "decision":
+                out[node.index] = h[node.player]
+            for k, c in enumerate(node.children):
+                if node.kind == "decision":
+                    lst = list(h)
+                    lst[node.player] = h[node.player] + ((node.infoset, k),)
+                    hist[c] = tuple(lst)
+                else:
+                    hist[c] = h
+            hist[node.index] = None  # free memory as we go
+        return tuple(out)
+
+    @cached_property
+    def recall_violation(self) -> str | None:
+        """``None`` with perfect recall, else one line naming an offending information set."""
+        hist = self.own_history
+        for h in self.infosets:
+            first = hist[h.nodes[0]]
+            for v in h.nodes[1:]:
+                if hist[v] != first:
+                    return (
+                        f"information set {h.label!r} of player {self.players[h.player]!r}: its nodes "
+                        "are reached by different own earlier moves or information (no perfect recall)"
+                    )
+        return None
+
+    @property
+    def perfect_recall(self) -> bool:
+        """True if every player has perfect recall (Kuhn 1953)."""
+        return self.recall_violation is None
+
+    def require_perfect_recall(self, method: str) -> None:
+        if self.recall_violation is not None:
+            raise GameValidationError(f"method {method!r} needs perfect recall: {self.recall_violation}")
+
+    @cached_property
+    def subgame_roots(self) -> tuple[int, ...]:
+        """Nodes that start a proper or improper subgame (preorder): every information set that
+        meets the subtree lies inside it (Selten 1965). Node 0 is always one; terminals are not
+        listed."""
+        size = self.subtree_size
+        sets = [sorted(h.nodes) for h in self.infosets if len(h.nodes) > 1]
+        ok = []
+        for v in self.nodes:
+            if v.kind == "terminal":
+                continue
+            lo_v, hi_v = v.index, v.index + int(size[v.index])
+            # a set breaks v iff it meets v's subtree [lo_v, hi_v) without lying inside it
+            if all(_inside_or_disjoint(m, lo_v, hi_v) for m in sets):
+                ok.append(v.index)
+        return tuple(ok)
+
+    def infoset_of(self, player: int | str, label_or_number: int | str) -> InfoSet:
+        """An information set by player and label (or 0-based number among the player's sets)."""
+        i = self.player_index(player)
+        ids = self.player_infosets[i]
+        if isinstance(label_or_number, int):
+            return self.infosets[ids[label_or_number]]
+        for k in ids:
+            if self.infosets[k].label == label_or_number:
+                return self.infosets[k]
+        raise GameValidationError(f"player {self.players[i]!r} has no information set {label_or_number!r}")
+
+    def player_index(self, player: int | str) -> int:
+        if isinstance(player, (int, np.integer)):
+            if not 0 <= int(player) < self.num_players:
+                raise GameValidationError(f"no player {player}: the game has {self.num_players}")
+            return int(player)
+        try:
+            return self.players.index(player)
+        except ValueError:
+            raise GameValidationError(f"no player {player!r}: players are {list(self.players)}") from None
+
+    def path(self, node: int) -> tuple[tuple[int, int], ...]:
+        """``(node, action index)`` pairs from the root to ``node``."""
+        out = []
+        v = self.nodes[node]
+        while v.parent >= 0:
+            out.append((v.parent, v.action_in))
+            v = self.nodes[v.parent]
+        return tuple(reversed(out))
+
+    def path_labels(self, node: int) -> tuple[str, ...]:
+        return tuple(self.nodes[p].actions[a] for p, a in self.path(node))
+
+    @cached_property
+    def payoff_matrix(self) -> np.ndarray:
+        """Terminal payoffs as a float array ``(num terminals, num players)``."""
+        arr = np.array([[float(x) for x in self.nodes[t].payoffs] for t in self.terminals], dtype=np.float64)
+        arr = arr.reshape(len(self.terminals), self.num_players)
+        arr.flags.writeable = False
+        return arr
+
+    def describe(self) -> dict[str, Any]:
+        """The ``game`` block of the JSON output."""
+        return {
+            "title": self.title,
+            "kind": "tree",
+            "players": list(self.players),
+            "infosets": [
+                [
+                    {"label": self.infosets[k].label, "actions": list(self.infosets[k].actions)}
+                    for k in ids
+                ]
+                for ids in self.player_infosets
+            ],
+            "terminals": [
+                " ".join(self.path_labels(t)) or "(root)" for t in self.terminals
+            ],
+        }
+
+    # -- conversions ----------------------------------------------------------------------------
+    def to_spec(self) -> NodeSpec:
+        """The tree as a :class:`NodeSpec` (for edits: change it and call :meth:`from_tree`)."""
+        labels = {h.index: h.label for h in self.infosets}
+
+        def make(v: int) -> NodeSpec:
+            node = self.nodes[v]
+            if node.kind == "terminal":
+                return NodeSpec("terminal", payoffs=node.payoffs, name=node.name)
+            kids = tuple((a, make(c)) for a, c in zip(node.actions, node.children))
+            if node.kind == "chance":
+                return NodeSpec("chance", player=CHANCE, children=kids, probs=node.probs, name=node.name)
+            return NodeSpec(
+                "decision", player=self.players[node.player], children=kids, infoset=labels[node.infoset],
+                name=node.name,
+            )
+
+        return make(0)
+
+    def as_exact(self) -> ExtensiveGame:
+        if self.exact:
+            return self
+        return self._convert(True)
+
+    def as_float(self) -> ExtensiveGame:
+        if not self.exact:
+            return self
+        return self._convert(False)
+
+    def _convert(self, exact: bool) -> ExtensiveGame:
+        conv = to_fraction if exact else float
+        nodes = tuple(
+            Node(
+                n.index, n.parent, n.kind, n.player, n.infoset, n.actions, n.children,
+                None if n.probs is None else tuple(conv(p) for p in n.probs),
+                None if n.payoffs is None else tuple(conv(p) for p in n.payoffs),
+                n.name, n.action_in,
+            )
+            for n in self.nodes
+        )
+        return ExtensiveGame(
+            self.players, nodes, self.infosets, self.title, exact, self.description, self.tie_break, self.comment
+        )
+
+    def with_tie_break(self, rule: Mapping[str, Sequence[str]] | None) -> ExtensiveGame:
+        return ExtensiveGame(
+            self.players, self.nodes, self.infosets, self.title, self.exact, self.description,
+            _check_tie_break(rule, self.players), self.comment,
+        )
+
+    def to_arrays(self) -> TreeArrays:
+        """The array representation (perfect-information SPE path)."""
+        n = len(self.nodes)
+        counts = np.array([len(v.children) for v in self.nodes], dtype=np.int64)
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        child = np.array([c for v in self.nodes for c in v.children], dtype=np.int64)
+        player = np.array(
+            [v.player if v.kind == "decision" else (-1 if v.kind == "chance" else -2) for v in self.nodes],
+            dtype=np.int64,
+        )
+        probs = np.array(
+            [float(p) for v in self.nodes for p in (v.probs if v.kind == "chance" else [0.0] * len(v.children))],
+            dtype=np.float64,
+        )
+        payoffs = np.zeros((n, self.num_players))
+        for t in self.terminals:
+            payoffs[t] = [float(x) for x in self.nodes[t].payoffs]
+        return TreeArrays(offsets, child, player, probs, payoffs)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ExtensiveGame):
+            return NotImplemented
+        return (
+            self.players == other.players
+            and self.nodes == other.nodes
+            and self.infosets == other.infosets
+            and self.title == other.title
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        title = f" {self.title!r}" if self.title else ""
+        mode = ", exact" if self.exact else ""
+        return (
+            f"<ExtensiveGame{title} {len(self.nodes)} nodes, {len(self.terminals)} terminals, "
+            f"{len(self.infosets)} information sets, players {list(self.players)}{mode}>"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# arrays for huge perfect-information trees
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TreeArrays:
+    """A tree as flat arrays, nodes in preorder (children have larger indices than parents).
+
+    ``offsets[v]:offsets[v+1]`` indexes ``child`` (and ``probs``) for the children of ``v``;
+    ``player[v]`` is the mover (``-1`` chance, ``-2`` terminal); ``probs`` holds chance
+    probabilities aligned with ``child``; ``payoffs[v]`` is the payoff vector at terminal ``v``.
+    """
+
+    offsets: np.ndarray
+    child: np.ndarray
+    player: np.ndarray
+    probs: np.ndarray
+    payoffs: np.ndarray
+
+    @property
+    def num_nodes(self) -> int:
+        return int(self.player.shape[0])
+
+
+# --------------------------------------------------------------------------------------------
+# builder
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TreeBuilder:
+    """Builds a tree that reads like the game::
+
+        b = ExtensiveGame.builder(["Entrant", "Incumbent"])
+        game = b.build(b.decision("Entrant", Out=(0, 2),
+                                  In=b.decision("Incumbent", Fight=(-1, -1), Accommodate=(1, 1))))
+    """
+
+    players: tuple[str, ...]
+    title: str = ""
+    exact: bool = False
+
+    decision = staticmethod(decision)
+    chance = staticmethod(chance)
+    terminal = staticmethod(terminal)
+
+    def build(
+        self,
+        root: NodeSpec,
+        *,
+        tie_break: Mapping[str, Sequence[str]] | None = None,
+        description: str = "",
+    ) -> ExtensiveGame:
+        return ExtensiveGame.from_tree(
+            self.players, root, title=self.title, exact=self.exact, tie_break=tie_break, description=description
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+# --------------------------------------------------------------------------------------------
+def _check_tie_break(rule: Any, players: tuple[str, ...]) -> Mapping[str, tuple[str, ...]] | None:
+    if rule is None:
+        return None
+    if not isinstance(rule, Mapping):
+        raise GameValidationError("tie_break must map player -> list of actions, most preferred first")
+    out = {}
+    for p, actions in rule.items():
+        if str(p) not in players:
+            raise GameValidationError(f"tie_break names player {p!r}; players are {list(players)}")
+        if isinstance(actions, str) or not isinstance(actions, (list, tuple)):
+            raise GameValidationError(f"tie_break of {p!r} must be a list of action labels")
+        out[str(p)] = tuple(str(a) for a in actions)
+    return out
+
+
+class _Validator:
+    def __init__(self, players: tuple[str, ...], exact: bool):
+        if not players:
+            raise GameValidationError("a tree needs at least one player")
+        if len(set(players)) != len(players):
+            raise GameValidationError(f"player labels must be distinct, got {list(players)}")
+        if CHANCE in players:
+            raise GameValidationError(f"{CHANCE!r} is reserved for chance nodes; rename the player")
+        self.players = players
+        self.exact = exact
+
+    def num(self, value: Any, where: str) -> Any:
+        if not is_finite_number(value) and not isinstance(value, str):
+            raise GameValidationError(f"{where}: {value!r} is not a finite number")
+        try:
+            f = to_fraction(value)
+        except (TypeError, ValueError):
+            raise GameValidationError(f"{where}: {value!r} is not a number") from None
+        return f if self.exact else float(f)
+
+    def build(self, root: NodeSpec, *, title, description, tie_break, infoset_order) -> ExtensiveGame:
+        players = self.players
+        n = len(players)
+        nodes: list[dict[str, Any]] = []
+        labels_seen: list[dict[str, list[int]]] = [dict() for _ in players]  # label -> node ids
+        # iterative preorder over the spec
+        stack: list[tuple[NodeSpec, int, int, str]] = [(root, -1, -1, "root")]
+        while stack:
+            spec, parent, action_in, where = stack.pop()
+            if not isinstance(spec, NodeSpec):
+                raise GameValidationError(f"{where}: expected a node, got {spec!r}")
+            idx = len(nodes)
+            rec: dict[str, Any] = {"index": idx, "parent": parent, "action_in": action_in, "name": spec.name,
+                                   "kind": spec.kind}
+            if spec.kind == "terminal":
+                pay = spec.payoffs or ()
+                if len(pay) != n:
+                    raise GameValidationError(
+                        f"{where}: terminal has {len(pay)} payoffs, expected {n} (one per player {list(players)})"
+                    )
+                rec["payoffs"] = tuple(self.num(p, f"{where}: payoff of {players[i]!r}") for i, p in enumerate(pay))
+            elif spec.kind in ("decision", "chance"):
+                if not spec.children:
+                    raise GameValidationError(f"{where}: a {spec.kind} node needs at least one action")
+                acts = tuple(a for a, _ in spec.children)
+                if len(set(acts)) != len(acts):
+                    raise GameValidationError(f"{where}: action labels must be distinct, got {list(acts)}")
+                rec["actions"] = acts
+                if spec.kind == "chance":
+                    probs = spec.probs
+                    if probs is None or len(probs) != len(acts):
+                        raise GameValidationError(f"{where}: a chance node needs one probability per action")
+                    ps = tuple(self.num(p, f"{where}: probability of {a!r}") for p, a in zip(probs, acts))
+                    if any(p < 0 for p in ps):
+                        raise GameValidationError(f"{where}: chance probabilities must be >= 0, got {list(ps)}")
+                    total = sum(ps)
+                    bad = total != 1 if self.exact else abs(total - 1.0) > _PROB_TOL
+                    if bad:
+                        raise GameValidationError(
+                            f"{where}: chance probabilities sum to {total}, not 1; fix them"
+                        )
+                    rec["probs"] = ps
+                else:
+                    if spec.player not in players:
+                        raise GameValidationError(
+                            f"{where}: player {spec.player!r} is not one of {list(players)}"
+                        )
+                    p = players.index(spec.player)
+                    rec["player"] = p
+                    label = spec.infoset if spec.infoset is not None else f"#{idx}"
+                    rec["label"] = str(label)
+                    labels_seen[p].setdefault(str(label), []).append(idx)
+            else:
+                raise GameValidationError(f"{where}: unknown node kind {spec.kind!r}")
+            nodes.append(rec)
+            kids = spec.children if spec.kind != "terminal" else ()
+            for k in range(len(kids) - 1, -1, -1):
+                a, child = kids[k]
+                stack.append((child, idx, k, f"{where}/{a}"))
+        # children indices: fill from parents
+        children: list[list[int]] = [[] for _ in nodes]
+        for rec in nodes:
+            if rec["parent"] >= 0:
+                children[rec["parent"]].append(rec["index"])
+        # information sets, per player in the requested order
+        infosets: list[InfoSet] = []
+        node_infoset = [-1] * len(nodes)
+        for p in range(n):
+            order = list(labels_seen[p])
+            if infoset_order and players[p] in infoset_order:
+                wanted = [str(x) for x in infoset_order[players[p]]]
+                rest = [x for x in order if x not in wanted]
+                order = [x for x in wanted if x in labels_seen[p]] + rest
+            for number, label in enumerate(order):
+                members = tuple(labels_seen[p][label])
+                acts = nodes[members[0]]["actions"]
+                for v in members[1:]:
+                    if nodes[v]["actions"] != acts:
+                        raise GameValidationError(
+                            f"information set {label!r} of player {players[p]!r}: its nodes offer different "
+                            f"actions {list(acts)} and {list(nodes[v]['actions'])}; they must be the same"
+                        )
+                gidx = len(infosets)
+                display = label if not label.startswith("#") else f"{players[p]}:{number + 1}"
+                infosets.append(InfoSet(gidx, p, number, display, acts, members))
+                for v in members:
+                    node_infoset[v] = gidx
+        # no node shares an information set with a descendant (absent-mindedness)
+        for h in infosets:
+            if len(h.nodes) > 1:
+                members = set(h.nodes)
+                for v in h.nodes:
+                    u = nodes[v]["parent"]
+                    while u >= 0:
+                        if u in members:
+                            raise GameValidationError(
+                                f"information set {h.label!r} of player {players[h.player]!r} holds a node "
+                                "and its descendant; a player cannot forget a move on the same path"
+                            )
+                        u = nodes[u]["parent"]
+        built = tuple(
+            Node(
+                index=r["index"],
+                parent=r["parent"],
+                kind=r["kind"],
+                player=r.get("player", -1),
+                infoset=node_infoset[r["index"]],
+                actions=r.get("actions", ()),
+                children=tuple(children[r["index"]]),
+                probs=r.get("probs"),
+                payoffs=r.get("payoffs"),
+                name=r["name"],
+                action_in=r["action_in"],
+            )
+            for r in nodes
+        )
+        return ExtensiveGame(
+            players, built, tuple(infosets), title=title, exact=self.exact, description=description,
+            tie_break=_check_tie_break(tie_break, players),
+        )
+
+
+def _spec_from_mapping(obj: Any, where: str) -> NodeSpec:
+    """YAML node mapping → NodeSpec (iterative in spirit; trees from files are shallow)."""
+    if not isinstance(obj, Mapping):
+        raise GameValidationError(f"{where}: a node must be a mapping (payoffs, or player and actions)")
+    name = str(obj.get("name", "") or "")
+    if "payoffs" in obj:
+        extra = set(obj) - {"payoffs", "name"}
+        if extra:
+            raise GameValidationError(f"{where}: a terminal has only 'payoffs' and 'name', not {sorted(extra)}")
+        pay = obj["payoffs"]
+        if not isinstance(pay, (list, tuple)):
+            raise GameValidationError(f"{where}: payoffs must be a list, one entry per player")
+        return NodeSpec("terminal", payoffs=tuple(pay), name=name)
+    if "player" not in obj or "actions" not in obj:
+        raise GameValidationError(f"{where}: a node needs 'payoffs' (terminal) or 'player' and 'actions'")
+    actions = obj["actions"]
+    if not isinstance(actions, Mapping) or not actions:
+        raise GameValidationError(f"{where}: 'actions' must map action labels to child nodes")
+    kids = tuple(
+        (str(a), _spec_from_mapping(child, f"{where}/{a}")) for a, child in actions.items()
+    )
+    player = str(obj["player"])
+    if player == CHANCE:
+        probs = obj.get("probs")
+        if not isinstance(probs, Mapping):
+            raise GameValidationError(f"{where}: a chance node needs 'probs' (action -> probability)")
+        missing = [a for a, _ in kids if a not in probs and str(a) not in {str(k) for k in probs}]
+        if missing:
+            raise GameValidationError(f"{where}: no probability for chance action(s) {missing}")
+        pmap = {str(k): v for k, v in probs.items()}
+        extra = set(pmap) - {a for a, _ in kids}
+        if extra:
+            raise GameValidationError(f"{where}: probabilities given for unknown action(s) {sorted(extra)}")
+        return NodeSpec("chance", player=CHANCE, children=kids, probs=tuple(pmap[a] for a, _ in kids), name=name)
+    infoset = obj.get("infoset")
+    return NodeSpec(
+        "decision", player=player, children=kids, infoset=None if infoset is None else str(infoset), name=name
+    )
+
+
+def _inside_or_disjoint(members: list[int], lo: int, hi: int) -> bool:
+    if members[0] >= lo and members[-1] < hi:
+        return True
+    k = bisect_left(members, lo)
+    return k == len(members) or members[k] >= hi
+
+
+def uniform_behavior(game: ExtensiveGame, exact: bool = False) -> tuple[tuple[tuple[Any, ...], ...], ...]:
+    """The behaviour profile that mixes uniformly at every information set."""
+    out = []
+    for ids in game.player_infosets:
+        per = []
+        for k in ids:
+            m = len(game.infosets[k].actions)
+            per.append(tuple(Fraction(1, m) if exact else 1.0 / m for _ in range(m)))
+        out.append(tuple(per))
+    return tuple(out)
