@@ -39,7 +39,13 @@ def solve(game, **options) -> Solution:
 
 
 def load(name_or_path, **params):
-    """Load a game by scenario name, canonical id or file path; see :func:`bargaining.io.load.load`."""
-    from bargaining.io.load import load as _load
+    """Load a game by scenario name, canonical id or file path.
 
-    return _load(name_or_path, **params)
+    A YAML game file with no parameter set gives its :class:`~bargaining.model.template.Template`
+    (``bargaining.load("resolve-signal").with_params(p=0.4)``; ``solve(template)`` solves it at
+    the defaults); with parameters (keywords or a canonical id) it gives the game at that point;
+    ``.nfg``/``.efg`` files give the game. See :func:`bargaining.io.load.open_game`.
+    """
+    from bargaining.io.load import open_game
+
+    return open_game(name_or_path, params)

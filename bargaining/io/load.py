@@ -15,7 +15,10 @@ from typing import Any
 
 from bargaining.errors import BargainingError, FileFormatError
 
-__all__ = ["load", "games_dirs", "find_game_file", "parse_game_id", "parse_assignment"]
+__all__ = [
+    "load", "load_template", "open_game", "resolve", "games_dirs", "find_game_file", "parse_game_id",
+    "parse_assignment",
+]
 
 _ID = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*\((.*)\)\s*$")
 
@@ -73,6 +76,44 @@ def known_game_names() -> list[str]:
             if p.suffix in (".yaml", ".yml", ".efg", ".nfg"):
                 names.add(p.stem)
     return sorted(names)
+
+
+def resolve(spec: str | os.PathLike) -> tuple[Path, dict[str, str]]:
+    """The file behind a path, scenario name or canonical id, and the id's parameters."""
+    path = Path(spec)
+    if path.is_file():
+        return path, {}
+    name, id_params = parse_game_id(str(spec))
+    found = find_game_file(name)
+    if found is None:
+        if Path(name).suffix in (".nfg", ".efg", ".yaml", ".yml"):
+            raise BargainingError(f"{name}: no such file")
+        known = ", ".join(known_game_names()) or "none installed"
+        raise BargainingError(f"unknown game {name!r}: give a file path or one of: {known}")
+    return found, id_params
+
+
+def load_template(spec: str | os.PathLike) -> Any:
+    """The :class:`~bargaining.model.template.Template` of a YAML game file, by path or name.
+
+    A canonical id's parameters are ignored here (a template covers every point)."""
+    path, _ = resolve(spec)
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise BargainingError(f"{path}: not a parametric game file (.yaml); it has no parameters")
+    from bargaining.io.yamlgame import load_template as _load_template
+
+    return _load_template(path)
+
+
+def open_game(spec: str | os.PathLike, params: dict[str, Any] | None = None) -> Any:
+    """What :func:`bargaining.load` returns: the :class:`Template` of a YAML file when no
+    parameter is set (neither in ``params`` nor in a canonical id), otherwise the game."""
+    path, id_params = resolve(spec)
+    if path.suffix.lower() in (".yaml", ".yml") and not params and not id_params:
+        from bargaining.io.yamlgame import load_template as _load_template
+
+        return _load_template(path)
+    return load(spec, params)
 
 
 def load(spec: str | os.PathLike, params: dict[str, Any] | None = None, **kw_params: Any) -> Any:

@@ -58,6 +58,12 @@ def _load_solvers() -> None:
     _loaded = True
 
 
+def _as_game(game: Any) -> Any:
+    """A parametric template (``bargaining.load("name")``) stands for its game at the defaults."""
+    to_game = getattr(game, "to_game", None)
+    return to_game() if callable(to_game) else game
+
+
 def game_kind(game: Any) -> str:
     kind = getattr(game, "kind", None)
     if kind is None:
@@ -67,6 +73,7 @@ def game_kind(game: Any) -> str:
 
 def default_concept(game: Any) -> str:
     """The JSON concept a game is solved for when none is asked."""
+    game = _as_game(game)
     return {
         "normal": "nash",
         "tree": "subgame-perfect",
@@ -77,6 +84,7 @@ def default_concept(game: Any) -> str:
 def methods_for(game: Any, concept: str | None = None) -> list[Method]:
     """The registered methods that apply to ``game`` (and ``concept`` if given)."""
     _load_solvers()
+    game = _as_game(game)
     kind = game_kind(game)
     out = []
     for m in METHODS.values():
@@ -123,6 +131,7 @@ def solve(
     (default: the best for the game's kind and size). ``timeout`` in seconds (``None``/0: none);
     ``exact=True`` computes in rational arithmetic where the method supports it."""
     _load_solvers()
+    game = _as_game(game)
     concept = CONCEPTS.get(concept, concept) if concept else default_concept(game)
     name = method or _default_method(game, concept)
     if name not in METHODS:
