@@ -136,6 +136,17 @@ class Solution:
     def replace(self, **changes: Any) -> Solution:
         return replace(self, **changes)
 
+    # -- notebook display (bargaining.notebook, imported only when a notebook asks) -----------
+    def _repr_html_(self) -> str:
+        from bargaining.notebook import solution_html
+
+        return solution_html(self)
+
+    def _repr_svg_(self) -> str | None:
+        from bargaining.notebook import figure_svg
+
+        return figure_svg(self)
+
 
 def sort_key_profile(profile: Sequence[Sequence[Any]]) -> tuple:
     """Deterministic order of CONTRACTS.md: pure before mixed, then by the profile read as

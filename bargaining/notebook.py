@@ -1,0 +1,196 @@
+"""Rich display in Jupyter: games and solutions show themselves as HTML tables and SVG pictures.
+
+The game and solution classes call these helpers from their ``_repr_html_`` / ``_repr_svg_``
+methods, importing this module only when a notebook asks for it:
+
+- :func:`game_html` — a normal-form game as an HTML payoff table (best responses underlined,
+  as in :mod:`bargaining.viz.matrix`); other kinds as a short description;
+- :func:`solution_html` — the concept, method and completeness, the game's table with pure
+  equilibria shaded, and one row per equilibrium (profile, payoffs, regret, label);
+- :func:`figure_svg` — the matplotlib picture of :func:`bargaining.viz.draw` as SVG text, or
+  ``None`` when matplotlib is missing or the object has no picture (Jupyter then falls back to
+  the other representations).
+
+:func:`attach` adds both methods to any class with a ``kind`` (used for the game classes that
+have no methods of their own).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import itertools
+import json
+from typing import Any
+
+__all__ = ["game_html", "solution_html", "figure_svg", "attach"]
+
+_CSS_CELL = "border:1px solid #444;padding:4px 10px;text-align:center"
+_CSS_HEAD = "padding:4px 10px;text-align:center"
+_SHADE = "#f9e29c"
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text))
+
+
+def _payoff_span(value: Any, exact: bool, player: int, best: bool) -> str:
+    from bargaining.viz.matrix import PLAYER_COLORS, format_value
+
+    color = PLAYER_COLORS[player % len(PLAYER_COLORS)]
+    text = _esc(format_value(value, exact))
+    if best:
+        return f'<span style="color:{color}"><u><b>{text}</b></u></span>'
+    return f'<span style="color:{color}">{text}</span>'
+
+
+def _normal_table(game: Any, shaded: frozenset | set = frozenset()) -> str:
+    from bargaining.viz.matrix import PLAYER_COLORS, best_response_mask
+
+    mask = best_response_mask(game)
+    n = game.num_players
+    exact = bool(game.exact)
+    rows = game.shape[0]
+    cols = game.shape[1] if n > 1 else 1
+    col_labels = game.strategies[1] if n > 1 else ("",)
+    c0, c1 = PLAYER_COLORS[0], PLAYER_COLORS[1]
+    out = []
+    for panel in itertools.product(*[range(m) for m in game.shape[2:]]):
+        out.append('<table style="border-collapse:collapse;margin:6px 0">')
+        if panel:
+            caption = ", ".join(
+                f"{_esc(game.players[2 + j])}: {_esc(game.strategies[2 + j][s])}" for j, s in enumerate(panel)
+            )
+            out.append(f"<caption style='font-style:italic'>{caption}</caption>")
+        if n > 1:
+            out.append(
+                f'<tr><td></td><td></td><th colspan="{cols}" style="{_CSS_HEAD};color:{c1}">'
+                f"{_esc(game.players[1])}</th></tr>"
+            )
+        head = "".join(f'<th style="{_CSS_HEAD};color:{c1}">{_esc(s)}</th>' for s in col_labels)
+        out.append(f"<tr><td></td><td></td>{head}</tr>")
+        for r in range(rows):
+            cells = []
+            if r == 0:
+                cells.append(
+                    f'<th rowspan="{rows}" style="{_CSS_HEAD};color:{c0};writing-mode:vertical-rl;'
+                    f'transform:rotate(180deg)">{_esc(game.players[0])}</th>'
+                )
+            cells.append(f'<th style="{_CSS_HEAD};color:{c0};text-align:right">{_esc(game.strategies[0][r])}</th>')
+            for c in range(cols):
+                idx = (r, c, *panel) if n > 1 else (r,)
+                spans = ", ".join(
+                    _payoff_span(game.payoffs[(i, *idx)], exact, i, bool(mask[(i, *idx)])) for i in range(n)
+                )
+                style = _CSS_CELL + (f";background:{_SHADE};border-width:2px" if idx in shaded else "")
+                cells.append(f'<td style="{style}">{spans}</td>')
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append("</table>")
+    return "\n".join(out)
+
+
+def game_html(game: Any) -> str:
+    """HTML for a game: a payoff table for normal-form games, a summary for other kinds."""
+    title = getattr(game, "title", "") or ""
+    head = f"<b>{_esc(title)}</b><br>" if title else ""
+    if getattr(game, "kind", None) == "normal":
+        note = "<small>bold underlined: a best response</small>"
+        return f"<div>{head}{_normal_table(game)}{note}</div>"
+    describe = getattr(game, "describe", None)
+    body = json.dumps(describe(), indent=1, default=str) if describe else repr(game)
+    return f"<div>{head}<pre>{_esc(body)}</pre></div>"
+
+
+def _profile_cell(sol: Any, eq: Any, exact: bool) -> str:
+    from bargaining.viz.matrix import format_value
+
+    game = sol.game
+    if eq.strategies is not None and hasattr(game, "strategies"):
+        parts = []
+        for i, player in enumerate(game.players):
+            support = [
+                f"{_esc(lab)}&nbsp;{_esc(format_value(p, exact))}" if p != 1 else _esc(lab)
+                for lab, p in zip(game.strategies[i], eq.strategies[i])
+                if p != 0
+            ]
+            parts.append(f"<b>{_esc(player)}</b>: {', '.join(support)}")
+        return "<br>".join(parts)
+    data = eq.to_dict(exact)
+    data.pop("payoffs", None)
+    data.pop("regret", None)
+    data.pop("label", None)
+    return f"<pre style='margin:0'>{_esc(json.dumps(data, indent=None))}</pre>"
+
+
+def solution_html(sol: Any) -> str:
+    """HTML for a :class:`~bargaining.model.profile.Solution` (see the module docstring)."""
+    from bargaining.viz.matrix import format_value
+
+    exact = bool(sol.exact)
+    game = sol.game
+    n = len(sol.equilibria)
+    status = "complete" if sol.complete else "<b>incomplete</b> (not all equilibria are guaranteed)"
+    title = getattr(game, "title", "") or "untitled game"
+    parts = [
+        f"<div><b>{_esc(title)}</b><br>concept {_esc(sol.concept)}, method {_esc(sol.method)}, "
+        f"{n} equilibri{'um' if n == 1 else 'a'}, {status}"
+    ]
+    if sol.message:
+        parts.append(f"<br><i>note: {_esc(sol.message)}</i>")
+    if getattr(game, "kind", None) == "normal":
+        shaded = set()
+        for eq in sol.equilibria:
+            if eq.strategies is not None and eq.is_pure:
+                shaded.add(tuple(max(range(len(p)), key=lambda k, p=p: float(p[k])) for p in eq.strategies))
+        parts.append(_normal_table(game, shaded))
+    rows = ['<table style="border-collapse:collapse;margin-top:6px">',
+            "<tr>" + "".join(f'<th style="{_CSS_CELL}">{h}</th>'
+                             for h in ("#", "label", "profile", "payoffs", "regret")) + "</tr>"]
+    for k, eq in enumerate(sol.equilibria):
+        label = eq.label or ("pure" if eq.is_pure else "mixed")
+        pay = ", ".join(format_value(v, exact) for v in eq.payoffs)
+        rows.append(
+            f'<tr><td style="{_CSS_CELL}">{k}</td><td style="{_CSS_CELL}">{_esc(label)}</td>'
+            f'<td style="{_CSS_CELL};text-align:left">{_profile_cell(sol, eq, exact)}</td>'
+            f'<td style="{_CSS_CELL}">{_esc(pay)}</td>'
+            f'<td style="{_CSS_CELL}">{_esc(format_value(eq.regret, exact, 9))}</td></tr>'
+        )
+    rows.append("</table>")
+    if n:
+        parts.append("\n".join(rows))
+    else:
+        parts.append("<p>(no equilibrium found)</p>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def figure_svg(obj: Any) -> str | None:
+    """SVG text of the picture of a game or a solution (all its equilibria overlaid), or
+    ``None`` when there is none (no matplotlib, or a kind without pictures)."""
+    try:
+        from bargaining.viz import draw, require_matplotlib
+
+        require_matplotlib()
+        if hasattr(obj, "equilibria") and hasattr(obj, "game"):
+            fig = draw(obj.game, obj)
+        else:
+            fig = draw(obj)
+    except Exception:  # a notebook must still display the object in its other forms
+        return None
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def attach(cls: type) -> type:
+    """Give ``cls`` ``_repr_html_`` and ``_repr_svg_`` methods that call this module."""
+
+    def _repr_html_(self: Any) -> str:
+        return game_html(self)
+
+    def _repr_svg_(self: Any) -> str | None:
+        return figure_svg(self)
+
+    cls._repr_html_ = _repr_html_  # type: ignore[attr-defined]
+    cls._repr_svg_ = _repr_svg_  # type: ignore[attr-defined]
+    return cls
