@@ -1,0 +1,320 @@
+r"""Independent certificates for behaviour profiles of game trees.
+
+Written apart from every tree solver: it only walks the tree with a behaviour profile :math:`b`
+(one distribution :math:`b_h` per information set :math:`h`).
+
+- **Reach and outcomes.** :math:`P_b(x)` is the product of chance and action probabilities on the
+  path to node :math:`x`; the outcome distribution is :math:`P_b` on the terminals, and
+  :math:`u_i(b) = \sum_z P_b(z) u_i(z)`.
+- **Nash regret** of player i: :math:`\max_{b_i'} u_i(b_i', b_{-i}) - u_i(b)`. With perfect recall
+  the best reply is found information set by information set: at :math:`h` the player picks the
+  action maximising :math:`\sum_{x \in h} P_{-i}(x)\, V_i(x a)`, where :math:`P_{-i}` is the reach
+  probability of chance and the others and :math:`V_i` the value of the best reply below
+  (Kuhn 1953; von Stengel 1996, §3).
+- **Subgame-perfect regret**: the largest Nash regret over all subgames (Selten 1965). In a
+  perfect-information tree this equals the largest one-shot (agent) regret at a node, by the
+  one-shot deviation principle for finite games, and is computed that way in linear time.
+- **Agent regret** at an information set :math:`h` with beliefs :math:`\mu`:
+  :math:`\max_a \sum_x \mu(x) V^b_i(xa) - \sum_x \mu(x) V^b_i(x)` where :math:`V^b` is the
+  continuation value under :math:`b` (sequential rationality; Kreps & Wilson 1982).
+- **Bayes consistency**: on the path (:math:`\sum_{x\in h} P_b(x) > 0`) beliefs must be
+  :math:`\mu(x) = P_b(x) / \sum_{y\in h} P_b(y)`.
+
+Exact games with Fraction profiles give exact answers; otherwise floats.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+from bargaining.errors import GameValidationError
+from bargaining.model.extensive import ExtensiveGame
+
+__all__ = [
+    "check_behavior",
+    "reach_probabilities",
+    "outcome_distribution",
+    "node_values",
+    "expected_payoffs",
+    "bayes_beliefs",
+    "nash_regrets",
+    "nash_regret",
+    "spe_regret",
+    "agent_regrets",
+    "bayes_error",
+]
+
+Behavior = Sequence[Sequence[Sequence[Any]]]
+
+
+def _is_exact(game: ExtensiveGame, flat: list[tuple[Any, ...]]) -> bool:
+    return game.exact and all(isinstance(p, (int, Fraction)) for probs in flat for p in probs)
+
+
+def check_behavior(game: ExtensiveGame, behavior: Behavior, tol: float = 1e-9) -> list[tuple[Any, ...]]:
+    """Validate a behaviour profile (per player, per information set, action probabilities) and
+    return it indexed by global information-set index."""
+    if len(behavior) != game.num_players:
+        raise GameValidationError(f"behaviour profile has {len(behavior)} players, the game {game.num_players}")
+    flat: list[tuple[Any, ...] | None] = [None] * len(game.infosets)
+    for i, ids in enumerate(game.player_infosets):
+        if len(behavior[i]) != len(ids):
+            raise GameValidationError(
+                f"player {game.players[i]!r} has {len(ids)} information sets, profile gives {len(behavior[i])}"
+            )
+        for k, probs in zip(ids, behavior[i]):
+            h = game.infosets[k]
+            if len(probs) != len(h.actions):
+                raise GameValidationError(
+                    f"information set {h.label!r} has {len(h.actions)} actions, profile gives {len(probs)}"
+                )
+            total = sum(probs)
+            if any(p < -tol for p in probs) or abs(total - 1) > tol * len(probs):
+                raise GameValidationError(
+                    f"probabilities at information set {h.label!r} must be >= 0 and sum to 1, got {list(probs)}"
+                )
+            flat[k] = tuple(probs)
+    out = [p for p in flat if p is not None]
+    if not _is_exact(game, out):
+        out = [tuple(float(p) for p in probs) for probs in out]
+    return out
+
+
+def _move_prob(game: ExtensiveGame, flat: list[tuple[Any, ...]], v: int, k: int) -> Any:
+    node = game.nodes[v]
+    if node.kind == "chance":
+        return node.probs[k]
+    return flat[node.infoset][k]
+
+
+def _one(exact: bool) -> Any:
+    return Fraction(1) if exact else 1.0
+
+
+def reach_probabilities(game: ExtensiveGame, behavior: Behavior, root: int = 0) -> list[Any]:
+    """:math:`P_b(x)` for every node (conditional on reaching ``root``; 0 outside its subtree)."""
+    flat = check_behavior(game, behavior)
+    return _reach(game, flat, root)
+
+
+def _reach(game: ExtensiveGame, flat: list[tuple[Any, ...]], root: int = 0, skip_player: int = -1) -> list[Any]:
+    exact = _is_exact(game, flat)
+    zero = Fraction(0) if exact else 0.0
+    reach = [zero] * len(game.nodes)
+    reach[root] = _one(exact)
+    end = root + int(game.subtree_size[root])
+    for v in range(root, end):
+        node = game.nodes[v]
+        if node.kind == "terminal":
+            continue
+        rv = reach[v]
+        own = node.kind == "decision" and node.player == skip_player
+        for k, c in enumerate(node.children):
+            reach[c] = rv if own else rv * _move_prob(game, flat, v, k)
+    if not exact and game.exact:
+        reach = [float(r) for r in reach]
+    return reach
+
+
+def outcome_distribution(game: ExtensiveGame, behavior: Behavior) -> tuple[Any, ...]:
+    """Probability of each terminal, in depth-first order."""
+    reach = reach_probabilities(game, behavior)
+    return tuple(reach[t] for t in game.terminals)
+
+
+def _values(game: ExtensiveGame, flat: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    exact = _is_exact(game, flat)
+    zero = Fraction(0) if exact else 0.0
+    n = game.num_players
+    val: list[tuple[Any, ...]] = [()] * len(game.nodes)
+    for node in reversed(game.nodes):
+        if node.kind == "terminal":
+            val[node.index] = node.payoffs if exact else tuple(float(x) for x in node.payoffs)
+            continue
+        acc = [zero] * n
+        for k, c in enumerate(node.children):
+            p = _move_prob(game, flat, node.index, k)
+            if p:
+                pc = p if exact else float(p)
+                for i in range(n):
+                    acc[i] += pc * val[c][i]
+        val[node.index] = tuple(acc)
+    return val
+
+
+def node_values(game: ExtensiveGame, behavior: Behavior) -> list[tuple[Any, ...]]:
+    """Continuation payoff vector :math:`V^b(x)` at every node."""
+    return _values(game, check_behavior(game, behavior))
+
+
+def expected_payoffs(game: ExtensiveGame, behavior: Behavior) -> tuple[Any, ...]:
+    return node_values(game, behavior)[0]
+
+
+def _smallest_subgame(game: ExtensiveGame, members: Sequence[int]) -> int:
+    roots = set(game.subgame_roots)
+    last = max(members)
+    v = game.nodes[min(members)].parent if len(members) > 1 else members[0]
+    while v >= 0:
+        if v in roots and v + int(game.subtree_size[v]) > last:
+            return v
+        v = game.nodes[v].parent
+    return 0
+
+
+def bayes_beliefs(game: ExtensiveGame, behavior: Behavior, *, pin_subgames: bool = False) -> tuple:
+    """Beliefs per player, per information set: Bayes' rule from the root; ``None`` where the set
+    is off the path. With ``pin_subgames`` an off-path set inside a subgame gets Bayes' rule from
+    the smallest subgame containing it (as subgame play pins them; ``None`` if that also fails)."""
+    flat = check_behavior(game, behavior)
+    reach = _reach(game, flat, 0)
+    cache: dict[int, list[Any]] = {}
+    out = []
+    for ids in game.player_infosets:
+        per = []
+        for k in ids:
+            h = game.infosets[k]
+            w = [reach[v] for v in h.nodes]
+            total = sum(w)
+            if not total and pin_subgames:
+                r = _smallest_subgame(game, h.nodes)
+                if r != 0:
+                    if r not in cache:
+                        cache[r] = _reach(game, flat, r)
+                    w = [cache[r][v] for v in h.nodes]
+                    total = sum(w)
+            per.append(tuple(x / total for x in w) if total else None)
+        out.append(tuple(per))
+    return tuple(out)
+
+
+def bayes_error(game: ExtensiveGame, behavior: Behavior, beliefs: Sequence[Sequence[Any]]) -> Any:
+    """Largest gap between given beliefs and Bayes' rule at information sets on the path (0 when
+    consistent). Off-path beliefs are unrestricted (weak PBE)."""
+    flat = check_behavior(game, behavior)
+    reach = _reach(game, flat, 0)
+    worst: Any = 0
+    for i, ids in enumerate(game.player_infosets):
+        for j, k in enumerate(ids):
+            h = game.infosets[k]
+            w = [reach[v] for v in h.nodes]
+            total = sum(w)
+            if not total:
+                continue
+            mu = beliefs[i][j]
+            if mu is None:
+                raise GameValidationError(f"information set {h.label!r} is on the path but has no beliefs")
+            for x, m in zip(w, mu):
+                worst = max(worst, abs(x / total - m))
+    return worst
+
+
+def nash_regrets(game: ExtensiveGame, behavior: Behavior, root: int = 0) -> tuple[Any, ...]:
+    """Each player's Nash regret in the subgame at ``root`` (the whole game by default).
+    Needs perfect recall."""
+    game.require_perfect_recall("nash regret")
+    flat = check_behavior(game, behavior)
+    return _nash_regrets(game, flat, root)
+
+
+def _nash_regrets(game: ExtensiveGame, flat: list[tuple[Any, ...]], root: int) -> tuple[Any, ...]:
+    exact = _is_exact(game, flat)
+    values = _values(game, flat)
+    end = root + int(game.subtree_size[root])
+    out = []
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * len(game.nodes) + 1000))
+    try:
+        for i in range(game.num_players):
+            others = _reach(game, flat, root, skip_player=i)
+            memo: dict[int, Any] = {}
+            choice: dict[int, int] = {}
+
+            def best(v: int, i: int = i, others: list = others, memo: dict = memo, choice: dict = choice) -> Any:
+                if v in memo:
+                    return memo[v]
+                node = game.nodes[v]
+                if node.kind == "terminal":
+                    res = node.payoffs[i] if exact else float(node.payoffs[i])
+                elif node.kind == "decision" and node.player == i:
+                    h = node.infoset
+                    if h not in choice:
+                        members = [y for y in game.infosets[h].nodes if root <= y < end]
+                        scores = [
+                            sum(others[y] * best(game.nodes[y].children[a]) for y in members)
+                            for a in range(len(node.children))
+                        ]
+                        top = max(scores)
+                        choice[h] = scores.index(top)
+                    res = best(node.children[choice[h]])
+                else:
+                    res = sum(
+                        _move_prob(game, flat, v, k) * best(c)
+                        for k, c in enumerate(node.children)
+                        if _move_prob(game, flat, v, k)
+                    )
+                    if not exact:
+                        res = float(res)
+                memo[v] = res
+                return res
+
+            gap = best(root) - values[root][i]
+            out.append(gap if exact else max(0.0, gap))
+    finally:
+        sys.setrecursionlimit(limit)
+    return tuple(out)
+
+
+def nash_regret(game: ExtensiveGame, behavior: Behavior) -> Any:
+    """Largest Nash regret over players (0 exactly at an exact Nash equilibrium)."""
+    return max(nash_regrets(game, behavior))
+
+
+def agent_regrets(game: ExtensiveGame, behavior: Behavior, beliefs: Sequence[Sequence[Any]]) -> tuple:
+    """Per player, per information set: the regret of that agent given ``beliefs`` and the
+    continuation play of ``behavior`` (``None`` where the beliefs are ``None``)."""
+    flat = check_behavior(game, behavior)
+    values = _values(game, flat)
+    return tuple(
+        tuple(
+            _agent_regret(game, flat, values, k, beliefs[i][j]) for j, k in enumerate(ids)
+        )
+        for i, ids in enumerate(game.player_infosets)
+    )
+
+
+def _agent_regret(game: ExtensiveGame, flat, values, k: int, mu) -> Any:
+    if mu is None:
+        return None
+    h = game.infosets[k]
+    i = h.player
+    current = sum(m * values[y][i] for m, y in zip(mu, h.nodes))
+    best = max(
+        sum(m * values[game.nodes[y].children[a]][i] for m, y in zip(mu, h.nodes)) for a in range(len(h.actions))
+    )
+    gap = best - current
+    return gap if isinstance(gap, Fraction) else max(0.0, float(gap))
+
+
+def spe_regret(game: ExtensiveGame, behavior: Behavior) -> Any:
+    """Largest Nash regret over all subgames (0 at a subgame-perfect equilibrium).
+
+    Perfect information: the largest one-shot regret over decision nodes (linear time)."""
+    flat = check_behavior(game, behavior)
+    if game.is_perfect_information:
+        values = _values(game, flat)
+        exact = _is_exact(game, flat)
+        worst: Any = Fraction(0) if exact else 0.0
+        one = _one(exact)
+        for h in game.infosets:
+            worst = max(worst, _agent_regret(game, flat, values, h.index, (one,)))
+        return worst
+    game.require_perfect_recall("subgame-perfect regret")
+    worst = None
+    for r in game.subgame_roots:
+        gap = max(_nash_regrets(game, flat, r))
+        worst = gap if worst is None else max(worst, gap)
+    return worst
