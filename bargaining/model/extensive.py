@@ -197,14 +197,18 @@ class ExtensiveGame:
         description: str = "",
         tie_break: Mapping[str, Sequence[str]] | None = None,
         infoset_order: Mapping[str, Sequence[str]] | None = None,
+        allow_absent_minded: bool = False,
     ) -> ExtensiveGame:
         """Validate a :class:`NodeSpec` tree into a game.
 
         ``infoset_order`` optionally fixes, per player, the order of information-set labels
         (default: first appearance, depth first); ``tie_break`` is the §0 preference rule
         ``{player: [actions, most preferred first]}`` used by ``backward`` with ``tie_break="file"``.
+        ``allow_absent_minded`` accepts an information set that holds a node and its descendant
+        (Piccione–Rubinstein's absent-minded driver, in Gambit's catalogue); such a game has no
+        perfect recall, so only methods that do not need it apply.
         """
-        return _Validator(tuple(str(p) for p in players), exact).build(
+        return _Validator(tuple(str(p) for p in players), exact, allow_absent_minded).build(
             root, title=title, description=description, tie_break=tie_break, infoset_order=infoset_order
         )
 
@@ -556,7 +560,7 @@ def _check_tie_break(rule: Any, players: tuple[str, ...]) -> Mapping[str, tuple[
 
 
 class _Validator:
-    def __init__(self, players: tuple[str, ...], exact: bool):
+    def __init__(self, players: tuple[str, ...], exact: bool, allow_absent_minded: bool = False):
         if not players:
             raise GameValidationError("a tree needs at least one player")
         if len(set(players)) != len(players):
@@ -565,6 +569,7 @@ class _Validator:
             raise GameValidationError(f"{CHANCE!r} is reserved for chance nodes; rename the player")
         self.players = players
         self.exact = exact
+        self.allow_absent_minded = allow_absent_minded
 
     def num(self, value: Any, where: str) -> Any:
         if not is_finite_number(value) and not isinstance(value, str):
@@ -664,7 +669,7 @@ class _Validator:
                     node_infoset[v] = gidx
         # no node shares an information set with a descendant (absent-mindedness)
         for h in infosets:
-            if len(h.nodes) > 1:
+            if len(h.nodes) > 1 and not self.allow_absent_minded:
                 members = set(h.nodes)
                 for v in h.nodes:
                     u = nodes[v]["parent"]
