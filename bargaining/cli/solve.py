@@ -37,7 +37,8 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
     sol = solve_game(g, concept=concept, method=method, timeout=timeout or None, exact=exact, **options)
     if sol.message and fmt != "table":
         click.echo(f"note: {sol.message}", err=True)
-    click.echo(render(sol, fmt, exact=exact or None), nl=False)
+    # numbers print as fractions only with --exact (an exact game still prints decimals without it)
+    click.echo(render(sol, fmt, exact=exact), nl=False)
 
 
 @click.command("methods")

@@ -1,0 +1,438 @@
+r"""All Nash equilibria of a two-player game: every extreme equilibrium and the maximal Nash
+subsets (components) they form, degenerate games included.
+
+Method ``enummixed``: vertex enumeration of the best-response polytopes, after Avis, Rosenberg,
+Savani and von Stengel (2010), "Enumeration of Nash equilibria for two-player games", *Economic
+Theory* 42, §§2–4, and von Stengel (2007), "Equilibrium computation for two-player games in
+strategic and extensive form", *Algorithmic Game Theory*, ch. 3, §3.2–3.5.
+
+The math. Let the row player have payoffs :math:`A` and the column player :math:`B`, both
+:math:`m \times n`, shifted (a positive affine change, which keeps every equilibrium) so that all
+entries are positive. The best-response polytopes are
+
+.. math::
+    P = \{x \in \mathbb{R}^m : x \ge 0,\; B^\top x \le 1\}, \qquad
+    Q = \{y \in \mathbb{R}^n : A y \le 1,\; y \ge 0\}.
+
+A point of :math:`P` has label :math:`i` (a row) if :math:`x_i = 0` and label :math:`m + j`
+(a column) if :math:`(B^\top x)_j = 1`; a point of :math:`Q` has label :math:`i` if
+:math:`(Ay)_i = 1` and label :math:`m + j` if :math:`y_j = 0`. A pair
+:math:`(x, y) \ne (0, 0)` is *completely labelled* iff every label in :math:`\{0..m+n-1\}` is
+a label of :math:`x` or of :math:`y`, and then :math:`(x/\mathbf{1}^\top x,\, y/\mathbf{1}^\top
+y)` is a Nash equilibrium; the **extreme equilibria** are exactly the completely labelled pairs
+of vertices (Theorem 3.1 of von Stengel 2007; ARSvS §2).
+
+Steps.
+
+1. *Vertices, batched.* A vertex :math:`x \ne 0` of :math:`P` with support :math:`S` has
+   :math:`|S|` linearly independent tight columns :math:`J`, so it solves the square system
+   :math:`B_{SJ}^\top x_S = \mathbf{1}`. For each size :math:`k`, every pair
+   :math:`(S, J)` with :math:`|S| = |J| = k` is solved at once with ``numpy.linalg.solve`` on a
+   stack of :math:`k \times k` matrices (singular ones are filtered by their determinant);
+   feasible solutions are kept and labelled, and the duplicates a degenerate vertex produces
+   (one per basis) are merged by their label sets. That is :math:`\binom{m+n}{m}` small solves
+   per polytope, with no Python loop over bases.
+2. *Labels without float doubt* for integer (and, after scaling, rational) payoffs: with
+   integer :math:`B`, a basic solution is :math:`x = \operatorname{adj}(M)\mathbf{1}/\det M`,
+   so :math:`x_i \det M` and :math:`(1 - B^\top x)_j \det M` are integers and a label is read by
+   rounding them (exact while the float error stays below 1/2). Float games use a tolerance
+   scaled to the payoffs.
+3. *Completely labelled pairs, vectorised*: with the unlabelled sets as 0/1 matrices
+   :math:`U_P, U_Q`, the pair :math:`(a, b)` is completely labelled iff
+   :math:`(U_P U_Q^\top)_{ab} = 0` — one matrix product.
+4. *Exact answers.* In exact mode (``exact=True`` or an exact game) each extreme strategy is
+   solved again in Fractions from its support and its tight labels
+   (:math:`\mathbf{1}^\top \bar x = 1`, :math:`B_{Sj}^\top \bar x_S = v` for the tight
+   :math:`j`), and each profile is certified by :func:`bargaining.solve.verify.max_regret`:
+   exactly 0 in exact mode, within ``verify.default_tolerance`` in float mode. A profile that
+   fails is never reported (the solution is then marked incomplete, with a message).
+5. *Components* (maximal Nash subsets; ARSvS §4, the clique step of lrsnash): the extreme
+   equilibria form a bipartite graph between their row strategies and their column strategies;
+   a Nash subset is a biclique :math:`X \times Y`, and the maximal ones are the closed pairs
+   :math:`Y = \bigcap_{x \in X} N(x)`, :math:`X = \{x : Y \subseteq N(x)\}` (the formal concepts
+   of the relation), found by closing the neighbourhoods :math:`N(x)` under intersection. Every
+   convex combination within one subset is an equilibrium.
+
+``complete`` is true when the enumeration finished within ``timeout``; the deadline is polled
+between batches, and on timeout the equilibria found among the vertices enumerated so far are
+returned with ``complete=False``.
+
+Cost: :math:`\binom{m+n}{m}` small solves per polytope (184,756 at 10×10) — the same count as
+support enumeration over equal-size supports; beyond about 14×14 a pivoting vertex enumeration
+(lrs-style reverse search) would be needed, which this module does not implement.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from bargaining.errors import SolverError
+from bargaining.model.normal import NormalFormGame
+from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
+from bargaining.solve import verify
+from bargaining.solve.budget import BudgetExceeded, Deadline
+from bargaining.solve.registry import Method, register
+
+__all__ = ["enummixed", "polytope_vertices", "extreme_equilibria"]
+
+_CHUNK = 60_000  # systems solved per numpy call (memory: CHUNK * k * k floats)
+_FLOAT_TOL = 1e-9
+
+
+# -- step 1-2: vertices of {x >= 0 : M^T x <= 1} ------------------------------------------------
+def _integer_matrix(values: np.ndarray) -> np.ndarray | None:
+    """``values`` (Fractions or floats) as a positive integer float matrix after a positive
+    affine change (x - min) * lcm(denominators) + 1, or None if that is not possible exactly."""
+    if values.dtype == object:
+        fr = [Fraction(v) for v in values.ravel()]
+        den = math.lcm(*(f.denominator for f in fr)) if fr else 1
+        lo = min(fr)
+        ints = [int((f - lo) * den) + 1 for f in fr]
+    else:
+        if not np.all(np.isfinite(values)) or not np.all(values == np.round(values)):
+            return None
+        if values.size and float(np.max(np.abs(values))) > 2**40:
+            return None
+        lo = float(values.min()) if values.size else 0.0
+        return (values - lo + 1).astype(np.float64)
+    if max(ints, default=1) > 2**40:
+        return None
+    return np.array(ints, dtype=np.float64).reshape(values.shape)
+
+
+def polytope_vertices(
+    M: np.ndarray, *, integer: bool, deadline: Deadline | None = None
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Vertices :math:`x \\ne 0` of :math:`\\{x \\ge 0 : M^\\top x \\le 1\\}` for a positive
+    ``m × n`` matrix ``M``.
+
+    Returns ``(X, L, finished)``: coordinates ``X`` (N, m), labels ``L`` (N, m + n) booleans
+    (label ``i < m``: :math:`x_i = 0`; label ``m + j``: column j tight), one row per distinct
+    vertex, and whether every basis was tried before the deadline. ``integer=True`` asserts that
+    ``M`` holds integers, so labels are read exactly by rounding ``x · det``.
+    """
+    m, n = M.shape
+    coords: list[np.ndarray] = []
+    labels: list[np.ndarray] = []
+    finished = True
+    try:
+        for k in range(1, min(m, n) + 1):
+            Sc = np.array(list(combinations(range(m), k)), dtype=np.intp)
+            Jc = np.array(list(combinations(range(n), k)), dtype=np.intp)
+            per = max(1, _CHUNK // len(Jc))
+            for start in range(0, len(Sc), per):
+                if deadline is not None:
+                    deadline.check()
+                S = Sc[start : start + per]
+                X, L = _vertices_batch(M, S, Jc, integer)
+                if len(X):
+                    coords.append(X)
+                    labels.append(L)
+    except BudgetExceeded:
+        finished = False
+    if not coords:
+        return np.zeros((0, m)), np.zeros((0, m + n), dtype=bool), finished
+    X = np.concatenate(coords)
+    L = np.concatenate(labels)
+    _, first = np.unique(np.packbits(L, axis=1), axis=0, return_index=True)
+    first.sort()
+    return X[first], L[first], finished
+
+
+def _vertices_batch(M: np.ndarray, S: np.ndarray, J: np.ndarray, integer: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Solve :math:`M_{SJ}^\\top x_S = 1` for every (S, J) pair of equal size k; keep the
+    feasible solutions and label them."""
+    m, n = M.shape
+    k = S.shape[1]
+    # sub[a, b, q, p] = M[S[a, p], J[b, q]]  (row q of the system is column J[b, q])
+    sub = M[S[:, None, None, :], J[None, :, :, None]]
+    sub = sub.reshape(-1, k, k)
+    pairs_S = np.repeat(np.arange(len(S)), len(J))
+    ones = np.ones((len(sub), k, 1))
+    if integer:
+        det = np.linalg.det(sub)
+        ok = np.abs(det) > 0.5  # a nonsingular integer matrix has |det| >= 1
+        if not ok.all():
+            sub, det, ones, pairs_S = sub[ok], det[ok], ones[ok], pairs_S[ok]
+        xs = np.linalg.solve(sub, ones)[..., 0]
+        d = np.abs(np.round(det))
+        keep = np.all(xs * d[:, None] > -0.5, axis=1)
+    else:
+        try:
+            xs = np.linalg.solve(sub, ones)[..., 0]
+            keep = np.all(xs > -_FLOAT_TOL, axis=1)
+        except np.linalg.LinAlgError:  # an exactly singular basis: filter by determinant
+            det = np.linalg.det(sub)
+            scale = np.prod(np.linalg.norm(sub, axis=2), axis=1)
+            ok = np.abs(det) > 1e-11 * scale
+            sub, ones, pairs_S = sub[ok], ones[ok], pairs_S[ok]
+            xs = np.linalg.solve(sub, ones)[..., 0]
+            keep = np.all(xs > -_FLOAT_TOL, axis=1)
+    # only bases with x_S >= 0 can be vertices: check the other columns for those alone
+    xs, pairs_S = xs[keep], pairs_S[keep]
+    X = np.zeros((len(xs), m))
+    X[np.arange(len(xs))[:, None], S[pairs_S]] = xs
+    slack = 1.0 - X @ M  # (N, n)
+    if integer:
+        d = d[keep][:, None]
+        zx, zs = X * d, slack * d
+        feasible = np.all(zs > -0.5, axis=1)
+        Lx, Ls = np.abs(zx) < 0.5, np.abs(zs) < 0.5
+    else:
+        feasible = np.all(slack > -_FLOAT_TOL, axis=1)
+        Lx, Ls = np.abs(X) <= _FLOAT_TOL, np.abs(slack) <= _FLOAT_TOL
+    X = np.where(Lx, 0.0, X)
+    L = np.concatenate([Lx, Ls], axis=1)
+    return X[feasible], L[feasible]
+
+
+# -- step 3: completely labelled pairs -----------------------------------------------------------
+def _complementary_pairs(Lp: np.ndarray, Lq: np.ndarray, deadline: Deadline | None) -> list[tuple[int, int]]:
+    """All (a, b) with ``Lp[a] | Lq[b]`` = every label (one matrix product per block)."""
+    if not len(Lp) or not len(Lq):
+        return []
+    Up = (~Lp).astype(np.float32)
+    Uq = (~Lq).astype(np.float32).T
+    out: list[tuple[int, int]] = []
+    block = max(1, 4_000_000 // max(1, len(Lq)))
+    for start in range(0, len(Up), block):
+        if deadline is not None:
+            deadline.check()
+        miss = Up[start : start + block] @ Uq
+        a, b = np.nonzero(miss == 0)
+        out.extend(zip((a + start).tolist(), b.tolist()))
+    return out
+
+
+# -- step 4: exact strategies -------------------------------------------------------------------
+def _solve_exact(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """The unique solution of a consistent linear system in Fractions (Gauss–Jordan), or None
+    when it is inconsistent or not unique."""
+    k = len(rows[0]) if rows else 0
+    aug = [list(r) + [b] for r, b in zip(rows, rhs)]
+    piv_row = 0
+    pivots = []
+    for col in range(k):
+        p = next((r for r in range(piv_row, len(aug)) if aug[r][col] != 0), None)
+        if p is None:
+            return None
+        aug[piv_row], aug[p] = aug[p], aug[piv_row]
+        pv = aug[piv_row][col]
+        prow = [v / pv for v in aug[piv_row]]
+        aug[piv_row] = prow
+        for r in range(len(aug)):
+            if r != piv_row and aug[r][col] != 0:
+                f = aug[r][col]
+                aug[r] = [a - f * b for a, b in zip(aug[r], prow)]
+        pivots.append(col)
+        piv_row += 1
+    if any(aug[r][k] != 0 for r in range(piv_row, len(aug))):
+        return None
+    return [aug[r][k] for r in range(k)]
+
+
+def _exact_strategy(U: np.ndarray, support: Sequence[int], tight: Sequence[int]) -> tuple[Fraction, ...] | None:
+    """The mixed strategy :math:`\\bar x` on ``support`` that makes the opponent indifferent
+    among ``tight`` (columns of ``U``, the opponent's payoffs with rows = this player's
+    strategies): :math:`\\sum_S \\bar x = 1`, :math:`U_{S j}^\\top \\bar x_S` equal for j in tight."""
+    m = U.shape[0]
+    S = list(support)
+    if not S or not len(tight):
+        return None
+    rows = [[Fraction(1)] * len(S)]
+    rhs = [Fraction(1)]
+    j0 = tight[0]
+    for j in tight[1:]:
+        rows.append([U[i, j0] - U[i, j] for i in S])
+        rhs.append(Fraction(0))
+    sol = _solve_exact(rows, rhs)
+    if sol is None or any(v < 0 for v in sol):
+        return None
+    out = [Fraction(0)] * m
+    for i, v in zip(S, sol):
+        out[i] = v
+    return tuple(out)
+
+
+# -- step 5: maximal Nash subsets ---------------------------------------------------------------
+def _maximal_bicliques(
+    edges: Sequence[tuple[int, int]], deadline: Deadline | None
+) -> list[tuple[frozenset[int], frozenset[int]]]:
+    """Maximal bicliques (X, Y) of a bipartite graph given by its edges (x, y)."""
+    nbr: dict[int, frozenset[int]] = {}
+    for x, y in edges:
+        nbr[x] = nbr.get(x, frozenset()) | {y}
+    base = set(nbr.values())
+    closed = set(base)
+    frontier = set(base)
+    while frontier:
+        if deadline is not None:
+            deadline.check()
+        new = set()
+        for Y in frontier:
+            for Z in base:
+                W = Y & Z
+                if W and W not in closed:
+                    new.add(W)
+        closed |= new
+        frontier = new
+    out = []
+    for Y in closed:
+        X = frozenset(x for x, N in nbr.items() if Y <= N)
+        out.append((X, Y))
+    return out
+
+
+# -- the method -----------------------------------------------------------------------------------
+def extreme_equilibria(
+    game: NormalFormGame, *, exact: bool = False, deadline: Deadline | None = None
+) -> tuple[list[tuple[tuple, tuple]], list[tuple[int, int]], bool, int]:
+    """Kernel of :func:`enummixed`: returns ``(xs, ys, edges, finished, dropped)`` where
+    ``xs``/``ys`` are the distinct extreme strategies of the row / column player that occur in an
+    extreme equilibrium, ``edges`` the pairs ``(index in xs, index in ys)`` that are equilibria,
+    ``finished`` whether the enumeration ran to the end and ``dropped`` how many candidate
+    profiles failed the certificate (0 in every case we know of)."""
+    if game.num_players != 2:
+        raise SolverError(f"enummixed needs a two-player game; this one has {game.num_players}")
+    m, n = game.shape
+    src = game.payoffs if game.exact else game.float_payoffs
+    A, B = src[0], src[1]
+    mats = []
+    for U in (B, A.T):  # P uses B (m x n), Q uses A^T (n x m)
+        integer = _integer_matrix(np.asarray(U))
+        if integer is not None:
+            mats.append((integer, True))
+        else:
+            F = np.asarray(U, dtype=np.float64)
+            span = float(F.max() - F.min())
+            mats.append(((F - F.min()) / (span if span > 0 else 1.0) + 1.0, False))
+    (MP, intP), (MQ, intQ) = mats
+    finished = True
+    Xp, Lp, ok = polytope_vertices(MP, integer=intP, deadline=deadline)
+    finished &= ok
+    Yq, Lq_local, ok = polytope_vertices(MQ, integer=intQ, deadline=deadline)
+    finished &= ok
+    # Q's local labels: j < n is y_j = 0 (global m + j); n + i is row i tight (global i)
+    Lq = np.concatenate([Lq_local[:, n:], Lq_local[:, :n]], axis=1)
+    try:
+        pairs = _complementary_pairs(Lp, Lq, deadline)
+    except BudgetExceeded:
+        pairs, finished = [], False
+    used_p = sorted({a for a, _ in pairs})
+    used_q = sorted({b for _, b in pairs})
+    strat_p: dict[int, tuple | None] = {}
+    strat_q: dict[int, tuple | None] = {}
+    if exact:
+        Bx = np.asarray(game.as_exact().payoffs[1]) if not game.exact else B
+        Ax = np.asarray(game.as_exact().payoffs[0]) if not game.exact else A
+        for a in used_p:
+            strat_p[a] = _exact_strategy(Bx, np.flatnonzero(~Lp[a, :m]), np.flatnonzero(Lp[a, m:]))
+        for b in used_q:
+            strat_q[b] = _exact_strategy(Ax.T, np.flatnonzero(~Lq[b, m:]), np.flatnonzero(Lq[b, :m]))
+    else:
+        for a in used_p:
+            x = np.clip(Xp[a], 0.0, None)
+            strat_p[a] = tuple(float(v) for v in x / x.sum())
+        for b in used_q:
+            y = np.clip(Yq[b], 0.0, None)
+            strat_q[b] = tuple(float(v) for v in y / y.sum())
+    # merge equal strategies (a vertex found twice under float noise), keep the order
+    xs: list[tuple] = []
+    ys: list[tuple] = []
+    xi: dict[Any, int] = {}
+    yi: dict[Any, int] = {}
+
+    def key(s: tuple) -> Any:
+        return s if exact else tuple(round(v, 9) for v in s)
+
+    edges = []
+    dropped = 0
+    for a, b in pairs:
+        x, y = strat_p[a], strat_q[b]
+        if x is None or y is None:
+            dropped += 1
+            continue
+        kx, ky = key(x), key(y)
+        if kx not in xi:
+            xi[kx] = len(xs)
+            xs.append(x)
+        if ky not in yi:
+            yi[ky] = len(ys)
+            ys.append(y)
+        e = (xi[kx], yi[ky])
+        if e not in edges:
+            edges.append(e)
+    return xs, ys, edges, finished, dropped
+
+
+def enummixed(
+    game: NormalFormGame, *, timeout: float | None = None, exact: bool = False, **_: Any
+) -> Solution:
+    """Every extreme Nash equilibrium of a two-player game and the maximal Nash subsets
+    (``components``), degenerate games included. See the module docstring for the algorithm
+    (Avis, Rosenberg, Savani, von Stengel 2010). ``exact`` (or an exact game) gives Fraction
+    probabilities and payoffs, each equilibrium with regret exactly 0."""
+    deadline = Deadline(timeout)
+    use_exact = bool(exact or game.exact)
+    g = game.as_exact() if use_exact else game
+    xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=use_exact, deadline=deadline)
+    tol = verify.default_tolerance(g) * 10
+    eqs: list[tuple[Equilibrium, tuple[int, int]]] = []
+    for e in edges:
+        profile = (xs[e[0]], ys[e[1]])
+        regret = verify.max_regret(g, profile)
+        if (regret != 0) if use_exact else (regret > tol):
+            dropped += 1
+            continue
+        payoffs = verify.expected_payoffs(g, profile)
+        pure = all(sum(1 for p in s if p != 0) == 1 for s in profile)
+        eqs.append(
+            (Equilibrium(strategies=profile, payoffs=payoffs, regret=regret, label="pure" if pure else "mixed"), e)
+        )
+    eqs.sort(key=lambda t: sort_key_profile(t[0].strategies))
+    index = {e: k for k, (_, e) in enumerate(eqs)}
+    components: list[tuple[int, ...]] = []
+    try:
+        for X, Y in _maximal_bicliques([e for _, e in eqs], deadline):
+            components.append(tuple(sorted(index[(x, y)] for x in X for y in Y)))
+    except BudgetExceeded:
+        finished = False
+        components = [(k,) for k in range(len(eqs))]
+    components.sort()
+    messages = []
+    if not finished:
+        messages.append(deadline.message())
+    if dropped:
+        messages.append(
+            f"{dropped} candidate profile(s) failed the regret certificate and were left out; "
+            "the list may be incomplete (try --exact)"
+        )
+    return Solution(
+        game=game,
+        concept="nash",
+        method="enummixed",
+        equilibria=tuple(eq for eq, _ in eqs),
+        complete=finished and not dropped,
+        exact=use_exact,
+        options={"timeout": timeout, "exact": use_exact},
+        components=tuple(components),
+        message="; ".join(messages) or None,
+    )
+
+
+register(
+    Method(
+        name="enummixed",
+        kinds=("normal",),
+        concept="nash",
+        function=enummixed,
+        summary="all extreme equilibria and maximal Nash subsets of a two-player game (complete)",
+        players="2",
+    )
+)
