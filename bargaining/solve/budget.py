@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Deadline", "BudgetExceeded", "run_in_subprocess"]
+__all__ = ["Deadline", "BudgetExceeded", "run_in_subprocess", "run_streaming"]
 
 
 class BudgetExceeded(Exception):
@@ -75,6 +75,53 @@ def run_in_subprocess(
         return "timeout", None
     except EOFError:
         return "error", f"solver process died (exit code {proc.exitcode})"
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1)
+        parent.close()
+
+
+def _stream_child(conn, fn, args, kwargs):  # pragma: no cover - runs in the child
+    try:
+        result = fn(*args, emit=lambda item: conn.send(("item", item)), **kwargs)
+        conn.send(("ok", result))
+    except BaseException as err:  # noqa: BLE001 - everything is reported to the parent
+        conn.send(("error", repr(err)))
+    finally:
+        conn.close()
+
+
+def run_streaming(
+    fn: Callable[..., Any], *args: Any, timeout: float | None, **kwargs: Any
+) -> tuple[str, list[Any], Any]:
+    """Run ``fn(*args, emit=..., **kwargs)`` in a child process that reports partial results.
+
+    ``fn`` calls ``emit(item)`` for each result as soon as it has it (e.g. each equilibrium), so
+    that when the child is killed at ``timeout`` seconds the parent still holds everything found
+    so far. Returns ``(status, items, value)`` with status ``"ok"`` (``value`` is ``fn``'s return
+    value), ``"timeout"`` or ``"error"`` (``value`` is the error text). ``fn``, its arguments and
+    the items must be picklable (a module-level function).
+    """
+    ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_stream_child, args=(child, fn, args, kwargs), daemon=True)
+    proc.start()
+    child.close()
+    end = None if not timeout else time.monotonic() + timeout
+    items: list[Any] = []
+    try:
+        while True:
+            wait = None if end is None else max(0.0, end - time.monotonic())
+            if not parent.poll(wait):
+                return "timeout", items, None
+            tag, value = parent.recv()
+            if tag == "item":
+                items.append(value)
+                continue
+            return tag, items, value
+    except EOFError:
+        return "error", items, f"solver process died (exit code {proc.exitcode})"
     finally:
         if proc.is_alive():
             proc.kill()
