@@ -1,0 +1,247 @@
+r"""Solve whole stacks of small games at once with numpy (for sweeps): no Python loop per game.
+
+**All Nash equilibria of small bimatrix games** (2×2, 2×n, 3×3, ... up to about 4×4), by
+vertex enumeration of the best-response polytopes, vectorised over a stack of ``G`` games.
+
+For an ``m × n`` bimatrix game ``(A, B)`` with (after adding a constant) positive payoffs, the
+best-response polytopes are (von Stengel 2007, "Equilibrium computation for two-player games in
+strategic and extensive form", AGT ch. 3, §3.2; Avis, Rosenberg, Savani, von Stengel 2010,
+"Enumeration of Nash equilibria for two-player games", Econ. Theory 42)
+
+.. math::
+
+    P = \{x \in \mathbb{R}^m : x \ge 0,\; B^\top x \le 1\},\qquad
+    Q = \{y \in \mathbb{R}^n : A y \le 1,\; y \ge 0\}.
+
+Label the ``m + n`` inequalities ``0..m-1`` (row strategies: :math:`x_i = 0` in ``P``,
+:math:`(Ay)_i = 1` in ``Q``) and ``m..m+n-1`` (column strategies: :math:`(B^\top x)_j = 1` in
+``P``, :math:`y_j = 0` in ``Q``). A pair of vertices :math:`(x, y) \ne (0, 0)` whose labels
+together cover all ``m + n`` labels, rescaled to probability vectors, is an **extreme Nash
+equilibrium**, and every extreme equilibrium arises so, degenerate games included (Avis et al.
+2010, Thm. 2); every Nash equilibrium is a convex combination of extreme equilibria that lie in
+one maximal Nash subset. This is what ``lrsnash`` and Gambit's ``enummixed`` list.
+
+Steps, each one array operation over the stack: (1) for every ``m``-subset of labels solve the
+``m × m`` system that makes those inequalities tight (``numpy.linalg.solve`` on a
+``(G, C, m, m)`` array; singular subsets are masked out), keep the feasible solutions and compute
+*all* their tight labels (a degenerate vertex has more than ``m``); same for ``Q`` with
+``n``-subsets. (2) For every pair of vertices, test complete labelling with a bitwise OR of the
+label masks. (3) Normalise, drop duplicate pairs (a degenerate vertex is reached from several
+subsets), and sort each game's equilibria in the order of
+:func:`bargaining.model.profile.sort_key_profile` (pure before mixed, then by the profile).
+The expected payoffs and the regret certificate are computed from the original payoffs,
+independently of the enumeration. The cost per game is
+:math:`\binom{m+n}{m}^2` pair tests, tiny for the small games of sweeps.
+
+Perfect-information trees and signaling games are not batched here: trees go through the per-point
+``backward`` solver, two-type signaling games through ``bargaining.solve.signaling_batch``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from bargaining.errors import GameValidationError
+
+__all__ = ["BimatrixBatch", "bimatrix_equilibria", "stack_bimatrix", "MAX_BATCH_LABELS"]
+
+MAX_BATCH_LABELS = 9  # m + n; C(9, 4)^2 = 15876 pair tests per game
+_SUB_BATCH = 4096
+
+
+@dataclass(frozen=True)
+class BimatrixBatch:
+    """The extreme equilibria of a stack of ``G`` bimatrix games, one row per equilibrium.
+
+    ``game[e]`` is the game (0..G-1) of equilibrium ``e``, ``index[e]`` its 0-based position
+    among that game's equilibria (the deterministic order of CONTRACTS.md); rows are sorted by
+    ``(game, index)``. ``x`` (E, m) and ``y`` (E, n) are the mixed strategies, ``payoffs`` (E, 2)
+    the expected payoffs, ``regret`` (E,) the max regret of the profile, ``count`` (G,) the number
+    of equilibria of each game.
+    """
+
+    game: np.ndarray
+    index: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    payoffs: np.ndarray
+    regret: np.ndarray
+    count: np.ndarray
+
+    @property
+    def mixed(self) -> np.ndarray:
+        """True where some probability is strictly between 0 and 1."""
+        p = np.concatenate([self.x, self.y], axis=1)
+        return np.any((p > 0) & (p < 1), axis=1)
+
+
+def _vertices(M_rows: np.ndarray, m: int, first_is_zero_label: bool, tol: float):
+    """Vertices of ``{z >= 0, M z <= 1}`` (``z`` in R^k, ``M`` shape (G, r, k)) for a stack.
+
+    Labels: in ``P`` (``first_is_zero_label``): ``0..k-1`` are ``z_i = 0`` and ``k..k+r-1`` are
+    ``(M z)_j = 1``; in ``Q``: ``0..r-1`` are ``(M z)_i = 1`` and ``r..r+k-1`` are ``z_j = 0``.
+    Returns ``z`` (G, C, k) unnormalised, ``valid`` (G, C) and ``labels`` (G, C) bitmasks.
+    """
+    G, r, k = M_rows.shape
+    total = r + k
+    subsets = [s for s in combinations(range(total), k)]
+    # a subset of only "z_i = 0" labels gives the origin: skip it
+    if first_is_zero_label:
+        zero_labels = set(range(k))
+    else:
+        zero_labels = set(range(r, r + k))
+    subsets = [s for s in subsets if not set(s) <= zero_labels]
+    C = len(subsets)
+    sys = np.zeros((G, C, k, k))
+    rhs = np.zeros((G, C, k))
+    for c, s in enumerate(subsets):
+        for t, lab in enumerate(s):
+            if lab in zero_labels:
+                z_i = lab if first_is_zero_label else lab - r
+                sys[:, c, t, z_i] = 1.0
+            else:
+                j = lab - k if first_is_zero_label else lab
+                sys[:, c, t, :] = M_rows[:, j, :]
+                rhs[:, c, t] = 1.0
+    z, ok = _solve_small(sys, rhs)
+    Mz = np.einsum("grk,gck->gcr", M_rows, z)
+    zsum = np.sum(np.abs(z), axis=2, keepdims=True)
+    zeros = np.abs(z) <= tol * np.maximum(zsum, 1e-300)
+    tight = Mz >= 1 - tol
+    feasible = np.all(z >= -tol * np.maximum(zsum, 1e-300), axis=2) & np.all(Mz <= 1 + tol, axis=2)
+    valid = ok & feasible
+    z = np.where(zeros, 0.0, z)
+    weights_zero = 1 << np.arange(k, dtype=np.int64) if first_is_zero_label else 1 << (r + np.arange(k, dtype=np.int64))
+    weights_tight = 1 << (k + np.arange(r, dtype=np.int64)) if first_is_zero_label else 1 << np.arange(r, dtype=np.int64)
+    labels = zeros.astype(np.int64) @ weights_zero + tight.astype(np.int64) @ weights_tight
+    return z, valid, labels
+
+
+def _det(M: np.ndarray) -> np.ndarray:
+    k = M.shape[-1]
+    if k == 1:
+        return M[..., 0, 0]
+    if k == 2:
+        return M[..., 0, 0] * M[..., 1, 1] - M[..., 0, 1] * M[..., 1, 0]
+    if k == 3:
+        return (
+            M[..., 0, 0] * (M[..., 1, 1] * M[..., 2, 2] - M[..., 1, 2] * M[..., 2, 1])
+            - M[..., 0, 1] * (M[..., 1, 0] * M[..., 2, 2] - M[..., 1, 2] * M[..., 2, 0])
+            + M[..., 0, 2] * (M[..., 1, 0] * M[..., 2, 1] - M[..., 1, 1] * M[..., 2, 0])
+        )
+    return np.linalg.det(M)
+
+
+def _solve_small(M: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Solve the stacked systems ``M z = rhs``; Cramer's rule for k <= 3 (one vectorised
+    expression, much faster than a LAPACK call per tiny matrix), LAPACK above. Returns ``z``
+    and the mask of non-singular systems (``z`` is 0 where singular)."""
+    k = M.shape[-1]
+    det = _det(M)
+    scale = np.max(np.abs(M), axis=(-2, -1)) ** k
+    ok = np.abs(det) > 1e-12 * np.maximum(scale, 1e-300)
+    safe_det = np.where(ok, det, 1.0)
+    if k <= 3:
+        z = np.empty(rhs.shape)
+        for i in range(k):
+            Mi = M.copy()
+            Mi[..., :, i] = rhs
+            z[..., i] = _det(Mi) / safe_det
+    else:
+        safe = np.where(ok[..., None, None], M, np.eye(k))
+        z = np.linalg.solve(safe, rhs[..., None])[..., 0]
+    return np.where(ok[..., None], z, 0.0), ok
+
+
+def _solve_sub(A: np.ndarray, B: np.ndarray, tol: float):
+    G, m, n = A.shape
+    # positive payoffs, so that P and Q are bounded polytopes; equilibria do not change
+    Ap = A - A.min(axis=(1, 2), keepdims=True) + 1.0
+    Bp = B - B.min(axis=(1, 2), keepdims=True) + 1.0
+    x, vx, lx = _vertices(np.swapaxes(Bp, 1, 2), m, True, tol)  # rows of B^T: (G, n, m)
+    y, vy, ly = _vertices(Ap, n, False, tol)  # (G, m, n)
+    full = (1 << (m + n)) - 1
+    pair = vx[:, :, None] & vy[:, None, :] & ((lx[:, :, None] | ly[:, None, :]) == full)
+    g, cx, cy = np.nonzero(pair)
+    xs = x[g, cx]
+    ys = y[g, cy]
+    xs = xs / xs.sum(axis=1, keepdims=True)
+    ys = ys / ys.sum(axis=1, keepdims=True)
+    return g, xs, ys
+
+
+def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
+    """All extreme Nash equilibria of each game of a stack: ``A``, ``B`` of shape (G, m, n).
+
+    Complete for every game (degenerate ones included) up to floating-point tolerance ``tol``
+    (relative to the normalised payoffs). Games are processed in sub-batches of
+    :data:`_SUB_BATCH` to bound memory.
+    """
+    A = np.asarray(A, dtype=np.float64)
+    B = np.asarray(B, dtype=np.float64)
+    if A.ndim != 3 or A.shape != B.shape:
+        raise GameValidationError(f"expected two stacks of shape (G, m, n), got {A.shape} and {B.shape}")
+    G, m, n = A.shape
+    if m + n > MAX_BATCH_LABELS:
+        raise GameValidationError(f"batched enumeration handles m + n <= {MAX_BATCH_LABELS}; got {m}×{n}")
+    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(B))):
+        raise GameValidationError("payoffs must be finite numbers (no NaN or infinity)")
+    gs, xs, ys = [], [], []
+    for s in range(0, G, _SUB_BATCH):
+        g, x, y = _solve_sub(A[s : s + _SUB_BATCH], B[s : s + _SUB_BATCH], tol)
+        gs.append(g + s)
+        xs.append(x)
+        ys.append(y)
+    g = np.concatenate(gs) if gs else np.zeros(0, dtype=np.int64)
+    x = np.concatenate(xs) if xs else np.zeros((0, m))
+    y = np.concatenate(ys) if ys else np.zeros((0, n))
+    # snap to exact 0/1 where within tolerance, so "pure" is decided cleanly
+    p = np.concatenate([x, y], axis=1)
+    p = np.where(np.abs(p) <= tol, 0.0, p)
+    p = np.where(np.abs(p - 1) <= tol, 1.0, p)
+    mixed = np.any((p > 0) & (p < 1), axis=1)
+    # order: game, then pure before mixed, then larger probabilities first (sort_key_profile);
+    # the keys are rounded so that copies differing in the last bits sort next to each other
+    q = np.round(p, 9)
+    keys = [-q[:, j] for j in range(q.shape[1] - 1, -1, -1)] + [mixed, g]
+    order = np.lexsort(keys)
+    g, p = g[order], p[order]
+    # drop copies (a degenerate vertex is reached from several label subsets): compare each
+    # equilibrium with the earlier ones of its game that are kept
+    keep = np.ones(len(g), dtype=bool)
+    if len(g) > 1:
+        width = int(np.bincount(g).max())
+        for d in range(1, width):
+            prev = np.arange(d, len(g))
+            same = (g[prev] == g[prev - d]) & keep[prev - d] & np.all(np.abs(p[prev] - p[prev - d]) <= 1e3 * tol, axis=1)
+            keep[prev[same]] = False
+        g, p = g[keep], p[keep]
+    x, y = p[:, :m], p[:, m:]
+    Ag, Bg = A[g], B[g]
+    Ay = np.einsum("emn,en->em", Ag, y)
+    xB = np.einsum("em,emn->en", x, Bg)
+    u1 = np.einsum("em,em->e", x, Ay)
+    u2 = np.einsum("en,en->e", xB, y)
+    regret = np.maximum(np.maximum(Ay.max(axis=1) - u1, xB.max(axis=1) - u2), 0.0)
+    count = np.bincount(g, minlength=G)
+    starts = np.concatenate([[0], np.cumsum(count)[:-1]])
+    index = np.arange(len(g)) - starts[g]
+    return BimatrixBatch(
+        game=g, index=index, x=x, y=y, payoffs=np.stack([u1, u2], axis=1), regret=regret, count=count
+    )
+
+
+def stack_bimatrix(games: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Stack the payoffs of same-shaped two-player ``NormalFormGame``s into ``(A, B)``."""
+    if not games:
+        raise GameValidationError("no games to stack")
+    shape = games[0].shape
+    if len(shape) != 2 or any(g.shape != shape for g in games):
+        raise GameValidationError("stack_bimatrix needs two-player games of one shape")
+    P = np.stack([g.float_payoffs for g in games])
+    return P[:, 0], P[:, 1]

@@ -1,0 +1,128 @@
+"""Where the chunks of a sweep are computed: in this process, in local processes, or on Dask.
+
+Every executor runs the same pure function ``fn(spec, k, start, stop) -> ChunkResult`` on the
+pending chunks and hands each result to ``on_result`` in the parent, which alone writes to the
+store. At most ``2 × workers`` chunks are in flight, so memory stays bounded however large the
+grid. The results do not depend on the executor: each chunk is computed the same way wherever
+it runs, and the store orders them by chunk index.
+
+- ``serial``: a plain loop (debugging, tiny sweeps).
+- ``process`` (default): :class:`concurrent.futures.ProcessPoolExecutor`, ``workers`` processes
+  (default: all cores).
+- ``dask``: a ``dask.distributed`` client: ``scheduler="tcp://HOST:PORT"`` for an existing
+  cluster, or ``dask_local=N`` to start a local cluster of ``N`` single-threaded worker processes
+  (optional extra: ``pip install 'bargaining[dask]'``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from bargaining.errors import BargainingError
+
+__all__ = ["EXECUTORS", "run_tasks", "default_workers"]
+
+EXECUTORS = ("serial", "process", "dask")
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_tasks(
+    fn: Callable[..., Any],
+    spec: Any,
+    tasks: Iterable[tuple[int, int, int]],
+    on_result: Callable[[Any], None],
+    executor: str = "process",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+) -> None:
+    """Run ``fn(spec, k, start, stop)`` for each task and pass each result to ``on_result``."""
+    tasks = list(tasks)
+    if executor not in EXECUTORS:
+        raise BargainingError(f"--executor {executor}: expected one of {', '.join(EXECUTORS)}")
+    if executor == "serial" or (executor == "process" and (workers == 1 or len(tasks) <= 1)):
+        for k, start, stop in tasks:
+            on_result(fn(spec, k, start, stop))
+        return
+    if executor == "process":
+        _run_process(fn, spec, tasks, on_result, workers or default_workers())
+        return
+    _run_dask(fn, spec, tasks, on_result, workers, scheduler, dask_local)
+
+
+def _run_process(fn, spec, tasks, on_result, workers: int) -> None:
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    pool = ProcessPoolExecutor(max_workers=workers)
+    pending = iter(tasks)
+    inflight: set = set()
+    try:
+        for _ in range(2 * workers):
+            t = next(pending, None)
+            if t is None:
+                break
+            inflight.add(pool.submit(fn, spec, *t))
+        while inflight:
+            done, inflight = wait(inflight, return_when=FIRST_COMPLETED)
+            for fut in done:
+                on_result(fut.result())
+                t = next(pending, None)
+                if t is not None:
+                    inflight.add(pool.submit(fn, spec, *t))
+    except BaseException:
+        for fut in inflight:
+            fut.cancel()
+        # do not wait for running chunks on Ctrl-C or errors: stop the workers now
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            if proc.is_alive():
+                proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _run_dask(fn, spec, tasks, on_result, workers, scheduler, dask_local) -> None:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise BargainingError(
+            "--executor dask needs dask.distributed: pip install 'bargaining[dask]'"
+        ) from None
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as err:
+            raise BargainingError(f"--scheduler {scheduler}: cannot connect ({err})") from None
+    else:
+        n = dask_local or workers or default_workers()
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        nworkers = max(1, len(client.scheduler_info().get("workers", {})) or (dask_local or workers or 1))
+        pending = iter(tasks)
+        first = []
+        for _ in range(2 * nworkers):
+            t = next(pending, None)
+            if t is None:
+                break
+            first.append(client.submit(fn, spec, *t, pure=False))
+        stream = as_completed(first)
+        for fut in stream:
+            on_result(fut.result())
+            fut.release()
+            t = next(pending, None)
+            if t is not None:
+                stream.add(client.submit(fn, spec, *t, pure=False))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,647 @@
+"""The sweep engine: solve a parametric game at every point of a grid or sample.
+
+``run_sweep(spec, out, ...)`` splits the numbered points (:mod:`bargaining.sweep.grid`) into
+chunks of consecutive indices, computes the pending chunks on an executor
+(:mod:`bargaining.sweep.executors`) and stores each in the resumable store
+(:mod:`bargaining.sweep.store`), then merges the final tables.
+
+One chunk, :func:`solve_chunk`, is a pure function of the spec and the index range:
+
+- **batched** (small two-player normal-form games, concept ``nash``, default method): the games
+  of the whole chunk are built and solved at once by
+  :func:`bargaining.solve.batch.bimatrix_equilibria` (all extreme equilibria, numpy, no Python
+  loop over points in the solver);
+- **per point** elsewhere: ``template.with_params(**point)`` then
+  :func:`bargaining.solve.api.solve` with the per-point timeout (default 60 s; solvers stop
+  cooperatively at their deadline, and a hard ``SIGALRM`` stop a little later catches solvers
+  that cannot poll, where the platform allows it). A point that raises or times out becomes one
+  row with its ``error`` and the sweep goes on.
+
+Rows (CONTRACTS.md §Sweeps): ``point`` (the point's index), the parameters, ``equilibrium``
+(0-based), ``label``, refinement flags, ``p:<player>:<strategy>`` probabilities, ``payoff:<player>``,
+``regret``, ``complete``, ``constraints_ok``, ``error``. A point with no equilibrium (or an error)
+still has one row, with ``equilibrium`` empty. Labels of normal-form equilibria carry the profile
+in words, e.g. ``pure (F, C)`` or ``mixed (F+S, C+A)`` (the supports), so regimes distinguish
+different pure outcomes. The regime table has one row per point: parameters, ``regime`` (the
+sorted set of labels joined by `` | ``), ``equilibria`` (their number), ``complete``,
+``constraints_ok`` and ``error``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shlex
+import signal
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bargaining import __version__
+from bargaining.errors import BargainingError
+from bargaining.numbers import jsonify, to_fraction
+from bargaining.sweep.executors import run_tasks
+from bargaining.sweep.grid import PointSet
+from bargaining.sweep.store import ResultStore, output_paths
+
+__all__ = [
+    "SweepSpec",
+    "ChunkResult",
+    "solve_chunk",
+    "run_sweep",
+    "load_source",
+    "FixedSource",
+    "DEFAULT_POINT_TIMEOUT",
+]
+
+DEFAULT_POINT_TIMEOUT = 60.0
+BATCH_CHUNK = 16384
+REGIME_SEPARATOR = " | "
+
+
+# -- game sources ------------------------------------------------------------------------------
+class FixedSource:
+    """A game without parameters seen as a template (a Gambit file, a fixed game object)."""
+
+    parameters: tuple = ()
+
+    def __init__(self, game: Any, name: str = "game"):
+        self.game = game
+        self.name = name
+
+    @property
+    def hash(self) -> str:
+        text = json.dumps(jsonify(self.game.describe()) if hasattr(self.game, "describe") else repr(self.game))
+        payoffs = getattr(self.game, "float_payoffs", None)
+        if payoffs is not None:
+            text += repr(np.asarray(payoffs).tolist())
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def with_params(self, **params: Any) -> Any:
+        return self.game
+
+    def check_constraints(self, params: Mapping[str, Any]) -> list[str]:
+        return []
+
+
+def load_source(game: str) -> tuple[Any, dict[str, str]]:
+    """The template (or fixed game) named by ``game`` — a file path, a scenario name, or a
+    canonical id ``name(k=v,...)`` — and the parameters fixed by the id."""
+    from bargaining.io.load import find_game_file, known_game_names, parse_game_id
+
+    path = Path(game)
+    id_params: dict[str, str] = {}
+    if not path.is_file():
+        name, id_params = parse_game_id(game)
+        found = find_game_file(name)
+        if found is None:
+            if Path(name).suffix in (".nfg", ".efg", ".yaml", ".yml"):
+                raise BargainingError(f"{name}: no such file")
+            known = ", ".join(known_game_names()) or "none installed"
+            raise BargainingError(f"unknown game {name!r}: give a file path or one of: {known}")
+        path = found
+    if path.suffix.lower() in (".yaml", ".yml"):
+        from bargaining.io.yamlgame import load_template
+
+        return load_template(path), id_params
+    from bargaining.io.load import load
+
+    return FixedSource(load(path), name=path.stem), id_params
+
+
+def _source_hash(src: Any) -> str:
+    h = getattr(src, "hash", None)
+    if callable(h):
+        h = h()
+    return str(h) if h is not None else ""
+
+
+def _parameters(src: Any) -> list[Any]:
+    return list(getattr(src, "parameters", ()) or ())
+
+
+_SOURCES: dict[str, Any] = {}
+
+
+def _get_source(spec: SweepSpec) -> Any:
+    if spec.source is not None:
+        return spec.source
+    src = _SOURCES.get(spec.game)
+    if src is None:
+        src = load_source(spec.game)[0]
+        _SOURCES[spec.game] = src
+    return src
+
+
+# -- the spec ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SweepSpec:
+    """Everything that determines a sweep's table (and nothing that does not)."""
+
+    game: str
+    points: PointSet
+    concept: str | None = None
+    method: str | None = None
+    point_timeout: float | None = DEFAULT_POINT_TIMEOUT
+    options: Mapping[str, Any] = field(default_factory=dict)
+    mode: str = "point"  # "point" or "bimatrix" (batched), decided by :func:`plan`
+    source: Any = None  # a template object (Python API, tests); None: load ``game`` by name
+
+    def signature(self, game_hash: str) -> str:
+        data = {
+            "game": self.game,
+            "hash": game_hash,
+            "points": self.points.describe(),
+            "concept": self.concept,
+            "method": self.method,
+            "point_timeout": self.point_timeout,
+            "options": jsonify(dict(self.options)),
+            "mode": self.mode,
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def plan(spec: SweepSpec, src: Any) -> SweepSpec:
+    """Choose batched or per-point solving from the game at the first point."""
+    if spec.method not in (None, "batch") or spec.options or spec.concept not in (None, "nash"):
+        return _replace(spec, mode="point")
+    try:
+        game = src.with_params(**spec.points.point(0)) if len(spec.points) else None
+    except Exception:  # noqa: BLE001 - the per-point path will record the error
+        game = None
+    if (
+        game is not None
+        and getattr(game, "kind", None) == "normal"
+        and len(game.shape) == 2
+        and sum(game.shape) <= 9
+    ):
+        return _replace(spec, mode="bimatrix")
+    if spec.method == "batch":
+        raise BargainingError("--method batch: only small two-player normal-form games are solved in batches")
+    return _replace(spec, mode="point")
+
+
+def _replace(spec: SweepSpec, **changes: Any) -> SweepSpec:
+    from dataclasses import replace
+
+    return replace(spec, **changes)
+
+
+def default_chunk_size(spec: SweepSpec) -> int:
+    n = len(spec.points)
+    if spec.mode != "point":
+        return BATCH_CHUNK
+    return int(min(256, max(1, math.ceil(n / 64))))
+
+
+# -- one chunk ---------------------------------------------------------------------------------
+@dataclass
+class ChunkResult:
+    k: int
+    rows: dict[str, Any]
+    regimes: dict[str, Any]
+    n_points: int
+    n_errors: int
+
+
+class PointTimeout(Exception):
+    pass
+
+
+@contextmanager
+def _hard_timeout(seconds: float | None):
+    """Raise :class:`PointTimeout` after ``seconds`` (main thread on POSIX only; else no-op)."""
+    usable = (
+        seconds
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def handler(signum, frame):
+        raise PointTimeout
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _one_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    msg = text[0] if text else ""
+    return f"{type(err).__name__}: {msg}" if msg else type(err).__name__
+
+
+def _cell(value: Any) -> Any:
+    value = jsonify(value, False)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    return value
+
+
+def _normal_label(game: Any, label: str, strategies: Any) -> str:
+    if label not in ("pure", "mixed") or strategies is None:
+        return label
+    parts = []
+    for labels, probs in zip(game.strategies, strategies):
+        parts.append("+".join(str(lab) for lab, p in zip(labels, probs) if float(p) > 0))
+    return f"{label} ({', '.join(parts)})"
+
+
+def _constraints_ok(src: Any, point: Mapping[str, float]) -> bool | None:
+    check = getattr(src, "check_constraints", None)
+    if check is None:
+        return None
+    try:
+        return not check(dict(point))
+    except Exception:  # noqa: BLE001 - a broken constraint is not the point's error
+        return None
+
+
+def _columns(rows: list[dict[str, Any]]) -> dict[str, list]:
+    names: list[str] = []
+    seen: set[str] = set()
+    for r in rows:
+        for key in r:
+            if key not in seen:
+                seen.add(key)
+                names.append(key)
+    return {name: [r.get(name) for r in rows] for name in names}
+
+
+def _regime(labels: list[str]) -> str:
+    return REGIME_SEPARATOR.join(sorted(set(labels))) if labels else "(none)"
+
+
+def _solve_point(spec: SweepSpec, src: Any, point: dict[str, float]):
+    from bargaining.io.render import equilibrium_rows
+    from bargaining.solve.api import solve
+
+    timeout = spec.point_timeout or None
+    start = time.monotonic()
+    try:
+        grace = None if timeout is None else timeout * 1.25 + 1.0
+        with _hard_timeout(grace):
+            game = src.with_params(**point)
+            sol = solve(game, concept=spec.concept, method=spec.method, timeout=timeout, **spec.options)
+        rows = equilibrium_rows(sol)
+        error = None
+        if not sol.complete and timeout is not None and time.monotonic() - start >= timeout:
+            error = f"timeout after {timeout:g} s: the equilibria found so far are listed"
+        if getattr(game, "kind", None) == "normal":
+            for r, eq in zip(rows, sol.equilibria):
+                r["label"] = _normal_label(game, r["label"], eq.strategies)
+        return rows, error
+    except PointTimeout:
+        return [], f"timeout after {timeout:g} s"
+    except Exception as err:  # noqa: BLE001 - recorded in the row, the sweep goes on
+        return [], _one_line(err)
+
+
+def solve_chunk(spec: SweepSpec, k: int, start: int, stop: int) -> ChunkResult:
+    """Solve points ``start..stop-1`` (chunk ``k``); rows sorted by point, then equilibrium."""
+    src = _get_source(spec)
+    params = spec.points.points(start, stop)
+    if spec.mode == "bimatrix":
+        return _solve_chunk_bimatrix(spec, src, k, start, stop, params)
+    rows: list[dict[str, Any]] = []
+    regimes: list[dict[str, Any]] = []
+    n_errors = 0
+    names = list(params)
+    for j in range(stop - start):
+        point = {name: float(params[name][j]) for name in names}
+        head = {"point": start + j, **point}
+        ok = _constraints_ok(src, point)
+        eq_rows, error = _solve_point(spec, src, point)
+        n_errors += error is not None
+        if not eq_rows:
+            rows.append({**head, "equilibrium": None, "label": None, "complete": False if error else True,
+                         "constraints_ok": ok, "error": error})
+        for r in eq_rows:
+            rows.append({**head, **{key: _cell(v) for key, v in r.items()}, "constraints_ok": ok, "error": error})
+        complete = bool(eq_rows[0]["complete"]) if eq_rows else error is None
+        regimes.append({**head, "regime": None if (error and not eq_rows) else _regime([r["label"] for r in eq_rows]),
+                        "equilibria": len(eq_rows), "complete": complete and error is None,
+                        "constraints_ok": ok, "error": error})
+    return ChunkResult(k, _columns(rows), _columns(regimes), stop - start, n_errors)
+
+
+def _build_stack(src: Any, params: dict[str, np.ndarray], n: int):
+    """The chunk's games as a payoff stack ``(n, players, s_1, s_2)``, with the game at the
+    first good point (for labels), the per-point error messages and ``constraints_ok`` flags.
+
+    A YAML template is evaluated once over the whole chunk (``Template.evaluate``: numpy
+    arrays, no loop over points); other sources are built point by point. Points outside a
+    parameter's range or with an undefined payoff get the same error as the per-point path."""
+    names = list(params)
+    errors: list[str | None] = [None] * n
+    first = None
+    stack = None
+    evaluate = getattr(src, "evaluate", None)
+    body = getattr(src, "body", None)
+    if evaluate is not None and isinstance(body, dict) and getattr(src, "kind", None) == "normal":
+        bad = np.zeros(n, dtype=bool)
+        for p in _parameters(src):
+            if p.name in params and p.range is not None:
+                v, (lo, hi) = params[p.name], p.range
+                if lo is not None:
+                    bad |= (v < float(lo)) | ((v == float(lo)) & bool(getattr(p, "open_lo", False)))
+                if hi is not None:
+                    bad |= (v > float(hi)) | ((v == float(hi)) & bool(getattr(p, "open_hi", False)))
+        for j in range(n):
+            if bad[j] or first is None:
+                try:
+                    g = src.with_params(**{name: float(params[name][j]) for name in names})
+                    first = first if first is not None else g
+                except Exception as err:  # noqa: BLE001
+                    errors[j] = _one_line(err)
+        if first is not None:
+            try:
+                stack = _evaluate_normal(src, first, params)
+            except Exception:  # noqa: BLE001 - an unexpected body layout: build point by point
+                stack = None
+        if stack is not None:
+            undefined = ~np.all(np.isfinite(stack.reshape(n, -1)), axis=1)
+            for j in np.flatnonzero(undefined):
+                if errors[j] is None:
+                    try:
+                        src.with_params(**{name: float(params[name][j]) for name in names})
+                        errors[j] = "GameValidationError: a payoff is undefined at this point"
+                    except Exception as err:  # noqa: BLE001
+                        errors[j] = _one_line(err)
+            ok = _constraints_vector(src, params, n)
+            return stack, first, errors, ok
+    games: list[Any] = [None] * n
+    for j in range(n):
+        try:
+            games[j] = src.with_params(**{name: float(params[name][j]) for name in names})
+        except Exception as err:  # noqa: BLE001
+            errors[j] = _one_line(err)
+    good = [j for j in range(n) if games[j] is not None]
+    if not good:
+        return None, None, errors, [None] * n
+    first = games[good[0]]
+    if any(games[j].shape != first.shape or games[j].kind != "normal" for j in good):
+        raise _NotAStack
+    stack = np.full((n, *first.float_payoffs.shape), np.nan)
+    for j in good:
+        stack[j] = games[j].float_payoffs
+    ok = [_constraints_ok(src, {name: float(params[name][j]) for name in names}) for j in range(n)]
+    return stack, first, errors, ok
+
+
+class _NotAStack(Exception):
+    pass
+
+
+def _evaluate_normal(src: Any, first: Any, params: dict[str, np.ndarray]) -> np.ndarray:
+    """Evaluate a normal-form template's body over the chunk: ``(n, players, *shape)``."""
+    n = len(next(iter(params.values())))
+    ev = src.evaluate(params)
+    players, strategies = list(first.players), [list(s) for s in first.strategies]
+    shape = tuple(len(s) for s in strategies)
+    out = np.empty((n, len(players), *shape))
+    if "payoffs" in ev:
+        pay = ev["payoffs"]
+        for i, pl in enumerate(players):
+            arr = np.asarray(pay[pl] if isinstance(pay, dict) else pay[i], dtype=float)  # (*shape, n)
+            out[:, i] = np.moveaxis(np.broadcast_to(arr, (*shape, n)), -1, 0)
+    else:
+        for key, vals in ev["cells"].items():
+            labels = [s.strip() for s in str(key).split(",")]
+            idx = tuple(strategies[i].index(lab) for i, lab in enumerate(labels))
+            for i in range(len(players)):
+                out[(slice(None), i, *idx)] = np.broadcast_to(np.asarray(vals[i], dtype=float), (n,))
+    return out
+
+
+def _constraints_vector(src: Any, params: dict[str, np.ndarray], n: int) -> list[bool | None]:
+    constraints = getattr(src, "constraints", None)
+    if not constraints:
+        return [True] * n if constraints is not None else [None] * n
+    env = {p.name: np.full(n, float(p.default)) for p in _parameters(src)}
+    env.update(params)
+    ok = np.ones(n, dtype=bool)
+    for c in constraints:
+        with np.errstate(all="ignore"):
+            ok &= np.broadcast_to(np.asarray(c.expr.array(env)) != 0, (n,))
+    return ok.tolist()
+
+
+def _solve_chunk_bimatrix(spec: SweepSpec, src: Any, k: int, start: int, stop: int, params) -> ChunkResult:
+    from bargaining.solve.batch import bimatrix_equilibria
+
+    n = stop - start
+    try:
+        stack, first, errors, ok = _build_stack(src, params, n)
+    except _NotAStack:
+        return solve_chunk(_replace(spec, mode="point"), k, start, stop)
+    if first is not None and (first.kind != "normal" or len(first.shape) != 2):
+        return solve_chunk(_replace(spec, mode="point"), k, start, stop)
+    good = [j for j in range(n) if errors[j] is None]
+    if good:
+        res = bimatrix_equilibria(stack[good, 0], stack[good, 1])
+    point_of = np.asarray(good, dtype=np.int64)
+    players = list(first.players) if first is not None else []
+    strategies = [list(s) for s in first.strategies] if first is not None else []
+    # equilibrium rows, columnar, then interleave the rows of points without equilibria
+    E = len(res.game) if good else 0
+    eq_point = point_of[res.game] if E else np.zeros(0, dtype=np.int64)
+    empty = np.setdiff1d(np.arange(n), eq_point)  # errors and (impossibly) games with none
+    all_point = np.concatenate([eq_point, empty])
+    order = np.argsort(all_point, kind="stable")
+    total = len(all_point)
+
+    def col(eq_values, fill):
+        out = np.empty(total, dtype=object)
+        out[:E] = list(eq_values) if E else []
+        out[E:] = fill
+        return out[order].tolist()
+
+    rows: dict[str, Any] = {"point": (start + all_point[order]).tolist()}
+    for name, vals in params.items():
+        rows[name] = vals[all_point[order]].tolist()
+    rows["equilibrium"] = col(res.index.tolist() if E else [], None)
+    labels = []
+    if E:
+        mixed = res.mixed
+        for e in range(E):
+            parts = []
+            for labs, probs in ((strategies[0], res.x[e]), (strategies[1], res.y[e])):
+                parts.append("+".join(str(lab) for lab, p in zip(labs, probs) if p > 0))
+            labels.append(f"{'mixed' if mixed[e] else 'pure'} ({', '.join(parts)})")
+    rows["label"] = col(labels, None)
+    for i, player in enumerate(players):
+        probs = res.x if i == 0 else res.y
+        for s, lab in enumerate(strategies[i]):
+            rows[f"p:{player}:{lab}"] = col(probs[:, s].tolist() if E else [], None)
+    for i, player in enumerate(players):
+        rows[f"payoff:{player}"] = col(res.payoffs[:, i].tolist() if E else [], None)
+    rows["regret"] = col(res.regret.tolist() if E else [], None)
+    rows["complete"] = col([True] * E, False)
+    ok_arr = np.asarray(ok, dtype=object)
+    rows["constraints_ok"] = ok_arr[all_point[order]].tolist()
+    err_arr = np.asarray(errors, dtype=object)
+    rows["error"] = err_arr[all_point[order]].tolist()
+    # regimes
+    by_point: list[list[str]] = [[] for _ in range(n)]
+    for e in range(E):
+        by_point[int(eq_point[e])].append(labels[e])
+    reg: dict[str, Any] = {"point": list(range(start, stop))}
+    for name, vals in params.items():
+        reg[name] = vals.tolist()
+    reg["regime"] = [None if errors[j] else _regime(by_point[j]) for j in range(n)]
+    reg["equilibria"] = [len(b) for b in by_point]
+    reg["complete"] = [errors[j] is None for j in range(n)]
+    reg["constraints_ok"] = ok
+    reg["error"] = errors
+    return ChunkResult(k, rows, reg, n, sum(e is not None for e in errors))
+
+
+# -- the engine ---------------------------------------------------------------------------------
+def _progress(total: int, initial: int, quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, initial=initial, unit="pt", unit_scale=True, smoothing=0.1, dynamic_ncols=True)
+
+
+def command_line() -> str:
+    argv = [Path(sys.argv[0]).name if sys.argv else "bargain"] + sys.argv[1:]
+    return " ".join(shlex.quote(a) for a in argv)
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: str | os.PathLike,
+    *,
+    executor: str = "process",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+    resume: bool = False,
+    chunk_size: int | None = None,
+    quiet: bool = False,
+    command: str | None = None,
+    log=None,
+) -> dict[str, Any]:
+    """Run (or resume) a sweep and write its files; returns the meta data written beside them."""
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    output_paths(out)  # validate the extension before any work
+    src = _get_source(spec)
+    spec = plan(spec, src)
+    game_hash = _source_hash(src)
+    n = len(spec.points)
+    store = ResultStore(out, spec.signature(game_hash), n, chunk_size or default_chunk_size(spec))
+    state = store.open(resume)
+    command = command or command_line()
+    if state == "finished":
+        log(f"{store.out}: this sweep is already complete; nothing to do")
+        return json.loads(store.meta_path.read_text(encoding="utf-8"))
+    if state == "resumed":
+        log(f"resuming: {len(store.done)} of {store.n_chunks} chunks already done")
+    elif resume:
+        log("nothing to resume: starting the sweep")
+    tasks = [(k, *store.chunk_range(k)) for k in store.pending()]
+    bar = _progress(n, store.done_points(), quiet)
+    errors = 0
+    t0 = time.time()
+
+    def on_result(res: ChunkResult) -> None:
+        nonlocal errors
+        store.write_chunk(res.k, res.rows, res.regimes)
+        errors += res.n_errors
+        if bar is not None:
+            bar.update(res.n_points)
+
+    # the spec sent to workers carries the game by name (they load it once each)
+    try:
+        run_tasks(solve_chunk, spec, tasks, on_result, executor=executor, workers=workers,
+                  scheduler=scheduler, dask_local=dask_local)
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.close()
+        hint = command if "--resume" in command.split() else f"{command} --resume"
+        log(f"stopped: {len(store.done)} of {store.n_chunks} chunks are saved in {store.parts}")
+        log(f"to finish the sweep, run: {hint}")
+        raise
+    if bar is not None:
+        bar.close()
+    elapsed = time.time() - t0
+    meta = {
+        "command": command,
+        "game": spec.game,
+        "game_hash": game_hash,
+        "version": __version__,
+        "seed": spec.points.seed,
+        "points": spec.points.describe(),
+        "concept": spec.concept,
+        "method": spec.method,
+        "solver": "batch (bimatrix vertex enumeration)" if spec.mode == "bimatrix" else (spec.method or "default"),
+        "point_timeout": spec.point_timeout,
+        "options": jsonify(dict(spec.options)),
+        "executor": executor,
+        "n_points": n,
+        "errors_this_run": errors,
+        "elapsed_seconds_this_run": round(elapsed, 3),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "files": {"rows": store.out.name, "regimes": store.regimes_path.name},
+    }
+    store.finalize(meta)
+    return meta
+
+
+def make_spec(
+    game: str | Any,
+    *,
+    fixed: Mapping[str, Any] | None = None,
+    grid: list[str] | tuple[str, ...] = (),
+    sample: int = 0,
+    seed: int | None = None,
+    concept: str | None = None,
+    method: str | None = None,
+    point_timeout: float | None = DEFAULT_POINT_TIMEOUT,
+    options: Mapping[str, Any] | None = None,
+) -> SweepSpec:
+    """Build a validated :class:`SweepSpec` from CLI-style pieces. ``game`` is a name, path or
+    canonical id, or a template object (then the sweep runs with that object)."""
+    from bargaining.sweep.grid import parse_grid
+
+    if isinstance(game, str):
+        src, id_params = load_source(game)
+        name, obj = game, None
+    else:
+        src, id_params, name, obj = game, {}, getattr(game, "name", type(game).__name__), game
+    fixed = {**id_params, **dict(fixed or {})}
+    for key, value in fixed.items():
+        try:
+            to_fraction(value)
+        except (TypeError, ValueError):
+            raise BargainingError(f"--set {key}={value}: not a number") from None
+    axes = [parse_grid(g) for g in grid]
+    points = PointSet.build(_parameters(src), fixed=fixed, axes=axes, sample_size=sample, seed=seed)
+    validate = getattr(src, "validate_params", None)
+    if validate is not None and len(points):
+        validate({**points.point(0)})
+    if point_timeout is not None and point_timeout <= 0:
+        point_timeout = None
+    return SweepSpec(game=name, points=points, concept=concept, method=method, point_timeout=point_timeout,
+                     options=dict(options or {}), source=obj)
