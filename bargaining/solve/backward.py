@@ -172,7 +172,7 @@ def backward(
         # frontier solutions no longer needed by value can stay: refs point into them
     if 0 not in steps:
         return Solution(game=game, concept="subgame-perfect", method="backward", equilibria=(),
-                        complete=False, exact=g.exact, options=_options(tie_break, max_equilibria),
+                        complete=False, exact=bool(exact), options=_options(tie_break, max_equilibria),
                         message="; ".join(state["notes"]) or "time budget exhausted")
     profiles = []
     for k in range(min(len(steps[0]), max_equilibria)):
@@ -197,7 +197,7 @@ def backward(
         method="backward",
         equilibria=tuple(eqs),
         complete=complete,
-        exact=g.exact,
+        exact=bool(exact),
         options=_options(tie_break, max_equilibria),
         message="; ".join(notes) or None,
     )

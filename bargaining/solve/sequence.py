@@ -137,7 +137,7 @@ def strategic(
     eqs.sort(key=lambda e: sort_key_profile([p for per in e.behavior for p in per]))
     return Solution(
         game=game, concept="nash", method="strategic", equilibria=tuple(eqs), complete=complete,
-        exact=g.exact, options={"nash_method": nash_method} if nash_method else {}, message=note,
+        exact=bool(exact), options={"nash_method": nash_method} if nash_method else {}, message=note,
     )
 
 

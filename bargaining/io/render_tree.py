@@ -1,0 +1,80 @@
+"""Table renderer and sweep-row builder for game trees (``game.kind == "tree"``).
+
+Registered into :mod:`bargaining.io.render` as ``TABLE_RENDERERS["tree"]`` and
+``ROW_BUILDERS["tree"]``. Rows carry ``p:<player>:<information set>:<action>`` columns (the set's
+label), and ``outcome:<path>`` columns with the probability of each terminal (CONTRACTS.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bargaining.io import render
+from bargaining.model.extensive import ExtensiveGame, InfoSet
+from bargaining.model.profile import Equilibrium, Solution
+from bargaining.numbers import format_number
+
+__all__ = ["infoset_name", "tree_table", "tree_row"]
+
+
+def infoset_name(game: ExtensiveGame, h: InfoSet) -> str:
+    """A readable name: the set's own label, or (for unnamed singletons) the path to its node."""
+    default = h.label == f"{game.players[h.player]}:{h.number + 1}"
+    if not default or len(h.nodes) > 1:
+        return h.label
+    path = game.path_labels(h.nodes[0])
+    return "after " + " ".join(path) if path else "root"
+
+
+def _fmt(x: Any, exact: bool) -> str:
+    return "-" if x is None else format_number(x, exact)
+
+
+def tree_table(sol: Solution, exact: bool) -> list[str]:
+    game: ExtensiveGame = sol.game
+    lines: list[str] = []
+    width = max(len(p) for p in game.players)
+    for k, eq in enumerate(sol.equilibria):
+        lines.append(f"[{k}] {eq.label or ('pure' if eq.is_pure else 'mixed')}")
+        for i, player in enumerate(game.players):
+            parts = []
+            for j, hid in enumerate(game.player_infosets[i]):
+                h = game.infosets[hid]
+                probs = eq.behavior[i][j]
+                acts = [
+                    a if p == 1 else f"{a} {_fmt(p, exact)}" for a, p in zip(h.actions, probs) if p != 0
+                ]
+                parts.append(f"{infoset_name(game, h)}: {', '.join(acts)}")
+            lines.append(f"    {player:<{width}}  payoff {_fmt(eq.payoffs[i], exact):<10} " + "; ".join(parts))
+        reached = [
+            (" ".join(game.path_labels(t)) or "(root)", p) for t, p in zip(game.terminals, eq.outcomes) if p != 0
+        ]
+        lines.append("    outcomes  " + "; ".join(f"{w} {_fmt(p, exact)}" for w, p in reached))
+        off = []
+        for i, per in enumerate(eq.beliefs or ()):
+            for j, mu in enumerate(per):
+                h = game.infosets[game.player_infosets[i][j]]
+                if len(h.nodes) > 1:
+                    text = "off path" if mu is None else ", ".join(_fmt(m, exact) for m in mu)
+                    off.append(f"{infoset_name(game, h)}: {text}")
+        if off:
+            lines.append("    beliefs   " + "; ".join(off))
+        lines.append(f"    regret {_fmt(eq.regret, exact)}")
+    return lines
+
+
+def tree_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
+    game: ExtensiveGame = sol.game
+    row: dict[str, Any] = {}
+    for i, player in enumerate(game.players):
+        for j, hid in enumerate(game.player_infosets[i]):
+            h = game.infosets[hid]
+            for a, p in zip(h.actions, eq.behavior[i][j]):
+                row[f"p:{player}:{h.label}:{a}"] = p
+    for t, p in zip(game.terminals, eq.outcomes):
+        row[f"outcome:{' '.join(game.path_labels(t)) or '(root)'}"] = p
+    return row
+
+
+render.TABLE_RENDERERS["tree"] = tree_table
+render.ROW_BUILDERS["tree"] = tree_row
