@@ -269,7 +269,7 @@ def parse_template(data: Any, path: Path, lines: dict[tuple, int] | None = None,
     _check_names(ctx, names_in(body), pnames)
 
     builder, players = _BUILDERS[kind](ctx, body)
-    return Template(
+    template = Template(
         name=name, kind=kind, title=str(data.get("title") or name),
         description=str(data.get("description") or "").strip(), source=str(data.get("source") or ""),
         citation=str(data.get("citation") or ""), path=Path(path), parameters=params,
@@ -277,6 +277,14 @@ def parse_template(data: Any, path: Path, lines: dict[tuple, int] | None = None,
         corrections=tuple(str(c) for c in corrections), body=body, builder=builder,
         raw_bytes=raw_bytes, players=tuple(players),
     )
+    if kind == "tree" and "generator" in body:  # the players of a generated tree depend on its size
+        from dataclasses import replace
+
+        from bargaining.io.generators import GENERATORS
+
+        spec = GENERATORS[body["generator"]][0](dict(template.evaluate_point({}).get("arguments") or {}), template)
+        template = replace(template, players=tuple(spec["players"]))
+    return template
 
 
 def load_template(path: str | Path) -> Template:
@@ -408,6 +416,9 @@ def _tree(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
         from bargaining.io.generators import GENERATORS
 
         gen = body["generator"]
+        extra = sorted(set(body) - {"generator", "arguments"})
+        if extra:
+            raise ctx.error((extra[0],), "a generated tree has only 'generator' and 'arguments'")
         if gen not in GENERATORS:
             raise ctx.error(("generator",), f"unknown generator {gen!r}: one of {', '.join(sorted(GENERATORS))}")
         make, players = GENERATORS[gen]
