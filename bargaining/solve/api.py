@@ -111,6 +111,9 @@ def _default_method(game: Any, concept: str) -> str:
     if kind == "signaling":
         return "pbe" if concept == "perfect-bayesian" else "backward"
     if kind == "model":
+        chooser = getattr(game, "method_for", None)  # a model may solve several concepts
+        if chooser is not None:
+            return chooser(concept)
         return getattr(game, "default_method", "model")
     candidates = methods_for(game, concept)
     if not candidates:
