@@ -1,0 +1,122 @@
+"""The batched bimatrix solver against pygambit (test-only oracle), our per-game solver, and the
+independent regret check of bargaining.solve.verify."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pygambit as gbt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bargaining.model.normal import NormalFormGame
+from bargaining.solve import verify
+from bargaining.solve.api import solve
+from bargaining.solve.batch import bimatrix_equilibria, stack_bimatrix
+
+
+def _gambit(A: np.ndarray, B: np.ndarray) -> list[tuple]:
+    g = gbt.Game.from_arrays(A.astype(int).tolist(), B.astype(int).tolist())
+    res = gbt.nash.enummixed_solve(g, rational=True)
+    p0, p1 = list(g.players)
+    out = set()
+    for eq in res.equilibria:
+        prof = [float(eq[s]) for s in p0.strategies] + [float(eq[s]) for s in p1.strategies]
+        out.add(tuple(np.round(prof, 8)))
+    return sorted(out)
+
+
+def _ours(res, g: int) -> list[tuple]:
+    sel = res.game == g
+    return sorted(tuple(np.round(np.concatenate([x, y]), 8)) for x, y in zip(res.x[sel], res.y[sel]))
+
+
+SHAPES = [(2, 2), (2, 3), (3, 2), (3, 3), (2, 4)]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_batch_matches_gambit_on_random_and_degenerate_games(shape):
+    rng = np.random.default_rng(sum(shape))
+    G = 60
+    # small integer payoffs make ties (degenerate games, components) frequent
+    A = rng.integers(-2, 3, (G, *shape)).astype(float)
+    B = rng.integers(-2, 3, (G, *shape)).astype(float)
+    res = bimatrix_equilibria(A, B)
+    for g in range(G):
+        assert _ours(res, g) == _gambit(A[g], B[g]), (A[g].tolist(), B[g].tolist())
+    assert np.all(res.regret <= 1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(SHAPES).flatmap(
+        lambda s: st.tuples(
+            st.just(s),
+            st.lists(st.integers(-9, 9), min_size=2 * s[0] * s[1], max_size=2 * s[0] * s[1]),
+        )
+    )
+)
+def test_batch_property_regret_and_gambit(case):
+    (m, n), vals = case
+    A = np.array(vals[: m * n], dtype=float).reshape(m, n)
+    B = np.array(vals[m * n :], dtype=float).reshape(m, n)
+    res = bimatrix_equilibria(A[None], B[None])
+    game = NormalFormGame.from_arrays(A.astype(int).tolist(), B.astype(int).tolist(), exact=True)
+    for x, y in zip(res.x, res.y):
+        # independent certificate, exact: round the float profile to a nearby fraction
+        prof = [[Fraction(v).limit_denominator(10**6) for v in x], [Fraction(v).limit_denominator(10**6) for v in y]]
+        prof = [[p / sum(ps) for p in ps] for ps in prof]
+        assert verify.max_regret(game, prof) == 0
+    assert _ours(res, 0) == _gambit(A, B)
+
+
+def test_batch_agrees_with_per_game_solver():
+    rng = np.random.default_rng(7)
+    games = [
+        NormalFormGame.from_arrays(rng.integers(-3, 4, (3, 3)).tolist(), rng.integers(-3, 4, (3, 3)).tolist())
+        for _ in range(40)
+    ]
+    A, B = stack_bimatrix(games)
+    res = bimatrix_equilibria(A, B)
+    for k, game in enumerate(games):
+        sol = solve(game)  # the per-game default (enummixed: all extreme equilibria)
+        assert sol.complete
+        per_game = [np.concatenate([np.asarray(eq.strategies[0], float), np.asarray(eq.strategies[1], float)])
+                    for eq in sol.equilibria]
+        ours = [np.concatenate([x, y]) for x, y in zip(res.x[res.game == k], res.y[res.game == k])]
+        assert len(ours) == len(per_game)
+        # same deterministic order (sort_key_profile), same profiles
+        for a, b in zip(ours, per_game):
+            assert np.allclose(a, b, atol=1e-9)
+        for e, eq in zip(np.flatnonzero(res.game == k), sol.equilibria):
+            assert np.allclose(res.payoffs[e], [float(v) for v in eq.payoffs], atol=1e-9)
+
+
+def test_textbook_answers_exact():
+    # battle of the sexes (SCENARIOS B6): (O,O), (F,F), mixed (2/3, 1/3), payoffs 2/3
+    A = np.array([[2, 0], [0, 1]], float)
+    B = np.array([[1, 0], [0, 2]], float)
+    # matching pennies (B8), chicken (B7)
+    MP = np.array([[1, -1], [-1, 1]], float)
+    CA = np.array([[0, -1], [1, -10]], float)
+    res = bimatrix_equilibria(np.stack([A, MP, CA]), np.stack([B, -MP, CA.T]))
+    assert res.count.tolist() == [3, 1, 3]
+    bos = res.game == 0
+    assert np.allclose(res.x[bos], [[1, 0], [0, 1], [2 / 3, 1 / 3]])
+    assert np.allclose(res.y[bos], [[1, 0], [0, 1], [1 / 3, 2 / 3]])
+    assert np.allclose(res.payoffs[bos][2], [2 / 3, 2 / 3])
+    assert np.allclose(res.x[res.game == 1], [[0.5, 0.5]])
+    chicken = res.game == 2
+    assert np.allclose(res.x[chicken][2], [0.9, 0.1]) and np.allclose(res.payoffs[chicken][2], [-0.1, -0.1])
+    assert res.index.tolist() == [0, 1, 2, 0, 0, 1, 2]
+
+
+def test_bad_input_is_one_line_error():
+    from bargaining.errors import GameValidationError
+
+    with pytest.raises(GameValidationError):
+        bimatrix_equilibria(np.zeros((1, 5, 5)), np.zeros((1, 5, 5)))
+    with pytest.raises(GameValidationError):
+        bimatrix_equilibria(np.full((1, 2, 2), np.nan), np.zeros((1, 2, 2)))
