@@ -148,7 +148,9 @@ def show_command(game: str, assignments: tuple[str, ...], do_solve: bool, exact:
         from bargaining.solve.api import solve
 
         solution = solve(g, exact=exact)
-    click.echo(show_text(g, solution), nl=False)
+    from bargaining.cli.games import template_section
+
+    click.echo(show_text(g, solution) + template_section(game, assignments), nl=False)
 
 
 COMMANDS = (show_command,)

@@ -31,6 +31,10 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
       bargain solve resolve-signal --set p=0.4 --set c_B=1.2
     """
     g = load_game(game, assignments)
+    from bargaining.cli.games import constraint_warnings
+
+    for warning in constraint_warnings(game, assignments):
+        click.echo(f"warning: {warning}", err=True)
     options = {}
     if tie_break != "all":
         options["tie_break"] = tie_break

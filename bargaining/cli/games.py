@@ -1,0 +1,141 @@
+"""``bargain games [--format table|json]``: the scenario library, one game per line.
+
+Also :func:`parameters_text`, the parameter section that ``bargain show NAME`` prints for a
+parametric (YAML) game: each parameter with its value, default, range and meaning, and the
+orderings that fail at that point.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bargaining.errors import BargainingError
+from bargaining.model.template import Template, format_value
+
+__all__ = ["catalogue", "parameters_text", "template_section", "constraint_warnings",
+           "games_command"]
+
+_SUFFIXES = (".yaml", ".yml", ".efg", ".nfg")
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """Every game found in the games folders (``bargaining.io.load.games_dirs``), by name; a YAML
+    file wins over a Gambit file of the same name. Each entry: name, kind, title, players,
+    parameters (name, default, range, meaning), and path."""
+    from bargaining.io.load import find_game_file, known_game_names
+
+    out = []
+    for name in known_game_names():
+        path = find_game_file(name)
+        if path is None:
+            continue
+        out.append(_entry(name, path))
+    return out
+
+
+def _entry(name: str, path: Path) -> dict[str, Any]:
+    if path.suffix in (".yaml", ".yml"):
+        from bargaining.io.yamlgame import load_template
+
+        entry = load_template(path).describe()
+        entry["name"] = name
+    else:
+        from bargaining.io.load import load
+
+        try:
+            game = load(path)
+            kind, title, players = game.kind, game.title, list(game.players)
+        except BargainingError as err:  # listed, with the reason it does not load
+            kind, title, players = path.suffix[1:], f"(cannot load: {err})", []
+        entry = {"name": name, "kind": kind, "title": title, "players": players, "parameters": []}
+    entry["path"] = str(path)
+    return entry
+
+
+def parameters_text(template: Template, params: Mapping[str, Any] | None = None) -> str:
+    """The parameter section of ``bargain show`` for a template at ``params`` (defaults for the
+    rest): one line per parameter, then violated orderings and corrections."""
+    point = template.validate_params(params or {})
+    lines = []
+    if template.source:
+        lines.append(f"source: {template.source}")
+    if template.parameters:
+        lines.append(f"parameters ({template.canonical_id(point)}):")
+        w = max(len(p.name) for p in template.parameters)
+        for p in template.parameters:
+            value = format_value(point[p.name])
+            default = "" if point[p.name] == p.default else f" (default {format_value(p.default)})"
+            lines.append(f"  {p.name:<{w}} = {value}{default}  range {p.range_text()}  {p.meaning}")
+    else:
+        lines.append("parameters: none")
+    for msg in template.check_constraints(point):
+        lines.append(f"warning: {msg}")
+    for c in template.corrections:
+        lines.append(f"correction: {' '.join(c.split())}")
+    return "\n".join(lines) + "\n"
+
+
+def template_section(spec: str, assignments: tuple[str, ...] = ()) -> str:
+    """:func:`parameters_text` for a game named on the command line (``""`` unless it is a YAML
+    game file); ``assignments`` are the ``--set NAME=VALUE`` strings."""
+    from bargaining.io.load import load_template, parse_assignment, resolve
+
+    path, id_params = resolve(spec)
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return ""
+    params = {**id_params, **dict(parse_assignment(a) for a in assignments)}
+    return "\n" + parameters_text(load_template(path), params)
+
+
+def constraint_warnings(spec: str, assignments: tuple[str, ...] = ()) -> list[str]:
+    """The orderings a YAML game's parameter point breaks (``[]`` for other files)."""
+    from bargaining.io.load import load_template, parse_assignment, resolve
+
+    path, id_params = resolve(spec)
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return []
+    params = {**id_params, **dict(parse_assignment(a) for a in assignments)}
+    template = load_template(path)
+    return [f"{template.name}: {m}" for m in template.check_constraints(params)]
+
+
+def _params_line(entry: dict[str, Any]) -> str:
+    parts = []
+    for p in entry["parameters"]:
+        d = p["default"]
+        parts.append(f"{p['name']}={format_value(d) if not isinstance(d, float) else f'{d:g}'}")
+    return " ".join(parts) or "-"
+
+
+@click.command("games")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def games_command(fmt: str) -> None:
+    """List the games of the scenario library: name, kind, players and parameters (defaults).
+
+    \b
+    Examples:
+      bargain games
+      bargain games --format json
+      bargain show resolve-signal
+    """
+    entries = catalogue()
+    if fmt == "json":
+        click.echo(json.dumps([{k: v for k, v in e.items()} for e in entries], indent=2, ensure_ascii=False))
+        return
+    if not entries:
+        click.echo("no games found (set BARGAINING_GAMES to a folder of game files)")
+        return
+    wn = max(len(e["name"]) for e in entries)
+    wk = max(len(e["kind"]) for e in entries)
+    players = [", ".join(e["players"]) for e in entries]
+    wp = min(max(len(p) for p in players), 28)
+    for e, pl in zip(entries, players):
+        click.echo(f"{e['name']:<{wn}}  {e['kind']:<{wk}}  {pl:<{wp}}  {_params_line(e)}")
+
+
+COMMANDS = (games_command,)
