@@ -116,7 +116,7 @@ def test_sweep_table_regimes_meta_and_spot_checks(tmp_path):
         assert r["constraints_ok"] == (r["a"] > 0)
     # the analytic regimes (docstring of tests/data/sweep-2x2.yaml)
     by = {(r["a"], r["b"]): r["regime"] for r in regimes}
-    assert by[(0.5, 0.5)] == "mixed (T+B, L+R) | pure (B, R) | pure (T, L)"
+    assert by[(0.5, 0.5)] == "mixed (T+B, L+R); pure (B, R); pure (T, L)"
     assert by[(-0.5, 0.5)] == "pure (B, R)"
     assert by[(0.5, -0.5)] == "pure (T, L)"
     mixed = [x for x in rows if x["a"] == 0.5 and x["b"] == 0.5 and x["label"].startswith("mixed")][0]

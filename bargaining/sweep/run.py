@@ -23,7 +23,7 @@ Rows (CONTRACTS.md §Sweeps): ``point`` (the point's index), the parameters, ``e
 still has one row, with ``equilibrium`` empty. Labels of normal-form equilibria carry the profile
 in words, e.g. ``pure (F, C)`` or ``mixed (F+S, C+A)`` (the supports), so regimes distinguish
 different pure outcomes. The regime table has one row per point: parameters, ``regime`` (the
-sorted set of labels joined by `` | ``), ``equilibria`` (their number), ``complete``,
+sorted set of labels joined by ``; ``), ``equilibria`` (their number), ``complete``,
 ``constraints_ok`` and ``error``.
 """
 
@@ -65,7 +65,7 @@ __all__ = [
 
 DEFAULT_POINT_TIMEOUT = 60.0
 BATCH_CHUNK = 16384
-REGIME_SEPARATOR = " | "
+REGIME_SEPARATOR = "; "
 
 
 # -- game sources ------------------------------------------------------------------------------

@@ -1,0 +1,88 @@
+"""``bargain plot``: regime maps and one-parameter plots of a sweep's table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bargaining.errors import BargainingError
+from bargaining.io.load import parse_assignment
+
+
+def _regimes_path(table: Path) -> Path:
+    """``r.parquet`` → ``r.regimes.parquet``; a regimes file is returned as it is."""
+    stem = table.name[: -len(table.suffix)]
+    if stem.endswith(".regimes"):
+        return table
+    return table.with_name(f"{stem}.regimes{table.suffix}")
+
+
+def _filter(rows, where):
+    for text in where:
+        key, value = parse_assignment(text, where="--where")
+        try:
+            v = float(value)
+        except ValueError:
+            raise BargainingError(f"--where {text}: expected NAME=NUMBER") from None
+        if rows and key not in rows[0]:
+            raise BargainingError(f"--where {text}: the table has no column {key!r}")
+        vals = sorted({float(r[key]) for r in rows if r.get(key) is not None})
+        if not vals:
+            raise BargainingError(f"--where {text}: the column is empty")
+        nearest = min(vals, key=lambda u: abs(u - v))  # grid values are rounded: take the nearest
+        rows = [r for r in rows if r.get(key) is not None and float(r[key]) == nearest]
+    return rows
+
+
+def plot_table(table: str | Path, x: str, y: str | None = None, value: str | None = None,
+               out: str | Path | None = None, where: tuple[str, ...] = (), title: str | None = None) -> Path:
+    """Draw a regime map (``x`` and ``y``) or a value plot (``x`` and ``value``) of a sweep
+    table and save it; returns the picture's path."""
+    from bargaining.sweep.store import read_table
+    from bargaining.viz import save
+    from bargaining.viz.phase import regime_map, value_plot
+
+    table = Path(table)
+    if (y is None) == (value is None):
+        raise BargainingError("give --y (a regime map) or --value COLUMN (a one-parameter plot), not both")
+    if y is not None:
+        rows = _filter(read_table(_regimes_path(table)), where)
+        fig = regime_map(rows, x, y, title=title)
+        default = f"{x}-{y}"
+    else:
+        rows = _filter(read_table(table), where)
+        fig = value_plot(rows, x, value, title=title)
+        default = f"{x}-{value.replace(':', '_')}"
+    stem = table.name[: -len(table.suffix)]
+    out = Path(out) if out else table.with_name(f"{stem}.{default}.png")
+    save(fig, out)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return out
+
+
+@click.command("plot")
+@click.argument("table", metavar="RESULTS", type=click.Path(dir_okay=False))
+@click.option("--x", "x", required=True, metavar="PARAM", help="Parameter on the horizontal axis.")
+@click.option("--y", "y", default=None, metavar="PARAM", help="Second parameter: draw the regime map.")
+@click.option("--value", default=None, metavar="COLUMN",
+              help="Without --y: plot this column (e.g. p:US:F, payoff:RU) against --x.")
+@click.option("--where", multiple=True, metavar="PARAM=VALUE",
+              help="Keep only the points with this parameter value (the nearest grid value; repeatable).")
+@click.option("--title", default=None, help="Title of the figure.")
+@click.option("--out", default=None, metavar="FILE.png|svg|pdf", help="Picture file (default: beside the table).")
+def plot_command(table, x, y, value, where, title, out):
+    """Draw a sweep: the regime map over two parameters, or an equilibrium quantity over one.
+
+    \b
+    Examples:
+      bargain plot results.parquet --x p --y c_B --out regimes.png
+      bargain plot results.parquet --x w --value p:US:F --where k_F=0.2
+    """
+    path = plot_table(table, x, y=y, value=value, out=out, where=where, title=title)
+    click.echo(f"wrote {path}", err=True)
+
+
+COMMANDS = (plot_command,)
