@@ -134,7 +134,9 @@ class BargainingModel:
 
     def describe(self) -> dict[str, Any]:
         """The ``game`` block of the JSON output."""
-        params = {k: v for k, v in self.parameters().items() if v is not None and not callable(v)}
+        from bargaining.numbers import jsonify
+
+        params = {k: jsonify(v) for k, v in self.parameters().items() if v is not None and not callable(v)}
         return {
             "title": self.title,  # type: ignore[attr-defined]
             "players": list(self.players),  # type: ignore[attr-defined]
