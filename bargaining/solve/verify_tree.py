@@ -71,8 +71,11 @@ def check_behavior(game: ExtensiveGame, behavior: Behavior, tol: float = 1e-9) -
                 raise GameValidationError(
                     f"information set {h.label!r} has {len(h.actions)} actions, profile gives {len(probs)}"
                 )
-            total = sum(probs)
-            if any(p < -tol for p in probs) or abs(total - 1) > tol * len(probs):
+            if all(type(p) is Fraction or type(p) is int for p in probs):
+                bad = min(probs) < 0 or sum(probs) != 1
+            else:
+                bad = min(probs) < -tol or abs(sum(probs) - 1) > tol * len(probs)
+            if bad:
                 raise GameValidationError(
                     f"probabilities at information set {h.label!r} must be >= 0 and sum to 1, got {list(probs)}"
                 )
@@ -134,8 +137,12 @@ def _values(game: ExtensiveGame, flat: list[tuple[Any, ...]]) -> list[tuple[Any,
         if node.kind == "terminal":
             val[node.index] = node.payoffs if exact else tuple(float(x) for x in node.payoffs)
             continue
+        live = [(k, c) for k, c in enumerate(node.children) if _move_prob(game, flat, node.index, k)]
+        if len(live) == 1:  # pure move: the child's value, no arithmetic
+            val[node.index] = val[live[0][1]]
+            continue
         acc = [zero] * n
-        for k, c in enumerate(node.children):
+        for k, c in live:
             p = _move_prob(game, flat, node.index, k)
             if p:
                 pc = p if exact else float(p)
@@ -179,7 +186,9 @@ def bayes_beliefs(game: ExtensiveGame, behavior: Behavior, *, pin_subgames: bool
             h = game.infosets[k]
             w = [reach[v] for v in h.nodes]
             total = sum(w)
-            if not total and pin_subgames:
+            if not total and pin_subgames and len(h.nodes) == 1:
+                w, total = [1], 1  # the only node of a singleton set: belief 1 wherever it lies
+            elif not total and pin_subgames:
                 r = _smallest_subgame(game, h.nodes)
                 if r != 0:
                     if r not in cache:
