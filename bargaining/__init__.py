@@ -14,6 +14,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+# Import the ``solve`` subpackage before defining the ``solve`` function below: importing a
+# subpackage for the first time sets it as an attribute of its parent, which would otherwise
+# shadow the function.
+import bargaining.solve  # noqa: F401, I001
 from bargaining.errors import BargainingError, FileFormatError, GameValidationError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution
