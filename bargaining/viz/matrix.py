@@ -331,15 +331,16 @@ def draw_matrix(
                 total = sum(widths) + sep_w * (n - 1)
                 tx = cx + (cell_w - total) / 2
                 ty = cy + cell_h / 2
+                gid = f"cell-{pk}-{r}-{c}"
                 for i, (s, b, w) in enumerate(zip(strings, bold, widths)):
                     text(tx, ty, s, ha="left", va="center", color=colors[i],
-                         fontweight="bold" if b else "normal", zorder=3)
+                         fontweight="bold" if b else "normal", zorder=3, gid=gid)
                     if b:
                         ax.plot([tx, tx + w - 0.01], [ty - fs / 72 * 0.55] * 2, color=colors[i],
                                 linewidth=1.2, zorder=3, solid_capstyle="butt")
                     tx += w
                     if i < n - 1:
-                        text(tx, ty, sep, ha="left", va="center", zorder=3)
+                        text(tx, ty, sep, ha="left", va="center", zorder=3, gid=gid)
                         tx += sep_w
         if single:
             eq = shown[0][1]

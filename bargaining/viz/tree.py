@@ -181,6 +181,8 @@ class Overlay:
     outcome: dict[int, Any]  # terminal -> probability of reaching it
     label: str = ""
     index: int | None = None
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (node, action) -> "lo, hi"
+    belief_notes: dict[int, str] = field(default_factory=dict)  # node -> "lo, hi" (off path)
 
 
 def tree_overlay(game: Any, eq: Any, index: int | None = None) -> Overlay:
@@ -222,6 +224,83 @@ def tree_overlay(game: Any, eq: Any, index: int | None = None) -> Overlay:
     return Overlay(act, belief, outcome, label, index)
 
 
+def signaling_overlay(game: Any, tree: Any, eq: Any, index: int | None = None) -> Overlay:
+    """Read a PBE of a :class:`~bargaining.model.signaling.SignalingGame` (the blocks
+    ``sender_strategy``, ``receiver_strategy``, ``beliefs``, ``off_path`` and ``continuation``
+    of :mod:`bargaining.solve.signaling`) onto ``tree = game.to_extensive()``, whose root's
+    children are the types, their children the messages and then the responses. Off the path,
+    the receiver's sustaining response probabilities and beliefs are intervals; they are shown
+    as ``[lo, hi]``. Outcome probabilities are products along each path where all are known."""
+    extra = eq.extra
+    T, M, R = game.types, game.messages, game.responses
+    nodes = tree.nodes
+    act: dict[tuple[int, int], Any] = {}
+    belief: dict[int, Any] = {}
+    notes: dict[tuple[int, int], str] = {}
+    bnotes: dict[int, str] = {}
+    sender_strategy = extra.get("sender_strategy", {})
+    receiver_strategy = extra.get("receiver_strategy", {})
+    on_path = extra.get("beliefs_on_path", {})
+    off = {o.get("message"): o for o in extra.get("off_path", [])}
+    continuation = extra.get("continuation", {})
+    for i, t in enumerate(T):
+        tnode = nodes[nodes[0].children[i]]
+        for j, m in enumerate(M):
+            act[(tnode.index, j)] = sender_strategy.get(t, {}).get(m)
+            r_index = tnode.children[j]
+            rnode = nodes[r_index]
+            mu = on_path.get(m, {}).get(t)
+            if mu is not None:
+                belief[r_index] = mu
+            elif m in off:
+                lo, hi = off[m]["beliefs"][i]
+                belief[r_index] = None
+                bnotes[r_index] = f"{lo}, {hi}"
+            rho = receiver_strategy.get(m)
+            for k, r in enumerate(R):
+                if rho is not None:
+                    act[(r_index, k)] = rho.get(r)
+                elif m in off and r in off[m].get("responses", {}):
+                    lo, hi = off[m]["responses"][r]
+                    notes[(r_index, k)] = f"{lo}, {hi}"
+                plan = list(continuation.get(f"{t}/{m}/{r}", ()))
+                if plan:
+                    _walk_plan(tree, rnode.children[k], plan, [0], act)
+    ov = Overlay(act, belief, {}, eq.label or "", index)
+    ov.notes, ov.belief_notes = notes, bnotes
+    # outcome probabilities where every move on the path is known
+    for term in tree.terminals:
+        pr: Any = 1
+        for v, a in tree.path(term):
+            node = nodes[v]
+            q = node.probs[a] if node.kind == "chance" else act.get((v, a))
+            if q is None:
+                pr = None
+                break
+            pr = pr * q
+        ov.outcome[term] = pr
+    return ov
+
+
+def _walk_plan(tree: Any, v: int, plan: list, pos: list[int], act: dict) -> None:
+    """Mark the sender's later-stage plan (its actions at its nodes in depth-first order along
+    the plan's own path, as :mod:`bargaining.solve.signaling` reports it)."""
+    node = tree.nodes[v]
+    if node.kind == "terminal":
+        return
+    if node.kind == "chance":
+        for c in node.children:
+            _walk_plan(tree, c, plan, pos, act)
+        return
+    if pos[0] >= len(plan) or plan[pos[0]] not in node.actions:
+        return
+    choice = node.actions.index(plan[pos[0]])
+    pos[0] += 1
+    for a in range(len(node.actions)):
+        act[(v, a)] = 1 if a == choice else 0
+    _walk_plan(tree, node.children[choice], plan, pos, act)
+
+
 def _pick_overlay(game: Any, tree: Any, solution: Any, equilibrium: int | None) -> Overlay | None:
     from bargaining.viz.matrix import pick_equilibria
 
@@ -232,9 +311,11 @@ def _pick_overlay(game: Any, tree: Any, solution: Any, equilibrium: int | None) 
         # a tree shows one profile at a time: the first, unless K is given
         shown = shown[:1]
     k, eq = shown[0]
-    if tree is not game and eq.behavior is None:
+    if tree is not game:
+        if "sender_strategy" in eq.extra:
+            return signaling_overlay(game, tree, eq, k)
         raise BargainingError(
-            "this signaling-game solution carries no tree profile to draw; draw the game without --solve"
+            "this signaling-game solution carries no sender strategy to draw; draw the game without --solve"
         )
     return tree_overlay(tree, eq, k)
 
@@ -284,11 +365,29 @@ def _labels(tree: Any, ov: Overlay | None, exact: bool) -> _Labels:
                 p = ov.action_prob.get((v, a))
                 if p is not None and not _is_zero(p) and not _is_one(p):
                     text += f" {_fmt(p, exact)}"
+                elif p is None and (v, a) in ov.notes:
+                    text += f" [{_note(ov.notes[(v, a)], exact)}]"
             action[(v, a)] = text
         if ov is not None and v in ov.belief:
             mu = ov.belief[v]
-            belief[v] = "[?]" if mu is None else f"[{_fmt(mu, exact)}]"
+            if mu is None and v in ov.belief_notes:
+                belief[v] = f"[{_note(ov.belief_notes[v], exact)}]"
+            else:
+                belief[v] = "[?]" if mu is None else f"[{_fmt(mu, exact)}]"
     return _Labels(mover, action, payoff, belief)
+
+
+def _note(text: str, exact: bool) -> str:
+    """An interval ``"lo, hi"`` of exact strings, shown as fractions or decimals."""
+    from bargaining.numbers import to_fraction
+
+    parts = []
+    for x in text.split(","):
+        try:
+            parts.append(_fmt(to_fraction(x.strip()), exact))
+        except (TypeError, ValueError):
+            parts.append(x.strip())
+    return ", ".join(parts)
 
 
 def _edge_style(tree: Any, ov: Overlay | None, v: int, a: int) -> str:
@@ -464,6 +563,9 @@ def draw_tree(
         if ov is not None:
             notes.append("thick: chosen actions; numbers after actions: mixing probabilities; "
                          "[ ]: beliefs; bold: reached (p: its probability)")
+        if ov is not None and (ov.notes or ov.belief_notes):
+            notes.append("off the path: [lo, hi] = the range of response probabilities and beliefs "
+                         "that sustain the equilibrium")
         if any(len(h.nodes) > 1 for h in tree.infosets):
             notes.append("dashed: information sets")
     top_pad = (line * 1.6 if title else 0.2) + 0.3
@@ -632,7 +734,8 @@ def tikz_picture(
         generic = lay.label_at[v] in ("upper-back", "lower-back")
         if generic and ov is not None and v in ov.belief:
             mu = ov.belief[v]
-            mover_text += " [?]" if mu is None else f" [{num(mu)}]"
+            mover_text += f" [{_note(ov.belief_notes[v], exact)}]" if mu is None and v in ov.belief_notes \
+                else " [?]" if mu is None else f" [{num(mu)}]"
         lines.append(rf"\node[{pos}=2pt] at (n{v}) {{{mover_text}}};")
         for a, c in enumerate(node.children):
             label = latex_escape(node.actions[a])
@@ -641,6 +744,8 @@ def tikz_picture(
             st = _edge_style(tree, ov, v, a)
             if st == "mixed":
                 label += f" {num(ov.action_prob[(v, a)])}"  # type: ignore[union-attr]
+            elif ov is not None and ov.action_prob.get((v, a)) is None and (v, a) in ov.notes:
+                label += " [" + _note(ov.notes[(v, a)], exact)+ "]"
             opts = {"normal": "", "pure": "chosen", "mixed": "mixed", "off": "unplayed"}[st]
             side = "above" if lay.y[c] >= lay.y[v] else "below"
             if lay.butterfly and v != 0 and lay.y[c] == lay.y[v] and lay.y[v] < 0:
@@ -650,7 +755,8 @@ def tikz_picture(
             )
         if ov is not None and v in ov.belief and not generic:
             mu = ov.belief[v]
-            text = "[?]" if mu is None else f"[{num(mu)}]"
+            text = f"[{_note(ov.belief_notes[v], exact)}]" if mu is None and v in ov.belief_notes \
+                else "[?]" if mu is None else f"[{num(mu)}]"
             inner = lay.inner.get(v)
             where = "below left" if inner is None else (
                 ("above" if inner > 0 else "below") + (" right" if lay.side[v] < 0 else " left"))
@@ -680,7 +786,8 @@ def tikz_picture(
 
 def label_overlaps(fig: Any, pad_px: float = 0.5) -> list[tuple[str, str]]:
     """Pairs of texts of ``fig`` whose boxes overlap (by more than ``pad_px`` pixels on each
-    side): the legibility check of the tests, usable on any figure of this package."""
+    side): the legibility check of the tests, usable on any figure of this package. Texts with
+    the same ``gid`` are pieces of one label and are not compared with each other."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
@@ -691,13 +798,16 @@ def label_overlaps(fig: Any, pad_px: float = 0.5) -> list[tuple[str, str]]:
             if not t.get_text().strip():
                 continue
             bb = t.get_window_extent(renderer)
-            boxes.append((t.get_text(), bb.x0 + pad_px, bb.y0 + pad_px, bb.x1 - pad_px, bb.y1 - pad_px))
+            boxes.append((t.get_text(), bb.x0 + pad_px, bb.y0 + pad_px, bb.x1 - pad_px, bb.y1 - pad_px,
+                          t.get_gid()))
     boxes.sort(key=lambda b: b[1])
     out = []
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             if b[1] >= a[3]:
                 break
+            if a[5] is not None and a[5] == b[5]:
+                continue  # pieces of one label (a matrix cell's payoffs), set side by side
             if a[2] < b[4] and b[2] < a[4]:
                 out.append((a[0], b[0]))
     return out
