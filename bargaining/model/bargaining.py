@@ -280,8 +280,6 @@ class BargainingProblem(BargainingModel):
     """
 
     model: ClassVar[str] = "nash-bargaining"
-    default_concept: ClassVar[str] = "nash-bargaining"  # type: ignore[misc]
-    default_method: ClassVar[str] = "nash-product"  # type: ignore[misc]
     concept_methods: ClassVar[Mapping[str, str]] = {
         "nash-bargaining": "nash-product",
         "kalai-smorodinsky": "kalai-smorodinsky",
@@ -302,6 +300,15 @@ class BargainingProblem(BargainingModel):
     concept: str = "nash-bargaining"
     players: tuple[str, str] = ("1", "2")
     title: str = "Bargaining problem"
+
+    @property  # type: ignore[override]
+    def default_concept(self) -> str:  # type: ignore[override]
+        """The concept this problem was built for (``concept``)."""
+        return self.concept
+
+    @property  # type: ignore[override]
+    def default_method(self) -> str:  # type: ignore[override]
+        return self.concept_methods[self.concept]
 
     @property
     def representation(self) -> str:
