@@ -520,7 +520,21 @@ def _fearon_solve(model: FearonUltimatum, exact: bool, numeric_only: bool) -> tu
             Fx = min(max((chf - pf + x) / (chf - clf), 0), 1)
             pw = 1 - Fx
         else:
+            # the payoff jumps up where a type starts to accept: bisect for the lowest offer in
+            # the grid cell before the best grid point that keeps the same acceptance
             Fx = float(F[k])
+            acc = lambda t: pif * (t >= pf - clf) + (1 - pif) * (t >= pf - chf)  # noqa: E731
+            lo, hi = (float(xs[k - 1]), x) if k > 0 else (x, x)
+            if acc(lo) < Fx:
+                for _ in range(200):
+                    mid = (lo + hi) / 2
+                    if acc(mid) >= Fx:
+                        hi = mid
+                    else:
+                        lo = mid
+                    if hi - lo < 1e-17:
+                        break
+                x = hi
             pw = 1 - Fx
         up = Fx * (1 - x) + (1 - Fx) * (1 - pf - cPf)
         if model.dist == "uniform":
