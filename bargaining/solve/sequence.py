@@ -19,18 +19,30 @@ sequences leading there), an equilibrium is a solution of the LCP
     x^\top(-A y + E^\top p) = 0,\quad y^\top(-B^\top x + F^\top q) = 0,\quad
     -A y + E^\top p \ge 0,\ -B^\top x + F^\top q \ge 0,\ Ex = e,\ Fy = f,\ x, y \ge 0,
 
-with free multipliers :math:`p, q`. This module builds it in the standard complementary form
-(payoffs shifted to be negative-definite costs, the free multipliers split into differences of
-non-negative pairs) and runs Lemke's algorithm with covering vector of ones, using a dense
-tableau in exact rational arithmetic (``exact=True``) or floats with a lexicographic-free
-minimum-ratio rule. Dense: practical to a few thousand nodes. Behaviour at an information set
-follows from the realization plan: :math:`b_h(a) = x(\sigma_h a) / x(\sigma_h)` (uniform... no:
-the first action where :math:`x(\sigma_h) = 0`).
+with multipliers :math:`p, q`. After every terminal payoff is shifted below zero (adding one
+constant per player keeps the equilibria), the best-reply values are of one sign, so the
+multipliers can be taken non-negative and the equalities relaxed to :math:`Ex \ge e`,
+:math:`Fy \ge f` complementary to them: a standard LCP
+:math:`w = q + Mz \ge 0 \perp z = (x, y, p, q) \ge 0` with
+:math:`M = \begin{pmatrix} 0 & -A & -E^\top & 0\\ -B^\top & 0 & 0 & -F^\top\\ E & 0 & 0 & 0\\
+0 & F & 0 & 0\end{pmatrix}` (with :math:`-A, -B \ge 0` the shifted costs). Lemke's algorithm
+with covering vector of ones runs on a dense tableau (numpy) in exact rational arithmetic
+(``exact=True``: object arrays of Fractions) or in floats, with the lexicographic minimum-ratio
+rule against degenerate cycling. **Dense**: one pivot costs O(rows × columns), practical to about
+2,000 nodes; larger trees need a sparse LU (not built). Behaviour at an information set follows
+from the realization plan: :math:`b_h(a) = x(\sigma_h a) / \sum_{a'} x(\sigma_h a')`, and the
+first action where that is 0 (a set the player's own plan never reaches: any choice keeps the
+equilibrium). Every answer is checked by :mod:`bargaining.solve.verify_tree` (Nash regret).
+
+Koller, Megiddo & von Stengel prove that Lemke's algorithm ends at an equilibrium on their
+sequence-form LCP with negative payoffs; this relaxed form is a variant of it, so the result is not
+trusted blindly: a ray ending is reported as a failure (no equilibrium, ``message`` set), and the
+tests check each answer's regret against the independent verifier and pygambit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -44,7 +56,7 @@ from bargaining.model.strategic import mixed_to_behavior, reduced_strategic_form
 from bargaining.solve.budget import Deadline
 from bargaining.solve.registry import Method, register
 
-__all__ = ["all_nash_behaviors", "strategic", "sequence_form", "sequence"]
+__all__ = ["all_nash_behaviors", "strategic", "SequenceForm", "sequence_form", "lemke", "sequence"]
 
 
 def _dedupe(behaviors: list) -> list:
@@ -152,13 +164,230 @@ register(
 )
 
 
-def sequence_form(game: ExtensiveGame) -> Any:  # pragma: no cover - placeholder replaced below
-    raise NotImplementedError
 
 
-def sequence(game: ExtensiveGame, **_: Any) -> Solution:  # pragma: no cover - placeholder replaced below
-    raise NotImplementedError
+# --------------------------------------------------------------------------------------------
+# sequence form and Lemke's algorithm
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class SequenceForm:
+    """The sequence form of a two-player tree: for player i, ``seqs[i]`` lists its sequences
+    (``None`` for the empty one, else ``(infoset, action)``), ``E[i]`` the constraint matrix
+    (row 0: empty sequence = 1; one row per information set), ``payoff[i]`` the matrix over
+    (sequence of player 1, sequence of player 2), ``weight`` the chance weights of the pairs."""
+
+    game: ExtensiveGame
+    seqs: tuple[tuple[Any, ...], tuple[Any, ...]]
+    index: tuple[dict, dict]
+    E: tuple[np.ndarray, np.ndarray]
+    payoff: tuple[np.ndarray, np.ndarray]
+    weight: np.ndarray
 
 
-def _unused(_: Sequence[Any]) -> None:  # keeps imports referenced until Lemke lands
-    return None
+def sequence_form(game: ExtensiveGame, exact: bool = False) -> SequenceForm:
+    """Build the sequence form (Koller, Megiddo & von Stengel 1996, §3)."""
+    if game.num_players != 2:
+        raise SolverError(f"the sequence form here is for two players; this game has {game.num_players}")
+    game.require_perfect_recall("sequence")
+    dtype = object if exact else np.float64
+    zero = Fraction(0) if exact else 0.0
+    conv = (lambda v: Fraction(v)) if exact else float  # noqa: E731
+    seqs: list[list[Any]] = [[None], [None]]
+    index: list[dict] = [{None: 0}, {None: 0}]
+    for i in range(2):
+        for k in game.player_infosets[i]:
+            for a in range(len(game.infosets[k].actions)):
+                index[i][(k, a)] = len(seqs[i])
+                seqs[i].append((k, a))
+    hist = game.own_history
+    Es = []
+    for i in range(2):
+        ids = game.player_infosets[i]
+        E = np.full((1 + len(ids), len(seqs[i])), zero, dtype=dtype)
+        E[0, 0] = conv(1)
+        for r, k in enumerate(ids, start=1):
+            own = hist[game.infosets[k].nodes[0]]
+            E[r, index[i][own[-1] if own else None]] = conv(-1)
+            for a in range(len(game.infosets[k].actions)):
+                E[r, index[i][(k, a)]] = conv(1)
+        Es.append(E)
+    shape = (len(seqs[0]), len(seqs[1]))
+    A = np.full(shape, zero, dtype=dtype)
+    B = np.full(shape, zero, dtype=dtype)
+    W = np.full(shape, zero, dtype=dtype)
+    for z in game.terminals:
+        last: list[Any] = [None, None]
+        w: Any = conv(1)
+        for v, a in game.path(z):
+            node = game.nodes[v]
+            if node.kind == "chance":
+                w = w * conv(node.probs[a])
+            else:
+                last[node.player] = (node.infoset, a)
+        s1, s2 = index[0][last[0]], index[1][last[1]]
+        u = game.nodes[z].payoffs
+        A[s1, s2] += w * conv(u[0])
+        B[s1, s2] += w * conv(u[1])
+        W[s1, s2] += w
+    return SequenceForm(game, (tuple(seqs[0]), tuple(seqs[1])), (index[0], index[1]), (Es[0], Es[1]), (A, B), W)
+
+
+def lemke(M: np.ndarray, q: np.ndarray, d: np.ndarray | None = None, *, deadline: Deadline | None = None,
+          max_pivots: int = 1_000_000) -> np.ndarray | None:
+    """Lemke's algorithm (Lemke 1965) for the LCP ``w = q + M z >= 0, z >= 0, w.z = 0`` with
+    covering vector ``d`` (default ones) and the lexicographic ratio rule. Object arrays of
+    Fractions are pivoted exactly. Returns ``z`` or ``None`` on a secondary ray / the budget."""
+    r = M.shape[0]
+    exact = M.dtype == object
+    one = Fraction(1) if exact else 1.0
+    zero = Fraction(0) if exact else 0.0
+    if d is None:
+        d = np.full(r, one, dtype=M.dtype)
+    # the system w - M z - d z0 = q as a tableau [I | -M | -d | q]: columns w (0..r-1),
+    # z (r..2r-1), z0 (2r), right-hand side (2r+1); w is the first basis
+    T = np.empty((r, 2 * r + 2), dtype=M.dtype)
+    T[:, :r] = np.eye(r, dtype=np.float64) if not exact else np.array(
+        [[one if i == j else zero for j in range(r)] for i in range(r)], dtype=object)
+    T[:, r:2 * r] = -M
+    T[:, 2 * r] = -d
+    T[:, 2 * r + 1] = q
+    basis = list(range(r))
+    tol = 0 if exact else 1e-10
+    if all(x >= 0 for x in q):
+        return np.array([zero] * r, dtype=M.dtype)
+    # first pivot: z0 enters, the row with the most negative q_i / d_i leaves
+    ratios = [q[i] / d[i] for i in range(r)]
+    row = min(range(r), key=lambda i: (ratios[i], i))
+    entering = 2 * r
+    for _ in range(max_pivots):
+        _pivot(T, row, entering, exact)
+        leaving = basis[row]
+        basis[row] = entering
+        if leaving == 2 * r:
+            break
+        entering = leaving + r if leaving < r else leaving - r  # the complement
+        if deadline is not None and deadline.expired():
+            return None
+        col = T[:, entering]
+        # Gauss-Jordan form: basic_i = rhs_i - T[i, col] * t as the entering variable grows to t
+        cand = [i for i in range(r) if col[i] > tol]
+        if not cand:
+            return None  # secondary ray
+        row = _lexmin(T, cand, entering, r, tol)
+    else:
+        return None
+    z = np.array([zero] * r, dtype=M.dtype)
+    for i, v in enumerate(basis):
+        if r <= v < 2 * r:
+            z[v - r] = T[i, 2 * r + 1]
+    return z
+
+
+def _pivot(T: np.ndarray, row: int, col: int, exact: bool) -> None:
+    """Gauss–Jordan pivot: column ``col`` becomes the unit vector of ``row`` (the tableau holds
+    ``T[:, :-1] @ variables = T[:, -1]``, basic columns forming an identity)."""
+    piv = T[row, col]
+    T[row] = T[row] / piv
+    factors = T[:, col].copy()
+    factors[row] = 0
+    if exact:
+        nz = [i for i in range(T.shape[0]) if factors[i] != 0]
+        for i in nz:
+            T[i] = T[i] - factors[i] * T[row]
+    else:
+        T -= np.outer(factors, T[row])
+
+
+def _lexmin(T: np.ndarray, cand: list[int], col: int, r: int, tol: float) -> int:
+    keys = [2 * r + 1] + list(range(r))
+    rows = cand
+    for key in keys:
+        vals = [T[i, key] / T[i, col] for i in rows]  # T[i, col] > 0 for candidates
+        best = min(vals)
+        rows = [i for i, v in zip(rows, vals) if v <= best + tol]
+        if len(rows) == 1:
+            return rows[0]
+    return rows[0]
+
+
+def _behavior_from_plan(sf: SequenceForm, i: int, x: np.ndarray, exact: bool) -> tuple:
+    game = sf.game
+    one, zero = (Fraction(1), Fraction(0)) if exact else (1.0, 0.0)
+    out = []
+    for k in game.player_infosets[i]:
+        h = game.infosets[k]
+        m = len(h.actions)
+        # the children's total equals the parent sequence's weight in a realization plan; it is
+        # the safe normaliser when the LCP's relaxed constraint E x >= e leaves slack
+        parent = sum(x[sf.index[i][(k, a)]] for a in range(m))
+        if parent > (0 if exact else 1e-12):
+            probs = [x[sf.index[i][(k, a)]] / parent for a in range(m)]
+            if not exact:
+                probs = [max(0.0, float(p)) for p in probs]
+                total = sum(probs)
+                probs = [p / total for p in probs]
+            out.append(tuple(probs))
+        else:
+            out.append(tuple(one if a == 0 else zero for a in range(m)))
+    return tuple(out)
+
+
+def sequence(
+    game: ExtensiveGame, *, timeout: float | None = None, exact: bool = False, **_: Any
+) -> Solution:
+    """One Nash equilibrium of a two-player tree by Lemke's algorithm on the sequence form
+    (Koller, Megiddo & von Stengel 1996). Dense tableau; exact with ``exact=True``."""
+    from bargaining.solve.backward import tree_equilibrium
+
+    g = game.as_exact() if exact else game.as_float()
+    sf = sequence_form(g, exact=exact)
+    E, F = sf.E
+    A, B = sf.payoff
+    W = sf.weight
+    n1, n2 = A.shape
+    k1, k2 = E.shape[0], F.shape[0]
+    conv = Fraction if exact else float
+    pm = g.payoff_matrix
+    c1 = conv(int(np.ceil(pm[:, 0].max())) + 1) if pm.size else conv(1)
+    c2 = conv(int(np.ceil(pm[:, 1].max())) + 1) if pm.size else conv(1)
+    negA = c1 * W - A  # >= 0: the costs of player 1 after shifting every payoff below zero
+    negB = c2 * W - B
+    r = n1 + n2 + k1 + k2
+    dtype = object if exact else np.float64
+    zero = conv(0)
+    M = np.full((r, r), zero, dtype=dtype)
+    q = np.full(r, zero, dtype=dtype)
+    ox, oy, op, oq = 0, n1, n1 + n2, n1 + n2 + k1
+    M[ox:oy, oy:op] = negA
+    M[ox:oy, op:oq] = -E.T
+    M[oy:op, ox:oy] = negB.T
+    M[oy:op, oq:r] = -F.T
+    M[op:oq, ox:oy] = E
+    M[oq:r, oy:op] = F
+    q[op] = conv(-1)
+    q[oq] = conv(-1)
+    deadline = Deadline(timeout)
+    z = lemke(M, q, deadline=deadline)
+    if z is None:
+        msg = deadline.message() if deadline.expired() else "Lemke's algorithm ended on a ray (numerical trouble)"
+        return Solution(game=game, concept="nash", method="sequence", equilibria=(), complete=False,
+                        exact=bool(exact), message=msg)
+    x, y = z[ox:oy], z[oy:op]
+    behavior = (_behavior_from_plan(sf, 0, x, exact), _behavior_from_plan(sf, 1, y, exact))
+    eq = tree_equilibrium(g, behavior, concept="nash")
+    return Solution(
+        game=game, concept="nash", method="sequence", equilibria=(eq,), complete=False, exact=bool(exact),
+        extra={"scope": "one equilibrium (Lemke on the sequence form)"},
+    )
+
+
+register(
+    Method(
+        name="sequence",
+        kinds=("tree",),
+        concept="nash",
+        function=sequence,
+        summary="one Nash equilibrium of a 2-player tree: Lemke on the sequence form (dense, to ~2,000 nodes)",
+        players="2",
+    )
+)
