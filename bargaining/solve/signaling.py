@@ -1,0 +1,632 @@
+"""All perfect Bayesian equilibria (PBE) of a finite signaling game, with off-path beliefs.
+
+**Concept** (Fudenberg and Tirole 1991, *Game Theory*, §8.2; Gibbons 1992, §4.2). An assessment
+is a sender strategy ``σ_t ∈ Δ(M)`` per type, a receiver strategy ``ρ_m ∈ Δ(R)`` per message and
+beliefs ``μ_m ∈ Δ(T)`` per message. It is a PBE when
+
+1. every type best responds: ``supp σ_t ⊆ argmax_m V_t(m)``, ``V_t(m) = Σ_r ρ_m(r) U_S(t, m, r)``;
+2. the receiver best responds to its belief after every message, on and off the path:
+   ``supp ρ_m ⊆ argmax_r Σ_t μ_m(t) U_R(t, m, r)``;
+3. beliefs follow Bayes' rule on the path: ``μ_m(t) = π_t σ_t(m) / Σ_s π_s σ_s(m)`` whenever the
+   denominator is positive; off the path any belief is allowed.
+
+Later stages (the sender moving again after the response, knowing its type) are solved first by
+sequential rationality (backward induction, :meth:`SignalingGame.reduced`); at a tie that changes
+the receiver's payoff every pure tie-break is solved and reported.
+
+**Algorithm** (support enumeration for signaling games; the indifference method of Gibbons
+1992 §4.2 and Osborne 2004 §10.8, made exhaustive). For each *pattern* — the support ``S_t`` of
+every type's message choice and the support ``K_m`` of the receiver's response after every
+message on the path — the PBE conditions split into two systems of linear (in)equalities:
+
+- in ``σ`` only: simplex constraints and the receiver's indifference among ``K_m`` and weak
+  preference over ``R \\ K_m``, multiplied through by ``P(m)`` (Bayes' rule makes them linear);
+- in ``ρ`` only: each type's indifference among ``S_t`` and weak preference over the other
+  messages on the path.
+
+The solution set of a pattern is the product of the two polytopes; their vertices are computed
+exactly (rational arithmetic). Off the path, the receiver's response ``ρ_m`` must *deter* every
+type (``V_t(m) ≤ u*_t``) and be a best response to some belief; the whole set of sustaining
+beliefs is the union, over the response supports ``K`` that contain a deterring mixture, of the
+belief polytopes ``{μ : K ⊆ BR(μ)}``. For two types each is an interval of ``μ(t)``; in general
+it is stated as linear inequalities.
+
+Each returned entry is a PBE *family*: a sender strategy, the receiver's on-path strategy and,
+per off-path message, the sustaining sets. A pattern whose polytope is not a point (non-generic
+games, e.g. Spence on a grid) is listed by its extreme points, which share a ``family`` id: every
+point of the relative interior between extreme points of one family is a PBE as well.
+
+The intuitive criterion and D1 are in :mod:`bargaining.solve.refine`; the certificate is
+:func:`assessment_regret`, which recomputes everything from the game's own tree.
+
+Scope: every type must have a positive prior (a zero-prior type is a ``SolverError``: drop it).
+When the receiver's on-path mixture is not pinned down *and* messages are off the path, the
+extreme points are checked for off-path deterrence one by one; the solution then says that it may
+be incomplete.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from bargaining.errors import SolverError
+from bargaining.model.profile import Equilibrium, Solution
+from bargaining.model.signaling import ChanceNode, SignalingGame, Terminal
+from bargaining.numbers import to_fraction
+from bargaining.solve._polytope import relint_point, vertices
+from bargaining.solve.registry import Method, register
+
+__all__ = ["pbe", "enumerate_pbe", "RawPBE", "OffPath", "assessment_regret", "belief_polytope", "label_of"]
+
+F0 = Fraction(0)
+F1 = Fraction(1)
+
+
+def _subsets(n: int) -> list[tuple[int, ...]]:
+    """Non-empty subsets of range(n), smallest first."""
+    return [c for k in range(1, n + 1) for c in itertools.combinations(range(n), k)]
+
+
+# --------------------------------------------------------------------------- beliefs
+def belief_polytope(UR: list, m: int, K: Sequence[int], support: Sequence[int], nT: int, nR: int):
+    """Linear description of ``{μ ∈ Δ(support) : K ⊆ BR_m(μ)}``: ``(eqs, ineqs)`` over ``μ ∈ Q^nT``
+    (``μ_t = 0`` off ``support``). Receiver's expected payoff of ``r``: ``Σ_t μ_t U_R(t, m, r)``."""
+    eqs: list[tuple[list[Fraction], Fraction]] = [([F1 if t in support else F0 for t in range(nT)], F1)]
+    ineqs: list[tuple[list[Fraction], Fraction]] = []
+    for t in range(nT):
+        unit = [F1 if s == t else F0 for s in range(nT)]
+        if t in support:
+            ineqs.append((unit, F0))
+        else:
+            eqs.append((unit, F0))
+    r0 = K[0]
+    for r in K[1:]:
+        eqs.append(([UR[t][m][r0] - UR[t][m][r] for t in range(nT)], F0))
+    for r in range(nR):
+        if r not in K:
+            ineqs.append(([UR[t][m][r0] - UR[t][m][r] for t in range(nT)], F0))
+    return eqs, ineqs
+
+
+class _BeliefCache:
+    def __init__(self, UR: list, nT: int, nR: int):
+        self.UR, self.nT, self.nR = UR, nT, nR
+        self._verts: dict = {}
+
+    def verts(self, m: int, K: tuple[int, ...], support: tuple[int, ...]) -> list[tuple[Fraction, ...]]:
+        key = (m, K, support)
+        if key not in self._verts:
+            eqs, ineqs = belief_polytope(self.UR, m, K, support, self.nT, self.nR)
+            self._verts[key] = vertices(self.nT, eqs, ineqs)
+        return self._verts[key]
+
+    def feasible_interior(self, m: int, K: tuple[int, ...], support: tuple[int, ...]) -> bool:
+        """Is there a belief with full support on ``support`` making every response in K optimal?"""
+        c = relint_point(self.verts(m, K, support))
+        return c is not None and all(c[t] > 0 for t in support)
+
+    def realizable(self, m: int) -> list[tuple[int, ...]]:
+        """Response supports K that are best responses to some belief after m (off the path)."""
+        full = tuple(range(self.nT))
+        return [K for K in _subsets(self.nR) if self.verts(m, K, full)]
+
+
+# --------------------------------------------------------------------------- results
+@dataclass
+class OffPath:
+    """The sustaining set after an off-path message ``m`` (given the equilibrium payoffs)."""
+
+    message: int
+    pieces: list[dict]  # each: {"responses": K, "belief_vertices": [...], "response_vertices": [...]}
+    belief_bounds: list[tuple[Fraction, Fraction]]  # per type: [min, max] over the union
+    response_bounds: list[tuple[Fraction, Fraction]]  # per response: [min, max] over deterring BRs
+    connected: bool = True
+
+
+@dataclass
+class RawPBE:
+    sigma: list[list[Fraction]]  # [t][m]
+    rho: list[list[Fraction] | None]  # [m][r]; None off the path
+    beliefs: list[list[Fraction] | None]  # [m][t]; None off the path
+    type_payoffs: list[Fraction]
+    receiver_payoff: Fraction
+    offpath: list[OffPath]
+    family: int = 0
+    plans: dict = field(default_factory=dict)
+    reduced: int = 0  # index of the reduced game (tie-break combination)
+
+
+def _value(US, t: int, m: int, rho_m: Sequence[Fraction]) -> Fraction:
+    return sum((p * US[t][m][r] for r, p in enumerate(rho_m)), F0)
+
+
+def offpath_sets(US, UR, m: int, u_star: Sequence[Fraction], cache: _BeliefCache) -> OffPath | None:
+    """Sustaining beliefs and deterring responses after off-path message ``m``; ``None`` if no
+    belief sustains the equilibrium (some type would deviate to ``m`` whatever the receiver
+    believes)."""
+    nT, nR = cache.nT, cache.nR
+    pieces = []
+    for K in cache.realizable(m):
+        # deterring mixtures on K: ρ ∈ Δ(K), Σ_r ρ_r U_S(t,m,r) ≤ u*_t for every type
+        eqs = [([F1 if r in K else F0 for r in range(nR)], F1)] + [
+            ([F1 if s == r else F0 for s in range(nR)], F0) for r in range(nR) if r not in K
+        ]
+        ineqs = [([F1 if s == r else F0 for s in range(nR)], F0) for r in K]
+        ineqs += [([-US[t][m][r] for r in range(nR)], -u_star[t]) for t in range(nT)]
+        rv = vertices(nR, eqs, ineqs)
+        if rv:
+            pieces.append({"responses": K, "belief_vertices": cache.verts(m, K, tuple(range(nT))), "response_vertices": rv})
+    if not pieces:
+        return None
+    # keep only maximal-by-inclusion belief sets' information; bounds over the union
+    bv = [v for p in pieces for v in p["belief_vertices"]]
+    belief_bounds = [(min(v[t] for v in bv), max(v[t] for v in bv)) for t in range(nT)]
+    rv = [v for p in pieces for v in p["response_vertices"]]
+    response_bounds = [(min(v[r] for v in rv), max(v[r] for v in rv)) for r in range(nR)]
+    connected = True
+    if nT == 2:  # the union of intervals of μ(type 0): is it one interval?
+        ivs = sorted((min(v[0] for v in p["belief_vertices"]), max(v[0] for v in p["belief_vertices"])) for p in pieces)
+        hi = ivs[0][1]
+        for lo2, hi2 in ivs[1:]:
+            if lo2 > hi:
+                connected = False
+            hi = max(hi, hi2)
+    return OffPath(m, pieces, belief_bounds, response_bounds, connected)
+
+
+def enumerate_pbe(
+    US: list, UR: list, prior: Sequence[Fraction], *, deadline: float | None = None
+) -> tuple[list[RawPBE], bool, list[str]]:
+    """All PBE families of the one-shot signaling game ``(prior, U_S, U_R)`` (exact Fractions,
+    indexed ``[t][m][r]``). Returns ``(equilibria, complete, notes)``."""
+    nT, nM, nR = len(US), len(US[0]), len(US[0][0])
+    prior = [to_fraction(p) for p in prior]
+    if any(p <= 0 for p in prior):
+        raise SolverError("pbe: every type needs a positive prior; drop the types with prior 0")
+    cache = _BeliefCache(UR, nT, nR)
+    found: list[RawPBE] = []
+    keys = set()
+    complete = True
+    notes: list[str] = []
+    family = 0
+    subsets_M = _subsets(nM)
+    sender_patterns = sorted(itertools.product(subsets_M, repeat=nT), key=lambda S: (sum(len(s) for s in S), S))
+    for S in sender_patterns:
+        if deadline is not None and time.monotonic() > deadline:
+            complete = False
+            notes.append("time budget ran out: patterns with more mixing were not searched")
+            break
+        senders = {m: tuple(t for t in range(nT) if m in S[t]) for m in range(nM)}
+        on_path = [m for m in range(nM) if senders[m]]
+        off_path = [m for m in range(nM) if not senders[m]]
+        # receiver supports after each on-path message that some interior belief supports
+        K_options = [[K for K in _subsets(nR) if cache.feasible_interior(m, K, senders[m])] for m in on_path]
+        if any(not opts for opts in K_options):
+            continue
+        for Ks in _K_combos(S, on_path, K_options, US, nT):
+            K = dict(zip(on_path, Ks))
+            rho_verts = _rho_vertices(S, K, US, nT, nM, nR)
+            if not rho_verts:
+                continue
+            sig_verts = _sigma_vertices(S, K, UR, prior, nT, nM, nR)
+            if not sig_verts:
+                continue
+            family += 1
+            if len(rho_verts) > 1 and off_path:
+                complete = False
+                msg = "a receiver mixture on the path is not pinned down; its extreme points were checked one by one"
+                if msg not in notes:
+                    notes.append(msg)
+            for rho_on in rho_verts:
+                u_star = [_value(US, t, S[t][0], rho_on[S[t][0]]) for t in range(nT)]
+                offs = []
+                ok = True
+                for m in off_path:
+                    o = offpath_sets(US, UR, m, u_star, cache)
+                    if o is None:
+                        ok = False
+                        break
+                    offs.append(o)
+                if not ok:
+                    continue
+                for sig in sig_verts:
+                    sigma = [[sig.get((t, m), F0) for m in range(nM)] for t in range(nT)]
+                    beliefs: list[list[Fraction] | None] = []
+                    for m in range(nM):
+                        pm = sum((prior[t] * sigma[t][m] for t in range(nT)), F0)
+                        beliefs.append([prior[t] * sigma[t][m] / pm for t in range(nT)] if pm > 0 else None)
+                    # a vertex may have a smaller support than the pattern: then a message of the
+                    # pattern can be off the path at this vertex, handled by its own pattern.
+                    if any((beliefs[m] is None) != (m in off_path) for m in range(nM)):
+                        continue
+                    rho = [rho_on.get(m) if m in K else None for m in range(nM)]
+                    key = (tuple(map(tuple, sigma)), tuple(tuple(r) if r else None for r in rho))
+                    if key in keys:
+                        continue
+                    keys.add(key)
+                    rp = sum(
+                        (prior[t] * sigma[t][m] * rho[m][r] * UR[t][m][r]
+                         for t in range(nT) for m in on_path for r in range(nR)),
+                        F0,
+                    )
+                    found.append(RawPBE(sigma, rho, beliefs, u_star, rp, offs, family))
+    return found, complete, notes
+
+
+def _K_combos(S, on_path, K_options, US, nT):
+    """Receiver supports on the path, by backtracking with a necessary condition from interval
+    bounds: type t's equilibrium value v_t lies in [min, max]_{r ∈ K_m} U_S(t, m, r) for every m in
+    S_t, and is at least min_{r ∈ K_m} U_S(t, m, r) for every other message on the path."""
+    n = len(on_path)
+    chosen: list = []
+
+    def ok() -> bool:
+        for t in range(nT):
+            lo, hi = None, None
+            for m, Km in zip(on_path, chosen):
+                vals = [US[t][m][r] for r in Km]
+                a, b = min(vals), max(vals)
+                lo = a if lo is None else max(lo, a)
+                if m in S[t]:
+                    hi = b if hi is None else min(hi, b)
+            if lo is not None and hi is not None and lo > hi:
+                return False
+        return True
+
+    def rec(i: int):
+        if i == n:
+            yield tuple(chosen)
+            return
+        for Km in K_options[i]:
+            chosen.append(Km)
+            if ok():
+                yield from rec(i + 1)
+            chosen.pop()
+
+    yield from rec(0)
+
+
+def _sigma_vertices(S, K, UR, prior, nT, nM, nR) -> list[dict]:
+    """Vertices of the σ-polytope of a pattern, as dicts {(t, m): prob}."""
+    var = [(t, m) for t in range(nT) for m in S[t]]
+    idx = {v: i for i, v in enumerate(var)}
+    n = len(var)
+    eqs, ineqs = [], []
+    for t in range(nT):
+        eqs.append(([F1 if v[0] == t else F0 for v in var], F1))
+    for i in range(n):
+        ineqs.append(([F1 if j == i else F0 for j in range(n)], F0))
+    for m, Km in K.items():
+        def row(r_a, r_b, m=m):
+            a = [F0] * n
+            for t in range(nT):
+                if (t, m) in idx:
+                    a[idx[(t, m)]] = prior[t] * (UR[t][m][r_a] - UR[t][m][r_b])
+            return a
+        r0 = Km[0]
+        for r in Km[1:]:
+            eqs.append((row(r0, r), F0))
+        for r in range(nR):
+            if r not in Km:
+                ineqs.append((row(r0, r), F0))
+    verts = vertices(n, eqs, ineqs)
+    c = relint_point(verts)
+    if c is None or any(x <= 0 for x in c):  # no point with the pattern's full support
+        return []
+    return [{var[i]: x for i, x in enumerate(v)} for v in verts]
+
+
+def _rho_vertices(S, K, US, nT, nM, nR) -> list[dict]:
+    """Vertices of the on-path ρ-polytope of a pattern, as dicts {m: [prob per response]}."""
+    var = [(m, r) for m in sorted(K) for r in K[m]]
+    idx = {v: i for i, v in enumerate(var)}
+    n = len(var)
+    eqs, ineqs = [], []
+    for m in K:
+        eqs.append(([F1 if v[0] == m else F0 for v in var], F1))
+    for i in range(n):
+        ineqs.append(([F1 if j == i else F0 for j in range(n)], F0))
+
+    def val(t, m):
+        a = [F0] * n
+        for r in K[m]:
+            a[idx[(m, r)]] = US[t][m][r]
+        return a
+
+    for t in range(nT):
+        m0 = S[t][0]
+        for m in S[t][1:]:
+            eqs.append(([x - y for x, y in zip(val(t, m0), val(t, m))], F0))
+        for m in K:
+            if m not in S[t]:
+                ineqs.append(([x - y for x, y in zip(val(t, m0), val(t, m))], F0))
+    verts = vertices(n, eqs, ineqs)
+    c = relint_point(verts)
+    if c is None or any(x <= 0 for x in c):
+        return []
+    out = []
+    for v in verts:
+        d = {m: [F0] * nR for m in K}
+        for (m, r), x in zip(var, v):
+            d[m][r] = x
+        out.append(d)
+    return out
+
+
+# --------------------------------------------------------------------------- labels
+def label_of(sigma: list[list[Fraction]], type_labels: Sequence[str], message_labels: Sequence[str]) -> str:
+    """``separating`` / ``pooling on <m>`` / ``semi-separating`` / ``partially pooling``."""
+    mixing = [t for t, row in enumerate(sigma) if sum(1 for p in row if p > 0) > 1]
+    if mixing:
+        return "semi-separating"
+    chosen = [next(m for m, p in enumerate(row) if p > 0) for row in sigma]
+    if len(set(chosen)) == 1:
+        return f"pooling on {message_labels[chosen[0]]}"
+    if len(set(chosen)) == len(chosen):
+        return "separating"
+    return "partially pooling"
+
+
+# --------------------------------------------------------------------------- certificate
+def _plan_value(node, plan: list[str], pos: list[int]):
+    """Walk a later stage with a plan (actions at sender nodes in depth-first order); returns the
+    expected payoffs and the plan's regret at every sender node, recomputed from the tree."""
+    if isinstance(node, Terminal):
+        return to_fraction(node.payoffs[0]), to_fraction(node.payoffs[1]), F0
+    if isinstance(node, ChanceNode):
+        us = ur = F0
+        reg = F0
+        for p, c in zip(node.probs, node.children):
+            a, b, g = _plan_value(c, plan, pos)
+            us += to_fraction(p) * a
+            ur += to_fraction(p) * b
+            reg = max(reg, g)
+        return us, ur, reg
+    choice = plan[pos[0]] if pos[0] < len(plan) else node.actions[0]
+    pos[0] += 1
+    values = []
+    chosen = None
+    reg = F0
+    for a, c in zip(node.actions, node.children):
+        if a == choice:
+            chosen = _plan_value(c, plan, pos)
+            reg = max(reg, chosen[2])
+            values.append(chosen[0])
+        else:
+            values.append(_best(c))
+    assert chosen is not None
+    return chosen[0], chosen[1], max(reg, max(values) - chosen[0])
+
+
+def _best(node) -> Fraction:
+    if isinstance(node, Terminal):
+        return to_fraction(node.payoffs[0])
+    if isinstance(node, ChanceNode):
+        return sum((to_fraction(p) * _best(c) for p, c in zip(node.probs, node.children)), F0)
+    return max(_best(c) for c in node.children)
+
+
+def assessment_regret(
+    game: SignalingGame,
+    sigma: Sequence[Sequence[Any]],
+    rho: Sequence[Sequence[Any]],
+    beliefs: Sequence[Sequence[Any]],
+    plans: dict | None = None,
+) -> Fraction:
+    """Independent PBE certificate: the largest of (a) any type's gain from its best message over
+    its strategy, (b) the receiver's gain from its best response over ``ρ_m`` under ``μ_m`` after
+    every message, (c) any sender node's gain in a later stage from deviating from its plan, and
+    (d) the distance of on-path beliefs from Bayes' rule. Zero (exactly, with Fractions) for a
+    PBE. ``rho`` and ``beliefs`` must be given for every message (off-path ones included)."""
+    plans = plans or {}
+    nT, nM, nR = len(game.types), len(game.messages), len(game.responses)
+    prior = [to_fraction(p) for p in game.prior]
+    us = [[[F0] * nR for _ in range(nM)] for _ in range(nT)]
+    ur = [[[F0] * nR for _ in range(nM)] for _ in range(nT)]
+    regret = F0
+    for t in range(nT):
+        for m in range(nM):
+            for r in range(nR):
+                a, b, g = _plan_value(game.outcomes[t][m][r], list(plans.get((t, m, r), ())), [0])
+                us[t][m][r], ur[t][m][r] = a, b
+                regret = max(regret, g)
+    for t in range(nT):
+        vals = [sum((to_fraction(rho[m][r]) * us[t][m][r] for r in range(nR)), F0) for m in range(nM)]
+        got = sum((to_fraction(sigma[t][m]) * vals[m] for m in range(nM)), F0)
+        regret = max(regret, max(vals) - got)
+    for m in range(nM):
+        pm = sum((prior[t] * to_fraction(sigma[t][m]) for t in range(nT)), F0)
+        mu = [to_fraction(x) for x in beliefs[m]]
+        if pm > 0:
+            regret = max(regret, max(abs(mu[t] - prior[t] * to_fraction(sigma[t][m]) / pm) for t in range(nT)))
+        eu = [sum((mu[t] * ur[t][m][r] for t in range(nT)), F0) for r in range(nR)]
+        got = sum((to_fraction(rho[m][r]) * eu[r] for r in range(nR)), F0)
+        regret = max(regret, max(eu) - got)
+    return regret
+
+
+# --------------------------------------------------------------------------- solver
+def _representative(o: OffPath) -> tuple[list[Fraction], list[Fraction]]:
+    """One sustaining (belief, response) after an off-path message: a vertex of the first piece,
+    pure responses preferred."""
+    pieces = sorted(o.pieces, key=lambda p: len(p["responses"]))
+    p = pieces[0]
+    return list(p["belief_vertices"][0]), list(p["response_vertices"][0])
+
+
+def _inequalities(game: SignalingGame, UR, o: OffPath) -> list[str]:
+    """The sustaining belief set after an off-path message as readable linear inequalities."""
+    m = o.message
+    out = []
+    for p in o.pieces:
+        K = p["responses"]
+        r0 = K[0]
+        parts = []
+        for r in range(len(game.responses)):
+            if r == r0:
+                continue
+            coeffs = [UR[t][m][r0] - UR[t][m][r] for t in range(len(game.types))]
+            lhs = " + ".join(f"({c})*mu[{game.types[t]}]" for t, c in enumerate(coeffs) if c != 0) or "0"
+            op = "=" if r in K else ">="
+            parts.append(f"{lhs} {op} 0")
+        resp = "/".join(game.responses[r] for r in K)
+        out.append(f"{resp} is a best response: " + (" and ".join(parts) if parts else "always"))
+    return out
+
+
+def pbe(
+    game: SignalingGame,
+    *,
+    timeout: float | None = None,
+    exact: bool = False,
+    refine: bool = True,
+    **_: Any,
+) -> Solution:
+    """All PBE families of a signaling game, with off-path belief sets, labels, mixing, the
+    intuitive criterion and D1, and the certificate :func:`assessment_regret`."""
+    from bargaining.solve.refine import refine_equilibrium
+
+    if getattr(game, "kind", None) != "signaling":
+        raise SolverError("method 'pbe' solves signaling games only")
+    deadline = time.monotonic() + timeout if timeout else None
+    prior = [to_fraction(p) for p in game.prior]
+    reduced = game.reduced()
+    complete = True
+    notes: list[str] = []
+    if len(reduced) > 1:
+        notes.append(
+            f"the sender is indifferent in a later stage: {len(reduced)} pure tie-breaks solved; "
+            "mixtures over tied continuations are not listed"
+        )
+        complete = False
+    raws: list[tuple[RawPBE, Any, Any]] = []
+    fam_offset = 0
+    for ri, (US, UR, plans) in enumerate(reduced):
+        found, comp, nts = enumerate_pbe(US, UR, prior, deadline=deadline)
+        complete = complete and comp
+        for n in nts:
+            if n not in notes:
+                notes.append(n)
+        for r in found:
+            r.plans = plans
+            r.reduced = ri
+            r.family += fam_offset
+            raws.append((r, US, UR))
+        fam_offset = max([fam_offset] + [r.family for r, _, _ in raws])
+    eqs = []
+    T, M, R = game.types, game.messages, game.responses
+    for raw, US, UR in raws:
+        rho_full, mu_full = [], []
+        for m in range(len(M)):
+            if raw.rho[m] is not None:
+                rho_full.append(raw.rho[m])
+                mu_full.append(raw.beliefs[m])
+            else:
+                o = next(o for o in raw.offpath if o.message == m)
+                b, r = _representative(o)
+                rho_full.append(r)
+                mu_full.append(b)
+        regret = assessment_regret(game, raw.sigma, rho_full, mu_full, raw.plans)
+        ref = refine_equilibrium(US, UR, prior, raw, (T, M, R)) if refine else None
+        ex_ante = sum((p * u for p, u in zip(prior, raw.type_payoffs)), F0)
+        mixing: dict[str, Any] = {}
+        smix = {T[t]: {M[m]: raw.sigma[t][m] for m in range(len(M)) if raw.sigma[t][m] > 0}
+                for t in range(len(T)) if sum(1 for p in raw.sigma[t] if p > 0) > 1}
+        rmix = {M[m]: {R[r]: raw.rho[m][r] for r in range(len(R)) if raw.rho[m][r] > 0}
+                for m in range(len(M)) if raw.rho[m] is not None and sum(1 for p in raw.rho[m] if p > 0) > 1}
+        if smix:
+            mixing[game.sender] = smix
+        if rmix:
+            mixing[game.receiver] = rmix
+        label = label_of(raw.sigma, T, M)
+        off = []
+        for o in raw.offpath:
+            off.append({
+                "message": M[o.message],
+                "beliefs": [[lo, hi] for lo, hi in o.belief_bounds],
+                "responses": {R[r]: [lo, hi] for r, (lo, hi) in enumerate(o.response_bounds)},
+                "connected": o.connected,
+                "inequalities": _inequalities(game, UR, o),
+            })
+        extra: dict[str, Any] = {
+            "sender_strategy": {T[t]: dict(zip(M, raw.sigma[t])) for t in range(len(T))},
+            "receiver_strategy": {M[m]: (dict(zip(R, raw.rho[m])) if raw.rho[m] is not None else None) for m in range(len(M))},
+            "beliefs_on_path": {M[m]: dict(zip(T, raw.beliefs[m])) for m in range(len(M)) if raw.beliefs[m] is not None},
+            "off_path": off,
+            "type_payoffs": dict(zip(T, raw.type_payoffs)),
+            "mixing": mixing,
+            "family": raw.family,
+        }
+        if raw.plans:
+            extra["continuation"] = {f"{T[t]}/{M[m]}/{R[r]}": list(p) for (t, m, r), p in sorted(raw.plans.items())}
+        if ref is not None:
+            extra["refinements"] = {"intuitive": ref.intuitive, "d1": ref.d1}
+            extra["refinement_notes"] = ref.notes
+        eqs.append(Equilibrium(
+            payoffs=(ex_ante, raw.receiver_payoff),
+            regret=regret,
+            behavior=(tuple(tuple(row) for row in raw.sigma), tuple(tuple(r) for r in rho_full)),
+            beliefs=tuple(tuple(b) if b is not None else None for b in raw.beliefs),
+            label=label,
+            extra=extra,
+        ))
+    eqs.sort(key=_sort_key)
+    out_exact = bool(exact or game.exact)
+    if not out_exact:
+        eqs = [_to_float(e) for e in eqs]
+    return Solution(
+        game=game,
+        concept="perfect-bayesian",
+        method="pbe",
+        equilibria=tuple(eqs),
+        complete=complete,
+        exact=out_exact,
+        options={"timeout": timeout, "refine": refine},
+        message="; ".join(notes) or None,
+    )
+
+
+def _sort_key(eq: Equilibrium) -> tuple:
+    sigma = eq.behavior[0]
+    mixed = any(0 < p < 1 for row in sigma for p in row)
+    rmixed = any(0 < p < 1 for row in eq.behavior[1] for p in row)
+    flat = [p for row in sigma for p in row] + [p for row in eq.behavior[1] for p in row]
+    return (mixed, rmixed, tuple(-p for p in flat))
+
+
+def _to_float(eq: Equilibrium) -> Equilibrium:
+    """Floats everywhere (the solution is computed exactly and reported as floats)."""
+
+    def conv(v: Any) -> Any:
+        if isinstance(v, Fraction):
+            return float(v)
+        if isinstance(v, dict):
+            return {k: conv(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return type(v)(conv(x) for x in v) if isinstance(v, tuple) else [conv(x) for x in v]
+        return v
+
+    return Equilibrium(
+        payoffs=conv(eq.payoffs),
+        regret=float(eq.regret),
+        behavior=conv(eq.behavior),
+        beliefs=conv(eq.beliefs),
+        label=eq.label,
+        extra={k: conv(v) for k, v in eq.extra.items()},
+    )
+
+
+register(
+    Method(
+        name="pbe",
+        kinds=("signaling",),
+        concept="perfect-bayesian",
+        function=pbe,
+        summary="all PBE families (pure, pooling, hybrid) with off-path belief sets; intuitive criterion, D1",
+    )
+)
