@@ -257,3 +257,16 @@ def test_cli_solve_and_errors():
     r = CliRunner().invoke(main, ["solve", "rubinstein", "--set", "delta_1=1.5"])
     assert r.exit_code == 2
     assert "delta_1" in r.output
+
+
+def test_fallback_outside_the_closed_form_regimes():
+    # player 1's disagreement payoff (0.6) beats the share it can offer while 2's option binds
+    # (1 - 0.5): no closed-form regime applies, the numeric method finds that 1 lets 2 opt out
+    sol = solve(Rubinstein(outside_2=0.5, d_1=0.6, players=("US", "RU")), exact=True)
+    eq = sol.equilibria[0]
+    assert eq.label == "no agreement"
+    assert eq.payoffs == pytest.approx((0.6, 0.5))
+    assert "no closed-form regime applies" in eq.extra["solution"]["method_used"]
+    assert sol.message and "numeric" in sol.message
+    assert not sol.exact
+    assert eq.regret <= 1e-12

@@ -129,10 +129,14 @@ def continuous_limit_share(r_1: Any, r_2: Any) -> Any:
 
 _REGIMES = {
     "a": "no outside option binds",
-    "b": "player 2's outside option binds",
-    "c": "player 1's outside option binds",
+    "b": "{p2}'s outside option binds",
+    "c": "{p1}'s outside option binds",
     "d": "both outside options bind",
 }
+
+
+def _regime_text(letter: str, players: Sequence[str]) -> str:
+    return _REGIMES[letter].format(p1=players[0], p2=players[1])
 
 
 def rubinstein_shares(delta_1: Any, delta_2: Any, outside_1: Any = None, outside_2: Any = None,
@@ -283,11 +287,13 @@ def rubinstein_iterate(model: Rubinstein, tol: float = 1e-13, max_iter: int = 1_
         v2, _ = _round_op(1 - first, cont, o, d)
         cont = (q * d[0] + (1 - q) * dl[0] * v2[0], q * d[1] + (1 - q) * dl[1] * v2[1])
         new, info = _round_op(first, cont, o, d)
+        info["cont"] = cont
         if max(abs(new[0] - vals[0]), abs(new[1] - vals[1])) < tol:
             vals = new
             break
         vals = new
-    return {"payoffs": vals, "agree": info["agree"], "offer": info["offer"], "iterations": it}
+    return {"payoffs": vals, "agree": info["agree"], "offer": info["offer"], "iterations": it,
+            "cont": info.get("cont")}
 
 
 def verify_rubinstein(model: Rubinstein, s: tuple[Any, Any], exact: bool = False) -> Any:
@@ -340,7 +346,7 @@ def _rubinstein_solve(model: Rubinstein, exact: bool, numeric_only: bool) -> tup
                 _num(model.d_2, exact))
         if cf is not None and cf["valid"]:
             s = (cf["s_1"], cf["s_2"])
-            regime = f"({cf['regime']}) {_REGIMES[cf['regime']]}"
+            regime = f"({cf['regime']}) {_regime_text(cf['regime'], P)}"
             used = "closed form"
         else:
             exact = False
@@ -359,7 +365,16 @@ def _rubinstein_solve(model: Rubinstein, exact: bool, numeric_only: bool) -> tup
             regime = "numeric"
             if not it["agree"]:
                 pay = it["payoffs"]
-                eq = Equilibrium(payoffs=pay, regret=0.0, label="no agreement",
+                # certificate: the proposer's best acceptable offer, the responder's other exit
+                j = 1 - first
+                cont = it["cont"]
+                o_raw = (model.outside_1, model.outside_2)[j]
+                oj = None if o_raw is None else float(o_raw)
+                r_j = cont[j] if oj is None else max(oj, cont[j])
+                gain = max(0.0, 1 - r_j - pay[first])
+                if oj is not None and oj > cont[j]:
+                    gain = max(gain, cont[j] - oj)
+                eq = Equilibrium(payoffs=pay, regret=gain, label="no agreement",
                                  extra={"solution": {"agreement": False, "method_used": used,
                                                      "payoffs": dict(zip(P, pay))}})
                 return eq, used, regime
@@ -393,7 +408,7 @@ def _rubinstein_solve(model: Rubinstein, exact: bool, numeric_only: bool) -> tup
                                      P[1 - first]: 1 - lim if first == 0 else lim}
     label = "agreement" if agree else "no agreement"
     if cf is not None and cf["valid"]:
-        label = f"agreement; {_REGIMES[cf['regime']]}"
+        label = f"agreement; {_regime_text(cf['regime'], P)}"
     regret = gain if gain is not None else (Fraction(0) if exact else 0.0)
     return Equilibrium(payoffs=pay, regret=regret, label=label, extra={"solution": block}), used, regime
 
