@@ -37,6 +37,7 @@ _SOLVER_MODULES = (
     "bargaining.solve.pure",
     "bargaining.solve.bimatrix",
     "bargaining.solve.nplayer",
+    "bargaining.solve.lemke",
     "bargaining.solve.backward",
     "bargaining.solve.sequence",
     "bargaining.solve.signaling",
@@ -102,7 +103,11 @@ def _default_method(game: Any, concept: str) -> str:
     if kind == "normal" and concept == "nash":
         if game.num_players == 2:
             return "enummixed"
-        return "enumpoly" if "enumpoly" in METHODS else "enumpure"
+        if "enumpoly" not in METHODS:
+            return "enumpure"
+        from bargaining.solve.nplayer import recommended_method  # enumpoly if small, else logit
+
+        return recommended_method(game)
     if kind == "tree":
         if concept == "subgame-perfect":
             return "backward"
