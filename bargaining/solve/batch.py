@@ -39,6 +39,7 @@ Perfect-information trees and signaling games are not batched here: trees go thr
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -51,7 +52,7 @@ from bargaining.errors import GameValidationError
 __all__ = ["BimatrixBatch", "bimatrix_equilibria", "stack_bimatrix", "MAX_BATCH_LABELS"]
 
 MAX_BATCH_LABELS = 9  # m + n; C(9, 4)^2 = 15876 pair tests per game
-_SUB_BATCH = 4096
+_SUB_BATCH = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -80,96 +81,100 @@ class BimatrixBatch:
         return np.any((p > 0) & (p < 1), axis=1)
 
 
-def _vertices(M_rows: np.ndarray, m: int, first_is_zero_label: bool, tol: float):
-    """Vertices of ``{z >= 0, M z <= 1}`` (``z`` in R^k, ``M`` shape (G, r, k)) for a stack.
+def _det(M: list[list[Any]]) -> Any:
+    """Determinant of a small matrix whose entries are numbers or arrays over the stack
+    (cofactor expansion along the first row, skipping zero entries: the unit rows of the
+    label systems make this cheap)."""
+    k = len(M)
+    if k == 1:
+        return M[0][0]
+    if k == 2:
+        return M[0][0] * M[1][1] - M[0][1] * M[1][0]
+    total: Any = 0.0
+    for j in range(k):
+        a = M[0][j]
+        if isinstance(a, float) and a == 0.0:
+            continue
+        minor = [row[:j] + row[j + 1 :] for row in M[1:]]
+        term = a * _det(minor)
+        total = total + term if j % 2 == 0 else total - term
+    return total
 
-    Labels: in ``P`` (``first_is_zero_label``): ``0..k-1`` are ``z_i = 0`` and ``k..k+r-1`` are
-    ``(M z)_j = 1``; in ``Q``: ``0..r-1`` are ``(M z)_i = 1`` and ``r..r+k-1`` are ``z_j = 0``.
-    Returns ``z`` (G, C, k) unnormalised, ``valid`` (G, C) and ``labels`` (G, C) bitmasks.
+
+def _vertices(M: np.ndarray, first_is_zero_label: bool, tol: float, scale: np.ndarray):
+    """Vertices of ``{z >= 0, M z <= 1}`` for a stack, in structure-of-arrays layout.
+
+    ``M`` has shape ``(r, k, G)`` (the stack axis last, so every operation below is one
+    elementwise pass over contiguous memory). Labels: in ``P`` (``first_is_zero_label``)
+    ``0..k-1`` are ``z_i = 0`` and ``k..k+r-1`` are ``(M z)_j = 1``; in ``Q`` ``0..r-1`` are
+    ``(M z)_i = 1`` and ``r..r+k-1`` are ``z_j = 0``. Each ``k``-subset of labels gives a linear
+    system, solved by Cramer's rule over the whole stack. Returns ``z`` (C, k, G) unnormalised,
+    ``valid`` (C, G) and ``labels`` (C, G) bitmasks.
     """
-    G, r, k = M_rows.shape
-    total = r + k
-    subsets = [s for s in combinations(range(total), k)]
-    # a subset of only "z_i = 0" labels gives the origin: skip it
-    if first_is_zero_label:
-        zero_labels = set(range(k))
-    else:
-        zero_labels = set(range(r, r + k))
-    subsets = [s for s in subsets if not set(s) <= zero_labels]
+    r, k, G = M.shape
+    zero_labels = set(range(k)) if first_is_zero_label else set(range(r, r + k))
+    subsets = [s for s in combinations(range(r + k), k) if not set(s) <= zero_labels]
     C = len(subsets)
-    sys = np.zeros((G, C, k, k))
-    rhs = np.zeros((G, C, k))
+    Z = np.zeros((C, k, G))
+    valid = np.zeros((C, G), dtype=bool)
+    labels = np.zeros((C, G), dtype=np.int16)
+    bit_zero = [1 << (i if first_is_zero_label else r + i) for i in range(k)]
+    bit_tight = [1 << (k + j if first_is_zero_label else j) for j in range(r)]
+    thresh = 1e-12 * scale**k
     for c, s in enumerate(subsets):
-        for t, lab in enumerate(s):
+        rows: list[list[Any]] = []
+        rhs: list[float] = []
+        for lab in s:
             if lab in zero_labels:
-                z_i = lab if first_is_zero_label else lab - r
-                sys[:, c, t, z_i] = 1.0
+                i = lab if first_is_zero_label else lab - r
+                rows.append([1.0 if t == i else 0.0 for t in range(k)])
+                rhs.append(0.0)
             else:
                 j = lab - k if first_is_zero_label else lab
-                sys[:, c, t, :] = M_rows[:, j, :]
-                rhs[:, c, t] = 1.0
-    z, ok = _solve_small(sys, rhs)
-    Mz = np.einsum("grk,gck->gcr", M_rows, z)
-    zsum = np.sum(np.abs(z), axis=2, keepdims=True)
-    zeros = np.abs(z) <= tol * np.maximum(zsum, 1e-300)
-    tight = Mz >= 1 - tol
-    feasible = np.all(z >= -tol * np.maximum(zsum, 1e-300), axis=2) & np.all(Mz <= 1 + tol, axis=2)
-    valid = ok & feasible
-    z = np.where(zeros, 0.0, z)
-    weights_zero = 1 << np.arange(k, dtype=np.int64) if first_is_zero_label else 1 << (r + np.arange(k, dtype=np.int64))
-    weights_tight = 1 << (k + np.arange(r, dtype=np.int64)) if first_is_zero_label else 1 << np.arange(r, dtype=np.int64)
-    labels = zeros.astype(np.int64) @ weights_zero + tight.astype(np.int64) @ weights_tight
-    return z, valid, labels
-
-
-def _det(M: np.ndarray) -> np.ndarray:
-    k = M.shape[-1]
-    if k == 1:
-        return M[..., 0, 0]
-    if k == 2:
-        return M[..., 0, 0] * M[..., 1, 1] - M[..., 0, 1] * M[..., 1, 0]
-    if k == 3:
-        return (
-            M[..., 0, 0] * (M[..., 1, 1] * M[..., 2, 2] - M[..., 1, 2] * M[..., 2, 1])
-            - M[..., 0, 1] * (M[..., 1, 0] * M[..., 2, 2] - M[..., 1, 2] * M[..., 2, 0])
-            + M[..., 0, 2] * (M[..., 1, 0] * M[..., 2, 1] - M[..., 1, 1] * M[..., 2, 0])
-        )
-    return np.linalg.det(M)
-
-
-def _solve_small(M: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Solve the stacked systems ``M z = rhs``; Cramer's rule for k <= 3 (one vectorised
-    expression, much faster than a LAPACK call per tiny matrix), LAPACK above. Returns ``z``
-    and the mask of non-singular systems (``z`` is 0 where singular)."""
-    k = M.shape[-1]
-    det = _det(M)
-    scale = np.max(np.abs(M), axis=(-2, -1)) ** k
-    ok = np.abs(det) > 1e-12 * np.maximum(scale, 1e-300)
-    safe_det = np.where(ok, det, 1.0)
-    if k <= 3:
-        z = np.empty(rhs.shape)
+                rows.append([M[j, t] for t in range(k)])
+                rhs.append(1.0)
+        det = _det(rows)
+        ok = np.abs(det) > thresh
+        safe = np.where(ok, det, 1.0)
+        z = []
         for i in range(k):
-            Mi = M.copy()
-            Mi[..., :, i] = rhs
-            z[..., i] = _det(Mi) / safe_det
-    else:
-        safe = np.where(ok[..., None, None], M, np.eye(k))
-        z = np.linalg.solve(safe, rhs[..., None])[..., 0]
-    return np.where(ok[..., None], z, 0.0), ok
+            Mi = [row[:i] + [b] + row[i + 1 :] for row, b in zip(rows, rhs)]
+            zi = _det(Mi) / safe
+            z.append(np.broadcast_to(zi, (G,)) if np.ndim(zi) == 0 else zi)
+        zsum = sum(np.abs(zi) for zi in z)
+        eps = tol * np.maximum(zsum, 1e-300)
+        feasible = ok.copy()
+        lab_mask = np.zeros(G, dtype=np.int16)
+        for i in range(k):
+            feasible &= z[i] >= -eps
+            is_zero = np.abs(z[i]) <= eps
+            lab_mask |= np.where(is_zero, bit_zero[i], 0)
+            Z[c, i] = np.where(is_zero, 0.0, z[i])
+        for j in range(r):
+            Mz = sum(M[j, t] * z[t] for t in range(k))
+            feasible &= Mz <= 1 + tol
+            lab_mask |= np.where(Mz >= 1 - tol, bit_tight[j], 0)
+        valid[c] = feasible
+        labels[c] = lab_mask
+    return Z, valid, labels
 
 
 def _solve_sub(A: np.ndarray, B: np.ndarray, tol: float):
+    """Extreme equilibria of a sub-stack: ``(game, x, y)`` arrays, one row per pair found."""
     G, m, n = A.shape
     # positive payoffs, so that P and Q are bounded polytopes; equilibria do not change
     Ap = A - A.min(axis=(1, 2), keepdims=True) + 1.0
     Bp = B - B.min(axis=(1, 2), keepdims=True) + 1.0
-    x, vx, lx = _vertices(np.swapaxes(Bp, 1, 2), m, True, tol)  # rows of B^T: (G, n, m)
-    y, vy, ly = _vertices(Ap, n, False, tol)  # (G, m, n)
+    # structure of arrays: stack axis last
+    Bt = np.ascontiguousarray(np.transpose(Bp, (2, 1, 0)))  # (n, m, G): rows of B^T
+    At = np.ascontiguousarray(np.transpose(Ap, (1, 2, 0)))  # (m, n, G): rows of A
+    x, vx, lx = _vertices(Bt, True, tol, Bp.max(axis=(1, 2)))
+    y, vy, ly = _vertices(At, False, tol, Ap.max(axis=(1, 2)))
     full = (1 << (m + n)) - 1
-    pair = vx[:, :, None] & vy[:, None, :] & ((lx[:, :, None] | ly[:, None, :]) == full)
-    g, cx, cy = np.nonzero(pair)
-    xs = x[g, cx]
-    ys = y[g, cy]
+    pair = vx[:, None, :] & vy[None, :, :] & ((lx[:, None, :] | ly[None, :, :]) == full)
+    cx, cy, g = np.nonzero(pair)
+    xs = x[cx, :, g]
+    ys = y[cy, :, g]
     xs = xs / xs.sum(axis=1, keepdims=True)
     ys = ys / ys.sum(axis=1, keepdims=True)
     return g, xs, ys
@@ -192,8 +197,10 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
     if not (np.all(np.isfinite(A)) and np.all(np.isfinite(B))):
         raise GameValidationError("payoffs must be finite numbers (no NaN or infinity)")
     gs, xs, ys = [], [], []
-    for s in range(0, G, _SUB_BATCH):
-        g, x, y = _solve_sub(A[s : s + _SUB_BATCH], B[s : s + _SUB_BATCH], tol)
+    c_p, c_q = math.comb(m + n, m) - 1, math.comb(m + n, n) - 1
+    step = int(min(_SUB_BATCH, max(1024, 3e7 // (c_p * c_q))))  # bounds the (C_P, C_Q, G) pair mask
+    for s in range(0, G, step):
+        g, x, y = _solve_sub(A[s : s + step], B[s : s + step], tol)
         gs.append(g + s)
         xs.append(x)
         ys.append(y)

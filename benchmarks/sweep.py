@@ -1,0 +1,157 @@
+"""Sweep benchmarks: ``python benchmarks/sweep.py [--quick]``.
+
+1. All equilibria of stacks of random 2×2, 3×3 and 2×4 games: the batched vertex enumeration
+   (``bargaining.solve.batch``) against nashpy's ``support_enumeration`` called per game, in the
+   same run (target: at least 200× the games per second).
+2. A whole sweep through the engine (template evaluation, batched solving, rows, regimes,
+   Parquet store) of ``crisis-normal-form`` over a 1000×1000 grid (10⁶ points) on the process
+   executor, with wall time and peak memory (this process and the largest worker).
+3. ``resolve-signal`` (PBE with refinements) over 10⁶ points, when its game file and the batched
+   signaling solver exist; otherwise says so.
+4. The same table from a Dask local cluster of 2 workers as from the process executor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def _peak_mb() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return me, kids
+
+
+def bench_solvers(quick: bool) -> None:
+    import nashpy
+    import pygambit as gbt
+
+    from bargaining.solve.batch import bimatrix_equilibria
+
+    rng = np.random.default_rng(2026)
+    print(f"{'shape':<6} {'games':>8} {'batch g/s':>12} {'nashpy g/s':>11} {'speed-up':>9}  {'eq/game':>7} agree")
+    for m, n in ((2, 2), (3, 3), (2, 4)):
+        G = 20_000 if quick else 200_000
+        K = 100 if quick else 400
+        A = rng.normal(size=(G, m, n))
+        B = rng.normal(size=(G, m, n))
+        t = time.perf_counter()
+        res = bimatrix_equilibria(A, B)
+        batch_rate = G / (time.perf_counter() - t)
+        t = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for k in range(K):
+                list(nashpy.Game(A[k], B[k]).support_enumeration())
+        nashpy_rate = K / (time.perf_counter() - t)
+        # agreement with pygambit's enummixed (nashpy's float support enumeration misses some
+        # equilibria of random games to its tolerance, so it is timed but not the reference)
+        agree = True
+        for k in range(min(K, 200)):
+            g = gbt.Game.from_arrays(A[k], B[k])
+            agree &= len(gbt.nash.enummixed_solve(g, rational=False).equilibria) == int(res.count[k])
+        print(f"{m}x{n:<4} {G:>8} {batch_rate:>12,.0f} {nashpy_rate:>11,.0f} {batch_rate / nashpy_rate:>8.0f}x"
+              f"  {res.count.mean():>7.2f} {'yes' if agree else 'NO'} (pygambit)")
+
+
+def bench_engine(quick: bool, workers: int) -> None:
+    from bargaining.sweep.run import make_spec, run_sweep
+
+    side = 200 if quick else 1000
+    with tempfile.TemporaryDirectory() as d:
+        out = Path(d) / "crisis.parquet"
+        spec = make_spec("crisis-normal-form", grid=[f"w=0:4:{side}", f"k_F=0:1:{side}"])
+        t = time.perf_counter()
+        run_sweep(spec, out, executor="process", workers=workers, quiet=True, command="benchmark")
+        wall = time.perf_counter() - t
+        import pyarrow.parquet as pq
+
+        rows = pq.read_metadata(str(out)).num_rows
+    me, kids = _peak_mb()
+    print(f"crisis-normal-form {side}x{side} = {side * side:,} points, {rows:,} rows, {workers} workers: "
+          f"{wall:.1f} s ({side * side / wall:,.0f} points/s); peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB")
+
+
+def bench_signal(quick: bool, workers: int) -> None:
+    from bargaining.io.load import find_game_file
+
+    have_game = find_game_file("resolve-signal") is not None
+    try:
+        import bargaining.solve.signaling_batch  # noqa: F401
+
+        have_batch = True
+    except ImportError:
+        have_batch = False
+    if not have_game:
+        print("resolve-signal: games/resolve-signal.yaml does not exist yet; not measured")
+        return
+    from bargaining.sweep.run import make_spec, run_sweep
+
+    side = 30 if quick or not have_batch else 1000
+    with tempfile.TemporaryDirectory() as d:
+        out = Path(d) / "g1.parquet"
+        spec = make_spec("resolve-signal", grid=[f"p=0.01:0.99:{side}", f"c_B=0:2:{side}"])
+        t = time.perf_counter()
+        run_sweep(spec, out, executor="process", workers=workers, quiet=True, command="benchmark")
+        wall = time.perf_counter() - t
+    me, kids = _peak_mb()
+    how = "batched" if have_batch else "per point (no batched signaling solver yet)"
+    print(f"resolve-signal {side}x{side} = {side * side:,} points, {how}, {workers} workers: {wall:.1f} s "
+          f"({side * side / wall:,.0f} points/s); peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB")
+
+
+def bench_dask(quick: bool) -> None:
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        print("dask: not installed (pip install 'bargaining[dask]'); skipped")
+        return
+    import pyarrow.parquet as pq
+
+    from bargaining.sweep.run import make_spec, run_sweep
+
+    with tempfile.TemporaryDirectory() as d:
+        for game, grid in (("crisis-normal-form", ["w=0:4:101", "k_F=0:1:101"]),
+                           ("escalation-tree", ["psi=-1:0:11", "a=0:0.6:7"])):
+            spec = make_spec(game, grid=grid)
+            times = {}
+            for ex, kw in (("process", {"workers": 2}), ("dask", {"dask_local": 2})):
+                t = time.perf_counter()
+                run_sweep(spec, Path(d) / f"{ex}.parquet", executor=ex, quiet=True, command="benchmark", **kw)
+                times[ex] = time.perf_counter() - t
+            same = pq.read_table(Path(d) / "process.parquet").equals(pq.read_table(Path(d) / "dask.parquet"))
+            same &= pq.read_table(Path(d) / "process.regimes.parquet").equals(
+                pq.read_table(Path(d) / "dask.regimes.parquet"))
+            print(f"{game}: process {times['process']:.1f} s, dask local 2 workers {times['dask']:.1f} s; "
+                  f"identical tables: {'yes' if same else 'NO'}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes")
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    args = parser.parse_args()
+    print("## batched all-equilibria vs nashpy (same run)")
+    bench_solvers(args.quick)
+    print("\n## sweep engine, batched 2x2")
+    bench_engine(args.quick, args.workers)
+    print("\n## resolve-signal")
+    bench_signal(args.quick, args.workers)
+    print("\n## dask local cluster vs process executor")
+    bench_dask(args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
