@@ -193,3 +193,19 @@ def test_disagreement_on_the_frontier_is_the_solution():
     eq = payoffs(BargainingProblem(points=[(0, 0), (1, 0), (0, 1)], d_1=F(1, 2), d_2=F(1, 2)), exact=True)
     assert eq.payoffs == (F(1, 2), F(1, 2))
     assert "no mutual gain" in eq.label
+
+
+def test_free_disposal_and_strict_hull():
+    seg = [(0, 1), (1, 0)]
+    eq = payoffs(BargainingProblem(points=seg, d_1=F(1, 4), d_2=F(1, 8)), exact=True)
+    assert eq.payoffs == (F(9, 16), F(7, 16))  # split the surplus 5/8 equally
+    with pytest.raises(GameValidationError) as err:
+        BargainingProblem(points=seg, d_1=F(1, 4), d_2=F(1, 8), free_disposal=False)
+    assert "convex hull" in _one_line(err)
+
+
+def test_ks_on_a_curved_pie():
+    # u_1 = sqrt(x), u_2 = 1 - x, d = 0: ideal (1, 1), so sqrt(x) = 1 - x, x = ((sqrt 5 - 1)/2)^2
+    eq = payoffs(BargainingProblem(rho_1=F(1, 2), concept="kalai-smorodinsky"))
+    assert eq.extra["solution"]["shares"]["1"] == pytest.approx(((math.sqrt(5) - 1) / 2) ** 2, abs=1e-12)
+    assert eq.regret <= 1e-9

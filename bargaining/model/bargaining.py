@@ -267,7 +267,10 @@ class BargainingProblem(BargainingModel):
     S is given in exactly one of three ways:
 
     - ``points``: S is the convex hull of the utility pairs (lotteries over them), built with
-      ``scipy.spatial.ConvexHull``; exact when the points are Fractions.
+      ``scipy.spatial.ConvexHull``; exact when the points are Fractions. With
+      ``free_disposal`` (default) S also holds every point below one of these (the usual
+      comprehensive set; the solutions are unchanged, but d only needs to be weakly below some
+      feasible point).
     - ``frontier`` on ``[lo, hi]``: S = {u : lo ≤ u₁ ≤ hi, u₂ ≤ frontier(u₁)}; the frontier
       must be decreasing and concave (S convex), checked on a grid.
     - ``pie`` (the default): a pie of size 1, player 1 takes x and 2 takes 1 − x, with
@@ -284,7 +287,8 @@ class BargainingProblem(BargainingModel):
         "nash-bargaining": "nash-product",
         "kalai-smorodinsky": "kalai-smorodinsky",
     }
-    _non_numeric: ClassVar[tuple[str, ...]] = ("players", "title", "u_1", "u_2", "frontier", "concept")
+    _non_numeric: ClassVar[tuple[str, ...]] = ("players", "title", "u_1", "u_2", "frontier", "concept",
+                                                 "free_disposal")
 
     d_1: Any = 0
     d_2: Any = 0
@@ -298,6 +302,7 @@ class BargainingProblem(BargainingModel):
     u_1: Callable[[Any], Any] | None = None
     u_2: Callable[[Any], Any] | None = None
     concept: str = "nash-bargaining"
+    free_disposal: bool = True
     players: tuple[str, str] = ("1", "2")
     title: str = "Bargaining problem"
 
@@ -395,10 +400,14 @@ class BargainingProblem(BargainingModel):
         d1, d2 = self.d_1, self.d_2
         rep = self.representation
         if rep == "points":
-            from bargaining.solve.bargaining import hull_polygon, point_in_polygon
+            from bargaining.solve.bargaining import hull_polygon, point_in_polygon, weakly_dominated
 
             poly = hull_polygon(self.points)
-            if not point_in_polygon(poly, (d1, d2)):
+            if self.free_disposal:
+                if not weakly_dominated(poly, (d1, d2)):
+                    raise GameValidationError(f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
+                                              "feasible set (no point of the convex hull is weakly above it)")
+            elif not point_in_polygon(poly, (d1, d2)):
                 raise GameValidationError(f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
                                           "feasible set (the convex hull of the points)")
         elif rep == "frontier":

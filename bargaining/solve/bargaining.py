@@ -65,6 +65,7 @@ __all__ = [
     "nash_linear_pie",
     "hull_polygon",
     "point_in_polygon",
+    "weakly_dominated",
     "batch_closed_form",
     "closed_form",
     "numeric",
@@ -955,6 +956,12 @@ def point_in_polygon(poly: Sequence[Sequence[Any]], pt: Sequence[Any], tol: floa
         return all(min(a[k], b[k]) - eps <= pt[k] <= max(a[k], b[k]) + eps for k in (0, 1))
     n = len(poly)
     return all(_cross(poly[i], poly[(i + 1) % n], pt) >= -eps for i in range(n))
+
+
+def weakly_dominated(poly: Sequence[Sequence[Any]], pt: Sequence[Any]) -> bool:
+    """True if some point of the convex polygon is weakly above ``pt`` in both coordinates
+    (``pt`` is in the polygon's free-disposal hull)."""
+    return bool(_clip(_clip(list(map(tuple, poly)), 0, pt[0]), 1, pt[1]))
 
 
 def _clip(poly: list[tuple[Any, Any]], axis: int, bound: Any) -> list[tuple[Any, Any]]:
