@@ -270,3 +270,26 @@ def test_fallback_outside_the_closed_form_regimes():
     assert sol.message and "numeric" in sol.message
     assert not sol.exact
     assert eq.regret <= 1e-12
+
+
+# ---- property: closed form = value iteration, certificate zero, shares in [0, 1] -----------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_unit = st.floats(min_value=0.02, max_value=0.98)
+_opt = st.one_of(st.none(), st.floats(min_value=0.0, max_value=0.45))
+
+
+@settings(max_examples=60, deadline=None)
+@given(d1=_unit, d2=_unit, o1=_opt, o2=_opt, q=st.floats(min_value=0.0, max_value=0.5), first=st.sampled_from([1, 2]))
+def test_property_closed_form_equals_iteration(d1, d2, o1, o2, q, first):
+    m = Rubinstein(delta_1=d1, delta_2=d2, outside_1=o1, outside_2=o2, breakdown=q, first=first)
+    a = solve(m).equilibria[0]
+    b = solve(m, method="numeric").equilibria[0]
+    assert a.regret <= 1e-12
+    assert np.allclose(a.payoffs, b.payoffs, atol=1e-9)
+    assert 0 <= a.payoffs[0] <= 1 and abs(sum(a.payoffs) - 1) < 1e-12
+    # each player gets at least its outside option (outside-option principle)
+    for o, x in ((o1, a.payoffs[0]), (o2, a.payoffs[1])):
+        if o is not None:
+            assert x >= o - 1e-12

@@ -283,3 +283,17 @@ def test_game_files(name):
 
         for fmt in ("table", "json", "csv"):
             assert render(sol, fmt)
+
+
+def test_batch_fearon_and_cs():
+    pi = np.linspace(0, 1, 21)
+    out = batch_closed_form(FearonUltimatum(p=0.595, c_P=0.15, c_low=0.11, c_high=0.31, pi=pi))
+    for k, v in enumerate(pi):
+        eq = solve(FearonUltimatum(p=0.595, c_P=0.15, c_low=0.11, c_high=0.31, pi=float(v))).equilibria[0]
+        assert out["offer"][k] == pytest.approx(eq.extra["solution"]["offer"], abs=1e-12)
+        assert out["p_war"][k] == pytest.approx(eq.extra["solution"]["p_war"], abs=1e-12)
+    assert (out["p_war"] > 0).sum() == (pi < 10 / 23).sum() - 1  # pi = 0: risky offer, no war
+    b = np.asarray([0.3, 0.2, 0.1, 0.05, 0.02])
+    cs = batch_closed_form(CrawfordSobel(b=b))
+    assert list(cs["max_intervals"]) == [1, 2, 2, 3, 5]
+    assert cs["receiver_loss"][2] == pytest.approx(37 / 1200)
