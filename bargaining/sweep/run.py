@@ -459,6 +459,8 @@ def _solve_chunk_bimatrix(spec: SweepSpec, src: Any, k: int, start: int, stop: i
     point_of = np.asarray(good, dtype=np.int64)
     players = list(first.players) if first is not None else []
     strategies = [list(s) for s in first.strategies] if first is not None else []
+    if good and len(good) == n and np.all(res.count > 0):
+        return _bimatrix_columns(k, start, n, params, res, players, strategies, ok)
     # equilibrium rows, columnar, then interleave the rows of points without equilibria
     E = len(res.game) if good else 0
     eq_point = point_of[res.game] if E else np.zeros(0, dtype=np.int64)
@@ -511,6 +513,68 @@ def _solve_chunk_bimatrix(spec: SweepSpec, src: Any, k: int, start: int, stop: i
     reg["constraints_ok"] = ok
     reg["error"] = errors
     return ChunkResult(k, rows, reg, n, sum(e is not None for e in errors))
+
+
+def _support_labels(res: Any, strategies: list[list[str]]) -> tuple[np.ndarray, list[str]]:
+    """Label id of each equilibrium and the label texts: ``pure (F, C)``, ``mixed (F+S, C)``.
+    The label depends only on the supports, so it is built once per support pattern."""
+    supp = np.concatenate([res.x, res.y], axis=1) > 0
+    code = supp.astype(np.int64) @ (1 << np.arange(supp.shape[1], dtype=np.int64))
+    uniq, inv = np.unique(code, return_inverse=True)
+    m = len(strategies[0])
+    texts = []
+    for c in uniq.tolist():
+        bits = [(c >> b) & 1 for b in range(supp.shape[1])]
+        sx = [lab for lab, b in zip(strategies[0], bits[:m]) if b]
+        sy = [lab for lab, b in zip(strategies[1], bits[m:]) if b]
+        kind = "mixed" if len(sx) > 1 or len(sy) > 1 else "pure"
+        texts.append(f"{kind} ({'+'.join(map(str, sx))}, {'+'.join(map(str, sy))})")
+    return inv.reshape(-1), texts
+
+
+def _bimatrix_columns(k, start, n, params, res, players, strategies, ok) -> ChunkResult:
+    """The chunk's columns as numpy arrays (every point has a game and equilibria): no Python
+    loop over rows or points."""
+    g = res.game
+    label_id, texts = _support_labels(res, strategies)
+    text_arr = np.array(texts, dtype=object)
+    rows: dict[str, Any] = {"point": start + g}
+    for name, vals in params.items():
+        rows[name] = vals[g]
+    rows["equilibrium"] = res.index
+    rows["label"] = text_arr[label_id]
+    for i, player in enumerate(players):
+        probs = res.x if i == 0 else res.y
+        for s_, lab in enumerate(strategies[i]):
+            rows[f"p:{player}:{lab}"] = np.ascontiguousarray(probs[:, s_])
+    for i, player in enumerate(players):
+        rows[f"payoff:{player}"] = np.ascontiguousarray(res.payoffs[:, i])
+    rows["regret"] = res.regret
+    E = len(g)
+    rows["complete"] = np.ones(E, dtype=bool)
+    ok_arr = np.asarray(ok, dtype=object) if any(v is None for v in ok) else np.asarray(ok, dtype=bool)
+    rows["constraints_ok"] = ok_arr[g]
+    rows["error"] = np.full(E, None, dtype=object)
+    # regimes: the set of label ids of each point as a bit mask, then one text per distinct mask
+    starts = np.concatenate([[0], np.cumsum(res.count)[:-1]])
+    if len(texts) <= 62:
+        masks = np.bitwise_or.reduceat(np.left_shift(np.int64(1), label_id.astype(np.int64)), starts)
+        uniq, inv = np.unique(masks, return_inverse=True)
+        names = [REGIME_SEPARATOR.join(sorted(texts[b] for b in range(len(texts)) if (int(mk) >> b) & 1))
+                 for mk in uniq.tolist()]
+        regime = np.array(names, dtype=object)[inv.reshape(-1)]
+    else:  # pragma: no cover - more than 62 support patterns in one chunk
+        per = np.split(label_id, starts[1:])
+        regime = np.array([_regime([texts[i] for i in ids]) for ids in per], dtype=object)
+    reg: dict[str, Any] = {"point": start + np.arange(n)}
+    for name, vals in params.items():
+        reg[name] = vals
+    reg["regime"] = regime
+    reg["equilibria"] = res.count.astype(np.int64)
+    reg["complete"] = np.ones(n, dtype=bool)
+    reg["constraints_ok"] = ok_arr
+    reg["error"] = np.full(n, None, dtype=object)
+    return ChunkResult(k, rows, reg, n, 0)
 
 
 # -- the engine ---------------------------------------------------------------------------------
