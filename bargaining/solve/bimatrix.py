@@ -67,6 +67,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -82,6 +83,7 @@ from bargaining.solve.registry import Method, register
 __all__ = ["enummixed", "polytope_vertices", "extreme_equilibria"]
 
 _CHUNK = 60_000  # systems solved per numpy call (memory: CHUNK * k * k floats)
+_SMALL = 3_500  # up to this many bases, one padded stack for all support sizes
 _FLOAT_TOL = 1e-9
 
 
@@ -106,6 +108,43 @@ def _integer_matrix(values: np.ndarray) -> np.ndarray | None:
     return np.array(ints, dtype=np.float64).reshape(values.shape)
 
 
+@lru_cache(maxsize=256)
+def _combos(m: int, k: int) -> np.ndarray:
+    arr = np.array(list(combinations(range(m), k)), dtype=np.intp).reshape(-1, k)
+    arr.flags.writeable = False
+    return arr
+
+
+@lru_cache(maxsize=64)
+def _padded_bases(m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every basis (S, J), |S| = |J| = k = 1..min(m, n), as one stack of K×K systems
+    (K = min(m, n)), the unused rows and columns padded with the identity: gather indices
+    ``R, C`` into M, the padding mask, the right-hand sides and the scatter index ``Spad``
+    (``m``, a dummy column, on padding)."""
+    K = min(m, n)
+    Rs, Cs, pads, rhss, Spads = [], [], [], [], []
+    for k in range(1, K + 1):
+        S, J = _combos(m, k), _combos(n, k)
+        N = len(S) * len(J)
+        Srep = np.repeat(S, len(J), axis=0)
+        Jrep = np.tile(J, (len(S), 1))
+        R = np.zeros((N, K, K), dtype=np.intp)
+        C = np.zeros((N, K, K), dtype=np.intp)
+        R[:, :k, :k] = Srep[:, None, :]  # system row q, unknown p -> M[S_p, J_q]
+        C[:, :k, :k] = Jrep[:, :, None]
+        pad = np.ones((N, K, K), dtype=bool)
+        pad[:, :k, :k] = False
+        rhs = np.zeros((N, K, 1))
+        rhs[:, :k] = 1.0
+        Spad = np.full((N, K), m, dtype=np.intp)
+        Spad[:, :k] = Srep
+        Rs.append(R), Cs.append(C), pads.append(pad), rhss.append(rhs), Spads.append(Spad)
+    out = tuple(np.concatenate(a) for a in (Rs, Cs, pads, rhss, Spads))
+    for a in out:
+        a.flags.writeable = False
+    return out  # type: ignore[return-value]
+
+
 def polytope_vertices(
     M: np.ndarray, *, integer: bool, deadline: Deadline | None = None
 ) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -122,16 +161,28 @@ def polytope_vertices(
     labels: list[np.ndarray] = []
     finished = True
     try:
-        for k in range(1, min(m, n) + 1):
-            Sc = np.array(list(combinations(range(m), k)), dtype=np.intp)
-            Jc = np.array(list(combinations(range(n), k)), dtype=np.intp)
-            per = max(1, _CHUNK // len(Jc))
-            for start in range(0, len(Sc), per):
-                if deadline is not None:
-                    deadline.check()
-                S = Sc[start : start + per]
-                X, L = _vertices_batch(M, S, Jc, integer)
-                if len(X):
+        if math.comb(m + n, m) <= _SMALL:
+            # small games: every basis in one padded stack (one numpy call per step)
+            R, C, pad, rhs, Spad = _padded_bases(m, n)
+            eye = np.broadcast_to(np.eye(R.shape[1]), R.shape)
+            sub = np.where(pad, eye, M[R, C])
+            X, L = _vertices_batch(M, sub, rhs, Spad, integer)
+            coords.append(X)
+            labels.append(L)
+        else:
+            for k in range(1, min(m, n) + 1):
+                Sc, Jc = _combos(m, k), _combos(n, k)
+                per = max(1, _CHUNK // len(Jc))
+                ones = None
+                for start in range(0, len(Sc), per):
+                    if deadline is not None:
+                        deadline.check()
+                    S = Sc[start : start + per]
+                    # sub[a, b, q, p] = M[S[a, p], J[b, q]]  (row q of the system is column J[b, q])
+                    sub = M[S[:, None, None, :], Jc[None, :, :, None]].reshape(-1, k, k)
+                    if ones is None or len(ones) != len(sub):
+                        ones = np.ones((len(sub), k, 1))
+                    X, L = _vertices_batch(M, sub, ones, np.repeat(S, len(Jc), axis=0), integer)
                     coords.append(X)
                     labels.append(L)
     except BudgetExceeded:
@@ -140,44 +191,44 @@ def polytope_vertices(
         return np.zeros((0, m)), np.zeros((0, m + n), dtype=bool), finished
     X = np.concatenate(coords)
     L = np.concatenate(labels)
-    _, first = np.unique(np.packbits(L, axis=1), axis=0, return_index=True)
+    if m + n <= 62:
+        codes = L.astype(np.int64) @ (np.int64(1) << np.arange(m + n, dtype=np.int64))
+        _, first = np.unique(codes, return_index=True)
+    else:
+        _, first = np.unique(np.packbits(L, axis=1), axis=0, return_index=True)
     first.sort()
     return X[first], L[first], finished
 
 
-def _vertices_batch(M: np.ndarray, S: np.ndarray, J: np.ndarray, integer: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Solve :math:`M_{SJ}^\\top x_S = 1` for every (S, J) pair of equal size k; keep the
-    feasible solutions and label them."""
+def _vertices_batch(
+    M: np.ndarray, sub: np.ndarray, rhs: np.ndarray, Spos: np.ndarray, integer: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Solve the stack of basis systems ``sub @ x = rhs`` (``Spos[r, p]``: the strategy of
+    unknown p, ``m`` for padding); keep the feasible solutions and label them."""
     m, n = M.shape
-    k = S.shape[1]
-    # sub[a, b, q, p] = M[S[a, p], J[b, q]]  (row q of the system is column J[b, q])
-    sub = M[S[:, None, None, :], J[None, :, :, None]]
-    sub = sub.reshape(-1, k, k)
-    pairs_S = np.repeat(np.arange(len(S)), len(J))
-    ones = np.ones((len(sub), k, 1))
     if integer:
         det = np.linalg.det(sub)
         ok = np.abs(det) > 0.5  # a nonsingular integer matrix has |det| >= 1
         if not ok.all():
-            sub, det, ones, pairs_S = sub[ok], det[ok], ones[ok], pairs_S[ok]
-        xs = np.linalg.solve(sub, ones)[..., 0]
+            sub, det, rhs, Spos = sub[ok], det[ok], rhs[ok], Spos[ok]
+        xs = np.linalg.solve(sub, rhs)[..., 0]
         d = np.abs(np.round(det))
         keep = np.all(xs * d[:, None] > -0.5, axis=1)
     else:
         try:
-            xs = np.linalg.solve(sub, ones)[..., 0]
-            keep = np.all(xs > -_FLOAT_TOL, axis=1)
+            xs = np.linalg.solve(sub, rhs)[..., 0]
         except np.linalg.LinAlgError:  # an exactly singular basis: filter by determinant
             det = np.linalg.det(sub)
             scale = np.prod(np.linalg.norm(sub, axis=2), axis=1)
             ok = np.abs(det) > 1e-11 * scale
-            sub, ones, pairs_S = sub[ok], ones[ok], pairs_S[ok]
-            xs = np.linalg.solve(sub, ones)[..., 0]
-            keep = np.all(xs > -_FLOAT_TOL, axis=1)
+            sub, rhs, Spos = sub[ok], rhs[ok], Spos[ok]
+            xs = np.linalg.solve(sub, rhs)[..., 0]
+        keep = np.all(xs > -_FLOAT_TOL, axis=1)
     # only bases with x_S >= 0 can be vertices: check the other columns for those alone
-    xs, pairs_S = xs[keep], pairs_S[keep]
-    X = np.zeros((len(xs), m))
-    X[np.arange(len(xs))[:, None], S[pairs_S]] = xs
+    xs, Spos = xs[keep], Spos[keep]
+    X = np.zeros((len(xs), m + 1))
+    X[np.arange(len(xs))[:, None], Spos] = xs
+    X = X[:, :m]
     slack = 1.0 - X @ M  # (N, n)
     if integer:
         d = d[keep][:, None]
@@ -371,6 +422,19 @@ def extreme_equilibria(
     return xs, ys, edges, finished, dropped
 
 
+def _payoffs(game: NormalFormGame, profile: tuple[tuple, tuple]) -> tuple:
+    """:math:`(x^\\top A y, x^\\top B y)`, in Fractions for an exact game and profile."""
+    x, y = profile
+    if game.exact:
+        A, B = game.payoffs[0], game.payoffs[1]
+        xs = np.array(x, dtype=object)
+        ys = np.array(y, dtype=object)
+        return (xs @ A @ ys, xs @ B @ ys)
+    A, B = game.float_payoffs[0], game.float_payoffs[1]
+    xs, ys = np.asarray(x), np.asarray(y)
+    return (float(xs @ A @ ys), float(xs @ B @ ys))
+
+
 def enummixed(
     game: NormalFormGame, *, timeout: float | None = None, exact: bool = False, **_: Any
 ) -> Solution:
@@ -390,7 +454,7 @@ def enummixed(
         if (regret != 0) if use_exact else (regret > tol):
             dropped += 1
             continue
-        payoffs = verify.expected_payoffs(g, profile)
+        payoffs = _payoffs(g, profile)
         pure = all(sum(1 for p in s if p != 0) == 1 for s in profile)
         eqs.append(
             (Equilibrium(strategies=profile, payoffs=payoffs, regret=regret, label="pure" if pure else "mixed"), e)

@@ -1,0 +1,195 @@
+"""All equilibria of random n×n two-player games: us against nashpy, QuantEcon and pygambit.
+
+    python benchmarks/bimatrix.py [--quick] [--sizes 2 4 6] [--seeds 10] [--timeout 20]
+
+For each size n and payoff kind (``int``: integers in [-5, 5], many ties and degenerate games;
+``float``: uniform [0, 1)), the same fixed-seed games go to
+
+- ours: ``enummixed`` on the float game (``ours``) and in exact arithmetic (``ours-x``);
+- QuantEcon ``support_enumeration`` (numba; warmed up before timing);
+- pygambit ``enummixed_solve`` in floats (``gambit``) and, for ``int`` games, in rationals
+  (the reference for disagreements);
+- nashpy ``support_enumeration`` (``np-se``) and ``vertex_enumeration`` (``np-ve``).
+
+Peers run in a child process with a per-game time limit (``--timeout``); a nashpy method that
+times out once, or another peer that times out on most games of a size, is not run for larger n
+(``timeout``). Times are medians per game in
+milliseconds, measured inside the process that solves. ``#eq`` is the total number of equilibria
+found over the seeds; ``dis`` counts games where our extreme equilibria differ from Gambit's
+(exact sets for ``int``, within 1e-6 for ``float``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import warnings
+from fractions import Fraction
+
+import numpy as np
+
+from bargaining import NormalFormGame
+from bargaining.solve.bimatrix import enummixed
+from bargaining.solve.budget import run_in_subprocess
+
+
+def make_game(kind: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(1000 * n + seed + (0 if kind == "int" else 500))
+    if kind == "int":
+        return rng.integers(-5, 6, (n, n)).astype(float), rng.integers(-5, 6, (n, n)).astype(float)
+    return rng.random((n, n)), rng.random((n, n))
+
+
+# -- solvers: each returns (seconds, list of profiles as float tuples) ---------------------------
+def run_ours(A, B, exact=False):
+    g = NormalFormGame.from_arrays(A, B)
+    t = time.perf_counter()
+    sol = enummixed(g, exact=exact)
+    dt = time.perf_counter() - t
+    return dt, [tuple(tuple(s) for s in e.strategies) for e in sol.equilibria]
+
+
+def run_quantecon(A, B):
+    import quantecon.game_theory as gt
+
+    g = gt.NormalFormGame((gt.Player(A), gt.Player(B.T)))
+    t = time.perf_counter()
+    eqs = gt.support_enumeration(g)
+    return time.perf_counter() - t, [(tuple(x), tuple(y)) for x, y in eqs]
+
+
+def _gambit_game(A, B, rational):
+    import pygambit as gbt
+
+    if rational:
+        conv = [[Fraction(repr(float(v))) for v in row] for row in A], [[Fraction(repr(float(v))) for v in row] for row in B]
+        return gbt.Game.from_arrays(*conv)
+    return gbt.Game.from_arrays(A.tolist(), B.tolist())
+
+
+def run_gambit(A, B, rational=False):
+    import pygambit as gbt
+
+    g = _gambit_game(A, B, rational)
+    t = time.perf_counter()
+    res = gbt.nash.enummixed_solve(g, rational=rational)
+    dt = time.perf_counter() - t
+    eqs = [tuple(tuple(Fraction(p[s]) if rational else float(p[s]) for s in pl.strategies) for pl in g.players)
+           for p in res.equilibria]
+    return dt, eqs
+
+
+def run_nashpy(A, B, how):
+    import nashpy
+
+    warnings.simplefilter("ignore")
+    g = nashpy.Game(A, B)
+    t = time.perf_counter()
+    eqs = list(g.support_enumeration() if how == "se" else g.vertex_enumeration())
+    return time.perf_counter() - t, [(tuple(x), tuple(y)) for x, y in eqs]
+
+
+PEERS = {
+    "qe": (run_quantecon, ()),
+    "gambit": (run_gambit, (False,)),
+    "np-se": (run_nashpy, ("se",)),
+    "np-ve": (run_nashpy, ("ve",)),
+}
+
+
+def same(ours, theirs, exact: bool) -> bool:
+    if exact:
+        return set(ours) == set(theirs)
+    if len(ours) != len(theirs):
+        return False
+    for t in theirs:
+        if not any(all(np.allclose(a, b, atol=1e-6) for a, b in zip(t, o)) for o in ours):
+            return False
+    return True
+
+
+def _cell(times: list[float], outs: int) -> str:
+    if not times:
+        return f"{'timeout':>9}"
+    text = f"{statistics.median(times) * 1e3:.3f}"
+    return f"{text + ('*' if outs else ''):>9}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="n = 2..6, 3 seeds, 5 s per peer game")
+    ap.add_argument("--sizes", type=int, nargs="*", default=None)
+    ap.add_argument("--seeds", type=int, default=None)
+    ap.add_argument("--timeout", type=float, default=None, help="seconds per peer game (default 20)")
+    ap.add_argument("--kinds", nargs="*", default=["int", "float"])
+    args = ap.parse_args()
+    sizes = args.sizes or (list(range(2, 7)) if args.quick else list(range(2, 11)))
+    seeds = args.seeds or (3 if args.quick else 10)
+    limit = args.timeout or (5.0 if args.quick else 20.0)
+
+    run_quantecon(np.eye(2), np.eye(2))  # compile QuantEcon's numba kernels before timing
+
+    cols = ["ours", "ours-x", "qe", "gambit", "np-se", "np-ve"]
+    print(f"median ms per game over {seeds} seeds; ratio = peer / ours; #eq = equilibria found in all; "
+          f"dis = games where ours != Gambit (peer limit {limit:g} s per game)")
+    header = f"{'kind':<5} {'n':>2} " + " ".join(f"{c:>9}" for c in cols) + \
+        "  " + " ".join(f"{c + '/ours':>11}" for c in cols[2:]) + "  #eq " + "/".join(cols) + "  dis"
+    print(header)
+    total_dis = 0
+    unchecked = 0
+    for kind in args.kinds:
+        dead: set[str] = set()
+        for n in sizes:
+            times: dict[str, list[float]] = {c: [] for c in cols}
+            counts: dict[str, int] = {c: 0 for c in cols}
+            outs: dict[str, int] = {c: 0 for c in cols}
+            dis = 0
+            run_ours(*make_game(kind, n, 10_000))  # builds the index tables of this size
+            for s in range(seeds):
+                A, B = make_game(kind, n, s)
+                dt, ours = run_ours(A, B)
+                times["ours"].append(dt)
+                counts["ours"] += len(ours)
+                dtx, ours_x = run_ours(A, B, exact=True)
+                times["ours-x"].append(dtx)
+                counts["ours-x"] += len(ours_x)
+                if kind == "int":
+                    status, val = run_in_subprocess(run_gambit, A, B, True, timeout=limit)
+                    if status == "ok":
+                        dis += not same(ours_x, val[1], exact=True)
+                    else:
+                        unchecked += 1
+                for name, (fn, extra) in PEERS.items():
+                    if name in dead:
+                        continue
+                    status, val = run_in_subprocess(fn, A, B, *extra, timeout=limit)
+                    if status != "ok":
+                        outs[name] += 1
+                        if name.startswith("np-"):
+                            dead.add(name)  # nashpy only gets slower with n
+                        continue
+                    times[name].append(val[0])
+                    counts[name] += len(val[1])
+                    if name == "gambit" and kind == "float":
+                        dis += not same(ours, val[1], exact=False)
+            for name in PEERS:
+                if outs[name] * 2 > seeds:
+                    dead.add(name)
+            total_dis += dis
+
+            med = {c: statistics.median(v) if v else None for c, v in times.items()}
+            ratios = " ".join(
+                f"{med[c] / med['ours']:>11.2f}" if med[c] is not None and med["ours"] else f"{'-':>11}"
+                for c in cols[2:]
+            )
+            found = "/".join(f"{counts[c]}" + (f"({outs[c]}TO)" if outs[c] else "") for c in cols)
+            print(f"{kind:<5} {n:>2} {' '.join(_cell(times[c], outs[c]) for c in cols)}  {ratios}  {found}  {dis}", flush=True)
+    print(f"disagreements with Gambit: {total_dis} (int games where exact Gambit timed out: {unchecked})")
+    print("* some games timed out (median over the rest); (kTO) = k games timed out")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
