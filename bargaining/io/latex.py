@@ -82,8 +82,10 @@ def sgame(
     chosen equilibrium its probabilities after the labels. ``standalone=True`` wraps the tables
     in a compilable ``standalone`` document.
     """
+    from bargaining.viz import as_game
     from bargaining.viz.matrix import best_response_mask, pick_equilibria
 
+    game = as_game(game)
     if getattr(game, "kind", None) != "normal":
         raise BargainingError("sgame export needs a normal-form game; export trees with --to tikz")
     if game.num_players < 2:
@@ -160,6 +162,9 @@ def tikz_tree(
 def export(game: Any, to: str, solution: Any = None, equilibrium: int | None = None, **options: Any) -> str:
     """LaTeX of ``game``: ``to="sgame"`` for normal-form games, ``to="tikz"`` for trees and
     signaling games; a one-line error for any other combination."""
+    from bargaining.viz import as_game
+
+    game = as_game(game)
     if to == "sgame":
         return sgame(game, solution, equilibrium, **options)
     if to == "tikz":

@@ -19,7 +19,7 @@ from typing import Any
 
 from bargaining.errors import BargainingError
 
-__all__ = ["draw", "draw_matrix", "draw_tree", "save", "require_matplotlib", "FORMATS"]
+__all__ = ["draw", "draw_matrix", "draw_tree", "save", "require_matplotlib", "as_game", "FORMATS"]
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -37,24 +37,33 @@ def require_matplotlib() -> Any:
     return matplotlib
 
 
+def as_game(obj: Any) -> Any:
+    """A game for ``obj``: a parametric template (what :func:`bargaining.load` returns for a
+    YAML file) becomes its game at the default parameters; a game is returned as it is."""
+    if hasattr(obj, "to_game") and hasattr(obj, "with_params"):
+        return obj.to_game()
+    return obj
+
+
 def draw_matrix(game: Any, solution: Any = None, equilibrium: int | None = None, **options: Any) -> Any:
     """See :func:`bargaining.viz.matrix.draw_matrix`."""
     from bargaining.viz.matrix import draw_matrix as _draw
 
-    return _draw(game, solution, equilibrium, **options)
+    return _draw(as_game(game), solution, equilibrium, **options)
 
 
 def draw_tree(game: Any, solution: Any = None, equilibrium: int | None = None, **options: Any) -> Any:
     """See :func:`bargaining.viz.tree.draw_tree`."""
     from bargaining.viz.tree import draw_tree as _draw
 
-    return _draw(game, solution, equilibrium, **options)
+    return _draw(as_game(game), solution, equilibrium, **options)
 
 
 def draw(game: Any, solution: Any = None, equilibrium: int | None = None, **options: Any) -> Any:
     """A matplotlib Figure of ``game`` (normal form: a payoff matrix; trees and signaling games:
     the tree), with ``solution``'s equilibria overlaid (only number ``equilibrium``, 0-based, if
-    given)."""
+    given). A parametric template is drawn at its default parameters."""
+    game = as_game(game)
     kind = getattr(game, "kind", None)
     if kind == "normal":
         return draw_matrix(game, solution, equilibrium, **options)

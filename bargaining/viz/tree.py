@@ -47,6 +47,9 @@ _INFOSET_COLORS = ("#6a3d9a", "#1f78b4", "#33a02c", "#e31a1c", "#ff7f00", "#b159
 def as_tree(game: Any) -> Any:
     """The :class:`~bargaining.model.extensive.ExtensiveGame` to draw for ``game`` (a tree, or
     a signaling game through its ``to_extensive()``)."""
+    from bargaining.viz import as_game
+
+    game = as_game(game)
     kind = getattr(game, "kind", None)
     if kind == "tree":
         return game
@@ -527,8 +530,10 @@ def draw_tree(
     from matplotlib.figure import Figure
     from matplotlib.patches import Circle
 
+    from bargaining.viz import as_game
     from bargaining.viz.matrix import _text_width
 
+    game = as_game(game)
     tree = as_tree(game)
     ov = _pick_overlay(game, tree, solution, equilibrium)
     if exact is None:
@@ -683,7 +688,9 @@ def tikz_picture(
     Coordinates come from :func:`layout_tree`; ``scale_cm`` = (column width, row height) in cm
     (default: wide enough for the longest action label at ``\small``)."""
     from bargaining.io.latex import latex_escape, latex_number
+    from bargaining.viz import as_game
 
+    game = as_game(game)
     tree = as_tree(game)
     ov = _pick_overlay(game, tree, solution, equilibrium)
     if exact is None:
