@@ -786,8 +786,20 @@ def _newton_support(P: _Payoffs, sigma: list[np.ndarray], supports) -> list[np.n
     return [np.clip(xi, 0.0, None) / np.clip(xi, 0.0, None).sum() for xi in x]
 
 
-def _polish(game: NormalFormGame, sigma: list[np.ndarray], exact: bool) -> list | None:
-    """A verified Nash equilibrium near the QRE point ``sigma``, or None."""
+def _polish(
+    game: NormalFormGame, sigma: list[np.ndarray], exact: bool, near: float = math.inf
+) -> list | None:
+    """A verified Nash equilibrium within ``near`` (max-norm) of the QRE point ``sigma``, or
+    None. The distance guard keeps Newton from jumping to an equilibrium the branch does not
+    approach."""
+    result = _polish_any(game, sigma, exact)
+    if result is None:
+        return None
+    dist = max(abs(float(p) - q) for a, b in zip(result, sigma) for p, q in zip(a, b))
+    return result if dist <= near else None
+
+
+def _polish_any(game: NormalFormGame, sigma: list[np.ndarray], exact: bool) -> list | None:
     P = _Payoffs(game)
     tol = verify.default_tolerance(game)
     for thr in (1e-2, 1e-3, 1e-4, 1e-6, 1e-8):
@@ -827,7 +839,7 @@ def logit(
     tol = verify.default_tolerance(game)
     last = None
     message = None
-    checkpoints = [10.0, 100.0, 1e3, 1e4, 1e5, 1e6]
+    checkpoints = [100.0, 1e3, 1e4, 1e5, 1e6]
     eq_prof = None
     try:
         for y in path.trace(lam_max, deadline):
@@ -837,7 +849,7 @@ def logit(
                 while checkpoints and lam_scaled >= checkpoints[0]:
                     checkpoints.pop(0)
                 sigma = [np.exp(s) for s in path.P.split(y[:-1])]
-                eq_prof = _polish(game, sigma, exact)
+                eq_prof = _polish(game, sigma, exact, near=0.02)
                 if eq_prof is not None:
                     break
     except BudgetExceeded:
