@@ -293,3 +293,18 @@ def test_property_closed_form_equals_iteration(d1, d2, o1, o2, q, first):
     for o, x in ((o1, a.payoffs[0]), (o2, a.payoffs[1])):
         if o is not None:
             assert x >= o - 1e-12
+
+
+def test_model_from_spec_switches():
+    m = model_from_spec("rubinstein", {"r_1": F(1, 20), "r_2": F(1, 10), "period": F(1, 1000)})
+    assert m.delta_1 == pytest.approx(math.exp(-0.05 * 0.001))
+    assert solve(m).equilibria[0].extra["solution"]["continuous_limit"]["1"] == pytest.approx(2 / 3)
+    fin = model_from_spec("rubinstein", {"delta_1": F(1, 2), "delta_2": F(1, 2), "horizon": 3})
+    assert solve(fin, exact=True).equilibria[0].payoffs[0] == F(3, 4)  # 1 - 1/2 (1 - 1/2)
+    inf = model_from_spec("rubinstein", {"delta_1": F(1, 2), "delta_2": F(1, 2), "horizon": 0},
+                          players=["A", "B"], title="t")
+    assert inf.horizon is None and inf.players == ("A", "B") and inf.title == "t"
+    with pytest.raises(GameValidationError, match="whole number"):
+        model_from_spec("rubinstein", {"horizon": F(5, 2)})
+    json_block = inf.describe()
+    assert json_block["model"] == "rubinstein" and json_block["parameters"]["delta_1"] == 0.5
