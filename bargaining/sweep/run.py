@@ -172,22 +172,37 @@ class SweepSpec:
 
 def plan(spec: SweepSpec, src: Any) -> SweepSpec:
     """Choose batched or per-point solving from the game at the first point."""
-    if spec.method not in (None, "batch") or spec.options or spec.concept not in (None, "nash"):
+    if spec.method not in (None, "batch") or spec.options:
         return _replace(spec, mode="point")
     try:
         game = src.with_params(**spec.points.point(0)) if len(spec.points) else None
     except Exception:  # noqa: BLE001 - the per-point path will record the error
         game = None
-    if (
-        game is not None
-        and getattr(game, "kind", None) == "normal"
-        and len(game.shape) == 2
-        and sum(game.shape) <= 9
-    ):
+    kind = getattr(game, "kind", None)
+    if kind == "normal" and spec.concept in (None, "nash") and len(game.shape) == 2 and sum(game.shape) <= 9:
         return _replace(spec, mode="bimatrix")
+    if (
+        kind == "signaling"
+        and spec.concept in (None, "pbe", "perfect-bayesian")
+        and tuple(getattr(game, "shape", ())) == (2, 2, 2)
+        and getattr(src, "evaluate", None) is not None
+        and _have_signaling_batch()
+    ):
+        return _replace(spec, mode="signaling")
     if spec.method == "batch":
-        raise BargainingError("--method batch: only small two-player normal-form games are solved in batches")
+        raise BargainingError(
+            "--method batch: only small two-player normal-form games and two-type 2x2 signaling games "
+            "are solved in batches"
+        )
     return _replace(spec, mode="point")
+
+
+def _have_signaling_batch() -> bool:
+    try:
+        import bargaining.solve.signaling_batch  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _replace(spec: SweepSpec, **changes: Any) -> SweepSpec:
@@ -319,6 +334,8 @@ def solve_chunk(spec: SweepSpec, k: int, start: int, stop: int) -> ChunkResult:
     params = spec.points.points(start, stop)
     if spec.mode == "bimatrix":
         return _solve_chunk_bimatrix(spec, src, k, start, stop, params)
+    if spec.mode == "signaling":
+        return _solve_chunk_signaling(spec, src, k, start, stop, params)
     rows: list[dict[str, Any]] = []
     regimes: list[dict[str, Any]] = []
     n_errors = 0
@@ -577,6 +594,190 @@ def _bimatrix_columns(k, start, n, params, res, players, strategies, ok) -> Chun
     return ChunkResult(k, rows, reg, n, 0)
 
 
+def _range_errors(src: Any, params: dict[str, np.ndarray], n: int) -> list[str | None]:
+    """Per point, the error of ``with_params`` for points outside a parameter's range (the
+    same message as the per-point path), found with one vectorised test per parameter."""
+    errors: list[str | None] = [None] * n
+    bad = np.zeros(n, dtype=bool)
+    for p in _parameters(src):
+        rng = getattr(p, "range", None)
+        if p.name in params and rng is not None:
+            v, (lo, hi) = params[p.name], rng
+            if lo is not None:
+                bad |= (v < float(lo)) | ((v == float(lo)) & bool(getattr(p, "open_lo", False)))
+            if hi is not None:
+                bad |= (v > float(hi)) | ((v == float(hi)) & bool(getattr(p, "open_hi", False)))
+    for j in np.flatnonzero(bad):
+        try:
+            src.validate_params({name: float(params[name][j]) for name in params})
+        except Exception as err:  # noqa: BLE001
+            errors[j] = _one_line(err)
+    return errors
+
+
+def _merge_error_points(cols: dict[str, Any], reg: dict[str, Any], start: int, n: int,
+                        params: dict[str, np.ndarray], errors: list[str | None], ok: list) -> tuple[dict, dict]:
+    """Add one row per failed point to columnar equilibrium rows (``cols`` has a ``point``
+    column) and re-sort by (point, equilibrium); fill the regime table's error fields."""
+    bad = [j for j in range(n) if errors[j] is not None]
+    if not bad:
+        return cols, reg
+    E = len(cols["point"])
+    total = E + len(bad)
+    out: dict[str, Any] = {}
+    for name, vals in cols.items():
+        arr = np.empty(total, dtype=object)
+        arr[:E] = list(vals.tolist() if isinstance(vals, np.ndarray) else vals)
+        arr[E:] = None
+        out[name] = arr
+    out["point"][E:] = [start + j for j in bad]
+    for name in params:
+        out[name][E:] = [float(params[name][j]) for j in bad]
+    out["complete"][E:] = False
+    out["constraints_ok"][E:] = [ok[j] for j in bad]
+    out["error"][E:] = [errors[j] for j in bad]
+    eqn = np.array([-1 if v is None else v for v in out["equilibrium"]], dtype=np.int64)
+    order = np.lexsort((eqn, np.asarray(out["point"], dtype=np.int64)))
+    out = {name: arr[order].tolist() for name, arr in out.items()}
+    reg = {name: (vals.tolist() if isinstance(vals, np.ndarray) else list(vals)) for name, vals in reg.items()}
+    for j in bad:
+        reg["regime"][j] = None
+        reg["equilibria"][j] = 0
+        reg["complete"][j] = False
+        reg["error"][j] = errors[j]
+    return out, reg
+
+
+def _regimes_from_labels(label_id: np.ndarray, texts: list[str], counts: np.ndarray) -> np.ndarray:
+    """Per point (``counts`` equilibria each, rows grouped by point), the regime text."""
+    n = len(counts)
+    regime = np.full(n, "(none)", dtype=object)
+    has = counts > 0
+    if not has.any():
+        return regime
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])[has]
+    if len(texts) <= 62:
+        masks = np.bitwise_or.reduceat(np.left_shift(np.int64(1), label_id.astype(np.int64)), starts)
+        uniq, inv = np.unique(masks, return_inverse=True)
+        names = [REGIME_SEPARATOR.join(sorted(texts[b] for b in range(len(texts)) if (int(mk) >> b) & 1))
+                 for mk in uniq.tolist()]
+        regime[has] = np.array(names, dtype=object)[inv.reshape(-1)]
+    else:  # pragma: no cover
+        per = np.split(label_id, starts[1:])
+        regime[has] = [_regime([texts[i] for i in ids]) for ids in per]
+    return regime
+
+
+def _signaling_regret(res: Any, gi: np.ndarray, si: np.ndarray) -> np.ndarray:
+    """Independent check of each PBE row: the largest gain of a sender type from switching
+    message (given the receiver's responses; after an off-path message, the deterring response
+    ``x_lo``) and of the receiver from switching response after an on-path message (given the
+    Bayes belief). Zero up to rounding for a PBE."""
+    b = res.batch
+    US, UR = b.US[gi], b.UR[gi]  # (E, T, M, R)
+    s0 = res.s0[gi, si]  # (E, T)
+    x = res.x[gi, si].copy()  # (E, M), nan off the path
+    mu = res.mu[gi, si]
+    xlo = res.x_lo[gi, si]
+    off = np.isnan(x)
+    x = np.where(off, xlo[:, None], x)
+    u = x[:, None, :] * US[..., 0] + (1 - x[:, None, :]) * US[..., 1]  # (E, T, M)
+    sig = np.stack([s0, 1 - s0], axis=-1)  # (E, T, M)
+    sender = np.nanmax(u, axis=2) - np.sum(sig * u, axis=2)  # (E, T)
+    eu = mu[..., None] * UR[:, 0] + (1 - mu[..., None]) * UR[:, 1]  # (E, M, R)
+    got = x * eu[..., 0] + (1 - x) * eu[..., 1]
+    receiver = np.where(off, 0.0, eu.max(axis=2) - got)
+    with np.errstate(invalid="ignore"):
+        return np.maximum(np.max(sender, axis=1), np.max(np.nan_to_num(receiver, nan=0.0), axis=1)).clip(min=0.0)
+
+
+def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: int, params) -> ChunkResult:
+    """Two-type 2x2 signaling games of the chunk solved at once by
+    :func:`bargaining.solve.signaling_batch.solve_batch` (PBE families with intuitive-criterion
+    and D1 flags). Columns: ``p:<sender>:<type>:<message>``, ``p:<receiver>:<message>:<response>``
+    (empty after an off-path message), ``belief:<message>:<first type>``, the sustaining
+    off-path beliefs, ``payoff:<sender>`` (ex ante), ``payoff:<sender>:<type>``,
+    ``payoff:<receiver>``, ``regret`` (:func:`_signaling_regret`). ``complete`` is false at
+    boundary points (the receiver exactly indifferent at the prior, or a sender type with equal
+    payoffs from both messages for some responses): there the batch reports the generic limit,
+    and the per-game solver (``--method pbe``) may list more families."""
+    from bargaining.solve.signaling_batch import solve_batch
+
+    n = stop - start
+    errors = _range_errors(src, params, n)
+    good = np.array([j for j in range(n) if errors[j] is None], dtype=np.int64)
+    ok = _constraints_vector(src, params, n)
+    game0 = src.with_params(**{name: float(params[name][good[0]]) for name in params}) if len(good) else None
+    sender, receiver = (game0.players[0], game0.players[1]) if game0 is not None else ("sender", "receiver")
+    if len(good):
+        res = solve_batch(src.evaluate({name: v[good] for name, v in params.items()}))
+        gi, si = np.nonzero(res.valid)
+        raw = res.rows()
+        count = res.count.astype(np.int64)
+    else:
+        gi = si = np.zeros(0, dtype=np.int64)
+        raw, count, res = {}, np.zeros(0, dtype=np.int64), None
+    point = good[gi] if len(good) else gi
+    cols: dict[str, Any] = {"point": start + point}
+    for name, vals in params.items():
+        cols[name] = vals[point]
+    if res is not None:
+        cols["equilibrium"] = raw["equilibrium"]
+        cols["label"] = raw["label"]
+        cols["refinement:intuitive"] = raw["refinement:intuitive"]
+        cols["refinement:d1"] = raw["refinement:d1"]
+        for key, vals in raw.items():
+            if key.startswith("p:sender:"):
+                cols[f"p:{sender}:{key[len('p:sender:'):]}"] = vals
+            elif key.startswith("p:receiver:"):
+                cols[f"p:{receiver}:{key[len('p:receiver:'):]}"] = vals
+            elif key.startswith(("belief:", "offpath_")):
+                cols[key] = vals
+        b = res.batch
+        p0 = b.prior0[gi]
+        tp = res.type_payoffs[gi, si]
+        cols[f"payoff:{sender}"] = p0 * tp[:, 0] + (1 - p0) * tp[:, 1]
+        for tl in b.types:
+            cols[f"payoff:{sender}:{tl}"] = raw[f"payoff:sender:{tl}"]
+        cols[f"payoff:{receiver}"] = raw["payoff:receiver"]
+        cols["regret"] = _signaling_regret(res, gi, si)
+        # boundary points, where the per-game solver may list a continuum and the batch the
+        # generic limit: the receiver exactly indifferent at the prior after some message, or a
+        # sender type with equal payoffs from the two messages for some pair of responses
+        d = b.UR[..., 0] - b.UR[..., 1]  # (G, T, M)
+        at_prior = b.prior0[:, None] * d[:, 0, :] + (1 - b.prior0[:, None]) * d[:, 1, :]
+        tie = np.any(np.abs(at_prior) <= 1e-12, axis=1)
+        across = b.US[:, :, 0, :, None] - b.US[:, :, 1, None, :]  # (G, T, R, R)
+        tie |= np.any(np.abs(across.reshape(len(across), -1)) <= 1e-12, axis=1)
+        cols["complete"] = ~tie[gi]
+        label_texts = list(dict.fromkeys(res.labels))
+        label_id = np.array([label_texts.index(t) for t in res.labels])[si]
+    else:
+        label_texts, label_id, tie = [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+        for c in ("equilibrium", "label", "regret", "complete"):
+            cols[c] = np.zeros(0)
+    ok_arr = np.asarray(ok, dtype=object) if any(v is None for v in ok) else np.asarray(ok, dtype=bool)
+    cols["constraints_ok"] = ok_arr[point]
+    cols["error"] = np.full(len(point), None, dtype=object)
+    reg: dict[str, Any] = {"point": start + np.arange(n)}
+    for name, vals in params.items():
+        reg[name] = vals
+    full_count = np.zeros(n, dtype=np.int64)
+    full_count[good] = count
+    regime = np.full(n, None, dtype=object)
+    if len(good):
+        regime[good] = _regimes_from_labels(label_id, label_texts, count)
+    reg["regime"] = regime
+    reg["equilibria"] = full_count
+    complete = np.zeros(n, dtype=bool)
+    complete[good] = ~tie if len(good) else []
+    reg["complete"] = complete
+    reg["constraints_ok"] = ok_arr
+    reg["error"] = np.asarray(errors, dtype=object)
+    cols, reg = _merge_error_points(cols, reg, start, n, params, errors, ok)
+    return ChunkResult(k, cols, reg, n, sum(e is not None for e in errors))
+
+
 # -- the engine ---------------------------------------------------------------------------------
 def _progress(total: int, initial: int, quiet: bool):
     if quiet or not sys.stderr.isatty():
@@ -659,7 +860,8 @@ def run_sweep(
         "points": spec.points.describe(),
         "concept": spec.concept,
         "method": spec.method,
-        "solver": "batch (bimatrix vertex enumeration)" if spec.mode == "bimatrix" else (spec.method or "default"),
+        "solver": {"bimatrix": "batch (bimatrix vertex enumeration)",
+                   "signaling": "batch (two-type signaling PBE, signaling_batch)"}.get(spec.mode, spec.method or "default"),
         "point_timeout": spec.point_timeout,
         "options": jsonify(dict(spec.options)),
         "executor": executor,
