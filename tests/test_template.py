@@ -150,9 +150,9 @@ def expressions(draw, depth=0):
     if op == "abs":
         return f"abs({a})"
     if op == "if":
-        return f"if({a} < {b}, {a}, {b})"
+        return f"if(({a}) < ({b}), {a}, {b})"
     if op == "cmp":
-        return f"({a}) <= ({b})"
+        return f"(({a}) <= ({b}))"
     if op == "pow":
         return f"({a}) ^ 2"
     return f"-({a})"
