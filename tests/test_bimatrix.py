@@ -268,3 +268,30 @@ def test_float_games_verified_and_match_gambit(game):
             all(np.allclose([float(v) for v in ts], os, atol=1e-9) for ts, os in zip(t, e.strategies))
             for e in sol.equilibria
         )
+
+
+@pytest.fixture
+def per_size_batches(monkeypatch):
+    """Force the large-game path (one batch per support size, Q restricted by P's tight sets)."""
+    from bargaining.solve import bimatrix
+
+    monkeypatch.setattr(bimatrix, "_SMALL", 0)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(int_games(max_n=5))
+def test_large_game_path_matches_gambit(per_size_batches, game):
+    sol = enummixed(game)
+    assert sol.complete
+    assert {e.strategies for e in sol.equilibria} == _gambit_extreme(game)
+    _check_components(sol)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_medium_integer_games_match_gambit(seed, per_size_batches):
+    rng = np.random.default_rng(seed)
+    A, B = rng.integers(-3, 4, (6, 7)), rng.integers(-3, 4, (6, 7))
+    game = NormalFormGame.from_arrays(A, B, exact=True)
+    sol = enummixed(game)
+    assert {e.strategies for e in sol.equilibria} == _gambit_extreme(game)
+    _check_components(sol)

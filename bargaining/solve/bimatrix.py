@@ -146,7 +146,7 @@ def _padded_bases(m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 
 
 def polytope_vertices(
-    M: np.ndarray, *, integer: bool, deadline: Deadline | None = None
+    M: np.ndarray, *, integer: bool, deadline: Deadline | None = None, within: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Vertices :math:`x \\ne 0` of :math:`\\{x \\ge 0 : M^\\top x \\le 1\\}` for a positive
     ``m × n`` matrix ``M``.
@@ -154,7 +154,9 @@ def polytope_vertices(
     Returns ``(X, L, finished)``: coordinates ``X`` (N, m), labels ``L`` (N, m + n) booleans
     (label ``i < m``: :math:`x_i = 0`; label ``m + j``: column j tight), one row per distinct
     vertex, and whether every basis was tried before the deadline. ``integer=True`` asserts that
-    ``M`` holds integers, so labels are read exactly by rounding ``x · det``.
+    ``M`` holds integers, so labels are read exactly by rounding ``x · det``. ``within`` (a boolean
+    matrix, one candidate set per row) restricts the search to vertices whose support lies in one
+    of the sets (other vertices may be returned too).
     """
     m, n = M.shape
     coords: list[np.ndarray] = []
@@ -172,6 +174,13 @@ def polytope_vertices(
         else:
             for k in range(1, min(m, n) + 1):
                 Sc, Jc = _combos(m, k), _combos(n, k)
+                if within is not None:
+                    member = np.zeros((len(Sc), m), dtype=np.float32)
+                    member[np.arange(len(Sc))[:, None], Sc] = 1.0
+                    outside = (~within).astype(np.float32)
+                    Sc = Sc[np.any(member @ outside.T == 0, axis=1)]
+                    if not len(Sc):
+                        continue
                 per = max(1, _CHUNK // len(Jc))
                 ones = None
                 for start in range(0, len(Sc), per):
@@ -367,7 +376,9 @@ def extreme_equilibria(
     finished = True
     Xp, Lp, ok = polytope_vertices(MP, integer=intP, deadline=deadline)
     finished &= ok
-    Yq, Lq_local, ok = polytope_vertices(MQ, integer=intQ, deadline=deadline)
+    # a column strategy y in an extreme equilibrium with x has its support among the columns
+    # tight at x, so Q's bases need only supports inside some tight set J(x) of a vertex of P
+    Yq, Lq_local, ok = polytope_vertices(MQ, integer=intQ, deadline=deadline, within=Lp[:, m:])
     finished &= ok
     # Q's local labels: j < n is y_j = 0 (global m + j); n + i is row i tight (global i)
     Lq = np.concatenate([Lq_local[:, n:], Lq_local[:, :n]], axis=1)
