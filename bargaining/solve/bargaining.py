@@ -104,15 +104,6 @@ def _num(v: Any, exact: bool) -> Any:
     return float(v)
 
 
-def _f(v: Any) -> Any:
-    """Plain float (for tolerances and log comparisons)."""
-    return float(v)
-
-
-def _tol(exact: bool) -> float:
-    return 0.0 if exact else 1e-12
-
-
 def _solution(model: BargainingModel, concept: str, method: str, eqs: list[Equilibrium], exact: bool,
               options: dict[str, Any], message: str | None = None, complete: bool = True) -> Solution:
     return Solution(game=model, concept=concept, method=method, equilibria=tuple(eqs), complete=complete,
@@ -507,10 +498,7 @@ def _fearon_solve(model: FearonUltimatum, exact: bool, numeric_only: bool) -> tu
     P = model.players
     if model.is_batch:
         raise SolverError("a batch of Fearon games: use bargaining.solve.bargaining.batch_closed_form")
-    if model.dist == "uniform":
-        exact_ok = exact
-    else:
-        exact_ok = exact
+    exact_ok = exact
     p, cP, cl, ch, pi = (_num(getattr(model, k), exact_ok) for k in ("p", "c_P", "c_low", "c_high", "pi"))
     eqs = []
     if numeric_only:
