@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -114,17 +115,19 @@ def _blend(shade: float) -> tuple[float, float, float]:
     return tuple(1 - shade * (1 - c) for c in base)  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=4096)
 def _text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width in inches of ``text`` at ``size`` points (font metrics, not a renderer)."""
+    """Width in inches of ``text`` at ``size`` points, from the font's metrics (no renderer,
+    so the layout is the same for PNG, SVG and PDF)."""
     if not text:
         return 0.0
     try:
         from matplotlib.font_manager import FontProperties
-        from matplotlib.textpath import TextPath
+        from matplotlib.textpath import text_to_path
 
-        prop = FontProperties(weight="bold" if bold else "normal")
-        safe = text.replace("$", r"\$")
-        return TextPath((0, 0), safe, size=size, prop=prop).get_extents().width / 72.0 + 0.01
+        prop = FontProperties(weight="bold" if bold else "normal", size=size)
+        width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
+        return width / 72.0 + 0.01
     except Exception:  # pragma: no cover - font trouble: a generous estimate
         return 0.62 * size * len(text) / 72.0
 
