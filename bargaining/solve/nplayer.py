@@ -883,13 +883,14 @@ def logit(
 # choosing a method
 # --------------------------------------------------------------------------------------------
 def enumpoly_is_small(game: NormalFormGame) -> bool:
-    """True where ``enumpoly`` is expected to finish in seconds: at most 2,401 support profiles
-    (4 players × 3 strategies) after iterated dominance, and at most 3 players with 4 or more
-    strategies each."""
+    """True where ``enumpoly`` is expected to finish within seconds to a minute: after iterated
+    dominance, at most 2,401 support profiles and at most 6 free probabilities in the largest
+    support system (3 players × 3 strategies, 4 or 5 players × 2 strategies). Beyond that the
+    largest Gröbner bases (e.g. 8 cubic equations for 4 players × 3 strategies) take minutes."""
     alive = iterated_dominance(game.as_exact().payoffs)
     n_supports = math.prod(2 ** len(a) - 1 for a in alive)
-    big = sum(len(a) - 1 for a in alive)
-    return n_supports <= 2401 and big <= 8
+    free = sum(len(a) - 1 for a in alive)
+    return n_supports <= 2401 and free <= 6
 
 
 def recommended_method(game: NormalFormGame) -> str:
