@@ -483,7 +483,7 @@ def _model(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
         arguments = ev.get("arguments")
         if arguments is None:  # every parameter is passed by its name
             arguments = point
-        return model_from_spec(model, dict(arguments))
+        return model_from_spec(model, dict(arguments), players=players or None, title=t.title or None)
 
     return build, players
 
