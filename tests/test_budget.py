@@ -76,3 +76,24 @@ def test_methods_stop_at_their_budget(method, shape, budget):
     assert sol.message and "time budget" in sol.message
     for eq in sol.equilibria:
         assert verify.max_regret(game, [list(map(float, p)) for p in eq.strategies]) <= 1e-9
+
+
+def _enumpoly_in_daemon(payoffs):
+    from bargaining.solve.nplayer import enumpoly
+
+    sol = enumpoly(NormalFormGame.from_tensor(payoffs), timeout=60)
+    return len(sol.equilibria), sol.complete
+
+
+def test_enumpoly_with_timeout_inside_a_pool_worker():
+    # pool workers are daemonic and may not start children: enumpoly then polls in process
+    import multiprocessing as mp
+
+    rng = np.random.default_rng(9)
+    payoffs = rng.integers(-9, 10, size=(3, 2, 2, 2)).astype(float)
+    with mp.get_context("fork").Pool(1) as pool:
+        count, complete = pool.apply(_enumpoly_in_daemon, (payoffs,))
+    from bargaining.solve.nplayer import enumpoly
+
+    ref = enumpoly(NormalFormGame.from_tensor(payoffs))
+    assert (count, complete) == (len(ref.equilibria), ref.complete)

@@ -85,7 +85,7 @@ def random_game(shape, seed: int, low: int = -99, high: int = 99) -> NormalFormG
 
 
 # --------------------------------------------------------------------------------------------
-# Nau, Gomez Canovas & Hansen / Nau–Sorkin–Kelly (2004) games from Gambit's catalogue
+# Nau, Gomez Canovas & Hansen (2004, IJGT 32) games from Gambit's catalogue (journals/ijgt/nau2004)
 # --------------------------------------------------------------------------------------------
 def test_nau_irrational_unique_equilibrium():
     game = from_gambit(pygambit.catalog.load("journals/ijgt/nau2004/sec4"))

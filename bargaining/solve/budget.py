@@ -102,14 +102,24 @@ def run_streaming(
     so far. Returns ``(status, items, value)`` with status ``"ok"`` (``value`` is ``fn``'s return
     value), ``"timeout"`` or ``"error"`` (``value`` is the error text). ``fn``, its arguments and
     the items must be picklable (a module-level function).
+
+    Inside a daemonic process (a ``multiprocessing.Pool`` worker, e.g. a sweep executor), which
+    may not start children, ``fn`` runs in this process instead: it must then poll its own
+    deadline, and a single step that cannot poll may overrun the budget.
     """
+    if mp.current_process().daemon:
+        items: list[Any] = []
+        try:
+            return "ok", items, fn(*args, emit=items.append, **kwargs)
+        except Exception as err:  # noqa: BLE001 - reported like the child's errors
+            return "error", items, repr(err)
     ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_stream_child, args=(child, fn, args, kwargs), daemon=True)
     proc.start()
     child.close()
     end = None if not timeout else time.monotonic() + timeout
-    items: list[Any] = []
+    items = []
     try:
         while True:
             wait = None if end is None else max(0.0, end - time.monotonic())

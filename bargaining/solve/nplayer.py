@@ -543,14 +543,13 @@ def enumpoly(
             "points found on them are listed, the list is not complete"
         )
     complete = summary["finished"] and not summary["continua"]
-    rational = all(isinstance(p, Fraction) for e in eqs for probs in e.strategies for p in probs)
     return Solution(
         game=game,
         concept="nash",
         method="enumpoly",
         equilibria=tuple(eqs),
         complete=complete,
-        exact=bool((exact or game.exact) and rational),
+        exact=bool(exact or game.exact),  # irrational equilibria stay floats (exact forms in extra)
         options={"timeout": timeout, "seed": seed},
         message="; ".join(messages) or None,
         extra={
