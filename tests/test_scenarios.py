@@ -700,9 +700,9 @@ def test_g8_defaults():
     two = parts[2]
     assert two["boundaries"][1] == pytest.approx(0.7)
     assert two["actions"] == pytest.approx([0.35, 0.85])
-    assert two["expected_loss"]["receiver"] == pytest.approx(0.030833333, abs=1e-8)
-    assert two["expected_loss"]["sender"] == pytest.approx(0.040833333, abs=1e-8)
-    assert parts[1]["expected_loss"]["receiver"] == pytest.approx(1 / 12)
+    assert two["expected_loss"]["RU"] == pytest.approx(0.030833333, abs=1e-8)  # the receiver
+    assert two["expected_loss"]["US"] == pytest.approx(0.040833333, abs=1e-8)  # the sender
+    assert parts[1]["expected_loss"]["RU"] == pytest.approx(1 / 12)
 
 
 @pytest.mark.parametrize("b, n_max", [("0.26", 1), ("0.25", 1), ("0.24", 2), ("1/12", 2), ("0.08", 3),
