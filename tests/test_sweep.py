@@ -248,3 +248,12 @@ def test_signaling_sweep_batched_matches_per_point_and_scenarios(tmp_path):
     assert len(semi) == 1
     assert semi[0]["p:US:B:E"] == pytest.approx(7 / 9) and semi[0]["p:RU:E:C"] == pytest.approx(5 / 12)
     assert [r["label"] for r in rows if r["refinement:d1"]] == ["semi-separating"]
+
+
+def test_python_api_docstring_example_runs():
+    import doctest
+
+    import bargaining.sweep
+
+    result = doctest.testmod(bargaining.sweep)
+    assert result.attempted >= 2 and result.failed == 0

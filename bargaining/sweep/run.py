@@ -786,7 +786,11 @@ def _progress(total: int, initial: int, quiet: bool):
         from tqdm import tqdm
     except ImportError:
         return None
-    return tqdm(total=total, initial=initial, unit="pt", unit_scale=True, smoothing=0.1, dynamic_ncols=True)
+    import shutil
+
+    width = shutil.get_terminal_size((100, 20)).columns
+    return tqdm(total=total, initial=initial, unit="pt", unit_scale=True, smoothing=0.1,
+                ncols=width if width >= 40 else 100, desc="sweep")
 
 
 def command_line() -> str:
