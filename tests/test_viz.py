@@ -221,3 +221,20 @@ def test_bargain_draw(tmp_path):
     assert r.exit_code == 2 and ".png" in r.output
     r = runner.invoke(main, ["draw", "rubinstein", "--out", str(tmp_path / "a.png")])
     assert r.exit_code == 2 and "cannot draw" in r.output
+
+
+def test_information_sets_with_nodes_in_between_get_their_own_rail():
+    """Spence on a grid (B2): five receiver sets share one column; a straight dashed line would
+    run through the other sets' nodes, so each set gets its own rail beside the column."""
+    from bargaining.viz.tree import infoset_rails
+
+    g = load("spence-job-market")
+    tree = g.to_extensive() if g.kind == "signaling" else g
+    lay = layout_tree(tree)
+    rails = infoset_rails(tree, lay)
+    receiver_sets = [h.index for h in tree.infosets if len(h.nodes) > 1]
+    assert sorted(rails) == sorted(receiver_sets)
+    assert sorted(rails.values()) == list(range(len(receiver_sets)))  # distinct rails
+    sol = solve(g)
+    fig = draw(g, sol, 0)
+    assert label_overlaps(fig) == []

@@ -39,9 +39,10 @@ __all__ = [
     "tikz_picture",
     "as_tree",
     "label_overlaps",
+    "infoset_rails",
 ]
 
-_INFOSET_COLORS = ("#6a3d9a", "#1f78b4", "#33a02c", "#e31a1c", "#ff7f00", "#b15928", "#a6761d")
+_INFOSET_COLORS = ("#6a3d9a", "#1f78b4", "#33a02c", "#e31a1c", "#ff7f00", "#17becf", "#e7298a", "#a6761d")
 
 
 def as_tree(game: Any) -> Any:
@@ -170,6 +171,31 @@ def _quadrants(game: Any, lay: TreeLayout, fixed: set[int]) -> None:
         if v in fixed or node.kind == "terminal" or node.parent < 0:
             continue
         lay.label_at[v] = "lower-back" if lay.y[node.parent] > lay.y[v] + 1e-9 else "upper-back"
+
+
+def infoset_rails(game: Any, lay: TreeLayout) -> dict[int, int]:
+    """Information sets that need a *rail*: their nodes share a column but other nodes of that
+    column lie between them, so a straight dashed line would run through those nodes (and
+    through the lines of other sets). Each such set gets its own rail, a dashed line beside the
+    column on the parents' side, numbered 0, 1, ... per column; returns ``{infoset: rail}``."""
+    rails: dict[int, int] = {}
+    per_column: dict[float, int] = {}
+    for h in game.infosets:
+        if len(h.nodes) < 2:
+            continue
+        xs = {lay.x[v] for v in h.nodes}
+        if len(xs) != 1:
+            continue
+        x = xs.pop()
+        lo, hi = min(lay.y[v] for v in h.nodes), max(lay.y[v] for v in h.nodes)
+        members = set(h.nodes)
+        blocked = any(
+            lay.x[v] == x and lo < lay.y[v] < hi and v not in members for v in range(len(game.nodes))
+        )
+        if blocked:
+            rails[h.index] = per_column.get(x, 0)
+            per_column[x] = rails[h.index] + 1
+    return rails
 
 
 # -- the equilibrium --------------------------------------------------------------------------
@@ -606,13 +632,26 @@ def draw_tree(
                          "off": (0.8, "#9a9a9a")}[style_]
             ax.plot([x0, x1], [y0, y1], color=color, linewidth=lw, solid_capstyle="round", zorder=2)
             segments.append(((x0, y0), (x1, y1)))
+    rails = infoset_rails(tree, lay)
+    dash = (0, (4, 3))
     for k, h in enumerate(tree.infosets):
         if len(h.nodes) < 2:
             continue
         color = _INFOSET_COLORS[k % len(_INFOSET_COLORS)]
         members = sorted(h.nodes, key=lambda v: (P[v][0], -P[v][1]))
+        if h.index in rails:
+            back = -lay.side[members[0]]
+            rx = P[members[0]][0] + back * (0.2 + 0.13 * rails[h.index])
+            top, bottom = P[members[0]][1], P[members[-1]][1]
+            ax.plot([rx, rx], [bottom, top], linestyle=dash, color=color, linewidth=1.6, zorder=1)
+            segments.append(((rx, bottom), (rx, top)))
+            for v in members:
+                ax.plot([rx, P[v][0]], [P[v][1], P[v][1]], linestyle=dash, color=color, linewidth=1.6,
+                        zorder=1)
+                segments.append(((rx, P[v][1]), P[v]))
+            continue
         for a, b in zip(members, members[1:]):
-            ax.plot([P[a][0], P[b][0]], [P[a][1], P[b][1]], linestyle=(0, (4, 3)), color=color,
+            ax.plot([P[a][0], P[b][0]], [P[a][1], P[b][1]], linestyle=dash, color=color,
                     linewidth=1.6, zorder=1)
             segments.append((P[a], P[b]))
     placer = _Placer(segments, [P[v] for v in range(len(tree.nodes))])
@@ -768,10 +807,19 @@ def tikz_picture(
             where = "below left" if inner is None else (
                 ("above" if inner > 0 else "below") + (" right" if lay.side[v] < 0 else " left"))
             lines.append(rf"\node[{where}=1pt,purple] at (n{v}) {{{text}}};")
+    rails = infoset_rails(tree, lay)
     for h in tree.infosets:
         if len(h.nodes) < 2:
             continue
         members = sorted(h.nodes, key=lambda v: (lay.x[v], -lay.y[v]))
+        if h.index in rails:  # a rail beside the column, joined to each member
+            back = -lay.side[members[0]]
+            off = back * (0.25 + 0.16 * rails[h.index])
+            ends = " ".join(f"(n{v}) -- ++({off:.2f},0)" for v in members)
+            lines.append(rf"\draw[iset] {ends};")
+            lines.append(rf"\draw[iset] ([xshift={off:.2f}cm]n{members[0]}.center) -- "
+                         rf"([xshift={off:.2f}cm]n{members[-1]}.center);")
+            continue
         path = " -- ".join(f"(n{v})" for v in members)
         lines.append(rf"\draw[iset] {path};")
     for t in tree.terminals:
