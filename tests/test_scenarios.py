@@ -497,8 +497,8 @@ def test_g3b_no_chinese_finance_payoffs():
 
 def test_g3b_china_hedging_threshold_correction():
     """correction: SCENARIOS.md says CN hedges iff sigma_C > 0.8667 (computed at q = 0.6). Once CN
-    hedges, the US's firmness moves and China's best reply with it, so just above the threshold
-    China *mixes*; the equilibrium is still unique."""
+    hedges, the US's firmness moves and China's best reply with it: for 13/15 < sigma_C < 1 China
+    *mixes*, and it hedges for sure only from sigma_C = 1 on; the equilibrium stays unique."""
     g, sol = at("crisis-four-powers", sigma_C="0.87")
     check_normal(g, sol)
     eq = only(sol)
@@ -506,6 +506,11 @@ def test_g3b_china_hedging_threshold_correction():
     # China is indifferent: rho + (rho_F - sigma_C) q = 0 at the US's firmness q
     q = eq.strategies[0][0]
     assert F(2, 5) + (F(1, 5) - F(87, 100)) * q == 0
+    assert 0 < only(at("crisis-four-powers", sigma_C="0.99")[1]).strategies[3][0] < 1
+    # China hedges for sure only once it would hedge against the hedging equilibrium's q = 1/2:
+    # rho + (rho_F - sigma_C)/2 <= 0, i.e. sigma_C >= 1; then EU stays out, US firm 1/2, RU 1/3
+    eq = only(at("crisis-four-powers", sigma_C="1.2")[1])
+    assert eq.strategies == ((F(1, 2), F(1, 2)), (F(1, 3), F(2, 3)), (0, 1), (0, 1))
 
 
 # ----------------------------------------------------------------------------------------------
