@@ -510,7 +510,7 @@ def test_g3b_china_hedging_threshold_correction():
     # China hedges for sure only once it would hedge against the hedging equilibrium's q = 1/2:
     # rho + (rho_F - sigma_C)/2 <= 0, i.e. sigma_C >= 1; then EU stays out, US firm 1/2, RU 1/3
     eq = only(at("crisis-four-powers", sigma_C="1.2")[1])
-    assert eq.strategies == ((F(1, 2), F(1, 2)), (F(1, 3), F(2, 3)), (0, 1), (0, 1))
+    assert eq.strategies == ((F(1, 2), F(1, 2)), (F(2, 3), F(1, 3)), (0, 1), (0, 1))
 
 
 # ----------------------------------------------------------------------------------------------
