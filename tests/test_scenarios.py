@@ -284,6 +284,18 @@ def test_g1_sweep_axes(params, labels, sigma_b, rho):
         assert rho == (t["c_B"] + t["a"]) / (t["W"] + t["a"])
 
 
+def test_g1_prior_threshold():
+    """p crosses mu* = 0.3: (i)/(ii) give way to (iii), (iv), (v); at p = mu* the bluffer's
+    mixing sigma_B* reaches 1 and the semi-separating family becomes pooling on E."""
+    _, sol = at("resolve-signal", p="0.31")
+    assert set(families(sol)) == {"pooling on E", "pooling on N", "semi-separating"}
+    hybrid = families(sol)["semi-separating"].extra["sender_strategy"]
+    assert hybrid["B"]["N"] == 1 and hybrid["S"]["E"] == 1 - F(69, 100) * F(3, 10) / (F(31, 100) * F(7, 10))
+    g, sol = at("resolve-signal", p="0.3")
+    check_signaling(g, sol)
+    assert {e.label for e in sol.equilibria} == {"pooling on E", "pooling on N"}
+
+
 def test_g1_separating_and_tied_hands():
     g, sol = at("resolve-signal", c_B="1.1")  # c_B > W: separating, IC-unique
     check_signaling(g, sol)
