@@ -29,8 +29,10 @@ CONTRACT_NAMES = [
     "crawford-sobel",
 ]
 
-# files whose all-equilibria solve at the defaults is slow (their own tests use smaller cases)
-SLOW_BUDGET = {"kreps-wilson": 3.0}
+# files whose all-SPE solve at the defaults is too slow for the suite (kreps-wilson: about a
+# minute for the 3-player imperfect-information tree); solved here at a smaller size, and checked
+# at the defaults by test_b3_kreps_wilson_sequential_equilibrium
+SMALLER = {"kreps-wilson": {"k": 1}}
 
 
 def at(name: str, tie_break: str | None = None, concept: str | None = None, **params):
@@ -93,11 +95,10 @@ def test_every_game_solves_at_defaults(file):
     """Load and solve every file; each equilibrium passes the independent verifier."""
     name = Path(file).stem
     game = bargaining.load(GAMES_DIR / file)
-    game = game.to_game() if hasattr(game, "to_game") else game
-    sol = solve(game, timeout=SLOW_BUDGET.get(name))
+    game = game.with_params(**SMALLER.get(name, {})) if hasattr(game, "with_params") else game
+    sol = solve(game)
     assert sol.equilibria, name
-    if name not in SLOW_BUDGET:
-        assert sol.complete or game.kind in ("tree", "normal"), name
+    assert sol.complete or game.kind in ("tree", "normal"), name
     kind = game.kind
     if kind == "normal":
         check_normal(game.as_exact(), sol)
@@ -772,54 +773,68 @@ def test_b3_chain_store(n):
     assert len(g.players) == n + 1
 
 
-def _kw_assessment(g):
-    """The Kreps-Wilson sequential equilibrium at k = 2, a = 2, b = 1/2, p = 1/5, by labels."""
+def _kw_assessment(g, a=F(2), b=F(1, 2), p=F(1, 5)):
+    """The Kreps-Wilson sequential equilibrium with two markets (SCENARIOS.md B3), by labels: the
+    first entrant enters iff p < b^2; the weak incumbent fights with probability
+    beta = min(1, p(1 - b)/((1 - p) b)); after a fight the posterior is p/(p + (1 - p) beta), and
+    the last entrant stays out if it exceeds b, mixes (out w.p. 1/a) at b, enters below; the weak
+    incumbent accommodates in the last market, the tough one always fights."""
+    beta = min(F(1), p * (1 - b) / ((1 - p) * b))
+    post_f = p / (p + (1 - p) * beta)
+
+    def entrant(belief):
+        if belief > b:
+            return {"Out": 1}
+        if belief == b:
+            return {"In": 1 - 1 / a, "Out": 1 / a}
+        return {"In": 1}
+
     plan = {
         ("Incumbent", "tough:start"): {"Fight": 1},
-        ("Incumbent", "weak:start"): {"Fight": F(1, 4), "Accommodate": F(3, 4)},
-        ("E1", "E1:start"): {"In": 1},
-        ("E2", "E2:F"): {"In": F(1, 2), "Out": F(1, 2)},  # stays out w.p. 1/a after a fight
+        ("Incumbent", "weak:start"): {"Fight": beta, "Accommodate": 1 - beta},
+        ("E1", "E1:start"): {"In": 1} if p < b * b else {"Out": 1},
+        ("E2", "E2:F"): entrant(post_f),
         ("E2", "E2:A"): {"In": 1},
-        ("E2", "E2:O"): {"In": 1},
+        ("E2", "E2:O"): entrant(p),
     }
     behavior = []
-    for i, p in enumerate(g.players):
+    for i, name in enumerate(g.players):
         per = []
         for k in g.player_infosets[i]:
             h = g.infosets[k]
-            if (p, h.label) in plan:
-                want = plan[(p, h.label)]
+            if (name, h.label) in plan:
+                want = plan[(name, h.label)]
             elif h.label.startswith("tough"):
                 want = {"Fight": 1}
             else:  # the weak incumbent in the last market accommodates
                 want = {"Accommodate": 1}
-            per.append(tuple(F(want.get(a, 0)) for a in h.actions))
+            per.append(tuple(F(want.get(x, 0)) for x in h.actions))
         behavior.append(per)
-    return behavior
+    return behavior, post_f
 
 
-def test_b3_kreps_wilson_sequential_equilibrium():
-    g = bargaining.load("kreps-wilson").with_params()
-    beh = _kw_assessment(g)
+@pytest.mark.parametrize("p", ["0.2", "0.3", "0.6", "0.1"])
+def test_b3_kreps_wilson_sequential_equilibrium(p):
+    p = F(p)
+    g = bargaining.load("kreps-wilson").with_params(p=str(p))
+    beh, post_f = _kw_assessment(g, p=p)
     assert verify_tree.nash_regret(g, beh) == 0
     beliefs = [list(x) for x in verify_tree.bayes_beliefs(g, beh)]
-    # the posterior after a fight is 1/2; off the path (E2 after Out) the prior 1/5 is kept
-    e2 = g.players.index("E2")
-    for j, k in enumerate(g.player_infosets[e2]):
-        h = g.infosets[k]
-        tough = [g.nodes[v].name if False else v for v in h.nodes]
-        if h.label == "E2:F":
-            assert beliefs[e2][j][0] == F(1, 2)
-        if beliefs[e2][j] is None:
-            beliefs[e2][j] = (F(1, 5), F(4, 5))
-        assert len(tough) == 2
+    for i, per in enumerate(beliefs):  # off the path: the entrants keep the last posterior
+        for j, mu in enumerate(per):
+            if mu is None:
+                label = g.infosets[g.player_infosets[i][j]].label
+                keep = {"E2:F": post_f, "E2:O": p, "E2:A": F(0)}.get(label, p)
+                beliefs[i][j] = (keep, 1 - keep) if label.startswith("E") else (F(1),)
     for i, per in enumerate(verify_tree.agent_regrets(g, beh, beliefs)):
         assert all(r == 0 for r in per if r is not None), g.players[i]
-    # entry in market 1 because p = 0.2 < b^2 = 0.25; at p = 0.3 >= 0.25 the first entrant's
-    # entry is no longer sequentially rational against this play
-    g3 = bargaining.load("kreps-wilson").with_params(p="0.3")
-    beh3 = _kw_assessment(g3)
-    assert verify_tree.nash_regret(g3, beh3) > 0
+    if p == F(1, 5):  # the catalogue's check: entry, beta = 1/4, posterior 1/2, out w.p. 1/a
+        assert beh[0][[g.infosets[k].label for k in g.player_infosets[0]].index("weak:start")] == (F(1, 4), F(3, 4))
+        e2 = [g.infosets[k].label for k in g.player_infosets[2]].index("E2:F")
+        assert post_f == F(1, 2) and dict(zip(g.infosets[g.player_infosets[2][e2]].actions, beh[2][e2]))["Out"] == F(1, 2)
+    # the assessment built for another prior is not an equilibrium here (the test can fail)
+    other = F(3, 5) if p != F(3, 5) else F(1, 5)
+    assert verify_tree.nash_regret(g, _kw_assessment(g, p=other)[0]) > 0
 
 
 # ----------------------------------------------------------------------------------------------
