@@ -257,3 +257,22 @@ def test_python_api_docstring_example_runs():
 
     result = doctest.testmod(bargaining.sweep)
     assert result.attempted >= 2 and result.failed == 0
+
+
+@pytest.mark.parametrize("game, grid", [
+    ("escalation-tree", ["psi=-1:0:11", "a=0:0.6:4"]),  # crosses the ties at psi = -0.6, -0.3
+    ("deep-state-shift", ["lambda_A=0:1:11", "c_P=0:1:3"]),  # chance node; ties at lambda_A = 1/3 ...
+])
+def test_tree_sweep_batched_equals_per_point(tmp_path, game, grid):
+    a = _run(tmp_path, "tb.csv", executor="serial", game=game, grid=grid)
+    b = _run(tmp_path, "tp.csv", executor="serial", game=game, grid=grid, method="backward")
+    assert json.loads((tmp_path / "tb.meta.json").read_text())["solver"] != "backward"
+    ra, rb = read_table(a), read_table(b)
+    assert len(ra) == len(rb) and list(ra[0]) == list(rb[0])
+    for x, y in zip(ra, rb):
+        for k in x:
+            if isinstance(x[k], float):
+                assert x[k] == pytest.approx(y[k], abs=1e-9), k
+            else:
+                assert x[k] == y[k], k
+    assert (tmp_path / "tb.regimes.csv").read_text() == (tmp_path / "tp.regimes.csv").read_text()

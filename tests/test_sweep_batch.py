@@ -120,3 +120,60 @@ def test_bad_input_is_one_line_error():
         bimatrix_equilibria(np.zeros((1, 5, 5)), np.zeros((1, 5, 5)))
     with pytest.raises(GameValidationError):
         bimatrix_equilibria(np.full((1, 2, 2), np.nan), np.zeros((1, 2, 2)))
+
+
+def _tree_stack_case(name: str, G: int, seed: int):
+    from pathlib import Path
+
+    from bargaining.io.yamlgame import load_template
+
+    game = load_template(Path(__file__).resolve().parents[1] / "games" / f"{name}.yaml").with_params().as_float()
+    ta = game.to_arrays()
+    rng = np.random.default_rng(seed)
+    pay = np.repeat(ta.payoffs[None], G, axis=0)
+    term = ta.player == -2
+    pay[:, term] = rng.normal(size=(G, int(term.sum()), pay.shape[2]))
+    probs = np.repeat(ta.probs[None], G, axis=0)
+    return game, ta, pay, probs
+
+
+@pytest.mark.parametrize("name", ["escalation-tree", "deep-state-shift", "entry-deterrence"])
+def test_tree_stack_agrees_with_spe_arrays_and_backward(name):
+    from bargaining.model.extensive import TreeArrays
+    from bargaining.solve.backward import backward, spe_arrays
+    from bargaining.solve.batch import tree_spe_stack
+
+    game, ta, pay, probs = _tree_stack_case(name, 30, 3)
+    res = tree_spe_stack(ta.offsets, ta.child, ta.player, pay, probs)
+    assert not res.tie.any()  # continuous random payoffs: no ties
+    assert np.all(res.regret <= 1e-9)
+    for g in range(30):
+        value, choice = spe_arrays(TreeArrays(ta.offsets, ta.child, ta.player, ta.probs, pay[g]))
+        assert np.array_equal(choice, res.choice[g])
+        assert np.allclose(value[0], res.value[g])
+    # against the object-model solver on a few games: same unique SPE, same payoffs and outcomes
+    from dataclasses import replace
+
+    from bargaining.model.extensive import ExtensiveGame
+
+    def repay(node, it):
+        if node.kind == "terminal":
+            return replace(node, payoffs=tuple(float(v) for v in next(it)))
+        return replace(node, children=tuple((a, repay(c, it)) for a, c in node.children))
+
+    for g in range(3):
+        other = ExtensiveGame.from_tree(game.players, repay(game.to_spec(), iter(pay[g][ta.player == -2])))
+        sol = backward(other)
+        assert len(sol.equilibria) == 1
+        eq = sol.equilibria[0]
+        assert np.allclose([float(v) for v in eq.payoffs], res.value[g])
+        assert np.allclose([float(v) for v in eq.outcomes], res.reach[g][ta.player == -2])
+
+
+def test_tree_stack_flags_ties():
+    from bargaining.solve.batch import tree_spe_stack
+
+    game, ta, pay, probs = _tree_stack_case("entry-deterrence", 2, 1)
+    pay[1, ta.player == -2] = 0.0  # every mover indifferent everywhere
+    res = tree_spe_stack(ta.offsets, ta.child, ta.player, pay, probs)
+    assert res.tie.tolist() == [False, True]

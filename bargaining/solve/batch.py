@@ -33,8 +33,15 @@ The expected payoffs and the regret certificate are computed from the original p
 independently of the enumeration. The cost per game is
 :math:`\binom{m+n}{m}^2` pair tests, tiny for the small games of sweeps.
 
-Perfect-information trees and signaling games are not batched here: trees go through the per-point
-``backward`` solver, two-type signaling games through ``bargaining.solve.signaling_batch``.
+**Subgame-perfect equilibria of a stack of perfect-information trees** of one shape (chance
+nodes allowed), :func:`tree_spe_stack`: backward induction (Kuhn 1953; Osborne and Rubinstein
+1994, Prop. 99.2) one tree level at a time, each level one set of numpy reductions over all
+games and all nodes of the level. A game where some mover has two optimal actions at some node
+(a tie) has several SPE; it is flagged (``tie``) and left to the per-game ``backward`` solver,
+which lists them all. The certificate ``regret`` is computed by separate passes: for each
+player, the value of a best response in every subgame against the others' computed choices,
+minus the profile's value (zero iff the profile is subgame perfect). Two-type signaling games
+are batched in ``bargaining.solve.signaling_batch``.
 """
 
 from __future__ import annotations
@@ -49,7 +56,8 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 
-__all__ = ["BimatrixBatch", "bimatrix_equilibria", "stack_bimatrix", "MAX_BATCH_LABELS"]
+__all__ = ["BimatrixBatch", "bimatrix_equilibria", "stack_bimatrix", "MAX_BATCH_LABELS", "TreeStack",
+           "tree_spe_stack"]
 
 MAX_BATCH_LABELS = 9  # m + n; C(9, 4)^2 = 15876 pair tests per game
 _SUB_BATCH = 1 << 18
@@ -252,3 +260,110 @@ def stack_bimatrix(games: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         raise GameValidationError("stack_bimatrix needs two-player games of one shape")
     P = np.stack([g.float_payoffs for g in games])
     return P[:, 0], P[:, 1]
+
+
+@dataclass(frozen=True)
+class TreeStack:
+    """SPE of a stack of ``G`` perfect-information trees (see :func:`tree_spe_stack`).
+
+    ``choice`` (G, N): chosen child position at decision nodes (``-1`` elsewhere); ``value``
+    (G, n): the payoffs at the root; ``reach`` (G, N): the probability that each node is
+    reached; ``tie`` (G,): some mover is indifferent between optimal actions somewhere (several
+    SPE: solve those games one by one); ``regret`` (G,): the subgame-perfection certificate."""
+
+    choice: np.ndarray
+    value: np.ndarray
+    reach: np.ndarray
+    tie: np.ndarray
+    regret: np.ndarray
+
+
+def _levels(offsets: np.ndarray, child: np.ndarray) -> list[np.ndarray]:
+    counts = np.diff(offsets)
+    levels = []
+    frontier = np.array([0], dtype=np.int64)
+    while frontier.size:
+        inner = frontier[counts[frontier] > 0]
+        if inner.size == 0:
+            break
+        levels.append(inner)
+        idx = np.concatenate([np.arange(offsets[v], offsets[v + 1]) for v in inner])
+        frontier = child[idx]
+    return levels
+
+
+def tree_spe_stack(offsets: Any, child: Any, player: Any, payoffs: Any, probs: Any, tol: float = 1e-9) -> TreeStack:
+    """Backward induction on ``G`` trees of one shape at once.
+
+    Structure (shared, the layout of ``ExtensiveGame.to_arrays``): ``offsets`` (N+1,),
+    ``child`` (E,), ``player`` (N,) (mover, ``-1`` chance, ``-2`` terminal). Per game:
+    ``payoffs`` (G, N, n) (read at terminals) and ``probs`` (G, E) (chance probabilities aligned
+    with ``child``). ``tol`` is relative to the largest payoff."""
+    offsets = np.asarray(offsets, dtype=np.int64)
+    child = np.asarray(child, dtype=np.int64)
+    player = np.asarray(player, dtype=np.int64)
+    payoffs = np.asarray(payoffs, dtype=np.float64)
+    probs = np.asarray(probs, dtype=np.float64)
+    G, N, n = payoffs.shape
+    counts = np.diff(offsets)
+    tol = tol * max(1.0, float(np.max(np.abs(payoffs))) if payoffs.size else 1.0)
+    value = payoffs.copy()
+    choice = np.full((G, N), -1, dtype=np.int64)
+    tie = np.zeros(G, dtype=bool)
+    levels = _levels(offsets, child)
+    rows = np.arange(G)[:, None]
+    plan = []
+    for nodes in levels:
+        cnt = counts[nodes]
+        idx = np.concatenate([np.arange(offsets[v], offsets[v + 1]) for v in nodes])
+        starts = np.concatenate([[0], np.cumsum(cnt)[:-1]])
+        pos = np.arange(idx.size) - np.repeat(starts, cnt)
+        plan.append((nodes, cnt, idx, starts, pos))
+    for nodes, cnt, idx, starts, pos in reversed(plan):
+        kids = child[idx]
+        mover = np.repeat(player[nodes], cnt)
+        dec = player[nodes] >= 0
+        cv = value[:, kids, np.maximum(mover, 0)]  # (G, K)
+        seg_max = np.maximum.reduceat(cv, starts, axis=1)
+        hit = cv >= np.repeat(seg_max, cnt, axis=1) - tol
+        nhit = np.add.reduceat(hit.astype(np.int64), starts, axis=1)
+        tie |= np.any((nhit > 1) & dec[None, :], axis=1)
+        first = np.minimum.reduceat(np.where(hit, pos[None, :], np.iinfo(np.int64).max), starts, axis=1)
+        if dec.any():
+            d_nodes = nodes[dec]
+            ch = first[:, dec]
+            choice[:, d_nodes] = ch
+            value[:, d_nodes] = value[rows, child[offsets[d_nodes][None, :] + ch]]
+        if (~dec).any():
+            weighted = probs[:, idx][..., None] * value[:, kids]
+            sums = np.add.reduceat(weighted, starts, axis=1)
+            value[:, nodes[~dec]] = sums[:, ~dec]
+    # reach probabilities, top down
+    reach = np.zeros((G, N))
+    reach[:, 0] = 1.0
+    for nodes, cnt, idx, _starts, pos in plan:
+        kids = child[idx]
+        owner = np.repeat(nodes, cnt)
+        is_dec = np.repeat(player[nodes] >= 0, cnt)
+        take = np.where(is_dec[None, :], (choice[:, owner] == pos[None, :]).astype(np.float64), probs[:, idx])
+        reach[:, kids] = reach[:, owner] * take
+    # certificate: best-response values per player in every subgame against the others' choices
+    regret = np.zeros(G)
+    prof = payoffs.copy()
+    br = [payoffs[:, :, i].copy() for i in range(n)]
+    for nodes, cnt, idx, starts, pos in reversed(plan):
+        kids = child[idx]
+        dec = player[nodes] >= 0
+        owner_player = np.repeat(player[nodes], cnt)
+        chosen = choice[:, np.repeat(nodes, cnt)] == pos[None, :]  # (G, K)
+        w = np.where(np.repeat(dec, cnt)[None, :], chosen.astype(np.float64), probs[:, idx])
+        prof[:, nodes] = np.add.reduceat(w[..., None] * prof[:, kids], starts, axis=1)
+        for i in range(n):
+            own = (owner_player == i)[None, :]
+            vals = br[i][:, kids]
+            best = np.maximum.reduceat(np.where(own, vals, -np.inf), starts, axis=1)
+            follow = np.add.reduceat(w * vals, starts, axis=1)
+            mine = (player[nodes] == i)[None, :]
+            br[i][:, nodes] = np.where(mine, best, follow)
+            regret = np.maximum(regret, np.max(np.where(mine, br[i][:, nodes] - prof[:, nodes, i], 0.0), axis=1))
+    return TreeStack(choice=choice, value=value[:, 0], reach=reach, tie=tie, regret=np.maximum(regret, 0.0))

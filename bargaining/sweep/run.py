@@ -7,10 +7,16 @@ chunks of consecutive indices, computes the pending chunks on an executor
 
 One chunk, :func:`solve_chunk`, is a pure function of the spec and the index range:
 
-- **batched** (small two-player normal-form games, concept ``nash``, default method): the games
-  of the whole chunk are built and solved at once by
-  :func:`bargaining.solve.batch.bimatrix_equilibria` (all extreme equilibria, numpy, no Python
-  loop over points in the solver);
+- **batched** (default method; the template's body is evaluated once over the chunk with
+  ``Template.evaluate``, numpy arrays, no Python loop over points in the solver):
+  small two-player normal-form games (concept ``nash``) by
+  :func:`bargaining.solve.batch.bimatrix_equilibria` (all extreme equilibria);
+  perfect-information trees (concept ``spe``) by :func:`bargaining.solve.batch.tree_spe_stack`
+  (points with ties, i.e. several SPE, go through the per-point ``backward`` solver);
+  two-type 2×2 signaling games (concept ``pbe``) by
+  :func:`bargaining.solve.signaling_batch.solve_batch` (PBE families, intuitive criterion, D1;
+  ``complete`` is false at boundary points where the batch reports the generic limit);
+  ``--method NAME`` forces per-point solving with that method;
 - **per point** elsewhere: ``template.with_params(**point)`` then
   :func:`bargaining.solve.api.solve` with the per-point timeout (default 60 s; solvers stop
   cooperatively at their deadline, and a hard ``SIGALRM`` stop a little later catches solvers
@@ -182,6 +188,14 @@ def plan(spec: SweepSpec, src: Any) -> SweepSpec:
     if kind == "normal" and spec.concept in (None, "nash") and len(game.shape) == 2 and sum(game.shape) <= 9:
         return _replace(spec, mode="bimatrix")
     if (
+        kind == "tree"
+        and spec.concept in (None, "spe", "subgame-perfect")
+        and getattr(game, "is_perfect_information", False)
+        and getattr(src, "evaluate", None) is not None
+        and isinstance(getattr(src, "body", None), dict)
+    ):
+        return _replace(spec, mode="tree")
+    if (
         kind == "signaling"
         and spec.concept in (None, "pbe", "perfect-bayesian")
         and tuple(getattr(game, "shape", ())) == (2, 2, 2)
@@ -191,8 +205,8 @@ def plan(spec: SweepSpec, src: Any) -> SweepSpec:
         return _replace(spec, mode="signaling")
     if spec.method == "batch":
         raise BargainingError(
-            "--method batch: only small two-player normal-form games and two-type 2x2 signaling games "
-            "are solved in batches"
+            "--method batch: only small two-player normal-form games, perfect-information trees and "
+            "two-type 2x2 signaling games are solved in batches"
         )
     return _replace(spec, mode="point")
 
@@ -336,6 +350,11 @@ def solve_chunk(spec: SweepSpec, k: int, start: int, stop: int) -> ChunkResult:
         return _solve_chunk_bimatrix(spec, src, k, start, stop, params)
     if spec.mode == "signaling":
         return _solve_chunk_signaling(spec, src, k, start, stop, params)
+    if spec.mode == "tree":
+        try:
+            return _solve_chunk_tree(spec, src, k, start, stop, params)
+        except _NotAStack:
+            pass  # the template's body does not map onto the tree: solve point by point
     rows: list[dict[str, Any]] = []
     regimes: list[dict[str, Any]] = []
     n_errors = 0
@@ -778,6 +797,186 @@ def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: 
     return ChunkResult(k, cols, reg, n, sum(e is not None for e in errors))
 
 
+def _tree_stack_arrays(src: Any, game0: Any, params: dict[str, np.ndarray], good: np.ndarray):
+    """Payoffs (G, N, n) and chance probabilities (G, E) of the chunk's trees, from one
+    vectorised evaluation of the template's body, walked in the tree's preorder. Checked
+    against the game built at the first point; a mismatch raises :class:`_NotAStack`."""
+    ta = game0.to_arrays()
+    N, n, E = ta.num_nodes, ta.payoffs.shape[1], len(ta.child)
+    G = len(good)
+    body = src.evaluate({name: v[good] for name, v in params.items()})
+    pay = np.zeros((G, N, n))
+    probs = np.zeros((G, E))
+    counter = [0]
+
+    def walk(node: Any) -> None:
+        v = counter[0]
+        counter[0] += 1
+        if v >= N or not isinstance(node, dict):
+            raise _NotAStack
+        if "payoffs" in node:
+            vals = node["payoffs"]
+            if len(vals) != n:
+                raise _NotAStack
+            for i, x in enumerate(vals):
+                pay[:, v, i] = np.broadcast_to(np.asarray(x, dtype=float), (G,))
+            return
+        actions = node.get("actions") or {}
+        if len(actions) != ta.offsets[v + 1] - ta.offsets[v]:
+            raise _NotAStack
+        if node.get("player") == "chance":
+            for j, a in enumerate(actions):
+                probs[:, ta.offsets[v] + j] = np.broadcast_to(np.asarray(node["probs"][a], dtype=float), (G,))
+        for child in actions.values():
+            walk(child)
+
+    walk(body["root"])
+    if counter[0] != N:
+        raise _NotAStack
+    term = ta.player == -2
+    if not (np.allclose(pay[0, term], ta.payoffs[term], rtol=0, atol=1e-12)
+            and np.allclose(probs[0], ta.probs, rtol=0, atol=1e-12)):
+        raise _NotAStack
+    return ta, pay, probs
+
+
+def _merge_rows(cols: dict[str, Any], extra: list[dict[str, Any]]) -> dict[str, list]:
+    """Columnar rows plus row dicts, as columns sorted by (point, equilibrium)."""
+    if not extra:
+        return cols
+    E = len(cols["point"]) if cols else 0
+    if E == 0:
+        return _columns(sorted(extra, key=lambda r: (r["point"], -1 if r["equilibrium"] is None else r["equilibrium"])))
+    names = list(cols)
+    for r in extra:
+        for key in r:
+            if key not in names:
+                names.insert(len([c for c in names if c not in TAIL]), key)
+    total = E + len(extra)
+    out: dict[str, Any] = {}
+    for name in names:
+        arr = np.empty(total, dtype=object)
+        if name in cols:
+            vals = cols[name]
+            arr[:E] = list(vals.tolist() if isinstance(vals, np.ndarray) else vals)
+        else:
+            arr[:E] = None
+        arr[E:] = [r.get(name) for r in extra]
+        out[name] = arr
+    eqn = np.array([-1 if v is None else v for v in out["equilibrium"]], dtype=np.int64)
+    order = np.lexsort((eqn, np.asarray(out["point"], dtype=np.int64)))
+    return {name: arr[order].tolist() for name, arr in out.items()}
+
+
+TAIL = ("regret", "complete", "constraints_ok", "error")
+
+
+def _solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, params) -> ChunkResult:
+    """Perfect-information trees of the chunk solved at once by
+    :func:`bargaining.solve.batch.tree_spe_stack`. Points with a tie (several SPE) and points
+    whose game cannot be built go through the per-point path. The columns of each distinct
+    SPE (its behaviour and label, which depend only on the choices and on which terminals are
+    reached) come from the per-game row builder at one representative point; payoffs, outcome
+    probabilities and the regret certificate are per point."""
+    from bargaining.io.render import equilibrium_rows
+    from bargaining.model.profile import Solution
+    from bargaining.solve.backward import tree_equilibrium
+    from bargaining.solve.batch import tree_spe_stack
+
+    n = stop - start
+    names = list(params)
+    errors = _range_errors(src, params, n)
+    ok = _constraints_vector(src, params, n)
+    good = np.array([j for j in range(n) if errors[j] is None], dtype=np.int64)
+    if not len(good):
+        raise _NotAStack
+    point_of = lambda j: {name: float(params[name][j]) for name in names}  # noqa: E731
+    game0 = src.with_params(**point_of(good[0]))
+    ta, pay, probs = _tree_stack_arrays(src, game0, params, good)
+    res = tree_spe_stack(ta.offsets, ta.child, ta.player, pay, probs)
+    clean = ~res.tie
+    dec_nodes = np.flatnonzero(ta.player >= 0)
+    terms = np.flatnonzero(ta.player == -2)
+    key = np.concatenate([res.choice[:, dec_nodes], (res.reach[:, terms] > 0).astype(np.int64)], axis=1)
+    cg = np.flatnonzero(clean)  # indices into good
+    cols: dict[str, Any] = {}
+    regime = np.full(n, None, dtype=object)
+    counts = np.zeros(n, dtype=np.int64)
+    complete = np.zeros(n, dtype=bool)
+    if len(cg):
+        uniq, first_idx, inv = np.unique(key[cg], axis=0, return_index=True, return_inverse=True)
+        inv = inv.reshape(-1)
+        templates = []
+        for u in range(len(uniq)):
+            j = int(good[cg[first_idx[u]]])
+            game = src.with_params(**point_of(j))
+            choice = res.choice[cg[first_idx[u]]]
+            behavior = []
+            for i in range(len(game.players)):
+                per = []
+                for hid in game.player_infosets[i]:
+                    h = game.infosets[hid]
+                    per.append(tuple(1.0 if a == choice[h.nodes[0]] else 0.0 for a in range(len(h.actions))))
+                behavior.append(tuple(per))
+            eq = tree_equilibrium(game.as_float(), behavior, concept="subgame-perfect")
+            sol = Solution(game=game, concept="subgame-perfect", method="backward", equilibria=(eq,), complete=True)
+            templates.append({key_: _cell(v) for key_, v in equilibrium_rows(sol)[0].items()})
+        pts = good[cg]
+        cols["point"] = start + pts
+        for name in names:
+            cols[name] = params[name][pts]
+        players = list(game0.players)
+        outcome_cols = [c for c in templates[0] if c.startswith("outcome:")]
+        for c in templates[0]:
+            if c.startswith("outcome:"):
+                t = outcome_cols.index(c)
+                cols[c] = res.reach[cg, terms[t]]
+            elif c.startswith("payoff:") and c[len("payoff:"):] in players:
+                cols[c] = res.value[cg, players.index(c[len("payoff:"):])]
+            elif c == "regret":
+                cols[c] = res.regret[cg]
+            elif c == "complete":
+                cols[c] = np.ones(len(cg), dtype=bool)
+            else:
+                cols[c] = np.array([t_[c] for t_ in templates], dtype=object)[inv]
+        ok_arr = np.asarray(ok, dtype=object)
+        cols["constraints_ok"] = ok_arr[pts]
+        cols["error"] = np.full(len(cg), None, dtype=object)
+        labels = np.array([t_["label"] for t_ in templates], dtype=object)[inv]
+        regime[pts] = labels
+        counts[pts] = 1
+        complete[pts] = True
+    extra: list[dict[str, Any]] = []
+    for j in list(good[~clean]) + [j for j in range(n) if errors[j] is not None]:
+        j = int(j)
+        point = point_of(j)
+        head = {"point": start + j, **point}
+        if errors[j] is not None:
+            eq_rows, error = [], errors[j]
+        else:
+            eq_rows, error = _solve_point(spec, src, point)
+        if not eq_rows:
+            extra.append({**head, "equilibrium": None, "label": None, "complete": False if error else True,
+                          "constraints_ok": ok[j], "error": error})
+        for r in eq_rows:
+            extra.append({**head, **{key_: _cell(v) for key_, v in r.items()}, "constraints_ok": ok[j], "error": error})
+        regime[j] = None if (error and not eq_rows) else _regime([r["label"] for r in eq_rows])
+        counts[j] = len(eq_rows)
+        complete[j] = (bool(eq_rows[0]["complete"]) if eq_rows else error is None) and error is None
+    if not cols:
+        cols = {"point": np.zeros(0, dtype=np.int64), "equilibrium": np.zeros(0, dtype=np.int64)}
+    cols = _merge_rows(cols, extra)
+    reg: dict[str, Any] = {"point": start + np.arange(n)}
+    for name in names:
+        reg[name] = params[name]
+    reg["regime"] = regime
+    reg["equilibria"] = counts
+    reg["complete"] = complete
+    reg["constraints_ok"] = np.asarray(ok, dtype=object)
+    reg["error"] = np.asarray(errors, dtype=object)
+    return ChunkResult(k, cols, reg, n, sum(e is not None for e in errors))
+
+
 # -- the engine ---------------------------------------------------------------------------------
 def _progress(total: int, initial: int, quiet: bool):
     if quiet or not sys.stderr.isatty():
@@ -865,6 +1064,7 @@ def run_sweep(
         "concept": spec.concept,
         "method": spec.method,
         "solver": {"bimatrix": "batch (bimatrix vertex enumeration)",
+                   "tree": "batch (backward induction on a stack of trees; ties per point)",
                    "signaling": "batch (two-type signaling PBE, signaling_batch)"}.get(spec.mode, spec.method or "default"),
         "point_timeout": spec.point_timeout,
         "options": jsonify(dict(spec.options)),
