@@ -576,8 +576,9 @@ def pbe(
             extra=extra,
         ))
     eqs.sort(key=_sort_key)
-    out_exact = bool(exact or game.exact)
-    if not out_exact:
+    # computed exactly; values stay Fractions when the game's numbers are rational (or exact
+    # output is asked), and the Solution's ``exact`` flag (JSON strings "p/q") follows ``exact``
+    if not (exact or game.exact):
         eqs = [_to_float(e) for e in eqs]
     return Solution(
         game=game,
@@ -585,7 +586,7 @@ def pbe(
         method="pbe",
         equilibria=tuple(eqs),
         complete=complete,
-        exact=out_exact,
+        exact=bool(exact),
         options={"timeout": timeout, "refine": refine},
         message="; ".join(notes) or None,
     )
