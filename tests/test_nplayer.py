@@ -345,3 +345,42 @@ def test_default_method_depends_on_size():
     sol = solve(big, timeout=30)
     assert sol.method == "logit" and len(sol.equilibria) == 1
     assert_all_verify(big, sol)
+
+
+def test_finds_equilibria_gambit_enumpoly_misses():
+    # benchmarks/nplayer.py, 2x2x2x2 seed 1: pygambit 16.7's enumpoly_solve returns no
+    # equilibrium at all (every finite game has one); ours returns three, each verified
+    game = random_game((2, 2, 2, 2), 1)
+    sol = enumpoly(game)
+    assert sol.complete and len(sol.equilibria) >= 1
+    assert_all_verify(game, sol)
+    theirs = gambit(game, "enumpoly") or []
+    good = [p for p in theirs if verify.max_regret(game, p) <= 1e-6 * 99]
+    assert all(contains(sol, p, 1e-5) for p in good)
+    assert len(sol.equilibria) > len(good)
+
+
+@pytest.mark.parametrize("seed", [61, 62, 63, 64])
+def test_degenerate_small_integer_games(seed):
+    # payoffs in -2..2: many ties, continua and weakly dominated strategies
+    game = random_game((2, 2, 2), seed, -2, 2)
+    sol = enumpoly(game)
+    assert_all_verify(game, sol)
+    from bargaining.solve.pure import pure_equilibria
+
+    for cell in pure_equilibria(game):
+        prof = [[1.0 if k == c else 0.0 for k in range(m)] for m, c in zip(game.shape, cell)]
+        assert contains(sol, prof)
+    theirs = gambit(game, "gnm", timeout=15) or []
+    if sol.complete:
+        for prof in theirs:
+            if verify.max_regret(game, prof) <= 1e-8:
+                assert contains(sol, prof, 1e-5)
+
+
+def test_exact_flag_on_a_float_game():
+    game = g3b().as_float()
+    sol = enumpoly(game, exact=True)
+    assert sol.exact and sol.equilibria[0].regret == 0
+    assert sol.equilibria[0].strategies[1] == (F(3, 4), F(1, 4))
+    assert enumpoly(game).equilibria[0].strategies[1] == (0.75, 0.25)

@@ -18,8 +18,9 @@ balanced), the equilibria with exactly that support solve the polynomial system
 
 which is multilinear of degree :math:`n - 1` (linear for two players). Pruning: strategies
 removed by iterated strict dominance (by pure strategies) never enter a support, and a support
-profile is skipped when a strategy in some :math:`T_i` is strictly dominated by a pure strategy
-of :math:`S_i` against every profile of :math:`T_{-i}` (conditional dominance, PNS 2008 §3.2).
+profile is skipped when a strategy in some :math:`T_i` is dominated by a pure strategy of
+:math:`S_i` against every profile of :math:`T_{-i}` (conditional dominance, PNS 2008 §3.2; weak
+dominance with one strict cell suffices since each support is searched as the exact support).
 Each system is solved in exact rational arithmetic: a Gröbner basis (sympy, grevlex, then FGLM
 to lex) decides whether the system has no solution, finitely many, or a continuum. When finite,
 a random separating linear form :math:`t` puts the lex basis in shape form
@@ -111,15 +112,21 @@ def iterated_dominance(U: np.ndarray) -> list[list[int]]:
 
 
 def _conditionally_dominated(U: np.ndarray, supports: Sequence[Sequence[int]]) -> bool:
-    """True if some support strategy is strictly dominated by a pure strategy of its player,
-    given that the others play inside their supports (PNS 2008, §3.2)."""
+    r"""True if some support strategy s of a player i is dominated by a pure strategy t of
+    :math:`S_i` given the others' supports: :math:`u_i(t, c) \ge u_i(s, c)` for every profile
+    c of :math:`T_{-i}`, strictly for at least one (PNS 2008, §3.2, use strict dominance).
+    Weak dominance suffices here because the supports are exact: every c in :math:`T_{-i}` has
+    positive probability, so t earns strictly more than s and s cannot be a best reply."""
     n = U.shape[0]
     for i in range(n):
         cols = [list(supports[j]) if j != i else list(range(U.shape[1 + i])) for j in range(n)]
         sub = np.moveaxis(U[i][np.ix_(*cols)], i, 0).reshape(U.shape[1 + i], -1)
         for s in supports[i]:
             for t in range(U.shape[1 + i]):
-                if t != s and all(x > y for x, y in zip(sub[t], sub[s])):
+                if t == s:
+                    continue
+                diff = [x - y for x, y in zip(sub[t], sub[s])]
+                if all(d >= 0 for d in diff) and any(d > 0 for d in diff):
                     return True
     return False
 
@@ -220,7 +227,8 @@ def solve_support(
 
     ``U`` is the exact payoff tensor (object array of Fractions). Returns ``(status, points)``:
     status ``"finite"`` (``points`` are all its real solutions in the simplex: full profiles, with
-    Fractions where rational, floats otherwise, plus a dict of exact algebraic forms or ``None``),
+    Fractions where rational, floats otherwise, each with ``None`` or ``(variable names, exact
+    forms)`` where the exact forms are a dict or a callable that computes it),
     ``"empty"``, or ``"continuum"`` (a positive-dimensional solution set; ``points`` are
     numerical points on it in the simplex). No best-reply check here: callers verify.
     """
@@ -259,7 +267,10 @@ def _finite_points(G, gens, shape, supports, owner, seed: int):
         if shape_form is not None:
             return _shape_points(shape, supports, owner, gens, t, *shape_form)
     # not radical (a multiple root) or no separating form found: sympy's triangular solver
-    sols = sp.solve_poly_system(list(G.exprs), *gens) or []
+    try:
+        sols = sp.solve_poly_system(list(G.exprs), *gens) or []
+    except (NotImplementedError, sp.PolynomialError) as err:
+        raise _Unsolved(str(err)) from None
     points = []
     for sol in sols:
         vals = []
@@ -297,6 +308,10 @@ def _shape_form(basis, gens, t, last=None):
             return None
         g.append(sp.Poly(-(b - x), t))
     return p, g
+
+
+class _Unsolved(Exception):
+    """A support system that sympy could not solve (the search is then not complete)."""
 
 
 class _LazyAlgebraic:
@@ -475,9 +490,12 @@ def _enumpoly_kernel(U, seed: int, timeout: float | None, emit=None) -> dict:
             if _conditionally_dominated(U, supports):
                 skipped += 1
                 continue
-            status, points = solve_support(U, supports, seed)
+            try:
+                status, points = solve_support(U, supports, seed)
+            except _Unsolved:
+                status, points = "unsolved", []
             searched += 1
-            if status == "continuum":
+            if status in ("continuum", "unsolved"):
                 continua.append([list(s) for s in supports])
             for prof, alg in points:
                 if not _float_best_reply_ok(Uf, prof):
@@ -539,8 +557,8 @@ def enumpoly(
         messages.append(Deadline(timeout).message())
     if summary["continua"]:
         messages.append(
-            f"{len(summary['continua'])} support profile(s) have a continuum of solutions; "
-            "points found on them are listed, the list is not complete"
+            f"{len(summary['continua'])} support profile(s) have a continuum of solutions (or a "
+            "system sympy could not solve); points found on them are listed, the list is not complete"
         )
     complete = summary["finished"] and not summary["continua"]
     return Solution(
