@@ -148,4 +148,5 @@ def render(sol: Solution, fmt: str = "table", exact: bool | None = None) -> str:
     return {"table": render_table, "json": render_json, "csv": render_csv}[fmt](sol, exact)
 
 from bargaining.io import render_model as _render_model  # noqa: E402,F401  (registers the model renderers)
+from bargaining.io import render_signaling as _render_signaling  # noqa: E402,F401  (registers the signaling renderers)
 from bargaining.io import render_tree as _render_tree  # noqa: E402,F401  (registers the tree renderers)

@@ -1,0 +1,91 @@
+"""Table renderer and sweep-row builder for signaling games (``game.kind == "signaling"``).
+
+Registered into :mod:`bargaining.io.render` as ``TABLE_RENDERERS["signaling"]`` and
+``ROW_BUILDERS["signaling"]``. Row columns (CONTRACTS.md): ``p:<sender>:<type>:<message>``,
+``p:<receiver>:<message>:<response>`` (after an off-path message: one sustaining response),
+``belief:<message>:<type>`` (empty off the path), ``offpath:<message>:<type>:lo`` / ``:hi`` (the
+sustaining belief interval), ``payoff:<sender>:<type>``; ``equilibrium_rows`` adds ``label``,
+``refinement:intuitive``, ``refinement:d1``, ``payoff:<player>`` and ``regret``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bargaining.io import render
+from bargaining.model.profile import Equilibrium, Solution
+from bargaining.numbers import format_number
+
+__all__ = ["signaling_table", "signaling_row"]
+
+
+def _fmt(x: Any, exact: bool) -> str:
+    return "-" if x is None else format_number(x, exact)
+
+
+def _dist(d: dict, exact: bool) -> str:
+    parts = [k if v == 1 else f"{k} {_fmt(v, exact)}" for k, v in d.items() if v != 0]
+    return ", ".join(parts)
+
+
+def signaling_table(sol: Solution, exact: bool) -> list[str]:
+    game = sol.game
+    S, R = game.sender, game.receiver
+    w = max(len(S), len(R))
+    lines: list[str] = []
+    for k, eq in enumerate(sol.equilibria):
+        x = eq.extra
+        ref = x.get("refinements") or {}
+        flags = ", ".join(f"{'IC' if n == 'intuitive' else 'D1'} {'yes' if ok else 'no'}" for n, ok in ref.items())
+        lines.append(f"[{k}] {eq.label}" + (f"   ({flags})" if flags else ""))
+        sender = "; ".join(f"{t}: {_dist(d, exact)}" for t, d in x["sender_strategy"].items())
+        pays = ", ".join(f"{t} {_fmt(v, exact)}" for t, v in x["type_payoffs"].items())
+        lines.append(f"    {S:<{w}}  {sender}   payoffs {pays}")
+        parts = []
+        for m, d in x["receiver_strategy"].items():
+            if d is None:
+                continue
+            mu = x["beliefs_on_path"][m]
+            belief = ", ".join(f"{t} {_fmt(v, exact)}" for t, v in mu.items())
+            parts.append(f"after {m}: {_dist(d, exact)} (belief {belief})")
+        lines.append(f"    {R:<{w}}  " + "; ".join(parts) + f"   payoff {_fmt(eq.payoffs[1], exact)}")
+        for off in x.get("off_path", []):
+            resp = ", ".join(
+                f"{r} in [{_fmt(lo, exact)}, {_fmt(hi, exact)}]" for r, (lo, hi) in off["responses"].items() if hi != 0
+            )
+            bel = ", ".join(
+                f"P({t}) in [{_fmt(lo, exact)}, {_fmt(hi, exact)}]" for t, (lo, hi) in zip(game.types, off["beliefs"])
+            )
+            lines.append(f"    {'':<{w}}  after {off['message']} (off path): {resp}; sustained by beliefs {bel}"
+                         + ("" if off.get("connected", True) else " (a union of intervals)"))
+        for note in x.get("refinement_notes", []):
+            if "fails" in note:
+                lines.append(f"    note: {note}")
+        lines.append(f"    regret {_fmt(eq.regret, exact)}")
+    return lines
+
+
+def signaling_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
+    game = sol.game
+    row: dict[str, Any] = {}
+    sigma, rho = eq.behavior
+    for i, t in enumerate(game.types):
+        for j, m in enumerate(game.messages):
+            row[f"p:{game.sender}:{t}:{m}"] = sigma[i][j]
+    for j, m in enumerate(game.messages):
+        for k, r in enumerate(game.responses):
+            row[f"p:{game.receiver}:{m}:{r}"] = rho[j][k]
+    for j, m in enumerate(game.messages):
+        for i, t in enumerate(game.types):
+            row[f"belief:{m}:{t}"] = None if eq.beliefs[j] is None else eq.beliefs[j][i]
+    for off in eq.extra.get("off_path", []):
+        for t, (lo, hi) in zip(game.types, off["beliefs"]):
+            row[f"offpath:{off['message']}:{t}:lo"] = lo
+            row[f"offpath:{off['message']}:{t}:hi"] = hi
+    for t, v in eq.extra.get("type_payoffs", {}).items():
+        row[f"payoff:{game.sender}:{t}"] = v
+    return row
+
+
+render.TABLE_RENDERERS["signaling"] = signaling_table
+render.ROW_BUILDERS["signaling"] = signaling_row
