@@ -74,6 +74,13 @@ def test_sample_is_uniform_in_range_seeded_and_chunk_independent():
     assert abs(whole["a"].mean()) < 0.1 and abs(whole["b"].mean() - 0.5) < 0.05
     other = PointSet.build(_params(), sample_size=10, seed=43).points(0, 10)
     assert not np.array_equal(other["a"], whole["a"][:10])
+    # integer parameters are sampled as whole numbers, each equally likely
+    import types
+
+    ps_int = PointSet.build([types.SimpleNamespace(name="N", default=2, range=(1, 3), integer=True)],
+                            sample_size=3000, seed=5).points(0, 3000)["N"]
+    assert set(ps_int.tolist()) == {1.0, 2.0, 3.0}
+    assert all(abs((ps_int == v).mean() - 1 / 3) < 0.05 for v in (1, 2, 3))
     # grid x sample: the grid is the outer product
     gs = PointSet.build(_params(), axes=[parse_grid("a=0:1:2")], sample_size=5, seed=1)
     pts = gs.points(0, 10)

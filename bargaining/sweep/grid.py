@@ -11,7 +11,8 @@ whatever the executor.
   Several axes form the Cartesian product, the first axis varying slowest (``itertools.product``
   order, C order).
 - ``--sample N --seed S``: ``N`` points drawn uniformly from the product of the parameters'
-  ranges (every parameter with a finite range that is neither on a grid axis nor fixed).
+  ranges (every parameter with a finite range that is neither on a grid axis nor fixed; whole
+  numbers, equally likely, for integer parameters).
   Draws are made in blocks of :data:`SAMPLE_BLOCK` points, block ``b`` from
   ``numpy.random.default_rng([S, b])``, so point ``i`` is the same however the work is chunked
   (a counter-based scheme, as in Salmon et al. 2011, "Parallel random numbers: as easy as 1, 2, 3").
@@ -100,14 +101,14 @@ class PointSet:
     """The numbered points of a sweep: fixed values, grid axes, and an optional sample.
 
     ``fixed`` holds every parameter not varied (defaults and ``--set`` values, as floats);
-    ``sampled`` names the parameters drawn by the sample with their ``(low, high)`` range.
+    ``sampled`` names the parameters drawn by the sample: ``(name, low, high, integer)``.
     """
 
     fixed: Mapping[str, float]
     axes: tuple[Axis, ...] = ()
     sample_size: int = 0
     seed: int | None = None
-    sampled: tuple[tuple[str, float, float], ...] = ()
+    sampled: tuple[tuple[str, float, float, bool], ...] = ()
     order: tuple[str, ...] = field(default=())
 
     @staticmethod
@@ -164,7 +165,8 @@ class PointSet:
                     continue
                 rng = _range_of(p)
                 if rng is not None and rng[1] > rng[0]:
-                    sampled.append((name, rng[0], rng[1]))
+                    integer = bool(getattr(p, "integer", False))
+                    sampled.append((name, rng[0], rng[1], integer))
                     values.pop(name, None)
             if not sampled:
                 raise BargainingError("--sample: no parameter left to sample (each is on a grid, fixed, or has no range)")
@@ -226,8 +228,12 @@ class PointSet:
             breaks = np.flatnonzero(np.diff(sidx) != 1) + 1
             for seg in np.split(np.arange(len(idx)), breaks):
                 u[seg] = self._sample_rows(int(sidx[seg[0]]), int(sidx[seg[-1]]) + 1)
-            for j, (name, lo, hi) in enumerate(self.sampled):
-                cols[name] = lo + (hi - lo) * u[:, j]
+            for j, (name, lo, hi, integer) in enumerate(self.sampled):
+                if integer:  # whole numbers lo..hi, each equally likely
+                    a, b = math.ceil(lo), math.floor(hi)
+                    cols[name] = np.minimum(a + np.floor((b - a + 1) * u[:, j]), b)
+                else:
+                    cols[name] = lo + (hi - lo) * u[:, j]
         for name, v in self.fixed.items():
             cols[name] = np.full(len(idx), v)
         return {name: cols[name] for name in self.order if name in cols}
