@@ -904,10 +904,16 @@ def enumpoly_is_small(game: NormalFormGame) -> bool:
     dominance, at most 2,401 support profiles and at most 6 free probabilities in the largest
     support system (3 players × 3 strategies, 4 or 5 players × 2 strategies). Beyond that the
     largest Gröbner bases (e.g. 8 cubic equations for 4 players × 3 strategies) take minutes."""
-    alive = iterated_dominance(game.as_exact().payoffs)
-    n_supports = math.prod(2 ** len(a) - 1 for a in alive)
-    free = sum(len(a) - 1 for a in alive)
-    return n_supports <= 2401 and free <= 6
+    def fits(sizes) -> bool:
+        return math.prod(2**m - 1 for m in sizes) <= 2401 and sum(m - 1 for m in sizes) <= 6
+
+    if fits(game.shape):
+        return True
+    if game.payoffs.size > 200_000:
+        return False
+    # a heuristic only (float comparisons are fine here): dominance may shrink the game
+    alive = iterated_dominance(game.float_payoffs)
+    return fits([len(a) for a in alive])
 
 
 def recommended_method(game: NormalFormGame) -> str:
