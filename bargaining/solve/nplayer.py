@@ -871,7 +871,9 @@ def logit(
                     break
     except BudgetExceeded:
         message = Deadline(timeout).message()
-    if eq_prof is None and last is not None and message is None:
+    except BargainingError as err:  # the continuation broke down: polish where it stopped
+        message = str(err)
+    if eq_prof is None and last is not None and (message is None or "budget" not in message):
         sigma = [np.exp(s) for s in path.P.split(last[:-1])]
         eq_prof = _polish(game, sigma, exact)
     eqs = []
@@ -882,6 +884,8 @@ def logit(
             eqs.append(eq.with_extra(qre_lambda=float(last[-1])))
     if not eqs and message is None:
         message = "the logit branch did not reach a verifiable Nash equilibrium"
+    elif eqs and message and "budget" not in message:
+        message += "; the equilibrium listed was polished from the last point reached and verified"
     rational = bool(eqs) and all(isinstance(p, Fraction) for probs in eqs[0].strategies for p in probs)
     return Solution(
         game=game,
