@@ -562,6 +562,8 @@ def pbe(
             "mixing": mixing,
             "family": raw.family,
         }
+        if len(reduced) > 1:
+            extra["tie_break"] = raw.reduced
         if raw.plans:
             extra["continuation"] = {f"{T[t]}/{M[m]}/{R[r]}": list(p) for (t, m, r), p in sorted(raw.plans.items())}
         if ref is not None:

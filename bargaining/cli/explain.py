@@ -1,0 +1,32 @@
+"""``bargain explain``: a step-by-step derivation of the PBE of a signaling game."""
+
+from __future__ import annotations
+
+import click
+
+from bargaining.cli.options import load_game, set_option
+from bargaining.explain import explain
+
+
+@click.command("explain")
+@click.argument("game", metavar="NAME|FILE")
+@set_option
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text",
+              help="Plain text (default) or Markdown for slides and notes.")
+def explain_command(game, assignments, fmt):
+    """Derive every perfect Bayesian equilibrium of a signaling game step by step: Bayes' rule
+    with the numbers, the receiver's threshold beliefs, each type's incentive constraint, the
+    indifference that pins each mixing probability, and what the intuitive criterion and D1
+    keep or kill.
+
+    \b
+    Examples:
+      bargain explain resolve-signal
+      bargain explain beer-quiche --format markdown
+      bargain explain resolve-signal --set p=0.4
+    """
+    g = load_game(game, assignments)
+    click.echo(explain(g, fmt), nl=False)
+
+
+COMMANDS = (explain_command,)
