@@ -6,9 +6,10 @@
 2. A whole sweep through the engine (template evaluation, batched solving, rows, regimes,
    Parquet store) of ``crisis-normal-form`` over a 1000×1000 grid (10⁶ points) on the process
    executor, with wall time and peak memory (this process and the largest worker).
-3. ``resolve-signal`` (PBE with refinements) over 10⁶ points, when its game file and the batched
+3. ``escalation-tree`` (SPE of a 3-player perfect-information tree), batched against per-point.
+4. ``resolve-signal`` (PBE with refinements) over 10⁶ points, when its game file and the batched
    signaling solver exist; otherwise says so.
-4. The same table from a Dask local cluster of 2 workers as from the process executor.
+5. The same table from a Dask local cluster of 2 workers as from the process executor.
 """
 
 from __future__ import annotations
@@ -83,6 +84,24 @@ def bench_engine(quick: bool, workers: int) -> None:
           f"{wall:.1f} s ({side * side / wall:,.0f} points/s); peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB")
 
 
+def bench_tree(quick: bool, workers: int) -> None:
+    from bargaining.sweep.run import make_spec, run_sweep
+
+    side = 60 if quick else 300
+    with tempfile.TemporaryDirectory() as d:
+        rates = {}
+        for label, method, grid in (("batched", None, [f"psi=-1:0:{side}", f"a=0:0.6:{side}"]),
+                                    ("per point (backward)", "backward", ["psi=-1:0:20", "a=0:0.6:10"])):
+            spec = make_spec("escalation-tree", grid=grid, method=method)
+            t = time.perf_counter()
+            run_sweep(spec, Path(d) / "t.parquet", executor="process", workers=workers, quiet=True, command="benchmark")
+            rates[label] = len(spec.points) / (time.perf_counter() - t)
+    me, kids = _peak_mb()
+    print(f"escalation-tree (SPE, 3 players, 49 nodes) {side}x{side}: batched {rates['batched']:,.0f} points/s, "
+          f"per point {rates['per point (backward)']:,.0f} points/s ({rates['batched'] / rates['per point (backward)']:.0f}x); "
+          f"peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB")
+
+
 def bench_signal(quick: bool, workers: int) -> None:
     from bargaining.io.load import find_game_file
 
@@ -141,16 +160,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--part", choices=["solvers", "engine", "tree", "signal", "dask"], default=None,
+                        help="run one part only (each part runs in its own process, so that the peak "
+                             "memory reported is that part's)")
     args = parser.parse_args()
-    print("## batched all-equilibria vs nashpy (same run)")
-    bench_solvers(args.quick)
-    print("\n## sweep engine, batched 2x2")
-    bench_engine(args.quick, args.workers)
-    print("\n## resolve-signal")
-    bench_signal(args.quick, args.workers)
-    print("\n## dask local cluster vs process executor")
-    bench_dask(args.quick)
-    return 0
+    parts = {
+        "solvers": ("## batched all-equilibria vs nashpy (same run)", lambda: bench_solvers(args.quick)),
+        "engine": ("## sweep engine, batched 2x2", lambda: bench_engine(args.quick, args.workers)),
+        "tree": ("## sweep engine, perfect-information tree", lambda: bench_tree(args.quick, args.workers)),
+        "signal": ("## resolve-signal", lambda: bench_signal(args.quick, args.workers)),
+        "dask": ("## dask local cluster vs process executor", lambda: bench_dask(args.quick)),
+    }
+    if args.part:
+        print(parts[args.part][0], flush=True)
+        parts[args.part][1]()
+        return 0
+    import subprocess
+
+    status = 0
+    for name in parts:
+        cmd = [sys.executable, __file__, "--part", name, "--workers", str(args.workers)] + (["--quick"] if args.quick else [])
+        status |= subprocess.call(cmd)
+        print(flush=True)
+    return status
 
 
 if __name__ == "__main__":

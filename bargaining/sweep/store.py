@@ -339,7 +339,9 @@ def _arrow_array(values: Any):
     import pyarrow as pa
 
     if isinstance(values, np.ndarray) and values.dtype != object:
-        return pa.array(values)
+        # NaN (an undefined quantity, e.g. a response after an off-path message) becomes null,
+        # as in the CSV and JSONL outputs
+        return pa.array(values, from_pandas=True)
     vals = [_py(v) for v in _column_list(values)]
     try:
         return pa.array(vals)
