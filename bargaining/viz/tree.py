@@ -133,6 +133,7 @@ def layout_tree(game: Any, style: str = "auto") -> TreeLayout:
         raise BargainingError("the butterfly layout needs a signaling game with two types and two messages")
     if shape is None:
         _generic(game, 0, 0.0, 1, lay, [0.0])
+        _align_infosets(game, lay)
         _quadrants(game, lay, {0})
         lay.label_at[0] = "left"  # the root has no incoming edge; above it, its edges fan out
         return lay
@@ -161,6 +162,22 @@ def layout_tree(game: Any, style: str = "auto") -> TreeLayout:
     lay.x[t1], lay.y[t1], lay.label_at[t1] = 0.0, bot_y, "below"
     _quadrants(game, lay, {0, t0, t1, *groups[0], *groups[1]})
     return lay
+
+
+def _align_infosets(game: Any, lay: TreeLayout) -> None:
+    """Put all nodes of an information set in one column, as textbooks draw them (Selten's
+    horse): a member nearer the root is moved out, with its whole subtree, to the column of the
+    deepest member. Subtrees occupy disjoint rows, so moving them along x creates no overlap."""
+    size = game.subtree_size
+    for h in sorted(game.infosets, key=lambda h: min(h.nodes)):
+        if len(h.nodes) < 2:
+            continue
+        target = max(lay.x[v] for v in h.nodes)
+        for v in h.nodes:
+            shift = target - lay.x[v]
+            if shift > 0:
+                for u in range(v, v + int(size[v])):
+                    lay.x[u] += shift
 
 
 def _quadrants(game: Any, lay: TreeLayout, fixed: set[int]) -> None:
