@@ -102,3 +102,14 @@ def test_enumerate_pbe_raw_interface():
     (US, UR, _), = game.reduced()
     found, complete, notes = enumerate_pbe(US, UR, game.prior)
     assert complete and not notes and len(found) == 2
+
+
+def test_labels_partially_pooling_and_semi_separating():
+    from bargaining.solve.signaling import label_of
+
+    T, M = ("a", "b", "c"), ("x", "y")
+    assert label_of([[1, 0], [1, 0], [0, 1]], T, M) == "partially pooling"
+    assert label_of([[1, 0], [0, 1], [0, 1]], T, M) == "partially pooling"
+    assert label_of([[1, 0], [1, 0], [1, 0]], T, M) == "pooling on x"
+    assert label_of([[F(1, 2), F(1, 2)], [1, 0], [0, 1]], T, M) == "semi-separating"
+    assert label_of([[1, 0], [0, 1]], T[:2], M) == "separating"
