@@ -76,15 +76,16 @@ def test_sigkill_then_resume_gives_identical_table(tmp_path, reference, executor
     assert res.returncode == 0 and "already complete" in res.stderr
 
 
-def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path, reference):
+@pytest.mark.parametrize("executor", ["serial", "process"])
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path, reference, executor):
     out = tmp_path / "run.csv"
-    proc = _start(out, "--executor", "serial")
+    proc = _start(out, "--executor", executor)
     _wait_for_chunks(proc, out, 3)
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
-    assert "--resume" in err and "Traceback" not in err
-    res = subprocess.run(_cmd(out, "--executor", "serial", "--resume"), capture_output=True, text=True)
+    assert "--resume" in err and "Traceback" not in err and "bargain sweep" in err
+    res = subprocess.run(_cmd(out, "--executor", executor, "--resume"), capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert out.read_bytes() == reference.read_bytes()
 

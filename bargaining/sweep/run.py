@@ -993,7 +993,10 @@ def _progress(total: int, initial: int, quiet: bool):
 
 
 def command_line() -> str:
-    argv = [Path(sys.argv[0]).name if sys.argv else "bargain"] + sys.argv[1:]
+    prog = Path(sys.argv[0]).name if sys.argv else "bargain"
+    if prog in ("__main__.py", "-c", ""):  # python -m bargaining
+        prog = "bargain"
+    argv = [prog] + sys.argv[1:]
     return " ".join(shlex.quote(a) for a in argv)
 
 
