@@ -371,7 +371,7 @@ def test_degenerate_small_integer_games(seed):
     for cell in pure_equilibria(game):
         prof = [[1.0 if k == c else 0.0 for k in range(m)] for m, c in zip(game.shape, cell)]
         assert contains(sol, prof)
-    theirs = gambit(game, "gnm", timeout=15) or []
+    theirs = gambit(game, "gnm", timeout=3) or []  # gnm hangs on seed 62: killed, nothing to compare
     if sol.complete:
         for prof in theirs:
             if verify.max_regret(game, prof) <= 1e-8:
