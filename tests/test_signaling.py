@@ -195,6 +195,20 @@ def test_g1_separating_iff_costly_enough_and_ic_selects_it():
     assert "separating" in by_label(pbe(g1(c_B=1)))
 
 
+def test_g1_correction_ic_selects_separation_only_for_c_B_above_W():
+    """SCENARIOS.md: 'if c_B >= W ... IC selects [separation] uniquely'. At c_B = W exactly
+    pooling on N also passes IC (E is not strictly equilibrium-dominated for B: 0 = 0)."""
+    labels = by_label(pbe(g1(c_B=1), exact=True))
+    assert labels["pooling on N"][0].extra["refinements"]["intuitive"] is True
+    labels = by_label(pbe(g1(c_B="1.0001"), exact=True))
+    assert labels["pooling on N"][0].extra["refinements"]["intuitive"] is False
+
+
+def test_g1_serious_type_stops_signalling_above_c_S_one_third():
+    assert "semi-separating" in by_label(pbe(g1(c_S="0.33"), exact=True))
+    assert "semi-separating" not in by_label(pbe(g1(c_S="0.34"), exact=True))
+
+
 def test_g1_tied_hands_unique_pooling_on_E():
     sol = pbe(g1(a="0.6"), exact=True)
     assert [eq.label for eq in sol.equilibria] == ["pooling on E"]
