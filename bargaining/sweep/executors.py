@@ -58,10 +58,17 @@ def run_tasks(
     _run_dask(fn, spec, tasks, on_result, workers, scheduler, dask_local)
 
 
+def _ignore_sigint() -> None:  # pragma: no cover - runs in the workers
+    """Workers leave Ctrl-C to the parent, which stops them (no tracebacks from workers)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_process(fn, spec, tasks, on_result, workers: int) -> None:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
     pending = iter(tasks)
     inflight: set = set()
     try:
