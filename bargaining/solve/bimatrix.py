@@ -83,7 +83,7 @@ from bargaining.solve.registry import Method, register
 __all__ = ["enummixed", "polytope_vertices", "extreme_equilibria"]
 
 _CHUNK = 60_000  # systems solved per numpy call (memory: CHUNK * k * k floats)
-_SMALL = 3_500  # up to this many bases, one padded stack for all support sizes
+_SMALL = 300  # up to this many bases (5x5), one padded stack for all support sizes (measured)
 _FLOAT_TOL = 1e-9
 
 
