@@ -31,7 +31,11 @@ Steps.
    stack of :math:`k \times k` matrices (singular ones are filtered by their determinant);
    feasible solutions are kept and labelled, and the duplicates a degenerate vertex produces
    (one per basis) are merged by their label sets. That is :math:`\binom{m+n}{m}` small solves
-   per polytope, with no Python loop over bases.
+   for :math:`P`, with no Python loop over bases (up to 5×5 all sizes go in one stack padded
+   with the identity). For :math:`Q` only supports :math:`T` inside the tight set
+   :math:`J(x)` of some vertex :math:`x` of :math:`P` are tried — the partner of :math:`x` in an
+   equilibrium plays only best responses to :math:`x` — which cuts :math:`Q`'s bases about
+   five-fold at 10×10.
 2. *Labels without float doubt* for integer (and, after scaling, rational) payoffs: with
    integer :math:`B`, a basic solution is :math:`x = \operatorname{adj}(M)\mathbf{1}/\det M`,
    so :math:`x_i \det M` and :math:`(1 - B^\top x)_j \det M` are integers and a label is read by
@@ -57,9 +61,11 @@ Steps.
 between batches, and on timeout the equilibria found among the vertices enumerated so far are
 returned with ``complete=False``.
 
-Cost: :math:`\binom{m+n}{m}` small solves per polytope (184,756 at 10×10) — the same count as
-support enumeration over equal-size supports; beyond about 14×14 a pivoting vertex enumeration
-(lrs-style reverse search) would be needed, which this module does not implement.
+Cost: :math:`\binom{m+n}{m}` small solves for :math:`P` (184,756 at 10×10) plus the restricted
+ones for :math:`Q` — fewer than support enumeration's two solves per pair of equal-size supports,
+but in batched numpy rather than compiled loops. Beyond about 14×14 a pivoting vertex enumeration
+(lrs-style reverse search, visiting only vertices) would be needed; this module does not
+implement it.
 """
 
 from __future__ import annotations
