@@ -283,3 +283,14 @@ def test_tree_sweep_batched_equals_per_point(tmp_path, game, grid):
             else:
                 assert x[k] == y[k], k
     assert (tmp_path / "tb.regimes.csv").read_text() == (tmp_path / "tp.regimes.csv").read_text()
+
+
+def test_dask_scheduler_address_equals_serial(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    s = _run(tmp_path, "s.csv", executor="serial", grid=["a=-1:1:5", "b=-1:1:5"], chunk_size=4)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
+        d = _run(tmp_path, "d.csv", executor="dask", scheduler=cl.scheduler_address,
+                 grid=["a=-1:1:5", "b=-1:1:5"], chunk_size=4)
+    assert s.read_bytes() == d.read_bytes()
+    with pytest.raises(BargainingError, match="cannot connect"):
+        _run(tmp_path, "x.csv", executor="dask", scheduler="tcp://127.0.0.1:1", grid=["a=-1:1:2"])
