@@ -358,7 +358,7 @@ def _maximal_bicliques(
 # -- the method -----------------------------------------------------------------------------------
 def extreme_equilibria(
     game: NormalFormGame, *, exact: bool = False, deadline: Deadline | None = None
-) -> tuple[list[tuple[tuple, tuple]], list[tuple[int, int]], bool, int]:
+) -> tuple[list[tuple], list[tuple], list[tuple[int, int]], bool, int]:
     """Kernel of :func:`enummixed`: returns ``(xs, ys, edges, finished, dropped)`` where
     ``xs``/``ys`` are the distinct extreme strategies of the row / column player that occur in an
     extreme equilibrium, ``edges`` the pairs ``(index in xs, index in ys)`` that are equilibria,
