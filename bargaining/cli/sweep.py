@@ -100,6 +100,8 @@ def run_command(experiment, out, executor, workers, scheduler, dask_local, resum
     _summary(meta)
     for fig in meta.get("figures", []):
         click.echo(f"figure: {fig}", err=True)
+    if meta.get("figures_skipped"):
+        click.echo(f"note: figures not drawn: {meta['figures_skipped']}", err=True)
 
 
 COMMANDS = (sweep_command, run_command)
