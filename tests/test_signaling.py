@@ -480,3 +480,19 @@ def test_solve_dispatch_and_json_shape():
         assert key in eq
     assert set(eq["refinements"]) == {"intuitive", "d1"}
     assert eq["off_path"][0]["beliefs"] == [[0.0, 0.5], [0.5, 1.0]]
+
+
+def test_watson_princess_bride_answer():
+    """Watson (2013) Ex. 29.6 (weak Wesley's cost of getting up 2), derived by hand: the prince
+    fights only if P(weak) >= 2/3. Pure PBE: separating (strong up, weak stays; the weak type is
+    indifferent, -1 either way); pooling on Stay with surrender and any belief after Up; pooling
+    on Up with surrender, sustained after Stay by P(weak | Stay) >= 2/3 (fight). Plus the
+    boundary of the family 'strong mixes, weak stays, prince surrenders': P(strong | Stay) must
+    stay >= 1/3, i.e. sigma_strong(Up) <= 1/2, listed by its extreme point 1/2."""
+    _, game = from_gambit("books/watson2013/exercise29_6")
+    labels = by_label(pbe(game, exact=True))
+    assert sorted(labels) == ["pooling on Stay", "pooling on Up", "semi-separating", "separating"]
+    assert sender(labels["separating"][0]) == {"Strong": {"Up": 1}, "Weak": {"Stay": 1}}
+    assert labels["pooling on Up"][0].extra["off_path"][0]["beliefs"][1] == [F(2, 3), 1]
+    assert labels["pooling on Stay"][0].extra["off_path"][0]["beliefs"] == [[0, 1], [0, 1]]
+    assert sender(labels["semi-separating"][0]) == {"Strong": {"Up": F(1, 2), "Stay": F(1, 2)}, "Weak": {"Stay": 1}}
