@@ -33,8 +33,10 @@ it is stated as linear inequalities.
 
 Each returned entry is a PBE *family*: a sender strategy, the receiver's on-path strategy and,
 per off-path message, the sustaining sets. A pattern whose polytope is not a point (non-generic
-games, e.g. Spence on a grid) is listed by its extreme points, which share a ``family`` id: every
-point of the relative interior between extreme points of one family is a PBE as well.
+games, e.g. Spence on a grid) is listed by its extreme points that keep the pattern's messages on
+the path; they share a ``family`` id, and every point between them (with the pattern's supports)
+is a PBE as well. Extreme points at which a message leaves the path are listed with their own,
+purer pattern.
 
 The intuitive criterion and D1 are in :mod:`bargaining.solve.refine`; the certificate is
 :func:`assessment_regret`, which recomputes everything from the game's own tree.
