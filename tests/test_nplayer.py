@@ -384,3 +384,19 @@ def test_exact_flag_on_a_float_game():
     assert sol.exact and sol.equilibria[0].regret == 0
     assert sol.equilibria[0].strategies[1] == (F(3, 4), F(1, 4))
     assert enumpoly(game).equilibria[0].strategies[1] == (0.75, 0.25)
+
+
+def test_algebraic_forms_of_higher_degree_evaluate_to_the_floats():
+    # random 2x2x2x2 game (benchmark seed 0): irrational equilibria of degree 2 and 9
+    game = random_game((2, 2, 2, 2), 0)
+    sol = enumpoly(game)
+    checked = 0
+    for eq in sol.equilibria:
+        alg = eq.extra.get("algebraic")
+        if not alg:
+            continue
+        for name, text in zip(alg["variables"], alg["values"]):
+            i, k = (int(x) for x in name[2:-1].split("]["))
+            assert abs(float(sp.N(sp.sympify(text), 30)) - float(eq.strategies[i][k])) < 1e-12
+            checked += 1
+    assert checked >= 2

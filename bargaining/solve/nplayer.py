@@ -330,8 +330,9 @@ class _LazyAlgebraic:
             exact_roots = list(sp.roots(fp, filter="R"))
             if exact_roots:
                 sym = min(exact_roots, key=lambda e: abs(sp.N(e, _DIGITS) - float(self.mid)))
-        if sym is None:
-            sym = sp.CRootOf(fp.as_expr(), self.root_index)
+        if sym is None:  # the real root of the factor nearest to the isolated value
+            reals = [sp.CRootOf(fp.as_expr(), j) for j in range(sp.Poly(fp).count_roots())]
+            sym = min(reals, key=lambda e: abs(float(sp.N(e, 20)) - float(self.mid)))
         vals = []
         for gk in self.g:
             rem = sp.rem(gk, fp)
