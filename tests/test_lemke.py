@@ -18,7 +18,7 @@ from bargaining.cli import main
 from bargaining.errors import BargainingError
 from bargaining.model.normal import NormalFormGame
 from bargaining.solve import verify
-from bargaining.solve.lemke import lcp, lemke_howson, lemke_howson_all
+from bargaining.solve.lemke import lcp, lemke_howson, lemke_howson_all, lemke_howson_method
 
 
 def test_battle_of_the_sexes_exact():
@@ -113,7 +113,7 @@ def test_timeout_returns_within_budget():
     A, B = rng.integers(-50, 51, size=(2, 40, 40))
     game = NormalFormGame.from_arrays(A, B, exact=True)
     t0 = time.monotonic()
-    sol = lcp(game, timeout=0.5)
+    sol = lemke_howson_method(game, timeout=0.5)
     assert time.monotonic() - t0 < 0.5 + 1.0
     assert not sol.complete
     assert sol.message and "time budget" in sol.message

@@ -39,7 +39,7 @@ from bargaining.solve import verify
 from bargaining.solve.budget import BudgetExceeded, Deadline
 from bargaining.solve.registry import Method, register
 
-__all__ = ["lemke_howson", "lemke_howson_all", "lcp"]
+__all__ = ["lemke_howson", "lemke_howson_all", "lemke_howson_method", "lcp"]
 
 
 def _tableau(M: list[list[Fraction]], first_label: int, n_labels: int, rows: int):
@@ -164,7 +164,7 @@ def lemke_howson_all(
     return list(found.values()), finished
 
 
-def lcp(
+def lemke_howson_method(
     game: NormalFormGame, *, timeout: float | None = None, exact: bool = False, method_name: str = "lemke-howson",
     **_: Any,
 ) -> Solution:
@@ -207,8 +207,9 @@ def lcp(
     )
 
 
-def _lcp_alias(game: NormalFormGame, **kwargs: Any) -> Solution:
-    return lcp(game, method_name="lcp", **kwargs)
+def lcp(game: NormalFormGame, **kwargs: Any) -> Solution:
+    """The same as :func:`lemke_howson_method`, reported as method ``lcp``."""
+    return lemke_howson_method(game, method_name="lcp", **kwargs)
 
 
 register(
@@ -216,7 +217,7 @@ register(
         name="lemke-howson",
         kinds=("normal",),
         concept="nash",
-        function=lcp,
+        function=lemke_howson_method,
         summary="Lemke–Howson from every starting label (two players); some equilibria, not complete",
         players="2",
     )
@@ -226,7 +227,7 @@ register(
         name="lcp",
         kinds=("normal",),
         concept="nash",
-        function=_lcp_alias,
+        function=lcp,
         summary="same as lemke-howson (complementary pivoting on the LCP); not complete",
         players="2",
     )
