@@ -823,7 +823,7 @@ def _polish_any(game: NormalFormGame, sigma: list[np.ndarray], exact: bool) -> l
     for thr in (1e-2, 1e-3, 1e-4, 1e-6, 1e-8):
         supports = [tuple(int(k) for k in np.flatnonzero(s >= thr * s.max())) for s in sigma]
         if exact or game.exact:
-            if sum(len(s) for s in supports) <= 12:
+            if sum(len(s) - 1 for s in supports) <= 6:  # exact solve only where it is quick
                 status, points = solve_support(game.as_exact().payoffs, supports)
                 best = None
                 for prof, _alg in points:
