@@ -23,7 +23,7 @@ import itertools
 import json
 from typing import Any
 
-__all__ = ["game_html", "solution_html", "figure_svg", "attach"]
+__all__ = ["game_html", "template_html", "solution_html", "figure_svg", "attach"]
 
 _CSS_CELL = "border:1px solid #444;padding:4px 10px;text-align:center"
 _CSS_HEAD = "padding:4px 10px;text-align:center"
@@ -90,15 +90,47 @@ def _normal_table(game: Any, shaded: frozenset | set = frozenset()) -> str:
 
 
 def game_html(game: Any) -> str:
-    """HTML for a game: a payoff table for normal-form games, a summary for other kinds."""
+    """HTML for a game: a payoff table for normal-form games; the tree picture (inline SVG) for
+    trees and signaling games; for a parametric template, its parameters and then its game at
+    the defaults. Without matplotlib a tree falls back to its JSON description."""
+    if hasattr(game, "to_game") and hasattr(game, "with_params"):
+        return template_html(game)
     title = getattr(game, "title", "") or ""
     head = f"<b>{_esc(title)}</b><br>" if title else ""
     if getattr(game, "kind", None) == "normal":
         note = "<small>bold underlined: a best response</small>"
         return f"<div>{head}{_normal_table(game)}{note}</div>"
+    if getattr(game, "kind", None) in ("tree", "signaling"):
+        svg = figure_svg(game)
+        if svg is not None:
+            return f"<div>{svg[svg.find('<svg'):]}</div>"
     describe = getattr(game, "describe", None)
     body = json.dumps(describe(), indent=1, default=str) if describe else repr(game)
     return f"<div>{head}<pre>{_esc(body)}</pre></div>"
+
+
+def template_html(template: Any) -> str:
+    """A parametric game: title, the table of parameters (default, range, meaning), and the
+    game at its defaults."""
+    rows = []
+    for prm in getattr(template, "parameters", ()):
+        rng = getattr(prm, "range_text", None)
+        rng = rng() if callable(rng) else rng
+        rows.append(
+            f'<tr><td style="{_CSS_CELL}"><code>{_esc(prm.name)}</code></td>'
+            f'<td style="{_CSS_CELL}">{_esc(prm.default)}</td><td style="{_CSS_CELL}">{_esc(rng or "")}</td>'
+            f'<td style="{_CSS_CELL};text-align:left">{_esc(getattr(prm, "meaning", ""))}</td></tr>'
+        )
+    table = ""
+    if rows:
+        head = "".join(f'<th style="{_CSS_CELL}">{h}</th>' for h in ("parameter", "default", "range", "meaning"))
+        table = '<table style="border-collapse:collapse;margin:6px 0">' + f"<tr>{head}</tr>" + "".join(rows) + "</table>"
+    try:
+        body = game_html(template.to_game())
+    except Exception as err:  # a template whose defaults do not build still shows its parameters
+        body = f"<p>(the game at the defaults cannot be built: {_esc(err)})</p>"
+    name = _esc(getattr(template, "name", ""))
+    return f"<div><b>{_esc(getattr(template, 'title', '') or name)}</b> <code>{name}</code>{table}{body}</div>"
 
 
 def _profile_cell(sol: Any, eq: Any, exact: bool) -> str:
@@ -137,6 +169,10 @@ def solution_html(sol: Any) -> str:
     ]
     if sol.message:
         parts.append(f"<br><i>note: {_esc(sol.message)}</i>")
+    if getattr(game, "kind", None) in ("tree", "signaling") and sol.equilibria:
+        svg = figure_svg(sol)
+        if svg is not None:
+            parts.append(f"<div>{svg[svg.find('<svg'):]}</div>")
     if getattr(game, "kind", None) == "normal":
         shaded = set()
         for eq in sol.equilibria:
@@ -172,7 +208,10 @@ def figure_svg(obj: Any) -> str | None:
 
         require_matplotlib()
         if hasattr(obj, "equilibria") and hasattr(obj, "game"):
-            fig = draw(obj.game, obj)
+            if getattr(obj.game, "kind", None) in ("tree", "signaling"):
+                fig = draw(obj.game, obj, 0 if obj.equilibria else None)  # a tree shows one profile
+            else:
+                fig = draw(obj.game, obj)
         else:
             fig = draw(obj)
     except Exception:  # a notebook must still display the object in its other forms

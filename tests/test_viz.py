@@ -238,3 +238,15 @@ def test_information_sets_with_nodes_in_between_get_their_own_rail():
     sol = solve(g)
     fig = draw(g, sol, 0)
     assert label_overlaps(fig) == []
+
+
+def test_notebook_display_of_trees_signaling_games_and_templates():
+    for name in ("escalation-tree", "resolve-signal"):
+        template = bargaining.load(name)
+        html = template._repr_html_()
+        assert "<svg" in html and "parameter" in html  # the parameters table, then the picture
+        game = template.to_game()
+        assert "<svg" in game._repr_html_() and game._repr_svg_().lstrip().startswith("<?xml")
+        sol = solve(game)
+        shtml = sol._repr_html_()
+        assert "<svg" in shtml and shtml.count("<tr><td") >= len(sol.equilibria)

@@ -478,6 +478,17 @@ class ExtensiveGame:
 
     __hash__ = None  # type: ignore[assignment]
 
+    # -- notebook display (bargaining.notebook, imported only when a notebook asks) -----------
+    def _repr_html_(self) -> str:
+        from bargaining.notebook import game_html
+
+        return game_html(self)
+
+    def _repr_svg_(self) -> str | None:
+        from bargaining.notebook import figure_svg
+
+        return figure_svg(self)
+
     def __repr__(self) -> str:
         title = f" {self.title!r}" if self.title else ""
         mode = ", exact" if self.exact else ""

@@ -457,6 +457,17 @@ class SignalingGame:
         }
         return {"title": self.title, "players": [self.sender, self.receiver], "root": root}
 
+    # -- notebook display (bargaining.notebook, imported only when a notebook asks) -----------
+    def _repr_html_(self) -> str:
+        from bargaining.notebook import game_html
+
+        return game_html(self)
+
+    def _repr_svg_(self) -> str | None:
+        from bargaining.notebook import figure_svg
+
+        return figure_svg(self)
+
 
 def _dedupe(items: list[tuple[Fraction, Fraction, tuple[str, ...]]]) -> list[tuple[Fraction, Fraction, tuple[str, ...]]]:
     """Keep one plan per distinct (sender, receiver) payoff pair (ties that change nothing)."""

@@ -626,6 +626,17 @@ class Template:
             "parameters": [p.to_dict() for p in self.parameters],
         }
 
+    # -- notebook display (bargaining.notebook, imported only when a notebook asks) -----------
+    def _repr_html_(self) -> str:
+        from bargaining.notebook import game_html
+
+        return game_html(self)
+
+    def _repr_svg_(self) -> str | None:
+        from bargaining.notebook import figure_svg
+
+        return figure_svg(self)
+
     def __repr__(self) -> str:
         params = ", ".join(f"{p.name}={format_value(p.default)}" for p in self.parameters)
         return f"<Template {self.name!r} ({self.kind}) {params}>"
