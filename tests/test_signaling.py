@@ -496,3 +496,30 @@ def test_watson_princess_bride_answer():
     assert labels["pooling on Up"][0].extra["off_path"][0]["beliefs"][1] == [F(2, 3), 1]
     assert labels["pooling on Stay"][0].extra["off_path"][0]["beliefs"] == [[0, 1], [0, 1]]
     assert sender(labels["semi-separating"][0]) == {"Strong": {"Up": F(1, 2), "Stay": F(1, 2)}, "Weak": {"Stay": 1}}
+
+
+def test_g1_pbe_are_nash_equilibria_of_the_tree_in_pygambit(tmp_path):
+    """Cross-check with pygambit (test-only oracle): write G1's tree as .efg, load it in Gambit
+    and let Gambit compute the max regret of each of our PBE (with the later-stage plans)."""
+    pygambit = pytest.importorskip("pygambit")
+    from bargaining.io.efg import write_efg
+
+    for params in ({}, {"p": "0.4"}, {"c_B": "1.2"}, {"a": "0.6"}):
+        game = g1(**params)
+        path = tmp_path / "g1.efg"
+        path.write_text(write_efg(game.to_extensive()))
+        gg = pygambit.read_efg(str(path))
+        sol = pbe(game, exact=True)
+        for eq in sol.equilibria:
+            prof = gg.mixed_behavior_profile(rational=True)
+            plans = eq.extra.get("continuation", {})
+            for ti, tnode in enumerate(kids(gg.root)):
+                for mi, mnode in enumerate(kids(tnode)):
+                    prof[list(tnode.infoset.actions)[mi]] = F(eq.behavior[0][ti][mi])
+                    for ri, rnode in enumerate(kids(mnode)):
+                        prof[list(mnode.infoset.actions)[ri]] = F(eq.behavior[1][mi][ri])
+                        if rnode.infoset is not None and not rnode.is_terminal:
+                            plan = plans[f"{game.types[ti]}/{game.messages[mi]}/{game.responses[ri]}"]
+                            for a in rnode.infoset.actions:
+                                prof[a] = F(int(a.label == plan[0]))
+            assert prof.max_regret() == 0, (params, eq.label)
