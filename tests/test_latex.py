@@ -103,15 +103,19 @@ def test_tikz_trees_are_well_formed(name):
 
 
 def test_tikz_of_a_signaling_game_has_beliefs_and_ranges():
-    from tests.test_viz import resolve_signal
-
-    g = resolve_signal()
+    g = load("resolve-signal")
     sol = solve(g)
     k = next(k for k, eq in enumerate(sol.equilibria) if eq.label == "semi-separating")
     text = export(g, "tikz", sol, k)
     assert balanced(text) and r"[$\frac{3}{10}$]" in text and r"\draw[iset]" in text
     pool = next(k for k, eq in enumerate(sol.equilibria) if eq.label == "pooling on N")
     assert "C [0, 1/8]" in export(g, "tikz", sol, pool)
+
+
+def test_too_large_to_draw_is_a_clear_error():
+    big = load("chain-store", N=6)
+    with pytest.raises(BargainingError, match="too large"):
+        tikz_tree(big)
 
 
 def test_wrong_format_for_the_kind():

@@ -184,6 +184,11 @@ def draw_matrix(
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
+    cells = int(np.prod(game.shape))
+    if cells > 2500:
+        raise BargainingError(
+            f"this game has {cells} cells, too large to draw legibly as a table (at most 2500)"
+        )
     if exact is None:
         exact = bool(game.exact or (solution is not None and solution.exact))
     shown = pick_equilibria(solution, equilibrium)

@@ -45,6 +45,18 @@ __all__ = [
 _INFOSET_COLORS = ("#6a3d9a", "#1f78b4", "#33a02c", "#e31a1c", "#ff7f00", "#17becf", "#e7298a", "#a6761d")
 
 
+MAX_TERMINALS = 400  # beyond this a tree cannot be drawn legibly on a page or a slide
+
+
+def _check_size(tree: Any) -> None:
+    n = len(tree.terminals)
+    if n > MAX_TERMINALS:
+        raise BargainingError(
+            f"this tree has {n} terminal nodes, too large to draw legibly (at most {MAX_TERMINALS}); "
+            "draw a smaller instance (e.g. fewer markets or stages) or a subgame"
+        )
+
+
 def as_tree(game: Any) -> Any:
     """The :class:`~bargaining.model.extensive.ExtensiveGame` to draw for ``game`` (a tree, or
     a signaling game through its ``to_extensive()``)."""
@@ -53,9 +65,12 @@ def as_tree(game: Any) -> Any:
     game = as_game(game)
     kind = getattr(game, "kind", None)
     if kind == "tree":
+        _check_size(game)
         return game
     if kind == "signaling":
-        return game.to_extensive()
+        tree = game.to_extensive()
+        _check_size(tree)
+        return tree
     raise BargainingError(f"cannot draw a {kind or type(game).__name__} game as a tree")
 
 
