@@ -201,10 +201,10 @@ def test_g8_defaults():
     assert top["max_intervals"] == 2 and top["intervals"] == 2
     assert top["boundaries"] == [0, F(7, 10), 1]
     assert top["actions"] == [F(7, 20), F(17, 20)]
-    assert top["expected_loss"]["receiver"] == F(37, 1200)  # 0.030833
-    assert top["expected_loss"]["sender"] == F(49, 1200)  # 0.040833
+    assert top["expected_loss"]["RU"] == F(37, 1200)  # 0.030833 (RU receives)
+    assert top["expected_loss"]["US"] == F(49, 1200)  # 0.040833
     babble = sol.equilibria[1].extra["solution"]
-    assert babble["expected_loss"] == {"sender": F(7, 75), "receiver": F(1, 12)}  # 0.093333, 0.083333
+    assert babble["expected_loss"] == {"US": F(7, 75), "RU": F(1, 12)}  # 0.093333, 0.083333
     assert all(e.regret == 0 for e in sol.equilibria)
 
 
