@@ -58,6 +58,9 @@ def signaling_table(sol: Solution, exact: bool) -> list[str]:
             )
             lines.append(f"    {'':<{w}}  after {off['message']} (off path): {resp}; sustained by beliefs {bel}"
                          + ("" if off.get("connected", True) else " (a union of intervals)"))
+        cont = x.get("continuation")
+        if cont:
+            lines.append(f"    {'':<{w}}  later stages: " + "; ".join(f"{k} -> {'-'.join(v)}" for k, v in cont.items()))
         for note in x.get("refinement_notes", []):
             if "fails" in note:
                 lines.append(f"    note: {note}")
