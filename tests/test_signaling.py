@@ -523,3 +523,18 @@ def test_g1_pbe_are_nash_equilibria_of_the_tree_in_pygambit(tmp_path):
                             for a in rnode.infoset.actions:
                                 prof[a] = F(int(a.label == plan[0]))
             assert prof.max_regret() == 0, (params, eq.label)
+
+
+def test_table_and_csv_rendering():
+    from bargaining.io.render import equilibrium_rows, render
+
+    sol = pbe(g1())
+    table = render(sol, "table")
+    assert "[0] pooling on N   (IC yes, D1 no)" in table
+    assert "after E (off path): C in [0, 0.125]" in table and "later stages: S/E/A -> F" in table
+    rows = equilibrium_rows(sol)
+    assert rows[0]["refinement:d1"] is False and rows[1]["refinement:d1"] is True
+    assert rows[0]["offpath:E:S:hi"] == F(3, 10) and rows[1]["p:US:B:E"] == F(7, 9)
+    assert rows[1]["p:RU:E:C"] == F(5, 12) and rows[0]["belief:E:S"] is None
+    csv = render(sol, "csv").splitlines()
+    assert "p:US:S:E" in csv[0] and "offpath:E:B:lo" in csv[0] and len(csv) == 3
