@@ -710,16 +710,46 @@ def _signaling_regret(res: Any, gi: np.ndarray, si: np.ndarray) -> np.ndarray:
         return np.maximum(np.max(sender, axis=1), np.max(np.nan_to_num(receiver, nan=0.0), axis=1)).clip(min=0.0)
 
 
+def _per_point_rows(spec: SweepSpec, src: Any, start: int, js: Any, params: dict[str, np.ndarray],
+                    errors: list[str | None], ok: list) -> tuple[list[dict[str, Any]], dict[int, tuple]]:
+    """Rows of the points ``js`` (chunk offsets) by the per-point path (or their range error),
+    and per point ``(regime, count, complete)``."""
+    extra: list[dict[str, Any]] = []
+    summary: dict[int, tuple] = {}
+    for j in js:
+        j = int(j)
+        point = {name: float(params[name][j]) for name in params}
+        head = {"point": start + j, **point}
+        if errors[j] is not None:
+            eq_rows, error = [], errors[j]
+        else:
+            eq_rows, error = _solve_point(spec, src, point)
+        if not eq_rows:
+            extra.append({**head, "equilibrium": None, "label": None, "complete": False if error else True,
+                          "constraints_ok": ok[j], "error": error})
+        for r in eq_rows:
+            extra.append({**head, **{key: _cell(v) for key, v in r.items()}, "constraints_ok": ok[j], "error": error})
+        regime = None if (error and not eq_rows) else _regime([r["label"] for r in eq_rows])
+        complete = (bool(eq_rows[0]["complete"]) if eq_rows else error is None) and error is None
+        summary[j] = (regime, len(eq_rows), complete, error)
+    return extra, summary
+
+
 def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: int, params) -> ChunkResult:
     """Two-type 2x2 signaling games of the chunk solved at once by
     :func:`bargaining.solve.signaling_batch.solve_batch` (PBE families with intuitive-criterion
-    and D1 flags). Columns: ``p:<sender>:<type>:<message>``, ``p:<receiver>:<message>:<response>``
-    (empty after an off-path message), ``belief:<message>:<first type>``, the sustaining
-    off-path beliefs, ``payoff:<sender>`` (ex ante), ``payoff:<sender>:<type>``,
-    ``payoff:<receiver>``, ``regret`` (:func:`_signaling_regret`). ``complete`` is false at
-    boundary points (the receiver exactly indifferent at the prior, or a sender type with equal
-    payoffs from both messages for some responses): there the batch reports the generic limit,
-    and the per-game solver (``--method pbe``) may list more families."""
+    and D1 flags). The columns are those of the per-game row builder
+    (``render_signaling.signaling_row``): ``p:<sender>:<type>:<message>``,
+    ``p:<receiver>:<message>:<response>`` (after an off-path message: a pure deterring response,
+    the first in the file's order, if one exists, as the per-game solver reports it), ``belief:<message>:<type>`` (empty off the
+    path), ``offpath:<message>:<type>:lo|hi`` (the sustaining beliefs), ``payoff:<sender>:<type>``,
+    ``payoff:<sender>`` (ex ante), ``payoff:<receiver>``, and ``regret``
+    (:func:`_signaling_regret`).
+
+    Boundary points go through the per-game solver (``pbe``), which lists every PBE family
+    there: the receiver exactly indifferent at the prior after some message, a sender type with
+    equal payoffs from the two messages for some pair of responses, a prior of 0 or 1, or no
+    family found by the batch (the batch reports the generic limit at such points)."""
     from bargaining.solve.signaling_batch import solve_batch
 
     n = stop - start
@@ -728,73 +758,107 @@ def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: 
     ok = _constraints_vector(src, params, n)
     game0 = src.with_params(**{name: float(params[name][good[0]]) for name in params}) if len(good) else None
     sender, receiver = (game0.players[0], game0.players[1]) if game0 is not None else ("sender", "receiver")
+    cols: dict[str, Any] = {}
+    regime = np.full(n, None, dtype=object)
+    counts = np.zeros(n, dtype=np.int64)
+    complete = np.zeros(n, dtype=bool)
+    fallback = np.zeros(0, dtype=np.int64)
     if len(good):
         res = solve_batch(src.evaluate({name: v[good] for name, v in params.items()}))
-        gi, si = np.nonzero(res.valid)
-        raw = res.rows()
-        count = res.count.astype(np.int64)
-    else:
-        gi = si = np.zeros(0, dtype=np.int64)
-        raw, count, res = {}, np.zeros(0, dtype=np.int64), None
-    point = good[gi] if len(good) else gi
-    cols: dict[str, Any] = {"point": start + point}
-    for name, vals in params.items():
-        cols[name] = vals[point]
-    if res is not None:
-        cols["equilibrium"] = raw["equilibrium"]
-        cols["label"] = raw["label"]
-        cols["refinement:intuitive"] = raw["refinement:intuitive"]
-        cols["refinement:d1"] = raw["refinement:d1"]
-        for key, vals in raw.items():
-            if key.startswith("p:sender:"):
-                cols[f"p:{sender}:{key[len('p:sender:'):]}"] = vals
-            elif key.startswith("p:receiver:"):
-                cols[f"p:{receiver}:{key[len('p:receiver:'):]}"] = vals
-            elif key.startswith(("belief:", "offpath_")):
-                cols[key] = vals
         b = res.batch
-        p0 = b.prior0[gi]
-        tp = res.type_payoffs[gi, si]
-        cols[f"payoff:{sender}"] = p0 * tp[:, 0] + (1 - p0) * tp[:, 1]
-        for tl in b.types:
-            cols[f"payoff:{sender}:{tl}"] = raw[f"payoff:sender:{tl}"]
-        cols[f"payoff:{receiver}"] = raw["payoff:receiver"]
-        cols["regret"] = _signaling_regret(res, gi, si)
-        # boundary points, where the per-game solver may list a continuum and the batch the
-        # generic limit: the receiver exactly indifferent at the prior after some message, or a
-        # sender type with equal payoffs from the two messages for some pair of responses
         d = b.UR[..., 0] - b.UR[..., 1]  # (G, T, M)
         at_prior = b.prior0[:, None] * d[:, 0, :] + (1 - b.prior0[:, None]) * d[:, 1, :]
-        tie = np.any(np.abs(at_prior) <= 1e-12, axis=1)
+        boundary = np.any(np.abs(at_prior) <= 1e-12, axis=1)
         across = b.US[:, :, 0, :, None] - b.US[:, :, 1, None, :]  # (G, T, R, R)
-        tie |= np.any(np.abs(across.reshape(len(across), -1)) <= 1e-12, axis=1)
-        cols["complete"] = ~tie[gi]
+        boundary |= np.any(np.abs(across.reshape(len(across), -1)) <= 1e-12, axis=1)
+        boundary |= (b.prior0 <= 0) | (b.prior0 >= 1) | (res.count == 0)
+        fallback = good[boundary]
+        gi, si = np.nonzero(res.valid & ~boundary[:, None])
+        raw = res.rows()
+        keep = ~boundary[raw["game"]]
+        raw = {key: v[keep] for key, v in raw.items()}
+        point = good[gi]
+        cols["point"] = start + point
+        for name, vals in params.items():
+            cols[name] = vals[point]
+        for key in ("equilibrium", "label", "refinement:intuitive", "refinement:d1"):
+            cols[key] = raw[key]
+        # the columns of the per-game row builder (render_signaling.signaling_row), same order
+        T, M, R = b.types, b.messages, b.responses
+        s0 = res.s0[gi, si]  # (E, T)
+        x = res.x[gi, si]  # (E, M), nan after the off-path message
+        off = np.isnan(x)
+        # after the off-path message: a pure deterring response if there is one (the first in
+        # the file's order), else the deterring mixture closest to it (the per-game solver's choice)
+        xl, xh = res.x_lo[gi, si], res.x_hi[gi, si]
+        deter = np.where(xh >= 1 - 1e-12, 1.0, np.where(xl <= 1e-12, 0.0, xl))
+        x_off = np.where(off, deter[:, None], x)
+        for t, tl in enumerate(T):
+            for m, ml in enumerate(M):
+                cols[f"p:{sender}:{tl}:{ml}"] = s0[:, t] if m == 0 else 1 - s0[:, t]
+        for m, ml in enumerate(M):
+            for r, rl in enumerate(R):
+                cols[f"p:{receiver}:{ml}:{rl}"] = x_off[:, m] if r == 0 else 1 - x_off[:, m]
+        mu = res.mu[gi, si]
+        for m, ml in enumerate(M):
+            cols[f"belief:{ml}:{T[0]}"] = mu[:, m]
+            cols[f"belief:{ml}:{T[1]}"] = 1 - mu[:, m]
+        lo, hi = res.off_lo[gi, si], res.off_hi[gi, si]
+        for m, ml in enumerate(M):
+            here = off[:, m]
+            cols[f"offpath:{ml}:{T[0]}:lo"] = np.where(here, lo, np.nan)
+            cols[f"offpath:{ml}:{T[0]}:hi"] = np.where(here, hi, np.nan)
+            cols[f"offpath:{ml}:{T[1]}:lo"] = np.where(here, 1 - hi, np.nan)
+            cols[f"offpath:{ml}:{T[1]}:hi"] = np.where(here, 1 - lo, np.nan)
+        tp = res.type_payoffs[gi, si]
+        for t, tl in enumerate(T):
+            cols[f"payoff:{sender}:{tl}"] = tp[:, t]
+        p0 = b.prior0[gi]
+        cols[f"payoff:{sender}"] = p0 * tp[:, 0] + (1 - p0) * tp[:, 1]
+        cols[f"payoff:{receiver}"] = res.receiver_payoff[gi, si]
+        cols["regret"] = _signaling_regret(res, gi, si)
+        cols["complete"] = np.ones(len(gi), dtype=bool)
+        # the per-game solver's order: sender pure before mixed, receiver pure before mixed,
+        # then by the profile (sigma, rho), larger probabilities first
+        sig = np.stack([cols[f"p:{sender}:{tl}:{ml}"] for tl in T for ml in M], axis=1)
+        rho = np.stack([cols[f"p:{receiver}:{ml}:{rl}"] for ml in M for rl in R], axis=1)
+        flat = np.round(np.concatenate([sig, rho], axis=1), 9)
+        smixed = np.any((flat[:, : sig.shape[1]] > 0) & (flat[:, : sig.shape[1]] < 1), axis=1)
+        rmixed = np.any((flat[:, sig.shape[1] :] > 0) & (flat[:, sig.shape[1] :] < 1), axis=1)
+        keys = [-flat[:, j] for j in range(flat.shape[1] - 1, -1, -1)] + [rmixed, smixed, gi]
+        order = np.lexsort(keys)
+        cols = {key: (v[order] if isinstance(v, np.ndarray) else np.asarray(v, dtype=object)[order])
+                for key, v in cols.items()}
+        gi, si = gi[order], si[order]
+        starts = np.concatenate([[0], np.flatnonzero(np.diff(gi)) + 1]) if len(gi) else np.zeros(0, dtype=np.int64)
+        first_of = np.repeat(starts, np.diff(np.concatenate([starts, [len(gi)]])))
+        cols["equilibrium"] = np.arange(len(gi)) - first_of
+        ok_arr = np.asarray(ok, dtype=object)
+        cols["constraints_ok"] = ok_arr[point]
+        cols["error"] = np.full(len(gi), None, dtype=object)
         label_texts = list(dict.fromkeys(res.labels))
-        label_id = np.array([label_texts.index(t) for t in res.labels])[si]
-    else:
-        label_texts, label_id, tie = [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
-        for c in ("equilibrium", "label", "regret", "complete"):
-            cols[c] = np.zeros(0)
-    ok_arr = np.asarray(ok, dtype=object) if any(v is None for v in ok) else np.asarray(ok, dtype=bool)
-    cols["constraints_ok"] = ok_arr[point]
-    cols["error"] = np.full(len(point), None, dtype=object)
+        label_id = np.array([label_texts.index(t) for t in res.labels], dtype=np.int64)[si]
+        inner = good[~boundary]
+        cnt = res.count[~boundary].astype(np.int64)
+        regime[inner] = _regimes_from_labels(label_id, label_texts, cnt)
+        counts[inner] = cnt
+        complete[inner] = True
+    bad = [j for j in range(n) if errors[j] is not None]
+    extra, summary = _per_point_rows(spec, src, start, list(fallback) + bad, params, errors, ok)
+    for j, (reg_j, cnt_j, comp_j, _err) in summary.items():
+        regime[j], counts[j], complete[j] = reg_j, cnt_j, comp_j
+    if not cols:
+        cols = {"point": np.zeros(0, dtype=np.int64), "equilibrium": np.zeros(0, dtype=np.int64)}
+    cols = _merge_rows(cols, extra)
     reg: dict[str, Any] = {"point": start + np.arange(n)}
     for name, vals in params.items():
         reg[name] = vals
-    full_count = np.zeros(n, dtype=np.int64)
-    full_count[good] = count
-    regime = np.full(n, None, dtype=object)
-    if len(good):
-        regime[good] = _regimes_from_labels(label_id, label_texts, count)
     reg["regime"] = regime
-    reg["equilibria"] = full_count
-    complete = np.zeros(n, dtype=bool)
-    complete[good] = ~tie if len(good) else []
+    reg["equilibria"] = counts
     reg["complete"] = complete
-    reg["constraints_ok"] = ok_arr
-    reg["error"] = np.asarray(errors, dtype=object)
-    cols, reg = _merge_error_points(cols, reg, start, n, params, errors, ok)
-    return ChunkResult(k, cols, reg, n, sum(e is not None for e in errors))
+    reg["constraints_ok"] = np.asarray(ok, dtype=object)
+    reg["error"] = np.asarray([summary[j][3] if j in summary else errors[j] for j in range(n)], dtype=object)
+    return ChunkResult(k, cols, reg, n, sum(1 for j in range(n) if reg["error"][j] is not None))
 
 
 def _tree_stack_arrays(src: Any, game0: Any, params: dict[str, np.ndarray], good: np.ndarray):
@@ -892,7 +956,12 @@ def _solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, 
         raise _NotAStack
     point_of = lambda j: {name: float(params[name][j]) for name in names}  # noqa: E731
     game0 = src.with_params(**point_of(good[0]))
-    ta, pay, probs = _tree_stack_arrays(src, game0, params, good)
+    try:
+        ta, pay, probs = _tree_stack_arrays(src, game0, params, good)
+    except _NotAStack:
+        raise
+    except Exception:  # noqa: BLE001 - a body this walker does not know (generated trees, ...)
+        raise _NotAStack from None
     res = tree_spe_stack(ta.offsets, ta.child, ta.player, pay, probs)
     clean = ~res.tie
     dec_nodes = np.flatnonzero(ta.player >= 0)
