@@ -59,13 +59,15 @@ def test_sigkill_then_resume_gives_identical_table(tmp_path, reference, executor
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not out.exists() and _done_chunks(out) >= 5
-    proc = _start(out, *extra, "--resume")
-    time.sleep(0.9)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
     # without --resume the unfinished sweep is not overwritten
     res = subprocess.run(_cmd(out, *extra), capture_output=True, text=True)
     assert res.returncode == 2 and "--resume" in res.stderr
+    # kill the resumed run too, as soon as it has added a chunk (it may also finish first)
+    done = _done_chunks(out)
+    proc = _start(out, *extra, "--resume")
+    _wait_for_chunks(proc, out, done + 1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
     res = subprocess.run(_cmd(out, *extra, "--resume"), capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert out.read_bytes() == reference.read_bytes()

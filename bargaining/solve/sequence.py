@@ -42,6 +42,7 @@ tests check each answer's regret against the independent verifier and pygambit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -56,7 +57,7 @@ from bargaining.model.strategic import mixed_to_behavior, reduced_strategic_form
 from bargaining.solve.budget import Deadline
 from bargaining.solve.registry import Method, register
 
-__all__ = ["all_nash_behaviors", "strategic", "SequenceForm", "sequence_form", "lemke", "sequence"]
+__all__ = ["all_nash_behaviors", "strategic", "SequenceForm", "sequence_form", "lemke_mixed", "sequence"]
 
 
 def _dedupe(behaviors: list) -> list:
@@ -232,55 +233,165 @@ def sequence_form(game: ExtensiveGame, exact: bool = False) -> SequenceForm:
     return SequenceForm(game, (tuple(seqs[0]), tuple(seqs[1])), (index[0], index[1]), (Es[0], Es[1]), (A, B), W)
 
 
-def lemke(M: np.ndarray, q: np.ndarray, d: np.ndarray | None = None, *, deadline: Deadline | None = None,
-          max_pivots: int = 1_000_000) -> np.ndarray | None:
-    """Lemke's algorithm (Lemke 1965) for the LCP ``w = q + M z >= 0, z >= 0, w.z = 0`` with
-    covering vector ``d`` (default ones) and the lexicographic ratio rule. Object arrays of
-    Fractions are pivoted exactly. Returns ``z`` or ``None`` on a secondary ray / the budget."""
-    r = M.shape[0]
-    exact = M.dtype == object
+def lemke_mixed(
+    Mzz: np.ndarray,
+    Mzu: np.ndarray,
+    Euz: np.ndarray,
+    e: np.ndarray,
+    start: Sequence[int],
+    *,
+    deadline: Deadline | None = None,
+    max_pivots: int = 1_000_000,
+    basis_out: list[int] | None = None,
+) -> np.ndarray | None:
+    """Lemke's algorithm (Lemke 1965) for the mixed LCP of the sequence form:
+
+    ``w = Mzz z + Mzu u >= 0, z >= 0, w.z = 0, Euz z = e`` with free ``u``.
+
+    Start (Koller, Megiddo & von Stengel 1996, §4): ``start[k]`` names, for equality row ``k``, a
+    variable of ``z`` such that those variables form a pure realization plan; the free variables
+    are pivoted into the rows of these variables, the plan's variables into the equality rows
+    (whose artificial slacks then never re-enter), and the covering vector is one on every row
+    still held by a slack ``w`` in that basis. Ratio tests skip rows of free variables; ties are
+    broken lexicographically. Object arrays of Fractions are pivoted exactly. Returns ``z`` or
+    ``None`` (ray, or the budget)."""
+    n, k = Mzz.shape[0], Mzu.shape[1]
+    exact = Mzz.dtype == object
     one = Fraction(1) if exact else 1.0
     zero = Fraction(0) if exact else 0.0
-    if d is None:
-        d = np.full(r, one, dtype=M.dtype)
-    # the system w - M z - d z0 = q as a tableau [I | -M | -d | q]: columns w (0..r-1),
-    # z (r..2r-1), z0 (2r), right-hand side (2r+1); w is the first basis
-    T = np.empty((r, 2 * r + 2), dtype=M.dtype)
-    T[:, :r] = np.eye(r, dtype=np.float64) if not exact else np.array(
-        [[one if i == j else zero for j in range(r)] for i in range(r)], dtype=object)
-    T[:, r:2 * r] = -M
-    T[:, 2 * r] = -d
-    T[:, 2 * r + 1] = q
-    basis = list(range(r))
-    tol = 0 if exact else 1e-10
-    if all(x >= 0 for x in q):
-        return np.array([zero] * r, dtype=M.dtype)
-    # first pivot: z0 enters, the row with the most negative q_i / d_i leaves
-    ratios = [q[i] / d[i] for i in range(r)]
-    row = min(range(r), key=lambda i: (ratios[i], i))
-    entering = 2 * r
+    rows = n + k
+    # columns: w (0..n-1), a (n..n+k-1), z (n+k..2n+k-1), u (2n+k..2n+2k-1), z0, rhs
+    ca, cz, cu, c0, cr = n, n + k, 2 * n + k, 2 * n + 2 * k, 2 * n + 2 * k + 1
+    T = np.full((rows, cr + 1), zero, dtype=Mzz.dtype)
+    for i in range(rows):
+        T[i, i] = one  # w for inequality rows, a for equality rows
+    T[:n, cz:cu] = -Mzz
+    T[:n, cu:c0] = -Mzu
+    T[n:, cz:cu] = -Euz
+    T[n:, cr] = -e
+    basis = list(range(rows))
+    tol = 0 if exact else 1e-9
+    # free variables into the rows of the start plan's variables
+    for j, var in enumerate(start):
+        col = cu + j
+        cand = [var] + [i for i in range(n) if basis[i] < n and i != var]
+        row = next((i for i in cand if basis[i] < n and abs(T[i, col]) > tol), None)
+        if row is None:
+            return None
+        _pivot(T, row, col, exact)
+        basis[row] = col
+    # the start plan's variables into the equality rows
+    for j, var in enumerate(start):
+        row = n + j
+        col = cz + var
+        if abs(T[row, col]) <= tol:
+            col = next((cz + v for v in range(n) if abs(T[row, cz + v]) > tol and (cz + v) not in basis), None)
+            if col is None:
+                return None
+        _pivot(T, row, col, exact)
+        basis[row] = col
+    T[:, ca:cz] = zero  # artificial slacks are fixed at zero and never re-enter
+    free = {i for i in range(rows) if cu <= basis[i] < c0}
+    slack_rows = [i for i in range(rows) if basis[i] < n]
+    T[:, c0] = zero
+    for i in slack_rows:
+        T[i, c0] = -one
+    if all(T[i, cr] >= 0 for i in slack_rows):
+        return _read_z(T, basis, n, cz, cr, zero, basis_out)
+    row = min(slack_rows, key=lambda i: (T[i, cr], i))
+    entering = c0
     for _ in range(max_pivots):
         _pivot(T, row, entering, exact)
         leaving = basis[row]
         basis[row] = entering
-        if leaving == 2 * r:
-            break
-        entering = leaving + r if leaving < r else leaving - r  # the complement
+        if leaving == c0:
+            return _read_z(T, basis, n, cz, cr, zero, basis_out)
+        entering = leaving + cz if leaving < n else leaving - cz  # complement of w_i is z_i
         if deadline is not None and deadline.expired():
             return None
         col = T[:, entering]
-        # Gauss-Jordan form: basic_i = rhs_i - T[i, col] * t as the entering variable grows to t
-        cand = [i for i in range(r) if col[i] > tol]
+        cand = [i for i in range(rows) if i not in free and col[i] > tol]
         if not cand:
             return None  # secondary ray
-        row = _lexmin(T, cand, entering, r, tol)
-    else:
-        return None
-    z = np.array([zero] * r, dtype=M.dtype)
+        row = _lexmin(T, cand, entering, cr, list(range(n)))
+    return None
+
+
+def _read_z(T, basis, n, cz, cr, zero, basis_out):
+    if basis_out is not None:
+        basis_out[:] = basis
+    z = np.array([zero] * n, dtype=T.dtype)
     for i, v in enumerate(basis):
-        if r <= v < 2 * r:
-            z[v - r] = T[i, 2 * r + 1]
+        if cz <= v < cz + n:
+            z[v - cz] = T[i, cr]
     return z
+
+
+def _exact_from_float_basis(Mzz, Mzu, Euz, e, start, deadline: Deadline) -> np.ndarray | None:
+    """Run Lemke in floats, then recompute the final basic solution in Fractions; ``None`` if
+    that is not an exact solution (then the caller pivots exactly)."""
+    n, k = Mzz.shape[0], Mzu.shape[1]
+    basis: list[int] = []
+    f = lambda m: np.array(m, dtype=np.float64)  # noqa: E731
+    zf = lemke_mixed(f(Mzz), f(Mzu), f(Euz), f(e), start, deadline=deadline, basis_out=basis)
+    if zf is None:
+        return None
+    one, zero = Fraction(1), Fraction(0)
+    cz, cu, c0 = n + k, 2 * n + k, 2 * n + 2 * k
+    rows = n + k
+    cols = []
+    for v in basis:
+        if v < cz:  # w or a: a unit column
+            cols.append([one if i == v else zero for i in range(rows)])
+        elif v < cu:
+            j = v - cz
+            cols.append([-Mzz[i, j] for i in range(n)] + [-Euz[i, j] for i in range(k)])
+        elif v < c0:
+            j = v - cu
+            cols.append([-Mzu[i, j] for i in range(n)] + [zero] * k)
+        else:
+            return None
+    rhs = [zero] * n + [-x for x in e]
+    values = _solve_exact([[cols[j][i] for j in range(rows)] for i in range(rows)], rhs)
+    if values is None:
+        return None
+    z = [zero] * n
+    u = [zero] * k
+    for v, x in zip(basis, values):
+        if cz <= v < cu:
+            z[v - cz] = x
+        elif cu <= v < c0:
+            u[v - cu] = x
+        elif v >= n and v < cz and x != 0:
+            return None  # an artificial slack must be zero
+    if any(x < 0 for x in z):
+        return None
+    for i in range(n):  # the LCP, checked exactly
+        w = sum(Mzz[i, j] * z[j] for j in range(n) if z[j]) + sum(Mzu[i, j] * u[j] for j in range(k) if u[j])
+        if w < 0 or (w and z[i]):
+            return None
+    for i in range(k):
+        if sum(Euz[i, j] * z[j] for j in range(n) if z[j]) != e[i]:
+            return None
+    return np.array(z, dtype=object)
+
+
+def _solve_exact(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """Gaussian elimination in Fractions; ``None`` if singular."""
+    n = len(rows)
+    a = [list(r) + [b] for r, b in zip(rows, rhs)]
+    for c in range(n):
+        piv = next((i for i in range(c, n) if a[i][c] != 0), None)
+        if piv is None:
+            return None
+        a[c], a[piv] = a[piv], a[c]
+        pv = a[c][c]
+        a[c] = [x / pv for x in a[c]]
+        for i in range(n):
+            if i != c and a[i][c] != 0:
+                f = a[i][c]
+                a[i] = [x - f * y for x, y in zip(a[i], a[c])]
+    return [a[i][n] for i in range(n)]
 
 
 def _pivot(T: np.ndarray, row: int, col: int, exact: bool) -> None:
@@ -291,19 +402,22 @@ def _pivot(T: np.ndarray, row: int, col: int, exact: bool) -> None:
     factors = T[:, col].copy()
     factors[row] = 0
     if exact:
-        nz = [i for i in range(T.shape[0]) if factors[i] != 0]
-        for i in nz:
+        for i in [i for i in range(T.shape[0]) if factors[i] != 0]:
             T[i] = T[i] - factors[i] * T[row]
     else:
         T -= np.outer(factors, T[row])
+        T[:, col] = 0.0
+        T[row, col] = 1.0
 
 
-def _lexmin(T: np.ndarray, cand: list[int], col: int, r: int, tol: float) -> int:
-    keys = [2 * r + 1] + list(range(r))
+def _lexmin(T: np.ndarray, cand: list[int], col: int, rhs: int, lex_cols: list[int]) -> int:
+    """Minimum ratio rhs_i / T[i, col] over candidate rows, ties broken lexicographically by the
+    columns of the initial basis (rows of the basis inverse)."""
     rows = cand
-    for key in keys:
-        vals = [T[i, key] / T[i, col] for i in rows]  # T[i, col] > 0 for candidates
+    for key in [rhs] + lex_cols:
+        vals = [T[i, key] / T[i, col] for i in rows]
         best = min(vals)
+        tol = 0 if T.dtype == object else 1e-12 * max(1.0, abs(float(best)))
         rows = [i for i, v in zip(rows, vals) if v <= best + tol]
         if len(rows) == 1:
             return rows[0]
@@ -352,26 +466,36 @@ def sequence(
     c2 = conv(int(np.ceil(pm[:, 1].max())) + 1) if pm.size else conv(1)
     negA = c1 * W - A  # >= 0: the costs of player 1 after shifting every payoff below zero
     negB = c2 * W - B
-    r = n1 + n2 + k1 + k2
+    n = n1 + n2
     dtype = object if exact else np.float64
     zero = conv(0)
-    M = np.full((r, r), zero, dtype=dtype)
-    q = np.full(r, zero, dtype=dtype)
-    ox, oy, op, oq = 0, n1, n1 + n2, n1 + n2 + k1
-    M[ox:oy, oy:op] = negA
-    M[ox:oy, op:oq] = -E.T
-    M[oy:op, ox:oy] = negB.T
-    M[oy:op, oq:r] = -F.T
-    M[op:oq, ox:oy] = E
-    M[oq:r, oy:op] = F
-    q[op] = conv(-1)
-    q[oq] = conv(-1)
+    Mzz = np.full((n, n), zero, dtype=dtype)
+    Mzz[:n1, n1:] = negA
+    Mzz[n1:, :n1] = negB.T
+    Mzu = np.full((n, k1 + k2), zero, dtype=dtype)
+    Mzu[:n1, :k1] = -E.T
+    Mzu[n1:, k1:] = -F.T
+    Euz = np.full((k1 + k2, n), zero, dtype=dtype)
+    Euz[:k1, :n1] = E
+    Euz[k1:, n1:] = F
+    e = np.full(k1 + k2, zero, dtype=dtype)
+    e[0] = conv(1)
+    e[k1] = conv(1)
+    # start: the pure plan "first action everywhere": the empty sequences and each set's first
+    start = [0] + [sf.index[0][(h, 0)] for h in g.player_infosets[0]]
+    start += [n1] + [n1 + sf.index[1][(h, 0)] for h in g.player_infosets[1]]
     deadline = Deadline(timeout)
-    z = lemke(M, q, deadline=deadline)
+    if exact:  # pivot in floats, then solve the final basis exactly (much faster than Fractions)
+        z = _exact_from_float_basis(Mzz, Mzu, Euz, e, start, deadline)
+        if z is None:
+            z = lemke_mixed(Mzz, Mzu, Euz, e, start, deadline=deadline)
+    else:
+        z = lemke_mixed(Mzz, Mzu, Euz, e, start, deadline=deadline)
     if z is None:
-        msg = deadline.message() if deadline.expired() else "Lemke's algorithm ended on a ray (numerical trouble)"
+        msg = deadline.message() if deadline.expired() else "Lemke's algorithm ended on a ray"
         return Solution(game=game, concept="nash", method="sequence", equilibria=(), complete=False,
                         exact=bool(exact), message=msg)
+    ox, oy, op = 0, n1, n
     x, y = z[ox:oy], z[oy:op]
     behavior = (_behavior_from_plan(sf, 0, x, exact), _behavior_from_plan(sf, 1, y, exact))
     eq = tree_equilibrium(g, behavior, concept="nash")

@@ -195,7 +195,7 @@ def draw_matrix(
     for _, eq in shown:
         if eq.strategies is None:
             raise BargainingError("this solution has no mixed strategies to draw on a matrix")
-    single = equilibrium is not None and len(shown) == 1
+    single = len(shown) == 1  # one equilibrium shown (asked for, or the only one): shade by probability
 
     n = game.num_players
     shape = game.shape
