@@ -13,6 +13,7 @@ from bargaining.io import render
 from bargaining.model.extensive import ExtensiveGame, InfoSet
 from bargaining.model.profile import Equilibrium, Solution
 from bargaining.numbers import format_number
+from bargaining.solve.verify_tree import reach_probabilities
 
 __all__ = ["infoset_name", "tree_table", "tree_row"]
 
@@ -26,6 +27,11 @@ def infoset_name(game: ExtensiveGame, h: InfoSet) -> str:
     return "after " + " ".join(path) if path else "root"
 
 
+# a player with more information sets than this gets only the reached ones listed (big trees such as
+# the chain store have thousands); the JSON and CSV outputs always list every set
+MAX_LISTED = 12
+
+
 def _fmt(x: Any, exact: bool) -> str:
     return "-" if x is None else format_number(x, exact)
 
@@ -36,15 +42,25 @@ def tree_table(sol: Solution, exact: bool) -> list[str]:
     width = max(len(p) for p in game.players)
     for k, eq in enumerate(sol.equilibria):
         lines.append(f"[{k}] {eq.label or ('pure' if eq.is_pure else 'mixed')}")
+        reach = None
         for i, player in enumerate(game.players):
             parts = []
-            for j, hid in enumerate(game.player_infosets[i]):
+            sets = list(enumerate(game.player_infosets[i]))
+            if len(sets) > MAX_LISTED:
+                if reach is None:
+                    reach = reach_probabilities(game, eq.behavior)
+                sets = [(j, hid) for j, hid in sets if any(reach[v] != 0 for v in game.infosets[hid].nodes)]
+            for j, hid in sets[:MAX_LISTED]:
                 h = game.infosets[hid]
                 probs = eq.behavior[i][j]
                 acts = [
                     a if p == 1 else f"{a} {_fmt(p, exact)}" for a, p in zip(h.actions, probs) if p != 0
                 ]
                 parts.append(f"{infoset_name(game, h)}: {', '.join(acts)}")
+            hidden = len(game.player_infosets[i]) - min(len(sets), MAX_LISTED)
+            if hidden:
+                parts.append(f"and {hidden} more information sets, off the path or past the first "
+                             f"{MAX_LISTED} (--format json lists all)")
             lines.append(f"    {player:<{width}}  payoff {_fmt(eq.payoffs[i], exact):<10} " + "; ".join(parts))
         reached = [
             (" ".join(game.path_labels(t)) or "(root)", p) for t, p in zip(game.terminals, eq.outcomes) if p != 0
