@@ -151,6 +151,94 @@ def _padded_bases(m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return out  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=64)
+def _pair_bases(m: int, n: int) -> tuple[np.ndarray, ...]:
+    """Every basis of both polytopes of an ``m × n`` game as one padded stack (see
+    :func:`_padded_bases`), gathered from the flat source ``[MP.ravel(), MQ.ravel(), 0, 1]``:
+    the gather index ``G`` (N, K, K), right-hand sides, the scatter index ``pos`` into the joint
+    vector :math:`u = (x, y)` (``m + n``, a dummy, on padding), which rows are Q's, and the mask
+    saying which labels are read from :math:`u` (the rest from the slacks)."""
+    K = min(m, n)
+    off0, off1 = 2 * m * n, 2 * m * n + 1
+    diag = np.eye(K, dtype=bool)
+    parts = []
+    for rows, cols, base, shift in ((m, n, 0, 0), (n, m, m * n, m)):
+        R, C, pad, rhs, Spad = _padded_bases(rows, cols)
+        G = np.where(pad, np.where(diag, off1, off0), base + R * cols + C)
+        pos = np.where(Spad == rows, m + n, Spad + shift)
+        parts.append((G, rhs, pos))
+    NP = len(parts[0][0])
+    G = np.concatenate([parts[0][0], parts[1][0]])
+    rhs = np.concatenate([parts[0][1], parts[1][1]])
+    pos = np.concatenate([parts[0][2], parts[1][2]])
+    isq = np.arange(len(G)) >= NP
+    from_u = np.zeros((len(G), m + n), dtype=bool)
+    from_u[~isq, :m] = True  # P: label i is x_i = 0, label m + j is column j tight
+    from_u[isq, m:] = True  # Q: label i is row i tight, label m + j is y_j = 0
+    out = (G, rhs, pos, isq, from_u)
+    for a in out:
+        a.flags.writeable = False
+    return out
+
+
+def _pair_vertices(
+    MP: np.ndarray, MQ: np.ndarray, integer: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Vertices of P and of Q together, for small games: one stack of basis systems, one
+    determinant and one solve call, and the labels read in one pass on the joint vector
+    :math:`u = (x, 0)` or :math:`(0, y)` with the slacks :math:`1 - u W`,
+    :math:`W = [[0, M_P], [M_Q, 0]]`. Returns ``(Xp, Lp, Yq, Lq)``
+    with the labels of both in the global numbering of the module docstring."""
+    m, n = MP.shape
+    G, rhs, pos, isq, from_u = _pair_bases(m, n)
+    src = np.concatenate([MP.ravel(), MQ.ravel(), (0.0, 1.0)])
+    sub = src[G]
+    if integer:
+        det = np.linalg.det(sub)
+        ok = np.abs(det) > 0.5  # a nonsingular integer matrix has |det| >= 1
+        if not ok.all():
+            sub, det, rhs, pos, isq, from_u = sub[ok], det[ok], rhs[ok], pos[ok], isq[ok], from_u[ok]
+        xs = np.linalg.solve(sub, rhs)[..., 0]
+        d = np.abs(np.round(det))
+        keep = np.all(xs * d[:, None] > -0.5, axis=1)
+        d = d[keep][:, None]
+    else:
+        try:
+            xs = np.linalg.solve(sub, rhs)[..., 0]
+        except np.linalg.LinAlgError:  # an exactly singular basis: filter by determinant
+            det = np.linalg.det(sub)
+            scale = np.prod(np.linalg.norm(sub, axis=2), axis=1)
+            ok = np.abs(det) > 1e-11 * scale
+            sub, rhs, pos, isq, from_u = sub[ok], rhs[ok], pos[ok], isq[ok], from_u[ok]
+            xs = np.linalg.solve(sub, rhs)[..., 0]
+        keep = np.all(xs > -_FLOAT_TOL, axis=1)
+    xs, pos, isq, from_u = xs[keep], pos[keep], isq[keep], from_u[keep]
+    U = np.zeros((len(xs), m + n + 1))
+    U[np.arange(len(xs))[:, None], pos] = xs
+    U = U[:, : m + n]
+    W = np.zeros((m + n, m + n))
+    W[:m, m:] = MP
+    W[m:, :m] = MQ
+    slack = 1.0 - U @ W
+    if integer:
+        zu, zs = U * d, slack * d
+        feasible = np.all(zs > -0.5, axis=1)
+        Lu, Ls = np.abs(zu) < 0.5, np.abs(zs) < 0.5
+    else:
+        feasible = np.all(slack > -_FLOAT_TOL, axis=1)
+        Lu, Ls = np.abs(U) <= _FLOAT_TOL, np.abs(slack) <= _FLOAT_TOL
+    L = np.where(from_u, Lu, Ls)[feasible]
+    U = np.where(Lu, 0.0, U)[feasible]
+    isq = isq[feasible]
+    # merge the bases of one vertex by their label sets (the polytope is the top bit)
+    codes = L.astype(np.int64) @ (np.int64(1) << np.arange(m + n, dtype=np.int64))
+    codes += isq.astype(np.int64) << (m + n)
+    _, first = np.unique(codes, return_index=True)
+    first.sort()
+    U, L, isq = U[first], L[first], isq[first]
+    return U[~isq, :m], L[~isq], U[isq, m:], L[isq]
+
+
 def polytope_vertices(
     M: np.ndarray, *, integer: bool, deadline: Deadline | None = None, within: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -259,21 +347,26 @@ def _vertices_batch(
 
 
 # -- step 3: completely labelled pairs -----------------------------------------------------------
-def _complementary_pairs(Lp: np.ndarray, Lq: np.ndarray, deadline: Deadline | None) -> list[tuple[int, int]]:
-    """All (a, b) with ``Lp[a] | Lq[b]`` = every label (one matrix product per block)."""
+def _complementary_pairs(
+    Lp: np.ndarray, Lq: np.ndarray, deadline: Deadline | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """All (a, b) with ``Lp[a] | Lq[b]`` = every label (one matrix product per block), as two
+    index arrays in row-major order."""
     if not len(Lp) or not len(Lq):
-        return []
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
     Up = (~Lp).astype(np.float32)
     Uq = (~Lq).astype(np.float32).T
-    out: list[tuple[int, int]] = []
     block = max(1, 4_000_000 // max(1, len(Lq)))
+    if len(Up) <= block:
+        return np.nonzero(Up @ Uq == 0)
+    pa, pb = [], []
     for start in range(0, len(Up), block):
         if deadline is not None:
             deadline.check()
-        miss = Up[start : start + block] @ Uq
-        a, b = np.nonzero(miss == 0)
-        out.extend(zip((a + start).tolist(), b.tolist()))
-    return out
+        a, b = np.nonzero(Up[start : start + block] @ Uq == 0)
+        pa.append(a + start)
+        pb.append(b)
+    return np.concatenate(pa), np.concatenate(pb)
 
 
 # -- step 4: exact strategies -------------------------------------------------------------------
@@ -369,64 +462,48 @@ def extreme_equilibria(
     m, n = game.shape
     src = game.payoffs if game.exact else game.float_payoffs
     A, B = src[0], src[1]
-    mats = []
-    for U in (B, A.T):  # P uses B (m x n), Q uses A^T (n x m)
-        integer = _integer_matrix(np.asarray(U))
-        if integer is not None:
-            mats.append((integer, True))
-        else:
-            F = np.asarray(U, dtype=np.float64)
-            span = float(F.max() - F.min())
-            mats.append(((F - F.min()) / (span if span > 0 else 1.0) + 1.0, False))
-    (MP, intP), (MQ, intQ) = mats
+    MP, intP, MQ, intQ = _polytope_matrices(A, B)
     finished = True
-    Xp, Lp, ok = polytope_vertices(MP, integer=intP, deadline=deadline)
-    finished &= ok
-    # a column strategy y in an extreme equilibrium with x has its support among the columns
-    # tight at x, so Q's bases need only supports inside some tight set J(x) of a vertex of P
-    Yq, Lq_local, ok = polytope_vertices(MQ, integer=intQ, deadline=deadline, within=Lp[:, m:])
-    finished &= ok
-    # Q's local labels: j < n is y_j = 0 (global m + j); n + i is row i tight (global i)
-    Lq = np.concatenate([Lq_local[:, n:], Lq_local[:, :n]], axis=1)
+    if intP == intQ and m + n <= 61 and math.comb(m + n, m) <= _SMALL:
+        Xp, Lp, Yq, Lq = _pair_vertices(MP, MQ, intP)
+    else:
+        Xp, Lp, ok = polytope_vertices(MP, integer=intP, deadline=deadline)
+        finished &= ok
+        # a column strategy y in an extreme equilibrium with x has its support among the columns
+        # tight at x, so Q's bases need only supports inside some tight set J(x) of a vertex of P
+        Yq, Lq_local, ok = polytope_vertices(MQ, integer=intQ, deadline=deadline, within=Lp[:, m:])
+        finished &= ok
+        # Q's local labels: j < n is y_j = 0 (global m + j); n + i is row i tight (global i)
+        Lq = np.concatenate([Lq_local[:, n:], Lq_local[:, :n]], axis=1)
     try:
-        pairs = _complementary_pairs(Lp, Lq, deadline)
+        pa, pb = _complementary_pairs(Lp, Lq, deadline)
     except BudgetExceeded:
-        pairs, finished = [], False
-    used_p = sorted({a for a, _ in pairs})
-    used_q = sorted({b for _, b in pairs})
-    strat_p: dict[int, tuple | None] = {}
-    strat_q: dict[int, tuple | None] = {}
+        pa, pb, finished = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), False
+    used_p, inv_p = np.unique(pa, return_inverse=True)
+    used_q, inv_q = np.unique(pb, return_inverse=True)
     if exact:
         Bx = np.asarray(game.as_exact().payoffs[1]) if not game.exact else B
         Ax = np.asarray(game.as_exact().payoffs[0]) if not game.exact else A
-        for a in used_p:
-            strat_p[a] = _exact_strategy(Bx, np.flatnonzero(~Lp[a, :m]), np.flatnonzero(Lp[a, m:]))
-        for b in used_q:
-            strat_q[b] = _exact_strategy(Ax.T, np.flatnonzero(~Lq[b, m:]), np.flatnonzero(Lq[b, :m]))
+        sp = [_exact_strategy(Bx, np.flatnonzero(~Lp[a, :m]), np.flatnonzero(Lp[a, m:])) for a in used_p]
+        sq = [_exact_strategy(Ax.T, np.flatnonzero(~Lq[b, m:]), np.flatnonzero(Lq[b, :m])) for b in used_q]
+        kp, kq = sp, sq
     else:
-        for a in used_p:
-            x = np.clip(Xp[a], 0.0, None)
-            strat_p[a] = tuple(float(v) for v in x / x.sum())
-        for b in used_q:
-            y = np.clip(Yq[b], 0.0, None)
-            strat_q[b] = tuple(float(v) for v in y / y.sum())
+        sp, kp = _normalised(Xp[used_p])
+        sq, kq = _normalised(Yq[used_q])
     # merge equal strategies (a vertex found twice under float noise), keep the order
     xs: list[tuple] = []
     ys: list[tuple] = []
     xi: dict[Any, int] = {}
     yi: dict[Any, int] = {}
-
-    def key(s: tuple) -> Any:
-        return s if exact else tuple(round(v, 9) for v in s)
-
-    edges = []
+    edges: list[tuple[int, int]] = []
+    seen: set[tuple[int, int]] = set()
     dropped = 0
-    for a, b in pairs:
-        x, y = strat_p[a], strat_q[b]
+    for a, b in zip(inv_p.tolist(), inv_q.tolist()):
+        x, y = sp[a], sq[b]
         if x is None or y is None:
             dropped += 1
             continue
-        kx, ky = key(x), key(y)
+        kx, ky = kp[a], kq[b]
         if kx not in xi:
             xi[kx] = len(xs)
             xs.append(x)
@@ -434,9 +511,41 @@ def extreme_equilibria(
             yi[ky] = len(ys)
             ys.append(y)
         e = (xi[kx], yi[ky])
-        if e not in edges:
+        if e not in seen:
+            seen.add(e)
             edges.append(e)
     return xs, ys, edges, finished, dropped
+
+
+def _polytope_matrices(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, bool, np.ndarray, bool]:
+    """The positive matrices of P (from ``B``, m × n) and Q (from ``A^T``, n × m), each with a
+    flag saying whether it holds integers (see :func:`_integer_matrix`); non-integer payoffs are
+    mapped affinely onto [1, 2]."""
+    if A.dtype != object:
+        both = np.stack([B, A.T]) if A.shape[0] == A.shape[1] else None
+        if both is not None and np.all(np.isfinite(both)) and np.all(both == np.round(both)) \
+                and (not both.size or float(np.max(np.abs(both))) <= 2**40):
+            lo = both.min(axis=(1, 2), keepdims=True)
+            MP, MQ = both - lo + 1.0
+            return MP, True, MQ, True
+    out: list[Any] = []
+    for U in (B, A.T):  # P uses B (m x n), Q uses A^T (n x m)
+        integer = _integer_matrix(np.asarray(U))
+        if integer is not None:
+            out += [integer, True]
+        else:
+            F = np.asarray(U, dtype=np.float64)
+            span = float(F.max() - F.min())
+            out += [(F - F.min()) / (span if span > 0 else 1.0) + 1.0, False]
+    return out[0], out[1], out[2], out[3]
+
+
+def _normalised(X: np.ndarray) -> tuple[list[tuple], list[tuple]]:
+    """Rows of ``X`` (vertices, ``x >= 0``) scaled to probability vectors, as tuples of floats,
+    and the keys that merge equal ones (rounded to 9 decimals)."""
+    X = np.clip(X, 0.0, None)
+    X = X / X.sum(axis=1, keepdims=True)
+    return [tuple(r) for r in X.tolist()], [tuple(r) for r in np.round(X, 9).tolist()]
 
 
 def _payoffs(game: NormalFormGame, profile: tuple[tuple, tuple]) -> tuple:
@@ -464,14 +573,19 @@ def enummixed(
     g = game.as_exact() if use_exact else game
     xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=use_exact, deadline=deadline)
     tol = verify.default_tolerance(g) * 10
+    if not use_exact and edges:
+        A, B = g.float_payoffs[0], g.float_payoffs[1]
+        X = np.array([xs[a] for a, _ in edges])
+        Y = np.array([ys[b] for _, b in edges])
+        pay = np.stack([np.einsum("ei,ij,ej->e", X, A, Y), np.einsum("ei,ij,ej->e", X, B, Y)], axis=1).tolist()
     eqs: list[tuple[Equilibrium, tuple[int, int]]] = []
-    for e in edges:
+    for k, e in enumerate(edges):
         profile = (xs[e[0]], ys[e[1]])
         regret = verify.max_regret(g, profile)
         if (regret != 0) if use_exact else (regret > tol):
             dropped += 1
             continue
-        payoffs = _payoffs(g, profile)
+        payoffs = _payoffs(g, profile) if use_exact else tuple(pay[k])
         pure = all(sum(1 for p in s if p != 0) == 1 for s in profile)
         eqs.append(
             (Equilibrium(strategies=profile, payoffs=payoffs, regret=regret, label="pure" if pure else "mixed"), e)
@@ -479,12 +593,16 @@ def enummixed(
     eqs.sort(key=lambda t: sort_key_profile(t[0].strategies))
     index = {e: k for k, (_, e) in enumerate(eqs)}
     components: list[tuple[int, ...]] = []
-    try:
-        for X, Y in _maximal_bicliques([e for _, e in eqs], deadline):
-            components.append(tuple(sorted(index[(x, y)] for x in X for y in Y)))
-    except BudgetExceeded:
-        finished = False
-        components = [(k,) for k in range(len(eqs))]
+    kept = [e for _, e in eqs]
+    if len({x for x, _ in kept}) == len(kept) == len({y for _, y in kept}):
+        components = [(k,) for k in range(len(eqs))]  # no shared strategy: every one alone
+    else:
+        try:
+            for X_, Y_ in _maximal_bicliques(kept, deadline):
+                components.append(tuple(sorted(index[(x, y)] for x in X_ for y in Y_)))
+        except BudgetExceeded:
+            finished = False
+            components = [(k,) for k in range(len(eqs))]
     components.sort()
     messages = []
     if not finished:
