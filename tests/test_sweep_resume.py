@@ -30,9 +30,15 @@ def _done_chunks(out: Path) -> int:
         return 0
 
 
+def _default_sigint() -> None:
+    # a shell that starts jobs in the background (nohup, `&`) ignores SIGINT in them, and Python
+    # then installs no KeyboardInterrupt handler: give the sweep the terminal's default
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(_cmd(out, *extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True, text=True)
+                            start_new_session=True, text=True, preexec_fn=_default_sigint)
 
 
 def _wait_for_chunks(proc: subprocess.Popen, out: Path, n: int, limit: float = 60) -> None:
