@@ -191,50 +191,50 @@ def _pair_vertices(
     with the labels of both in the global numbering of the module docstring."""
     m, n = MP.shape
     G, rhs, pos, isq, from_u = _pair_bases(m, n)
-    src = np.concatenate([MP.ravel(), MQ.ravel(), (0.0, 1.0)])
-    sub = src[G]
+    sub = np.concatenate([MP.ravel(), MQ.ravel(), (0.0, 1.0)])[G]
     if integer:
         det = np.linalg.det(sub)
         ok = np.abs(det) > 0.5  # a nonsingular integer matrix has |det| >= 1
-        if not ok.all():
-            sub, det, rhs, pos, isq, from_u = sub[ok], det[ok], rhs[ok], pos[ok], isq[ok], from_u[ok]
-        xs = np.linalg.solve(sub, rhs)[..., 0]
-        d = np.abs(np.round(det))
-        keep = np.all(xs * d[:, None] > -0.5, axis=1)
-        d = d[keep][:, None]
+        scale = np.abs(np.round(det))[:, None]
     else:
-        try:
-            xs = np.linalg.solve(sub, rhs)[..., 0]
-        except np.linalg.LinAlgError:  # an exactly singular basis: filter by determinant
-            det = np.linalg.det(sub)
-            scale = np.prod(np.linalg.norm(sub, axis=2), axis=1)
-            ok = np.abs(det) > 1e-11 * scale
-            sub, rhs, pos, isq, from_u = sub[ok], rhs[ok], pos[ok], isq[ok], from_u[ok]
-            xs = np.linalg.solve(sub, rhs)[..., 0]
-        keep = np.all(xs > -_FLOAT_TOL, axis=1)
-    xs, pos, isq, from_u = xs[keep], pos[keep], isq[keep], from_u[keep]
+        det = None
+        ok = None
+        scale = None
+    if ok is not None and not ok.all():  # singular bases: solve the identity instead, drop later
+        sub = np.where(ok[:, None, None], sub, np.eye(sub.shape[1]))
+    try:
+        xs = np.linalg.solve(sub, rhs)[..., 0]
+    except np.linalg.LinAlgError:  # float game with an exactly singular basis
+        det = np.linalg.det(sub)
+        ok = np.abs(det) > 1e-11 * np.prod(np.linalg.norm(sub, axis=2), axis=1)
+        xs = np.linalg.solve(np.where(ok[:, None, None], sub, np.eye(sub.shape[1])), rhs)[..., 0]
     U = np.zeros((len(xs), m + n + 1))
     U[np.arange(len(xs))[:, None], pos] = xs
     U = U[:, : m + n]
     W = np.zeros((m + n, m + n))
     W[:m, m:] = MP
     W[m:, :m] = MQ
-    slack = 1.0 - U @ W
+    # [u, 1 - u W], times |det| for integer games (then integers up to float error)
+    T = np.concatenate([U, 1.0 - U @ W], axis=1)
     if integer:
-        zu, zs = U * d, slack * d
-        feasible = np.all(zs > -0.5, axis=1)
-        Lu, Ls = np.abs(zu) < 0.5, np.abs(zs) < 0.5
+        T *= scale
+        cut = 0.5
     else:
-        feasible = np.all(slack > -_FLOAT_TOL, axis=1)
-        Lu, Ls = np.abs(U) <= _FLOAT_TOL, np.abs(slack) <= _FLOAT_TOL
-    L = np.where(from_u, Lu, Ls)[feasible]
-    U = np.where(Lu, 0.0, U)[feasible]
-    isq = isq[feasible]
+        cut = _FLOAT_TOL
+    valid = T.min(axis=1) > -cut
+    if ok is not None:
+        valid &= ok
+    rows = np.flatnonzero(valid)
+    zero = np.abs(T[rows]) < cut if integer else np.abs(T[rows]) <= cut
+    L = np.where(from_u[rows], zero[:, : m + n], zero[:, m + n :])
+    U = np.where(zero[:, : m + n], 0.0, U[rows])
+    isq = isq[rows]
     # merge the bases of one vertex by their label sets (the polytope is the top bit)
-    codes = L.astype(np.int64) @ (np.int64(1) << np.arange(m + n, dtype=np.int64))
-    codes += isq.astype(np.int64) << (m + n)
-    _, first = np.unique(codes, return_index=True)
-    first.sort()
+    codes = (L.astype(np.int64) @ (np.int64(1) << np.arange(m + n, dtype=np.int64))).tolist()
+    firsts: dict[tuple[int, bool], int] = {}
+    for r, (c, q) in enumerate(zip(codes, isq.tolist())):
+        firsts.setdefault((c, q), r)
+    first = np.fromiter(firsts.values(), dtype=np.intp, count=len(firsts))
     U, L, isq = U[first], L[first], isq[first]
     return U[~isq, :m], L[~isq], U[isq, m:], L[isq]
 
@@ -479,8 +479,13 @@ def extreme_equilibria(
         pa, pb = _complementary_pairs(Lp, Lq, deadline)
     except BudgetExceeded:
         pa, pb, finished = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), False
-    used_p, inv_p = np.unique(pa, return_inverse=True)
-    used_q, inv_q = np.unique(pb, return_inverse=True)
+    pa, pb = pa.tolist(), pb.tolist()
+    used_p = sorted(set(pa))
+    used_q = sorted(set(pb))
+    where_p = dict(zip(used_p, range(len(used_p))))
+    where_q = dict(zip(used_q, range(len(used_q))))
+    inv_p = [where_p[a] for a in pa]
+    inv_q = [where_q[b] for b in pb]
     if exact:
         Bx = np.asarray(game.as_exact().payoffs[1]) if not game.exact else B
         Ax = np.asarray(game.as_exact().payoffs[0]) if not game.exact else A
@@ -498,7 +503,7 @@ def extreme_equilibria(
     edges: list[tuple[int, int]] = []
     seen: set[tuple[int, int]] = set()
     dropped = 0
-    for a, b in zip(inv_p.tolist(), inv_q.tolist()):
+    for a, b in zip(inv_p, inv_q):
         x, y = sp[a], sq[b]
         if x is None or y is None:
             dropped += 1
@@ -521,13 +526,11 @@ def _polytope_matrices(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, bool, 
     """The positive matrices of P (from ``B``, m × n) and Q (from ``A^T``, n × m), each with a
     flag saying whether it holds integers (see :func:`_integer_matrix`); non-integer payoffs are
     mapped affinely onto [1, 2]."""
-    if A.dtype != object:
-        both = np.stack([B, A.T]) if A.shape[0] == A.shape[1] else None
-        if both is not None and np.all(np.isfinite(both)) and np.all(both == np.round(both)) \
-                and (not both.size or float(np.max(np.abs(both))) <= 2**40):
-            lo = both.min(axis=(1, 2), keepdims=True)
-            MP, MQ = both - lo + 1.0
-            return MP, True, MQ, True
+    if A.dtype != object and A.size:
+        # one check for both matrices (inf and NaN fail it: inf by the bound, NaN by ==)
+        AB = np.array([A, B], dtype=np.float64)
+        if (AB == AB.round()).all() and float(np.abs(AB).max()) <= 2**40:
+            return B - B.min() + 1.0, True, A.T - A.min() + 1.0, True
     out: list[Any] = []
     for U in (B, A.T):  # P uses B (m x n), Q uses A^T (n x m)
         integer = _integer_matrix(np.asarray(U))
@@ -545,7 +548,7 @@ def _normalised(X: np.ndarray) -> tuple[list[tuple], list[tuple]]:
     and the keys that merge equal ones (rounded to 9 decimals)."""
     X = np.clip(X, 0.0, None)
     X = X / X.sum(axis=1, keepdims=True)
-    return [tuple(r) for r in X.tolist()], [tuple(r) for r in np.round(X, 9).tolist()]
+    return [tuple(r) for r in X.tolist()], [tuple(r) for r in X.round(9).tolist()]
 
 
 def _payoffs(game: NormalFormGame, profile: tuple[tuple, tuple]) -> tuple:
@@ -574,10 +577,9 @@ def enummixed(
     xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=use_exact, deadline=deadline)
     tol = verify.default_tolerance(g) * 10
     if not use_exact and edges:
-        A, B = g.float_payoffs[0], g.float_payoffs[1]
         X = np.array([xs[a] for a, _ in edges])
         Y = np.array([ys[b] for _, b in edges])
-        pay = np.stack([np.einsum("ei,ij,ej->e", X, A, Y), np.einsum("ei,ij,ej->e", X, B, Y)], axis=1).tolist()
+        pay = (X @ g.float_payoffs * Y).sum(axis=2).T.tolist()  # x^T A y, x^T B y per edge
     eqs: list[tuple[Equilibrium, tuple[int, int]]] = []
     for k, e in enumerate(edges):
         profile = (xs[e[0]], ys[e[1]])
