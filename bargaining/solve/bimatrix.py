@@ -121,6 +121,19 @@ def _combos(m: int, k: int) -> np.ndarray:
     return arr
 
 
+@lru_cache(maxsize=128)
+def _gather_index(m: int, n: int, k: int) -> np.ndarray | None:
+    """Flat indices into an ``m × n`` matrix M of every basis system of size k:
+    ``G[a, b, q, p] = S_a[p] * n + J_b[q]`` (row q of the system is column ``J_b[q]``), for the
+    supports ``S_a`` and tight sets ``J_b`` of :func:`_combos`; None when it would be large."""
+    S, J = _combos(m, k), _combos(n, k)
+    if len(S) * len(J) * k * k > 2_000_000:
+        return None
+    G = (S * n)[:, None, None, :] + J[None, :, :, None]
+    G.flags.writeable = False
+    return G
+
+
 @lru_cache(maxsize=64)
 def _padded_bases(m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every basis (S, J), |S| = |J| = k = 1..min(m, n), as one stack of K×K systems
@@ -262,30 +275,35 @@ def polytope_vertices(
             R, C, pad, rhs, Spad = _padded_bases(m, n)
             eye = np.broadcast_to(np.eye(R.shape[1]), R.shape)
             sub = np.where(pad, eye, M[R, C])
-            X, L = _vertices_batch(M, sub, rhs, Spad, integer)
+            X, L = _vertices_batch(M, sub, rhs, Spad, 1, integer)
             coords.append(X)
             labels.append(L)
         else:
+            flat = M.ravel()
             for k in range(1, min(m, n) + 1):
                 Sc, Jc = _combos(m, k), _combos(n, k)
+                gather = _gather_index(m, n, k)  # (|Sc|, |Jc|, k, k) or None when too large
                 if within is not None:
-                    member = np.zeros((len(Sc), m), dtype=np.float32)
-                    member[np.arange(len(Sc))[:, None], Sc] = 1.0
-                    outside = (~within).astype(np.float32)
-                    Sc = Sc[np.any(member @ outside.T == 0, axis=1)]
-                    if not len(Sc):
+                    sel = _inside_some(Sc, within)
+                    if not sel.any():
                         continue
+                    if not sel.all():
+                        Sc = Sc[sel]
+                        gather = None if gather is None else gather[sel]
                 per = max(1, _CHUNK // len(Jc))
                 ones = None
                 for start in range(0, len(Sc), per):
                     if deadline is not None:
                         deadline.check()
                     S = Sc[start : start + per]
-                    # sub[a, b, q, p] = M[S[a, p], J[b, q]]  (row q of the system is column J[b, q])
-                    sub = M[S[:, None, None, :], Jc[None, :, :, None]].reshape(-1, k, k)
+                    if gather is not None:
+                        sub = flat.take(gather[start : start + per]).reshape(-1, k, k)
+                    else:
+                        # sub[a, b, q, p] = M[S[a, p], J[b, q]] (row q of the system is column J[b, q])
+                        sub = flat.take((S * n)[:, None, None, :] + Jc[None, :, :, None]).reshape(-1, k, k)
                     if ones is None or len(ones) != len(sub):
                         ones = np.ones((len(sub), k, 1))
-                    X, L = _vertices_batch(M, sub, ones, np.repeat(S, len(Jc), axis=0), integer)
+                    X, L = _vertices_batch(M, sub, ones, S, len(Jc), integer)
                     coords.append(X)
                     labels.append(L)
     except BudgetExceeded:
@@ -303,20 +321,36 @@ def polytope_vertices(
     return X[first], L[first], finished
 
 
+def _inside_some(Sc: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """For each row of index sets ``Sc``, whether it lies inside some row (a boolean set) of
+    ``within``."""
+    m = within.shape[1]
+    if m <= 62:  # as bit codes, without BLAS threads for a tiny product
+        bits = np.int64(1) << np.arange(m, dtype=np.int64)
+        codes = bits[Sc].sum(axis=1)
+        outside = (~within * bits).sum(axis=1)
+        return ((codes[:, None] & outside[None, :]) == 0).any(axis=1)
+    member = np.zeros((len(Sc), m), dtype=np.float32)
+    member[np.arange(len(Sc))[:, None], Sc] = 1.0
+    return np.any(member @ (~within).astype(np.float32).T == 0, axis=1)
+
+
 def _vertices_batch(
-    M: np.ndarray, sub: np.ndarray, rhs: np.ndarray, Spos: np.ndarray, integer: bool
+    M: np.ndarray, sub: np.ndarray, rhs: np.ndarray, S: np.ndarray, per_support: int, integer: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Solve the stack of basis systems ``sub @ x = rhs`` (``Spos[r, p]``: the strategy of
-    unknown p, ``m`` for padding); keep the feasible solutions and label them."""
+    """Solve the stack of basis systems ``sub @ x = rhs``, ``per_support`` consecutive systems
+    per row of ``S`` (``S[r, p]``: the strategy of unknown p, ``m`` for padding); keep the
+    feasible solutions and label them."""
     m, n = M.shape
+    ok = None
     if integer:
         det = np.linalg.det(sub)
         ok = np.abs(det) > 0.5  # a nonsingular integer matrix has |det| >= 1
-        if not ok.all():
-            sub, det, rhs, Spos = sub[ok], det[ok], rhs[ok], Spos[ok]
+        if not ok.all():  # solve the identity in place of a singular basis, dropped below
+            sub[~ok] = np.eye(sub.shape[1])
         xs = np.linalg.solve(sub, rhs)[..., 0]
         d = np.abs(np.round(det))
-        keep = np.all(xs * d[:, None] > -0.5, axis=1)
+        keep = np.flatnonzero(ok & np.all(xs * d[:, None] > -0.5, axis=1))
     else:
         try:
             xs = np.linalg.solve(sub, rhs)[..., 0]
@@ -324,11 +358,12 @@ def _vertices_batch(
             det = np.linalg.det(sub)
             scale = np.prod(np.linalg.norm(sub, axis=2), axis=1)
             ok = np.abs(det) > 1e-11 * scale
-            sub, rhs, Spos = sub[ok], rhs[ok], Spos[ok]
+            sub[~ok] = np.eye(sub.shape[1])
             xs = np.linalg.solve(sub, rhs)[..., 0]
-        keep = np.all(xs > -_FLOAT_TOL, axis=1)
+        feasible_x = np.all(xs > -_FLOAT_TOL, axis=1)
+        keep = np.flatnonzero(feasible_x if ok is None else ok & feasible_x)
     # only bases with x_S >= 0 can be vertices: check the other columns for those alone
-    xs, Spos = xs[keep], Spos[keep]
+    xs, Spos = xs[keep], S[keep // per_support]
     X = np.zeros((len(xs), m + 1))
     X[np.arange(len(xs))[:, None], Spos] = xs
     X = X[:, :m]
@@ -354,11 +389,26 @@ def _complementary_pairs(
     index arrays in row-major order."""
     if not len(Lp) or not len(Lq):
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    nl = Lp.shape[1]
+    if nl <= 62:  # label sets as bit codes: complete iff code_a | code_b has every bit
+        bits = np.int64(1) << np.arange(nl, dtype=np.int64)
+        cp = (Lp * bits).sum(axis=1)
+        cq = (Lq * bits).sum(axis=1)
+        full = (np.int64(1) << nl) - 1
+        block = max(1, 4_000_000 // len(cq))
+        if len(cp) <= block:
+            return np.nonzero((cp[:, None] | cq[None, :]) == full)
+        pa, pb = [], []
+        for start in range(0, len(cp), block):
+            if deadline is not None:
+                deadline.check()
+            a, b = np.nonzero((cp[start : start + block, None] | cq[None, :]) == full)
+            pa.append(a + start)
+            pb.append(b)
+        return np.concatenate(pa), np.concatenate(pb)
     Up = (~Lp).astype(np.float32)
     Uq = (~Lq).astype(np.float32).T
     block = max(1, 4_000_000 // max(1, len(Lq)))
-    if len(Up) <= block:
-        return np.nonzero(Up @ Uq == 0)
     pa, pb = [], []
     for start in range(0, len(Up), block):
         if deadline is not None:
