@@ -61,6 +61,7 @@ from bargaining.errors import BargainingError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
 from bargaining.solve import verify
+from bargaining.solve._polysystem import SupportSolver
 from bargaining.solve.budget import BudgetExceeded, Deadline, run_streaming
 from bargaining.solve.registry import Method, register
 
@@ -477,6 +478,47 @@ def _key(prof) -> tuple:
     return tuple(round(float(p), 8) for probs in prof for p in probs)
 
 
+_GROEBNER_ALGEBRAIC_MAX_VARS = 4  # exact algebraic forms of irrational roots up to this size
+
+
+def _solve_support_exact(U, supports, seed: int):
+    try:
+        return solve_support(U, supports, seed)
+    except _Unsolved:
+        return "unsolved", []
+
+
+def _solve_support_fast(U, Uf, supports, seed: int, deadline: Deadline):
+    """One support: certified subdivision first (:mod:`bargaining.solve._polysystem`), Gröbner
+    bases where it cannot decide (singular roots, continua) or where an irrational equilibrium
+    of a small system should get its exact algebraic form. Returns ``(status, points)`` as
+    :func:`solve_support` does (status ``"finite"``, ``"continuum"`` or ``"unsolved"``)."""
+    solver = SupportSolver(U, Uf, supports)
+    status, roots = solver.solve(deadline)
+    if status != "decided":
+        return _solve_support_exact(U, supports, seed)
+    points = []
+    need_algebraic = False
+    for x in roots:
+        prof = solver.profile(x)
+        if min(float(p) for probs in prof for p in probs) < -1e-12:
+            continue
+        q = solver.exact_root(x)
+        if q is not None:
+            exact = [[Fraction(p) for p in probs] for probs in solver.profile(q)]
+            if min(p for probs in exact for p in probs) < 0:
+                continue
+            points.append((exact, None))
+            continue
+        prof = [[max(0.0, float(p)) for p in probs] for probs in prof]
+        if solver.k <= _GROEBNER_ALGEBRAIC_MAX_VARS and _float_best_reply_ok(Uf, prof):
+            need_algebraic = True
+        points.append((prof, None))
+    if need_algebraic:  # an irrational equilibrium: its exact algebraic form from Gröbner bases
+        return _solve_support_exact(U, supports, seed)
+    return "finite", points
+
+
 def _enumpoly_kernel(U, seed: int, timeout: float | None, emit=None) -> dict:
     """Search every support profile; ``emit((kind, profile, alg))`` for each candidate found.
     Returns a summary dict (supports searched, continua, whether the search finished)."""
@@ -491,11 +533,8 @@ def _enumpoly_kernel(U, seed: int, timeout: float | None, emit=None) -> dict:
             if _conditionally_dominated(U, supports):
                 skipped += 1
                 continue
-            try:
-                status, points = solve_support(U, supports, seed)
-            except _Unsolved:
-                status, points = "unsolved", []
             searched += 1
+            status, points = _solve_support_fast(U, Uf, supports, seed, deadline)
             if status in ("continuum", "unsolved"):
                 continua.append([list(s) for s in supports])
             for prof, alg in points:

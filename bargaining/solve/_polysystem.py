@@ -1,0 +1,314 @@
+r"""Certified solving of one support's indifference system by simplicial subdivision.
+
+For a support profile :math:`T` the equilibria with exactly that support are the points
+:math:`\sigma \in \prod_j \Delta(T_j)` with :math:`v_i(a) = v_i(b)` for :math:`a, b \in T_i` and
+:math:`v_i(t) \le v_i(b)` for :math:`t \notin T_i`, where :math:`v_i(a) = u_i(a, \sigma_{-i})`.
+Every such function is multilinear in :math:`(\sigma_j)_{j \ne i}`, so over a product of simplices
+:math:`\prod_j \operatorname{conv}(P_j)` its minimum and maximum are attained at a vertex
+combination (a multilinear form is affine in each block, and an affine function on a polytope
+is extremal at a vertex). This gives two certificates (branch and bound over products of
+simplices; Kearfott 1996, *Rigorous Global Search*, ch. 5; Moore, Kearfott & Cloud 2009,
+*Introduction to Interval Analysis*, §8):
+
+* **exclusion** — if some :math:`v_i(a) - v_i(b)` (:math:`a, b \in T_i`) has one strict sign at
+  every vertex combination, or some :math:`v_i(t) - v_i(b)` (:math:`t \notin T_i`) is strictly
+  positive at every vertex combination, the cell holds no equilibrium with support :math:`T`;
+* **existence and uniqueness** — the Krawczyk operator (Krawczyk 1969; Moore et al. 2009, Thm.
+  8.2) :math:`K(X) = m - Y F(m) + (I - Y F'(X))(X - m)` on a box :math:`X` of free
+  probabilities: :math:`K(X) \subset \operatorname{int} X` proves exactly one root of the square
+  system :math:`F` in :math:`X`; :math:`K(X) \cap X = \emptyset` proves none.
+
+Vertex values are computed in floating point from dyadic vertices (exact in binary) and count
+only beyond an a-priori rounding bound (:math:`10^{-11}` times the largest absolute payoff, far
+above :math:`\gamma_N \sum |\text{terms}|` for the :math:`N \le 100` operations of one value;
+Higham 2002, *Accuracy and Stability of Numerical Algorithms*, §3.1). The Krawczyk test
+evaluates :math:`F(m)` exactly (Fractions), bounds :math:`F'(X)` by its vertex values widened by
+the same rounding bound, and does the interval algebra in exact rational arithmetic. Cells are
+bisected along the longest edge of the widest player's simplex. A support is ``"decided"`` when
+every cell is excluded or holds one certified root; cells that stay undecided (singular roots,
+continua) after a cell budget make it ``"undecided"`` and the caller falls back to Gröbner bases.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from bargaining.solve.budget import Deadline
+
+__all__ = ["SupportSolver"]
+
+_ROUND = 1e-11  # a-priori bound on float rounding, relative to the largest |payoff|
+
+
+class SupportSolver:
+    """Subdivision solver for the indifference system of one support profile.
+
+    ``U`` is the exact payoff tensor (Fractions), ``Uf`` its float copy, ``supports`` the
+    support profile. :meth:`solve` returns ``(status, roots)``: status ``"decided"`` with every
+    root of the system in the closed simplex product (each as a list of per-player float
+    probability vectors over the full strategy sets, certified unique in a small box), or
+    ``"undecided"``.
+    """
+
+    def __init__(self, U: np.ndarray, Uf: np.ndarray, supports, max_cells: int = 3000):
+        self.U, self.Uf = U, Uf
+        self.T = [list(s) for s in supports]
+        self.n = Uf.shape[0]
+        self.shape = Uf.shape[1:]
+        self.max_cells = max_cells
+        n, T = self.n, self.T
+        # A_i: player i's payoffs on (all of S_i) x T_{-i}, axis i first
+        self.A = []
+        self.err = []
+        for i in range(n):
+            idx = [T[j] if j != i else list(range(self.shape[i])) for j in range(n)]
+            self.A.append(np.moveaxis(Uf[i][np.ix_(*idx)], i, 0))
+            self.err.append(_ROUND * max(1.0, float(np.max(np.abs(Uf[i])))))
+        self.movers = [j for j in range(n) if len(T[j]) >= 2]
+        self.k = sum(len(T[j]) - 1 for j in self.movers)
+
+    # ---------------------------------------------------------------- vertex values
+    def _values(self, i: int, P: list[np.ndarray]) -> np.ndarray:
+        """``v_i(a)`` for every a in S_i at every vertex combination of the others' cells:
+        shape ``(m_i, prod_{j != i} rows(P_j))``."""
+        out = self.A[i]
+        for j in range(self.n):
+            if j != i:
+                out = np.tensordot(out, P[j], axes=([1], [1]))
+        return out.reshape(out.shape[0], -1)
+
+    def _excluded(self, P: list[np.ndarray]) -> bool:
+        for i in range(self.n):
+            V = self._values(i, P)
+            e = 2 * self.err[i]
+            Ti = self.T[i]
+            inside = V[Ti]
+            # indifference within the support: a strict sign everywhere is a proof of no root
+            d = inside[:, None, :] - inside[None, :, :]
+            if len(Ti) > 1 and (np.any(d.min(axis=2) > e)):
+                return True
+            outside = [t for t in range(self.shape[i]) if t not in Ti]
+            if outside:
+                # a strategy outside the support strictly better than some support strategy
+                do = V[outside][:, None, :] - inside[None, :, :]
+                if np.any(do.min(axis=2) > e):
+                    return True
+        return False
+
+    # ---------------------------------------------------------------- the square system
+    def _sigma_from_x(self, x: list) -> list[list]:
+        """Per-player probability vectors over T_j from the free coordinates ``x``."""
+        sig = []
+        pos = 0
+        for j in range(self.n):
+            m = len(self.T[j]) - 1
+            xs = list(x[pos : pos + m])
+            pos += m
+            one = xs[0] * 0 + 1 if xs else 1
+            sig.append([one - sum(xs)] + xs if xs else [one])
+        return sig
+
+    def _F_float(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """F(x) and its Jacobian (floats) at one point of free coordinates."""
+        sig = [np.array(s, dtype=float)[None, :] for s in self._sigma_from_x(list(x))]
+        F = []
+        rows = []
+        for i in self.movers:
+            Ti = self.T[i]
+            V = self._values(i, sig)[:, 0]
+            F.extend(V[a] - V[Ti[0]] for a in Ti[1:])
+            Jrow = np.zeros((len(Ti) - 1, self.k))
+            pos = 0
+            for j in self.movers:
+                kj = len(self.T[j]) - 1
+                if j != i:
+                    for c in range(kj):
+                        e = np.zeros(len(self.T[j]))
+                        e[c + 1], e[0] = 1.0, -1.0
+                        sg = list(sig)
+                        sg[j] = e[None, :]
+                        W = self._values(i, sg)[:, 0]
+                        Jrow[:, pos + c] = W[Ti[1:]] - W[Ti[0]]
+                pos += kj
+            rows.append(Jrow)
+        return np.array(F), np.vstack(rows)
+
+    def _F_exact(self, x: list[Fraction]) -> list[Fraction]:
+        sig = self._sigma_from_x(x)
+        out = []
+        for i in self.movers:
+            Ti = self.T[i]
+            sub = np.moveaxis(self.U[i][np.ix_(*[self.T[j] if j != i else Ti for j in range(self.n)])], i, 0)
+            for j in range(self.n):
+                if j != i:
+                    sub = np.tensordot(sub, np.array(sig[j], dtype=object), axes=([1], [0]))
+            out.extend(sub[a] - sub[0] for a in range(1, len(Ti)))
+        return out
+
+    def _jac_range(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds of every Jacobian entry over the box [lo, hi] (vertex values, widened)."""
+        corners = []
+        pos = 0
+        for j in range(self.n):
+            m = len(self.T[j]) - 1
+            if m == 0:
+                corners.append(np.ones((1, 1)))
+                continue
+            grid = np.array(np.meshgrid(*[[lo[pos + c], hi[pos + c]] for c in range(m)], indexing="ij"))
+            X = grid.reshape(m, -1).T
+            corners.append(np.hstack([1.0 - X.sum(axis=1, keepdims=True), X]))
+            pos += m
+        scale = float(np.prod([np.max(np.abs(C).sum(axis=1)) for C in corners]))
+        Jlo = np.zeros((self.k, self.k))
+        Jhi = np.zeros((self.k, self.k))
+        r = 0
+        for i in self.movers:
+            Ti = self.T[i]
+            pos = 0
+            for j in self.movers:
+                kj = len(self.T[j]) - 1
+                if j != i:
+                    for c in range(kj):
+                        e = np.zeros((1, len(self.T[j])))
+                        e[0, c + 1], e[0, 0] = 1.0, -1.0
+                        P = list(corners)
+                        P[j] = e
+                        W = self._values(i, P)
+                        D = W[Ti[1:]] - W[Ti[0]]
+                        Jlo[r : r + len(Ti) - 1, pos + c] = D.min(axis=1)
+                        Jhi[r : r + len(Ti) - 1, pos + c] = D.max(axis=1)
+                pos += kj
+            r += len(Ti) - 1
+        w = 4 * max(self.err) * max(1.0, scale)
+        return Jlo - w, Jhi + w
+
+    def _krawczyk(self, lo: np.ndarray, hi: np.ndarray) -> tuple[str, np.ndarray | None]:
+        """``("unique", root)``, ``("none", None)`` or ``("unknown", None)`` for the box."""
+        k = self.k
+        mid = (lo + hi) / 2
+        F0, J0 = self._F_float(mid)
+        try:
+            Y = np.linalg.inv(J0)
+        except np.linalg.LinAlgError:
+            return "unknown", None
+        if not np.all(np.isfinite(Y)):
+            return "unknown", None
+        Jlo, Jhi = self._jac_range(lo, hi)
+        mq = [Fraction(float(v)) for v in mid]
+        Fm = self._F_exact(mq)
+        Yq = [[Fraction(float(v)) for v in row] for row in Y]
+        rad = [max(Fraction(float(h)) - m, m - Fraction(float(lw))) for lw, h, m in zip(lo, hi, mq)]
+        Jlq = [[Fraction(float(v)) for v in row] for row in Jlo]
+        Jhq = [[Fraction(float(v)) for v in row] for row in Jhi]
+        inside = True
+        for r in range(k):
+            c0 = mq[r] - sum(Yq[r][c] * Fm[c] for c in range(k))
+            R = Fraction(0)
+            for c in range(k):
+                # interval (I - Y J)[r, c]
+                a = Fraction(1 if r == c else 0)
+                mlo, mhi = a, a
+                for l in range(k):
+                    y = Yq[r][l]
+                    if y >= 0:
+                        mlo -= y * Jhq[l][c]
+                        mhi -= y * Jlq[l][c]
+                    else:
+                        mlo -= y * Jlq[l][c]
+                        mhi -= y * Jhq[l][c]
+                R += max(abs(mlo), abs(mhi)) * rad[c]
+            blo, bhi = Fraction(float(lo[r])), Fraction(float(hi[r]))
+            if c0 + R < blo or c0 - R > bhi:
+                return "none", None
+            if not (c0 - R > blo and c0 + R < bhi):
+                inside = False
+        if not inside:
+            return "unknown", None
+        # the unique root: Newton from the midpoint, which must stay in the box
+        x = mid.copy()
+        for _ in range(30):
+            F, J = self._F_float(x)
+            try:
+                step = np.linalg.solve(J, -F)
+            except np.linalg.LinAlgError:
+                return "unknown", None
+            x = x + step
+            if np.max(np.abs(step)) < 1e-16 * max(1.0, float(np.max(np.abs(x)))):
+                break
+        if np.all(x >= lo) and np.all(x <= hi):
+            return "unique", x
+        return "unknown", None
+
+    # ---------------------------------------------------------------- the search
+    def _box(self, P: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = [], []
+        for j in self.movers:
+            free = P[j][:, 1:]
+            a, b = free.min(axis=0), free.max(axis=0)
+            w = b - a
+            lo.extend(a - 0.125 * w - 1e-12)
+            hi.extend(b + 0.125 * w + 1e-12)
+        return np.array(lo), np.array(hi)
+
+    def solve(self, deadline: Deadline | None = None) -> tuple[str, list[Any]]:
+        stack = [[np.eye(len(t)) for t in self.T]]
+        roots: list[np.ndarray] = []
+        cells = 0
+        if self.k == 0:
+            return ("decided", [] if self._excluded(stack[0]) else [np.zeros(0)])
+        while stack:
+            P = stack.pop()
+            cells += 1
+            if cells > self.max_cells:
+                return "undecided", []
+            if deadline is not None and cells % 32 == 0:
+                deadline.check()
+            if self._excluded(P):
+                continue
+            # widest player's longest edge
+            best = None
+            for j in self.movers:
+                V = P[j]
+                for a in range(len(V)):
+                    for b in range(a + 1, len(V)):
+                        L = float(np.abs(V[a] - V[b]).sum())
+                        if best is None or L > best[0]:
+                            best = (L, j, a, b)
+            L, j, a, b = best
+            if L < 0.3:  # small enough for the interval Newton test to have a chance
+                status, x = self._krawczyk(*self._box(P))
+                if status == "none":
+                    continue
+                if status == "unique":
+                    roots.append(x)
+                    continue
+            if L < 1e-7:
+                return "undecided", []
+            midv = (P[j][a] + P[j][b]) / 2
+            for keep in (a, b):
+                Q = list(P)
+                R = P[j].copy()
+                R[keep] = midv
+                Q[j] = R
+                stack.append(Q)
+        return "decided", roots
+
+    def profile(self, x) -> list[list]:
+        """Full per-player probability vectors (zeros off the support) from free coordinates."""
+        sig = self._sigma_from_x(list(x))
+        zero = sig[0][0] * 0
+        prof = [[zero] * m for m in self.shape]
+        for j, s in enumerate(self.T):
+            for k, p in zip(s, sig[j]):
+                prof[j][k] = p
+        return prof
+
+    def exact_root(self, x: np.ndarray, max_den: int = 10**6) -> list[Fraction] | None:
+        """The root as Fractions when a small-denominator rational solves the system exactly."""
+        q = [Fraction(float(v)).limit_denominator(max_den) for v in x]
+        if any(F != 0 for F in self._F_exact(q)):
+            return None
+        return q
