@@ -53,8 +53,11 @@ class SupportSolver:
     ``"undecided"``.
     """
 
-    def __init__(self, U: np.ndarray, Uf: np.ndarray, supports, max_cells: int = 3000):
+    def __init__(
+        self, U: np.ndarray, Uf: np.ndarray, supports, max_cells: int = 3000, use_lp: bool = True
+    ):
         self.U, self.Uf = U, Uf
+        self.use_lp = use_lp
         self.T = [list(s) for s in supports]
         self.n = Uf.shape[0]
         self.shape = Uf.shape[1:]
@@ -81,8 +84,65 @@ class SupportSolver:
         return out.reshape(out.shape[0], -1)
 
     def _excluded(self, P: list[np.ndarray]) -> bool:
+        Vs = [self._values(i, P) for i in range(self.n)]
+        if self._sign_excluded(P, Vs):
+            return True
+        return self.use_lp and self._lp_excluded(P, Vs)
+
+    def _lp_excluded(self, P: list[np.ndarray], Vs: list[np.ndarray]) -> bool:
+        r"""Exclusion by a separating combination (Farkas). Write :math:`\sigma_j` in barycentric
+        coordinates :math:`\lambda_j` of the cell's vertices; at a point of the cell
+        :math:`\lambda_i(r)\,(v_i(a) - v_i(b_0)) = \sum_w \pi(w) c_{i r a}(w)` with
+        :math:`\pi = \prod_j \lambda_j \ge 0` over vertex combinations w, and it is 0 for
+        :math:`a \in T_i` and :math:`\le 0` for :math:`a \notin T_i` at an equilibrium with support T.
+        Multipliers y (free on the equalities, :math:`\ge 0` on the inequalities) with
+        :math:`g(w) = \sum y_{ira} c_{ira}(w) > 0` at every w then prove there is none: at an
+        equilibrium :math:`\sum_w \pi(w) g(w) \le 0` while every term is positive. The
+        multipliers come from a float LP (HiGHS); the certificate counts only if the minimum of g,
+        recomputed, exceeds its rounding bound."""
+        from scipy.optimize import linprog
+
+        n = self.n
+        nv = [len(Pj) for Pj in P]
+        rows = []
+        free = []
+        errs = []
+        for i in range(n):
+            Ti = self.T[i]
+            V = Vs[i].reshape([self.shape[i]] + [nv[j] for j in range(n) if j != i])
+            for r in range(nv[i]):
+                for a in range(self.shape[i]):
+                    if a == Ti[0]:
+                        continue
+                    d = np.expand_dims(V[a] - V[Ti[0]], i)
+                    row = np.zeros(nv)
+                    sl = [slice(None)] * n
+                    sl[i] = slice(r, r + 1)
+                    row[tuple(sl)] = d
+                    rows.append(row.ravel())
+                    free.append(a in Ti)
+                    errs.append(2 * self.err[i])
+        M = np.array(rows)
+        m, W = M.shape
+        scale = float(np.max(np.abs(M))) or 1.0
+        Ms = M / scale
+        # maximise t: Ms^T y >= t, y in [-1, 1] (free rows) or [0, 1], t <= 1
+        c = np.zeros(m + 1)
+        c[-1] = -1.0
+        A_ub = np.hstack([-Ms.T, np.ones((W, 1))])
+        bounds = [(-1.0, 1.0) if f else (0.0, 1.0) for f in free] + [(None, 1.0)]
+        res = linprog(c, A_ub=A_ub, b_ub=np.zeros(W), bounds=bounds, method="highs")
+        if res.status != 0 or -res.fun <= 1e-9:
+            return False
+        y = np.array(res.x[:m])
+        y = np.where(np.array(free), y, np.maximum(y, 0.0))
+        g = y @ M
+        bound = float(np.abs(y) @ np.array(errs)) + 1e-12 * float(np.abs(y) @ np.abs(M).max(axis=1)) * m
+        return bool(g.min() > bound)
+
+    def _sign_excluded(self, P: list[np.ndarray], Vs: list[np.ndarray]) -> bool:
         for i in range(self.n):
-            V = self._values(i, P)
+            V = Vs[i]
             e = 2 * self.err[i]
             Ti = self.T[i]
             inside = V[Ti]
