@@ -298,7 +298,17 @@ def lemke_mixed(
         T[i, c0] = -one
     if all(T[i, cr] >= 0 for i in slack_rows):
         return _read_z(T, basis, n, cz, cr, zero, basis_out)
-    row = min(slack_rows, key=lambda i: (T[i, cr], i))
+    # Lexicographic rule (Dantzig, Orden & Wolfe 1955; Cottle, Pang & Stone 1992, §4.9) against
+    # the basis at the start: the rows of [rhs, Q], Q the current columns of the variables that
+    # were basic in the non-free rows at the start (Q = I then), stay lexicographically positive.
+    # The first pivot (z0 enters with coefficient -1 on the slack rows) takes the row of the most
+    # negative rhs and, among ties, the one latest in Q's order (then every other row of
+    # [rhs, Q] becomes [rhs_i - rhs_r, e_i - e_r], lexicographically positive).
+    lex_cols = [basis[i] for i in range(rows) if i not in free]
+    position = {i: p for p, i in enumerate(i for i in range(rows) if i not in free)}
+    low = min(T[i, cr] for i in slack_rows)
+    low_tol = 0 if exact else 1e-12 * max(1.0, abs(float(low)))
+    row = max((i for i in slack_rows if T[i, cr] <= low + low_tol), key=lambda i: position[i])
     entering = c0
     for _ in range(max_pivots):
         _pivot(T, row, entering, exact)
@@ -313,7 +323,7 @@ def lemke_mixed(
         cand = [i for i in range(rows) if i not in free and col[i] > tol]
         if not cand:
             return None  # secondary ray
-        row = _lexmin(T, cand, entering, cr, list(range(n)))
+        row = _lexmin(T, cand, entering, cr, lex_cols)
     return None
 
 
