@@ -400,3 +400,55 @@ def test_algebraic_forms_of_higher_degree_evaluate_to_the_floats():
             assert abs(float(sp.N(sp.sympify(text), 30)) - float(eq.strategies[i][k])) < 1e-12
             checked += 1
     assert checked >= 2
+
+
+# --------------------------------------------------------------------------------------------
+# the certified subdivision solver of one support (bargaining/solve/_polysystem.py)
+# --------------------------------------------------------------------------------------------
+def _support_roots_agree(game: NormalFormGame, supports) -> None:
+    from bargaining.solve._polysystem import SupportSolver
+    from bargaining.solve.nplayer import _float_best_reply_ok, solve_support
+
+    U = game.as_exact().payoffs
+    Uf = np.array(game.float_payoffs, dtype=float)
+    solver = SupportSolver(U, Uf, supports)
+    status, roots = solver.solve()
+    assert status == "decided", supports
+    ours = [solver.profile(x) for x in roots]
+    ours = [p for p in ours if min(min(q) for q in p) >= -1e-12 and _float_best_reply_ok(Uf, p)]
+    kind, points = solve_support(U, supports)
+    assert kind in ("finite", "empty"), supports
+    theirs = [p for p, _ in points if _float_best_reply_ok(Uf, p)]
+    flat = lambda p: np.array([float(v) for q in p for v in q])  # noqa: E731
+    for p in theirs:  # every Gröbner root that is an equilibrium is certified by subdivision
+        assert any(np.max(np.abs(flat(p) - flat(q))) < 1e-9 for q in ours), (supports, p)
+    for q in ours:  # and nothing else
+        assert any(np.max(np.abs(flat(p) - flat(q))) < 1e-9 for p in theirs), (supports, q)
+
+
+@pytest.mark.parametrize("shape,seed", [((2, 2, 2), 71), ((2, 2, 2), 72), ((3, 2, 2), 73)])
+def test_subdivision_matches_groebner_on_every_support(shape, seed):
+    game = random_game(shape, seed)
+    alive = [list(range(m)) for m in shape]
+    for supports in support_profiles(alive):
+        _support_roots_agree(game, supports)
+
+
+def test_subdivision_certifies_an_irrational_root():
+    # Nau et al. sec4: the unique equilibrium is irrational; its support is certified
+    game = from_gambit(pygambit.catalog.load("journals/ijgt/nau2004/sec4"))
+    sol = enumpoly(game)
+    eq = sol.equilibria[0]
+    supports = [tuple(k for k, p in enumerate(probs) if p > 0) for probs in eq.strategies]
+    _support_roots_agree(game, supports)
+
+
+def test_four_player_game_against_gambit_enumpoly():
+    game = random_game((3, 2, 2, 2), 81)
+    sol = enumpoly(game, timeout=60)
+    assert sol.complete, sol.message
+    assert_all_verify(game, sol)
+    theirs = gambit(game, "enumpoly", timeout=20) or []
+    for prof in theirs:
+        if verify.max_regret(game, prof) <= 1e-6:
+            assert contains(sol, prof, 1e-5), prof
