@@ -28,8 +28,10 @@ multipliers can be taken non-negative and the equalities relaxed to :math:`Ex \g
 0 & F & 0 & 0\end{pmatrix}` (with :math:`-A, -B \ge 0` the shifted costs). Lemke's algorithm
 with covering vector of ones runs on a dense tableau (numpy) in exact rational arithmetic
 (``exact=True``: object arrays of Fractions) or in floats, with the lexicographic minimum-ratio
-rule against degenerate cycling. **Dense**: one pivot costs O(rows × columns), practical to about
-2,000 nodes; larger trees need a sparse LU (not built). Behaviour at an information set follows
+rule against degenerate cycling. **Dense storage, sparse pivots**: the tableau is a dense array
+(rows × columns, about 2 × 4 × 10^3 floats at 2,000 nodes) but a pivot only updates the block of
+rows and columns that are nonzero in the pivot column and row, which stays small on trees; the
+memory, not the time, bounds the size (a sparse LU would lift it; not built). Behaviour at an information set follows
 from the realization plan: :math:`b_h(a) = x(\sigma_h a) / \sum_{a'} x(\sigma_h a')`, and the
 first action where that is 0 (a set the player's own plan never reaches: any choice keeps the
 equilibrium). Every answer is checked by :mod:`bargaining.solve.verify_tree` (Nash regret).
@@ -406,17 +408,25 @@ def _solve_exact(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fracti
 
 def _pivot(T: np.ndarray, row: int, col: int, exact: bool) -> None:
     """Gauss–Jordan pivot: column ``col`` becomes the unit vector of ``row`` (the tableau holds
-    ``T[:, :-1] @ variables = T[:, -1]``, basic columns forming an identity)."""
+    ``T[:, :-1] @ variables = T[:, -1]``, basic columns forming an identity).
+
+    Only the rows with a nonzero entry in ``col`` and the columns with a nonzero entry in the
+    pivot row change (``x - 0 * y == x``), and the sequence-form tableau stays sparse (a few
+    percent of the rows and columns per pivot on random trees), so only that block is updated."""
     piv = T[row, col]
-    T[row] = T[row] / piv
+    cols = np.flatnonzero(T[row])
+    T[row, cols] = T[row, cols] / piv
     factors = T[:, col].copy()
     factors[row] = 0
+    rows = np.flatnonzero(factors)
     if exact:
-        for i in [i for i in range(T.shape[0]) if factors[i] != 0]:
-            T[i] = T[i] - factors[i] * T[row]
-    else:
-        T -= np.outer(factors, T[row])
-        T[:, col] = 0.0
+        prow = T[row, cols]
+        for i in rows:
+            T[i, cols] = T[i, cols] - factors[i] * prow
+    elif rows.size:
+        T[np.ix_(rows, cols)] -= np.outer(factors[rows], T[row, cols])
+        T[rows, col] = 0.0
+    if not exact:
         T[row, col] = 1.0
 
 
