@@ -14,7 +14,9 @@ For each size n and payoff kind (``int``: integers in [-5, 5], many ties and deg
 Peers run in a child process with a per-game time limit (``--timeout``); a nashpy method that
 times out once, or another peer that times out on most games of a size, is not run for larger n
 (``timeout``). Times are medians per game in
-milliseconds, measured inside the process that solves. ``#eq`` is the total number of equilibria
+milliseconds, measured inside the process that solves: every solver, ours included, runs in a
+fresh child process, and a run under 50 ms is repeated there and the better of the two kept
+(:func:`best_of`), so that a cold start does not count as solving time. ``#eq`` is the total number of equilibria
 found over the seeds; ``dis`` counts games where our extreme equilibria differ from Gambit's
 (exact sets for ``int``, within 1e-6 for ``float``).
 """
@@ -91,6 +93,15 @@ def run_nashpy(A, B, how):
     return time.perf_counter() - t, [(tuple(x), tuple(y)) for x, y in eqs]
 
 
+def best_of(fn, *args):
+    """``fn(*args)`` (which returns ``(seconds, result)``), run again when it took under 50 ms;
+    the shorter time is kept."""
+    dt, res = fn(*args)
+    if dt < 0.05:
+        dt = min(dt, fn(*args)[0])
+    return dt, res
+
+
 PEERS = {
     "qe": (run_quantecon, ()),
     "gambit": (run_gambit, (False,)),
@@ -108,6 +119,13 @@ def same(ours, theirs, exact: bool) -> bool:
         if not any(all(np.allclose(a, b, atol=1e-6) for a, b in zip(t, o)) for o in ours):
             return False
     return True
+
+
+def _ours_in_child(A, B, exact: bool):
+    status, val = run_in_subprocess(best_of, run_ours, A, B, exact, timeout=None)
+    if status != "ok":
+        raise RuntimeError(f"enummixed failed: {val}")
+    return val
 
 
 def _cell(times: list[float], outs: int) -> str:
@@ -149,10 +167,11 @@ def main() -> int:
             run_ours(*make_game(kind, n, 10_000))  # builds the index tables of this size
             for s in range(seeds):
                 A, B = make_game(kind, n, s)
-                dt, ours = run_ours(A, B)
+                # ours too in a fresh child, timed like the peers
+                dt, ours = _ours_in_child(A, B, False)
                 times["ours"].append(dt)
                 counts["ours"] += len(ours)
-                dtx, ours_x = run_ours(A, B, exact=True)
+                dtx, ours_x = _ours_in_child(A, B, True)
                 times["ours-x"].append(dtx)
                 counts["ours-x"] += len(ours_x)
                 if kind == "int":
@@ -164,7 +183,7 @@ def main() -> int:
                 for name, (fn, extra) in PEERS.items():
                     if name in dead:
                         continue
-                    status, val = run_in_subprocess(fn, A, B, *extra, timeout=limit)
+                    status, val = run_in_subprocess(best_of, fn, A, B, *extra, timeout=limit)
                     if status != "ok":
                         outs[name] += 1
                         if name.startswith("np-"):

@@ -184,11 +184,17 @@ def _pair_bases(m: int, n: int) -> tuple[np.ndarray, ...]:
     G = np.concatenate([parts[0][0], parts[1][0]])
     rhs = np.concatenate([parts[0][1], parts[1][1]])
     pos = np.concatenate([parts[0][2], parts[1][2]])
+    # scatter of the solutions into U (N, m + n + 1), flat
+    flatpos = (np.arange(len(G))[:, None] * (m + n + 1) + pos).ravel()
     isq = np.arange(len(G)) >= NP
     from_u = np.zeros((len(G), m + n), dtype=bool)
     from_u[~isq, :m] = True  # P: label i is x_i = 0, label m + j is column j tight
     from_u[isq, m:] = True  # Q: label i is row i tight, label m + j is y_j = 0
-    out = (G, rhs, pos, isq, from_u)
+    # W = [[0, MP], [MQ, 0]] gathered from the same source
+    W = np.full((m + n, m + n), off0)
+    W[:m, m:] = np.arange(m * n).reshape(m, n)
+    W[m:, :m] = m * n + np.arange(m * n).reshape(n, m)
+    out = (G, rhs, flatpos, isq, from_u, W, np.eye(K))
     for a in out:
         a.flags.writeable = False
     return out
@@ -203,8 +209,9 @@ def _pair_vertices(
     :math:`W = [[0, M_P], [M_Q, 0]]`. Returns ``(Xp, Lp, Yq, Lq)``
     with the labels of both in the global numbering of the module docstring."""
     m, n = MP.shape
-    G, rhs, pos, isq, from_u = _pair_bases(m, n)
-    sub = np.concatenate([MP.ravel(), MQ.ravel(), (0.0, 1.0)])[G]
+    G, rhs, flatpos, isq, from_u, Widx, eye = _pair_bases(m, n)
+    src = np.concatenate([MP.ravel(), MQ.ravel(), (0.0, 1.0)])
+    sub = src[G]
     if integer:
         det = np.linalg.det(sub)
         ok = np.abs(det) > 0.5  # a nonsingular integer matrix has |det| >= 1
@@ -214,19 +221,18 @@ def _pair_vertices(
         ok = None
         scale = None
     if ok is not None and not ok.all():  # singular bases: solve the identity instead, drop later
-        sub = np.where(ok[:, None, None], sub, np.eye(sub.shape[1]))
+        sub[~ok] = eye
     try:
-        xs = np.linalg.solve(sub, rhs)[..., 0]
+        xs = np.linalg.solve(sub, rhs)
     except np.linalg.LinAlgError:  # float game with an exactly singular basis
         det = np.linalg.det(sub)
         ok = np.abs(det) > 1e-11 * np.prod(np.linalg.norm(sub, axis=2), axis=1)
-        xs = np.linalg.solve(np.where(ok[:, None, None], sub, np.eye(sub.shape[1])), rhs)[..., 0]
+        sub[~ok] = eye
+        xs = np.linalg.solve(sub, rhs)
     U = np.zeros((len(xs), m + n + 1))
-    U[np.arange(len(xs))[:, None], pos] = xs
+    U.ravel()[flatpos] = xs.ravel()
     U = U[:, : m + n]
-    W = np.zeros((m + n, m + n))
-    W[:m, m:] = MP
-    W[m:, :m] = MQ
+    W = src[Widx]
     # [u, 1 - u W], times |det| for integer games (then integers up to float error)
     T = np.concatenate([U, 1.0 - U @ W], axis=1)
     if integer:
@@ -578,8 +584,7 @@ def _polytope_matrices(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, bool, 
     mapped affinely onto [1, 2]."""
     if A.dtype != object and A.size:
         # one check for both matrices (inf and NaN fail it: inf by the bound, NaN by ==)
-        AB = np.array([A, B], dtype=np.float64)
-        if (AB == AB.round()).all() and float(np.abs(AB).max()) <= 2**40:
+        if (A == A.round()).all() and (B == B.round()).all() and max(-A.min(), A.max(), -B.min(), B.max()) <= 2**40:
             return B - B.min() + 1.0, True, A.T - A.min() + 1.0, True
     out: list[Any] = []
     for U in (B, A.T):  # P uses B (m x n), Q uses A^T (n x m)
@@ -596,8 +601,8 @@ def _polytope_matrices(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, bool, 
 def _normalised(X: np.ndarray) -> tuple[list[tuple], list[tuple]]:
     """Rows of ``X`` (vertices, ``x >= 0``) scaled to probability vectors, as tuples of floats,
     and the keys that merge equal ones (rounded to 9 decimals)."""
-    X = np.clip(X, 0.0, None)
-    X = X / X.sum(axis=1, keepdims=True)
+    X = np.maximum(X, 0.0)
+    X /= X.sum(axis=1, keepdims=True)
     return [tuple(r) for r in X.tolist()], [tuple(r) for r in X.round(9).tolist()]
 
 
