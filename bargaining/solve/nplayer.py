@@ -21,18 +21,27 @@ removed by iterated strict dominance (by pure strategies) never enter a support,
 profile is skipped when a strategy in some :math:`T_i` is dominated by a pure strategy of
 :math:`S_i` against every profile of :math:`T_{-i}` (conditional dominance, PNS 2008 §3.2; weak
 dominance with one strict cell suffices since each support is searched as the exact support).
-Each system is solved in exact rational arithmetic: a Gröbner basis (sympy, grevlex, then FGLM
+Each system is first searched by certified branch and bound over the product of the players'
+simplices (:mod:`bargaining.solve._polysystem`): a cell is discarded when a vertex-sign test or
+a Farkas combination of the indifference and best-reply conditions proves it holds no
+equilibrium with support :math:`T`, and a cell whose (slightly inflated) bounding box passes the
+Krawczyk test holds exactly one root, found by Newton's method and kept exactly (Fractions)
+when a small-denominator rational solves the system exactly. Only roots in the simplex with no
+better reply outside the support survive (the best-reply conditions are part of the search, so
+supports whose solutions all violate them are decided quickly). Where the branch and bound
+cannot decide (singular roots, continua: its cell budget runs out) and for irrational
+equilibria of small systems (at most 4 free probabilities, to give their exact algebraic form),
+the system is solved in exact rational arithmetic: a Gröbner basis (sympy, grevlex, then FGLM
 to lex) decides whether the system has no solution, finitely many, or a continuum. When finite,
 a random separating linear form :math:`t` puts the lex basis in shape form
 :math:`\{x_k - g_k(t), p(t)\}` (the shape lemma), the real roots of :math:`p` are isolated
 exactly (rational roots stay exact; irrational ones are evaluated to 40 digits and their
-radical or ``CRootOf`` form is kept as a string), and every root inside the simplex is checked
-by :func:`bargaining.solve.verify.max_regret` (no better reply outside the support). This finds
+radical or ``CRootOf`` form is kept as a string). Every candidate is checked by
+:func:`bargaining.solve.verify.max_regret` (no better reply outside the support). This finds
 every isolated equilibrium, so the result is ``complete`` unless a support has a continuum of
 solutions (points on it are searched numerically and reported; ``complete: false``) or the time
-budget runs out. Float payoffs are read exactly by their decimal text, so a game with long
-decimals gives large rationals and slow Gröbner bases: it is built for small games (up to about
-4 players × 3 strategies).
+budget runs out. It is built for small games (up to about 4 players × 3 strategies: a random
+3×3×3×3 game takes about 10 s); float payoffs are read exactly by their decimal text.
 
 ``logit`` — the principal branch of the logit quantal response equilibrium correspondence
 (McKelvey & Palfrey 1995, "Quantal response equilibria for normal form games", GEB 10):
@@ -945,11 +954,11 @@ def logit(
 # --------------------------------------------------------------------------------------------
 def enumpoly_is_small(game: NormalFormGame) -> bool:
     """True where ``enumpoly`` is expected to finish within seconds to a minute: after iterated
-    dominance, at most 2,401 support profiles and at most 6 free probabilities in the largest
-    support system (3 players × 3 strategies, 4 or 5 players × 2 strategies). Beyond that the
-    largest Gröbner bases (e.g. 8 cubic equations for 4 players × 3 strategies) take minutes."""
+    dominance, at most 2,401 support profiles and at most 8 free probabilities in the largest
+    support system (up to 4 players × 3 strategies, or 7 players × 2 strategies; a random
+    3×3×3×3 game takes about 10 s)."""
     def fits(sizes) -> bool:
-        return math.prod(2**m - 1 for m in sizes) <= 2401 and sum(m - 1 for m in sizes) <= 6
+        return math.prod(2**m - 1 for m in sizes) <= 2401 and sum(m - 1 for m in sizes) <= 8
 
     if fits(game.shape):
         return True
