@@ -295,3 +295,65 @@ def test_medium_integer_games_match_gambit(seed, per_size_batches):
     sol = enummixed(game)
     assert {e.strategies for e in sol.equilibria} == _gambit_extreme(game)
     _check_components(sol)
+
+
+# -- code paths of the fast kernel ------------------------------------------------------------------
+@st.composite
+def half_integer_games(draw, max_n: int = 4):
+    """One player's payoffs on a half-integer grid (not integers: the float path with a tolerance,
+    exactly singular bases included), the other's integers (so the two polytopes take different
+    paths)."""
+    m = draw(st.integers(1, max_n))
+    n = draw(st.integers(1, max_n))
+    cells = st.integers(-2, 2)
+    A = np.array(draw(st.lists(st.lists(cells, min_size=n, max_size=n), min_size=m, max_size=m)))
+    B = np.array(draw(st.lists(st.lists(cells, min_size=n, max_size=n), min_size=m, max_size=m)))
+    if draw(st.booleans()):
+        return NormalFormGame.from_arrays(A / 2 + 0.25, B * 1.0)
+    return NormalFormGame.from_arrays(A * 1.0, B / 2 + 0.25)
+
+
+@settings(max_examples=60, deadline=None)
+@given(half_integer_games())
+def test_half_integer_float_games_match_gambit(game):
+    sol = enummixed(game)
+    assert sol.complete
+    for e in sol.equilibria:
+        assert verify.is_nash(game, e.strategies)
+    theirs = _gambit_extreme(game)
+    assert len(theirs) == len(sol.equilibria)
+    for t in theirs:
+        assert any(
+            all(np.allclose([float(v) for v in ts], os, atol=1e-9) for ts, os in zip(t, e.strategies))
+            for e in sol.equilibria
+        )
+
+
+def test_one_row_against_many_columns():
+    # 1 x 63: more labels than fit in a 62-bit code (packed label sets, the matrix product)
+    rng = np.random.default_rng(3)
+    g = NormalFormGame.from_arrays(rng.integers(-2, 3, (1, 63)), rng.integers(-2, 3, (1, 63)), exact=True)
+    sol = enummixed(g)
+    assert sol.complete
+    assert {e.strategies for e in sol.equilibria} == _gambit_extreme(g)
+    _check_components(sol)
+
+
+def test_complete_pairs_and_support_filter_against_brute_force():
+    from bargaining.solve import bimatrix
+
+    rng = np.random.default_rng(4)
+    for nl, rows in ((30, (2100, 2000)), (70, (40, 30))):  # blocked bit codes; no bit codes
+        Lp = rng.random((rows[0], nl)) < 0.6
+        Lq = rng.random((rows[1], nl)) < 0.6
+        Lq[: rows[1] // 2] |= ~Lp[: rows[1] // 2]  # make some pairs complete
+        pa, pb = bimatrix._complementary_pairs(Lp, Lq, None)
+        wa, wb = np.nonzero((~Lp).astype(np.int32) @ (~Lq).astype(np.int32).T == 0)
+        assert len(pa) > 0
+        assert np.array_equal(np.sort(pa * rows[1] + pb), np.sort(wa * rows[1] + wb))
+    for m in (8, 70):  # bit codes; the matrix product
+        Sc = bimatrix._combos(m, 2)
+        within = rng.random((5, m)) < 0.5
+        got = bimatrix._inside_some(Sc, within)
+        want = [any(all(w[i] for i in s) for w in within) for s in Sc.tolist()]
+        assert got.tolist() == want and any(want)
