@@ -129,6 +129,9 @@ def all_nash_behaviors(
             note = "the strategic form has a continuum of equilibria: its extreme points are listed"
         if sol.message and not note:
             note = sol.message
+        if not sol.complete and not note:
+            note = (f"the strategic form ({'x'.join(map(str, sub.shape))}) was solved by {sol.method}, "
+                    "which does not guarantee every equilibrium")
         mixed_list = []
         for eq in sol.equilibria:
             prof = [(one,) for _ in nfg.shape]
