@@ -31,8 +31,11 @@ Steps.
    stack of :math:`k \times k` matrices (singular ones are filtered by their determinant);
    feasible solutions are kept and labelled, and the duplicates a degenerate vertex produces
    (one per basis) are merged by their label sets. That is :math:`\binom{m+n}{m}` small solves
-   for :math:`P`, with no Python loop over bases (up to 5×5 all sizes go in one stack padded
-   with the identity). For :math:`Q` only supports :math:`T` inside the tight set
+   for :math:`P`, with no Python loop over bases. Small games (up to 5×5) solve every basis of
+   *both* polytopes in one stack padded with the identity (a singular basis is swapped for the
+   identity and dropped afterwards), so a game costs one determinant call and one solve call,
+   and the labels of both are read in one pass; the index tables of each shape are cached.
+   For larger games, for :math:`Q` only supports :math:`T` inside the tight set
    :math:`J(x)` of some vertex :math:`x` of :math:`P` are tried — the partner of :math:`x` in an
    equilibrium plays only best responses to :math:`x` — which cuts :math:`Q`'s bases about
    five-fold at 10×10.
@@ -41,9 +44,10 @@ Steps.
    so :math:`x_i \det M` and :math:`(1 - B^\top x)_j \det M` are integers and a label is read by
    rounding them (exact while the float error stays below 1/2). Float games use a tolerance
    scaled to the payoffs.
-3. *Completely labelled pairs, vectorised*: with the unlabelled sets as 0/1 matrices
-   :math:`U_P, U_Q`, the pair :math:`(a, b)` is completely labelled iff
-   :math:`(U_P U_Q^\top)_{ab} = 0` — one matrix product.
+3. *Completely labelled pairs, vectorised*: with the label sets as bit codes :math:`c_a, c_b`
+   (up to 62 labels), the pair :math:`(a, b)` is completely labelled iff
+   :math:`c_a \mathbin{|} c_b` has every bit — one broadcast OR (beyond 62 labels, with the
+   unlabelled sets as 0/1 matrices, iff :math:`(U_P U_Q^\top)_{ab} = 0`).
 4. *Exact answers.* In exact mode (``exact=True`` or an exact game) each extreme strategy is
    solved again in Fractions from its support and its tight labels
    (:math:`\mathbf{1}^\top \bar x = 1`, :math:`B_{Sj}^\top \bar x_S = v` for the tight
@@ -391,7 +395,7 @@ def _vertices_batch(
 def _complementary_pairs(
     Lp: np.ndarray, Lq: np.ndarray, deadline: Deadline | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All (a, b) with ``Lp[a] | Lq[b]`` = every label (one matrix product per block), as two
+    """All (a, b) with ``Lp[a] | Lq[b]`` = every label (bit codes or a matrix product, by blocks), as two
     index arrays in row-major order."""
     if not len(Lp) or not len(Lq):
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
