@@ -54,14 +54,13 @@ class SupportSolver:
     """
 
     def __init__(
-        self, U: np.ndarray, Uf: np.ndarray, supports, max_cells: int = 3000, use_lp: bool = True
+        self, U: np.ndarray, Uf: np.ndarray, supports, max_cells: int | None = None, use_lp: bool = True
     ):
         self.U, self.Uf = U, Uf
         self.use_lp = use_lp
         self.T = [list(s) for s in supports]
         self.n = Uf.shape[0]
         self.shape = Uf.shape[1:]
-        self.max_cells = max_cells
         n, T = self.n, self.T
         # A_i: player i's payoffs on (all of S_i) x T_{-i}, axis i first
         self.A = []
@@ -72,6 +71,10 @@ class SupportSolver:
             self.err.append(_ROUND * max(1.0, float(np.max(np.abs(Uf[i])))))
         self.movers = [j for j in range(n) if len(T[j]) >= 2]
         self.k = sum(len(T[j]) - 1 for j in self.movers)
+        self.cells = 0  # cells examined by the last solve (a diagnostic)
+        # generic random games up to 3x3x3x3 need at most ~170 cells per support; a support
+        # beyond the budget is degenerate (a continuum, a singular root): Gröbner bases decide it
+        self.max_cells = max_cells if max_cells is not None else 60 * (self.k + 1)
 
     # ---------------------------------------------------------------- vertex values
     def _values(self, i: int, P: list[np.ndarray]) -> np.ndarray:
@@ -319,9 +322,16 @@ class SupportSolver:
         cells = 0
         if self.k == 0:
             return ("decided", [] if self._excluded(stack[0]) else [np.zeros(0)])
+        if any(all(len(self.T[j]) == 1 for j in range(self.n) if j != i) for i in self.movers):
+            # a mixing player against pure opponents: constant equations, so either no root
+            # or a continuum (the player's whole simplex); subdivision cannot decide a continuum
+            if self._excluded(stack[0]):
+                return "decided", []
+            return "undecided", []
         while stack:
             P = stack.pop()
             cells += 1
+            self.cells = cells
             if cells > self.max_cells:
                 return "undecided", []
             if deadline is not None and cells % 32 == 0:

@@ -582,6 +582,7 @@ def enumpoly(
     U = game.as_exact().payoffs
     items: list = []
     if timeout:
+        import scipy.optimize  # noqa: F401 - imported before the fork, not once per child
         status, items, summary = run_streaming(_enumpoly_kernel, U, seed, timeout, timeout=timeout)
         if status == "error":
             raise BargainingError(f"enumpoly failed: {summary}")
