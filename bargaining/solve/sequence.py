@@ -333,8 +333,8 @@ def lemke_mixed(
 
 
 def _read_z(T, basis, n, cz, cr, zero, basis_out):
-    if basis_out is not None:
-        basis_out[:] = basis
+    if basis_out is not None:  # the final basis, then the values of its variables row by row
+        basis_out[:] = list(basis) + list(T[:, cr])
     z = np.array([zero] * n, dtype=T.dtype)
     for i, v in enumerate(basis):
         if cz <= v < cz + n:
@@ -343,70 +343,123 @@ def _read_z(T, basis, n, cz, cr, zero, basis_out):
 
 
 def _exact_from_float_basis(Mzz, Mzu, Euz, e, start, deadline: Deadline) -> np.ndarray | None:
-    """Run Lemke in floats, then recompute the final basic solution in Fractions; ``None`` if
-    that is not an exact solution (then the caller pivots exactly)."""
+    """Run Lemke in floats, then make the final basic solution exact; ``None`` if that is not an
+    exact solution (then the caller pivots exactly).
+
+    First the float values are rounded to nearby rationals (denominators up to 10^6) and checked;
+    if that fails, the basis's equations are solved in Fractions (sparse elimination). Either way
+    the answer is returned only after the LCP itself is checked exactly (:func:`_check_exact`), so
+    a wrong guess costs time, never correctness."""
     n, k = Mzz.shape[0], Mzu.shape[1]
-    basis: list[int] = []
+    out: list = []
     f = lambda m: np.array(m, dtype=np.float64)  # noqa: E731
-    zf = lemke_mixed(f(Mzz), f(Mzu), f(Euz), f(e), start, deadline=deadline, basis_out=basis)
+    zf = lemke_mixed(f(Mzz), f(Mzu), f(Euz), f(e), start, deadline=deadline, basis_out=out)
     if zf is None:
         return None
-    one, zero = Fraction(1), Fraction(0)
-    cz, cu, c0 = n + k, 2 * n + k, 2 * n + 2 * k
     rows = n + k
-    cols = []
-    for v in basis:
+    basis, approx = out[:rows], out[rows:]
+    zero = Fraction(0)
+    cz, cu, c0 = n + k, 2 * n + k, 2 * n + 2 * k
+    if any(v >= c0 for v in basis):
+        return None
+
+    def split(values):
+        z, u = [zero] * n, [zero] * k
+        for v, x in zip(basis, values):
+            if cz <= v < cu:
+                z[v - cz] = x
+            elif cu <= v < c0:
+                u[v - cu] = x
+            elif n <= v < cz and x != 0:
+                return None  # an artificial slack must be zero
+        return z, u
+
+    guess = split([Fraction(float(x)).limit_denominator(10**6) for x in approx])
+    if guess is not None and _check_exact(Mzz, Mzu, Euz, e, *guess):
+        return np.array(guess[0], dtype=object)
+    # the basis's equations: column of each basic variable in [w; a] = [Mzz z + Mzu u; Euz z - e]
+    eqs: list[dict[int, Fraction]] = [dict() for _ in range(rows)]
+    for j, v in enumerate(basis):
         if v < cz:  # w or a: a unit column
-            cols.append([one if i == v else zero for i in range(rows)])
-        elif v < cu:
-            j = v - cz
-            cols.append([-Mzz[i, j] for i in range(n)] + [-Euz[i, j] for i in range(k)])
-        elif v < c0:
-            j = v - cu
-            cols.append([-Mzu[i, j] for i in range(n)] + [zero] * k)
+            eqs[v][j] = Fraction(1)
+            continue
+        if v < cu:
+            col = [-Mzz[i, v - cz] for i in range(n)] + [-Euz[i, v - cz] for i in range(k)]
         else:
-            return None
-    rhs = [zero] * n + [-x for x in e]
-    values = _solve_exact([[cols[j][i] for j in range(rows)] for i in range(rows)], rhs)
+            col = [-Mzu[i, v - cu] for i in range(n)] + [zero] * k
+        for i, x in enumerate(col):
+            if x:
+                eqs[i][j] = Fraction(x)
+    rhs = [zero] * n + [-Fraction(x) for x in e]
+    values = _solve_sparse(eqs, rhs)
     if values is None:
         return None
-    z = [zero] * n
-    u = [zero] * k
-    for v, x in zip(basis, values):
-        if cz <= v < cu:
-            z[v - cz] = x
-        elif cu <= v < c0:
-            u[v - cu] = x
-        elif v >= n and v < cz and x != 0:
-            return None  # an artificial slack must be zero
-    if any(x < 0 for x in z):
+    exact = split(values)
+    if exact is None or not _check_exact(Mzz, Mzu, Euz, e, *exact):
         return None
-    for i in range(n):  # the LCP, checked exactly
-        w = sum(Mzz[i, j] * z[j] for j in range(n) if z[j]) + sum(Mzu[i, j] * u[j] for j in range(k) if u[j])
-        if w < 0 or (w and z[i]):
-            return None
-    for i in range(k):
-        if sum(Euz[i, j] * z[j] for j in range(n) if z[j]) != e[i]:
-            return None
-    return np.array(z, dtype=object)
+    return np.array(exact[0], dtype=object)
 
 
-def _solve_exact(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
-    """Gaussian elimination in Fractions; ``None`` if singular."""
-    n = len(rows)
-    a = [list(r) + [b] for r, b in zip(rows, rhs)]
-    for c in range(n):
-        piv = next((i for i in range(c, n) if a[i][c] != 0), None)
-        if piv is None:
+def _check_exact(Mzz, Mzu, Euz, e, z: list, u: list) -> bool:
+    """Whether ``(z, u)`` solves the mixed LCP exactly: ``z >= 0``, ``w = Mzz z + Mzu u >= 0``,
+    ``w.z = 0`` and ``Euz z = e``."""
+    if any(x < 0 for x in z):
+        return False
+    nz = [j for j, x in enumerate(z) if x]
+    nu = [j for j, x in enumerate(u) if x]
+    zv = np.array([z[j] for j in nz], dtype=object)
+    uv = np.array([u[j] for j in nu], dtype=object)
+    w = np.zeros(Mzz.shape[0], dtype=object)
+    if nz:
+        w = w + np.dot(Mzz[:, nz].astype(object), zv)
+    if nu:
+        w = w + np.dot(Mzu[:, nu].astype(object), uv)
+    if any(x < 0 or (x and z[i]) for i, x in enumerate(w)):
+        return False
+    lhs = np.dot(Euz[:, nz].astype(object), zv) if nz else np.zeros(Euz.shape[0], dtype=object)
+    return all(a == b for a, b in zip(lhs, e))
+
+
+def _solve_sparse(eqs: list[dict[int, Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """Solve the square system ``sum_j eqs[i][j] x_j = rhs[i]`` in Fractions by Gaussian
+    elimination on sparse rows (dicts), choosing the pivot column with the fewest entries in each
+    row (a Markowitz-style rule that keeps the fill-in small); ``None`` if singular."""
+    n = len(eqs)
+    rows = [dict(r) for r in eqs]
+    b = list(rhs)
+    where: dict[int, set[int]] = {}
+    for i, r in enumerate(rows):
+        for j in r:
+            where.setdefault(j, set()).add(i)
+    done: list[tuple[int, int]] = []
+    alive = set(range(n))
+    while alive:
+        i = min(alive, key=lambda r: (len(rows[r]), r))
+        if not rows[i]:
             return None
-        a[c], a[piv] = a[piv], a[c]
-        pv = a[c][c]
-        a[c] = [x / pv for x in a[c]]
-        for i in range(n):
-            if i != c and a[i][c] != 0:
-                f = a[i][c]
-                a[i] = [x - f * y for x, y in zip(a[i], a[c])]
-    return [a[i][n] for i in range(n)]
+        j = min(rows[i], key=lambda c: (len(where[c]), c))
+        alive.discard(i)
+        piv = rows[i][j]
+        for r in list(where[j]):
+            if r == i or r not in alive:
+                continue
+            f = rows[r][j] / piv
+            for c, x in rows[i].items():
+                y = rows[r].get(c, 0) - f * x
+                if y:
+                    if c not in rows[r]:
+                        where.setdefault(c, set()).add(r)
+                    rows[r][c] = y
+                elif c in rows[r]:
+                    del rows[r][c]
+                    where[c].discard(r)
+            b[r] -= f * b[i]
+        done.append((i, j))
+    x: list[Fraction] = [Fraction(0)] * n
+    for i, j in reversed(done):  # back substitution
+        acc = b[i] - sum(v * x[c] for c, v in rows[i].items() if c != j)
+        x[j] = acc / rows[i][j]
+    return x
 
 
 def _pivot(T: np.ndarray, row: int, col: int, exact: bool) -> None:
