@@ -379,6 +379,8 @@ class SupportSolver:
     def exact_root(self, x: np.ndarray, max_den: int = 10**6) -> list[Fraction] | None:
         """The root as Fractions when a small-denominator rational solves the system exactly."""
         q = [Fraction(float(v)).limit_denominator(max_den) for v in x]
+        if any(abs(float(a) - float(b)) > 1e-9 for a, b in zip(q, x)):
+            return None  # not the certified root's rational twin: keep the float
         if any(F != 0 for F in self._F_exact(q)):
             return None
         return q
