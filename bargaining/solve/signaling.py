@@ -10,6 +10,24 @@ beliefs ``μ_m ∈ Δ(T)`` per message. It is a PBE when
 3. beliefs follow Bayes' rule on the path: ``μ_m(t) = π_t σ_t(m) / Σ_s π_s σ_s(m)`` whenever the
    denominator is positive; off the path any belief is allowed.
 
+**Types with prior 0** (the limit case of the definition above; Fudenberg and Tirole 1991, §8.2,
+require condition 1 of *every* type). A zero-prior type still best responds, but Bayes' rule
+uses only the positive-prior types: a message sent only by zero-prior types has ``P(m) = 0``, so
+it is *off the path*. Off the path, beliefs are any belief over the positive-prior types: a
+zero-prior type gets belief 0 after every message, as consistency requires (Kreps and Wilson 1982:
+trembles are the players', nature's probabilities are fixed, so a node reached by a
+zero-probability move of nature has belief 0 whenever its information set is reached by a node
+of positive probability). At prior 0 or 1 the PBE therefore reproduce the complete-information
+SPE on the path. After a message sent only by zero-prior types the receiver's response must be
+a best response to such a belief, deter every type that does not send it, and give each
+zero-prior type that sends it at least what that type gets from the messages on the path; its
+sustaining set is reported like that of any off-path message, and that type's payoff is
+``None`` where the set does not pin it down. Labels describe the whole sender strategy, the
+zero-prior types' choices included. The refinements are applied to the positive-prior types
+(beliefs cannot move to the others). A zero-prior type that is indifferent may randomise in any
+way without changing anyone else's payoff or belief; only its pure choices are listed (the
+mixtures lie between them).
+
 Later stages (the sender moving again after the response, knowing its type) are solved first by
 sequential rationality (backward induction, :meth:`SignalingGame.reduced`); at a tie that changes
 the receiver's payoff every pure tie-break is solved and reported.
@@ -41,8 +59,9 @@ purer pattern.
 The intuitive criterion and D1 are in :mod:`bargaining.solve.refine`; the certificate is
 :func:`assessment_regret`, which recomputes everything from the game's own tree.
 
-Scope: every type must have a positive prior (a zero-prior type is a ``SolverError``: drop it).
-When the receiver's on-path mixture is not pinned down *and* messages are off the path, the
+Scope: when a zero-prior type sends an off-path message while another message is off the path
+too (three or more messages), the deterrence constraints couple the off-path responses; such
+patterns are skipped and the solution says it may be incomplete. When the receiver's on-path mixture is not pinned down *and* messages are off the path, the
 extreme points are checked for off-path deterrence one by one; the solution then says that it may
 be incomplete.
 """
@@ -63,7 +82,8 @@ from bargaining.numbers import to_fraction
 from bargaining.solve._polytope import relint_point, vertices
 from bargaining.solve.registry import Method, register
 
-__all__ = ["pbe", "enumerate_pbe", "RawPBE", "OffPath", "assessment_regret", "belief_polytope", "label_of"]
+__all__ = ["pbe", "enumerate_pbe", "RawPBE", "OffPath", "assessment_regret", "belief_polytope", "label_of",
+           "outcome_distribution"]
 
 F0 = Fraction(0)
 F1 = Fraction(1)
@@ -96,8 +116,10 @@ def belief_polytope(UR: list, m: int, K: Sequence[int], support: Sequence[int], 
 
 
 class _BeliefCache:
-    def __init__(self, UR: list, nT: int, nR: int):
+    def __init__(self, UR: list, nT: int, nR: int, support: Sequence[int] | None = None):
         self.UR, self.nT, self.nR = UR, nT, nR
+        # the types off-path beliefs may put weight on (the positive-prior types)
+        self.full = tuple(range(nT)) if support is None else tuple(support)
         self._verts: dict = {}
 
     def verts(self, m: int, K: tuple[int, ...], support: tuple[int, ...]) -> list[tuple[Fraction, ...]]:
@@ -114,8 +136,7 @@ class _BeliefCache:
 
     def realizable(self, m: int) -> list[tuple[int, ...]]:
         """Response supports K that are best responses to some belief after m (off the path)."""
-        full = tuple(range(self.nT))
-        return [K for K in _subsets(self.nR) if self.verts(m, K, full)]
+        return [K for K in _subsets(self.nR) if self.verts(m, K, self.full)]
 
 
 # --------------------------------------------------------------------------- results
@@ -141,16 +162,20 @@ class RawPBE:
     family: int = 0
     plans: dict = field(default_factory=dict)
     reduced: int = 0  # index of the reduced game (tie-break combination)
+    unpinned: tuple[int, ...] = ()  # zero-prior types whose payoff depends on an off-path response
 
 
 def _value(US, t: int, m: int, rho_m: Sequence[Fraction]) -> Fraction:
     return sum((p * US[t][m][r] for r, p in enumerate(rho_m)), F0)
 
 
-def offpath_sets(US, UR, m: int, u_star: Sequence[Fraction], cache: _BeliefCache) -> OffPath | None:
+def offpath_sets(US, UR, m: int, u_star: Sequence[Fraction], cache: _BeliefCache,
+                 attract: dict[int, Fraction] | None = None) -> OffPath | None:
     """Sustaining beliefs and deterring responses after off-path message ``m``; ``None`` if no
     belief sustains the equilibrium (some type would deviate to ``m`` whatever the receiver
-    believes)."""
+    believes). ``attract``: zero-prior types that send ``m`` themselves, each with the payoff
+    ``w_t`` that ``m`` must at least give it (instead of being deterred, ``V_t(m) ≤ u*_t``)."""
+    attract = attract or {}
     nT, nR = cache.nT, cache.nR
     pieces = []
     for K in cache.realizable(m):
@@ -159,10 +184,11 @@ def offpath_sets(US, UR, m: int, u_star: Sequence[Fraction], cache: _BeliefCache
             ([F1 if s == r else F0 for s in range(nR)], F0) for r in range(nR) if r not in K
         ]
         ineqs = [([F1 if s == r else F0 for s in range(nR)], F0) for r in K]
-        ineqs += [([-US[t][m][r] for r in range(nR)], -u_star[t]) for t in range(nT)]
+        ineqs += [([-US[t][m][r] for r in range(nR)], -u_star[t]) for t in range(nT) if t not in attract]
+        ineqs += [([US[t][m][r] for r in range(nR)], w) for t, w in attract.items()]
         rv = vertices(nR, eqs, ineqs)
         if rv:
-            pieces.append({"responses": K, "belief_vertices": cache.verts(m, K, tuple(range(nT))), "response_vertices": rv})
+            pieces.append({"responses": K, "belief_vertices": cache.verts(m, K, cache.full), "response_vertices": rv})
     if not pieces:
         return None
     # keep only maximal-by-inclusion belief sets' information; bounds over the union
@@ -188,9 +214,10 @@ def enumerate_pbe(
     indexed ``[t][m][r]``). Returns ``(equilibria, complete, notes)``."""
     nT, nM, nR = len(US), len(US[0]), len(US[0][0])
     prior = [to_fraction(p) for p in prior]
-    if any(p <= 0 for p in prior):
-        raise SolverError("pbe: every type needs a positive prior; drop the types with prior 0")
-    cache = _BeliefCache(UR, nT, nR)
+    if any(p < 0 for p in prior):
+        raise SolverError("pbe: a prior probability is negative")
+    pos = [p > 0 for p in prior]
+    cache = _BeliefCache(UR, nT, nR, support=[t for t in range(nT) if pos[t]])
     found: list[RawPBE] = []
     keys = set()
     complete = True
@@ -203,16 +230,27 @@ def enumerate_pbe(
             complete = False
             notes.append("time budget ran out: patterns with more mixing were not searched")
             break
-        senders = {m: tuple(t for t in range(nT) if m in S[t]) for m in range(nM)}
+        if any(len(S[t]) > 1 and not pos[t] for t in range(nT)):
+            continue  # a zero-prior type's mixture changes nothing: its pure choices are listed
+        senders = {m: tuple(t for t in range(nT) if m in S[t] and pos[t]) for m in range(nM)}
         on_path = [m for m in range(nM) if senders[m]]
         off_path = [m for m in range(nM) if not senders[m]]
+        # zero-prior types that send a message no positive-prior type sends (off the path)
+        zsend = {t: S[t][0] for t in range(nT) if not pos[t] and not senders[S[t][0]]}
+        if zsend and len(off_path) > 1:
+            complete = False
+            msg = ("a zero-prior type sends an off-path message while another message is off the path: "
+                   "such patterns were not searched")
+            if msg not in notes:
+                notes.append(msg)
+            continue
         # receiver supports after each on-path message that some interior belief supports
         K_options = [[K for K in _subsets(nR) if cache.feasible_interior(m, K, senders[m])] for m in on_path]
         if any(not opts for opts in K_options):
             continue
         for Ks in _K_combos(S, on_path, K_options, US, nT):
             K = dict(zip(on_path, Ks))
-            rho_verts = _rho_vertices(S, K, US, nT, nM, nR)
+            rho_verts = _rho_vertices(S, K, US, nT, nM, nR, skip=set(zsend))
             if not rho_verts:
                 continue
             sig_verts = _sigma_vertices(S, K, UR, prior, nT, nM, nR)
@@ -225,15 +263,24 @@ def enumerate_pbe(
                 if msg not in notes:
                     notes.append(msg)
             for rho_on in rho_verts:
-                u_star = [_value(US, t, S[t][0], rho_on[S[t][0]]) for t in range(nT)]
+                unpinned: set[int] = set()
+                u_star = [_value(US, t, S[t][0], rho_on[S[t][0]]) if t not in zsend else None
+                          for t in range(nT)]
                 offs = []
                 ok = True
                 for m in off_path:
-                    o = offpath_sets(US, UR, m, u_star, cache)
+                    attract = {t: max(_value(US, t, m2, rho_on[m2]) for m2 in on_path)
+                               for t, mt in zsend.items() if mt == m}
+                    o = offpath_sets(US, UR, m, u_star, cache, attract)
                     if o is None:
                         ok = False
                         break
                     offs.append(o)
+                    for t in attract:  # the largest payoff the set gives t (None later if not pinned)
+                        vals = [_value(US, t, m, v) for p in o.pieces for v in p["response_vertices"]]
+                        u_star[t] = max(vals)
+                        if min(vals) != max(vals):
+                            unpinned.add(t)
                 if not ok:
                     continue
                 for sig in sig_verts:
@@ -256,7 +303,8 @@ def enumerate_pbe(
                          for t in range(nT) for m in on_path for r in range(nR)),
                         F0,
                     )
-                    found.append(RawPBE(sigma, rho, beliefs, u_star, rp, offs, family))
+                    found.append(RawPBE(sigma, rho, beliefs, u_star, rp, offs, family,
+                                        unpinned=tuple(sorted(unpinned))))
     return found, complete, notes
 
 
@@ -323,8 +371,9 @@ def _sigma_vertices(S, K, UR, prior, nT, nM, nR) -> list[dict]:
     return [{var[i]: x for i, x in enumerate(v)} for v in verts]
 
 
-def _rho_vertices(S, K, US, nT, nM, nR) -> list[dict]:
-    """Vertices of the on-path ρ-polytope of a pattern, as dicts {m: [prob per response]}."""
+def _rho_vertices(S, K, US, nT, nM, nR, skip: set[int] | frozenset[int] = frozenset()) -> list[dict]:
+    """Vertices of the on-path ρ-polytope of a pattern, as dicts {m: [prob per response]}. Types
+    in ``skip`` (zero-prior types sending an off-path message) are constrained off the path."""
     var = [(m, r) for m in sorted(K) for r in K[m]]
     idx = {v: i for i, v in enumerate(var)}
     n = len(var)
@@ -341,6 +390,8 @@ def _rho_vertices(S, K, US, nT, nM, nR) -> list[dict]:
         return a
 
     for t in range(nT):
+        if t in skip:
+            continue
         m0 = S[t][0]
         for m in S[t][1:]:
             eqs.append(([x - y for x, y in zip(val(t, m0), val(t, m))], F0))
@@ -452,6 +503,48 @@ def assessment_regret(
     return regret
 
 
+# --------------------------------------------------------------------------- outcomes
+def _leaves(node, plan: Sequence[str], pos: list[int], path: tuple[str, ...], prob: Fraction):
+    """Terminals of a later stage in depth-first order, each ``(path, probability)`` under the
+    sender's plan (its action at each sender node, depth-first) and chance's probabilities. A
+    branch the plan does not take is still walked (its terminals get probability 0), so that
+    every terminal is listed whatever the plan."""
+    if isinstance(node, Terminal):
+        yield path, prob
+        return
+    if isinstance(node, ChanceNode):
+        for a, p, c in zip(node.actions, node.probs, node.children):
+            yield from _leaves(c, plan, pos, path + (a,), prob * to_fraction(p))
+        return
+    choice = plan[pos[0]] if pos[0] < len(plan) else node.actions[0]
+    pos[0] += 1
+    for a, c in zip(node.actions, node.children):
+        if a == choice:
+            yield from _leaves(c, plan, pos, path + (a,), prob)
+        else:
+            yield from _leaves(c, (), [0], path + (a,), F0)
+
+
+def outcome_distribution(game: SignalingGame, sigma: Sequence[Sequence[Any]],
+                         rho: Sequence[Sequence[Any] | None], plans: dict | None = None) -> list[tuple[str, Any]]:
+    """Probability of every terminal of the game, in the depth-first order of
+    :meth:`SignalingGame.tree_spec` (type, message, response, later-stage actions): ``P = π_t
+    σ_t(m) ρ_m(r) × Π`` (chance probabilities along the later stage, the sender following its
+    plan). Each path is named by its actions joined with spaces (the ``outcome:<path>`` columns of
+    tree sweeps). Off-path messages (``rho[m]`` ``None``) have probability 0 whatever the response,
+    so the distribution depends only on behaviour on the path. Exact with Fractions."""
+    plans = plans or {}
+    out: list[tuple[str, Any]] = []
+    for t, tl in enumerate(game.types):
+        for m, ml in enumerate(game.messages):
+            for r, rl in enumerate(game.responses):
+                reach = to_fraction(game.prior[t]) * to_fraction(sigma[t][m])
+                reach = reach * to_fraction(rho[m][r]) if reach and rho[m] is not None else F0
+                for path, p in _leaves(game.outcomes[t][m][r], list(plans.get((t, m, r), ())), [0], (tl, ml, rl), reach):
+                    out.append((" ".join(path), p))
+    return out
+
+
 # --------------------------------------------------------------------------- solver
 def _representative(o: OffPath) -> tuple[list[Fraction], list[Fraction]]:
     """One sustaining (belief, response) after an off-path message: a vertex of the first piece,
@@ -481,6 +574,24 @@ def _inequalities(game: SignalingGame, UR, o: OffPath) -> list[str]:
     return out
 
 
+def _refine(US, UR, prior, raw: RawPBE, labels):
+    """The refinements of :mod:`bargaining.solve.refine`, on the positive-prior types: zero-prior
+    types are dropped (their belief is 0 after every message, so no refinement can move it)."""
+    from bargaining.solve.refine import refine_equilibrium
+
+    keep = [t for t, p in enumerate(prior) if p > 0]
+    if len(keep) == len(prior):
+        return refine_equilibrium(US, UR, prior, raw, labels)
+    offs = [OffPath(o.message,
+                    [{**pc, "belief_vertices": [tuple(v[t] for t in keep) for v in pc["belief_vertices"]]} for pc in o.pieces],
+                    [o.belief_bounds[t] for t in keep], o.response_bounds, o.connected) for o in raw.offpath]
+    sub = RawPBE([raw.sigma[t] for t in keep], raw.rho, [None if b is None else [b[t] for t in keep] for b in raw.beliefs],
+                 [raw.type_payoffs[t] for t in keep], raw.receiver_payoff, offs, raw.family, raw.plans, raw.reduced)
+    T, M, R = labels
+    return refine_equilibrium([US[t] for t in keep], [UR[t] for t in keep], [prior[t] for t in keep], sub,
+                              ([T[t] for t in keep], M, R))
+
+
 def pbe(
     game: SignalingGame,
     *,
@@ -491,7 +602,6 @@ def pbe(
 ) -> Solution:
     """All PBE families of a signaling game, with off-path belief sets, labels, mixing, the
     intuitive criterion and D1, and the certificate :func:`assessment_regret`."""
-    from bargaining.solve.refine import refine_equilibrium
 
     if getattr(game, "kind", None) != "signaling":
         raise SolverError("method 'pbe' solves signaling games only")
@@ -534,7 +644,7 @@ def pbe(
                 rho_full.append(r)
                 mu_full.append(b)
         regret = assessment_regret(game, raw.sigma, rho_full, mu_full, raw.plans)
-        ref = refine_equilibrium(US, UR, prior, raw, (T, M, R)) if refine else None
+        ref = _refine(US, UR, prior, raw, (T, M, R)) if refine else None
         ex_ante = sum((p * u for p, u in zip(prior, raw.type_payoffs)), F0)
         mixing: dict[str, Any] = {}
         smix = {T[t]: {M[m]: raw.sigma[t][m] for m in range(len(M)) if raw.sigma[t][m] > 0}
@@ -560,7 +670,7 @@ def pbe(
             "receiver_strategy": {M[m]: (dict(zip(R, raw.rho[m])) if raw.rho[m] is not None else None) for m in range(len(M))},
             "beliefs_on_path": {M[m]: dict(zip(T, raw.beliefs[m])) for m in range(len(M)) if raw.beliefs[m] is not None},
             "off_path": off,
-            "type_payoffs": dict(zip(T, raw.type_payoffs)),
+            "type_payoffs": {T[t]: (None if t in raw.unpinned else v) for t, v in enumerate(raw.type_payoffs)},
             "mixing": mixing,
             "family": raw.family,
         }
@@ -571,8 +681,11 @@ def pbe(
         if ref is not None:
             extra["refinements"] = {"intuitive": ref.intuitive, "d1": ref.d1}
             extra["refinement_notes"] = ref.notes
+        paths, probs = zip(*outcome_distribution(game, raw.sigma, raw.rho, raw.plans))
+        extra["outcome_paths"] = list(paths)
         eqs.append(Equilibrium(
             payoffs=(ex_ante, raw.receiver_payoff),
+            outcomes=tuple(probs),
             regret=regret,
             behavior=(tuple(tuple(row) for row in raw.sigma), tuple(tuple(r) for r in rho_full)),
             beliefs=tuple(tuple(b) if b is not None else None for b in raw.beliefs),
@@ -621,6 +734,7 @@ def _to_float(eq: Equilibrium) -> Equilibrium:
         regret=float(eq.regret),
         behavior=conv(eq.behavior),
         beliefs=conv(eq.beliefs),
+        outcomes=conv(eq.outcomes),
         label=eq.label,
         extra={k: conv(v) for k, v in eq.extra.items()},
     )
