@@ -2,9 +2,13 @@
 
 Registered into :mod:`bargaining.io.render` as ``TABLE_RENDERERS["signaling"]`` and
 ``ROW_BUILDERS["signaling"]``. Row columns (CONTRACTS.md): ``p:<sender>:<type>:<message>``,
-``p:<receiver>:<message>:<response>`` (after an off-path message: one sustaining response),
+``p:<receiver>:<message>:<response>`` (behaviour on the path; empty after an off-path message,
+whose response is not behaviour but a sustaining range) with ``...:lo`` / ``...:hi`` (the range
+over the family: the value itself on the path, the sustaining responses off it),
 ``belief:<message>:<type>`` (empty off the path), ``offpath:<message>:<type>:lo`` / ``:hi`` (the
-sustaining belief interval), ``payoff:<sender>:<type>``; ``equilibrium_rows`` adds ``label``,
+sustaining belief interval, empty on the path), ``payoff:<sender>:<type>`` (empty for a zero-prior
+type whose payoff the family does not pin down), ``outcome:<type> <message> <response>[ <later
+actions>]`` (probability of each terminal, as in tree sweeps); ``equilibrium_rows`` adds ``label``,
 ``refinement:intuitive``, ``refinement:d1``, ``payoff:<player>`` and ``regret``.
 """
 
@@ -69,24 +73,35 @@ def signaling_table(sol: Solution, exact: bool) -> list[str]:
 
 
 def signaling_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
+    """The sweep / CSV columns of one PBE family (same order and meaning as the batch builder
+    :func:`bargaining.solve.signaling_batch.row_columns`)."""
     game = sol.game
     row: dict[str, Any] = {}
     sigma, rho = eq.behavior
+    offs = {off["message"]: off for off in eq.extra.get("off_path", [])}
     for i, t in enumerate(game.types):
         for j, m in enumerate(game.messages):
             row[f"p:{game.sender}:{t}:{m}"] = sigma[i][j]
     for j, m in enumerate(game.messages):
         for k, r in enumerate(game.responses):
-            row[f"p:{game.receiver}:{m}:{r}"] = rho[j][k]
+            row[f"p:{game.receiver}:{m}:{r}"] = None if m in offs else rho[j][k]
+    for j, m in enumerate(game.messages):
+        for k, r in enumerate(game.responses):
+            lo, hi = offs[m]["responses"][r] if m in offs else (rho[j][k], rho[j][k])
+            row[f"p:{game.receiver}:{m}:{r}:lo"] = lo
+            row[f"p:{game.receiver}:{m}:{r}:hi"] = hi
     for j, m in enumerate(game.messages):
         for i, t in enumerate(game.types):
             row[f"belief:{m}:{t}"] = None if eq.beliefs[j] is None else eq.beliefs[j][i]
-    for off in eq.extra.get("off_path", []):
-        for t, (lo, hi) in zip(game.types, off["beliefs"]):
-            row[f"offpath:{off['message']}:{t}:lo"] = lo
-            row[f"offpath:{off['message']}:{t}:hi"] = hi
+    for m in game.messages:
+        for i, t in enumerate(game.types):
+            lo, hi = offs[m]["beliefs"][i] if m in offs else (None, None)
+            row[f"offpath:{m}:{t}:lo"] = lo
+            row[f"offpath:{m}:{t}:hi"] = hi
     for t, v in eq.extra.get("type_payoffs", {}).items():
         row[f"payoff:{game.sender}:{t}"] = v
+    for path, p in zip(eq.extra.get("outcome_paths", ()), eq.outcomes or ()):
+        row[f"outcome:{path}"] = p
     return row
 
 

@@ -31,7 +31,12 @@ Kreps 1987; D1 of Banks and Sobel 1987), specialised to one off-path message and
 probability ``x ∈ [0, 1]``; only pooling slots have an off-path message, the others pass
 trivially.
 
-**Boundaries.** At parameter points where the receiver is exactly indifferent after a pooling
+**Boundaries.** **Prior 0 or 1** (as in the per-game solver): the zero-prior type still best responds, beliefs
+after every message put weight 0 on it (so an off-path belief is the point μ = 0 or μ = 1), a
+message only it sends is off the path, and the refinements, applied to the one positive-prior
+type, hold for every PBE. The semi-separating slots need both priors positive.
+
+At parameter points where the receiver is exactly indifferent after a pooling
 message, or a type exactly indifferent between continuations, the batch reports the generic
 limit (ties go to response 0 / the first optimal action); the per-game solver lists the whole
 continuum there. Away from such measure-zero sets both agree (tested on random points).
@@ -44,36 +49,43 @@ continuum there. Away from such measure-zero sets both agree (tested on random p
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from bargaining.errors import GameValidationError
 
-__all__ = ["SignalingBatch", "BatchResult", "solve_batch", "SLOTS"]
+__all__ = ["SignalingBatch", "BatchResult", "solve_batch", "SLOTS", "row_columns"]
 
 SLOTS = 9
 
 
-def _reduce_node(node: Any, sender: str, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+def _reduce_node(node: Any, sender: str, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, list]:
     """(sender, receiver) payoff arrays of a later stage, by vectorised backward induction;
-    at a tie the first optimal action (file order) is taken."""
+    at a tie the first optimal action (file order) is taken. Third item: the terminals in
+    depth-first order, each ``(actions from here, probability array of reaching it)``."""
     if isinstance(node, (list, tuple)):
         node = {"payoffs": node}
     if "payoffs" in node:
         pay = node["payoffs"]
         return (np.broadcast_to(np.asarray(pay[0], dtype=float), shape),
-                np.broadcast_to(np.asarray(pay[1], dtype=float), shape))
+                np.broadcast_to(np.asarray(pay[1], dtype=float), shape), [((), np.ones(shape))])
+    labels = [str(a) for a in node["actions"]]
     children = [_reduce_node(c, sender, shape) for c in node["actions"].values()]
     if node.get("player") == "chance":
         probs = [np.asarray(node["probs"][a], dtype=float) for a in node["actions"]]
-        return (sum(p * c[0] for p, c in zip(probs, children)), sum(p * c[1] for p, c in zip(probs, children)))
+        leaves = [((a,) + path, p * w) for a, p, c in zip(labels, probs, children) for path, w in c[2]]
+        return (sum(p * c[0] for p, c in zip(probs, children)), sum(p * c[1] for p, c in zip(probs, children)),
+                leaves)
     us = np.stack([c[0] for c in children])
     ur = np.stack([c[1] for c in children])
     k = np.argmax(us, axis=0)  # first maximum on ties
-    return (np.take_along_axis(us, k[None], 0)[0], np.take_along_axis(ur, k[None], 0)[0])
+    leaves = [((a,) + path, (k == i) * w) for i, (a, c) in enumerate(zip(labels, children)) for path, w in c[2]]
+    return (np.take_along_axis(us, k[None], 0)[0], np.take_along_axis(ur, k[None], 0)[0], leaves)
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,9 @@ class SignalingBatch:
     types: tuple[str, ...] = ("t0", "t1")
     messages: tuple[str, ...] = ("m0", "m1")
     responses: tuple[str, ...] = ("r0", "r1")
+    #: per (t, m, r): the later stage's terminals, ``(actions, reach probability (N,))``; ``None``
+    #: when every outcome is a terminal
+    leaves: Any = None
 
     @property
     def size(self) -> int:
@@ -118,6 +133,7 @@ class SignalingBatch:
         flat = (n,)
         US = np.empty((n, 2, len(messages), len(responses)))
         UR = np.empty_like(US)
+        leaves: dict[tuple[int, int, int], list] = {}
         for i, t in enumerate(types):
             for j, m in enumerate(messages):
                 for k, r in enumerate(responses):
@@ -125,14 +141,16 @@ class SignalingBatch:
                         node = body["payoffs"][t][m][r]
                     except (KeyError, TypeError):
                         raise GameValidationError(f"signaling batch: payoffs missing for {t}/{m}/{r}") from None
-                    us, ur = _reduce_node(node, sender, shape)
+                    us, ur, lv = _reduce_node(node, sender, shape)
                     US[:, i, j, k] = np.reshape(us, flat)
                     UR[:, i, j, k] = np.reshape(ur, flat)
+                    leaves[(i, j, k)] = [(path, np.reshape(np.broadcast_to(w, shape), flat)) for path, w in lv]
         p0 = np.reshape(np.broadcast_to(arrays[0], shape), flat)
         total = np.reshape(np.broadcast_to(arrays[0] + arrays[1], shape), flat)
         if np.any(np.abs(total - 1) > 1e-9):
             raise GameValidationError("signaling batch: the prior does not sum to 1 at some points")
-        return cls.from_arrays(p0, US, UR, types=[str(t) for t in types], messages=messages, responses=responses)
+        out = cls.from_arrays(p0, US, UR, types=[str(t) for t in types], messages=messages, responses=responses)
+        return replace(out, leaves=leaves)
 
     @classmethod
     def from_games(cls, games: Sequence[Any]) -> SignalingBatch:
@@ -140,16 +158,27 @@ class SignalingBatch:
         if not games:
             raise GameValidationError("signaling batch: no games")
         g0 = games[0]
+        from bargaining.solve.signaling import _leaves
+
         US, UR, P = [], [], []
+        walks: dict[tuple[int, int, int], list] = {}
         for g in games:
             if g.shape != g0.shape:
                 raise GameValidationError("signaling batch: the games must have the same shape")
-            us, ur, _ = g.reduced()[0]
+            us, ur, plans = g.reduced()[0]
+            for key in itertools.product(range(2), range(2), range(2)) if g0.shape == (2, 2, 2) else ():
+                walk = list(_leaves(g.outcomes[key[0]][key[1]][key[2]], list(plans.get(key, ())), [0], (), Fraction(1)))
+                walks.setdefault(key, []).append(walk)
             US.append(np.array(us, dtype=float))
             UR.append(np.array(ur, dtype=float))
             P.append(float(g.prior[0]))
-        return cls.from_arrays(np.array(P), np.array(US), np.array(UR), types=g0.types, messages=g0.messages,
-                               responses=g0.responses)
+        out = cls.from_arrays(np.array(P), np.array(US), np.array(UR), types=g0.types, messages=g0.messages,
+                              responses=g0.responses)
+        if g0.shape != (2, 2, 2):
+            return out
+        leaves = {key: [(w[0][k][0], np.array([float(g[k][1]) for g in w])) for k in range(len(w[0]))]
+                  for key, w in walks.items()}
+        return replace(out, leaves=leaves)
 
 
 def _leaf_shapes(node: Any):
@@ -306,6 +335,10 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
     def rec(t: int, m: int, x: np.ndarray) -> np.ndarray:
         return UR[:, t, m, 1] + x * (UR[:, t, m, 0] - UR[:, t, m, 1])
 
+    # off-path beliefs put weight only on positive-prior types (see the module docstring)
+    bl = np.where(p >= 1, 1.0, 0.0)
+    bh = np.where(p <= 0, 0.0, 1.0)
+    edge = (p <= 0) | (p >= 1)  # one type has prior 0: its refinements hold trivially
     # ---- pooling (slots 0, 1)
     for m in (0, 1):
         s, mo = m, 1 - m
@@ -333,6 +366,12 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
         I0lo, I0hi = _interval_where_r0(d[:, 0, mo], d[:, 1, mo])
         I1lo, I1hi = _interval_where_r0(-d[:, 0, mo], -d[:, 1, mo])
         inf = np.inf
+        # beliefs only on positive-prior types: μ = 0 if p = 0, μ = 1 if p = 1
+        I0lo, I0hi = np.maximum(I0lo, bl), np.minimum(I0hi, bh)
+        I1lo, I1hi = np.maximum(I1lo, bl), np.minimum(I1hi, bh)
+        det0 &= I0lo <= I0hi
+        det1 &= I1lo <= I1hi
+        detm &= (thr >= bl) & (thr <= bh)
         lo = np.minimum.reduce([np.where(det0, I0lo, inf), np.where(det1, I1lo, inf), np.where(detm, thr, inf)])
         hi = np.maximum.reduce([np.where(det0, I0hi, -inf), np.where(det1, I1hi, -inf), np.where(detm, thr, -inf)])
         ok = lo <= hi
@@ -389,25 +428,35 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
         only0 = deleted[0] & ~deleted[1]  # beliefs must sit on type 1: μ = 0
         only1 = deleted[1] & ~deleted[0]  # μ = 1
         d1f[s] = ~((only0 & ~(lo <= 0)) | (only1 & ~(hi >= 1)))
+        ic[s] |= edge
+        d1f[s] |= edge
 
     # ---- separating (slots 2, 3): type 0 sends m, type 1 sends 1 - m
+    # With a zero-prior type its message is off the path and the belief there is on the other
+    # type (μ = 0 after m if p = 0, μ = 1 after 1 - m if p = 1); the same incentive constraints.
     for s, m in ((2, 0), (3, 1)):
         mo = 1 - m
-        xa = br(np.ones(N), m)
-        xb = br(np.zeros(N), mo)
+        off_a, off_b = p <= 0, p >= 1
+        xa = br(np.where(off_a, 0.0, 1.0), m)
+        xb = br(np.where(off_b, 1.0, 0.0), mo)
         u0 = value(0, m, xa)
         u1 = value(1, mo, xb)
         ok = (value(0, mo, xb) <= u0) & (value(1, m, xa) <= u1)
         valid[s] = ok
         S0[s, :, 0] = 1.0 if m == 0 else 0.0
         S0[s, :, 1] = 1.0 if mo == 0 else 0.0
-        X[s, :, m] = xa
-        X[s, :, mo] = xb
-        mu[s, :, m] = 1
-        mu[s, :, mo] = 0
+        X[s, :, m] = np.where(off_a, np.nan, xa)
+        X[s, :, mo] = np.where(off_b, np.nan, xb)
+        mu[s, :, m] = np.where(off_a, np.nan, 1.0)
+        mu[s, :, mo] = np.where(off_b, np.nan, 0.0)
+        x_off = np.where(off_a, xa, np.where(off_b, xb, np.nan))
+        off_lo[s] = np.where(ok & edge, bl, np.nan)
+        off_hi[s] = np.where(ok & edge, bh, np.nan)
+        x_lo[s] = np.where(ok, x_off, np.nan)
+        x_hi[s] = np.where(ok, x_off, np.nan)
         tp[s, :, 0] = u0
         tp[s, :, 1] = u1
-        rp[s] = p * rec(0, m, xa) + q * rec(1, mo, xb)
+        rp[s] = np.where(off_a, 0.0, p * rec(0, m, xa)) + np.where(off_b, 0.0, q * rec(1, mo, xb))
 
     # ---- semi-separating, one type mixes (slots 4..7): mixer i, pure type j sends m
     for i in (0, 1):
@@ -510,9 +559,72 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
     with np.errstate(all="ignore"):
         parts = [
             _solve_222(SignalingBatch(batch.prior0[k:k + chunk], batch.US[k:k + chunk], batch.UR[k:k + chunk],
-                                          batch.types, batch.messages, batch.responses))
+                                      batch.types, batch.messages, batch.responses,
+                                      None if batch.leaves is None else
+                                      {key: [(path, w[k:k + chunk]) for path, w in lv] for key, lv in batch.leaves.items()}))
             for k in range(0, batch.size, chunk)
         ]
     fields = ("valid", "s0", "x", "mu", "off_lo", "off_hi", "x_lo", "x_hi", "type_payoffs",
               "receiver_payoff", "intuitive", "d1")
     return BatchResult(batch, *(np.concatenate([getattr(r, f) for r in parts]) for f in fields), parts[0].labels)
+
+
+def row_columns(res: BatchResult, gi: np.ndarray, si: np.ndarray, sender: str, receiver: str) -> dict[str, np.ndarray]:
+    """The sweep columns of the PBE ``(gi, si)`` (game, slot) in the order and with the meaning of
+    the per-game row builder ``bargaining.io.render_signaling.signaling_row``:
+
+    - ``p:<sender>:<type>:<message>``;
+    - ``p:<receiver>:<message>:<response>``: behaviour on the path, ``nan`` after an off-path
+      message, and ``...:lo`` / ``...:hi``: the range of that probability over the family (equal
+      to it on the path; over the sustaining responses off the path);
+    - ``belief:<message>:<type>`` (``nan`` off the path), ``offpath:<message>:<type>:lo|hi`` (the
+      sustaining beliefs; ``nan`` on the path);
+    - ``payoff:<sender>:<type>``;
+    - ``outcome:<type> <message> <response>[ <later actions>]``: probability of each terminal,
+      ``π_t σ_t(m) ρ_m(r)`` times the reach probability inside the later stage.
+    """
+    b = res.batch
+    T, M, R = b.types, b.messages, b.responses
+    cols: dict[str, np.ndarray] = {}
+    s0 = res.s0[gi, si]  # (E, T)
+    x = res.x[gi, si]  # (E, M), nan off the path
+    off = np.isnan(x)
+    xl, xh = res.x_lo[gi, si], res.x_hi[gi, si]
+    sig = np.stack([s0, 1 - s0], axis=-1)  # (E, T, M)
+    rho = np.stack([x, 1 - x], axis=-1)  # (E, M, R)
+    for t, tl in enumerate(T):
+        for m, ml in enumerate(M):
+            cols[f"p:{sender}:{tl}:{ml}"] = sig[:, t, m]
+    for m, ml in enumerate(M):
+        for r, rl in enumerate(R):
+            cols[f"p:{receiver}:{ml}:{rl}"] = rho[:, m, r]
+    for m, ml in enumerate(M):
+        for r, rl in enumerate(R):
+            lo_r, hi_r = (xl, xh) if r == 0 else (1 - xh, 1 - xl)
+            cols[f"p:{receiver}:{ml}:{rl}:lo"] = np.where(off[:, m], lo_r, rho[:, m, r])
+            cols[f"p:{receiver}:{ml}:{rl}:hi"] = np.where(off[:, m], hi_r, rho[:, m, r])
+    mu = res.mu[gi, si]
+    for m, ml in enumerate(M):
+        cols[f"belief:{ml}:{T[0]}"] = mu[:, m]
+        cols[f"belief:{ml}:{T[1]}"] = 1 - mu[:, m]
+    lo, hi = res.off_lo[gi, si], res.off_hi[gi, si]
+    for m, ml in enumerate(M):
+        here = off[:, m]
+        cols[f"offpath:{ml}:{T[0]}:lo"] = np.where(here, lo, np.nan)
+        cols[f"offpath:{ml}:{T[0]}:hi"] = np.where(here, hi, np.nan)
+        cols[f"offpath:{ml}:{T[1]}:lo"] = np.where(here, 1 - hi, np.nan)
+        cols[f"offpath:{ml}:{T[1]}:hi"] = np.where(here, 1 - lo, np.nan)
+    tp = res.type_payoffs[gi, si]
+    for t, tl in enumerate(T):
+        cols[f"payoff:{sender}:{tl}"] = tp[:, t]
+    p0 = b.prior0[gi]
+    prior = np.stack([p0, 1 - p0], axis=1)
+    for t, tl in enumerate(T):
+        for m, ml in enumerate(M):
+            reach_tm = prior[:, t] * sig[:, t, m]
+            for r, rl in enumerate(R):
+                reach = np.where(reach_tm > 0, reach_tm * np.nan_to_num(rho[:, m, r]), 0.0)
+                for path, w in (b.leaves or {}).get((t, m, r), [((), None)]):
+                    name = " ".join((tl, ml, rl) + tuple(path))
+                    cols[f"outcome:{name}"] = reach if w is None else reach * w[gi]
+    return cols

@@ -750,7 +750,7 @@ def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: 
     there: the receiver exactly indifferent at the prior after some message, a sender type with
     equal payoffs from the two messages for some pair of responses, a prior of 0 or 1, or no
     family found by the batch (the batch reports the generic limit at such points)."""
-    from bargaining.solve.signaling_batch import solve_batch
+    from bargaining.solve.signaling_batch import row_columns, solve_batch
 
     n = stop - start
     errors = _range_errors(src, params, n)
@@ -785,34 +785,14 @@ def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: 
             cols[key] = raw[key]
         # the columns of the per-game row builder (render_signaling.signaling_row), same order
         T, M, R = b.types, b.messages, b.responses
-        s0 = res.s0[gi, si]  # (E, T)
-        x = res.x[gi, si]  # (E, M), nan after the off-path message
-        off = np.isnan(x)
-        # after the off-path message: a pure deterring response if there is one (the first in
+        cols.update(row_columns(res, gi, si, sender, receiver))
+        # sort key after an off-path message: a pure deterring response if there is one (the first in
         # the file's order), else the deterring mixture closest to it (the per-game solver's choice)
+        x = res.x[gi, si]
         xl, xh = res.x_lo[gi, si], res.x_hi[gi, si]
         deter = np.where(xh >= 1 - 1e-12, 1.0, np.where(xl <= 1e-12, 0.0, xl))
-        x_off = np.where(off, deter[:, None], x)
-        for t, tl in enumerate(T):
-            for m, ml in enumerate(M):
-                cols[f"p:{sender}:{tl}:{ml}"] = s0[:, t] if m == 0 else 1 - s0[:, t]
-        for m, ml in enumerate(M):
-            for r, rl in enumerate(R):
-                cols[f"p:{receiver}:{ml}:{rl}"] = x_off[:, m] if r == 0 else 1 - x_off[:, m]
-        mu = res.mu[gi, si]
-        for m, ml in enumerate(M):
-            cols[f"belief:{ml}:{T[0]}"] = mu[:, m]
-            cols[f"belief:{ml}:{T[1]}"] = 1 - mu[:, m]
-        lo, hi = res.off_lo[gi, si], res.off_hi[gi, si]
-        for m, ml in enumerate(M):
-            here = off[:, m]
-            cols[f"offpath:{ml}:{T[0]}:lo"] = np.where(here, lo, np.nan)
-            cols[f"offpath:{ml}:{T[0]}:hi"] = np.where(here, hi, np.nan)
-            cols[f"offpath:{ml}:{T[1]}:lo"] = np.where(here, 1 - hi, np.nan)
-            cols[f"offpath:{ml}:{T[1]}:hi"] = np.where(here, 1 - lo, np.nan)
+        x_off = np.where(np.isnan(x), deter[:, None], x)
         tp = res.type_payoffs[gi, si]
-        for t, tl in enumerate(T):
-            cols[f"payoff:{sender}:{tl}"] = tp[:, t]
         p0 = b.prior0[gi]
         cols[f"payoff:{sender}"] = p0 * tp[:, 0] + (1 - p0) * tp[:, 1]
         cols[f"payoff:{receiver}"] = res.receiver_payoff[gi, si]
@@ -821,7 +801,7 @@ def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: 
         # the per-game solver's order: sender pure before mixed, receiver pure before mixed,
         # then by the profile (sigma, rho), larger probabilities first
         sig = np.stack([cols[f"p:{sender}:{tl}:{ml}"] for tl in T for ml in M], axis=1)
-        rho = np.stack([cols[f"p:{receiver}:{ml}:{rl}"] for ml in M for rl in R], axis=1)
+        rho = np.stack([x_off[:, m] if r == 0 else 1 - x_off[:, m] for m in range(len(M)) for r in range(len(R))], axis=1)
         flat = np.round(np.concatenate([sig, rho], axis=1), 9)
         smixed = np.any((flat[:, : sig.shape[1]] > 0) & (flat[:, : sig.shape[1]] < 1), axis=1)
         rmixed = np.any((flat[:, sig.shape[1] :] > 0) & (flat[:, sig.shape[1] :] < 1), axis=1)
