@@ -107,25 +107,25 @@ class SupportSolver:
 
         n = self.n
         nv = [len(Pj) for Pj in P]
-        rows = []
-        free = []
-        errs = []
+        blocks = []
+        free: list[bool] = []
+        errs: list[float] = []
         for i in range(n):
             Ti = self.T[i]
+            others = [a for a in range(self.shape[i]) if a != Ti[0]]
+            if not others:
+                continue
             V = Vs[i].reshape([self.shape[i]] + [nv[j] for j in range(n) if j != i])
+            D = V[others] - V[Ti[0]]
+            R = np.zeros((nv[i], len(others), *nv))
             for r in range(nv[i]):
-                for a in range(self.shape[i]):
-                    if a == Ti[0]:
-                        continue
-                    d = np.expand_dims(V[a] - V[Ti[0]], i)
-                    row = np.zeros(nv)
-                    sl = [slice(None)] * n
-                    sl[i] = slice(r, r + 1)
-                    row[tuple(sl)] = d
-                    rows.append(row.ravel())
-                    free.append(a in Ti)
-                    errs.append(2 * self.err[i])
-        M = np.array(rows)
+                R[(r, slice(None)) + (slice(None),) * i + (r,)] = D
+            blocks.append(R.reshape(nv[i] * len(others), -1))
+            free.extend([a in Ti for a in others] * nv[i])
+            errs.extend([2 * self.err[i]] * (nv[i] * len(others)))
+        if not blocks:
+            return False
+        M = np.vstack(blocks)
         m, W = M.shape
         scale = float(np.max(np.abs(M))) or 1.0
         Ms = M / scale
