@@ -374,7 +374,7 @@ def _exact_from_float_basis(Mzz, Mzu, Euz, e, start, deadline: Deadline) -> np.n
                 return None  # an artificial slack must be zero
         return z, u
 
-    guess = split([Fraction(float(x)).limit_denominator(10**6) for x in approx])
+    guess = split([_rational_guess(x) for x in approx])
     if guess is not None and _check_exact(Mzz, Mzu, Euz, e, *guess):
         return np.array(guess[0], dtype=object)
     # the basis's equations: column of each basic variable in [w; a] = [Mzz z + Mzu u; Euz z - e]
@@ -398,6 +398,11 @@ def _exact_from_float_basis(Mzz, Mzu, Euz, e, start, deadline: Deadline) -> np.n
     if exact is None or not _check_exact(Mzz, Mzu, Euz, e, *exact):
         return None
     return np.array(exact[0], dtype=object)
+
+
+def _rational_guess(x: float) -> Fraction:
+    """The simplest rational within the float's reach: denominator at most 10^6."""
+    return Fraction(float(x)).limit_denominator(10**6)
 
 
 def _check_exact(Mzz, Mzu, Euz, e, z: list, u: list) -> bool:
