@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from bargaining.cli.options import set_option
+from bargaining.cli.options import parse_assignments, set_option
 from bargaining.io.convert import FORMATS, convert
-from bargaining.io.load import parse_assignment
 
 
 @click.command("convert")
@@ -26,7 +25,7 @@ def convert_command(game: str, to: str, assignments: tuple[str, ...], out: str |
       bargain convert crisis-normal-form --to nfg
       bargain convert game.efg --to yaml -o game.yaml
     """
-    params = dict(parse_assignment(a) for a in assignments)
+    params = parse_assignments(assignments)
     text = convert(game, to, params, out)
     if out is None:
         click.echo(text, nl=False)

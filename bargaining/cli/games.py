@@ -83,23 +83,25 @@ def parameters_text(template: Template, params: Mapping[str, Any] | None = None)
 def template_section(spec: str, assignments: tuple[str, ...] = ()) -> str:
     """:func:`parameters_text` for a game named on the command line (``""`` unless it is a YAML
     game file); ``assignments`` are the ``--set NAME=VALUE`` strings."""
-    from bargaining.io.load import load_template, parse_assignment, resolve
+    from bargaining.cli.options import parse_assignments
+    from bargaining.io.load import load_template, resolve
 
     path, id_params = resolve(spec)
     if path.suffix.lower() not in (".yaml", ".yml"):
         return ""
-    params = {**id_params, **dict(parse_assignment(a) for a in assignments)}
+    params = {**id_params, **parse_assignments(assignments)}
     return "\n" + parameters_text(load_template(path), params)
 
 
 def constraint_warnings(spec: str, assignments: tuple[str, ...] = ()) -> list[str]:
     """The orderings a YAML game's parameter point breaks (``[]`` for other files)."""
-    from bargaining.io.load import load_template, parse_assignment, resolve
+    from bargaining.cli.options import parse_assignments
+    from bargaining.io.load import load_template, resolve
 
     path, id_params = resolve(spec)
     if path.suffix.lower() not in (".yaml", ".yml"):
         return []
-    params = {**id_params, **dict(parse_assignment(a) for a in assignments)}
+    params = {**id_params, **parse_assignments(assignments)}
     template = load_template(path)
     return [f"{template.name}: {m}" for m in template.check_constraints(params)]
 

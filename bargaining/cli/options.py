@@ -6,9 +6,10 @@ from typing import Any
 
 import click
 
+from bargaining.errors import BargainingError
 from bargaining.io.load import load, parse_assignment
 
-__all__ = ["set_option", "load_game", "timeout_option"]
+__all__ = ["set_option", "load_game", "timeout_option", "parse_assignments"]
 
 
 def set_option(f):
@@ -24,13 +25,26 @@ def set_option(f):
 def timeout_option(f):
     return click.option(
         "--timeout",
-        type=float,
+        type=click.FloatRange(min=0),
         default=None,
         metavar="S",
         help="Time budget in seconds (0: none). On timeout the result is marked incomplete.",
     )(f)
 
 
+def parse_assignments(assignments: tuple[str, ...], where: str = "--set") -> dict[str, str]:
+    """``("p=0.4", "c_B=1")`` → ``{"p": "0.4", "c_B": "1"}``; a name given twice is an error
+    (the user would not know which value is used)."""
+    out: dict[str, str] = {}
+    for text in assignments:
+        key, value = parse_assignment(text, where=where)
+        if key in out:
+            raise BargainingError(
+                f"{where} {key} is given twice ({key}={out[key]} and {key}={value}): give it once"
+            )
+        out[key] = value
+    return out
+
+
 def load_game(spec: str, assignments: tuple[str, ...] = ()) -> Any:
-    params = dict(parse_assignment(a) for a in assignments)
-    return load(spec, params)
+    return load(spec, parse_assignments(assignments))

@@ -35,8 +35,35 @@ def _filter(rows, where):
     return rows
 
 
+def _parameters(rows: list[dict]) -> list[str]:
+    """The parameter columns of a rows table: those between ``point`` and ``equilibrium``."""
+    cols = list(rows[0]) if rows else []
+    if "point" in cols and "equilibrium" in cols:
+        return cols[cols.index("point") + 1: cols.index("equilibrium")]
+    return []
+
+
+def _check_column(rows: list[dict], column: str, flag: str) -> None:
+    if rows and column not in rows[0]:
+        cols = ", ".join(rows[0]) or "none"
+        raise BargainingError(f"{flag} {column}: no such column; the columns are: {cols}")
+
+
+def _warn_slices(rows: list[dict], x: str, where: tuple[str, ...], warn) -> None:
+    """Warn when parameters other than ``x`` vary in the rows: the plot overlays every slice."""
+    fixed = {parse_assignment(w, where="--where")[0] for w in where}
+    varying = [p for p in _parameters(rows) if p != x and p not in fixed
+               and len({r.get(p) for r in rows if r.get(p) is not None}) > 1]
+    if varying and warn is not None:
+        example = ", ".join(f"--where {p}=VALUE" for p in varying)
+        verb = "varies" if len(varying) == 1 else "vary"
+        warn(f"warning: {', '.join(varying)} also {verb} in this table: the plot overlays every slice; "
+             f"pick one with {example}")
+
+
 def plot_table(table: str | Path, x: str, y: str | None = None, value: str | None = None,
-               out: str | Path | None = None, where: tuple[str, ...] = (), title: str | None = None) -> Path:
+               out: str | Path | None = None, where: tuple[str, ...] = (), title: str | None = None,
+               warn=None) -> Path:
     """Draw a regime map (``x`` and ``y``) or a value plot (``x`` and ``value``) of a sweep
     table and save it; returns the picture's path."""
     from bargaining.sweep.store import read_table
@@ -44,14 +71,24 @@ def plot_table(table: str | Path, x: str, y: str | None = None, value: str | Non
     from bargaining.viz.phase import regime_map, value_plot
 
     table = Path(table)
-    if (y is None) == (value is None):
-        raise BargainingError("give --y (a regime map) or --value COLUMN (a one-parameter plot), not both")
+    if y is None and value is None:
+        raise BargainingError("give --y PARAM (a regime map) or --value COLUMN (a one-parameter plot)")
+    if y is not None and value is not None:
+        raise BargainingError("give --y (a regime map) or --value (a one-parameter plot), not both")
+    if not table.is_file():
+        raise BargainingError(f"{table}: no such file")
     if y is not None:
-        rows = _filter(read_table(_regimes_path(table)), where)
+        regimes = _regimes_path(table)
+        if not regimes.is_file():
+            raise BargainingError(f"{table}: the regime map needs {regimes} beside it (written by bargain sweep)")
+        rows = _filter(read_table(regimes), where)
         fig = regime_map(rows, x, y, title=title)
         default = f"{x}-{y}"
     else:
-        rows = _filter(read_table(table), where)
+        all_rows = read_table(table)
+        _check_column(all_rows, value, "--value")
+        rows = _filter(all_rows, where)
+        _warn_slices(rows, x, where, warn)
         fig = value_plot(rows, x, value, title=title)
         default = f"{x}-{value.replace(':', '_')}"
     stem = table.name[: -len(table.suffix)]
@@ -81,7 +118,8 @@ def plot_command(table, x, y, value, where, title, out):
       bargain plot results.parquet --x p --y c_B --out regimes.png
       bargain plot results.parquet --x w --value p:US:F --where k_F=0.2
     """
-    path = plot_table(table, x, y=y, value=value, out=out, where=where, title=title)
+    path = plot_table(table, x, y=y, value=value, out=out, where=where, title=title,
+                      warn=lambda msg: click.echo(msg, err=True))
     click.echo(f"wrote {path}", err=True)
 
 

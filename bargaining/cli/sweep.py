@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from bargaining.io.load import parse_assignment
+from bargaining.cli.options import parse_assignments
 from bargaining.solve.api import CONCEPTS
 from bargaining.sweep.executors import EXECUTORS
 from bargaining.sweep.run import DEFAULT_POINT_TIMEOUT, make_spec, run_sweep
@@ -38,7 +38,7 @@ def _executor_options(f):
 @click.option("--concept", type=click.Choice(sorted(CONCEPTS)), default=None, help="Solution concept.")
 @click.option("--method", default=None, metavar="M",
               help="Solver method (default: batched where possible, else the game's default).")
-@click.option("--point-timeout", type=float, default=DEFAULT_POINT_TIMEOUT, show_default=True, metavar="S",
+@click.option("--point-timeout", type=click.FloatRange(min=0), default=DEFAULT_POINT_TIMEOUT, show_default=True, metavar="S",
               help="Time budget per point in seconds (0: none); a point that runs out is recorded with its error.")
 @_executor_options
 def sweep_command(game, grids, sample, seed, assignments, out, concept, method, point_timeout,
@@ -60,7 +60,7 @@ def sweep_command(game, grids, sample, seed, assignments, out, concept, method, 
         executor = "dask"
     if not grids and not sample:
         raise click.UsageError("give at least one --grid K=START:STOP:N or --sample N --seed S")
-    fixed = dict(parse_assignment(a) for a in assignments)
+    fixed = parse_assignments(assignments)
     spec = make_spec(game, fixed=fixed, grid=list(grids), sample=sample or 0, seed=seed, concept=concept,
                      method=method, point_timeout=point_timeout)
     meta = run_sweep(spec, out, executor=executor, workers=workers, scheduler=scheduler, dask_local=dask_local,
@@ -69,12 +69,17 @@ def sweep_command(game, grids, sample, seed, assignments, out, concept, method, 
 
 
 def _summary(meta) -> None:
-    files = meta.get("files", {})
-    click.echo(
-        f"{meta.get('n_points')} points of {meta.get('game')} solved "
-        f"({meta.get('solver')}); wrote {files.get('rows')}, {files.get('regimes')}",
-        err=True,
-    )
+    """One line on stderr (also with -q): points solved, points failed and where their reasons
+    are, and the real paths of the files written. A sweep with failed points still exits 0: it
+    completed, and each failure is a recorded result."""
+    files = meta.get("paths") or meta.get("files", {})
+    n, failed = meta.get("n_points"), meta.get("points_failed") or 0
+    if failed:
+        head = (f"{n} points of {meta.get('game')} run ({meta.get('solver')}): {n - failed} solved, "
+                f"{failed} failed or timed out (the reasons are in the error column of {files.get('regimes')})")
+    else:
+        head = f"{n} points of {meta.get('game')} solved ({meta.get('solver')})"
+    click.echo(f"{head}; wrote {files.get('rows')}, {files.get('regimes')}", err=True)
 
 
 @click.command("run")

@@ -444,16 +444,19 @@ class Parameter:
 
     def check(self, value: Any, where: str) -> Fraction | float:
         """``value`` converted (exactly where it is decimal) and checked against the range."""
+        given = value if isinstance(value, str) else format_value(value)  # the user's text, not a repr
         try:
             if isinstance(value, str):
                 value = parse_expression(value).value({})
             v = to_fraction(value) if not isinstance(value, float) or math.isfinite(value) else value
-        except (TypeError, ValueError) as err:
-            raise BargainingError(f"{where}: parameter {self.name}: {err}") from None
+        except (TypeError, ValueError):
+            raise BargainingError(
+                f"{where}: parameter {self.name}: expected a number (such as 0.4 or 1/3), got {given!r}"
+            ) from None
         if isinstance(v, float) and not math.isfinite(v):
-            raise BargainingError(f"{where}: parameter {self.name} must be a finite number, got {value!r}")
+            raise BargainingError(f"{where}: parameter {self.name} must be a finite number, got {given}")
         if self.integer and (not isinstance(v, Fraction) or v.denominator != 1):
-            raise BargainingError(f"{where}: parameter {self.name} must be a whole number, got {value!r}")
+            raise BargainingError(f"{where}: parameter {self.name} must be a whole number, got {given}")
         if self.range is not None:
             lo, hi = self.range
             bad = (lo is not None and (v < lo or (self.open_lo and v == lo))) or (

@@ -1075,7 +1075,9 @@ def run_sweep(
     command = command or command_line()
     if state == "finished":
         log(f"{store.out}: this sweep is already complete; nothing to do")
-        return json.loads(store.meta_path.read_text(encoding="utf-8"))
+        meta = json.loads(store.meta_path.read_text(encoding="utf-8"))
+        meta.setdefault("points_failed", count_failed_points(store.regimes_path))
+        return {**meta, "paths": {"rows": str(store.out), "regimes": str(store.regimes_path)}}
     if state == "resumed":
         log(f"resuming: {len(store.done)} of {store.n_chunks} chunks already done")
     elif resume:
@@ -1128,7 +1130,30 @@ def run_sweep(
         "files": {"rows": store.out.name, "regimes": store.regimes_path.name},
     }
     store.finalize(meta)
-    return meta
+    # counted in the merged table, so a resumed run counts the earlier chunks' failures too
+    meta["points_failed"] = count_failed_points(store.regimes_path)
+    return {**meta, "paths": {"rows": str(store.out), "regimes": str(store.regimes_path)}}
+
+
+def count_failed_points(regimes: str | os.PathLike) -> int:
+    """The number of points of a finished sweep whose ``error`` column is set (their reason is
+    that column, in the rows and regimes tables)."""
+    path = Path(regimes)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(str(path))
+        col = table.column("error").to_pylist() if "error" in table.column_names else []
+    elif suffix == ".csv":
+        import csv
+
+        with open(path, newline="", encoding="utf-8") as fh:
+            col = [row.get("error") for row in csv.DictReader(fh)]
+    else:
+        with open(path, encoding="utf-8") as fh:
+            col = [json.loads(line).get("error") for line in fh if line.strip()]
+    return sum(1 for e in col if e not in (None, ""))
 
 
 def make_spec(
