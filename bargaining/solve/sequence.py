@@ -19,27 +19,33 @@ sequences leading there), an equilibrium is a solution of the LCP
     x^\top(-A y + E^\top p) = 0,\quad y^\top(-B^\top x + F^\top q) = 0,\quad
     -A y + E^\top p \ge 0,\ -B^\top x + F^\top q \ge 0,\ Ex = e,\ Fy = f,\ x, y \ge 0,
 
-with multipliers :math:`p, q`. After every terminal payoff is shifted below zero (adding one
-constant per player keeps the equilibria), the best-reply values are of one sign, so the
-multipliers can be taken non-negative and the equalities relaxed to :math:`Ex \ge e`,
-:math:`Fy \ge f` complementary to them: a standard LCP
-:math:`w = q + Mz \ge 0 \perp z = (x, y, p, q) \ge 0` with
-:math:`M = \begin{pmatrix} 0 & -A & -E^\top & 0\\ -B^\top & 0 & 0 & -F^\top\\ E & 0 & 0 & 0\\
-0 & F & 0 & 0\end{pmatrix}` (with :math:`-A, -B \ge 0` the shifted costs). Lemke's algorithm
-with covering vector of ones runs on a dense tableau (numpy) in exact rational arithmetic
-(``exact=True``: object arrays of Fractions) or in floats, with the lexicographic minimum-ratio
-rule against degenerate cycling. **Dense storage, sparse pivots**: the tableau is a dense array
-(rows × columns, about 2 × 4 × 10^3 floats at 2,000 nodes) but a pivot only updates the block of
-rows and columns that are nonzero in the pivot column and row, which stays small on trees; the
-memory, not the time, bounds the size (a sparse LU would lift it; not built). Behaviour at an information set follows
+with free multipliers :math:`p, q` (the players' values at their information sets). After every
+terminal payoff is shifted below zero (adding one constant per player keeps the equilibria) the
+costs :math:`-A, -B` are non-negative. This is a *mixed* LCP
+:math:`w = M_{zz} z + M_{zu} u \ge 0 \perp z = (x, y) \ge 0`, :math:`E_{uz} z = (e, f)`, ``u``
+free, solved by :func:`lemke_mixed`: the free variables are pivoted into the basis once and never
+leave, the equality rows get artificial slacks fixed at zero, and Lemke's algorithm starts from a
+pure realization plan with a covering vector of ones on the rows still held by slacks
+(Koller, Megiddo & von Stengel 1996, §4). Ties in the ratio test (degenerate trees: payoff ties,
+zero-probability branches) are broken by the lexicographic rule against the basis at the start,
+which keeps every row of [rhs, basis inverse] lexicographically positive and so rules out cycling.
+**Floats and exact.** ``exact=False`` pivots in floats. ``exact=True`` pivots in floats too, then
+makes the final basis exact: the float values rounded to nearby rationals, or else the basis's
+equations solved in Fractions by sparse elimination; the result is returned only after the LCP is
+checked exactly, and if both fail Lemke is run again in Fractions throughout.
+**Dense storage, sparse pivots**: the tableau is a dense array (rows × columns, about
+2 × 4 × 10^3 floats at 2,000 nodes) but a pivot only updates the block of rows and columns that
+are nonzero in the pivot column and row, which stays small on trees; memory, not time, bounds the
+size (a sparse LU would lift it; not built). Behaviour at an information set follows
 from the realization plan: :math:`b_h(a) = x(\sigma_h a) / \sum_{a'} x(\sigma_h a')`, and the
 first action where that is 0 (a set the player's own plan never reaches: any choice keeps the
 equilibrium). Every answer is checked by :mod:`bargaining.solve.verify_tree` (Nash regret).
 
 Koller, Megiddo & von Stengel prove that Lemke's algorithm ends at an equilibrium on their
-sequence-form LCP with negative payoffs; this relaxed form is a variant of it, so the result is not
-trusted blindly: a ray ending is reported as a failure (no equilibrium, ``message`` set), and the
-tests check each answer's regret against the independent verifier and pygambit.
+sequence-form LCP with negative payoffs; the covering vector here is chosen after the start pivots,
+a variant of theirs, so the result is not trusted blindly: a ray ending is reported as a failure
+(no equilibrium, ``message`` set), and the tests check each answer's regret against the
+independent verifier and pygambit (tests/test_sequence.py).
 """
 
 from __future__ import annotations
