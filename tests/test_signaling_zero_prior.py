@@ -177,3 +177,22 @@ def test_offpath_response_is_empty_with_its_range_and_outcomes_are_exact():
     # the JSON carries the same distribution, exact
     d = sol.equilibria[[eq.label for eq in sol.equilibria].index("semi-separating")].to_dict(exact=True)
     assert dict(zip(d["outcome_paths"], d["outcomes"]))["S E C"] == "5/48"
+
+
+def test_value_plot_draws_only_behaviour_on_the_path():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from bargaining.io.render import equilibrium_rows
+    from bargaining.viz.phase import value_plot
+
+    rows = []
+    for p in (0.1, 0.2, 0.4):
+        sol = pbe(bargaining.load("resolve-signal").with_params(p=p))
+        rows += [{"p": p, **r} for r in equilibrium_rows(sol)]
+    fig = value_plot(rows, "p", "p:RU:E:C")
+    drawn = {line.get_label(): list(line.get_xdata()) for line in fig.axes[0].get_lines()}
+    # pooling on N keeps E off the path: no point; pooling on E (p = 0.4) plays C after E
+    assert "pooling on N" not in drawn
+    assert drawn["semi-separating"] == [0.1, 0.2, 0.4] and drawn["pooling on E"] == [0.4]

@@ -5,7 +5,11 @@
   sample), one colour per regime, with a legend; failed points are grey. Regime boundaries are
   where the prediction changes.
 - :func:`value_plot`: over one parameter ``x``, an equilibrium quantity (a column of the rows
-  table such as ``p:US:F`` or ``payoff:RU``) for every equilibrium, one series per label.
+  table such as ``p:US:F`` or ``payoff:RU``) for every equilibrium, one series per label. Only
+  behaviour is drawn: an empty cell is skipped — in signaling sweeps the response after an
+  off-path message is empty (what sustains the equilibrium there is a range, in the
+  ``...:lo`` / ``...:hi`` columns, not something played), so a pooling equilibrium adds no
+  point to a plot of ``p:RU:E:C`` when E is off its path.
 
 Both take rows as a list of dicts (:func:`bargaining.sweep.store.read_table`) and return a
 matplotlib Figure (matplotlib is an optional extra; :func:`bargaining.viz.require_matplotlib`).
