@@ -740,9 +740,10 @@ def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: 
     :func:`bargaining.solve.signaling_batch.solve_batch` (PBE families with intuitive-criterion
     and D1 flags). The columns are those of the per-game row builder
     (``render_signaling.signaling_row``): ``p:<sender>:<type>:<message>``,
-    ``p:<receiver>:<message>:<response>`` (after an off-path message: a pure deterring response,
-    the first in the file's order, if one exists, as the per-game solver reports it), ``belief:<message>:<type>`` (empty off the
+    ``p:<receiver>:<message>:<response>`` (empty after an off-path message) with ``...:lo|hi`` (its
+    range: the sustaining responses off the path), ``belief:<message>:<type>`` (empty off the
     path), ``offpath:<message>:<type>:lo|hi`` (the sustaining beliefs), ``payoff:<sender>:<type>``,
+    ``outcome:<path>`` (see :func:`bargaining.solve.signaling_batch.row_columns`),
     ``payoff:<sender>`` (ex ante), ``payoff:<receiver>``, and ``regret``
     (:func:`_signaling_regret`).
 
