@@ -78,6 +78,18 @@ def known_game_names() -> list[str]:
     return sorted(names)
 
 
+def unknown_game(name: str) -> BargainingError:
+    """The error for a game name that is neither a file nor a scenario, with the close match."""
+    import difflib
+
+    names = known_game_names()
+    close = difflib.get_close_matches(name, names, n=1)
+    if close:
+        return BargainingError(f"unknown game {name!r}: did you mean {close[0]!r}? (bargain games lists them all)")
+    known = ", ".join(names) or "none installed"
+    return BargainingError(f"unknown game {name!r}: give a file path or one of: {known}")
+
+
 def resolve(spec: str | os.PathLike) -> tuple[Path, dict[str, str]]:
     """The file behind a path, scenario name or canonical id, and the id's parameters."""
     path = Path(spec)
@@ -88,8 +100,7 @@ def resolve(spec: str | os.PathLike) -> tuple[Path, dict[str, str]]:
     if found is None:
         if Path(name).suffix in (".nfg", ".efg", ".yaml", ".yml"):
             raise BargainingError(f"{name}: no such file")
-        known = ", ".join(known_game_names()) or "none installed"
-        raise BargainingError(f"unknown game {name!r}: give a file path or one of: {known}")
+        raise unknown_game(name)
     return found, id_params
 
 
@@ -132,8 +143,7 @@ def load(spec: str | os.PathLike, params: dict[str, Any] | None = None, **kw_par
         if found is None:
             if Path(name).suffix in (".nfg", ".efg", ".yaml", ".yml"):
                 raise BargainingError(f"{name}: no such file")
-            known = ", ".join(known_game_names()) or "none installed"
-            raise BargainingError(f"unknown game {name!r}: give a file path or one of: {known}")
+            raise unknown_game(name)
         path = found
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):

@@ -269,6 +269,7 @@ def parse_template(data: Any, path: Path, lines: dict[tuple, int] | None = None,
     _check_names(ctx, names_in(body), pnames)
 
     builder, players = _BUILDERS[kind](ctx, body)
+    builder = _located(ctx, builder)
     template = Template(
         name=name, kind=kind, title=str(data.get("title") or name),
         description=str(data.get("description") or "").strip(), source=str(data.get("source") or ""),
@@ -285,6 +286,45 @@ def parse_template(data: Any, path: Path, lines: dict[tuple, int] | None = None,
         spec = GENERATORS[body["generator"]][0](dict(template.evaluate_point({}).get("arguments") or {}), template)
         template = replace(template, players=tuple(spec["players"]))
     return template
+
+
+def _node_path(ctx: _Ctx, message: str) -> tuple | None:
+    """The YAML path of the place a game builder's message starts with: ``root/In/Fight: ...``
+    (a tree node by its action path), ``signaling game: the prior ...`` (the types), or ``None``."""
+    head = message.split(":", 1)[0]
+    if head == "root" or head.startswith("root/"):
+        at: tuple = ("root",)
+        for action in head.split("/")[1:]:
+            at += ("actions", action)
+        return at
+    if "prior" in message:
+        return ("types",) if ("types",) in ctx.lines else ("prior",)
+    return None
+
+
+def _located(ctx: _Ctx, builder: Any) -> Any:
+    """``builder`` whose errors name the game file (and the line of the field where known):
+    the model classes check the evaluated game, and know neither the file nor the line."""
+
+    def build(t: Template, ev: dict, point: dict) -> Any:
+        try:
+            return builder(t, ev, point)
+        except FileFormatError:
+            raise
+        except BargainingError as err:
+            message = str(err)
+            if message.startswith(str(ctx.path)):
+                raise
+            at = _node_path(ctx, message)
+            line = ctx.line(at) if at is not None else None
+            where = f"{ctx.path}:{line}" if line else str(ctx.path)
+            try:
+                new = type(err)(f"{where}: {message}")
+            except TypeError:
+                new = BargainingError(f"{where}: {message}")
+            raise new from None
+
+    return build
 
 
 def load_template(path: str | Path) -> Template:
@@ -472,6 +512,16 @@ def _model(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     model = body.get("model")
     if not isinstance(model, str):
         raise ctx.error(("model",), "expected the name of a built-in model, e.g. rubinstein")
+    try:
+        from bargaining.model.bargaining import MODELS
+    except ImportError:  # the models are imported lazily; checked when the game is built
+        MODELS = {}
+    if MODELS and model not in MODELS:
+        import difflib
+
+        close = difflib.get_close_matches(model, list(MODELS), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ctx.error(("model",), f"unknown model {model!r}; {hint}built-in models: {', '.join(sorted(MODELS))}")
     args = body.get("arguments")
     if args is not None and not isinstance(args, dict):
         raise ctx.error(("arguments",), "expected a mapping argument -> expression")

@@ -92,6 +92,12 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
         raise fail(unknown[0], f"unknown key; expected some of: {', '.join(sorted(_KEYS))}")
     if not isinstance(raw.get("game"), str):
         raise FileFormatError(path, _line(text, "game"), "game: give the game's name or file, e.g. game: crisis-normal-form")
+    try:
+        from bargaining.io.load import resolve
+
+        resolve(raw["game"])
+    except BargainingError as err:
+        raise FileFormatError(path, _line(text, "game"), f"game: {err}") from None
     fixed = raw.get("fixed") or {}
     if not isinstance(fixed, dict) or not all(isinstance(k, str) for k in fixed):
         raise fail("fixed", "expected a mapping parameter -> value, e.g. fixed: {W: 1}")
