@@ -139,6 +139,7 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
             raise fail("plots", f"each entry needs x and one of y (regime map) or value (a column); got {p!r}")
         if "where" in p and not isinstance(p["where"], dict):
             raise fail("plots", "where: expected a mapping parameter -> value")
+    _check_plots(path, text, raw["game"], plots)
     options = raw.get("options") or {}
     if not isinstance(options, dict):
         raise fail("options", "expected a mapping of solver options")
@@ -150,6 +151,49 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
         point_timeout=None if not timeout else float(timeout), out=raw.get("out") or f"results/{name}.csv",
         plots=tuple(plots), options=dict(options),
     )
+
+
+# columns of every rows table besides the parameters and the p:/payoff:/outcome: columns
+_ROW_COLUMNS = ("point", "equilibrium", "label", "regret", "complete", "constraints_ok", "intuitive", "d1")
+
+
+def _check_plots(path: Path, text: str, game: str, plots: list[dict[str, Any]]) -> None:
+    """Refuse plot axes that the sweep cannot have, before the sweep runs: ``x``, ``y`` and the
+    ``where`` keys parameters or columns, a ``value`` a column of the rows table (``p:`` and
+    ``payoff:`` columns must name a player of the game)."""
+    if not plots:
+        return
+    from bargaining.sweep.run import load_source
+
+    src, _ = load_source(game)
+    params = [p.name for p in getattr(src, "parameters", ()) or ()]
+    players = [str(p) for p in getattr(src, "players", ()) or ()]
+    listed = ", ".join(params) or "none"
+    line = _line(text, "plots")
+
+    def fail(field: str, msg: str) -> FileFormatError:
+        return FileFormatError(path, line, f"{field}: {msg}")
+
+    for i, p in enumerate(plots):
+        for axis in ("x", "y"):
+            if axis in p and str(p[axis]) not in params:
+                raise fail(f"plots[{i}].{axis}", f"{p[axis]!r} is not a parameter of {game} (parameters: {listed})")
+        for k in p.get("where") or {}:
+            if str(k) not in params and str(k) not in _ROW_COLUMNS and ":" not in str(k):
+                raise fail(f"plots[{i}].where", f"{k!r} is not a parameter of {game} (parameters: {listed})")
+        value = p.get("value")
+        if value is None:
+            continue
+        value = str(value)
+        prefix, _, rest = value.partition(":")
+        if prefix in ("p", "payoff") and rest:
+            player = rest.split(":", 1)[0]
+            if players and player not in players:
+                raise fail(f"plots[{i}].value", f"{value!r}: {player!r} is not a player of {game} "
+                           f"(players: {', '.join(players)})")
+        elif ":" not in value and value not in _ROW_COLUMNS and value not in params:
+            raise fail(f"plots[{i}].value", f"{value!r} is not a column of the sweep table (columns: the "
+                       f"parameters, {', '.join(_ROW_COLUMNS)}, p:PLAYER:..., payoff:PLAYER, ...)")
 
 
 def run_experiment(exp: Experiment, *, out: str | None = None, plot: bool = True, **run_options: Any) -> dict:

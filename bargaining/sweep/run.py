@@ -102,7 +102,7 @@ class FixedSource:
 def load_source(game: str) -> tuple[Any, dict[str, str]]:
     """The template (or fixed game) named by ``game`` — a file path, a scenario name, or a
     canonical id ``name(k=v,...)`` — and the parameters fixed by the id."""
-    from bargaining.io.load import find_game_file, known_game_names, parse_game_id
+    from bargaining.io.load import find_game_file, parse_game_id, unknown_game
 
     path = Path(game)
     id_params: dict[str, str] = {}
@@ -112,8 +112,7 @@ def load_source(game: str) -> tuple[Any, dict[str, str]]:
         if found is None:
             if Path(name).suffix in (".nfg", ".efg", ".yaml", ".yml"):
                 raise BargainingError(f"{name}: no such file")
-            known = ", ".join(known_game_names()) or "none installed"
-            raise BargainingError(f"unknown game {name!r}: give a file path or one of: {known}")
+            raise unknown_game(name)
         path = found
     if path.suffix.lower() in (".yaml", ".yml"):
         from bargaining.io.yamlgame import load_template
