@@ -41,7 +41,14 @@ def test_games_json_shape():
     g1 = by_name["crisis-normal-form"]
     assert g1["players"] == ["US", "RU"]
     assert g1["parameters"][1] == {"name": "k_F", "default": 0.2, "range": [0, 10],
-                                   "meaning": "cost of firmness to the US (China focus diverted)"}
+                                   "meaning": "cost of firmness to the US (China focus diverted)",
+                                   "range_open": [False, False], "range_text": "[0, 10]"}
+    # an open end is shown: delta_1 = 0 is refused, so the JSON must not read as [0, 1]
+    delta_1 = by_name["rubinstein"]["parameters"][0]
+    assert delta_1["range"] == [0, 1] and delta_1["range_open"] == [True, True]
+    assert delta_1["range_text"] == "(0, 1)"
+    refused = CliRunner().invoke(main, ["solve", "rubinstein", "--set", "delta_1=0"])
+    assert refused.exit_code == 2 and "outside its range (0, 1)" in refused.output
 
 
 def test_show_prints_parameters_with_point():

@@ -26,7 +26,8 @@ _SUFFIXES = (".yaml", ".yml", ".efg", ".nfg")
 def catalogue() -> list[dict[str, Any]]:
     """Every game found in the games folders (``bargaining.io.load.games_dirs``), by name; a YAML
     file wins over a Gambit file of the same name. Each entry: name, kind, title, players,
-    parameters (name, default, range, meaning), and path."""
+    parameters (name, default, range ``[lo, hi]``, meaning, plus ``range_open`` ``[lo excluded,
+    hi excluded]`` and ``range_text`` such as ``"(0, 1]"``), and path."""
     from bargaining.io.load import find_game_file, known_game_names
 
     out = []
@@ -42,8 +43,13 @@ def _entry(name: str, path: Path) -> dict[str, Any]:
     if path.suffix in (".yaml", ".yml"):
         from bargaining.io.yamlgame import load_template
 
-        entry = load_template(path).describe()
+        template = load_template(path)
+        entry = template.describe()
         entry["name"] = name
+        for d, p in zip(entry["parameters"], template.parameters):
+            # "range" [lo, hi] keeps its shape; which ends are excluded is said beside it
+            d["range_open"] = [bool(p.open_lo), bool(p.open_hi)] if p.range is not None else None
+            d["range_text"] = p.range_text()
     else:
         from bargaining.io.load import load
 

@@ -18,7 +18,7 @@ from bargaining.cli.options import load_game, set_option
 from bargaining.model.profile import Solution
 from bargaining.numbers import format_number
 
-__all__ = ["show_text", "tree_text", "normal_text"]
+__all__ = ["show_text", "tree_text", "normal_text", "model_text"]
 
 
 def _num(x: Any, exact: bool) -> str:
@@ -102,7 +102,28 @@ def normal_text(game: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def show_text(game: Any, solution: Solution | None = None) -> str:
+def model_text(game: Any, description: str = "") -> str:
+    """A built-in bargaining model for people: its model, players and description (the
+    parameters, with defaults, ranges and meanings, come from the game file's section)."""
+    import textwrap
+
+    describe = getattr(game, "describe", None)
+    info = describe() if callable(describe) else {}
+    lines = []
+    model = info.get("model")
+    if model:
+        lines.append(f"model: {model} (a built-in model; bargain methods lists its solution concepts)")
+    players = info.get("players") or list(getattr(game, "players", []) or [])
+    if players:
+        lines.append(f"players: {', '.join(str(p) for p in players)}")
+    description = description or str(getattr(game, "description", "") or "")
+    if description:
+        lines.append("")
+        lines.extend(textwrap.wrap(" ".join(description.split()), width=96))
+    return "\n".join(lines) + "\n"
+
+
+def show_text(game: Any, solution: Solution | None = None, description: str = "") -> str:
     """The text ``bargain show`` prints for ``game`` (and ``solution`` if given)."""
     kind = getattr(game, "kind", "")
     title = getattr(game, "title", "") or "untitled game"
@@ -118,8 +139,7 @@ def show_text(game: Any, solution: Solution | None = None) -> str:
             tree = to_tree()
             out.append(tree_text(tree, None))
         else:
-            describe = getattr(game, "describe", None)
-            out.append(str(describe() if describe else game) + "\n")
+            out.append(model_text(game, description))
     if solution is not None:
         from bargaining.io.render import render_table
 
@@ -150,7 +170,13 @@ def show_command(game: str, assignments: tuple[str, ...], do_solve: bool, exact:
         solution = solve(g, exact=exact)
     from bargaining.cli.games import template_section
 
-    click.echo(show_text(g, solution) + template_section(game, assignments), nl=False)
+    description = ""
+    if getattr(g, "kind", "") not in ("tree", "normal") and getattr(g, "to_extensive", None) is None:
+        from bargaining.io.load import load_template, resolve
+
+        if resolve(game)[0].suffix.lower() in (".yaml", ".yml"):
+            description = load_template(game).description
+    click.echo(show_text(g, solution, description) + template_section(game, assignments), nl=False)
 
 
 COMMANDS = (show_command,)
