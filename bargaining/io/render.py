@@ -90,8 +90,64 @@ def render_table(sol: Solution, exact: bool | None = None) -> str:
     return "\n".join(_header(sol) + [""] + body) + "\n"
 
 
+# round-off, not regret: a float regret below this (times the payoff scale) prints as 0
+REGRET_ROUNDOFF = 1e-12
+# the keys of an equilibrium whose numbers are probabilities, payoffs or regret (CONTRACTS.md)
+_NUMBER_KEYS = frozenset({"strategies", "behavior", "beliefs", "outcomes", "payoffs", "regret"})
+
+
+def clean_regret(regret: Any, payoffs: Any = ()) -> Any:
+    """``regret`` with floating round-off removed: a float below ``REGRET_ROUNDOFF`` times
+    ``max(1, |payoffs|)`` (models solved in floats report 1.7e-16 for an exact optimum) is 0.0.
+    A larger float regret (an approximate method) is kept as it is."""
+    if isinstance(regret, float) or type(regret).__module__ == "numpy":
+        try:
+            v = float(regret)
+            scale = max([1.0, *(abs(float(x)) for x in payoffs if x is not None)])
+        except (TypeError, ValueError):
+            return regret
+        if abs(v) < REGRET_ROUNDOFF * scale:
+            return 0.0
+    return regret
+
+
+def _exact_number(value: Any) -> Any:
+    """Under ``--exact`` every exact number is a ``"p/q"`` string: ints, and floats whose
+    decimal text is a short fraction (a float such as 1.0 or 0.25 is that number exactly).
+    A float of a numerical method (0.3333333333333333) stays a number: it is not exact."""
+    from fractions import Fraction
+
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        f = Fraction(repr(value))
+        return str(f) if f.denominator <= 10**6 else value
+    if isinstance(value, list):
+        return [_exact_number(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _exact_number(v) for k, v in value.items()}
+    return value
+
+
+def _json_equilibrium(eq: dict[str, Any], exact: bool) -> dict[str, Any]:
+    out = dict(eq)
+    if "regret" in out:
+        out["regret"] = clean_regret(out["regret"], out.get("payoffs") or ())
+    if exact:
+        for key in _NUMBER_KEYS & set(out):
+            out[key] = _exact_number(out[key])
+    return out
+
+
 def render_json(sol: Solution, exact: bool | None = None) -> str:
-    return json.dumps(sol.to_dict(exact), indent=2) + "\n"
+    data = sol.to_dict(exact)
+    exact = sol.exact if exact is None else exact
+    if isinstance(data.get("equilibria"), list):
+        data["equilibria"] = [_json_equilibrium(e, exact) if isinstance(e, dict) else e
+                              for e in data["equilibria"]]
+    return json.dumps(data, indent=2) + "\n"
 
 
 def _normal_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
@@ -122,7 +178,7 @@ def equilibrium_rows(sol: Solution) -> list[dict[str, Any]]:
             row.update(builder(sol, eq))
         for i, value in enumerate(eq.payoffs):
             row[f"payoff:{players[i] if i < len(players) else i}"] = value
-        row["regret"] = eq.regret
+        row["regret"] = clean_regret(eq.regret, eq.payoffs)
         row["complete"] = sol.complete
         rows.append(row)
     return rows
