@@ -87,7 +87,31 @@ def render_table(sol: Solution, exact: bool | None = None) -> str:
     body = TABLE_RENDERERS.get(getattr(sol.game, "kind", ""), _generic_table)(sol, exact)
     if not sol.equilibria:
         body = ["(no equilibrium found)"]
-    return "\n".join(_header(sol) + [""] + body) + "\n"
+    return "\n".join(_header(sol) + _off_path_note(sol) + [""] + body) + "\n"
+
+
+def _off_path_note(sol: Solution) -> list[str]:
+    """One line when a tree's SPE differ only off the equilibrium path (the same outcome
+    distribution for all), pointing to ``--tie-break file`` when the game declares a rule."""
+    game = sol.game
+    n = len(sol.equilibria)
+    if getattr(game, "kind", "") != "tree" or n < 2:
+        return []
+    groups: dict[tuple, list[str]] = {}
+    for eq in sol.equilibria:
+        key = tuple(float(x) for x in (eq.outcomes or ())) + tuple(float(x) for x in eq.payoffs)
+        groups.setdefault(key, []).append(_kind_label(eq))
+    if len(groups) == n:
+        return []
+    hint = ("; --tie-break file keeps one, by the game file's tie_break rule"
+            if getattr(game, "tie_break", None) else "")
+    if len(groups) == 1:
+        what = "all have the same outcome and payoffs"
+    else:
+        counts = ", ".join(f"{labels[0]} x{len(labels)}" for labels in groups.values())
+        what = f"they have {len(groups)} outcomes ({counts})"
+    return [f"note: {n} equilibria, but {what}: those with one outcome differ only in choices off the equilibrium "
+            f"path{hint}"]
 
 
 # round-off, not regret: a float regret below this (times the payoff scale) prints as 0
