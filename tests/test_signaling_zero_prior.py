@@ -196,3 +196,32 @@ def test_value_plot_draws_only_behaviour_on_the_path():
     # pooling on N keeps E off the path: no point; pooling on E (p = 0.4) plays C after E
     assert "pooling on N" not in drawn
     assert drawn["semi-separating"] == [0.1, 0.2, 0.4] and drawn["pooling on E"] == [0.4]
+
+
+def test_random_games_with_a_zero_prior_type_batch_equals_per_game():
+    from bargaining.model.signaling import SignalingGame
+
+    rng = np.random.default_rng(7)
+    games = []
+    for k in range(40):
+        # generic payoffs (ties, where the batch reports the generic limit, have probability ~0)
+        pay = {t: {m: {r: [F(int(rng.integers(-10**4, 10**4)), 997), F(int(rng.integers(-10**4, 10**4)), 991)]
+                       for r in ("x", "y")} for m in ("a", "b")} for t in ("S", "T")}
+        p = F(k % 2)
+        games.append(SignalingGame.build({"S": p, "T": 1 - p}, ["a", "b"], ["x", "y"], pay))
+    res = solve_batch(games)
+    for n, game in enumerate(games):
+        per_game = _per_game_rows(game)
+        batch = _batch_rows(res, n, *game.players)
+        assert set(per_game) == set(batch), n
+        for key, row in per_game.items():
+            for col, val in row.items():
+                assert _same(val, batch[key][col]), (n, key, col, val, batch[key][col])
+        sol = pbe(game, exact=True)
+        assert all(eq.regret == 0 for eq in sol.equilibria)
+        # on the path, the known type plays its complete-information best reply
+        t = 0 if game.prior[0] == 1 else 1
+        best = max(max(game.outcomes[t][m][r].payoffs[0] for r in range(2)
+                       if game.outcomes[t][m][r].payoffs[1] == max(game.outcomes[t][m][s].payoffs[1] for s in range(2)))
+                   for m in range(2))
+        assert all(eq.extra["type_payoffs"][game.types[t]] == best for eq in sol.equilibria)
