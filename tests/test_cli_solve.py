@@ -75,7 +75,10 @@ def test_csv_rows():
     rows = list(csv.DictReader(io.StringIO(res.output)))
     assert len(rows) == 3
     assert rows[2]["p:Row:Opera"] == "3/5" and rows[2]["p:Column:Football"] == "3/5"
-    assert {r["label"] for r in rows} == {"pure", "mixed"} and all(r["complete"] == "True" for r in rows)
+    # the labels name the supports, as in sweeps
+    assert [r["label"] for r in rows] == ["pure (Opera, Opera)", "pure (Football, Football)",
+                                          "mixed (Opera+Football, Opera+Football)"]
+    assert all(r["complete"] == "True" for r in rows)
 
 
 def test_methods_lists_enummixed():

@@ -16,7 +16,7 @@ from typing import Any
 from bargaining.model.profile import Equilibrium, Solution
 from bargaining.numbers import format_number, jsonify
 
-__all__ = ["render", "render_json", "render_table", "render_csv", "equilibrium_rows"]
+__all__ = ["render", "render_json", "render_table", "render_csv", "equilibrium_rows", "support_label"]
 
 TABLE_RENDERERS: dict[str, Callable[[Solution, bool], list[str]]] = {}
 ROW_BUILDERS: dict[str, Callable[[Solution, Equilibrium], dict[str, Any]]] = {}
@@ -42,10 +42,22 @@ def _header(sol: Solution) -> list[str]:
     return lines
 
 
-def _kind_label(eq: Equilibrium) -> str:
-    if eq.label:
-        return eq.label
-    return "pure" if eq.is_pure else "mixed"
+def support_label(game: Any, label: str, strategies: Any) -> str:
+    """A normal-form equilibrium's label with its supports, as sweeps print it:
+    ``pure (F, C)``, ``mixed (F+S, C)`` (other labels are returned as they are)."""
+    if label not in ("pure", "mixed") or strategies is None or getattr(game, "kind", "normal") != "normal":
+        return label
+    parts = []
+    for labels, probs in zip(game.strategies, strategies):
+        parts.append("+".join(str(lab) for lab, p in zip(labels, probs) if float(p) > 0))
+    return f"{label} ({', '.join(parts)})"
+
+
+def _kind_label(eq: Equilibrium, game: Any = None) -> str:
+    label = eq.label or ("pure" if eq.is_pure else "mixed")
+    if game is not None and getattr(game, "kind", "") == "normal":
+        return support_label(game, label, eq.strategies)
+    return label
 
 
 def _normal_table(sol: Solution, exact: bool) -> list[str]:
@@ -53,7 +65,7 @@ def _normal_table(sol: Solution, exact: bool) -> list[str]:
     lines: list[str] = []
     width = max(len(p) for p in game.players)
     for k, eq in enumerate(sol.equilibria):
-        lines.append(f"[{k}] {_kind_label(eq)}")
+        lines.append(f"[{k}] {_kind_label(eq, game)}")
         for i, player in enumerate(game.players):
             probs = eq.strategies[i]
             parts = [
@@ -193,7 +205,7 @@ def equilibrium_rows(sol: Solution) -> list[dict[str, Any]]:
     players = list(getattr(sol.game, "players", []))
     rows = []
     for k, eq in enumerate(sol.equilibria):
-        row: dict[str, Any] = {"equilibrium": k, "label": _kind_label(eq)}
+        row: dict[str, Any] = {"equilibrium": k, "label": _kind_label(eq, sol.game)}
         refinements = eq.extra.get("refinements")
         if isinstance(refinements, dict):
             for name, ok in refinements.items():

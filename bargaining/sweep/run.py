@@ -283,12 +283,9 @@ def _cell(value: Any) -> Any:
 
 
 def _normal_label(game: Any, label: str, strategies: Any) -> str:
-    if label not in ("pure", "mixed") or strategies is None:
-        return label
-    parts = []
-    for labels, probs in zip(game.strategies, strategies):
-        parts.append("+".join(str(lab) for lab, p in zip(labels, probs) if float(p) > 0))
-    return f"{label} ({', '.join(parts)})"
+    from bargaining.io.render import support_label  # the label `bargain solve` prints
+
+    return support_label(game, label, strategies)
 
 
 def _constraints_ok(src: Any, point: Mapping[str, float]) -> bool | None:
