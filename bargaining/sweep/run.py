@@ -932,13 +932,24 @@ def _solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, 
     if not len(good):
         raise _NotAStack
     point_of = lambda j: {name: float(params[name][j]) for name in names}  # noqa: E731
-    game0 = src.with_params(**point_of(good[0]))
+    try:
+        game0 = src.with_params(**point_of(good[0]))
+    except BargainingError:  # the first point has no game: the per-point path records why
+        raise _NotAStack from None
     try:
         ta, pay, probs = _tree_stack_arrays(src, game0, params, good)
     except _NotAStack:
         raise
     except Exception:  # noqa: BLE001 - a body this walker does not know (generated trees, ...)
         raise _NotAStack from None
+    # points where an expression is undefined (1/b at b = 0: nan) go through the per-point
+    # path, which records the reason in their error column
+    finite = np.isfinite(pay).all(axis=(1, 2)) & np.isfinite(probs).all(axis=1)
+    undefined = [int(j) for j in good[~finite]]
+    if undefined:
+        good, pay, probs = good[finite], pay[finite], probs[finite]
+        if not len(good):
+            raise _NotAStack
     res = tree_spe_stack(ta.offsets, ta.child, ta.player, pay, probs)
     clean = ~res.tie
     dec_nodes = np.flatnonzero(ta.player >= 0)
@@ -993,7 +1004,8 @@ def _solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, 
         counts[pts] = 1
         complete[pts] = True
     extra: list[dict[str, Any]] = []
-    for j in list(good[~clean]) + [j for j in range(n) if errors[j] is not None]:
+    point_errors = list(errors)  # range errors, then the per-point path's errors
+    for j in list(good[~clean]) + undefined + [j for j in range(n) if errors[j] is not None]:
         j = int(j)
         point = point_of(j)
         head = {"point": start + j, **point}
@@ -1009,6 +1021,8 @@ def _solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, 
         regime[j] = None if (error and not eq_rows) else _regime([r["label"] for r in eq_rows])
         counts[j] = len(eq_rows)
         complete[j] = (bool(eq_rows[0]["complete"]) if eq_rows else error is None) and error is None
+        point_errors[j] = error
+    errors = point_errors
     if not cols:
         cols = {"point": np.zeros(0, dtype=np.int64), "equilibrium": np.zeros(0, dtype=np.int64)}
     cols = _merge_rows(cols, extra)
