@@ -145,7 +145,7 @@ def test_plot_messages(tmp_path, monkeypatch):
               "--executor", "serial", "-q")
     assert res.exit_code == 0, res.output
     one_line_error(run("plot", "c.csv", "--x", "w"), "give --y PARAM (a regime map) or --value COLUMN")
-    line = one_line_error(run("plot", "c.csv", "--x", "w", "--value", "p:US:X"), "no such column")
+    line = one_line_error(run("plot", "c.csv", "--x", "w", "--value", "p:US:X"), "no column 'p:US:X'")
     assert "p:US:F" in line and "p:RU:C" in line
     pytest.importorskip("matplotlib")
     res = run("plot", "c.csv", "--x", "w", "--value", "p:US:F")

@@ -46,7 +46,7 @@ def _parameters(rows: list[dict]) -> list[str]:
 def _check_column(rows: list[dict], column: str, flag: str) -> None:
     if rows and column not in rows[0]:
         cols = ", ".join(rows[0]) or "none"
-        raise BargainingError(f"{flag} {column}: no such column; the columns are: {cols}")
+        raise BargainingError(f"{flag}: no column {column!r}; the columns are: {cols}")
 
 
 def _warn_slices(rows: list[dict], x: str, where: tuple[str, ...], warn) -> None:
