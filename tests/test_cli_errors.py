@@ -85,7 +85,7 @@ def test_tree_errors_name_file_and_line(tmp_path):
         "kind: tree\nplayers: [A, B]\nroot:\n  player: A\n  actions:\n"
         "    L: {player: B, infoset: h, actions: {x: {payoffs: [1, 1]}, y: {payoffs: [0, 0]}}}\n"
         "    R: {player: B, infoset: h, actions: {x: {payoffs: [1, 1]}, z: {payoffs: [0, 0]}}}\n")
-    one_line_error(run("solve", str(infoset)), f"{infoset}: information set 'h'")
+    one_line_error(run("solve", str(infoset)), f"{infoset}:6: information set 'h'")
 
 
 def test_signaling_and_model_errors_name_file(tmp_path):
@@ -145,6 +145,8 @@ def test_plot_messages(tmp_path, monkeypatch):
               "--executor", "serial", "-q")
     assert res.exit_code == 0, res.output
     one_line_error(run("plot", "c.csv", "--x", "w"), "give --y PARAM (a regime map) or --value COLUMN")
+    one_line_error(run("plot", "c.csv", "--x", "q", "--value", "p:US:F"), "--x q: not a parameter of the sweep",
+                   "parameters: W, k_F")
     line = one_line_error(run("plot", "c.csv", "--x", "w", "--value", "p:US:X"), "no column 'p:US:X'")
     assert "p:US:F" in line and "p:RU:C" in line
     pytest.importorskip("matplotlib")

@@ -86,6 +86,9 @@ def plot_table(table: str | Path, x: str, y: str | None = None, value: str | Non
         default = f"{x}-{y}"
     else:
         all_rows = read_table(table)
+        params = _parameters(all_rows)
+        if params and x not in params:
+            raise BargainingError(f"--x {x}: not a parameter of the sweep (parameters: {', '.join(params)})")
         _check_column(all_rows, value, "--value")
         rows = _filter(all_rows, where)
         _warn_slices(rows, x, where, warn)

@@ -19,6 +19,7 @@ The other kinds' modules are imported lazily, so this module works before they e
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -288,9 +289,10 @@ def parse_template(data: Any, path: Path, lines: dict[tuple, int] | None = None,
     return template
 
 
-def _node_path(ctx: _Ctx, message: str) -> tuple | None:
+def _node_path(ctx: _Ctx, message: str, body: Any = None) -> tuple | None:
     """The YAML path of the place a game builder's message starts with: ``root/In/Fight: ...``
-    (a tree node by its action path), ``signaling game: the prior ...`` (the types), or ``None``."""
+    (a tree node by its action path), ``signaling game: the prior ...`` (the types),
+    ``information set 'h' ...`` (the first node of ``h`` in ``body``), or ``None``."""
     head = message.split(":", 1)[0]
     if head == "root" or head.startswith("root/"):
         at: tuple = ("root",)
@@ -299,6 +301,21 @@ def _node_path(ctx: _Ctx, message: str) -> tuple | None:
         return at
     if "prior" in message:
         return ("types",) if ("types",) in ctx.lines else ("prior",)
+    m = re.match(r"information set '([^']+)'", message)
+    if m and isinstance(body, dict) and isinstance(body.get("root"), dict):
+        return _infoset_node(body["root"], m.group(1), ("root",))
+    return None
+
+
+def _infoset_node(node: dict, label: str, at: tuple) -> tuple | None:
+    """The YAML path of the first node (depth first) whose ``infoset`` is ``label``."""
+    if str(node.get("infoset")) == label:
+        return at + ("infoset",)
+    for action, child in (node.get("actions") or {}).items():
+        if isinstance(child, dict):
+            found = _infoset_node(child, label, at + ("actions", action))
+            if found is not None:
+                return found
     return None
 
 
@@ -315,7 +332,7 @@ def _located(ctx: _Ctx, builder: Any) -> Any:
             message = str(err)
             if message.startswith(str(ctx.path)):
                 raise
-            at = _node_path(ctx, message)
+            at = _node_path(ctx, message, ev)
             line = ctx.line(at) if at is not None else None
             where = f"{ctx.path}:{line}" if line else str(ctx.path)
             try:
