@@ -223,3 +223,18 @@ def test_battle_of_the_sexes_nfg_is_the_yaml_game():
         assert is_nash(a, eq.strategies)
     mixed = [eq for eq in sol.equilibria if not eq.is_pure]
     assert len(mixed) == 1 and mixed[0].strategies[0][0] == Fraction(2, 3)  # hi/(hi + lo) at the defaults
+
+
+def test_signaling_sweep_records_points_without_a_game(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bad = _variant(tmp_path, "beer-quiche", "types: {strong: 1 - w, weak: w}", "types: {strong: 1 - w, weak: 0.1}",
+                   "pq.yaml")
+    res = run("sweep", str(bad), "--grid", "w=0:0.2:3", "--out", "pq.jsonl", "--executor", "serial", "-q")
+    assert res.exit_code == 0, res.output
+    assert "1 solved, 2 failed" in res.output
+    regimes = [json.loads(x) for x in (tmp_path / "pq.regimes.jsonl").read_text().splitlines()]
+    assert [r["error"] is None for r in regimes] == [False, True, False]
+    assert "the prior sums to 11/10" in regimes[0]["error"] and str(bad) in regimes[0]["error"]
+    # w = 0.1 is beer-quiche itself: the same regime as solving it directly
+    direct = solve(load("beer-quiche", {"w": "0.1"}))
+    assert regimes[1]["equilibria"] == len(direct.equilibria)

@@ -345,7 +345,10 @@ def solve_chunk(spec: SweepSpec, k: int, start: int, stop: int) -> ChunkResult:
     if spec.mode == "bimatrix":
         return _solve_chunk_bimatrix(spec, src, k, start, stop, params)
     if spec.mode == "signaling":
-        return _solve_chunk_signaling(spec, src, k, start, stop, params)
+        try:
+            return _solve_chunk_signaling(spec, src, k, start, stop, params)
+        except _NotAStack:
+            pass  # some point has no game (a prior that does not sum to 1): point by point
     if spec.mode == "tree":
         try:
             return _solve_chunk_tree(spec, src, k, start, stop, params)
@@ -753,7 +756,10 @@ def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: 
     errors = _range_errors(src, params, n)
     good = np.array([j for j in range(n) if errors[j] is None], dtype=np.int64)
     ok = _constraints_vector(src, params, n)
-    game0 = src.with_params(**{name: float(params[name][good[0]]) for name in params}) if len(good) else None
+    try:
+        game0 = src.with_params(**{name: float(params[name][good[0]]) for name in params}) if len(good) else None
+    except BargainingError:  # the per-point path records why the point has no game
+        raise _NotAStack from None
     sender, receiver = (game0.players[0], game0.players[1]) if game0 is not None else ("sender", "receiver")
     cols: dict[str, Any] = {}
     regime = np.full(n, None, dtype=object)
@@ -761,7 +767,10 @@ def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: 
     complete = np.zeros(n, dtype=bool)
     fallback = np.zeros(0, dtype=np.int64)
     if len(good):
-        res = solve_batch(src.evaluate({name: v[good] for name, v in params.items()}))
+        try:
+            res = solve_batch(src.evaluate({name: v[good] for name, v in params.items()}))
+        except BargainingError:  # a point the batch refuses (its game is invalid): point by point
+            raise _NotAStack from None
         b = res.batch
         d = b.UR[..., 0] - b.UR[..., 1]  # (G, T, M)
         at_prior = b.prior0[:, None] * d[:, 0, :] + (1 - b.prior0[:, None]) * d[:, 1, :]
