@@ -169,18 +169,18 @@ def spe_table(sizes: list[int]) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="100..500 nodes, 2 seeds, 5 s per peer game; SPE to 10^5")
+    ap.add_argument("--quick", action="store_true", help="100..500 nodes, 2 seeds, 5 s per peer game; SPE to 3*10^4")
     ap.add_argument("--sizes", type=int, nargs="*", default=None, help="tree sizes for (a)")
     ap.add_argument("--seeds", type=int, default=None)
     ap.add_argument("--timeout", type=float, default=None, help="seconds per peer game (default 20)")
     ap.add_argument("--spe-sizes", type=int, nargs="*", default=None, help="tree sizes for (b)")
     args = ap.parse_args()
     sizes = args.sizes if args.sizes is not None else ([100, 200, 500] if args.quick else
-                                                       [100, 200, 500, 1000, 2000, 5000])
+                                                       [100, 200, 500, 1000, 2000])
     seeds = args.seeds or (2 if args.quick else 5)
     limit = args.timeout or (5.0 if args.quick else 20.0)
     spe_sizes = args.spe_sizes if args.spe_sizes is not None else (
-        [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000])
+        [10_000, 30_000] if args.quick else [10_000, 100_000, 1_000_000])
     if sizes:
         nash_table(sizes, seeds, limit)
     if spe_sizes:

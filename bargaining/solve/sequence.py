@@ -491,10 +491,16 @@ def _pivot(T: np.ndarray, row: int, col: int, exact: bool) -> None:
         for i in rows:
             T[i, cols] = T[i, cols] - factors[i] * prow
     elif rows.size:
-        T[np.ix_(rows, cols)] -= np.outer(factors[rows], T[row, cols])
+        block = T[np.ix_(rows, cols)] - np.outer(factors[rows], T[row, cols])
+        block[np.abs(block) < _CHOP] = 0.0
+        T[np.ix_(rows, cols)] = block
         T[rows, col] = 0.0
     if not exact:
         T[row, col] = 1.0
+
+
+_TIE = 1e-9  # float ratios this close (relative) are a tie: round-off must not break degeneracy
+_CHOP = 1e-11  # float tableau entries this small after a pivot are round-off of an exact zero
 
 
 def _lexmin(T: np.ndarray, cand: list[int], col: int, rhs: int, lex_cols: list[int]) -> int:
@@ -504,7 +510,7 @@ def _lexmin(T: np.ndarray, cand: list[int], col: int, rhs: int, lex_cols: list[i
     for key in [rhs] + lex_cols:
         vals = [T[i, key] / T[i, col] for i in rows]
         best = min(vals)
-        tol = 0 if T.dtype == object else 1e-12 * max(1.0, abs(float(best)))
+        tol = 0 if T.dtype == object else _TIE * max(1.0, abs(float(best)))
         rows = [i for i, v in zip(rows, vals) if v <= best + tol]
         if len(rows) == 1:
             return rows[0]
@@ -568,16 +574,25 @@ def sequence(
     e = np.full(k1 + k2, zero, dtype=dtype)
     e[0] = conv(1)
     e[k1] = conv(1)
-    # start: the pure plan "first action everywhere": the empty sequences and each set's first
-    start = [0] + [sf.index[0][(h, 0)] for h in g.player_infosets[0]]
-    start += [n1] + [n1 + sf.index[1][(h, 0)] for h in g.player_infosets[1]]
+    # start: the pure plan "first action everywhere" (the empty sequences and each set's first
+    # action); if float pivoting ends on a ray (round-off on a long degenerate path), once more
+    # from "last action everywhere" before giving up
+    def plan(pick) -> list[int]:
+        out = [0] + [sf.index[0][(h, pick(h))] for h in g.player_infosets[0]]
+        return out + [n1] + [n1 + sf.index[1][(h, pick(h))] for h in g.player_infosets[1]]
+
+    starts = [plan(lambda h: 0), plan(lambda h: len(g.infosets[h].actions) - 1)]
     deadline = Deadline(timeout)
-    if exact:  # pivot in floats, then solve the final basis exactly (much faster than Fractions)
-        z = _exact_from_float_basis(Mzz, Mzu, Euz, e, start, deadline)
-        if z is None:
+    z = None
+    for start in starts:
+        if exact:  # pivot in floats, then solve the final basis exactly (much faster than Fractions)
+            z = _exact_from_float_basis(Mzz, Mzu, Euz, e, start, deadline)
+        else:
             z = lemke_mixed(Mzz, Mzu, Euz, e, start, deadline=deadline)
-    else:
-        z = lemke_mixed(Mzz, Mzu, Euz, e, start, deadline=deadline)
+        if z is not None or deadline.expired():
+            break
+    if z is None and exact and not deadline.expired():  # Lemke in Fractions throughout
+        z = lemke_mixed(Mzz, Mzu, Euz, e, starts[0], deadline=deadline)
     if z is None:
         msg = deadline.message() if deadline.expired() else "Lemke's algorithm ended on a ray"
         return Solution(game=game, concept="nash", method="sequence", equilibria=(), complete=False,
