@@ -305,3 +305,18 @@ def test_three_players_and_imperfect_recall_are_refused():
     assert not forgetful.perfect_recall
     with pytest.raises(BargainingError, match="perfect recall"):
         solve(forgetful, method="sequence")
+
+
+def test_second_start_after_a_float_ray(monkeypatch):
+    """When float pivoting from the first start ends on a ray, the other pure start is tried."""
+    real = seqmod.lemke_mixed
+    starts = []
+
+    def first_fails(Mzz, Mzu, Euz, e, start, **kw):
+        starts.append(list(start))
+        return None if len(starts) == 1 else real(Mzz, Mzu, Euz, e, start, **kw)
+
+    monkeypatch.setattr(seqmod, "lemke_mixed", first_fails)
+    g = random_tree(40, 2, seed=11, chance_prob=0.2, merge_prob=0.5, payoff_range=4)
+    _solve_checked(g, exact=False)
+    assert len(starts) == 2 and starts[0] != starts[1]
