@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import GameValidationError
+from bargaining.model._players import player_index
 from bargaining.numbers import is_finite_number, to_fraction
 
 __all__ = [
@@ -349,14 +350,7 @@ class ExtensiveGame:
         raise GameValidationError(f"player {self.players[i]!r} has no information set {label_or_number!r}")
 
     def player_index(self, player: int | str) -> int:
-        if isinstance(player, (int, np.integer)):
-            if not 0 <= int(player) < self.num_players:
-                raise GameValidationError(f"no player {player}: the game has {self.num_players}")
-            return int(player)
-        try:
-            return self.players.index(player)
-        except ValueError:
-            raise GameValidationError(f"no player {player!r}: players are {list(self.players)}") from None
+        return player_index(self.players, player)
 
     def path(self, node: int) -> tuple[tuple[int, int], ...]:
         """``(node, action index)`` pairs from the root to ``node``."""

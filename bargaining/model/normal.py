@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import GameValidationError
+from bargaining.model._players import player_index
 from bargaining.numbers import fraction_array, is_finite_number
 
 __all__ = ["NormalFormGame"]
@@ -217,14 +218,7 @@ class NormalFormGame:
         return self.payoffs[0], self.payoffs[1]
 
     def player_index(self, player: int | str) -> int:
-        if isinstance(player, (int, np.integer)):
-            if not 0 <= int(player) < self.num_players:
-                raise GameValidationError(f"no player {player}: the game has {self.num_players}")
-            return int(player)
-        try:
-            return self.players.index(player)
-        except ValueError:
-            raise GameValidationError(f"no player {player!r}: players are {list(self.players)}") from None
+        return player_index(self.players, player)
 
     def strategy_index(self, player: int | str, strategy: int | str) -> int:
         i = self.player_index(player)

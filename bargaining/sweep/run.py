@@ -718,20 +718,27 @@ def _per_point_rows(spec: SweepSpec, src: Any, start: int, js: Any, params: dict
     for j in js:
         j = int(j)
         point = {name: float(params[name][j]) for name in params}
-        head = {"point": start + j, **point}
-        if errors[j] is not None:
-            eq_rows, error = [], errors[j]
-        else:
-            eq_rows, error = _solve_point(spec, src, point)
-        if not eq_rows:
-            extra.append({**head, "equilibrium": None, "label": None, "complete": False if error else True,
-                          "constraints_ok": ok[j], "error": error})
-        for r in eq_rows:
-            extra.append({**head, **{key: _cell(v) for key, v in r.items()}, "constraints_ok": ok[j], "error": error})
-        regime = None if (error and not eq_rows) else _regime([r["label"] for r in eq_rows])
-        complete = (bool(eq_rows[0]["complete"]) if eq_rows else error is None) and error is None
-        summary[j] = (regime, len(eq_rows), complete, error)
+        rows, summary[j] = _point_rows(spec, src, start + j, point, errors[j], ok[j])
+        extra.extend(rows)
     return extra, summary
+
+
+def _point_rows(spec: SweepSpec, src: Any, index: int, point: dict[str, float], error: str | None,
+                ok: Any) -> tuple[list[dict[str, Any]], tuple]:
+    """Rows of one point solved by the per-point path (or of its ``error``, found earlier), and
+    its ``(regime, count, complete, error)``."""
+    head = {"point": index, **point}
+    eq_rows: list[dict[str, Any]] = []
+    if error is None:
+        eq_rows, error = _solve_point(spec, src, point)
+    rows = [{**head, **{key: _cell(v) for key, v in r.items()}, "constraints_ok": ok, "error": error}
+            for r in eq_rows]
+    if not eq_rows:
+        rows.append({**head, "equilibrium": None, "label": None, "complete": error is None,
+                     "constraints_ok": ok, "error": error})
+    regime = None if (error and not eq_rows) else _regime([r["label"] for r in eq_rows])
+    complete = (bool(eq_rows[0]["complete"]) if eq_rows else error is None) and error is None
+    return rows, (regime, len(eq_rows), complete, error)
 
 
 def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: int, params) -> ChunkResult:
@@ -1016,21 +1023,9 @@ def _solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, 
     point_errors = list(errors)  # range errors, then the per-point path's errors
     for j in list(good[~clean]) + undefined + [j for j in range(n) if errors[j] is not None]:
         j = int(j)
-        point = point_of(j)
-        head = {"point": start + j, **point}
-        if errors[j] is not None:
-            eq_rows, error = [], errors[j]
-        else:
-            eq_rows, error = _solve_point(spec, src, point)
-        if not eq_rows:
-            extra.append({**head, "equilibrium": None, "label": None, "complete": False if error else True,
-                          "constraints_ok": ok[j], "error": error})
-        for r in eq_rows:
-            extra.append({**head, **{key_: _cell(v) for key_, v in r.items()}, "constraints_ok": ok[j], "error": error})
-        regime[j] = None if (error and not eq_rows) else _regime([r["label"] for r in eq_rows])
-        counts[j] = len(eq_rows)
-        complete[j] = (bool(eq_rows[0]["complete"]) if eq_rows else error is None) and error is None
-        point_errors[j] = error
+        rows, (regime[j], counts[j], complete[j], point_errors[j]) = _point_rows(
+            spec, src, start + j, point_of(j), errors[j], ok[j])
+        extra.extend(rows)
     errors = point_errors
     if not cols:
         cols = {"point": np.zeros(0, dtype=np.int64), "equilibrium": np.zeros(0, dtype=np.int64)}
