@@ -342,6 +342,13 @@ def _arrow_array(values: Any):
         # NaN (an undefined quantity, e.g. a response after an off-path message) becomes null,
         # as in the CSV and JSONL outputs
         return pa.array(values, from_pandas=True)
+    if isinstance(values, np.ndarray):
+        # object columns of numbers, bools, strings and None convert in C; anything else (such as
+        # exact Fractions) takes the per-cell path below, which writes them as strings
+        try:
+            return pa.array(values, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
     vals = [_py(v) for v in _column_list(values)]
     try:
         return pa.array(vals)
