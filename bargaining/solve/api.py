@@ -114,7 +114,10 @@ def _default_method(game: Any, concept: str) -> str:
         if concept == "nash":
             return "sequence" if game.num_players == 2 and "sequence" in METHODS else "strategic"
     if kind == "signaling":
-        return "pbe" if concept == "perfect-bayesian" else "backward"
+        if concept == "perfect-bayesian":
+            return "pbe"
+        raise SolverError(f"a signaling game is solved for perfect Bayesian equilibria (concept pbe), not "
+                          f"{concept!r}; for that concept solve its tree, game.to_extensive()")
     if kind == "model":
         chooser = getattr(game, "method_for", None)  # a model may solve several concepts
         if chooser is not None:
