@@ -6,7 +6,7 @@ import click
 
 from bargaining.cli.options import load_game, set_option, timeout_option
 from bargaining.io.render import render
-from bargaining.solve.api import CONCEPTS, methods_for
+from bargaining.solve.api import CONCEPTS, check_concept, methods_for
 from bargaining.solve.api import solve as solve_game
 
 
@@ -36,7 +36,7 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
     for warning in constraint_warnings(game, assignments):
         click.echo(f"warning: {warning}", err=True)
     if concept is not None and method is None:
-        _check_concept(game, g, concept)
+        check_concept(g, concept, name=game)
     options = {}
     if tie_break != "all":
         options["tie_break"] = tie_break
@@ -45,28 +45,6 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
         click.echo(f"note: {sol.message}", err=True)
     # numbers print as fractions only with --exact (an exact game still prints decimals without it)
     click.echo(render(sol, fmt, exact=exact), nl=False)
-
-
-_KIND_NAMES = {"normal": "a normal-form game", "tree": "a game tree", "signaling": "a signaling game"}
-
-
-def _check_concept(spec: str, game, concept: str) -> None:
-    """Refuse a --concept that no method of the game solves, naming the concepts it offers."""
-    from bargaining.errors import BargainingError
-    from bargaining.solve.api import default_concept, game_kind
-
-    kind = game_kind(game)
-    if kind not in _KIND_NAMES:  # bargaining models choose their method per concept
-        return
-    cli_name = {v: k for k, v in CONCEPTS.items()}
-    offered = sorted({m.concept for m in methods_for(game)}, key=lambda c: list(cli_name).index(c)
-                     if c in cli_name else 99)
-    if CONCEPTS[concept] in offered or not offered:
-        return
-    default = cli_name.get(default_concept(game), default_concept(game))
-    names = [cli_name.get(c, c) for c in offered]
-    listed = " or ".join(f"--concept {n}" + (" (the default)" if n == default else "") for n in names)
-    raise BargainingError(f"{spec} is {_KIND_NAMES[kind]}: concept {concept} is not offered; use {listed}")
 
 
 @click.command("methods")

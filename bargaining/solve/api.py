@@ -21,7 +21,7 @@ from bargaining.errors import SolverError
 from bargaining.model.profile import Solution
 from bargaining.solve.registry import METHODS, Method
 
-__all__ = ["solve", "methods_for", "default_concept", "CONCEPTS"]
+__all__ = ["solve", "methods_for", "default_concept", "check_concept", "CONCEPTS"]
 
 # CLI spelling -> JSON concept (CONTRACTS.md)
 CONCEPTS = {
@@ -114,10 +114,7 @@ def _default_method(game: Any, concept: str) -> str:
         if concept == "nash":
             return "sequence" if game.num_players == 2 and "sequence" in METHODS else "strategic"
     if kind == "signaling":
-        if concept == "perfect-bayesian":
-            return "pbe"
-        raise SolverError(f"a signaling game is solved for perfect Bayesian equilibria (concept pbe), not "
-                          f"{concept!r}; for that concept solve its tree, game.to_extensive()")
+        return "pbe"
     if kind == "model":
         chooser = getattr(game, "method_for", None)  # a model may solve several concepts
         if chooser is not None:
@@ -127,6 +124,30 @@ def _default_method(game: Any, concept: str) -> str:
     if not candidates:
         raise SolverError(f"no method solves a {kind} game for concept {concept!r}")
     return candidates[0].name
+
+
+_KIND_NAMES = {"normal": "a normal-form game", "tree": "a game tree", "signaling": "a signaling game"}
+
+
+def check_concept(game: Any, concept: str, name: str | None = None) -> None:
+    """Refuse a ``concept`` (CLI or JSON spelling) that no method of ``game`` solves, naming the
+    concepts it offers in their CLI spelling; ``name`` is how the user called the game.
+    Bargaining models choose their method per concept and are not checked here."""
+    game = _as_game(game)
+    kind = game_kind(game)
+    if kind not in _KIND_NAMES:
+        return
+    concept = CONCEPTS.get(concept, concept)
+    cli_name = {v: k for k, v in CONCEPTS.items()}
+    order = list(cli_name)
+    offered = sorted({m.concept for m in methods_for(game)}, key=lambda c: order.index(c) if c in order else 99)
+    if concept in offered or not offered:
+        return
+    default = default_concept(game)
+    listed = " or ".join(f"--concept {cli_name.get(c, c)}" + (" (the default)" if c == default else "")
+                         for c in offered)
+    raise SolverError(f"{name or 'this game'} is {_KIND_NAMES[kind]}: concept {cli_name.get(concept, concept)} "
+                      f"is not offered; use {listed}")
 
 
 def solve(
@@ -144,6 +165,8 @@ def solve(
     _load_solvers()
     game = _as_game(game)
     concept = CONCEPTS.get(concept, concept) if concept else default_concept(game)
+    if method is None:
+        check_concept(game, concept)
     name = method or _default_method(game, concept)
     if name not in METHODS:
         known = ", ".join(sorted(m.name for m in methods_for(game))) or "none"
