@@ -529,11 +529,9 @@ def _model(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     model = body.get("model")
     if not isinstance(model, str):
         raise ctx.error(("model",), "expected the name of a built-in model, e.g. rubinstein")
-    try:
-        from bargaining.model.bargaining import MODELS
-    except ImportError:  # the models are imported lazily; checked when the game is built
-        MODELS = {}
-    if MODELS and model not in MODELS:
+    from bargaining.model.bargaining import MODELS
+
+    if model not in MODELS:
         import difflib
 
         close = difflib.get_close_matches(model, list(MODELS), n=1)

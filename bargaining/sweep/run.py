@@ -57,7 +57,7 @@ from bargaining.errors import BargainingError
 from bargaining.numbers import jsonify, to_fraction
 from bargaining.sweep.executors import run_tasks
 from bargaining.sweep.grid import PointSet
-from bargaining.sweep.store import ResultStore, output_paths
+from bargaining.sweep.store import ResultStore, output_paths, read_table
 
 __all__ = [
     "SweepSpec",
@@ -282,12 +282,6 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _normal_label(game: Any, label: str, strategies: Any) -> str:
-    from bargaining.io.render import support_label  # the label `bargain solve` prints
-
-    return support_label(game, label, strategies)
-
-
 def _constraints_ok(src: Any, point: Mapping[str, float]) -> bool | None:
     check = getattr(src, "check_constraints", None)
     if check is None:
@@ -328,9 +322,6 @@ def _solve_point(spec: SweepSpec, src: Any, point: dict[str, float]):
         error = None
         if not sol.complete and timeout is not None and time.monotonic() - start >= timeout:
             error = f"timeout after {timeout:g} s: the equilibria found so far are listed"
-        if getattr(game, "kind", None) == "normal":
-            for r, eq in zip(rows, sol.equilibria):
-                r["label"] = _normal_label(game, r["label"], eq.strategies)
         return rows, error
     except PointTimeout:
         return [], f"timeout after {timeout:g} s"
@@ -1153,22 +1144,7 @@ def run_sweep(
 def count_failed_points(regimes: str | os.PathLike) -> int:
     """The number of points of a finished sweep whose ``error`` column is set (their reason is
     that column, in the rows and regimes tables)."""
-    path = Path(regimes)
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        table = pq.read_table(str(path))
-        col = table.column("error").to_pylist() if "error" in table.column_names else []
-    elif suffix == ".csv":
-        import csv
-
-        with open(path, newline="", encoding="utf-8") as fh:
-            col = [row.get("error") for row in csv.DictReader(fh)]
-    else:
-        with open(path, encoding="utf-8") as fh:
-            col = [json.loads(line).get("error") for line in fh if line.strip()]
-    return sum(1 for e in col if e not in (None, ""))
+    return sum(1 for row in read_table(regimes, columns=["error"]) if row.get("error") not in (None, ""))
 
 
 def make_spec(

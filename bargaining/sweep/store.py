@@ -369,25 +369,30 @@ def _unify_types(types: set):
     return pa.string()
 
 
-def read_table(path: str | os.PathLike) -> list[dict[str, Any]]:
-    """Read a sweep table (Parquet, CSV or JSONL) as a list of row dicts (for plots and tests).
-    CSV values come back as numbers where they parse as numbers."""
+def read_table(path: str | os.PathLike, columns: list[str] | None = None) -> list[dict[str, Any]]:
+    """Read a sweep table (Parquet, CSV or JSONL) as a list of row dicts (for plots and tests),
+    with only ``columns`` (those present) when given. CSV values come back as numbers where they
+    parse as numbers."""
     path = Path(path)
     fmt = OUTPUT_FORMATS.get(path.suffix.lower())
     if not path.is_file():
         raise BargainingError(f"{path}: no such file")
+    keep = (lambda row: row) if columns is None else (lambda row: {k: row[k] for k in columns if k in row})
     if fmt == "parquet":
         if not _have_pyarrow():
             raise BargainingError(f"{path}: reading Parquet needs pyarrow (pip install 'bargaining[parquet]')")
         import pyarrow.parquet as pq
 
+        if columns is not None:
+            present = set(pq.read_schema(str(path)).names)
+            return pq.read_table(str(path), columns=[c for c in columns if c in present]).to_pylist()
         return pq.read_table(str(path)).to_pylist()
     if fmt == "jsonl":
         with open(path, encoding="utf-8") as fh:
-            return [json.loads(line) for line in fh if line.strip()]
+            return [keep(json.loads(line)) for line in fh if line.strip()]
     if fmt == "csv":
         with open(path, newline="", encoding="utf-8") as fh:
-            return [{k: _parse_csv(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+            return [{k: _parse_csv(v) for k, v in keep(row).items()} for row in csv.DictReader(fh)]
     raise BargainingError(f"{path}: expected a .parquet, .csv or .jsonl sweep table")
 
 
