@@ -14,10 +14,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-# Import the ``solve`` subpackage before defining the ``solve`` function below: importing a
-# subpackage for the first time sets it as an attribute of its parent, which would otherwise
-# shadow the function.
-import bargaining.solve  # noqa: F401, I001
 from bargaining.errors import BargainingError, FileFormatError, GameValidationError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution
@@ -36,8 +32,8 @@ __all__ = [
 
 
 def solve(game, **options) -> Solution:
-    """Solve ``game``; see :func:`bargaining.solve.api.solve`."""
-    from bargaining.solve.api import solve as _solve
+    """Solve ``game``; see :func:`bargaining.solvers.api.solve`."""
+    from bargaining.solvers.api import solve as _solve
 
     return _solve(game, **options)
 
@@ -48,8 +44,8 @@ def load(name_or_path, **params):
     A YAML game file with no parameter set gives its :class:`~bargaining.model.template.Template`
     (``bargaining.load("resolve-signal").with_params(p=0.4)``; ``solve(template)`` solves it at
     the defaults); with parameters (keywords or a canonical id) it gives the game at that point;
-    ``.nfg``/``.efg`` files give the game. See :func:`bargaining.io.load.open_game`.
+    ``.nfg``/``.efg`` files give the game. See :func:`bargaining.formats.load.open_game`.
     """
-    from bargaining.io.load import open_game
+    from bargaining.formats.load import open_game
 
     return open_game(name_or_path, params)

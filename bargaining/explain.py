@@ -1,6 +1,6 @@
 """Step-by-step derivations of the PBE of a signaling game, for an instructor to project.
 
-:func:`explain` solves the game with :func:`bargaining.solve.signaling.pbe` and writes, in plain
+:func:`explain` solves the game with :func:`bargaining.solvers.signaling.pbe` and writes, in plain
 text or Markdown:
 
 1. the game (types and prior, messages, responses) and the payoffs left after the later stages,
@@ -24,7 +24,7 @@ from typing import Any
 
 from bargaining.errors import BargainingError
 from bargaining.model.signaling import SignalingGame, Terminal
-from bargaining.numbers import to_fraction
+from bargaining.numeric import to_fraction
 
 __all__ = ["explain"]
 
@@ -315,7 +315,7 @@ def _mu_text(eq, game: SignalingGame, m: str) -> str:
 
 def explain(game: SignalingGame, fmt: str = "text") -> str:
     """The derivation of every PBE of ``game`` as plain text (``fmt="text"``) or Markdown."""
-    from bargaining.solve.signaling import pbe
+    from bargaining.solvers.signaling import pbe
 
     if getattr(game, "kind", None) != "signaling":
         raise BargainingError(

@@ -33,8 +33,8 @@ from fractions import Fraction
 import numpy as np
 
 from bargaining import NormalFormGame
-from bargaining.solve.bimatrix import enummixed
-from bargaining.solve.budget import run_in_subprocess
+from bargaining.solvers.bimatrix import enummixed
+from bargaining.solvers.budget import run_in_subprocess
 
 
 def make_game(kind: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -19,8 +19,8 @@ import time
 import numpy as np
 
 from bargaining.model.normal import NormalFormGame
-from bargaining.solve import verify
-from bargaining.solve.budget import run_in_subprocess
+from bargaining.solvers.budget import run_in_subprocess
+from bargaining.verify import normal as verify
 
 SIZES_QUICK = [((3, 3, 3), [0, 1]), ((2, 2, 2, 2), [0, 1]), ((3, 3, 3, 3), [0])]
 SIZES_FULL = [((3, 3, 3), [0, 1, 2, 3]), ((2, 2, 2, 2), [0, 1, 2, 3]), ((3, 3, 3, 3), [0, 1])]
@@ -32,7 +32,7 @@ def random_game(shape, seed: int) -> NormalFormGame:
 
 
 def _ours(payoffs: np.ndarray, method: str, budget: float):
-    from bargaining.solve.nplayer import enumpoly, logit
+    from bargaining.solvers.nplayer import enumpoly, logit
 
     game = NormalFormGame.from_tensor(payoffs)
     # our own time budget, a little under the kill: a partial list is returned, not lost
@@ -68,7 +68,7 @@ def main() -> int:
     import pygambit  # noqa: F401 - imported once here, so the forked runs do not pay for it
     import sympy  # noqa: F401
 
-    import bargaining.solve.nplayer  # noqa: F401
+    import bargaining.solvers.nplayer  # noqa: F401
     sizes = SIZES_QUICK if args.quick else SIZES_FULL
     runs = [("ours", "enumpoly", _ours), ("ours", "logit", _ours),
             ("gambit", "enumpoly", _gambit), ("gambit", "gnm", _gambit), ("gambit", "logit", _gambit)]

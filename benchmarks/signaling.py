@@ -16,8 +16,8 @@ import time
 import numpy as np
 
 import bargaining
-from bargaining.solve.signaling import pbe
-from bargaining.solve.signaling_batch import solve_batch
+from bargaining.solvers.signaling import pbe
+from bargaining.solvers.signaling_batch import solve_batch
 
 
 def points(n: int, seed: int = 0) -> dict[str, np.ndarray]:
@@ -57,7 +57,7 @@ def bench_gambit(template, n: int) -> float:
 
     import pygambit
 
-    from bargaining.io.efg import write_efg
+    from bargaining.formats.efg import write_efg
 
     pts = points(n, 3)
     games = []

@@ -1,7 +1,7 @@
 """Sweep benchmarks: ``python benchmarks/sweep.py [--quick]``.
 
 1. All equilibria of stacks of random 2×2, 3×3 and 2×4 games: the batched vertex enumeration
-   (``bargaining.solve.batch``) against nashpy's ``support_enumeration`` called per game, in the
+   (``bargaining.solvers.batch``) against nashpy's ``support_enumeration`` called per game, in the
    same run (target: at least 200× the games per second).
 2. A whole sweep through the engine (template evaluation, batched solving, rows, regimes,
    Parquet store) of ``crisis-normal-form`` over a 1000×1000 grid (10⁶ points) on the process
@@ -38,7 +38,7 @@ def bench_solvers(quick: bool) -> None:
     import nashpy
     import pygambit as gbt
 
-    from bargaining.solve.batch import bimatrix_equilibria
+    from bargaining.solvers.batch import bimatrix_equilibria
 
     rng = np.random.default_rng(2026)
     print(f"{'shape':<6} {'games':>8} {'batch g/s':>12} {'nashpy g/s':>11} {'speed-up':>9}  {'eq/game':>7} agree")
@@ -103,11 +103,11 @@ def bench_tree(quick: bool, workers: int) -> None:
 
 
 def bench_signal(quick: bool, workers: int) -> None:
-    from bargaining.io.load import find_game_file
+    from bargaining.formats.load import find_game_file
 
     have_game = find_game_file("resolve-signal") is not None
     try:
-        import bargaining.solve.signaling_batch  # noqa: F401
+        import bargaining.solvers.signaling_batch  # noqa: F401
 
         have_batch = True
     except ImportError:

@@ -15,7 +15,7 @@ of the new decision nodes joining an information set, perfect recall, integer pa
   that times out on most games of a size is not run on larger sizes (``-``).
 
 Every answer, ours and Gambit's, is checked by our independent verifier
-(``bargaining.solve.verify_tree.nash_regret``: exactly 0 in rationals, below 1e-6 in floats);
+(``bargaining.verify.tree.nash_regret``: exactly 0 in rationals, below 1e-6 in floats);
 ``ok`` counts the games solved *and* verified. Times are medians over the games that finished,
 in milliseconds, measured inside the process that solves (tree building and file I/O excluded).
 
@@ -37,12 +37,12 @@ import tempfile
 import time
 from fractions import Fraction
 
-from bargaining.io.efg import write_efg
+from bargaining.formats.efg import write_efg
 from bargaining.model.extensive import ExtensiveGame, random_tree
-from bargaining.solve import verify_tree
-from bargaining.solve.api import solve
-from bargaining.solve.backward import spe_arrays
-from bargaining.solve.budget import run_in_subprocess
+from bargaining.solvers.api import solve
+from bargaining.solvers.backward import spe_arrays
+from bargaining.solvers.budget import run_in_subprocess
+from bargaining.verify import tree as verify_tree
 
 
 def make_tree(n: int, seed: int) -> ExtensiveGame:

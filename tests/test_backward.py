@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from bargaining.errors import BargainingError
-from bargaining.io.load import load
+from bargaining.formats.load import load
 from bargaining.model.extensive import ExtensiveGame, chance, random_tree
 from bargaining.model.extensive import decision as D
-from bargaining.solve import verify_tree
-from bargaining.solve.api import solve
-from bargaining.solve.backward import backward, spe_arrays
+from bargaining.solvers.api import solve
+from bargaining.solvers.backward import backward, spe_arrays
+from bargaining.verify import tree as verify_tree
 
 
 def _check(game, sol):
@@ -245,7 +245,7 @@ def test_random_perfect_information_trees_object_vs_array_path(seed):
 @pytest.mark.parametrize("seed", range(8))
 def test_random_imperfect_trees_spe_are_agent_pure_equilibria_of_pygambit(seed, tmp_path):
     gbt = pytest.importorskip("pygambit")
-    from bargaining.io.efg import write_efg
+    from bargaining.formats.efg import write_efg
 
     g = random_tree(30, 2, seed=100 + seed, merge_prob=0.4, payoff_range=50)
     sol = backward(g, exact=True)

@@ -11,10 +11,10 @@ import pytest
 from scipy.optimize import minimize
 
 from bargaining.errors import GameValidationError
-from bargaining.io.load import load
+from bargaining.formats.load import load
 from bargaining.model.bargaining import BargainingProblem, model_from_spec
-from bargaining.solve.api import solve
-from bargaining.solve.bargaining import batch_closed_form, nash_linear_pie
+from bargaining.solvers.api import solve
+from bargaining.solvers.bargaining import batch_closed_form, nash_linear_pie
 
 
 def payoffs(model, **kw):

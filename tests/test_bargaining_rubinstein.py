@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from bargaining.errors import GameValidationError
-from bargaining.io.load import load
+from bargaining.formats.load import load
 from bargaining.model.bargaining import Rubinstein, model_from_spec
-from bargaining.solve.api import solve
-from bargaining.solve.bargaining import (
+from bargaining.solvers.api import solve
+from bargaining.solvers.bargaining import (
     batch_closed_form,
     continuous_limit_share,
     rubinstein_backward,

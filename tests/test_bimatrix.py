@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bargaining import NormalFormGame, solve
-from bargaining.io.nfg import read_nfg
-from bargaining.solve import verify
-from bargaining.solve.bimatrix import enummixed
-from bargaining.solve.pure import enumpure
+from bargaining.formats.nfg import read_nfg
+from bargaining.solvers.bimatrix import enummixed
+from bargaining.solvers.pure import enumpure
+from bargaining.verify import normal as verify
 
 DATA = Path(__file__).parent / "data"
 H = F(1, 2)
@@ -273,7 +273,7 @@ def test_float_games_verified_and_match_gambit(game):
 @pytest.fixture
 def per_size_batches(monkeypatch):
     """Force the large-game path (one batch per support size, Q restricted by P's tight sets)."""
-    from bargaining.solve import bimatrix
+    from bargaining.solvers import bimatrix
 
     monkeypatch.setattr(bimatrix, "_SMALL", 0)
 
@@ -340,7 +340,7 @@ def test_one_row_against_many_columns():
 
 
 def test_complete_pairs_and_support_filter_against_brute_force():
-    from bargaining.solve import bimatrix
+    from bargaining.solvers import bimatrix
 
     rng = np.random.default_rng(4)
     for nl, rows in ((30, (2100, 2000)), (70, (40, 30))):  # blocked bit codes; no bit codes

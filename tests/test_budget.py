@@ -10,8 +10,8 @@ import pytest
 
 from bargaining import solve
 from bargaining.model.normal import NormalFormGame
-from bargaining.solve import verify
-from bargaining.solve.budget import BudgetExceeded, Deadline, run_in_subprocess, run_streaming
+from bargaining.solvers.budget import BudgetExceeded, Deadline, run_in_subprocess, run_streaming
+from bargaining.verify import normal as verify
 
 
 def _sleepy(seconds: float) -> str:
@@ -79,7 +79,7 @@ def test_methods_stop_at_their_budget(method, shape, budget):
 
 
 def _enumpoly_in_daemon(payoffs):
-    from bargaining.solve.nplayer import enumpoly
+    from bargaining.solvers.nplayer import enumpoly
 
     sol = enumpoly(NormalFormGame.from_tensor(payoffs), timeout=60)
     return len(sol.equilibria), sol.complete
@@ -93,7 +93,7 @@ def test_enumpoly_with_timeout_inside_a_pool_worker():
     payoffs = rng.integers(-9, 10, size=(3, 2, 2, 2)).astype(float)
     with mp.get_context("fork").Pool(1) as pool:
         count, complete = pool.apply(_enumpoly_in_daemon, (payoffs,))
-    from bargaining.solve.nplayer import enumpoly
+    from bargaining.solvers.nplayer import enumpoly
 
     ref = enumpoly(NormalFormGame.from_tensor(payoffs))
     assert (count, complete) == (len(ref.equilibria), ref.complete)

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from bargaining.cli import main
-from bargaining.io.load import load
-from bargaining.solve.api import solve
-from bargaining.solve.verify import is_nash
-from bargaining.solve.verify_tree import spe_regret
+from bargaining.formats.load import load
+from bargaining.solvers.api import solve
+from bargaining.verify.normal import is_nash
+from bargaining.verify.tree import spe_regret
 
 GAMES = Path(__file__).resolve().parents[1] / "games"
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from bargaining.cli import main
-from bargaining.io.load import known_game_names
+from bargaining.formats.load import known_game_names
 
 GAMES_DIR = Path(__file__).resolve().parents[1] / "games"
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from bargaining.cli import main
-from bargaining.io.nfg import read_nfg
-from bargaining.solve import verify
+from bargaining.formats.nfg import read_nfg
+from bargaining.verify import normal as verify
 
 DATA = Path(__file__).parent / "data"
 BOS = str(DATA / "battle-of-the-sexes.nfg")

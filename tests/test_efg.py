@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from bargaining.cli import main
 from bargaining.errors import FileFormatError
-from bargaining.io.efg import parse_efg, read_efg, write_efg
-from bargaining.io.load import load
+from bargaining.formats.efg import parse_efg, read_efg, write_efg
+from bargaining.formats.load import load
 from bargaining.model.extensive import random_tree
 
 gbt = pytest.importorskip("pygambit")

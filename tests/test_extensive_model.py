@@ -15,7 +15,8 @@ from bargaining.errors import GameValidationError
 from bargaining.model.extensive import ExtensiveGame, chance, random_tree, terminal
 from bargaining.model.extensive import decision as D
 from bargaining.model.strategic import behavior_to_mixed, mixed_to_behavior, reduced_strategic_form
-from bargaining.solve import verify, verify_tree
+from bargaining.verify import normal as verify
+from bargaining.verify import tree as verify_tree
 
 
 def entry(exact=True):

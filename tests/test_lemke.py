@@ -17,8 +17,8 @@ from bargaining import solve
 from bargaining.cli import main
 from bargaining.errors import BargainingError
 from bargaining.model.normal import NormalFormGame
-from bargaining.solve import verify
-from bargaining.solve.lemke import lcp, lemke_howson, lemke_howson_all, lemke_howson_method
+from bargaining.solvers.lemke import lcp, lemke_howson, lemke_howson_all, lemke_howson_method
+from bargaining.verify import normal as verify
 
 
 def test_battle_of_the_sexes_exact():

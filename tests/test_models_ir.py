@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from bargaining.errors import GameValidationError
-from bargaining.io.load import load
+from bargaining.formats.load import load
 from bargaining.model.bargaining import CrawfordSobel, FearonUltimatum, PowellShift
-from bargaining.solve.api import solve
-from bargaining.solve.bargaining import (
+from bargaining.solvers.api import solve
+from bargaining.solvers.bargaining import (
     batch_closed_form,
     cs_boundaries,
     cs_boundaries_numeric,
@@ -279,7 +279,7 @@ def test_game_files(name):
             assert float(eq.regret) <= 1e-9
             assert "solution" in eq.to_dict()
             assert all(math.isfinite(float(v)) for v in eq.payoffs)
-        from bargaining.io.render import render
+        from bargaining.formats.render import render
 
         for fmt in ("table", "json", "csv"):
             assert render(sol, fmt)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bargaining import FileFormatError, NormalFormGame
-from bargaining.io.nfg import read_nfg, write_nfg
+from bargaining.formats.nfg import read_nfg, write_nfg
 
 DATA = Path(__file__).parent / "data"
 FIXTURES = sorted(DATA.glob("*.nfg"))

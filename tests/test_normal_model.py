@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from bargaining import GameValidationError, NormalFormGame
-from bargaining.solve import verify
-from bargaining.solve.pure import enumpure
+from bargaining.solvers.pure import enumpure
+from bargaining.verify import normal as verify
 
 
 def test_labels_and_shapes():

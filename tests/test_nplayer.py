@@ -17,11 +17,10 @@ import sympy as sp
 
 from bargaining import solve
 from bargaining.errors import BargainingError
-from bargaining.io.load import load
+from bargaining.formats.load import load
 from bargaining.model.normal import NormalFormGame
-from bargaining.solve import verify
-from bargaining.solve.budget import run_in_subprocess
-from bargaining.solve.nplayer import (
+from bargaining.solvers.budget import run_in_subprocess
+from bargaining.solvers.nplayer import (
     enumpoly,
     enumpoly_is_small,
     iterated_dominance,
@@ -30,6 +29,7 @@ from bargaining.solve.nplayer import (
     qre_at,
     support_profiles,
 )
+from bargaining.verify import normal as verify
 
 
 # --------------------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_nau_continuum_is_incomplete_and_points_verify():
     assert_all_verify(game, sol)
     assert any(not eq.is_pure for eq in sol.equilibria)
     # every pure equilibrium (an independent cell-by-cell check) is among ours
-    from bargaining.solve.pure import pure_equilibria
+    from bargaining.solvers.pure import pure_equilibria
 
     for cell in pure_equilibria(game):
         prof = [[1.0 if k == c else 0.0 for k in range(m)] for m, c in zip(game.shape, cell)]
@@ -366,7 +366,7 @@ def test_degenerate_small_integer_games(seed):
     game = random_game((2, 2, 2), seed, -2, 2)
     sol = enumpoly(game)
     assert_all_verify(game, sol)
-    from bargaining.solve.pure import pure_equilibria
+    from bargaining.solvers.pure import pure_equilibria
 
     for cell in pure_equilibria(game):
         prof = [[1.0 if k == c else 0.0 for k in range(m)] for m, c in zip(game.shape, cell)]
@@ -403,11 +403,11 @@ def test_algebraic_forms_of_higher_degree_evaluate_to_the_floats():
 
 
 # --------------------------------------------------------------------------------------------
-# the certified subdivision solver of one support (bargaining/solve/_polysystem.py)
+# the certified subdivision solver of one support (bargaining/solvers/_polysystem.py)
 # --------------------------------------------------------------------------------------------
 def _support_roots_agree(game: NormalFormGame, supports) -> None:
-    from bargaining.solve._polysystem import SupportSolver
-    from bargaining.solve.nplayer import _float_best_reply_ok, solve_support
+    from bargaining.solvers._polysystem import SupportSolver
+    from bargaining.solvers.nplayer import _float_best_reply_ok, solve_support
 
     U = game.as_exact().payoffs
     Uf = np.array(game.float_payoffs, dtype=float)

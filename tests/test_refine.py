@@ -8,8 +8,8 @@ import numpy as np
 
 import bargaining
 from bargaining.model.signaling import SignalingGame
-from bargaining.solve.refine import d1_deleted, intuitive_test
-from bargaining.solve.signaling import _BeliefCache, enumerate_pbe, pbe
+from bargaining.solvers.refine import d1_deleted, intuitive_test
+from bargaining.solvers.signaling import _BeliefCache, enumerate_pbe, pbe
 
 
 def labels(sol):
@@ -105,7 +105,7 @@ def test_enumerate_pbe_raw_interface():
 
 
 def test_labels_partially_pooling_and_semi_separating():
-    from bargaining.solve.signaling import label_of
+    from bargaining.solvers.signaling import label_of
 
     T, M = ("a", "b", "c"), ("x", "y")
     assert label_of([[1, 0], [1, 0], [0, 1]], T, M) == "partially pooling"

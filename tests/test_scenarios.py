@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 import bargaining
-from bargaining.io.load import find_game_file, games_dirs, known_game_names
-from bargaining.solve import verify, verify_tree
-from bargaining.solve.api import solve
+from bargaining.formats.load import find_game_file, games_dirs, known_game_names
+from bargaining.solvers.api import solve
+from bargaining.verify import normal as verify
+from bargaining.verify import tree as verify_tree
 
 GAMES_DIR = Path(__file__).resolve().parents[1] / "games"
 

@@ -16,13 +16,13 @@ import numpy as np
 import pytest
 
 from bargaining.errors import BargainingError
-from bargaining.io.efg import read_efg, write_efg
+from bargaining.formats.efg import read_efg, write_efg
 from bargaining.model.extensive import ExtensiveGame, NodeSpec, chance, random_tree
 from bargaining.model.extensive import decision as D
-from bargaining.solve import verify_tree
-from bargaining.solve.api import solve
+from bargaining.solvers.api import solve
+from bargaining.verify import tree as verify_tree
 
-seqmod = importlib.import_module("bargaining.solve.sequence")
+seqmod = importlib.import_module("bargaining.solvers.sequence")
 DATA = Path(__file__).parent / "data"
 
 

@@ -12,7 +12,7 @@ import pytest
 import bargaining
 from bargaining.errors import GameValidationError
 from bargaining.model.signaling import SignalingGame
-from bargaining.solve.signaling import assessment_regret, pbe
+from bargaining.solvers.signaling import assessment_regret, pbe
 
 
 def by_label(sol):
@@ -451,7 +451,7 @@ def test_cli_bad_prior_one_line_exit_2(tmp_path):
 
     from bargaining.cli import main
 
-    text = (bargaining.io.load.find_game_file("beer-quiche").read_text()
+    text = (bargaining.formats.load.find_game_file("beer-quiche").read_text()
             .replace("types: {strong: 1 - w, weak: w}", "types: {strong: 1 - w, weak: 0.5}"))
     f = tmp_path / "bad.yaml"
     f.write_text(text)
@@ -502,7 +502,7 @@ def test_g1_pbe_are_nash_equilibria_of_the_tree_in_pygambit(tmp_path):
     """Cross-check with pygambit (test-only oracle): write G1's tree as .efg, load it in Gambit
     and let Gambit compute the max regret of each of our PBE (with the later-stage plans)."""
     pygambit = pytest.importorskip("pygambit")
-    from bargaining.io.efg import write_efg
+    from bargaining.formats.efg import write_efg
 
     for params in ({}, {"p": "0.4"}, {"c_B": "1.2"}, {"a": "0.6"}):
         game = g1(**params)
@@ -526,7 +526,7 @@ def test_g1_pbe_are_nash_equilibria_of_the_tree_in_pygambit(tmp_path):
 
 
 def test_table_and_csv_rendering():
-    from bargaining.io.render import equilibrium_rows, render
+    from bargaining.formats.render import equilibrium_rows, render
 
     sol = pbe(g1())
     table = render(sol, "table")

@@ -10,8 +10,8 @@ import pytest
 import bargaining
 from bargaining.errors import GameValidationError
 from bargaining.model.signaling import SignalingGame
-from bargaining.solve.signaling import pbe
-from bargaining.solve.signaling_batch import SignalingBatch, solve_batch
+from bargaining.solvers.signaling import pbe
+from bargaining.solvers.signaling_batch import SignalingBatch, solve_batch
 
 
 def per_game_view(sol):

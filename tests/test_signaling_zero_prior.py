@@ -2,7 +2,7 @@
 
 At a prior of 0 or 1 the sender's type is common knowledge, so every PBE must reproduce the
 complete-information SPE on the path; the zero-prior type must still best respond (checked by the
-tree's agent regrets, :mod:`bargaining.solve.verify_tree`), and the batch solver must agree with
+tree's agent regrets, :mod:`bargaining.verify.tree`), and the batch solver must agree with
 the per-game solver, column by column.
 """
 
@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 
 import bargaining
-from bargaining.io.render_signaling import signaling_row
-from bargaining.solve import verify_tree
-from bargaining.solve.signaling import assessment_regret, pbe
-from bargaining.solve.signaling_batch import row_columns, solve_batch
+from bargaining.formats.render_signaling import signaling_row
+from bargaining.solvers.signaling import assessment_regret, pbe
+from bargaining.solvers.signaling_batch import row_columns, solve_batch
+from bargaining.verify import tree as verify_tree
 
 # Complete-information answers, derived by hand.
 # resolve-signal (defaults W = 1, f_S = 0.2, f_B = -0.5, c_S = 0.1, a = 0.2, y_C = 0.4, y_A = 1,
@@ -184,7 +184,7 @@ def test_value_plot_draws_only_behaviour_on_the_path():
     import matplotlib
 
     matplotlib.use("Agg")
-    from bargaining.io.render import equilibrium_rows
+    from bargaining.formats.render import equilibrium_rows
     from bargaining.viz.phase import value_plot
 
     rows = []

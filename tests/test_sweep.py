@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from bargaining.cli import main
 from bargaining.errors import BargainingError
-from bargaining.io.yamlgame import load_template
-from bargaining.solve.api import solve
+from bargaining.formats.yamlgame import load_template
+from bargaining.solvers.api import solve
 from bargaining.sweep.grid import PointSet, parse_grid
 from bargaining.sweep.run import make_spec, run_sweep
 from bargaining.sweep.store import read_table
@@ -230,7 +230,7 @@ def test_dask_local_cluster_equals_process(tmp_path):
     ("beer-quiche", ["w=0:1:5", "b=0:2:3"]),  # priors 0 and 1: errors, as in the per-point path
 ])
 def test_signaling_sweep_batched_equals_per_point(tmp_path, game, grid):
-    pytest.importorskip("bargaining.solve.signaling_batch")
+    pytest.importorskip("bargaining.solvers.signaling_batch")
     a = _run(tmp_path, "sb.jsonl", executor="serial", game=game, grid=grid)
     b = _run(tmp_path, "sp.jsonl", executor="serial", game=game, grid=grid, method="pbe")
     assert json.loads((tmp_path / "sb.meta.json").read_text())["solver"].startswith("batch")
@@ -250,7 +250,7 @@ def test_signaling_sweep_batched_equals_per_point(tmp_path, game, grid):
 def test_signaling_sweep_scenarios_g1(tmp_path):
     # SCENARIOS G1 at the defaults (p = 0.25, c_B = 0.3): semi-separating, the bluffer endorses
     # w.p. 7/9 and Russia compromises after an endorsement w.p. 5/12; D1 keeps only it
-    pytest.importorskip("bargaining.solve.signaling_batch")
+    pytest.importorskip("bargaining.solvers.signaling_batch")
     c = _run(tmp_path, "g1.jsonl", executor="serial", game="resolve-signal", grid=["p=0.25:0.25:1"])
     rows = read_table(c)
     semi = [r for r in rows if r["label"] == "semi-separating"]

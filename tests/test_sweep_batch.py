@@ -1,5 +1,5 @@
 """The batched bimatrix solver against pygambit (test-only oracle), our per-game solver, and the
-independent regret check of bargaining.solve.verify."""
+independent regret check of bargaining.verify.normal."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bargaining.model.normal import NormalFormGame
-from bargaining.solve import verify
-from bargaining.solve.api import solve
-from bargaining.solve.batch import bimatrix_equilibria, stack_bimatrix
+from bargaining.solvers.api import solve
+from bargaining.solvers.batch import bimatrix_equilibria, stack_bimatrix
+from bargaining.verify import normal as verify
 
 
 def _gambit(A: np.ndarray, B: np.ndarray) -> list[tuple]:
@@ -125,7 +125,7 @@ def test_bad_input_is_one_line_error():
 def _tree_stack_case(name: str, G: int, seed: int):
     from pathlib import Path
 
-    from bargaining.io.yamlgame import load_template
+    from bargaining.formats.yamlgame import load_template
 
     game = load_template(Path(__file__).resolve().parents[1] / "games" / f"{name}.yaml").with_params().as_float()
     ta = game.to_arrays()
@@ -140,8 +140,8 @@ def _tree_stack_case(name: str, G: int, seed: int):
 @pytest.mark.parametrize("name", ["escalation-tree", "deep-state-shift", "entry-deterrence"])
 def test_tree_stack_agrees_with_spe_arrays_and_backward(name):
     from bargaining.model.extensive import TreeArrays
-    from bargaining.solve.backward import backward, spe_arrays
-    from bargaining.solve.batch import tree_spe_stack
+    from bargaining.solvers.backward import backward, spe_arrays
+    from bargaining.solvers.batch import tree_spe_stack
 
     game, ta, pay, probs = _tree_stack_case(name, 30, 3)
     res = tree_spe_stack(ta.offsets, ta.child, ta.player, pay, probs)
@@ -171,7 +171,7 @@ def test_tree_stack_agrees_with_spe_arrays_and_backward(name):
 
 
 def test_tree_stack_flags_ties():
-    from bargaining.solve.batch import tree_spe_stack
+    from bargaining.solvers.batch import tree_spe_stack
 
     game, ta, pay, probs = _tree_stack_case("entry-deterrence", 2, 1)
     pay[1, ta.player == -2] = 0.0  # every mover indifferent everywhere

@@ -17,10 +17,10 @@ from click.testing import CliRunner
 import bargaining
 from bargaining.cli import main
 from bargaining.errors import BargainingError
-from bargaining.io.load import load
+from bargaining.formats.load import load
 from bargaining.model.signaling import SignalingGame
-from bargaining.solve import verify_tree
-from bargaining.solve.api import solve
+from bargaining.solvers.api import solve
+from bargaining.verify import tree as verify_tree
 from bargaining.viz import draw, save
 from bargaining.viz.matrix import best_response_mask, cell_probabilities
 from bargaining.viz.tree import label_overlaps, layout_tree, signaling_overlay, tree_overlay

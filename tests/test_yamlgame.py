@@ -1,5 +1,5 @@
 """YAML game files: loading with line numbers, safety, builders, the Template API on files,
-bargaining.load, and conversions (bargaining.io.yamlgame, bargaining.io.convert)."""
+bargaining.load, and conversions (bargaining.formats.yamlgame, bargaining.formats.convert)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import pytest
 
 import bargaining
 from bargaining.errors import BargainingError, FileFormatError
-from bargaining.io.convert import convert, game_to_yaml
-from bargaining.io.yamlgame import load_template
+from bargaining.formats.convert import convert, game_to_yaml
+from bargaining.formats.yamlgame import load_template
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.template import ExpressionError, Template
-from bargaining.solve.api import solve
+from bargaining.solvers.api import solve
 
 GOOD = """\
 kind: normal
@@ -251,7 +251,7 @@ def test_convert_normal_round_trip(tmp_path):
     src = write(tmp_path, GOOD)
     nfg = tmp_path / "g.nfg"
     convert(src, "nfg", {"k": "1/3"}, nfg)
-    from bargaining.io.nfg import read_nfg
+    from bargaining.formats.nfg import read_nfg
 
     g = load_template(src).with_params(k="1/3")
     back = read_nfg(nfg)
@@ -272,7 +272,7 @@ def test_convert_tree_round_trip(tmp_path):
     g = load_template(src).with_params(q="0.25", f="-2")
     efg = tmp_path / "t.efg"
     convert(src, "efg", {"q": "0.25", "f": "-2"}, efg)
-    from bargaining.io.efg import read_efg
+    from bargaining.formats.efg import read_efg
 
     back = read_efg(efg)
     assert [n.payoffs for n in back.nodes] == [n.payoffs for n in g.nodes]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bargaining.cli.options import parse_assignments, set_option
-from bargaining.io.convert import FORMATS, convert
+from bargaining.formats.convert import FORMATS, convert
 
 
 @click.command("convert")

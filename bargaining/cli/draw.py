@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bargaining.cli.options import load_game, set_option
-from bargaining.solve.api import CONCEPTS
+from bargaining.solvers.api import CONCEPTS
 
 
 def solve_for_picture(game, do_solve: bool, equilibrium: int | None, concept: str | None,
@@ -13,7 +13,7 @@ def solve_for_picture(game, do_solve: bool, equilibrium: int | None, concept: st
     """The solution to overlay (``None`` without ``--solve``; ``--equilibrium`` implies it)."""
     if not do_solve and equilibrium is None:
         return None
-    from bargaining.solve.api import solve
+    from bargaining.solvers.api import solve
 
     return solve(game, concept=concept, method=method, exact=exact)
 

@@ -9,7 +9,7 @@ import click
 from bargaining.cli.draw import solve_for_picture
 from bargaining.cli.options import load_game, set_option
 from bargaining.errors import BargainingError
-from bargaining.solve.api import CONCEPTS
+from bargaining.solvers.api import CONCEPTS
 
 
 @click.command("export")
@@ -35,7 +35,7 @@ def export_command(game, assignments, to, do_solve, equilibrium, concept, method
       bargain export battle-of-the-sexes --to sgame
       bargain export entry-deterrence --to tikz --solve -o tree.tex
     """
-    from bargaining.io.latex import export
+    from bargaining.formats.latex import export
 
     g = load_game(game, assignments)
     kind = getattr(g, "kind", None)

@@ -24,11 +24,11 @@ _SUFFIXES = (".yaml", ".yml", ".efg", ".nfg")
 
 
 def catalogue() -> list[dict[str, Any]]:
-    """Every game found in the games folders (``bargaining.io.load.games_dirs``), by name; a YAML
+    """Every game found in the games folders (``bargaining.formats.load.games_dirs``), by name; a YAML
     file wins over a Gambit file of the same name. Each entry: name, kind, title, players,
     parameters (name, default, range ``[lo, hi]``, meaning, plus ``range_open`` ``[lo excluded,
     hi excluded]`` and ``range_text`` such as ``"(0, 1]"``), and path."""
-    from bargaining.io.load import find_game_file, known_game_names
+    from bargaining.formats.load import find_game_file, known_game_names
 
     out = []
     for name in known_game_names():
@@ -41,7 +41,7 @@ def catalogue() -> list[dict[str, Any]]:
 
 def _entry(name: str, path: Path) -> dict[str, Any]:
     if path.suffix in (".yaml", ".yml"):
-        from bargaining.io.yamlgame import load_template
+        from bargaining.formats.yamlgame import load_template
 
         template = load_template(path)
         entry = template.describe()
@@ -51,7 +51,7 @@ def _entry(name: str, path: Path) -> dict[str, Any]:
             d["range_open"] = [bool(p.open_lo), bool(p.open_hi)] if p.range is not None else None
             d["range_text"] = p.range_text()
     else:
-        from bargaining.io.load import load
+        from bargaining.formats.load import load
 
         try:
             game = load(path)
@@ -90,7 +90,7 @@ def template_section(spec: str, assignments: tuple[str, ...] = ()) -> str:
     """:func:`parameters_text` for a game named on the command line (``""`` unless it is a YAML
     game file); ``assignments`` are the ``--set NAME=VALUE`` strings."""
     from bargaining.cli.options import parse_assignments
-    from bargaining.io.load import load_template, resolve
+    from bargaining.formats.load import load_template, resolve
 
     path, id_params = resolve(spec)
     if path.suffix.lower() not in (".yaml", ".yml"):
@@ -102,7 +102,7 @@ def template_section(spec: str, assignments: tuple[str, ...] = ()) -> str:
 def constraint_warnings(spec: str, assignments: tuple[str, ...] = ()) -> list[str]:
     """The orderings a YAML game's parameter point breaks (``[]`` for other files)."""
     from bargaining.cli.options import parse_assignments
-    from bargaining.io.load import load_template, resolve
+    from bargaining.formats.load import load_template, resolve
 
     path, id_params = resolve(spec)
     if path.suffix.lower() not in (".yaml", ".yml"):

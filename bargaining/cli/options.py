@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from bargaining.errors import BargainingError
-from bargaining.io.load import load, parse_assignment
+from bargaining.formats.load import load, parse_assignment
 
 __all__ = ["set_option", "load_game", "timeout_option", "parse_assignments"]
 

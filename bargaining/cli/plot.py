@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from bargaining.errors import BargainingError
-from bargaining.io.load import parse_assignment
+from bargaining.formats.load import parse_assignment
 
 
 def _regimes_path(table: Path) -> Path:

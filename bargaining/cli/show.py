@@ -16,7 +16,7 @@ import click
 
 from bargaining.cli.options import load_game, set_option
 from bargaining.model.profile import Solution
-from bargaining.numbers import format_number
+from bargaining.numeric import format_number
 
 __all__ = ["show_text", "tree_text", "normal_text", "model_text"]
 
@@ -27,8 +27,8 @@ def _num(x: Any, exact: bool) -> str:
 
 def tree_text(game: Any, solution: Solution | None = None, equilibrium: int = 0) -> str:
     """The indented tree; with a solution, equilibrium ``equilibrium`` marked on it."""
-    from bargaining.io.render_tree import infoset_name
-    from bargaining.solve import verify_tree
+    from bargaining.formats.render_tree import infoset_name
+    from bargaining.verify import tree as verify_tree
 
     exact = game.exact
     eq = solution.equilibria[equilibrium] if solution is not None and solution.equilibria else None
@@ -141,7 +141,7 @@ def show_text(game: Any, solution: Solution | None = None, description: str = ""
         else:
             out.append(model_text(game, description))
     if solution is not None:
-        from bargaining.io.render import render_table
+        from bargaining.formats.render import render_table
 
         out.append(render_table(solution))
     return "\n".join(out)
@@ -165,14 +165,14 @@ def show_command(game: str, assignments: tuple[str, ...], do_solve: bool, exact:
     g = load_game(game, assignments)
     solution = None
     if do_solve:
-        from bargaining.solve.api import solve
+        from bargaining.solvers.api import solve
 
         solution = solve(g, exact=exact)
     from bargaining.cli.games import template_section
 
     description = ""
     if getattr(g, "kind", "") not in ("tree", "normal") and getattr(g, "to_extensive", None) is None:
-        from bargaining.io.load import load_template, resolve
+        from bargaining.formats.load import load_template, resolve
 
         if resolve(game)[0].suffix.lower() in (".yaml", ".yml"):
             description = load_template(game).description

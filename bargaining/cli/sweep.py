@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from bargaining.cli.options import parse_assignments
-from bargaining.solve.api import CONCEPTS
+from bargaining.solvers.api import CONCEPTS
 from bargaining.sweep.executors import EXECUTORS
 from bargaining.sweep.run import DEFAULT_POINT_TIMEOUT, make_spec, run_sweep
 

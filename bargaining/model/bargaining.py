@@ -3,7 +3,7 @@ r"""Continuous bargaining models: immutable, validated objects with named parame
 Each model is a frozen dataclass with ``kind = "model"``, a ``model`` name (the ``model:`` of a
 ``kind: model`` game file), ``players``, ``default_concept`` / ``default_method`` and
 ``describe()`` (the JSON ``game`` block). The models hold numbers only; the solvers live in
-:mod:`bargaining.solve.bargaining` (models know nothing of solvers, files or the CLI).
+:mod:`bargaining.solvers.bargaining` (models know nothing of solvers, files or the CLI).
 
 =====================  ===================================================  =====================
 model name             object                                                default concept
@@ -134,7 +134,7 @@ class BargainingModel:
 
     def describe(self) -> dict[str, Any]:
         """The ``game`` block of the JSON output."""
-        from bargaining.numbers import jsonify
+        from bargaining.numeric import jsonify
 
         params = {k: jsonify(v) for k, v in self.parameters().items() if v is not None and not callable(v)}
         return {
@@ -400,7 +400,7 @@ class BargainingProblem(BargainingModel):
         d1, d2 = self.d_1, self.d_2
         rep = self.representation
         if rep == "points":
-            from bargaining.solve.bargaining import hull_polygon, point_in_polygon, weakly_dominated
+            from bargaining.solvers.bargaining import hull_polygon, point_in_polygon, weakly_dominated
 
             poly = hull_polygon(self.points)
             if self.free_disposal:

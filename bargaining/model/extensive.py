@@ -19,7 +19,7 @@ given (``.efg``: by their number; builder and YAML: by first appearance depth-fi
 immutable and validated on construction; exact games hold ``Fraction`` payoffs and probabilities.
 
 For very large perfect-information trees (the 10⁶-node SPE path) see :class:`TreeArrays`, a plain
-array representation that :mod:`bargaining.solve.backward` solves in linear time without
+array representation that :mod:`bargaining.solvers.backward` solves in linear time without
 building node objects.
 """
 
@@ -36,7 +36,7 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 from bargaining.model._players import player_index
-from bargaining.numbers import is_finite_number, to_fraction
+from bargaining.numeric import is_finite_number, to_fraction
 
 __all__ = [
     "ExtensiveGame",
@@ -169,7 +169,7 @@ class InfoSet:
 @dataclass(frozen=True, eq=False)
 class ExtensiveGame:
     """A finite game tree. Build it with :meth:`builder`, :meth:`from_tree`, :meth:`from_spec`
-    (YAML body of docs/game-format.md) or :func:`bargaining.io.efg.read_efg`."""
+    (YAML body of docs/game-format.md) or :func:`bargaining.formats.efg.read_efg`."""
 
     players: tuple[str, ...]
     nodes: tuple[Node, ...]

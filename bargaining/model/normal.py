@@ -22,7 +22,7 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 from bargaining.model._players import player_index
-from bargaining.numbers import fraction_array, is_finite_number
+from bargaining.numeric import fraction_array, is_finite_number
 
 __all__ = ["NormalFormGame"]
 

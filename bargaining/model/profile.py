@@ -4,7 +4,7 @@ A :class:`Solution` is frozen and records the concept, the method and its option
 arithmetic was exact, and whether the list of equilibria is **complete** (the method proved it
 found all of them) or not (a time budget ran out, or the method only finds some). Each
 :class:`Equilibrium` carries its profile, expected payoffs and its certificate: the max regret
-computed by :mod:`bargaining.solve.verify`, independently of the solver.
+computed by :mod:`bargaining.verify.normal`, independently of the solver.
 
 Which profile fields are set depends on the game kind (CONTRACTS.md):
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from bargaining.numbers import jsonify
+from bargaining.numeric import jsonify
 
 __all__ = ["Equilibrium", "Solution"]
 

@@ -33,7 +33,7 @@ from fractions import Fraction
 from typing import Any
 
 from bargaining.errors import GameValidationError
-from bargaining.numbers import to_fraction
+from bargaining.numeric import to_fraction
 
 __all__ = ["SignalingGame", "Terminal", "SenderNode", "ChanceNode", "Continuation"]
 

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import BargainingError
-from bargaining.numbers import to_fraction
+from bargaining.numeric import to_fraction
 
 __all__ = [
     "Expression",
@@ -500,7 +500,7 @@ Builder = Callable[["Template", dict[str, Any], dict[str, Any]], Any]
 
 @dataclass(frozen=True, eq=False)
 class Template:
-    """A parametric game, built by :func:`bargaining.io.yamlgame.load_template`.
+    """A parametric game, built by :func:`bargaining.formats.yamlgame.load_template`.
 
     ``body`` is the kind-specific part of the file in which every number is an
     :class:`Expression`; ``builder(template, evaluated_body, point)`` turns an evaluated body into a game. Templates are

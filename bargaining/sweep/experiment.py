@@ -93,7 +93,7 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
     if not isinstance(raw.get("game"), str):
         raise FileFormatError(path, _line(text, "game"), "game: give the game's name or file, e.g. game: crisis-normal-form")
     try:
-        from bargaining.io.load import resolve
+        from bargaining.formats.load import resolve
 
         resolve(raw["game"])
     except BargainingError as err:

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import BargainingError
-from bargaining.numbers import to_fraction
+from bargaining.numeric import to_fraction
 
 __all__ = ["Axis", "PointSet", "parse_grid", "SAMPLE_BLOCK"]
 

@@ -10,15 +10,15 @@ One chunk, :func:`solve_chunk`, is a pure function of the spec and the index ran
 - **batched** (default method; the template's body is evaluated once over the chunk with
   ``Template.evaluate``, numpy arrays, no Python loop over points in the solver):
   small two-player normal-form games (concept ``nash``) by
-  :func:`bargaining.solve.batch.bimatrix_equilibria` (all extreme equilibria);
-  perfect-information trees (concept ``spe``) by :func:`bargaining.solve.batch.tree_spe_stack`
+  :func:`bargaining.solvers.batch.bimatrix_equilibria` (all extreme equilibria);
+  perfect-information trees (concept ``spe``) by :func:`bargaining.solvers.batch.tree_spe_stack`
   (points with ties, i.e. several SPE, go through the per-point ``backward`` solver);
   two-type 2×2 signaling games (concept ``pbe``) by
-  :func:`bargaining.solve.signaling_batch.solve_batch` (PBE families, intuitive criterion, D1;
+  :func:`bargaining.solvers.signaling_batch.solve_batch` (PBE families, intuitive criterion, D1;
   ``complete`` is false at boundary points where the batch reports the generic limit);
   ``--method NAME`` forces per-point solving with that method;
 - **per point** elsewhere: ``template.with_params(**point)`` then
-  :func:`bargaining.solve.api.solve` with the per-point timeout (default 60 s; solvers stop
+  :func:`bargaining.solvers.api.solve` with the per-point timeout (default 60 s; solvers stop
   cooperatively at their deadline, and a hard ``SIGALRM`` stop a little later catches solvers
   that cannot poll, where the platform allows it). A point that raises or times out becomes one
   row with its ``error`` and the sweep goes on.
@@ -54,7 +54,7 @@ import numpy as np
 
 from bargaining import __version__
 from bargaining.errors import BargainingError
-from bargaining.numbers import jsonify, to_fraction
+from bargaining.numeric import jsonify, to_fraction
 from bargaining.sweep.executors import run_tasks
 from bargaining.sweep.grid import PointSet
 from bargaining.sweep.store import ResultStore, output_paths, read_table
@@ -102,7 +102,7 @@ class FixedSource:
 def load_source(game: str) -> tuple[Any, dict[str, str]]:
     """The template (or fixed game) named by ``game`` — a file path, a scenario name, or a
     canonical id ``name(k=v,...)`` — and the parameters fixed by the id."""
-    from bargaining.io.load import find_game_file, parse_game_id, unknown_game
+    from bargaining.formats.load import find_game_file, parse_game_id, unknown_game
 
     path = Path(game)
     id_params: dict[str, str] = {}
@@ -115,10 +115,10 @@ def load_source(game: str) -> tuple[Any, dict[str, str]]:
             raise unknown_game(name)
         path = found
     if path.suffix.lower() in (".yaml", ".yml"):
-        from bargaining.io.yamlgame import load_template
+        from bargaining.formats.yamlgame import load_template
 
         return load_template(path), id_params
-    from bargaining.io.load import load
+    from bargaining.formats.load import load
 
     return FixedSource(load(path), name=path.stem), id_params
 
@@ -212,7 +212,7 @@ def plan(spec: SweepSpec, src: Any) -> SweepSpec:
 
 def _have_signaling_batch() -> bool:
     try:
-        import bargaining.solve.signaling_batch  # noqa: F401
+        import bargaining.solvers.signaling_batch  # noqa: F401
     except ImportError:
         return False
     return True
@@ -308,8 +308,8 @@ def _regime(labels: list[str]) -> str:
 
 
 def _solve_point(spec: SweepSpec, src: Any, point: dict[str, float]):
-    from bargaining.io.render import equilibrium_rows
-    from bargaining.solve.api import solve
+    from bargaining.formats.render import equilibrium_rows
+    from bargaining.solvers.api import solve
 
     timeout = spec.point_timeout or None
     start = time.monotonic()
@@ -470,7 +470,7 @@ def _constraints_vector(src: Any, params: dict[str, np.ndarray], n: int) -> list
 
 
 def _solve_chunk_bimatrix(spec: SweepSpec, src: Any, k: int, start: int, stop: int, params) -> ChunkResult:
-    from bargaining.solve.batch import bimatrix_equilibria
+    from bargaining.solvers.batch import bimatrix_equilibria
 
     n = stop - start
     try:
@@ -734,13 +734,13 @@ def _point_rows(spec: SweepSpec, src: Any, index: int, point: dict[str, float], 
 
 def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: int, params) -> ChunkResult:
     """Two-type 2x2 signaling games of the chunk solved at once by
-    :func:`bargaining.solve.signaling_batch.solve_batch` (PBE families with intuitive-criterion
+    :func:`bargaining.solvers.signaling_batch.solve_batch` (PBE families with intuitive-criterion
     and D1 flags). The columns are those of the per-game row builder
     (``render_signaling.signaling_row``): ``p:<sender>:<type>:<message>``,
     ``p:<receiver>:<message>:<response>`` (empty after an off-path message) with ``...:lo|hi`` (its
     range: the sustaining responses off the path), ``belief:<message>:<type>`` (empty off the
     path), ``offpath:<message>:<type>:lo|hi`` (the sustaining beliefs), ``payoff:<sender>:<type>``,
-    ``outcome:<path>`` (see :func:`bargaining.solve.signaling_batch.row_columns`),
+    ``outcome:<path>`` (see :func:`bargaining.solvers.signaling_batch.row_columns`),
     ``payoff:<sender>`` (ex ante), ``payoff:<receiver>``, and ``regret``
     (:func:`_signaling_regret`).
 
@@ -748,7 +748,7 @@ def _solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: 
     there: the receiver exactly indifferent at the prior after some message, a sender type with
     equal payoffs from the two messages for some pair of responses, a prior of 0 or 1, or no
     family found by the batch (the batch reports the generic limit at such points)."""
-    from bargaining.solve.signaling_batch import row_columns, solve_batch
+    from bargaining.solvers.signaling_batch import row_columns, solve_batch
 
     n = stop - start
     errors = _range_errors(src, params, n)
@@ -921,15 +921,15 @@ TAIL = ("regret", "complete", "constraints_ok", "error")
 
 def _solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, params) -> ChunkResult:
     """Perfect-information trees of the chunk solved at once by
-    :func:`bargaining.solve.batch.tree_spe_stack`. Points with a tie (several SPE) and points
+    :func:`bargaining.solvers.batch.tree_spe_stack`. Points with a tie (several SPE) and points
     whose game cannot be built go through the per-point path. The columns of each distinct
     SPE (its behaviour and label, which depend only on the choices and on which terminals are
     reached) come from the per-game row builder at one representative point; payoffs, outcome
     probabilities and the regret certificate are per point."""
-    from bargaining.io.render import equilibrium_rows
+    from bargaining.formats.render import equilibrium_rows
     from bargaining.model.profile import Solution
-    from bargaining.solve.backward import tree_equilibrium
-    from bargaining.solve.batch import tree_spe_stack
+    from bargaining.solvers.backward import tree_equilibrium
+    from bargaining.solvers.batch import tree_spe_stack
 
     n = stop - start
     names = list(params)

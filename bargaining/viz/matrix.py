@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import BargainingError
-from bargaining.numbers import format_number
+from bargaining.numeric import format_number
 
 __all__ = [
     "best_response_mask",

@@ -288,7 +288,7 @@ def tree_overlay(game: Any, eq: Any, index: int | None = None) -> Overlay:
 def signaling_overlay(game: Any, tree: Any, eq: Any, index: int | None = None) -> Overlay:
     """Read a PBE of a :class:`~bargaining.model.signaling.SignalingGame` (the blocks
     ``sender_strategy``, ``receiver_strategy``, ``beliefs``, ``off_path`` and ``continuation``
-    of :mod:`bargaining.solve.signaling`) onto ``tree = game.to_extensive()``, whose root's
+    of :mod:`bargaining.solvers.signaling`) onto ``tree = game.to_extensive()``, whose root's
     children are the types, their children the messages and then the responses. Off the path,
     the receiver's sustaining response probabilities and beliefs are intervals; they are shown
     as ``[lo, hi]``. Outcome probabilities are products along each path where all are known."""
@@ -345,7 +345,7 @@ def signaling_overlay(game: Any, tree: Any, eq: Any, index: int | None = None) -
 
 def _walk_plan(tree: Any, v: int, plan: list, pos: list[int], act: dict) -> None:
     """Mark the sender's later-stage plan (its actions at its nodes in depth-first order along
-    the plan's own path, as :mod:`bargaining.solve.signaling` reports it)."""
+    the plan's own path, as :mod:`bargaining.solvers.signaling` reports it)."""
     node = tree.nodes[v]
     if node.kind == "terminal":
         return
@@ -440,7 +440,7 @@ def _labels(tree: Any, ov: Overlay | None, exact: bool) -> _Labels:
 
 def _note(text: str, exact: bool) -> str:
     """An interval ``"lo, hi"`` of exact strings, shown as fractions or decimals."""
-    from bargaining.numbers import to_fraction
+    from bargaining.numeric import to_fraction
 
     parts = []
     for x in text.split(","):
@@ -754,11 +754,11 @@ def tikz_picture(
     standalone: bool = False,
     scale_cm: tuple[float, float] | None = None,
 ) -> str:
-    r"""The tree of ``game`` as a plain-TikZ ``tikzpicture`` (see :mod:`bargaining.io.latex`).
+    r"""The tree of ``game`` as a plain-TikZ ``tikzpicture`` (see :mod:`bargaining.formats.latex`).
 
     Coordinates come from :func:`layout_tree`; ``scale_cm`` = (column width, row height) in cm
     (default: wide enough for the longest action label at ``\small``)."""
-    from bargaining.io.latex import latex_escape, latex_number
+    from bargaining.formats.latex import latex_escape, latex_number
     from bargaining.viz import as_game
 
     game = as_game(game)

@@ -46,9 +46,9 @@ import numpy as np
 from bargaining.errors import BargainingError, SolverError
 from bargaining.model.extensive import ExtensiveGame, NodeSpec, TreeArrays
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
-from bargaining.solve import verify_tree
-from bargaining.solve.budget import Deadline
-from bargaining.solve.registry import Method, register
+from bargaining.solvers.budget import Deadline
+from bargaining.solvers.registry import Method, register
+from bargaining.verify import tree as verify_tree
 
 __all__ = ["backward", "spe_arrays", "tree_equilibrium", "path_label", "resolve_tie_break"]
 
@@ -303,7 +303,7 @@ def _truncated_spec(g: ExtensiveGame, r: int, values: dict[int, tuple]) -> NodeS
 
 def _nash_step(g, r, root_set, child_options, state, cap, exact, deadline) -> list[_Step]:
     """Imperfect-information step: all equilibria of the truncated game at ``r``."""
-    from bargaining.solve.sequence import all_nash_behaviors
+    from bargaining.solvers.sequence import all_nash_behaviors
 
     frontier = _frontier(g, r, root_set)
     options = [child_options(f) for f in frontier]

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bargaining.model.profile import Equilibrium, Solution
-from bargaining.numbers import format_number, jsonify
+from bargaining.numeric import format_number, jsonify
 
 __all__ = ["render", "render_json", "render_table", "render_csv", "equilibrium_rows", "support_label"]
 
@@ -239,6 +239,6 @@ def render_csv(sol: Solution, exact: bool | None = None) -> str:
 def render(sol: Solution, fmt: str = "table", exact: bool | None = None) -> str:
     return {"table": render_table, "json": render_json, "csv": render_csv}[fmt](sol, exact)
 
-from bargaining.io import render_model as _render_model  # noqa: E402,F401  (registers the model renderers)
-from bargaining.io import render_signaling as _render_signaling  # noqa: E402,F401  (registers the signaling renderers)
-from bargaining.io import render_tree as _render_tree  # noqa: E402,F401  (registers the tree renderers)
+from bargaining.formats import render_model as _render_model  # noqa: E402,F401  (registers the model renderers)
+from bargaining.formats import render_signaling as _render_signaling  # noqa: E402,F401  (registers the signaling renderers)
+from bargaining.formats import render_tree as _render_tree  # noqa: E402,F401  (registers the tree renderers)

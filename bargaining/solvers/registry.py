@@ -1,6 +1,6 @@
 """The table of solution methods: name, game kinds, concept, function, what it guarantees.
 
-Solver modules register their public functions here at import; :func:`bargaining.solve.api.solve`
+Solver modules register their public functions here at import; :func:`bargaining.solvers.api.solve`
 and ``bargain solve --method`` look methods up by name, and ``bargain methods`` lists them.
 """
 

@@ -22,7 +22,7 @@ profile is skipped when a strategy in some :math:`T_i` is dominated by a pure st
 :math:`S_i` against every profile of :math:`T_{-i}` (conditional dominance, PNS 2008 §3.2; weak
 dominance with one strict cell suffices since each support is searched as the exact support).
 Each system is first searched by certified branch and bound over the product of the players'
-simplices (:mod:`bargaining.solve._polysystem`): a cell is discarded when a vertex-sign test or
+simplices (:mod:`bargaining.solvers._polysystem`): a cell is discarded when a vertex-sign test or
 a Farkas combination of the indifference and best-reply conditions proves it holds no
 equilibrium with support :math:`T`, and a cell whose (slightly inflated) bounding box passes the
 Krawczyk test holds exactly one root, found by Newton's method and kept exactly (Fractions)
@@ -37,7 +37,7 @@ a random separating linear form :math:`t` puts the lex basis in shape form
 :math:`\{x_k - g_k(t), p(t)\}` (the shape lemma), the real roots of :math:`p` are isolated
 exactly (rational roots stay exact; irrational ones are evaluated to 40 digits and their
 radical or ``CRootOf`` form is kept as a string). Every candidate is checked by
-:func:`bargaining.solve.verify.max_regret` (no better reply outside the support). This finds
+:func:`bargaining.verify.normal.max_regret` (no better reply outside the support). This finds
 every isolated equilibrium, so the result is ``complete`` unless a support has a continuum of
 solutions (points on it are searched numerically and reported; ``complete: false``) or the time
 budget runs out. It is built for small games (up to about 4 players × 3 strategies: a random
@@ -69,10 +69,10 @@ import numpy as np
 from bargaining.errors import BargainingError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
-from bargaining.solve import verify
-from bargaining.solve._polysystem import SupportSolver
-from bargaining.solve.budget import BudgetExceeded, Deadline, run_streaming
-from bargaining.solve.registry import Method, register
+from bargaining.solvers._polysystem import SupportSolver
+from bargaining.solvers.budget import BudgetExceeded, Deadline, run_streaming
+from bargaining.solvers.registry import Method, register
+from bargaining.verify import normal as verify
 
 __all__ = [
     "enumpoly",
@@ -498,7 +498,7 @@ def _solve_support_exact(U, supports, seed: int):
 
 
 def _solve_support_fast(U, Uf, supports, seed: int, deadline: Deadline):
-    """One support: certified subdivision first (:mod:`bargaining.solve._polysystem`), Gröbner
+    """One support: certified subdivision first (:mod:`bargaining.solvers._polysystem`), Gröbner
     bases where it cannot decide (singular roots, continua) or where an irrational equilibrium
     of a small system should get its exact algebraic form. Returns ``(status, points)`` as
     :func:`solve_support` does (status ``"finite"``, ``"continuum"`` or ``"unsolved"``)."""

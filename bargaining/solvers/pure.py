@@ -18,8 +18,8 @@ import numpy as np
 
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution
-from bargaining.solve import verify
-from bargaining.solve.registry import Method, register
+from bargaining.solvers.registry import Method, register
+from bargaining.verify import normal as verify
 
 __all__ = ["pure_equilibria", "pure_equilibrium_mask", "enumpure"]
 

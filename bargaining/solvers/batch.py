@@ -41,7 +41,7 @@ games and all nodes of the level. A game where some mover has two optimal action
 which lists them all. The certificate ``regret`` is computed by separate passes: for each
 player, the value of a best response in every subgame against the others' computed choices,
 minus the profile's value (zero iff the profile is subgame perfect). Two-type signaling games
-are batched in ``bargaining.solve.signaling_batch``.
+are batched in ``bargaining.solvers.signaling_batch``.
 """
 
 from __future__ import annotations

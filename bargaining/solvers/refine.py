@@ -16,7 +16,7 @@ the PBE fails.
 Type ``t`` is deleted at ``m`` if ``D⁰_t ⊆ D_{t'}`` for some other type ``t'``: whenever ``t``
 would weakly like to deviate, ``t'`` strictly would. The PBE passes D1 if, after every off-path
 message, some belief supported on the undeleted types sustains it (lies in the sustaining set
-computed by :mod:`bargaining.solve.signaling`); if every type is deleted, beliefs are not
+computed by :mod:`bargaining.solvers.signaling`); if every type is deleted, beliefs are not
 restricted. The inclusion test is exact: per face ``Δ(K)``, the minimum of ``V_{t'} − u*_{t'}``
 over the polytope ``{ρ ∈ Δ(K) : V_t(ρ) ≥ u*_t}`` is found at its vertices.
 
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from bargaining.solve._polytope import vertices
+from bargaining.solvers._polytope import vertices
 
 __all__ = ["Refinement", "refine_equilibrium", "intuitive_test", "d1_test"]
 
@@ -153,7 +153,7 @@ def d1_test(US, UR, u_star, off, cache, labels) -> tuple[bool, dict[int, int], s
 def refine_equilibrium(US, UR, prior, raw, labels: tuple[Sequence[str], Sequence[str], Sequence[str]] | None = None,
                        cache: Any = None) -> Refinement:
     """Intuitive criterion and D1 for one PBE ``raw`` (a ``RawPBE``) of the one-shot game."""
-    from bargaining.solve.signaling import _BeliefCache
+    from bargaining.solvers.signaling import _BeliefCache
 
     nT, nM, nR = len(US), len(US[0]), len(US[0][0])
     if labels is None:

@@ -45,8 +45,8 @@ from bargaining.model.bargaining import (
     Rubinstein,
 )
 from bargaining.model.profile import Equilibrium, Solution
-from bargaining.numbers import to_fraction
-from bargaining.solve.registry import Method, register
+from bargaining.numeric import to_fraction
+from bargaining.solvers.registry import Method, register
 
 __all__ = [
     "rubinstein_shares",
@@ -317,7 +317,7 @@ def _rubinstein_solve(model: Rubinstein, exact: bool, numeric_only: bool) -> tup
     P = model.players
     first = model.first - 1
     if model.is_batch:
-        raise SolverError("a batch of Rubinstein games: use bargaining.solve.bargaining.batch_closed_form")
+        raise SolverError("a batch of Rubinstein games: use bargaining.solvers.bargaining.batch_closed_form")
     regime = ""
     cf = None
     if model.horizon is not None:
@@ -497,7 +497,7 @@ def verify_fearon(model: FearonUltimatum, x: Any, exact: bool = False, grid: int
 def _fearon_solve(model: FearonUltimatum, exact: bool, numeric_only: bool) -> tuple[list[Equilibrium], str]:
     P = model.players
     if model.is_batch:
-        raise SolverError("a batch of Fearon games: use bargaining.solve.bargaining.batch_closed_form")
+        raise SolverError("a batch of Fearon games: use bargaining.solvers.bargaining.batch_closed_form")
     exact_ok = exact
     p, cP, cl, ch, pi = (_num(getattr(model, k), exact_ok) for k in ("p", "c_P", "c_low", "c_high", "pi"))
     eqs = []
@@ -718,7 +718,7 @@ def verify_powell(model: PowellShift, offer_H: Any, offer_L: Any, peace_H: bool,
 def _powell_solve(model: PowellShift, exact: bool, numeric_only: bool) -> tuple[list[Equilibrium], str]:
     P = model.players
     if model.is_batch:
-        raise SolverError("a batch of Powell games: use bargaining.solve.bargaining.batch_closed_form")
+        raise SolverError("a batch of Powell games: use bargaining.solvers.bargaining.batch_closed_form")
     args = [_num(getattr(model, k), exact) for k in ("delta", "p_H", "p_L", "c_R", "kappa_R", "lambda_0", "lambda_A")]
     r = powell_offer(*args)
     if numeric_only:
@@ -856,7 +856,7 @@ def verify_cs(b: Any, direction: int, t: Sequence[Any], a: Sequence[Any], exact:
 def _cs_solve(model: CrawfordSobel, exact: bool, numeric_only: bool) -> tuple[list[Equilibrium], str]:
     P = model.players
     if model.is_batch:
-        raise SolverError("a batch of Crawford–Sobel games: use bargaining.solve.bargaining.batch_closed_form")
+        raise SolverError("a batch of Crawford–Sobel games: use bargaining.solvers.bargaining.batch_closed_form")
     b = _num(model.b, exact)
     s = model.direction
     Nmax = cs_max_intervals(b)

@@ -10,7 +10,7 @@ evaluated body into a game:
 - ``normal``: :class:`~bargaining.model.normal.NormalFormGame` (built here, exact payoffs);
 - ``tree``: ``ExtensiveGame.from_spec(body)``; a tree body may instead name a ``generator``
   (``chain-store``, ``kreps-wilson``) with ``arguments``: a repeated game whose size is a
-  parameter, expanded here into a ``tree`` body (see :mod:`bargaining.io.generators`);
+  parameter, expanded here into a ``tree`` body (see :mod:`bargaining.formats.generators`);
 - ``signaling``: ``SignalingGame.from_spec(body)``;
 - ``model``: ``bargaining.model.bargaining.model_from_spec(model, arguments)``.
 
@@ -35,7 +35,7 @@ from bargaining.model.template import (
     names_in,
     parse_expression,
 )
-from bargaining.numbers import to_fraction
+from bargaining.numeric import to_fraction
 
 __all__ = ["load_template", "parse_template", "KINDS", "COMMON_KEYS", "NUMERIC_KEYS"]
 
@@ -282,7 +282,7 @@ def parse_template(data: Any, path: Path, lines: dict[tuple, int] | None = None,
     if kind == "tree" and "generator" in body:  # the players of a generated tree depend on its size
         from dataclasses import replace
 
-        from bargaining.io.generators import GENERATORS
+        from bargaining.formats.generators import GENERATORS
 
         spec = GENERATORS[body["generator"]][0](dict(template.evaluate_point({}).get("arguments") or {}), template)
         template = replace(template, players=tuple(spec["players"]))
@@ -470,7 +470,7 @@ def _shape_of(a: Any) -> tuple:
 
 def _tree(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     if "generator" in body:
-        from bargaining.io.generators import GENERATORS
+        from bargaining.formats.generators import GENERATORS
 
         gen = body["generator"]
         extra = sorted(set(body) - {"generator", "arguments"})

@@ -39,7 +39,7 @@ are nonzero in the pivot column and row, which stays small on trees; memory, not
 size (a sparse LU would lift it; not built). Behaviour at an information set follows
 from the realization plan: :math:`b_h(a) = x(\sigma_h a) / \sum_{a'} x(\sigma_h a')`, and the
 first action where that is 0 (a set the player's own plan never reaches: any choice keeps the
-equilibrium). Every answer is checked by :mod:`bargaining.solve.verify_tree` (Nash regret).
+equilibrium). Every answer is checked by :mod:`bargaining.verify.tree` (Nash regret).
 
 Koller, Megiddo & von Stengel prove that Lemke's algorithm ends at an equilibrium on their
 sequence-form LCP with negative payoffs; the covering vector here is chosen after the start pivots,
@@ -62,8 +62,8 @@ from bargaining.model.extensive import ExtensiveGame
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Solution, sort_key_profile
 from bargaining.model.strategic import mixed_to_behavior, reduced_strategic_form
-from bargaining.solve.budget import Deadline
-from bargaining.solve.registry import Method, register
+from bargaining.solvers.budget import Deadline
+from bargaining.solvers.registry import Method, register
 
 __all__ = ["all_nash_behaviors", "strategic", "SequenceForm", "sequence_form", "lemke_mixed", "sequence"]
 
@@ -85,7 +85,7 @@ def all_nash_behaviors(
     """All Nash equilibria the normal-form solvers find for ``game``'s reduced strategic form, as
     behaviour profiles. Returns ``(behaviors, complete, note)``; ``complete`` is True only when the
     set is finite and fully listed."""
-    from bargaining.solve import api
+    from bargaining.solvers import api
 
     game.require_perfect_recall("strategic")
     sf = reduced_strategic_form(game)
@@ -153,7 +153,7 @@ def strategic(
     **_: Any,
 ) -> Solution:
     """All Nash equilibria (extreme ones, for two players) through the reduced strategic form."""
-    from bargaining.solve.backward import tree_equilibrium
+    from bargaining.solvers.backward import tree_equilibrium
 
     g = game.as_exact() if exact else game
     behaviors, complete, note = all_nash_behaviors(g, exact=exact, deadline=Deadline(timeout), method=nash_method)
@@ -544,7 +544,7 @@ def sequence(
 ) -> Solution:
     """One Nash equilibrium of a two-player tree by Lemke's algorithm on the sequence form
     (Koller, Megiddo & von Stengel 1996). Dense tableau; exact with ``exact=True``."""
-    from bargaining.solve.backward import tree_equilibrium
+    from bargaining.solvers.backward import tree_equilibrium
 
     g = game.as_exact() if exact else game.as_float()
     sf = sequence_form(g, exact=exact)

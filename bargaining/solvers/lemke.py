@@ -16,7 +16,7 @@ label k is picked up again. The ratio test is lexicographic (von Stengel 2002, �
 path is well defined and finite in degenerate games too.
 
 Each of the :math:`m + n` starting labels gives one equilibrium; the distinct ones are returned,
-each verified by :func:`bargaining.solve.verify.max_regret`. Lemke–Howson does not find all
+each verified by :func:`bargaining.verify.normal.max_regret`. Lemke–Howson does not find all
 equilibria (Shapley 1974 shows games with equilibria that no path reaches), so the solution is
 ``complete: false``. Pivoting is always exact (Fractions; float payoffs are read by their decimal
 text), and float games get the result as floats. nashpy's ``Game.lemke_howson`` (0.0.43) is not
@@ -35,9 +35,9 @@ import numpy as np
 from bargaining.errors import BargainingError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
-from bargaining.solve import verify
-from bargaining.solve.budget import BudgetExceeded, Deadline
-from bargaining.solve.registry import Method, register
+from bargaining.solvers.budget import BudgetExceeded, Deadline
+from bargaining.solvers.registry import Method, register
+from bargaining.verify import normal as verify
 
 __all__ = ["lemke_howson", "lemke_howson_all", "lemke_howson_method", "lcp"]
 

@@ -111,7 +111,7 @@ def load_template(spec: str | os.PathLike) -> Any:
     path, _ = resolve(spec)
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise BargainingError(f"{path}: not a parametric game file (.yaml); it has no parameters")
-    from bargaining.io.yamlgame import load_template as _load_template
+    from bargaining.formats.yamlgame import load_template as _load_template
 
     return _load_template(path)
 
@@ -121,7 +121,7 @@ def open_game(spec: str | os.PathLike, params: dict[str, Any] | None = None) -> 
     parameter is set (neither in ``params`` nor in a canonical id), otherwise the game."""
     path, id_params = resolve(spec)
     if path.suffix.lower() in (".yaml", ".yml") and not params and not id_params:
-        from bargaining.io.yamlgame import load_template as _load_template
+        from bargaining.formats.yamlgame import load_template as _load_template
 
         return _load_template(path)
     return load(spec, params)
@@ -147,7 +147,7 @@ def load(spec: str | os.PathLike, params: dict[str, Any] | None = None, **kw_par
         path = found
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        from bargaining.io.yamlgame import load_template
+        from bargaining.formats.yamlgame import load_template
 
         return load_template(path).with_params(**params)
     if params:
@@ -155,11 +155,11 @@ def load(spec: str | os.PathLike, params: dict[str, Any] | None = None, **kw_par
             f"{path}: a Gambit file has no parameters; --set {next(iter(params))}=... does not apply"
         )
     if suffix == ".nfg":
-        from bargaining.io.nfg import read_nfg
+        from bargaining.formats.nfg import read_nfg
 
         return read_nfg(path)
     if suffix == ".efg":
-        from bargaining.io.efg import read_efg
+        from bargaining.formats.efg import read_efg
 
         return read_efg(path)
     raise FileFormatError(path, None, "unknown file type: expected .nfg, .efg or .yaml")

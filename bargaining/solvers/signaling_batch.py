@@ -3,10 +3,10 @@
 Scope: two types × two messages × two responses (after later stages are reduced), the shape of
 ``resolve-signal``, beer–quiche and Watson's job-market and Princess Bride games. Every array
 operation runs over the whole stack; there is no Python loop per game. Other shapes are solved
-by :func:`solve_batch` with the per-game solver :func:`bargaining.solve.signaling.pbe` in a loop
+by :func:`solve_batch` with the per-game solver :func:`bargaining.solvers.signaling.pbe` in a loop
 (documented fallback, not vectorised).
 
-**Candidates** (notation of :mod:`bargaining.solve.signaling`; ``p`` = prior of type 0, ``μ`` =
+**Candidates** (notation of :mod:`bargaining.solvers.signaling`; ``p`` = prior of type 0, ``μ`` =
 belief in type 0, ``x_m`` = probability of response 0 after ``m``, ``d_t(m) = U_R(t,m,0) −
 U_R(t,m,1)``, the receiver's threshold ``μ̂_m`` solves ``μ d_0(m) + (1−μ) d_1(m) = 0``). In a
 generic game every PBE is one of nine *slots*:
@@ -26,7 +26,7 @@ slot  candidate and its conditions
       plausibility fixes ``P(m)``), and both types' indifference fixes ``(x_0, x_1)`` (2×2 system)
 ====  ==========================================================================================
 
-Refinement flags are those of :mod:`bargaining.solve.refine` (intuitive criterion of Cho and
+Refinement flags are those of :mod:`bargaining.solvers.refine` (intuitive criterion of Cho and
 Kreps 1987; D1 of Banks and Sobel 1987), specialised to one off-path message and a response
 probability ``x ∈ [0, 1]``; only pooling slots have an off-path message, the others pass
 trivially.
@@ -158,7 +158,7 @@ class SignalingBatch:
         if not games:
             raise GameValidationError("signaling batch: no games")
         g0 = games[0]
-        from bargaining.solve.signaling import _leaves
+        from bargaining.solvers.signaling import _leaves
 
         US, UR, P = [], [], []
         walks: dict[tuple[int, int, int], list] = {}
@@ -534,7 +534,7 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
     ``kind: signaling`` body whose numbers are numpy arrays of one shape (``Template.evaluate``).
     Returns a :class:`BatchResult`. The stack is processed in chunks of ``chunk`` games (small
     enough for the temporaries to stay in cache). Games of another shape (a list of ``SignalingGame``) are
-    solved one by one with :func:`bargaining.solve.signaling.pbe` and a list of ``Solution``
+    solved one by one with :func:`bargaining.solvers.signaling.pbe` and a list of ``Solution``
     is returned (not vectorised).
     """
     if isinstance(games_or_arrays, SignalingBatch):
@@ -544,7 +544,7 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
     else:
         games = list(games_or_arrays)
         if games and any(g.shape != (2, 2, 2) for g in games):
-            from bargaining.solve.signaling import pbe
+            from bargaining.solvers.signaling import pbe
 
             return [pbe(g) for g in games]
         batch = SignalingBatch.from_games(games)
@@ -571,7 +571,7 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
 
 def row_columns(res: BatchResult, gi: np.ndarray, si: np.ndarray, sender: str, receiver: str) -> dict[str, np.ndarray]:
     """The sweep columns of the PBE ``(gi, si)`` (game, slot) in the order and with the meaning of
-    the per-game row builder ``bargaining.io.render_signaling.signaling_row``:
+    the per-game row builder ``bargaining.formats.render_signaling.signaling_row``:
 
     - ``p:<sender>:<type>:<message>``;
     - ``p:<receiver>:<message>:<response>``: behaviour on the path, ``nan`` after an off-path

@@ -108,7 +108,7 @@ def game_to_yaml(game: Any, name: str = "", source: str = "") -> str:
 
 
 def _load(spec: str | os.PathLike, params: dict[str, Any]) -> tuple[Any, str, str]:
-    from bargaining.io.load import load, load_template, resolve
+    from bargaining.formats.load import load, load_template, resolve
 
     path, id_params = resolve(spec)
     if path.suffix.lower() in (".yaml", ".yml"):
@@ -131,7 +131,7 @@ def convert(spec: str | os.PathLike, to: str, params: dict[str, Any] | None = No
     if to == "yaml":
         text = game_to_yaml(game, name=Path(out).stem if out else name, source=f"converted from {origin}")
     elif to == "efg":
-        from bargaining.io.efg import write_efg
+        from bargaining.formats.efg import write_efg
 
         if kind == "signaling":
             game = game.to_extensive()
@@ -139,7 +139,7 @@ def convert(spec: str | os.PathLike, to: str, params: dict[str, Any] | None = No
             raise BargainingError(f"{name}: a normal-form game has no tree; convert it to nfg or yaml")
         text = write_efg(game)
     else:
-        from bargaining.io.nfg import write_nfg
+        from bargaining.formats.nfg import write_nfg
 
         if kind == "signaling":
             game = game.to_extensive()

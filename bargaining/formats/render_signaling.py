@@ -1,6 +1,6 @@
 """Table renderer and sweep-row builder for signaling games (``game.kind == "signaling"``).
 
-Registered into :mod:`bargaining.io.render` as ``TABLE_RENDERERS["signaling"]`` and
+Registered into :mod:`bargaining.formats.render` as ``TABLE_RENDERERS["signaling"]`` and
 ``ROW_BUILDERS["signaling"]``. Row columns (CONTRACTS.md): ``p:<sender>:<type>:<message>``,
 ``p:<receiver>:<message>:<response>`` (behaviour on the path; empty after an off-path message,
 whose response is not behaviour but a sustaining range) with ``...:lo`` / ``...:hi`` (the range
@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bargaining.io import render
+from bargaining.formats import render
 from bargaining.model.profile import Equilibrium, Solution
-from bargaining.numbers import format_number
+from bargaining.numeric import format_number
 
 __all__ = ["signaling_table", "signaling_row"]
 
@@ -74,7 +74,7 @@ def signaling_table(sol: Solution, exact: bool) -> list[str]:
 
 def signaling_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
     """The sweep / CSV columns of one PBE family (same order and meaning as the batch builder
-    :func:`bargaining.solve.signaling_batch.row_columns`)."""
+    :func:`bargaining.solvers.signaling_batch.row_columns`)."""
     game = sol.game
     row: dict[str, Any] = {}
     sigma, rho = eq.behavior

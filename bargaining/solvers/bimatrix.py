@@ -51,7 +51,7 @@ Steps.
 4. *Exact answers.* In exact mode (``exact=True`` or an exact game) each extreme strategy is
    solved again in Fractions from its support and its tight labels
    (:math:`\mathbf{1}^\top \bar x = 1`, :math:`B_{Sj}^\top \bar x_S = v` for the tight
-   :math:`j`), and each profile is certified by :func:`bargaining.solve.verify.max_regret`:
+   :math:`j`), and each profile is certified by :func:`bargaining.verify.normal.max_regret`:
    exactly 0 in exact mode, within ``verify.default_tolerance`` in float mode. A profile that
    fails is never reported (the solution is then marked incomplete, with a message).
 5. *Components* (maximal Nash subsets; ARSvS §4, the clique step of lrsnash): the extreme
@@ -86,9 +86,9 @@ import numpy as np
 from bargaining.errors import SolverError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
-from bargaining.solve import verify
-from bargaining.solve.budget import BudgetExceeded, Deadline
-from bargaining.solve.registry import Method, register
+from bargaining.solvers.budget import BudgetExceeded, Deadline
+from bargaining.solvers.registry import Method, register
+from bargaining.verify import normal as verify
 
 __all__ = ["enummixed", "polytope_vertices", "extreme_equilibria"]
 

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from bargaining.solve.budget import Deadline
+from bargaining.solvers.budget import Deadline
 
 __all__ = ["SupportSolver"]
 

@@ -1,6 +1,6 @@
 """Table renderer and sweep-row builder for game trees (``game.kind == "tree"``).
 
-Registered into :mod:`bargaining.io.render` as ``TABLE_RENDERERS["tree"]`` and
+Registered into :mod:`bargaining.formats.render` as ``TABLE_RENDERERS["tree"]`` and
 ``ROW_BUILDERS["tree"]``. Rows carry ``p:<player>:<information set>:<action>`` columns (the set's
 label), and ``outcome:<path>`` columns with the probability of each terminal (CONTRACTS.md).
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bargaining.io import render
+from bargaining.formats import render
 from bargaining.model.extensive import ExtensiveGame, InfoSet
 from bargaining.model.profile import Equilibrium, Solution
-from bargaining.numbers import format_number
-from bargaining.solve.verify_tree import reach_probabilities
+from bargaining.numeric import format_number
+from bargaining.verify.tree import reach_probabilities
 
 __all__ = ["infoset_name", "tree_table", "tree_row"]
 

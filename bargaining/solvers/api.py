@@ -19,7 +19,7 @@ from typing import Any
 
 from bargaining.errors import SolverError
 from bargaining.model.profile import Solution
-from bargaining.solve.registry import METHODS, Method
+from bargaining.solvers.registry import METHODS, Method
 
 __all__ = ["solve", "methods_for", "default_concept", "check_concept", "CONCEPTS"]
 
@@ -34,14 +34,14 @@ CONCEPTS = {
 }
 
 _SOLVER_MODULES = (
-    "bargaining.solve.pure",
-    "bargaining.solve.bimatrix",
-    "bargaining.solve.nplayer",
-    "bargaining.solve.lemke",
-    "bargaining.solve.backward",
-    "bargaining.solve.sequence",
-    "bargaining.solve.signaling",
-    "bargaining.solve.bargaining",
+    "bargaining.solvers.pure",
+    "bargaining.solvers.bimatrix",
+    "bargaining.solvers.nplayer",
+    "bargaining.solvers.lemke",
+    "bargaining.solvers.backward",
+    "bargaining.solvers.sequence",
+    "bargaining.solvers.signaling",
+    "bargaining.solvers.bargaining",
 )
 _loaded = False
 
@@ -105,7 +105,7 @@ def _default_method(game: Any, concept: str) -> str:
             return "enummixed"
         if "enumpoly" not in METHODS:
             return "enumpure"
-        from bargaining.solve.nplayer import recommended_method  # enumpoly if small, else logit
+        from bargaining.solvers.nplayer import recommended_method  # enumpoly if small, else logit
 
         return recommended_method(game)
     if kind == "tree":

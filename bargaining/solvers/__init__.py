@@ -1,2 +1,2 @@
 """How equilibria are found: one module per family of algorithms, plain functions returning
-:class:`bargaining.model.profile.Solution`. ``bargaining.solve.api.solve`` dispatches."""
+:class:`bargaining.model.profile.Solution`. ``bargaining.solvers.api.solve`` dispatches."""

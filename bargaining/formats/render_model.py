@@ -1,6 +1,6 @@
 """Table renderer and sweep-row builder for bargaining models (``kind = "model"``).
 
-Registered in :mod:`bargaining.io.render` under ``TABLE_RENDERERS["model"]`` and
+Registered in :mod:`bargaining.formats.render` under ``TABLE_RENDERERS["model"]`` and
 ``ROW_BUILDERS["model"]``. The row builder flattens each equilibrium's ``solution`` block into
 columns ``solution:<key>`` (nested keys joined with ``:``, list items by 0-based index), so a
 sweep over a model gets one column per named quantity (shares, offers, probability of war,
@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from bargaining.io.render import ROW_BUILDERS, TABLE_RENDERERS
+from bargaining.formats.render import ROW_BUILDERS, TABLE_RENDERERS
 from bargaining.model.profile import Equilibrium, Solution
-from bargaining.numbers import format_number
+from bargaining.numeric import format_number
 
 __all__ = ["model_table", "model_row", "flatten_solution"]
 

@@ -56,7 +56,7 @@ the path; they share a ``family`` id, and every point between them (with the pat
 is a PBE as well. Extreme points at which a message leaves the path are listed with their own,
 purer pattern.
 
-The intuitive criterion and D1 are in :mod:`bargaining.solve.refine`; the certificate is
+The intuitive criterion and D1 are in :mod:`bargaining.solvers.refine`; the certificate is
 :func:`assessment_regret`, which recomputes everything from the game's own tree.
 
 Scope: when a zero-prior type sends an off-path message while another message is off the path
@@ -78,9 +78,9 @@ from typing import Any
 from bargaining.errors import SolverError
 from bargaining.model.profile import Equilibrium, Solution
 from bargaining.model.signaling import ChanceNode, SignalingGame, Terminal
-from bargaining.numbers import to_fraction
-from bargaining.solve._polytope import relint_point, vertices
-from bargaining.solve.registry import Method, register
+from bargaining.numeric import to_fraction
+from bargaining.solvers._polytope import relint_point, vertices
+from bargaining.solvers.registry import Method, register
 
 __all__ = ["pbe", "enumerate_pbe", "RawPBE", "OffPath", "assessment_regret", "belief_polytope", "label_of",
            "outcome_distribution"]
@@ -575,9 +575,9 @@ def _inequalities(game: SignalingGame, UR, o: OffPath) -> list[str]:
 
 
 def _refine(US, UR, prior, raw: RawPBE, labels):
-    """The refinements of :mod:`bargaining.solve.refine`, on the positive-prior types: zero-prior
+    """The refinements of :mod:`bargaining.solvers.refine`, on the positive-prior types: zero-prior
     types are dropped (their belief is 0 after every message, so no refinement can move it)."""
-    from bargaining.solve.refine import refine_equilibrium
+    from bargaining.solvers.refine import refine_equilibrium
 
     keep = [t for t, p in enumerate(prior) if p > 0]
     if len(keep) == len(prior):
