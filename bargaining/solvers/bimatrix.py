@@ -76,7 +76,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from fractions import Fraction
 from functools import lru_cache
 from itertools import combinations
 from typing import Any
@@ -86,6 +85,21 @@ import numpy as np
 from bargaining.errors import SolverError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
+from bargaining.solvers.bimatrix_exact import (
+    MIN_RESOLUTION,
+    distinct_columns,
+    exact_vertices,
+    expand_labels,
+    integer_payoffs,
+    normalised_payoffs,
+    resolution,
+)
+from bargaining.solvers.bimatrix_sets import (
+    connected_components,
+    equilibrium_index,
+    is_simplex_face,
+    subset_dimension,
+)
 from bargaining.solvers.budget import BudgetExceeded, Deadline
 from bargaining.solvers.registry import Method, register
 from bargaining.verify import normal as verify
@@ -95,29 +109,11 @@ __all__ = ["enummixed", "polytope_vertices", "extreme_equilibria"]
 _CHUNK = 60_000  # systems solved per numpy call (memory: CHUNK * k * k floats)
 _SMALL = 300  # up to this many bases (5x5), one padded stack for all support sizes (measured)
 _FLOAT_TOL = 1e-9
+_AMBIGUOUS = 1e-6  # float values in (_FLOAT_TOL, _AMBIGUOUS] could be zeros or not
+_INT_RANGE = 2**16  # integer payoffs up to this range use the scaled-rounding labels in float mode
 
 
 # -- step 1-2: vertices of {x >= 0 : M^T x <= 1} ------------------------------------------------
-def _integer_matrix(values: np.ndarray) -> np.ndarray | None:
-    """``values`` (Fractions or floats) as a positive integer float matrix after a positive
-    affine change (x - min) * lcm(denominators) + 1, or None if that is not possible exactly."""
-    if values.dtype == object:
-        fr = [Fraction(v) for v in values.ravel()]
-        den = math.lcm(*(f.denominator for f in fr)) if fr else 1
-        lo = min(fr)
-        ints = [int((f - lo) * den) + 1 for f in fr]
-    else:
-        if not np.all(np.isfinite(values)) or not np.all(values == np.round(values)):
-            return None
-        if values.size and float(np.max(np.abs(values))) > 2**40:
-            return None
-        lo = float(values.min()) if values.size else 0.0
-        return (values - lo + 1).astype(np.float64)
-    if max(ints, default=1) > 2**40:
-        return None
-    return np.array(ints, dtype=np.float64).reshape(values.shape)
-
-
 @lru_cache(maxsize=256)
 def _combos(m: int, k: int) -> np.ndarray:
     arr = np.array(list(combinations(range(m), k)), dtype=np.intp).reshape(-1, k)
@@ -205,7 +201,7 @@ def _pair_bases(m: int, n: int) -> tuple[np.ndarray, ...]:
 
 
 def _pair_vertices(
-    MP: np.ndarray, MQ: np.ndarray, integer: bool
+    MP: np.ndarray, MQ: np.ndarray, integer: bool, flags: dict[str, bool] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Vertices of P and of Q together, for small games: one stack of basis systems, one
     determinant and one solve call, and the labels read in one pass on the joint vector
@@ -247,6 +243,8 @@ def _pair_vertices(
     valid = T.min(axis=1) > -cut
     if ok is not None:
         valid &= ok
+    if flags is not None:
+        _flag_ambiguous(T[valid], integer, flags)
     rows = np.flatnonzero(valid)
     zero = np.abs(T[rows]) < cut if integer else np.abs(T[rows]) <= cut
     L = np.where(from_u[rows], zero[:, : m + n], zero[:, m + n :])
@@ -263,7 +261,12 @@ def _pair_vertices(
 
 
 def polytope_vertices(
-    M: np.ndarray, *, integer: bool, deadline: Deadline | None = None, within: np.ndarray | None = None
+    M: np.ndarray,
+    *,
+    integer: bool,
+    deadline: Deadline | None = None,
+    within: np.ndarray | None = None,
+    flags: dict[str, bool] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Vertices :math:`x \\ne 0` of :math:`\\{x \\ge 0 : M^\\top x \\le 1\\}` for a positive
     ``m × n`` matrix ``M``.
@@ -273,7 +276,9 @@ def polytope_vertices(
     vertex, and whether every basis was tried before the deadline. ``integer=True`` asserts that
     ``M`` holds integers, so labels are read exactly by rounding ``x · det``. ``within`` (a boolean
     matrix, one candidate set per row) restricts the search to vertices whose support lies in one
-    of the sets (other vertices may be returned too).
+    of the sets (other vertices may be returned too). ``flags["ambiguous"]`` is set when some
+    coordinate or slack fell in the zone where float round-off could decide a label either way
+    (then the caller solves exactly).
     """
     m, n = M.shape
     coords: list[np.ndarray] = []
@@ -285,7 +290,7 @@ def polytope_vertices(
             R, C, pad, rhs, Spad = _padded_bases(m, n)
             eye = np.broadcast_to(np.eye(R.shape[1]), R.shape)
             sub = np.where(pad, eye, M[R, C])
-            X, L = _vertices_batch(M, sub, rhs, Spad, 1, integer)
+            X, L = _vertices_batch(M, sub, rhs, Spad, 1, integer, flags)
             coords.append(X)
             labels.append(L)
         else:
@@ -313,7 +318,7 @@ def polytope_vertices(
                         sub = flat.take((S * n)[:, None, None, :] + Jc[None, :, :, None]).reshape(-1, k, k)
                     if ones is None or len(ones) != len(sub):
                         ones = np.ones((len(sub), k, 1))
-                    X, L = _vertices_batch(M, sub, ones, S, len(Jc), integer)
+                    X, L = _vertices_batch(M, sub, ones, S, len(Jc), integer, flags)
                     coords.append(X)
                     labels.append(L)
     except BudgetExceeded:
@@ -346,7 +351,13 @@ def _inside_some(Sc: np.ndarray, within: np.ndarray) -> np.ndarray:
 
 
 def _vertices_batch(
-    M: np.ndarray, sub: np.ndarray, rhs: np.ndarray, S: np.ndarray, per_support: int, integer: bool
+    M: np.ndarray,
+    sub: np.ndarray,
+    rhs: np.ndarray,
+    S: np.ndarray,
+    per_support: int,
+    integer: bool,
+    flags: dict[str, bool] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Solve the stack of basis systems ``sub @ x = rhs``, ``per_support`` consecutive systems
     per row of ``S`` (``S[r, p]``: the strategy of unknown p, ``m`` for padding); keep the
@@ -386,9 +397,29 @@ def _vertices_batch(
     else:
         feasible = np.all(slack > -_FLOAT_TOL, axis=1)
         Lx, Ls = np.abs(X) <= _FLOAT_TOL, np.abs(slack) <= _FLOAT_TOL
+    if flags is not None:
+        T = np.concatenate([zx, zs], axis=1) if integer else np.concatenate([X, slack], axis=1)
+        _flag_ambiguous(T[np.all(T > (-0.5 if integer else -_AMBIGUOUS), axis=1)], integer, flags)
     X = np.where(Lx, 0.0, X)
     L = np.concatenate([Lx, Ls], axis=1)
     return X[feasible], L[feasible]
+
+
+def _flag_ambiguous(T: np.ndarray, integer: bool, flags: dict[str, bool]) -> None:
+    """Set ``flags["ambiguous"]`` if a value of ``T`` (coordinates and slacks of candidate
+    vertices) is neither clearly zero nor clearly nonzero: for integer games a scaled value
+    (an integer up to round-off) in [0.05, 0.95]; for normalised float games a value in
+    (1e-9, 1e-6]."""
+    if not T.size or flags.get("ambiguous"):
+        return
+    a = np.abs(T)
+    if integer:
+        r = np.abs(a - np.round(a))
+        bad = np.any(r > 0.05)
+    else:
+        bad = np.any((a > _FLOAT_TOL) & (a <= _AMBIGUOUS))
+    if bad:
+        flags["ambiguous"] = True
 
 
 # -- step 3: completely labelled pairs -----------------------------------------------------------
@@ -429,56 +460,6 @@ def _complementary_pairs(
     return np.concatenate(pa), np.concatenate(pb)
 
 
-# -- step 4: exact strategies -------------------------------------------------------------------
-def _solve_exact(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
-    """The unique solution of a consistent linear system in Fractions (Gauss–Jordan), or None
-    when it is inconsistent or not unique."""
-    k = len(rows[0]) if rows else 0
-    aug = [list(r) + [b] for r, b in zip(rows, rhs)]
-    piv_row = 0
-    pivots = []
-    for col in range(k):
-        p = next((r for r in range(piv_row, len(aug)) if aug[r][col] != 0), None)
-        if p is None:
-            return None
-        aug[piv_row], aug[p] = aug[p], aug[piv_row]
-        pv = aug[piv_row][col]
-        prow = [v / pv for v in aug[piv_row]]
-        aug[piv_row] = prow
-        for r in range(len(aug)):
-            if r != piv_row and aug[r][col] != 0:
-                f = aug[r][col]
-                aug[r] = [a - f * b for a, b in zip(aug[r], prow)]
-        pivots.append(col)
-        piv_row += 1
-    if any(aug[r][k] != 0 for r in range(piv_row, len(aug))):
-        return None
-    return [aug[r][k] for r in range(k)]
-
-
-def _exact_strategy(U: np.ndarray, support: Sequence[int], tight: Sequence[int]) -> tuple[Fraction, ...] | None:
-    """The mixed strategy :math:`\\bar x` on ``support`` that makes the opponent indifferent
-    among ``tight`` (columns of ``U``, the opponent's payoffs with rows = this player's
-    strategies): :math:`\\sum_S \\bar x = 1`, :math:`U_{S j}^\\top \\bar x_S` equal for j in tight."""
-    m = U.shape[0]
-    S = list(support)
-    if not S or not len(tight):
-        return None
-    rows = [[Fraction(1)] * len(S)]
-    rhs = [Fraction(1)]
-    j0 = tight[0]
-    for j in tight[1:]:
-        rows.append([U[i, j0] - U[i, j] for i in S])
-        rhs.append(Fraction(0))
-    sol = _solve_exact(rows, rhs)
-    if sol is None or any(v < 0 for v in sol):
-        return None
-    out = [Fraction(0)] * m
-    for i, v in zip(S, sol):
-        out[i] = v
-    return tuple(out)
-
-
 # -- step 5: maximal Nash subsets ---------------------------------------------------------------
 def _maximal_bicliques(
     edges: Sequence[tuple[int, int]], deadline: Deadline | None
@@ -516,25 +497,58 @@ def extreme_equilibria(
     ``xs``/``ys`` are the distinct extreme strategies of the row / column player that occur in an
     extreme equilibrium, ``edges`` the pairs ``(index in xs, index in ys)`` that are equilibria,
     ``finished`` whether the enumeration ran to the end and ``dropped`` how many candidate
-    profiles failed the certificate (0 in every case we know of)."""
+    profiles failed the certificate (always 0 here; kept for callers).
+
+    ``exact=True``: every decision in integer arithmetic (:func:`exact_vertices` on each player's
+    payoffs mapped onto positive integers), Fraction strategies. ``exact=False``: float
+    enumeration on each player's payoffs normalised to [1, 2] (or shifted integers for integer
+    payoffs of range up to ``2**16``); raises :class:`FloatInconclusive` when the payoffs are too
+    finely spread for floats (:data:`MIN_RESOLUTION`) or some label was decided within round-off.
+
+    Identical constraints of a polytope (strategies of one player that give that player the same
+    payoffs against every opposing strategy, such as every strategy of a player whose payoffs are
+    constant) are merged before the enumeration and expanded afterwards, so that a degenerate
+    vertex reached by exponentially many bases is found by one.
+    """
     if game.num_players != 2:
         raise SolverError(f"enummixed needs a two-player game; this one has {game.num_players}")
     m, n = game.shape
-    src = game.payoffs if game.exact else game.float_payoffs
-    A, B = src[0], src[1]
-    MP, intP, MQ, intQ = _polytope_matrices(A, B)
     finished = True
-    if intP == intQ and m + n <= 61 and math.comb(m + n, m) <= _SMALL:
-        Xp, Lp, Yq, Lq = _pair_vertices(MP, MQ, intP)
-    else:
-        Xp, Lp, ok = polytope_vertices(MP, integer=intP, deadline=deadline)
+    if exact:
+        A, B = game.as_exact().payoffs
+        MP, MQ = integer_payoffs(B), integer_payoffs(np.asarray(A).T)
+        keep_p, own_p = distinct_columns(MP)
+        keep_q, own_q = distinct_columns(MQ)
+        sp, Lp, ok = exact_vertices(MP[:, keep_p], deadline=deadline)
         finished &= ok
-        # a column strategy y in an extreme equilibrium with x has its support among the columns
-        # tight at x, so Q's bases need only supports inside some tight set J(x) of a vertex of P
-        Yq, Lq_local, ok = polytope_vertices(MQ, integer=intQ, deadline=deadline, within=Lp[:, m:])
+        Lp = expand_labels(Lp, m, own_p)
+        sq, Lq_local, ok = exact_vertices(MQ[:, keep_q], deadline=deadline, within=Lp[:, m:])
         finished &= ok
-        # Q's local labels: j < n is y_j = 0 (global m + j); n + i is row i tight (global i)
+        Lq_local = expand_labels(Lq_local, n, own_q)
         Lq = np.concatenate([Lq_local[:, n:], Lq_local[:, :n]], axis=1)
+        Xp = Yq = None
+    else:
+        A, B = game.float_payoffs[0], game.float_payoffs[1]
+        (MP, intP), (MQ, intQ) = _polytope_matrix(B), _polytope_matrix(A.T)
+        keep_p, own_p = distinct_columns(MP)
+        keep_q, own_q = distinct_columns(MQ)
+        flags: dict[str, bool] = {}
+        merged = len(keep_p) < n or len(keep_q) < m
+        if not merged and intP == intQ and m + n <= 61 and math.comb(m + n, m) <= _SMALL:
+            Xp, Lp, Yq, Lq = _pair_vertices(MP, MQ, intP, flags)
+        else:
+            Xp, Lp, ok = polytope_vertices(MP[:, keep_p], integer=intP, deadline=deadline, flags=flags)
+            finished &= ok
+            Lp = expand_labels(Lp, m, own_p)
+            Yq, Lq_local, ok = polytope_vertices(
+                MQ[:, keep_q], integer=intQ, deadline=deadline, within=Lp[:, m:], flags=flags
+            )
+            finished &= ok
+            Lq_local = expand_labels(Lq_local, n, own_q)
+            # Q's local labels: j < n is y_j = 0 (global m + j); n + i is row i tight (global i)
+            Lq = np.concatenate([Lq_local[:, n:], Lq_local[:, :n]], axis=1)
+        if flags.get("ambiguous"):
+            raise FloatInconclusive("a label was decided within float round-off")
     try:
         pa, pb = _complementary_pairs(Lp, Lq, deadline)
     except BudgetExceeded:
@@ -547,10 +561,8 @@ def extreme_equilibria(
     inv_p = [where_p[a] for a in pa]
     inv_q = [where_q[b] for b in pb]
     if exact:
-        Bx = np.asarray(game.as_exact().payoffs[1]) if not game.exact else B
-        Ax = np.asarray(game.as_exact().payoffs[0]) if not game.exact else A
-        sp = [_exact_strategy(Bx, np.flatnonzero(~Lp[a, :m]), np.flatnonzero(Lp[a, m:])) for a in used_p]
-        sq = [_exact_strategy(Ax.T, np.flatnonzero(~Lq[b, m:]), np.flatnonzero(Lq[b, :m])) for b in used_q]
+        sp = [sp[a] for a in used_p]
+        sq = [sq[b] for b in used_q]
         kp, kq = sp, sq
     else:
         sp, kp = _normalised(Xp[used_p])
@@ -562,12 +574,8 @@ def extreme_equilibria(
     yi: dict[Any, int] = {}
     edges: list[tuple[int, int]] = []
     seen: set[tuple[int, int]] = set()
-    dropped = 0
     for a, b in zip(inv_p, inv_q):
         x, y = sp[a], sq[b]
-        if x is None or y is None:
-            dropped += 1
-            continue
         kx, ky = kp[a], kq[b]
         if kx not in xi:
             xi[kx] = len(xs)
@@ -579,27 +587,27 @@ def extreme_equilibria(
         if e not in seen:
             seen.add(e)
             edges.append(e)
-    return xs, ys, edges, finished, dropped
+    return xs, ys, edges, finished, 0
 
 
-def _polytope_matrices(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, bool, np.ndarray, bool]:
-    """The positive matrices of P (from ``B``, m × n) and Q (from ``A^T``, n × m), each with a
-    flag saying whether it holds integers (see :func:`_integer_matrix`); non-integer payoffs are
-    mapped affinely onto [1, 2]."""
-    if A.dtype != object and A.size:
-        # one check for both matrices (inf and NaN fail it: inf by the bound, NaN by ==)
-        if (A == A.round()).all() and (B == B.round()).all() and max(-A.min(), A.max(), -B.min(), B.max()) <= 2**40:
-            return B - B.min() + 1.0, True, A.T - A.min() + 1.0, True
-    out: list[Any] = []
-    for U in (B, A.T):  # P uses B (m x n), Q uses A^T (n x m)
-        integer = _integer_matrix(np.asarray(U))
-        if integer is not None:
-            out += [integer, True]
-        else:
-            F = np.asarray(U, dtype=np.float64)
-            span = float(F.max() - F.min())
-            out += [(F - F.min()) / (span if span > 0 else 1.0) + 1.0, False]
-    return out[0], out[1], out[2], out[3]
+class FloatInconclusive(Exception):
+    """Float enumeration cannot be trusted for this game (the caller solves exactly)."""
+
+
+def _polytope_matrix(U: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The positive matrix of one polytope from a player's payoffs ``U`` and whether it holds
+    integers: ``U - min U + 1`` for integer payoffs of range up to :data:`_INT_RANGE`, else
+    :func:`normalised_payoffs` (onto [1, 2]); raises :class:`FloatInconclusive` when two
+    distinct normalised payoffs are closer than :data:`MIN_RESOLUTION`."""
+    F = np.asarray(U, dtype=np.float64)
+    if F.size and np.all(np.isfinite(F)) and np.all(F == np.round(F)):
+        lo, hi = float(F.min()), float(F.max())
+        if hi - lo <= _INT_RANGE:
+            return F - lo + 1.0, True
+    N = normalised_payoffs(F)
+    if resolution(N) < MIN_RESOLUTION:
+        raise FloatInconclusive("payoffs differ by less than 1e-6 of their range")
+    return N, False
 
 
 def _normalised(X: np.ndarray) -> tuple[list[tuple], list[tuple]]:
@@ -623,24 +631,85 @@ def _payoffs(game: NormalFormGame, profile: tuple[tuple, tuple]) -> tuple:
     return (float(xs @ A @ ys), float(xs @ B @ ys))
 
 
+# a maximal Nash subset that is a product of simplices with more vertices than this is described
+# in ``equilibrium_sets`` without listing its vertices among the equilibria
+LIST_LIMIT = 100
+
+
+def _normalised_regret_ok(game: NormalFormGame, xs: list, ys: list, edges: list) -> bool:
+    """The solver's own check in float mode: each profile's regret, with each player's payoffs
+    normalised to [1, 2] (:func:`normalised_payoffs`, so the check is relative to the player's
+    payoff range and blind to the payoffs' magnitude), is at most 1e-9."""
+    if not edges:
+        return True
+    A = normalised_payoffs(game.float_payoffs[0])
+    B = normalised_payoffs(game.float_payoffs[1])
+    X = np.array([xs[a] for a, _ in edges], dtype=float)
+    Y = np.array([ys[b] for _, b in edges], dtype=float)
+    ra = Y @ A.T  # (E, m): row payoffs against y
+    cb = X @ B  # (E, n)
+    reg_a = ra.max(axis=1) - np.einsum("em,em->e", X, ra)
+    reg_b = cb.max(axis=1) - np.einsum("en,en->e", Y, cb)
+    return bool(np.all(np.maximum(reg_a, reg_b) <= 1e-9))
+
+
 def enummixed(
     game: NormalFormGame, *, timeout: float | None = None, exact: bool = False, **_: Any
 ) -> Solution:
-    """Every extreme Nash equilibrium of a two-player game and the maximal Nash subsets
-    (``components``), degenerate games included. See the module docstring for the algorithm
-    (Avis, Rosenberg, Savani, von Stengel 2010). ``exact`` (or an exact game) gives Fraction
-    probabilities and payoffs, each equilibrium with regret exactly 0."""
+    """Every extreme Nash equilibrium of a two-player game, the maximal Nash subsets
+    (``components``, also ``maximal_nash_subsets``), the connected components
+    (``connected_components``: lists of subset indices) and a description of each set
+    (``equilibrium_sets``), degenerate games included. See the module docstring for the
+    algorithm (Avis, Rosenberg, Savani, von Stengel 2010). ``exact`` (or an exact game) gives
+    Fraction probabilities and payoffs, each equilibrium with regret exactly 0.
+
+    Float mode works on each player's payoffs normalised to [1, 2] and checks each equilibrium's
+    regret relative to the player's payoff range (at most 1e-9); when the payoffs are too finely
+    spread for floats, a label is decided within round-off, or that check fails, the game is
+    solved again in exact arithmetic (the float payoffs read exactly) and the message says so."""
     deadline = Deadline(timeout)
     use_exact = bool(exact or game.exact)
     g = game.as_exact() if use_exact else game
-    xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=use_exact, deadline=deadline)
+    notes: list[str] = []
+    if use_exact:
+        xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=True, deadline=deadline)
+    else:
+        try:
+            xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=False, deadline=deadline)
+            if not _normalised_regret_ok(g, xs, ys, edges):
+                raise FloatInconclusive("an equilibrium failed the float regret check")
+        except FloatInconclusive as why:
+            xs, ys, edges, finished, dropped = extreme_equilibria(g.as_exact(), exact=True, deadline=deadline)
+            xs = [tuple(float(v) for v in x) for x in xs]
+            ys = [tuple(float(v) for v in y) for y in ys]
+            notes.append(f"float arithmetic was not conclusive ({why}); solved in exact arithmetic")
     tol = verify.default_tolerance(g) * 10
     if not use_exact and edges:
         X = np.array([xs[a] for a, _ in edges])
         Y = np.array([ys[b] for _, b in edges])
         pay = (X @ g.float_payoffs * Y).sum(axis=2).T.tolist()  # x^T A y, x^T B y per edge
+    # maximal Nash subsets, on the extreme equilibria
+    if len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
+        bicliques = [(frozenset([x]), frozenset([y])) for x, y in edges]
+    else:
+        try:
+            bicliques = _maximal_bicliques(edges, deadline)
+        except BudgetExceeded:
+            finished = False
+            bicliques = [(frozenset([x]), frozenset([y])) for x, y in edges]
+    # large products of simplices are described, not listed vertex by vertex
+    hidden: set[tuple[int, int]] = set()
+    collapsed: set[int] = set()
+    for k, (X_, Y_) in enumerate(bicliques):
+        if len(X_) * len(Y_) > LIST_LIMIT and is_simplex_face([xs[a] for a in X_]) and is_simplex_face(
+            [ys[b] for b in Y_]
+        ):
+            collapsed.add(k)
+            hidden |= {(a, b) for a in X_ for b in Y_}
     eqs: list[tuple[Equilibrium, tuple[int, int]]] = []
     for k, e in enumerate(edges):
+        if e in hidden:
+            continue
         profile = (xs[e[0]], ys[e[1]])
         regret = verify.max_regret(g, profile)
         if (regret != 0) if use_exact else (regret > tol):
@@ -653,26 +722,48 @@ def enummixed(
         )
     eqs.sort(key=lambda t: sort_key_profile(t[0].strategies))
     index = {e: k for k, (_, e) in enumerate(eqs)}
-    components: list[tuple[int, ...]] = []
-    kept = [e for _, e in eqs]
-    if len({x for x, _ in kept}) == len(kept) == len({y for _, y in kept}):
-        components = [(k,) for k in range(len(eqs))]  # no shared strategy: every one alone
-    else:
-        try:
-            for X_, Y_ in _maximal_bicliques(kept, deadline):
-                components.append(tuple(sorted(index[(x, y)] for x in X_ for y in Y_)))
-        except BudgetExceeded:
-            finished = False
-            components = [(k,) for k in range(len(eqs))]
-    components.sort()
-    messages = []
+    subsets = sorted(
+        (
+            tuple(sorted(index[(x, y)] for x in X_ for y in Y_ if (x, y) in index)),
+            sorted(X_),
+            sorted(Y_),
+            k in collapsed,
+        )
+        for k, (X_, Y_) in enumerate(bicliques)
+    )
+    components = [s[0] for s in subsets]
+    point_sets = [([xs[a] for a in X_], [ys[b] for b in Y_]) for _, X_, Y_, _ in subsets]
+    connected = connected_components(point_sets)
+    sets = []
+    for (idx, _xs, _ys, big), (px, py) in zip(subsets, point_sets):
+        supports = [
+            [game.strategies[0][i] for i in range(game.shape[0]) if any(x[i] != 0 for x in px)],
+            [game.strategies[1][j] for j in range(game.shape[1]) if any(y[j] != 0 for y in py)],
+        ]
+        entry: dict[str, Any] = {
+            "equilibria": list(idx),
+            "supports": supports,
+            "dimension": subset_dimension(px, py),
+            "extreme_strategies": [len(px), len(py)],
+        }
+        if is_simplex_face(px) and is_simplex_face(py):
+            entry["description"] = "every profile with these supports (a product of simplices)"
+        if big:
+            entry["vertices_listed"] = False
+            entry["vertex_count"] = len(px) * len(py)
+        sets.append(entry)
+    comp_info = []
+    A_, B_ = (g.payoffs[0], g.payoffs[1]) if use_exact else (g.float_payoffs[0], g.float_payoffs[1])
+    for comp in connected:
+        ind = None
+        if len(comp) == 1 and len(point_sets[comp[0]][0]) == 1 and len(point_sets[comp[0]][1]) == 1:
+            ind = equilibrium_index(A_, B_, point_sets[comp[0]][0][0], point_sets[comp[0]][1][0], use_exact)
+        comp_info.append({"subsets": comp, "index": ind})
+    messages = list(notes)
     if not finished:
         messages.append(deadline.message())
     if dropped:
-        messages.append(
-            f"{dropped} candidate profile(s) failed the regret certificate and were left out; "
-            "the list may be incomplete (try --exact)"
-        )
+        messages.append(f"{dropped} candidate profile(s) failed the regret certificate and were left out")
     return Solution(
         game=game,
         concept="nash",
@@ -683,6 +774,12 @@ def enummixed(
         options={"timeout": timeout, "exact": use_exact},
         components=tuple(components),
         message="; ".join(messages) or None,
+        extra={
+            "maximal_nash_subsets": [list(c) for c in components],
+            "connected_components": [c["subsets"] for c in comp_info],
+            "component_index": [c["index"] for c in comp_info],
+            "equilibrium_sets": sets,
+        },
     )
 
 

@@ -1,0 +1,170 @@
+r"""Equilibrium sets of a two-player game from its extreme equilibria: maximal Nash subsets,
+connected components, their dimension and (where defined here) index.
+
+- A *maximal Nash subset* is a product :math:`\operatorname{conv} X \times \operatorname{conv} Y`
+  of sets of extreme strategies in which every pair is an equilibrium, maximal for inclusion
+  (a maximal biclique of the bipartite graph of extreme equilibria); every point of it is an
+  equilibrium (Avis, Rosenberg, Savani and von Stengel 2010, "Enumeration of Nash equilibria for
+  two-player games", *Economic Theory* 42, §4; Winkels 1979).
+- The set of all equilibria is the union of the maximal Nash subsets; its *connected
+  components* are the classes of the relation "the two subsets share a point", closed
+  transitively (ARSvS §4). Two subsets share a point iff
+  :math:`\operatorname{conv} X_1 \cap \operatorname{conv} X_2 \neq \emptyset` and the same for
+  :math:`Y`; this is decided by an exact shortcut (a common extreme strategy) and otherwise by a
+  small linear program (floats, tolerance 1e-9; ``scipy.optimize.linprog``).
+- The *index* of a component (Shapley 1974, "A note on the Lemke–Howson algorithm", *Math.
+  Programming Study* 1) is computed here only for a component that is a single nondegenerate
+  equilibrium :math:`(x, y)` with supports :math:`S, T`, :math:`|S| = |T| = k`, whose best
+  responses are exactly its supports: with the payoff matrices made positive,
+  :math:`\operatorname{index} = (-1)^{k+1}\operatorname{sign}\det A_{ST}\,\operatorname{sign}
+  \det B_{ST}` (von Stengel 2007, *Algorithmic Game Theory* ch. 3, §3.6; Balthasar 2009). The
+  indices of all components sum to 1. Other components get ``None`` (not computed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from bargaining.solvers.bimatrix_exact import integer_payoffs, normalised_payoffs
+
+__all__ = ["connected_components", "subset_dimension", "equilibrium_index", "is_simplex_face"]
+
+
+def _rank_exact(rows: list[list[Fraction]]) -> int:
+    m = [list(r) for r in rows]
+    rank, ncols = 0, len(m[0]) if m else 0
+    for c in range(ncols):
+        piv = next((i for i in range(rank, len(m)) if m[i][c] != 0), None)
+        if piv is None:
+            continue
+        m[rank], m[piv] = m[piv], m[rank]
+        for i in range(rank + 1, len(m)):
+            if m[i][c] != 0:
+                f = m[i][c] / m[rank][c]
+                m[i] = [a - f * b for a, b in zip(m[i], m[rank])]
+        rank += 1
+    return rank
+
+
+def _affine_dim(points: Sequence[Sequence[Any]]) -> int:
+    pts = list(points)
+    if len(pts) <= 1:
+        return 0
+    if all(isinstance(v, (int, Fraction)) for p in pts for v in p):
+        return _rank_exact([[Fraction(a) - Fraction(b) for a, b in zip(p, pts[0])] for p in pts[1:]])
+    D = np.asarray(pts[1:], dtype=float) - np.asarray(pts[0], dtype=float)
+    return int(np.linalg.matrix_rank(D, tol=1e-9))
+
+
+def subset_dimension(xs: Sequence[Sequence[Any]], ys: Sequence[Sequence[Any]]) -> int:
+    """Dimension of :math:`\\operatorname{conv} X \\times \\operatorname{conv} Y`."""
+    return _affine_dim(xs) + _affine_dim(ys)
+
+
+def is_simplex_face(points: Sequence[Sequence[Any]]) -> bool:
+    """True when the points are exactly the pure strategies of their union of supports (so
+    their convex hull is the face of the simplex on that support)."""
+    pure = [tuple(k for k, v in enumerate(p) if v != 0) for p in points]
+    if any(len(s) != 1 for s in pure):
+        return False
+    return len({s[0] for s in pure}) == len(pure)
+
+
+def _hulls_meet(P1: Sequence[Sequence[Any]], P2: Sequence[Sequence[Any]]) -> bool:
+    if {tuple(p) for p in P1} & {tuple(p) for p in P2}:
+        return True
+    from scipy.optimize import linprog
+
+    A1 = np.asarray(P1, dtype=float).T
+    A2 = np.asarray(P2, dtype=float).T
+    d = A1.shape[0]
+    # lambda >= 0, mu >= 0, sum lambda = 1, sum mu = 1, A1 lambda - A2 mu = 0
+    Aeq = np.zeros((d + 2, A1.shape[1] + A2.shape[1]))
+    Aeq[:d, : A1.shape[1]] = A1
+    Aeq[:d, A1.shape[1] :] = -A2
+    Aeq[d, : A1.shape[1]] = 1
+    Aeq[d + 1, A1.shape[1] :] = 1
+    beq = np.zeros(d + 2)
+    beq[d:] = 1
+    res = linprog(np.zeros(Aeq.shape[1]), A_eq=Aeq, b_eq=beq, bounds=(0, None), method="highs")
+    return bool(res.status == 0)
+
+
+def connected_components(
+    subsets: Sequence[tuple[Sequence[Sequence[Any]], Sequence[Sequence[Any]]]],
+) -> list[list[int]]:
+    """Connected components of the union of Nash subsets ``(X, Y)`` (their extreme strategies),
+    as sorted lists of subset indices, sorted by their first index."""
+    k = len(subsets)
+    parent = list(range(k))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for a in range(k):
+        for b in range(a + 1, k):
+            if find(a) == find(b):
+                continue
+            (X1, Y1), (X2, Y2) = subsets[a], subsets[b]
+            if _hulls_meet(X1, X2) and _hulls_meet(Y1, Y2):
+                parent[find(a)] = find(b)
+    groups: dict[int, list[int]] = {}
+    for a in range(k):
+        groups.setdefault(find(a), []).append(a)
+    return sorted(groups.values())
+
+
+def _det_sign(M: np.ndarray) -> int:
+    if M.dtype == object:
+        rows = [[Fraction(v) for v in r] for r in M.tolist()]
+        k = len(rows)
+        det = Fraction(1)
+        for c in range(k):
+            piv = next((i for i in range(c, k) if rows[i][c] != 0), None)
+            if piv is None:
+                return 0
+            if piv != c:
+                rows[c], rows[piv] = rows[piv], rows[c]
+                det = -det
+            det *= rows[c][c]
+            for i in range(c + 1, k):
+                f = rows[i][c] / rows[c][c]
+                rows[i] = [a - f * b for a, b in zip(rows[i], rows[c])]
+        return (det > 0) - (det < 0)
+    d = float(np.linalg.det(M))
+    return 0 if abs(d) < 1e-12 else (1 if d > 0 else -1)
+
+
+def equilibrium_index(A: Any, B: Any, x: Sequence[Any], y: Sequence[Any], exact: bool) -> int | None:
+    """Shapley's index of an isolated nondegenerate equilibrium ``(x, y)`` of the bimatrix game
+    ``(A, B)``, or ``None`` when the equilibrium is degenerate (then not computed here)."""
+    if exact:
+        Ap, Bp = integer_payoffs(A), integer_payoffs(B)
+        tol: Any = 0
+    else:
+        Ap, Bp = normalised_payoffs(A), normalised_payoffs(B)
+        tol = 1e-9
+    S = [i for i, v in enumerate(x) if v != 0]
+    T = [j for j, v in enumerate(y) if v != 0]
+    if len(S) != len(T):
+        return None
+    xa = np.asarray(x, dtype=object if exact else float)
+    ya = np.asarray(y, dtype=object if exact else float)
+    row_pay = Ap.dot(ya)
+    col_pay = xa.dot(Bp)
+    br_rows = [i for i, v in enumerate(row_pay) if v >= max(row_pay) - tol]
+    br_cols = [j for j, v in enumerate(col_pay) if v >= max(col_pay) - tol]
+    if br_rows != S or br_cols != T:
+        return None
+    sa = _det_sign(Ap[np.ix_(S, T)])
+    sb = _det_sign(Bp[np.ix_(S, T)])
+    if sa == 0 or sb == 0:
+        return None
+    return (-1) ** (len(S) + 1) * sa * sb
