@@ -4,10 +4,29 @@ from __future__ import annotations
 
 import click
 
-from bargaining.cli.options import load_game, set_option, timeout_option
+from bargaining.cli.options import load_game, set_option
 from bargaining.formats.render import render
 from bargaining.solvers.api import CONCEPTS, check_concept, methods_for
 from bargaining.solvers.api import solve as solve_game
+
+DEFAULT_TIMEOUT = 60  # seconds; the API's solve(timeout=None) has no budget
+EXIT_INCOMPLETE = 3
+
+
+def parse_timeout(value: str | float | None) -> float | None:
+    """``--timeout`` text: seconds > 0, or ``none``/``0`` for no budget."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text in ("none", "0", "0.0", "inf"):
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a number of seconds or 'none'") from None
+    if not seconds >= 0:
+        raise click.BadParameter(f"{value!r}: give a positive number of seconds, or 'none'")
+    return seconds or None
 
 
 @click.command("solve")
@@ -17,12 +36,19 @@ from bargaining.solvers.api import solve as solve_game
               help="Solution concept (default: nash for normal form, spe for trees, pbe for signaling games).")
 @click.option("--method", default=None, metavar="M", help="Solver method; `bargain methods GAME` lists them.")
 @click.option("--exact", is_flag=True, help="Rational arithmetic; numbers printed as fractions p/q.")
-@timeout_option
+@click.option("--timeout", "timeout", default=str(DEFAULT_TIMEOUT), show_default=True, metavar="S|none",
+              callback=lambda ctx, param, value: parse_timeout(value),
+              help="Time budget in seconds; 'none' or 0: no budget. On timeout the equilibria found so far "
+                   "are listed, the answer is marked incomplete and the exit status is 3.")
 @click.option("--tie-break", type=click.Choice(["all", "file"]), default="all",
               help="SPE ties: all SPE (default) or the game file's tie_break rule.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 def solve_command(game, assignments, concept, method, exact, timeout, tie_break, fmt):
     """Find the equilibria of a game file (.nfg, .efg, .yaml) or a scenario by name.
+
+    Exit status: 0 a complete answer; 3 an answer that is not complete (the time budget ran
+    out, or the method cannot prove it found everything; a note on stderr says which); 2 a user
+    error; 1 a bug.
 
     \b
     Examples:
@@ -40,11 +66,15 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
     options = {}
     if tie_break != "all":
         options["tie_break"] = tie_break
-    sol = solve_game(g, concept=concept, method=method, timeout=timeout or None, exact=exact, **options)
+    sol = solve_game(g, concept=concept, method=method, timeout=timeout, exact=exact, **options)
     if sol.message and fmt != "table":
         click.echo(f"note: {sol.message}", err=True)
     # numbers print as fractions only with --exact (an exact game still prints decimals without it)
     click.echo(render(sol, fmt, exact=exact), nl=False)
+    if not sol.complete:
+        reason = sol.message or f"method {sol.method} does not prove that it found every equilibrium"
+        click.echo(f"incomplete: {reason}", err=True)
+        raise SystemExit(EXIT_INCOMPLETE)
 
 
 @click.command("methods")

@@ -56,7 +56,7 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 
-__all__ = ["BimatrixBatch", "bimatrix_equilibria", "stack_bimatrix", "MAX_BATCH_LABELS", "TreeStack",
+__all__ = ["BimatrixBatch", "bimatrix_equilibria", "normalise_stack", "stack_resolution", "stack_bimatrix", "MAX_BATCH_LABELS", "TreeStack",
            "tree_spe_stack"]
 
 MAX_BATCH_LABELS = 9  # m + n; C(9, 4)^2 = 15876 pair tests per game
@@ -81,6 +81,7 @@ class BimatrixBatch:
     payoffs: np.ndarray
     regret: np.ndarray
     count: np.ndarray
+    uncertain: np.ndarray | None = None  # (G,) games to re-solve one by one (see bimatrix_equilibria)
 
     @property
     def mixed(self) -> np.ndarray:
@@ -170,14 +171,13 @@ def _vertices(M: np.ndarray, first_is_zero_label: bool, tol: float, scale: np.nd
 def _solve_sub(A: np.ndarray, B: np.ndarray, tol: float):
     """Extreme equilibria of a sub-stack: ``(game, x, y)`` arrays, one row per pair found."""
     G, m, n = A.shape
-    # positive payoffs, so that P and Q are bounded polytopes; equilibria do not change
-    Ap = A - A.min(axis=(1, 2), keepdims=True) + 1.0
-    Bp = B - B.min(axis=(1, 2), keepdims=True) + 1.0
+    # each player's payoffs onto [1, 2] (positive, so P and Q are bounded; equilibria do not change)
+    Ap, Bp = normalise_stack(A), normalise_stack(B)
     # structure of arrays: stack axis last
     Bt = np.ascontiguousarray(np.transpose(Bp, (2, 1, 0)))  # (n, m, G): rows of B^T
     At = np.ascontiguousarray(np.transpose(Ap, (1, 2, 0)))  # (m, n, G): rows of A
-    x, vx, lx = _vertices(Bt, True, tol, Bp.max(axis=(1, 2)))
-    y, vy, ly = _vertices(At, False, tol, Ap.max(axis=(1, 2)))
+    x, vx, lx = _vertices(Bt, True, tol, np.full(G, 2.0))
+    y, vy, ly = _vertices(At, False, tol, np.full(G, 2.0))
     full = (1 << (m + n)) - 1
     pair = vx[:, None, :] & vy[None, :, :] & ((lx[:, None, :] | ly[None, :, :]) == full)
     cx, cy, g = np.nonzero(pair)
@@ -188,11 +188,32 @@ def _solve_sub(A: np.ndarray, B: np.ndarray, tol: float):
     return g, xs, ys
 
 
+def normalise_stack(U: np.ndarray) -> np.ndarray:
+    """Each game's matrix of a stack ``(G, m, n)`` mapped affinely onto [1, 2] (all ones if
+    constant), dividing by ``max |U|`` first so that payoffs near 1e308 do not overflow."""
+    s = np.max(np.abs(U), axis=(1, 2), keepdims=True)
+    V = U / np.where(s > 0, s, 1.0)
+    lo = V.min(axis=(1, 2), keepdims=True)
+    span = V.max(axis=(1, 2), keepdims=True) - lo
+    return np.where(span > 0, (V - lo) / np.where(span > 0, span, 1.0), 0.0) + 1.0
+
+
+def stack_resolution(N: np.ndarray) -> np.ndarray:
+    """Per game of a normalised stack, the smallest gap between two distinct payoffs (inf when
+    all are equal)."""
+    flat = np.sort(N.reshape(len(N), -1), axis=1)
+    d = np.diff(flat, axis=1)
+    return np.where(d > 0, d, np.inf).min(axis=1, initial=np.inf)
+
+
 def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
     """All extreme Nash equilibria of each game of a stack: ``A``, ``B`` of shape (G, m, n).
 
     Complete for every game (degenerate ones included) up to floating-point tolerance ``tol``
-    (relative to the normalised payoffs). Games are processed in sub-batches of
+    relative to each player's payoff range: each player's payoffs are normalised to [1, 2]
+    per game (:func:`normalise_stack`). Games whose payoffs are too finely spread for that
+    (two distinct payoffs of one player closer than 1e-6 of the player's range) are flagged in
+    ``uncertain``: solve those one by one (``enummixed`` falls back to exact arithmetic). Games are processed in sub-batches of
     :data:`_SUB_BATCH` to bound memory.
     """
     A = np.asarray(A, dtype=np.float64)
@@ -246,8 +267,10 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
     count = np.bincount(g, minlength=G)
     starts = np.concatenate([[0], np.cumsum(count)[:-1]])
     index = np.arange(len(g)) - starts[g]
+    uncertain = (stack_resolution(normalise_stack(A)) < 1e-6) | (stack_resolution(normalise_stack(B)) < 1e-6)
     return BimatrixBatch(
-        game=g, index=index, x=x, y=y, payoffs=np.stack([u1, u2], axis=1), regret=regret, count=count
+        game=g, index=index, x=x, y=y, payoffs=np.stack([u1, u2], axis=1), regret=regret, count=count,
+        uncertain=uncertain,
     )
 
 
