@@ -79,6 +79,11 @@ def _normal_table(sol: Solution, exact: bool) -> list[str]:
         lines.append("components (every convex combination within one is an equilibrium):")
         for c in sol.components:
             lines.append("    {" + ", ".join(str(i) for i in c) + "}")
+    for entry in sol.extra.get("equilibrium_sets", ()):
+        if entry.get("vertices_listed") is False:
+            sup = " x ".join("{" + ", ".join(map(str, s)) + "}" for s in entry["supports"])
+            lines.append(f"equilibrium set: every profile on the supports {sup} (dimension {entry['dimension']}, "
+                         f"{entry['vertex_count']} pure profiles, not listed)")
     return lines
 
 
@@ -97,7 +102,7 @@ def _generic_table(sol: Solution, exact: bool) -> list[str]:
 def render_table(sol: Solution, exact: bool | None = None) -> str:
     exact = sol.exact if exact is None else exact
     body = TABLE_RENDERERS.get(getattr(sol.game, "kind", ""), _generic_table)(sol, exact)
-    if not sol.equilibria:
+    if not sol.equilibria and not any(e.get("vertices_listed") is False for e in sol.extra.get("equilibrium_sets", ())):
         body = ["(no equilibrium found)"]
     return "\n".join(_header(sol) + _off_path_note(sol) + [""] + body) + "\n"
 
