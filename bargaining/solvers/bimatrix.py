@@ -48,12 +48,12 @@ Steps.
    (up to 62 labels), the pair :math:`(a, b)` is completely labelled iff
    :math:`c_a \mathbin{|} c_b` has every bit — one broadcast OR (beyond 62 labels, with the
    unlabelled sets as 0/1 matrices, iff :math:`(U_P U_Q^\top)_{ab} = 0`).
-4. *Exact answers.* In exact mode (``exact=True`` or an exact game) each extreme strategy is
-   solved again in Fractions from its support and its tight labels
-   (:math:`\mathbf{1}^\top \bar x = 1`, :math:`B_{Sj}^\top \bar x_S = v` for the tight
-   :math:`j`), and each profile is certified by :func:`bargaining.verify.normal.max_regret`:
-   exactly 0 in exact mode, within ``verify.default_tolerance`` in float mode. A profile that
-   fails is never reported (the solution is then marked incomplete, with a message).
+4. *Exact answers and scale.* Exact mode (``exact=True`` or an exact game) maps each player's
+   payoffs onto positive integers and decides every vertex and label in integer arithmetic
+   (:mod:`bargaining.solvers.bimatrix_exact`), for payoffs of any size. Float mode normalises
+   each player's payoffs onto [1, 2] and falls back to exact mode when the payoffs are too finely
+   spread, a label is within round-off, or an equilibrium's range-relative regret exceeds 1e-9.
+   Identical constraints (a player's strategies with equal payoffs for that player) are merged.
 5. *Components* (maximal Nash subsets; ARSvS §4, the clique step of lrsnash): the extreme
    equilibria form a bipartite graph between their row strategies and their column strategies;
    a Nash subset is a biclique :math:`X \times Y`, and the maximal ones are the closed pairs
