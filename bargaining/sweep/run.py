@@ -308,7 +308,7 @@ def _regime(labels: list[str]) -> str:
 
 
 def _solve_point(spec: SweepSpec, src: Any, point: dict[str, float]):
-    from bargaining.formats.render import equilibrium_rows
+    from bargaining.report.render import equilibrium_rows
     from bargaining.solvers.api import solve
 
     timeout = spec.point_timeout or None
@@ -926,8 +926,8 @@ def _solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, 
     SPE (its behaviour and label, which depend only on the choices and on which terminals are
     reached) come from the per-game row builder at one representative point; payoffs, outcome
     probabilities and the regret certificate are per point."""
-    from bargaining.formats.render import equilibrium_rows
     from bargaining.model.profile import Solution
+    from bargaining.report.render import equilibrium_rows
     from bargaining.solvers.backward import tree_equilibrium
     from bargaining.solvers.batch import tree_spe_stack
 

@@ -54,7 +54,7 @@ def draw_matrix(game: Any, solution: Any = None, equilibrium: int | None = None,
 
 def draw_tree(game: Any, solution: Any = None, equilibrium: int | None = None, **options: Any) -> Any:
     """See :func:`bargaining.viz.tree.draw_tree`."""
-    from bargaining.viz.tree import draw_tree as _draw
+    from bargaining.viz.tree_draw import draw_tree as _draw
 
     return _draw(as_game(game), solution, equilibrium, **options)
 
