@@ -215,10 +215,14 @@ def run_experiment(exp: Experiment, *, out: str | None = None, plot: bool = True
         except BargainingError as err:
             meta["figures_skipped"] = str(err)
             return {**meta, "figures": figures}
-        from bargaining.cli.plot import plot_table
+        from bargaining.sweep.store import read_table
+        from bargaining.viz.regime_plot import plot_table
 
-        for p in exp.plots:
-            where = tuple(f"{k}={v}" for k, v in (p.get("where") or {}).items())
-            figures.append(str(plot_table(target, p["x"], y=p.get("y"), value=p.get("value"), out=p.get("out"),
-                                          where=where, title=p.get("title"))))
+        for i, p in enumerate(exp.plots):
+            try:
+                where = {k: float(v) for k, v in (p.get("where") or {}).items()}
+            except (TypeError, ValueError):
+                raise BargainingError(f"plots[{i}].where: expected parameter: number pairs") from None
+            figures.append(str(plot_table(target, p["x"], read_table=read_table, y=p.get("y"), value=p.get("value"),
+                                          out=p.get("out"), where=where, title=p.get("title"))))
     return {**meta, "figures": figures}
