@@ -163,7 +163,7 @@ def _check_plots(path: Path, text: str, game: str, plots: list[dict[str, Any]]) 
     ``payoff:`` columns must name a player of the game)."""
     if not plots:
         return
-    from bargaining.sweep.run import load_source
+    from bargaining.sweep.spec import load_source
 
     src, _ = load_source(game)
     params = [p.name for p in getattr(src, "parameters", ()) or ()]
@@ -199,7 +199,8 @@ def _check_plots(path: Path, text: str, game: str, plots: list[dict[str, Any]]) 
 def run_experiment(exp: Experiment, *, out: str | None = None, plot: bool = True, **run_options: Any) -> dict:
     """Run the experiment's sweep and draw its plots; returns the sweep's meta data with the
     list of figures written (``figures``)."""
-    from bargaining.sweep.run import command_line, make_spec, run_sweep
+    from bargaining.sweep.engine import command_line, run_sweep
+    from bargaining.sweep.spec import make_spec
 
     target = Path(out or exp.out)
     target.parent.mkdir(parents=True, exist_ok=True)
