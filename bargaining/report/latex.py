@@ -25,7 +25,7 @@ from typing import Any
 from bargaining.errors import BargainingError
 from bargaining.report.latex_text import latex_escape, latex_number
 from bargaining.report.tikz import tikz_picture
-from bargaining.viz import as_game
+from bargaining.viz.backend import as_game
 from bargaining.viz.matrix import best_response_mask, pick_equilibria
 
 __all__ = ["latex_escape", "latex_number", "sgame", "tikz_tree", "export", "EXPORT_FORMATS"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from bargaining.report.latex_text import latex_escape, latex_number
-from bargaining.viz import as_game
+from bargaining.viz.backend import as_game
 from bargaining.viz.tree_layout import (
     as_tree,
     edge_style,

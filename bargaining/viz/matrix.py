@@ -179,7 +179,7 @@ def draw_matrix(
     """
     if getattr(game, "kind", None) != "normal":
         raise BargainingError("draw_matrix needs a normal-form game; use draw_tree for trees")
-    from bargaining.viz import require_matplotlib
+    from bargaining.viz.backend import require_matplotlib
 
     require_matplotlib()
     from matplotlib.figure import Figure

@@ -73,7 +73,7 @@ def plot_table(
     table and save it (default: beside the table); returns the picture's path. ``warn`` is
     called with the parameters that still vary in a value plot's rows (the plot then overlays
     every slice), so the caller words the advice in its own terms."""
-    from bargaining.viz import save
+    from bargaining.viz.backend import save
     from bargaining.viz.phase import regime_map, value_plot
 
     where = dict(where or {})

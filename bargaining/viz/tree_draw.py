@@ -141,13 +141,13 @@ def draw_tree(
     labels, beliefs in brackets at the nodes of information sets, terminals reached in bold
     with their probability. ``style`` as in :func:`layout_tree`.
     """
-    from bargaining.viz import require_matplotlib
+    from bargaining.viz.backend import require_matplotlib
 
     require_matplotlib()
     from matplotlib.figure import Figure
     from matplotlib.patches import Circle
 
-    from bargaining.viz import as_game
+    from bargaining.viz.backend import as_game
     from bargaining.viz.matrix import text_width
 
     game = as_game(game)

@@ -71,7 +71,7 @@ def _check_size(tree: Any) -> None:
 def as_tree(game: Any) -> Any:
     """The :class:`~bargaining.model.extensive.ExtensiveGame` to draw for ``game`` (a tree, or
     a signaling game through its ``to_extensive()``)."""
-    from bargaining.viz import as_game
+    from bargaining.viz.backend import as_game
 
     game = as_game(game)
     kind = getattr(game, "kind", None)
