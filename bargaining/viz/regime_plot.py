@@ -3,7 +3,8 @@ one equilibrium quantity over one parameter (:mod:`bargaining.viz.phase` draws t
 
 The tables are read by the caller (``bargaining.sweep.store.read_table`` is passed in as
 ``read_table``), so this module depends on no layer above it; ``where`` is already parsed into
-``{parameter: value}``. Used by experiments (:func:`bargaining.sweep.experiment.run_experiment`)
+``{parameter: value}``. Messages name the settings as ``bargain plot`` flags (``--x``, ``--value``,
+``--where``), as :mod:`bargaining.viz.phase` does. Used by experiments (:func:`bargaining.sweep.experiment.run_experiment`)
 and by ``bargain plot``.
 """
 
@@ -33,10 +34,10 @@ def filter_rows(rows: Rows, where: Mapping[str, float]) -> Rows:
     values are rounded, so the nearest one is taken), for every key."""
     for key, v in where.items():
         if rows and key not in rows[0]:
-            raise BargainingError(f"where {key}={v:g}: the table has no column {key!r}")
+            raise BargainingError(f"--where {key}={v:g}: the table has no column {key!r}")
         vals = sorted({float(r[key]) for r in rows if r.get(key) is not None})
         if not vals:
-            raise BargainingError(f"where {key}={v:g}: the column is empty")
+            raise BargainingError(f"--where {key}={v:g}: the column is empty")
         nearest = min(vals, key=lambda u: abs(u - v))
         rows = [r for r in rows if r.get(key) is not None and float(r[key]) == nearest]
     return rows
@@ -94,10 +95,10 @@ def plot_table(
         all_rows = read_table(table)
         params = sweep_parameters(all_rows)
         if params and x not in params:
-            raise BargainingError(f"x {x}: not a parameter of the sweep (parameters: {', '.join(params)})")
+            raise BargainingError(f"--x {x}: not a parameter of the sweep (parameters: {', '.join(params)})")
         if all_rows and value not in all_rows[0]:
             cols = ", ".join(all_rows[0]) or "none"
-            raise BargainingError(f"value {value}: no column {value!r}; the columns are: {cols}")
+            raise BargainingError(f"--value {value}: no column {value!r}; the columns are: {cols}")
         rows = filter_rows(all_rows, where)
         varying = varying_parameters(rows, x, list(where))
         if varying and warn is not None:
