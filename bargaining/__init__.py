@@ -17,6 +17,9 @@ __version__ = "0.1.0"
 from bargaining.errors import BargainingError, FileFormatError, GameValidationError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution
+from bargaining.report import install_display as _install_display
+
+_install_display()  # games and solutions show as HTML tables and SVG pictures in notebooks
 
 __all__ = [
     "BargainingError",

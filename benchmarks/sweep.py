@@ -67,7 +67,8 @@ def bench_solvers(quick: bool) -> None:
 
 
 def bench_engine(quick: bool, workers: int) -> None:
-    from bargaining.sweep.run import make_spec, run_sweep
+    from bargaining.sweep.engine import run_sweep
+    from bargaining.sweep.spec import make_spec
 
     side = 200 if quick else 1000
     with tempfile.TemporaryDirectory() as d:
@@ -85,7 +86,8 @@ def bench_engine(quick: bool, workers: int) -> None:
 
 
 def bench_tree(quick: bool, workers: int) -> None:
-    from bargaining.sweep.run import make_spec, run_sweep
+    from bargaining.sweep.engine import run_sweep
+    from bargaining.sweep.spec import make_spec
 
     side = 60 if quick else 300
     with tempfile.TemporaryDirectory() as d:
@@ -115,7 +117,8 @@ def bench_signal(quick: bool, workers: int) -> None:
     if not have_game:
         print("resolve-signal: games/resolve-signal.yaml does not exist yet; not measured")
         return
-    from bargaining.sweep.run import make_spec, run_sweep
+    from bargaining.sweep.engine import run_sweep
+    from bargaining.sweep.spec import make_spec
 
     side = 30 if quick or not have_batch else 1000
     with tempfile.TemporaryDirectory() as d:
@@ -138,7 +141,8 @@ def bench_dask(quick: bool) -> None:
         return
     import pyarrow.parquet as pq
 
-    from bargaining.sweep.run import make_spec, run_sweep
+    from bargaining.sweep.engine import run_sweep
+    from bargaining.sweep.spec import make_spec
 
     with tempfile.TemporaryDirectory() as d:
         for game, grid in (("crisis-normal-form", ["w=0:4:101", "k_F=0:1:101"]),

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 import bargaining
 from bargaining.cli import main
-from bargaining.explain import explain
+from bargaining.report.explain import explain
 
 
 def run(*args):

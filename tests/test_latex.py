@@ -1,4 +1,4 @@
-"""LaTeX export (bargaining.formats.latex): sgame tables and TikZ trees are well-formed text.
+"""LaTeX export (bargaining.report.latex): sgame tables and TikZ trees are well-formed text.
 
 No TeX is run; the checks are structural: balanced braces, matching environments, the number of
 rows, cells and nodes, and that the marks (underlines, boxes, thick edges) are where the game
@@ -16,11 +16,11 @@ from click.testing import CliRunner
 import bargaining
 from bargaining.cli import main
 from bargaining.errors import BargainingError
-from bargaining.formats.latex import export, latex_escape, latex_number, sgame, tikz_tree
 from bargaining.formats.load import load
+from bargaining.report.latex import export, latex_escape, latex_number, sgame, tikz_tree
 from bargaining.solvers.api import solve
 from bargaining.viz.matrix import best_response_mask
-from bargaining.viz.tree import tree_overlay
+from bargaining.viz.tree_layout import tree_overlay
 
 
 def balanced(text: str) -> bool:

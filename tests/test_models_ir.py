@@ -279,7 +279,7 @@ def test_game_files(name):
             assert float(eq.regret) <= 1e-9
             assert "solution" in eq.to_dict()
             assert all(math.isfinite(float(v)) for v in eq.payoffs)
-        from bargaining.formats.render import render
+        from bargaining.report.render import render
 
         for fmt in ("table", "json", "csv"):
             assert render(sol, fmt)

@@ -526,7 +526,7 @@ def test_g1_pbe_are_nash_equilibria_of_the_tree_in_pygambit(tmp_path):
 
 
 def test_table_and_csv_rendering():
-    from bargaining.formats.render import equilibrium_rows, render
+    from bargaining.report.render import equilibrium_rows, render
 
     sol = pbe(g1())
     table = render(sol, "table")

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import bargaining
-from bargaining.formats.render_signaling import signaling_row
+from bargaining.report.render_signaling import signaling_row
 from bargaining.solvers.signaling import assessment_regret, pbe
 from bargaining.solvers.signaling_batch import row_columns, solve_batch
 from bargaining.verify import tree as verify_tree
@@ -184,7 +184,7 @@ def test_value_plot_draws_only_behaviour_on_the_path():
     import matplotlib
 
     matplotlib.use("Agg")
-    from bargaining.formats.render import equilibrium_rows
+    from bargaining.report.render import equilibrium_rows
     from bargaining.viz.phase import value_plot
 
     rows = []

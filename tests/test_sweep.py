@@ -15,8 +15,9 @@ from bargaining.cli import main
 from bargaining.errors import BargainingError
 from bargaining.formats.yamlgame import load_template
 from bargaining.solvers.api import solve
+from bargaining.sweep.engine import run_sweep
 from bargaining.sweep.grid import PointSet, parse_grid
-from bargaining.sweep.run import make_spec, run_sweep
+from bargaining.sweep.spec import make_spec
 from bargaining.sweep.store import read_table
 
 DATA = Path(__file__).parent / "data"
@@ -58,7 +59,7 @@ def test_grid_validation_names_the_fix():
         PointSet.build(_params(), axes=[parse_grid("z=0:1:3")])
     with pytest.raises(BargainingError, match="outside the range"):
         PointSet.build(_params(), axes=[parse_grid("a=0:3:3")])
-    with pytest.raises(BargainingError, match="--seed"):
+    with pytest.raises(BargainingError, match="seed"):
         PointSet.build(_params(), sample_size=10)
 
 

@@ -21,7 +21,7 @@ def test_every_experiment_file_is_valid_and_names_a_question(path):
     exp = load_experiment(path)
     assert exp.question in {"Q1", "Q2", "Q3", "Q4", "Q5"}
     assert exp.grid or exp.sample
-    from bargaining.sweep.run import make_spec
+    from bargaining.sweep.spec import make_spec
 
     spec = make_spec(exp.game, fixed=exp.fixed, grid=list(exp.grid), sample=exp.sample, seed=exp.seed)
     assert len(spec.points) > 1

@@ -1,5 +1,5 @@
 """Pictures: payoff matrices and trees with equilibria overlaid (bargaining.viz), notebook
-display (bargaining.notebook) and the `bargain draw` command.
+display (bargaining.report.notebook) and the `bargain draw` command.
 
 Legibility is checked, not assumed: ``label_overlaps`` measures every text box of a figure with
 the Agg renderer and the scenario trees must have none.
@@ -23,7 +23,8 @@ from bargaining.solvers.api import solve
 from bargaining.verify import tree as verify_tree
 from bargaining.viz import draw, save
 from bargaining.viz.matrix import best_response_mask, cell_probabilities
-from bargaining.viz.tree import label_overlaps, layout_tree, signaling_overlay, tree_overlay
+from bargaining.viz.tree_draw import label_overlaps
+from bargaining.viz.tree_layout import layout_tree, signaling_overlay, tree_overlay
 
 pytest.importorskip("matplotlib")
 
@@ -226,7 +227,7 @@ def test_bargain_draw(tmp_path):
 def test_information_sets_with_nodes_in_between_get_their_own_rail():
     """Spence on a grid (B2): five receiver sets share one column; a straight dashed line would
     run through the other sets' nodes, so each set gets its own rail beside the column."""
-    from bargaining.viz.tree import infoset_rails
+    from bargaining.viz.tree_layout import infoset_rails
 
     g = load("spence-job-market")
     tree = g.to_extensive() if g.kind == "signaling" else g

@@ -11,6 +11,7 @@ import sys
 import click
 
 from bargaining import __version__
+from bargaining.cli.wording import error_message, interrupt_lines
 from bargaining.errors import BargainingError
 
 __all__ = ["main", "UserError"]
@@ -27,9 +28,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except BargainingError as err:
-            raise UserError(str(err)) from None
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            raise UserError(error_message(err)) from None
+        except KeyboardInterrupt as err:
+            for line in interrupt_lines(err):
+                click.echo(line, err=True)
             sys.exit(130)
 
 

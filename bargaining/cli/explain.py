@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bargaining.cli.options import load_game, set_option
-from bargaining.explain import explain
+from bargaining.report.explain import explain
 
 
 @click.command("explain")

@@ -35,7 +35,7 @@ def export_command(game, assignments, to, do_solve, equilibrium, concept, method
       bargain export battle-of-the-sexes --to sgame
       bargain export entry-deterrence --to tikz --solve -o tree.tex
     """
-    from bargaining.formats.latex import export
+    from bargaining.report.latex import export
 
     g = load_game(game, assignments)
     kind = getattr(g, "kind", None)

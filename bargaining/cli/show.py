@@ -27,7 +27,7 @@ def _num(x: Any, exact: bool) -> str:
 
 def tree_text(game: Any, solution: Solution | None = None, equilibrium: int = 0) -> str:
     """The indented tree; with a solution, equilibrium ``equilibrium`` marked on it."""
-    from bargaining.formats.render_tree import infoset_name
+    from bargaining.report.render_tree import infoset_name
     from bargaining.verify import tree as verify_tree
 
     exact = game.exact
@@ -141,7 +141,7 @@ def show_text(game: Any, solution: Solution | None = None, description: str = ""
         else:
             out.append(model_text(game, description))
     if solution is not None:
-        from bargaining.formats.render import render_table
+        from bargaining.report.render import render_table
 
         out.append(render_table(solution))
     return "\n".join(out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bargaining.cli.options import load_game, set_option
-from bargaining.formats.render import render
+from bargaining.report.render import render
 from bargaining.solvers.api import CONCEPTS, check_concept, methods_for
 from bargaining.solvers.api import solve as solve_game
 

@@ -7,8 +7,9 @@ import click
 
 from bargaining.cli.options import parse_assignments
 from bargaining.solvers.api import CONCEPTS
+from bargaining.sweep.engine import run_sweep
 from bargaining.sweep.executors import EXECUTORS
-from bargaining.sweep.run import DEFAULT_POINT_TIMEOUT, make_spec, run_sweep
+from bargaining.sweep.spec import DEFAULT_POINT_TIMEOUT, make_spec
 
 
 def _executor_options(f):

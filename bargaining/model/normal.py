@@ -292,13 +292,13 @@ class NormalFormGame:
         title = f" {self.title!r}" if self.title else ""
         return f"<NormalFormGame{title} {dims}, players {list(self.players)}{mode}>"
 
-    # -- notebook display (bargaining.notebook, imported only when a notebook asks) -----------
+    # -- notebook display (bargaining.model.display: a hook the report layer fills) ----------
     def _repr_html_(self) -> str:
-        from bargaining.notebook import game_html
+        from bargaining.model.display import game_html
 
         return game_html(self)
 
     def _repr_svg_(self) -> str | None:
-        from bargaining.notebook import figure_svg
+        from bargaining.model.display import figure_svg
 
         return figure_svg(self)

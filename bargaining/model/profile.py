@@ -136,14 +136,14 @@ class Solution:
     def replace(self, **changes: Any) -> Solution:
         return replace(self, **changes)
 
-    # -- notebook display (bargaining.notebook, imported only when a notebook asks) -----------
+    # -- notebook display (bargaining.model.display: a hook the report layer fills) ----------
     def _repr_html_(self) -> str:
-        from bargaining.notebook import solution_html
+        from bargaining.model.display import solution_html
 
         return solution_html(self)
 
     def _repr_svg_(self) -> str | None:
-        from bargaining.notebook import figure_svg
+        from bargaining.model.display import figure_svg
 
         return figure_svg(self)
 

@@ -1,8 +1,11 @@
 """Parameter sweeps: solve a parametric game at every point of a grid or sample.
 
 - :mod:`bargaining.sweep.grid`: ``k=START:STOP:N`` grids, seeded uniform samples, point indexing;
-- :mod:`bargaining.sweep.run`: the engine (batched or per-point solving, per-point timeout,
-  regimes), ``bargain sweep``;
+- :mod:`bargaining.sweep.spec`: the sweep specification (``make_spec``, validation, the plan);
+- :mod:`bargaining.sweep.engine`: the driver (``run_sweep``: chunks, executor, store);
+- :mod:`bargaining.sweep.point` and :mod:`bargaining.sweep.batched`: per-point and batched
+  solving of one chunk; :mod:`bargaining.sweep.regimes`: regime tables;
+- :mod:`bargaining.sweep.errors`: errors with structured hints (each front end words them);
 - :mod:`bargaining.sweep.executors`: serial, process (default) and Dask executors;
 - :mod:`bargaining.sweep.store`: the chunked, atomic, resumable result store;
 - :mod:`bargaining.sweep.experiment`: experiment files, ``bargain run``.
@@ -46,7 +49,8 @@ def sweep(
     and equilibrium), or the regime rows (one per point) with ``regimes=True``. With ``out``
     the files are kept there (``.parquet``, ``.csv``, ``.jsonl``), as ``bargain sweep`` writes
     them."""
-    from bargaining.sweep.run import make_spec, run_sweep
+    from bargaining.sweep.engine import run_sweep
+    from bargaining.sweep.spec import make_spec
     from bargaining.sweep.store import output_paths, read_table
 
     spec = make_spec(game, fixed=fixed, grid=list(grid), sample=sample, seed=seed, concept=concept,

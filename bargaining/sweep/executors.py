@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from bargaining.errors import BargainingError
+from bargaining.sweep.errors import SweepError
 
 __all__ = ["EXECUTORS", "run_tasks", "default_workers"]
 
@@ -47,7 +47,7 @@ def run_tasks(
     """Run ``fn(spec, k, start, stop)`` for each task and pass each result to ``on_result``."""
     tasks = list(tasks)
     if executor not in EXECUTORS:
-        raise BargainingError(f"--executor {executor}: expected one of {', '.join(EXECUTORS)}")
+        raise SweepError(f"expected one of {', '.join(EXECUTORS)}", option="executor", value=executor)
     if executor == "serial" or (executor == "process" and (workers == 1 or len(tasks) <= 1)):
         for k, start, stop in tasks:
             on_result(fn(spec, k, start, stop))
@@ -100,15 +100,14 @@ def _run_dask(fn, spec, tasks, on_result, workers, scheduler, dask_local) -> Non
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise BargainingError(
-            "--executor dask needs dask.distributed: pip install 'bargaining[dask]'"
-        ) from None
+        raise SweepError("needs dask.distributed: pip install 'bargaining[dask]'", option="executor",
+                         value="dask") from None
     cluster = None
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")
         except OSError as err:
-            raise BargainingError(f"--scheduler {scheduler}: cannot connect ({err})") from None
+            raise SweepError(f"cannot connect ({err})", option="scheduler", value=scheduler) from None
     else:
         n = dask_local or workers or default_workers()
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)

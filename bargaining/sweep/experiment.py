@@ -163,7 +163,7 @@ def _check_plots(path: Path, text: str, game: str, plots: list[dict[str, Any]]) 
     ``payoff:`` columns must name a player of the game)."""
     if not plots:
         return
-    from bargaining.sweep.run import load_source
+    from bargaining.sweep.spec import load_source
 
     src, _ = load_source(game)
     params = [p.name for p in getattr(src, "parameters", ()) or ()]
@@ -199,7 +199,8 @@ def _check_plots(path: Path, text: str, game: str, plots: list[dict[str, Any]]) 
 def run_experiment(exp: Experiment, *, out: str | None = None, plot: bool = True, **run_options: Any) -> dict:
     """Run the experiment's sweep and draw its plots; returns the sweep's meta data with the
     list of figures written (``figures``)."""
-    from bargaining.sweep.run import command_line, make_spec, run_sweep
+    from bargaining.sweep.engine import command_line, run_sweep
+    from bargaining.sweep.spec import make_spec
 
     target = Path(out or exp.out)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -215,10 +216,14 @@ def run_experiment(exp: Experiment, *, out: str | None = None, plot: bool = True
         except BargainingError as err:
             meta["figures_skipped"] = str(err)
             return {**meta, "figures": figures}
-        from bargaining.cli.plot import plot_table
+        from bargaining.sweep.store import read_table
+        from bargaining.viz.regime_plot import plot_table
 
-        for p in exp.plots:
-            where = tuple(f"{k}={v}" for k, v in (p.get("where") or {}).items())
-            figures.append(str(plot_table(target, p["x"], y=p.get("y"), value=p.get("value"), out=p.get("out"),
-                                          where=where, title=p.get("title"))))
+        for i, p in enumerate(exp.plots):
+            try:
+                where = {k: float(v) for k, v in (p.get("where") or {}).items()}
+            except (TypeError, ValueError):
+                raise BargainingError(f"plots[{i}].where: expected parameter: number pairs") from None
+            figures.append(str(plot_table(target, p["x"], read_table=read_table, y=p.get("y"), value=p.get("value"),
+                                          out=p.get("out"), where=where, title=p.get("title"))))
     return {**meta, "figures": figures}

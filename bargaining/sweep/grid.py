@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from bargaining.errors import BargainingError
 from bargaining.numeric import to_fraction
+from bargaining.sweep.errors import SweepError
 
 __all__ = ["Axis", "PointSet", "parse_grid", "SAMPLE_BLOCK"]
 
@@ -59,24 +59,24 @@ class Axis:
         return f"{self.name}={self.start}:{self.stop}:{self.num}"
 
 
-def parse_grid(text: str, where: str = "--grid") -> Axis:
+def parse_grid(text: str) -> Axis:
     """``"p=0:1:101"`` → ``Axis("p", 0, 1, 101)``; one-line errors naming the fix."""
-    hint = f"{where} {text!r}: expected NAME=START:STOP:N, e.g. p=0:1:101"
+    hint = SweepError("expected NAME=START:STOP:N, e.g. p=0:1:101", option="grid", value=repr(text))
     if "=" not in text:
-        raise BargainingError(hint)
+        raise hint
     name, rng = (s.strip() for s in text.split("=", 1))
     parts = [s.strip() for s in rng.split(":")]
     if not name or len(parts) != 3:
-        raise BargainingError(hint)
+        raise hint
     try:
         start, stop = to_fraction(parts[0]), to_fraction(parts[1])
         num = int(parts[2])
     except (ValueError, TypeError):
-        raise BargainingError(hint) from None
+        raise hint from None
     if num < 1:
-        raise BargainingError(f"{where} {text!r}: N must be at least 1")
+        raise SweepError("N must be at least 1", option="grid", value=repr(text))
     if num == 1 and start != stop:
-        raise BargainingError(f"{where} {text!r}: with N=1 give START equal to STOP (or use --set)")
+        raise SweepError("with N=1 give START equal to STOP (or use <opt:fixed>)", option="grid", value=repr(text))
     return Axis(name, start, stop, num)
 
 
@@ -128,23 +128,24 @@ class PointSet:
         seen: set[str] = set()
         for ax in axes:
             if ax.name not in by_name:
-                raise BargainingError(f"--grid {ax.spec()}: the game has no parameter {ax.name!r} (it has: {known})")
+                raise SweepError(f"the game has no parameter {ax.name!r} (it has: {known})", option="grid",
+                                 value=ax.spec())
             if ax.name in seen:
-                raise BargainingError(f"--grid {ax.name}: the parameter is given twice")
+                raise SweepError("the parameter is given twice", option="grid", value=ax.name)
             if ax.name in fixed:
-                raise BargainingError(f"--grid {ax.name}: also fixed by --set; give one of them")
+                raise SweepError("also fixed by <opt:fixed>; give one of them", option="grid", value=ax.name)
             seen.add(ax.name)
             rng = _range_of(by_name[ax.name])
             if rng is not None:
                 lo, hi = rng
                 a, b = sorted((float(ax.start), float(ax.stop)))
                 if a < lo - 1e-12 or b > hi + 1e-12:
-                    raise BargainingError(
-                        f"--grid {ax.spec()}: outside the range [{lo:g}, {hi:g}] of {ax.name}; narrow the grid"
-                    )
+                    raise SweepError(f"outside the range [{lo:g}, {hi:g}] of {ax.name}; narrow the grid",
+                                     option="grid", value=ax.spec())
         for k in fixed:
             if k not in by_name:
-                raise BargainingError(f"--set {k}=...: the game has no parameter {k!r} (it has: {known})")
+                raise SweepError(f"the game has no parameter {k!r} (it has: {known})", option="fixed",
+                                 value=f"{k}=...")
         values: dict[str, float] = {}
         for name, p in by_name.items():
             if name in seen:
@@ -157,9 +158,10 @@ class PointSet:
         sampled: list[tuple[str, float, float]] = []
         if sample_size:
             if sample_size < 0:
-                raise BargainingError("--sample N: N must be positive")
+                raise SweepError("N must be positive", option="sample", value="N")
             if seed is None:
-                raise BargainingError("--sample N needs --seed S (an integer), so the run can be repeated")
+                raise SweepError("needs <opt:seed> S (an integer), so the run can be repeated", option="sample",
+                                 value="N")
             for name, p in by_name.items():
                 if name in seen or name in fixed:
                     continue
@@ -169,7 +171,8 @@ class PointSet:
                     sampled.append((name, rng[0], rng[1], integer))
                     values.pop(name, None)
             if not sampled:
-                raise BargainingError("--sample: no parameter left to sample (each is on a grid, fixed, or has no range)")
+                raise SweepError("no parameter left to sample (each is on a grid, fixed, or has no range)",
+                                 option="sample")
         return PointSet(
             fixed=values,
             axes=tuple(axes),

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import BargainingError
+from bargaining.sweep.errors import SweepError
 
 __all__ = ["ResultStore", "output_paths", "OUTPUT_FORMATS", "read_table"]
 
@@ -51,7 +52,7 @@ def output_paths(out: str | os.PathLike) -> dict[str, Path]:
     out = Path(out)
     fmt = OUTPUT_FORMATS.get(out.suffix.lower())
     if fmt is None:
-        raise BargainingError(f"--out {out}: the file must end in .parquet, .csv or .jsonl")
+        raise SweepError("the file must end in .parquet, .csv or .jsonl", option="out", value=out)
     stem = out.name[: -len(out.suffix)]
     return {
         "rows": out,
@@ -134,9 +135,8 @@ class ResultStore:
         self.parts: Path = paths["parts"]
         self.format: str = paths["format"]  # type: ignore[assignment]
         if self.format == "parquet" and not _have_pyarrow():
-            raise BargainingError(
-                f"--out {self.out}: Parquet needs pyarrow (pip install 'bargaining[parquet]'), or use .csv/.jsonl"
-            )
+            raise SweepError("Parquet needs pyarrow (pip install 'bargaining[parquet]'), or use .csv/.jsonl",
+                             option="out", value=self.out)
         self.chunk_format = "arrow" if self.format == "parquet" else "json"
         self.signature = signature
         self.n_points = int(n_points)
@@ -177,13 +177,15 @@ class ResultStore:
             except (OSError, ValueError) as err:
                 raise BargainingError(f"{manifest_path}: unreadable ({err}); delete {self.parts} to start again") from None
             if not resume:
-                raise BargainingError(
-                    f"{self.parts} holds an unfinished sweep: add --resume to finish it, or delete that folder to start again"
+                raise SweepError(
+                    f"{self.parts} holds an unfinished sweep: add <opt:resume> to finish it, or delete that folder "
+                    "to start again"
                 )
             if manifest.get("signature") != self.signature:
-                raise BargainingError(
-                    f"--resume: {self.parts} was started with other settings (game, grid, sample, method or "
-                    "timeout); repeat the original command, or delete that folder to start again"
+                raise SweepError(
+                    f"{self.parts} was started with other settings (game, grid, sample, method or "
+                    "timeout); repeat the original command, or delete that folder to start again",
+                    option="resume",
                 )
             # the chunk layout is the one of the interrupted run
             self.chunk_size = int(manifest["chunk_size"])
@@ -283,7 +285,7 @@ class ResultStore:
         remove the parts folder. Safe to repeat after a kill."""
         missing = self.pending()
         if missing:
-            raise BargainingError(f"{self.parts}: {len(missing)} chunks still missing; rerun with --resume")
+            raise SweepError(f"{self.parts}: {len(missing)} chunks still missing; rerun with <opt:resume>")
         for part, target in (("rows", self.out), ("regimes", self.regimes_path)):
             names, types = self._schema_pass(part)
             writer = {"parquet": self._write_parquet, "csv": self._write_csv, "jsonl": self._write_jsonl}[self.format]

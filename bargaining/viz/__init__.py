@@ -4,8 +4,13 @@
   highlighted (:mod:`bargaining.viz.matrix`);
 - :func:`draw_tree` — a game tree: decision and chance nodes, information sets, payoffs at the
   leaves, with the chosen actions, mixing probabilities and beliefs of an equilibrium
-  (:mod:`bargaining.viz.tree`);
-- :func:`draw` — either one, by the game's kind; :func:`save` writes PNG, SVG or PDF.
+  (:mod:`bargaining.viz.tree_layout`, :mod:`bargaining.viz.tree_draw`);
+- :func:`draw` — either one, by the game's kind; :func:`save` writes PNG, SVG or PDF;
+- :mod:`bargaining.viz.phase` and :mod:`bargaining.viz.regime_plot` — pictures of sweeps.
+
+The helpers every picture module uses (:func:`require_matplotlib`, :func:`as_game`,
+:func:`save`) live in :mod:`bargaining.viz.backend`, so no module of this package imports this
+``__init__`` back.
 
 matplotlib is imported only when a picture is drawn; without it the call fails with one line
 that names the fix (``pip install 'bargaining[plot]'``).
@@ -13,37 +18,12 @@ that names the fix (``pip install 'bargaining[plot]'``).
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 from bargaining.errors import BargainingError
+from bargaining.viz.backend import FORMATS, as_game, require_matplotlib, save
 
 __all__ = ["draw", "draw_matrix", "draw_tree", "save", "require_matplotlib", "as_game", "FORMATS"]
-
-FORMATS = ("png", "svg", "pdf")
-
-
-def require_matplotlib() -> Any:
-    """Import matplotlib with the non-interactive Agg backend, or fail with one clear line."""
-    try:
-        import matplotlib
-    except ModuleNotFoundError:
-        raise BargainingError(
-            "drawing needs matplotlib, which is not installed: pip install 'bargaining[plot]'"
-        ) from None
-    if "matplotlib.pyplot" not in __import__("sys").modules:
-        matplotlib.use("Agg")
-    return matplotlib
-
-
-def as_game(obj: Any) -> Any:
-    """A game for ``obj``: a parametric template (what :func:`bargaining.load` returns for a
-    YAML file) becomes its game at the default parameters; a game is returned as it is."""
-    if hasattr(obj, "to_game") and hasattr(obj, "with_params"):
-        return obj.to_game()
-    return obj
-
 
 def draw_matrix(game: Any, solution: Any = None, equilibrium: int | None = None, **options: Any) -> Any:
     """See :func:`bargaining.viz.matrix.draw_matrix`."""
@@ -53,8 +33,8 @@ def draw_matrix(game: Any, solution: Any = None, equilibrium: int | None = None,
 
 
 def draw_tree(game: Any, solution: Any = None, equilibrium: int | None = None, **options: Any) -> Any:
-    """See :func:`bargaining.viz.tree.draw_tree`."""
-    from bargaining.viz.tree import draw_tree as _draw
+    """See :func:`bargaining.viz.tree_draw.draw_tree`."""
+    from bargaining.viz.tree_draw import draw_tree as _draw
 
     return _draw(as_game(game), solution, equilibrium, **options)
 
@@ -73,17 +53,3 @@ def draw(game: Any, solution: Any = None, equilibrium: int | None = None, **opti
         f"cannot draw a {kind or type(game).__name__} game: pictures exist for normal-form games, "
         "trees and signaling games"
     )
-
-
-def save(fig: Any, path: str | os.PathLike) -> Path:
-    """Write ``fig`` to ``path``; the format (png, svg, pdf) comes from the file's extension."""
-    path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise BargainingError(f"{path}: unknown picture format {path.suffix!r}: use .png, .svg or .pdf")
-    if path.parent and not path.parent.exists():
-        raise BargainingError(f"{path}: folder {path.parent} does not exist")
-    # no time stamps in SVG/PDF, so the same figure gives the same file
-    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
-    fig.savefig(path, format=fmt, dpi=150, metadata=metadata)
-    return path

@@ -35,6 +35,7 @@ __all__ = [
     "best_response_mask",
     "cell_probabilities",
     "pick_equilibria",
+    "text_width",
     "format_value",
     "draw_matrix",
     "PLAYER_COLORS",
@@ -116,7 +117,7 @@ def _blend(shade: float) -> tuple[float, float, float]:
 
 
 @lru_cache(maxsize=4096)
-def _text_width(text: str, size: float, bold: bool = False) -> float:
+def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in inches of ``text`` at ``size`` points, from the font's metrics (no renderer,
     so the layout is the same for PNG, SVG and PDF)."""
     if not text:
@@ -178,7 +179,7 @@ def draw_matrix(
     """
     if getattr(game, "kind", None) != "normal":
         raise BargainingError("draw_matrix needs a normal-form game; use draw_tree for trees")
-    from bargaining.viz import require_matplotlib
+    from bargaining.viz.backend import require_matplotlib
 
     require_matplotlib()
     from matplotlib.figure import Figure
@@ -214,13 +215,13 @@ def draw_matrix(
 
     panels = list(itertools.product(*[range(m) for m in shape[2:]])) if n > 2 else [()]
     sep = ", "
-    sep_w = _text_width("0" + sep + "0", fs) - 2 * _text_width("0", fs)  # keeps the space
+    sep_w = text_width("0" + sep + "0", fs) - 2 * text_width("0", fs)  # keeps the space
     max_cell_text = 0.0
     for panel in panels:
         for r in range(rows):
             for c in range(cols):
                 idx = cell_index(panel, r, c)
-                widths = [_text_width(format_value(pay[(i, *idx)], exact), fs, bool(mask[(i, *idx)]))
+                widths = [text_width(format_value(pay[(i, *idx)], exact), fs, bool(mask[(i, *idx)]))
                           for i in range(n)]
                 max_cell_text = max(max_cell_text, sum(widths) + sep_w * (n - 1))
 
@@ -228,8 +229,8 @@ def draw_matrix(
     cell_h = max(0.5, line * 1.5)
     col_labels = game.strategies[1] if n > 1 else ("",)
     row_labels = game.strategies[0]
-    cell_w = max(cell_w, max(_text_width(s, fs) for s in col_labels) + 0.25)
-    label_w = max(_text_width(s, fs) for s in row_labels) + 0.3
+    cell_w = max(cell_w, max(text_width(s, fs) for s in col_labels) + 0.25)
+    label_w = max(text_width(s, fs) for s in row_labels) + 0.3
     name_w = line * 1.2  # rotated name of the row player
     header_h = line * 1.2  # column labels
     cname_h = line * 1.1 if n > 1 else 0.0  # name of the column player
@@ -238,7 +239,7 @@ def draw_matrix(
     margin_r = margin_b = 0.0
     if single:
         eq = shown[0][1]
-        prob_w = max(_text_width(format_value(p, exact), small) for probs in eq.strategies for p in probs)
+        prob_w = max(text_width(format_value(p, exact), small) for probs in eq.strategies for p in probs)
         margin_r = prob_w + 0.3
         margin_b = line * 1.1 if n > 1 else 0.0
 
@@ -260,8 +261,8 @@ def draw_matrix(
             )
         caption = [*caption, legend_text]
     caption_h = len(caption) * line + (0.15 if caption else 0.0)
-    caption_w = max((_text_width(s, small) for s in caption), default=0.0) + 0.4
-    title_w = _text_width(title, fs * 1.15, bold=True) + 0.4 if title else 0.0
+    caption_w = max((text_width(s, small) for s in caption), default=0.0) + 0.4
+    title_w = text_width(title, fs * 1.15, bold=True) + 0.4 if title else 0.0
 
     width = max(ncol * table_w + (ncol - 1) * gap + 0.3, caption_w, title_w, 2.0)
     height = title_h + nrow * table_h + (nrow - 1) * gap + caption_h + 0.2
@@ -335,7 +336,7 @@ def draw_matrix(
                                            linewidth=2.0, zorder=2))
                 strings = [format_value(pay[(i, *idx)], exact) for i in range(n)]
                 bold = [bool(mask[(i, *idx)]) for i in range(n)]
-                widths = [_text_width(s, fs, b) for s, b in zip(strings, bold)]
+                widths = [text_width(s, fs, b) for s, b in zip(strings, bold)]
                 total = sum(widths) + sep_w * (n - 1)
                 tx = cx + (cell_w - total) / 2
                 ty = cy + cell_h / 2

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import BargainingError
-from bargaining.viz import require_matplotlib
+from bargaining.viz.backend import require_matplotlib
 
 __all__ = ["regime_map", "value_plot"]
 

@@ -1,6 +1,6 @@
 """Table renderer and sweep-row builder for signaling games (``game.kind == "signaling"``).
 
-Registered into :mod:`bargaining.formats.render` as ``TABLE_RENDERERS["signaling"]`` and
+Listed in :mod:`bargaining.report.registry` as ``TABLE_RENDERERS["signaling"]`` and
 ``ROW_BUILDERS["signaling"]``. Row columns (CONTRACTS.md): ``p:<sender>:<type>:<message>``,
 ``p:<receiver>:<message>:<response>`` (behaviour on the path; empty after an off-path message,
 whose response is not behaviour but a sustaining range) with ``...:lo`` / ``...:hi`` (the range
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bargaining.formats import render
 from bargaining.model.profile import Equilibrium, Solution
 from bargaining.numeric import format_number
 
@@ -103,7 +102,3 @@ def signaling_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
     for path, p in zip(eq.extra.get("outcome_paths", ()), eq.outcomes or ()):
         row[f"outcome:{path}"] = p
     return row
-
-
-render.TABLE_RENDERERS["signaling"] = signaling_table
-render.ROW_BUILDERS["signaling"] = signaling_row

@@ -1,8 +1,8 @@
 """Render a :class:`~bargaining.model.profile.Solution` for people (table), programs (JSON) and
 spreadsheets (CSV, one row per equilibrium with the columns of CONTRACTS.md).
 
-Game kinds other than normal form register their own table and row functions in
-``TABLE_RENDERERS`` and ``ROW_BUILDERS`` (keyed by ``game.kind``).
+The per-kind table bodies and row columns are looked up by ``game.kind`` in
+:mod:`bargaining.report.registry`.
 """
 
 from __future__ import annotations
@@ -10,22 +10,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from typing import Any
 
-from bargaining.model.profile import Equilibrium, Solution
-from bargaining.numeric import format_number, jsonify
+from bargaining.model.profile import Solution
+from bargaining.numeric import jsonify
+from bargaining.report.registry import ROW_BUILDERS, TABLE_RENDERERS
+from bargaining.report.render_normal import kind_label, support_label
 
-__all__ = ["render", "render_json", "render_table", "render_csv", "equilibrium_rows", "support_label"]
-
-TABLE_RENDERERS: dict[str, Callable[[Solution, bool], list[str]]] = {}
-ROW_BUILDERS: dict[str, Callable[[Solution, Equilibrium], dict[str, Any]]] = {}
-
-
-def _fmt(value: Any, exact: bool) -> str:
-    if value is None:
-        return "-"
-    return format_number(value, exact)
+__all__ = [
+    "render",
+    "render_json",
+    "render_table",
+    "render_csv",
+    "equilibrium_rows",
+    "support_label",
+    "clean_regret",
+]
 
 
 def _header(sol: Solution) -> list[str]:
@@ -42,58 +42,10 @@ def _header(sol: Solution) -> list[str]:
     return lines
 
 
-def support_label(game: Any, label: str, strategies: Any) -> str:
-    """A normal-form equilibrium's label with its supports, as sweeps print it:
-    ``pure (F, C)``, ``mixed (F+S, C)`` (other labels are returned as they are)."""
-    if label not in ("pure", "mixed") or strategies is None or getattr(game, "kind", "normal") != "normal":
-        return label
-    parts = []
-    for labels, probs in zip(game.strategies, strategies):
-        parts.append("+".join(str(lab) for lab, p in zip(labels, probs) if float(p) > 0))
-    return f"{label} ({', '.join(parts)})"
-
-
-def _kind_label(eq: Equilibrium, game: Any = None) -> str:
-    label = eq.label or ("pure" if eq.is_pure else "mixed")
-    if game is not None and getattr(game, "kind", "") == "normal":
-        return support_label(game, label, eq.strategies)
-    return label
-
-
-def _normal_table(sol: Solution, exact: bool) -> list[str]:
-    game = sol.game
-    lines: list[str] = []
-    width = max(len(p) for p in game.players)
-    for k, eq in enumerate(sol.equilibria):
-        lines.append(f"[{k}] {_kind_label(eq, game)}")
-        for i, player in enumerate(game.players):
-            probs = eq.strategies[i]
-            parts = [
-                f"{label} {_fmt(p, exact)}" for label, p in zip(game.strategies[i], probs) if p != 0
-            ]
-            lines.append(
-                f"    {player:<{width}}  {', '.join(parts):<40} payoff {_fmt(eq.payoffs[i], exact)}"
-            )
-        lines.append(f"    regret {_fmt(eq.regret, exact)}")
-    if sol.components is not None and any(len(c) > 1 for c in sol.components):
-        lines.append("components (every convex combination within one is an equilibrium):")
-        for c in sol.components:
-            lines.append("    {" + ", ".join(str(i) for i in c) + "}")
-    for entry in sol.extra.get("equilibrium_sets", ()):
-        if entry.get("vertices_listed") is False:
-            sup = " x ".join("{" + ", ".join(map(str, s)) + "}" for s in entry["supports"])
-            lines.append(f"equilibrium set: every profile on the supports {sup} (dimension {entry['dimension']}, "
-                         f"{entry['vertex_count']} pure profiles, not listed)")
-    return lines
-
-
-TABLE_RENDERERS["normal"] = _normal_table
-
-
 def _generic_table(sol: Solution, exact: bool) -> list[str]:
     lines = []
     for k, eq in enumerate(sol.equilibria):
-        lines.append(f"[{k}] {_kind_label(eq)}")
+        lines.append(f"[{k}] {kind_label(eq)}")
         for key, value in eq.to_dict(exact).items():
             lines.append(f"    {key}: {json.dumps(value)}")
     return lines
@@ -117,7 +69,7 @@ def _off_path_note(sol: Solution) -> list[str]:
     groups: dict[tuple, list[str]] = {}
     for eq in sol.equilibria:
         key = tuple(float(x) for x in (eq.outcomes or ())) + tuple(float(x) for x in eq.payoffs)
-        groups.setdefault(key, []).append(_kind_label(eq))
+        groups.setdefault(key, []).append(kind_label(eq))
     if len(groups) == n:
         return []
     hint = ("; --tie-break file keeps one, by the game file's tie_break rule"
@@ -191,18 +143,6 @@ def render_json(sol: Solution, exact: bool | None = None) -> str:
     return json.dumps(data, indent=2) + "\n"
 
 
-def _normal_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
-    game = sol.game
-    row: dict[str, Any] = {}
-    for i, player in enumerate(game.players):
-        for label, p in zip(game.strategies[i], eq.strategies[i]):
-            row[f"p:{player}:{label}"] = p
-    return row
-
-
-ROW_BUILDERS["normal"] = _normal_row
-
-
 def equilibrium_rows(sol: Solution) -> list[dict[str, Any]]:
     """One flat dict per equilibrium: ``equilibrium``, ``label``, probability columns
     ``p:<player>:...``, ``payoff:<player>``, ``regret``, ``complete`` (CONTRACTS.md)."""
@@ -210,7 +150,7 @@ def equilibrium_rows(sol: Solution) -> list[dict[str, Any]]:
     players = list(getattr(sol.game, "players", []))
     rows = []
     for k, eq in enumerate(sol.equilibria):
-        row: dict[str, Any] = {"equilibrium": k, "label": _kind_label(eq, sol.game)}
+        row: dict[str, Any] = {"equilibrium": k, "label": kind_label(eq, sol.game)}
         refinements = eq.extra.get("refinements")
         if isinstance(refinements, dict):
             for name, ok in refinements.items():
@@ -243,7 +183,3 @@ def render_csv(sol: Solution, exact: bool | None = None) -> str:
 
 def render(sol: Solution, fmt: str = "table", exact: bool | None = None) -> str:
     return {"table": render_table, "json": render_json, "csv": render_csv}[fmt](sol, exact)
-
-from bargaining.formats import render_model as _render_model  # noqa: E402,F401  (registers the model renderers)
-from bargaining.formats import render_signaling as _render_signaling  # noqa: E402,F401  (registers the signaling renderers)
-from bargaining.formats import render_tree as _render_tree  # noqa: E402,F401  (registers the tree renderers)

@@ -1,6 +1,6 @@
 """Table renderer and sweep-row builder for game trees (``game.kind == "tree"``).
 
-Registered into :mod:`bargaining.formats.render` as ``TABLE_RENDERERS["tree"]`` and
+Listed in :mod:`bargaining.report.registry` as ``TABLE_RENDERERS["tree"]`` and
 ``ROW_BUILDERS["tree"]``. Rows carry ``p:<player>:<information set>:<action>`` columns (the set's
 label), and ``outcome:<path>`` columns with the probability of each terminal (CONTRACTS.md).
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bargaining.formats import render
 from bargaining.model.extensive import ExtensiveGame, InfoSet
 from bargaining.model.profile import Equilibrium, Solution
 from bargaining.numeric import format_number
@@ -90,7 +89,3 @@ def tree_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
     for t, p in zip(game.terminals, eq.outcomes):
         row[f"outcome:{' '.join(game.path_labels(t)) or '(root)'}"] = p
     return row
-
-
-render.TABLE_RENDERERS["tree"] = tree_table
-render.ROW_BUILDERS["tree"] = tree_row

@@ -1,7 +1,8 @@
 """Rich display in Jupyter: games and solutions show themselves as HTML tables and SVG pictures.
 
-The game and solution classes call these helpers from their ``_repr_html_`` / ``_repr_svg_``
-methods, importing this module only when a notebook asks for it:
+The game and solution classes' ``_repr_html_`` / ``_repr_svg_`` methods call the display hook
+of the model layer (:mod:`bargaining.model.display`); :func:`install` (run by ``import
+bargaining`` through :func:`bargaining.report.install_display`) fills that hook with:
 
 - :func:`game_html` — a normal-form game as an HTML payoff table (best responses underlined,
   as in :mod:`bargaining.viz.matrix`); other kinds as a short description;
@@ -11,8 +12,8 @@ methods, importing this module only when a notebook asks for it:
   ``None`` when matplotlib is missing or the object has no picture (Jupyter then falls back to
   the other representations).
 
-:func:`attach` adds both methods to any class with a ``kind`` (used for the game classes that
-have no methods of their own).
+The model layer never imports this module; plotting (``bargaining.viz``) is imported only when
+a picture is asked for.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import itertools
 import json
 from typing import Any
 
-__all__ = ["game_html", "template_html", "solution_html", "figure_svg", "attach"]
+__all__ = ["game_html", "template_html", "solution_html", "figure_svg", "install"]
 
 _CSS_CELL = "border:1px solid #444;padding:4px 10px;text-align:center"
 _CSS_HEAD = "padding:4px 10px;text-align:center"
@@ -221,15 +222,11 @@ def figure_svg(obj: Any) -> str | None:
     return buf.getvalue()
 
 
-def attach(cls: type) -> type:
-    """Give ``cls`` ``_repr_html_`` and ``_repr_svg_`` methods that call this module."""
+def install() -> None:
+    """Register :func:`game_html`, :func:`solution_html` and :func:`figure_svg` in the model
+    layer's display hook (idempotent)."""
+    from bargaining.model.display import register
 
-    def _repr_html_(self: Any) -> str:
-        return game_html(self)
-
-    def _repr_svg_(self: Any) -> str | None:
-        return figure_svg(self)
-
-    cls._repr_html_ = _repr_html_  # type: ignore[attr-defined]
-    cls._repr_svg_ = _repr_svg_  # type: ignore[attr-defined]
-    return cls
+    register("game_html", game_html)
+    register("solution_html", solution_html)
+    register("figure_svg", figure_svg)

@@ -1,6 +1,6 @@
 """Table renderer and sweep-row builder for bargaining models (``kind = "model"``).
 
-Registered in :mod:`bargaining.formats.render` under ``TABLE_RENDERERS["model"]`` and
+Listed in :mod:`bargaining.report.registry` as ``TABLE_RENDERERS["model"]`` and
 ``ROW_BUILDERS["model"]``. The row builder flattens each equilibrium's ``solution`` block into
 columns ``solution:<key>`` (nested keys joined with ``:``, list items by 0-based index), so a
 sweep over a model gets one column per named quantity (shares, offers, probability of war,
@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from bargaining.formats.render import ROW_BUILDERS, TABLE_RENDERERS
 from bargaining.model.profile import Equilibrium, Solution
 from bargaining.numeric import format_number
 
@@ -81,7 +80,3 @@ def model_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
     """Sweep / CSV columns of one equilibrium of a bargaining model."""
     block = eq.extra.get("solution") or {}
     return {k: v for k, v in flatten_solution(block).items() if k != "solution:model"}
-
-
-TABLE_RENDERERS["model"] = model_table
-ROW_BUILDERS["model"] = model_row

@@ -8,7 +8,7 @@ finding pure equilibria, Osborne 2004 §2.8), pure equilibria of a given solutio
 (``\fbox``), and a mixed equilibrium's probabilities follow the strategy labels.
 
 **TikZ** trees (``\usepackage{tikz}``, no other library): the node positions come from the
-same layout as the matplotlib pictures (:func:`bargaining.viz.tree.layout_tree`); decision
+same layout as the matplotlib pictures (:func:`bargaining.viz.tree_layout.layout_tree`; the code is in :mod:`bargaining.report.tikz`); decision
 nodes are filled circles labelled by their player, chance nodes hollow, information sets dashed
 lines between their nodes, payoffs under the leaves; with an equilibrium, the chosen actions are
 thick, mixing probabilities sit next to the action labels and beliefs in brackets by the nodes.
@@ -20,47 +20,17 @@ matching environments, the expected number of cells).
 from __future__ import annotations
 
 import itertools
-from fractions import Fraction
 from typing import Any
 
 from bargaining.errors import BargainingError
+from bargaining.report.latex_text import latex_escape, latex_number
+from bargaining.report.tikz import tikz_picture
+from bargaining.viz.backend import as_game
+from bargaining.viz.matrix import best_response_mask, pick_equilibria
 
 __all__ = ["latex_escape", "latex_number", "sgame", "tikz_tree", "export", "EXPORT_FORMATS"]
 
 EXPORT_FORMATS = ("sgame", "tikz")
-
-_ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-
-
-def latex_escape(text: str) -> str:
-    """``text`` with LaTeX's special characters escaped (for labels in text mode)."""
-    return "".join(_ESCAPES.get(ch, ch) for ch in str(text))
-
-
-def latex_number(value: Any, exact: bool) -> str:
-    r"""A number in math mode: ``\frac{p}{q}`` for non-integer Fractions when ``exact``,
-    otherwise at most three decimals."""
-    from bargaining.viz.matrix import format_value
-
-    if exact and isinstance(value, (Fraction, int)) and not isinstance(value, bool):
-        f = Fraction(value)
-        if f.denominator == 1:
-            return str(f.numerator)
-        sign = "-" if f < 0 else ""
-        return rf"{sign}\frac{{{abs(f.numerator)}}}{{{f.denominator}}}"
-    return format_value(value, False)
-
 
 def _header(packages: str, standalone: bool) -> list[str]:
     if standalone:
@@ -82,9 +52,6 @@ def sgame(
     chosen equilibrium its probabilities after the labels. ``standalone=True`` wraps the tables
     in a compilable ``standalone`` document.
     """
-    from bargaining.viz import as_game
-    from bargaining.viz.matrix import best_response_mask, pick_equilibria
-
     game = as_game(game)
     if getattr(game, "kind", None) != "normal":
         raise BargainingError("sgame export needs a normal-form game; export trees with --to tikz")
@@ -154,16 +121,12 @@ def tikz_tree(
     standalone: bool = False,
 ) -> str:
     """A game tree as a ``tikzpicture`` (see the module docstring)."""
-    from bargaining.viz.tree import tikz_picture
-
     return tikz_picture(game, solution, equilibrium, exact=exact, standalone=standalone)
 
 
 def export(game: Any, to: str, solution: Any = None, equilibrium: int | None = None, **options: Any) -> str:
     """LaTeX of ``game``: ``to="sgame"`` for normal-form games, ``to="tikz"`` for trees and
     signaling games; a one-line error for any other combination."""
-    from bargaining.viz import as_game
-
     game = as_game(game)
     if to == "sgame":
         return sgame(game, solution, equilibrium, **options)

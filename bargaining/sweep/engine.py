@@ -1,0 +1,172 @@
+"""The sweep engine: solve a parametric game at every point of a grid or sample.
+
+``run_sweep(spec, out, ...)`` splits the numbered points (:mod:`bargaining.sweep.grid`) into
+chunks of consecutive indices, computes the pending chunks on an executor
+(:mod:`bargaining.sweep.executors`) and stores each in the resumable store
+(:mod:`bargaining.sweep.store`), then merges the final tables.
+
+One chunk, :func:`solve_chunk`, is a pure function of the spec and the index range: batched
+(:mod:`bargaining.sweep.batched`) when :func:`bargaining.sweep.spec.plan` chose it and the chunk
+forms one stack of games, else per point (:mod:`bargaining.sweep.point`).
+
+Rows (CONTRACTS.md §Sweeps): ``point`` (the point's index), the parameters, ``equilibrium``
+(0-based), ``label``, refinement flags, ``p:<player>:<strategy>`` probabilities, ``payoff:<player>``,
+``regret``, ``complete``, ``constraints_ok``, ``error``. A point with no equilibrium (or an error)
+still has one row, with ``equilibrium`` empty. Labels of normal-form equilibria carry the profile
+in words, e.g. ``pure (F, C)`` or ``mixed (F+S, C+A)`` (the supports), so regimes distinguish
+different pure outcomes. The regime table (:mod:`bargaining.sweep.regimes`) has one row per
+point: parameters, ``regime`` (the sorted set of labels joined by ``; ``), ``equilibria`` (their
+number), ``complete``, ``constraints_ok`` and ``error``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bargaining import __version__
+from bargaining.numeric import jsonify
+from bargaining.sweep.batched import NotAStack, solve_chunk_bimatrix, solve_chunk_signaling, solve_chunk_tree
+from bargaining.sweep.errors import SweepInterrupted
+from bargaining.sweep.executors import run_tasks
+from bargaining.sweep.point import ChunkResult, solve_points
+from bargaining.sweep.regimes import count_failed_points
+from bargaining.sweep.spec import SweepSpec, default_chunk_size, get_source, plan, source_hash
+from bargaining.sweep.store import ResultStore, output_paths
+
+__all__ = ["solve_chunk", "run_sweep", "command_line"]
+
+
+def solve_chunk(spec: SweepSpec, k: int, start: int, stop: int) -> ChunkResult:
+    """Solve points ``start..stop-1`` (chunk ``k``); rows sorted by point, then equilibrium."""
+    src = get_source(spec)
+    params = spec.points.points(start, stop)
+    if spec.mode == "bimatrix":
+        try:
+            return solve_chunk_bimatrix(spec, src, k, start, stop, params)
+        except NotAStack:
+            pass  # the points' games differ in shape or kind: point by point
+    if spec.mode == "signaling":
+        try:
+            return solve_chunk_signaling(spec, src, k, start, stop, params)
+        except NotAStack:
+            pass  # some point has no game (a prior that does not sum to 1): point by point
+    if spec.mode == "tree":
+        try:
+            return solve_chunk_tree(spec, src, k, start, stop, params)
+        except NotAStack:
+            pass  # the template's body does not map onto the tree: solve point by point
+    return solve_points(spec, src, k, start, stop, params)
+
+
+def _progress(total: int, initial: int, quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    import shutil
+
+    width = shutil.get_terminal_size((100, 20)).columns
+    return tqdm(total=total, initial=initial, unit="pt", unit_scale=True, smoothing=0.1,
+                ncols=width if width >= 40 else 100, desc="sweep")
+
+
+def command_line() -> str:
+    prog = Path(sys.argv[0]).name if sys.argv else "bargain"
+    if prog in ("__main__.py", "-c", ""):  # python -m bargaining
+        prog = "bargain"
+    argv = [prog] + sys.argv[1:]
+    return " ".join(shlex.quote(a) for a in argv)
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: str | os.PathLike,
+    *,
+    executor: str = "process",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+    resume: bool = False,
+    chunk_size: int | None = None,
+    quiet: bool = False,
+    command: str | None = None,
+    log=None,
+) -> dict[str, Any]:
+    """Run (or resume) a sweep and write its files; returns the meta data written beside them.
+    Ctrl-C raises :class:`~bargaining.sweep.errors.SweepInterrupted` once the finished chunks
+    are saved (the same call with ``resume=True`` finishes the sweep)."""
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    output_paths(out)  # validate the extension before any work
+    src = get_source(spec)
+    spec = plan(spec, src)
+    game_hash = source_hash(src)
+    n = len(spec.points)
+    store = ResultStore(out, spec.signature(game_hash), n, chunk_size or default_chunk_size(spec))
+    state = store.open(resume)
+    command = command or command_line()
+    if state == "finished":
+        log(f"{store.out}: this sweep is already complete; nothing to do")
+        meta = json.loads(store.meta_path.read_text(encoding="utf-8"))
+        meta.setdefault("points_failed", count_failed_points(store.regimes_path))
+        return {**meta, "paths": {"rows": str(store.out), "regimes": str(store.regimes_path)}}
+    if state == "resumed":
+        log(f"resuming: {len(store.done)} of {store.n_chunks} chunks already done")
+    elif resume:
+        log("nothing to resume: starting the sweep")
+    tasks = [(k, *store.chunk_range(k)) for k in store.pending()]
+    bar = _progress(n, store.done_points(), quiet)
+    errors = 0
+    t0 = time.time()
+
+    def on_result(res: ChunkResult) -> None:
+        nonlocal errors
+        store.write_chunk(res.k, res.rows, res.regimes)
+        errors += res.n_errors
+        if bar is not None:
+            bar.update(res.n_points)
+
+    # the spec sent to workers carries the game by name (they load it once each)
+    try:
+        run_tasks(solve_chunk, spec, tasks, on_result, executor=executor, workers=workers,
+                  scheduler=scheduler, dask_local=dask_local)
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.close()
+        # the caller words how to resume (the same call with resume set)
+        raise SweepInterrupted(len(store.done), store.n_chunks, str(store.parts), command) from None
+    if bar is not None:
+        bar.close()
+    elapsed = time.time() - t0
+    meta = {
+        "command": command,
+        "game": spec.game,
+        "game_hash": game_hash,
+        "version": __version__,
+        "seed": spec.points.seed,
+        "points": spec.points.describe(),
+        "concept": spec.concept,
+        "method": spec.method,
+        "solver": {"bimatrix": "batch (bimatrix vertex enumeration)",
+                   "tree": "batch (backward induction on a stack of trees; ties per point)",
+                   "signaling": "batch (two-type signaling PBE, signaling_batch)"}.get(spec.mode, spec.method or "default"),
+        "point_timeout": spec.point_timeout,
+        "options": jsonify(dict(spec.options)),
+        "executor": executor,
+        "n_points": n,
+        "errors_this_run": errors,
+        "elapsed_seconds_this_run": round(elapsed, 3),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "files": {"rows": store.out.name, "regimes": store.regimes_path.name},
+    }
+    store.finalize(meta)
+    # counted in the merged table, so a resumed run counts the earlier chunks' failures too
+    meta["points_failed"] = count_failed_points(store.regimes_path)
+    return {**meta, "paths": {"rows": str(store.out), "regimes": str(store.regimes_path)}}
