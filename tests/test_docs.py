@@ -128,7 +128,9 @@ def test_examples_run(page, tmp_path, monkeypatch):
             for cmd in commands(block.code):
                 args = shlex.split(cmd)[1:]
                 result = runner.invoke(main, args, catch_exceptions=True, env={"COLUMNS": "100"})
-                if result.exit_code != 0:
+                # exit 3: an answer that is not complete (documented; the message says why)
+                incomplete = result.exit_code == 3 and args[:1] == ["solve"] and "incomplete" in result.output
+                if result.exit_code != 0 and not incomplete:
                     detail = result.output[-800:]
                     if result.exception is not None and not isinstance(result.exception, SystemExit):
                         detail += "".join(traceback.format_exception(result.exception))[-1500:]

@@ -128,5 +128,5 @@ def test_cli_lists_and_runs_methods(tmp_path):
     assert out.exit_code == 0, out.output
     assert "lemke-howson" in out.output and "lcp" in out.output
     res = runner.invoke(main, ["solve", str(nfg), "--method", "lemke-howson", "--format", "json"])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 3, res.output  # one equilibrium per label: not complete
     assert '"method": "lemke-howson"' in res.output and '"complete": false' in res.output
