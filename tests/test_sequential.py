@@ -180,3 +180,12 @@ def test_myerson_proper():
     assert [eq.strategies for eq in sol] == [((1, 0, 0), (1, 0, 0))]
     assert proper_certificate(g, [(0, 1, 0), (0, 1, 0)]) is None
     assert proper_certificate(g, [(0, 0, 1), (0, 0, 1)]) is None
+
+
+def test_explain_seltens_horse_names_the_reason():
+    from bargaining.explain_sequential import explain_tree
+
+    text = explain_tree(_game("seltens-horse"))
+    assert "P1:1: D; P2:1: c; h3: L: NOT sequential" in text
+    assert "c gives 1, d gives 4" in text
+    assert "P1:1: C; P2:1: c; h3: R: sequential" in text

@@ -34,7 +34,6 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from bargaining.errors import SolverError
 from bargaining.model.extensive import ExtensiveGame
 from bargaining.model.profile import Solution
 from bargaining.solvers.budget import Deadline
