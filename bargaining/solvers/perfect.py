@@ -285,16 +285,15 @@ def proper_enum(game: Any, *, timeout: float | None = None, deadline: Deadline |
 # choice of method and registration
 # --------------------------------------------------------------------------------------------
 def recommended_tree_method(game: ExtensiveGame, concept: str) -> str:
-    """``reputation`` for the kreps-wilson tree, ``sequential-enum``/``perfect-enum`` for small trees,
-    ``agent-qre`` for larger ones."""
+    """``reputation`` for the kreps-wilson tree, ``sequential-enum``/``perfect-enum`` otherwise (small
+    trees; the agent-QRE limit for larger trees is not built yet)."""
     from bargaining.solvers.reputation import is_reputation_chain
 
     if concept == "trembling-hand-perfect":
         return "perfect-enum"
     if is_reputation_chain(game):
         return "reputation"
-    total = math.prod(len(h.actions) for h in game.infosets)
-    return "sequential-enum" if total <= 50_000 else "agent-qre"
+    return "sequential-enum"  # refuses, with the reason, trees beyond its max_profiles
 
 
 def _register() -> None:

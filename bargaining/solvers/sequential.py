@@ -473,7 +473,7 @@ def sequential_enum(game: ExtensiveGame, *, timeout: float | None = None, deadli
     total = math.prod(sizes)
     if total > max_profiles:
         raise SolverError(f"sequential-enum: {total} pure behaviour profiles exceed max_profiles={max_profiles}; "
-                          "use --method agent-qre (one sequential equilibrium as a logit limit)")
+                          "raise it with care (the work grows with the product of the action counts)")
     flags: set = set()
     found: list[Assessment] = []
     timed_out = False
