@@ -26,6 +26,11 @@ def explain_command(game, assignments, fmt):
       bargain explain resolve-signal --set p=0.4
     """
     g = load_game(game, assignments)
+    if getattr(g, "kind", None) == "tree":  # trees: which SPE are sequential, and why not
+        from bargaining.explain_sequential import explain_tree
+
+        click.echo(explain_tree(g, fmt), nl=False)
+        return
     click.echo(explain(g, fmt), nl=False)
 
 

@@ -29,6 +29,8 @@ CONCEPTS = {
     "spe": "subgame-perfect",
     "pbe": "perfect-bayesian",
     "sequential": "sequential",
+    "perfect": "trembling-hand-perfect",
+    "proper": "proper",
     "nash-bargaining": "nash-bargaining",
     "kalai-smorodinsky": "kalai-smorodinsky",
 }
@@ -42,6 +44,9 @@ _SOLVER_MODULES = (
     "bargaining.solvers.sequence",
     "bargaining.solvers.signaling",
     "bargaining.solvers.bargaining",
+    "bargaining.solvers.sequential",
+    "bargaining.solvers.reputation",
+    "bargaining.solvers.perfect",
 )
 _loaded = False
 
@@ -108,6 +113,10 @@ def _default_method(game: Any, concept: str) -> str:
         from bargaining.solvers.nplayer import recommended_method  # enumpoly if small, else logit
 
         return recommended_method(game)
+    if kind == "tree" and concept in ("sequential", "trembling-hand-perfect"):
+        from bargaining.solvers.perfect import recommended_tree_method
+
+        return recommended_tree_method(game, concept)
     if kind == "tree":
         if concept == "subgame-perfect":
             return "backward"
