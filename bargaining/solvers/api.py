@@ -31,6 +31,11 @@ CONCEPTS = {
     "sequential": "sequential",
     "nash-bargaining": "nash-bargaining",
     "kalai-smorodinsky": "kalai-smorodinsky",
+    "stackelberg": "stackelberg",
+    "correlated": "correlated",
+    "coarse-correlated": "coarse-correlated",
+    "persuasion": "bayesian-persuasion",
+    "repeated": "repeated-spe-payoffs",
 }
 
 _SOLVER_MODULES = (
@@ -42,6 +47,10 @@ _SOLVER_MODULES = (
     "bargaining.solvers.sequence",
     "bargaining.solvers.signaling",
     "bargaining.solvers.bargaining",
+    "bargaining.solvers.stackelberg",
+    "bargaining.solvers.correlated",
+    "bargaining.solvers.persuasion",
+    "bargaining.solvers.repeated",
 )
 _loaded = False
 
