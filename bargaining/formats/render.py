@@ -94,9 +94,15 @@ def _generic_table(sol: Solution, exact: bool) -> list[str]:
     return lines
 
 
+_GENERIC_CONCEPTS = frozenset({"stackelberg", "correlated", "coarse-correlated", "repeated-spe-payoffs"})
+
+
 def render_table(sol: Solution, exact: bool | None = None) -> str:
     exact = sol.exact if exact is None else exact
-    body = TABLE_RENDERERS.get(getattr(sol.game, "kind", ""), _generic_table)(sol, exact)
+    renderer = TABLE_RENDERERS.get(getattr(sol.game, "kind", ""), _generic_table)
+    if sol.concept in _GENERIC_CONCEPTS:  # answers that are not a profile per player: every key shown
+        renderer = _generic_table
+    body = renderer(sol, exact)
     if not sol.equilibria:
         body = ["(no equilibrium found)"]
     return "\n".join(_header(sol) + _off_path_note(sol) + [""] + body) + "\n"
