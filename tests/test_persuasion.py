@@ -33,7 +33,7 @@ def test_prosecutor(method):
 
 
 def test_prosecutor_high_prior_needs_no_signal():
-    g = load("prosecutor-persuasion", p=0.6).to_game()
+    g = load("prosecutor-persuasion", p=0.6)
     assert _solve(g, exact=True)[0].extra["sender_payoff"] == 1
 
 

@@ -67,9 +67,13 @@ def test_against_quantecon(delta):
     for game in (PD, load("deterrence-repeated").to_game()):
         A, B = game.bimatrix()
         rg = qe.RepeatedGame(qe.NormalFormGame(np.stack([np.asarray(A, float), np.asarray(B, float)], axis=-1)), delta)
-        hull = rg.equilibrium_payoffs()
-        want = hull.points[hull.vertices]
         got = _vertices(_solve(game, delta=delta))
+        try:
+            hull = rg.equilibrium_payoffs()
+        except Exception as err:  # QuantEcon's ConvexHull fails when the set is a single point
+            assert "QH" in str(err) and np.ptp(got, axis=0).max() < 1e-6
+            continue
+        want = hull.points[hull.vertices]
         assert _hausdorff(got, want) < 1e-4
 
 

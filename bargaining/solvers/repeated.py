@@ -269,6 +269,7 @@ def repeated(
             verts, iters, converged = np.zeros((0, 2)), 0, False
             note = deadline.message()
         complete = converged
+        verts = _hull(np.round(verts, 9)) if len(verts) else verts  # round-off of the limit removed
         extra.update({"delta": delta, "payoff_set_vertices": [[float(a), float(b)] for a, b in verts],
                       "payoff_set_method": f"APS operator on polygons with public randomisation; outer "
                                           f"approximation, {iters} iterations, stopped at Hausdorff step < {tol:g}",

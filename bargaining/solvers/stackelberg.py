@@ -42,8 +42,6 @@ from fractions import Fraction
 from itertools import combinations
 from typing import Any
 
-import numpy as np
-
 from bargaining.errors import SolverError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution

@@ -214,9 +214,12 @@ def check_repeated(game: Any, eq: Any, tol: float = 1e-6) -> dict[str, bool]:
         stage = [e["payoffs"] for e in ex["stage_nash"]]
         d = Fraction(d) if isinstance(d, Fraction) else Fraction(float(d))
 
-        def holds(delta: Fraction, e: list) -> bool:
-            return all((1 - delta) * u + delta * Fraction(e[i]) >= (1 - delta) * dev - Fraction(1, 10**9)
-                       for i, (u, dev) in enumerate(((A[r, c], max(A[:, c])), (B[r, c], max(B[r, :])))))
+        pairs = ((A[r, c], max(A[:, c])), (B[r, c], max(B[r, :])))
+
+        def holds(delta: Fraction, e: list, pairs: tuple = pairs) -> bool:
+            # staying earns u forever; deviating earns dev once, then the reversion payoff e
+            return all(u >= (1 - delta) * dev + delta * Fraction(e[i]) - Fraction(1, 10**9)
+                       for i, (u, dev) in enumerate(pairs))
 
         ok &= any(holds(d, e) for e in stage)
         if d > 0:
