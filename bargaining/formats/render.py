@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 from bargaining.model.profile import Equilibrium, Solution
@@ -218,6 +219,12 @@ def equilibrium_rows(sol: Solution) -> list[dict[str, Any]]:
                 row[f"refinement:{name}"] = ok
         if builder is not None:
             row.update(builder(sol, eq))
+        if sol.concept in _GENERIC_CONCEPTS:  # scalar results as columns (value_of_commitment:over_best_nash)
+            for key, value in eq.extra.items():
+                if isinstance(value, dict):
+                    row.update({f"{key}:{k}": v for k, v in value.items() if isinstance(v, (int, float, Fraction))})
+                elif isinstance(value, (int, float, Fraction)) and not isinstance(value, bool):
+                    row[key] = value
         for i, value in enumerate(eq.payoffs):
             row[f"payoff:{players[i] if i < len(players) else i}"] = value
         row["regret"] = clean_regret(eq.regret, eq.payoffs)
