@@ -35,7 +35,7 @@ def test_games_json_shape():
     assert set(by_name) == set(known_game_names())
     for e in entries:
         assert {"name", "kind", "title", "players", "parameters"} <= set(e)
-        assert e["kind"] in ("normal", "tree", "signaling", "model")
+        assert e["kind"] in ("normal", "tree", "signaling", "model", "persuasion")
         for p in e["parameters"]:
             assert set(p) >= {"name", "default", "range", "meaning"}
     g1 = by_name["crisis-normal-form"]

@@ -40,10 +40,20 @@ def parse_timeout(value: str | float | None) -> float | None:
               callback=lambda ctx, param, value: parse_timeout(value),
               help="Time budget in seconds; 'none' or 0: no budget. On timeout the equilibria found so far "
                    "are listed, the answer is marked incomplete and the exit status is 3.")
-@click.option("--tie-break", type=click.Choice(["all", "file"]), default="all",
-              help="SPE ties: all SPE (default) or the game file's tie_break rule.")
+@click.option("--tie-break", type=click.Choice(["all", "file", "strong", "weak"]), default="all",
+              help="SPE ties: all SPE (default) or the game file's tie_break rule; Stackelberg: the "
+                   "follower breaks ties for (strong, default) or against (weak) the leader.")
+@click.option("--leader", default=None, metavar="NAME", help="Stackelberg: the player who commits.")
+@click.option("--commitment", type=click.Choice(["mixed", "pure"]), default=None,
+              help="Stackelberg: the leader commits to a mixed (default) or a pure strategy.")
+@click.option("--objective", default=None, metavar="welfare|entropy|NAME",
+              help="Correlated: maximise welfare (default), entropy or a player's payoff.")
+@click.option("--delta", default=None, metavar="D", help="Repeated: discount factor, 0 < D < 1.")
+@click.option("--periods", type=click.IntRange(min=1), default=None, metavar="T",
+              help="Repeated: a finite horizon of T periods instead of --delta.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
-def solve_command(game, assignments, concept, method, exact, timeout, tie_break, fmt):
+def solve_command(game, assignments, concept, method, exact, timeout, tie_break, leader, commitment,
+                  objective, delta, periods, fmt):
     """Find the equilibria of a game file (.nfg, .efg, .yaml) or a scenario by name.
 
     Exit status: 0 a complete answer; 3 an answer that is not complete (the time budget ran
@@ -55,6 +65,10 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
       bargain solve battle-of-the-sexes
       bargain solve game.nfg --exact --format json
       bargain solve resolve-signal --set p=0.4 --set c_B=1.2
+      bargain solve crisis-normal-form --concept stackelberg --leader US --exact
+      bargain solve crisis-four-powers --concept correlated --objective CN
+      bargain solve deterrence-repeated --concept repeated --delta 0.5
+      bargain solve endorsement-persuasion --exact
     """
     g = load_game(game, assignments)
     from bargaining.cli.games import constraint_warnings
@@ -66,6 +80,10 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
     options = {}
     if tie_break != "all":
         options["tie_break"] = tie_break
+    for key, value in (("leader", leader), ("commitment", commitment), ("objective", objective),
+                       ("delta", delta), ("periods", periods)):
+        if value is not None:
+            options[key] = value
     sol = solve_game(g, concept=concept, method=method, timeout=timeout, exact=exact, **options)
     if sol.message and fmt != "table":
         click.echo(f"note: {sol.message}", err=True)

@@ -39,7 +39,7 @@ from bargaining.numeric import to_fraction
 
 __all__ = ["load_template", "parse_template", "KINDS", "COMMON_KEYS", "NUMERIC_KEYS"]
 
-KINDS = ("normal", "tree", "signaling", "model")
+KINDS = ("normal", "tree", "signaling", "model", "persuasion")
 COMMON_KEYS = (
     "name", "kind", "title", "description", "source", "citation", "parameters", "constraints",
     "tie_break", "corrections", "notes",
@@ -553,4 +553,32 @@ def _model(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     return build, players
 
 
-_BUILDERS = {"normal": _normal, "tree": _tree, "signaling": _signaling, "model": _model}
+def _persuasion(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
+    """``kind: persuasion``: players [sender, receiver], states, actions, prior (list or
+    mapping state -> probability), payoffs[state][action] = [sender, receiver]."""
+    extra = sorted(set(body) - {"players", "states", "actions", "prior", "payoffs"})
+    if extra:
+        raise ctx.error((extra[0],), "unknown key for kind: persuasion (expected players, states, actions, "
+                        "prior, payoffs)")
+    players = _labels(ctx, ("players",), body.get("players"), "player names (sender, receiver)")
+    if len(players) != 2:
+        raise ctx.error(("players",), "a persuasion problem has two players: [sender, receiver]")
+    states = _labels(ctx, ("states",), body.get("states"), "state labels")
+    actions = _labels(ctx, ("actions",), body.get("actions"), "action labels")
+    if not isinstance(body.get("payoffs"), dict):
+        raise ctx.error(("payoffs",), "expected a mapping state -> action -> [sender, receiver]")
+
+    def build(t: Template, ev: dict, point: dict) -> Any:
+        from bargaining.model.persuasion import PersuasionProblem
+
+        prior = ev.get("prior")
+        if isinstance(prior, dict):
+            prior = [prior.get(s) for s in states]
+        return PersuasionProblem.from_spec(states, actions, prior or [], ev["payoffs"], players=tuple(players),
+                                           title=t.title, description=t.description)
+
+    return build, players
+
+
+_BUILDERS = {"normal": _normal, "tree": _tree, "signaling": _signaling, "model": _model,
+             "persuasion": _persuasion}

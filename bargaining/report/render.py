@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from fractions import Fraction
 from typing import Any
 
 from bargaining.model.profile import Solution
@@ -51,9 +52,15 @@ def _generic_table(sol: Solution, exact: bool) -> list[str]:
     return lines
 
 
+_GENERIC_CONCEPTS = frozenset({"stackelberg", "correlated", "coarse-correlated", "repeated-spe-payoffs"})
+
+
 def render_table(sol: Solution, exact: bool | None = None) -> str:
     exact = sol.exact if exact is None else exact
-    body = TABLE_RENDERERS.get(getattr(sol.game, "kind", ""), _generic_table)(sol, exact)
+    renderer = TABLE_RENDERERS.get(getattr(sol.game, "kind", ""), _generic_table)
+    if sol.concept in _GENERIC_CONCEPTS:  # answers that are not a profile per player: every key shown
+        renderer = _generic_table
+    body = renderer(sol, exact)
     if not sol.equilibria and not any(e.get("vertices_listed") is False for e in sol.extra.get("equilibrium_sets", ())):
         body = ["(no equilibrium found)"]
     return "\n".join(_header(sol) + _off_path_note(sol) + [""] + body) + "\n"
@@ -157,6 +164,12 @@ def equilibrium_rows(sol: Solution) -> list[dict[str, Any]]:
                 row[f"refinement:{name}"] = ok
         if builder is not None:
             row.update(builder(sol, eq))
+        if sol.concept in _GENERIC_CONCEPTS:  # scalar results as columns (value_of_commitment:over_best_nash)
+            for key, value in eq.extra.items():
+                if isinstance(value, dict):
+                    row.update({f"{key}:{k}": v for k, v in value.items() if isinstance(v, (int, float, Fraction))})
+                elif isinstance(value, (int, float, Fraction)) and not isinstance(value, bool):
+                    row[key] = value
         for i, value in enumerate(eq.payoffs):
             row[f"payoff:{players[i] if i < len(players) else i}"] = value
         row["regret"] = clean_regret(eq.regret, eq.payoffs)

@@ -33,6 +33,11 @@ CONCEPTS = {
     "proper": "proper",
     "nash-bargaining": "nash-bargaining",
     "kalai-smorodinsky": "kalai-smorodinsky",
+    "stackelberg": "stackelberg",
+    "correlated": "correlated",
+    "coarse-correlated": "coarse-correlated",
+    "persuasion": "bayesian-persuasion",
+    "repeated": "repeated-spe-payoffs",
 }
 
 _SOLVER_MODULES = (
@@ -47,6 +52,10 @@ _SOLVER_MODULES = (
     "bargaining.solvers.sequential",
     "bargaining.solvers.reputation",
     "bargaining.solvers.perfect",
+    "bargaining.solvers.stackelberg",
+    "bargaining.solvers.correlated",
+    "bargaining.solvers.persuasion",
+    "bargaining.solvers.repeated",
 )
 _loaded = False
 
