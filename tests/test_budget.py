@@ -79,7 +79,7 @@ def test_methods_stop_at_their_budget(method, shape, budget):
 
 
 def _enumpoly_in_daemon(payoffs):
-    from bargaining.solvers.nplayer import enumpoly
+    from bargaining.solvers.enumpoly import enumpoly
 
     sol = enumpoly(NormalFormGame.from_tensor(payoffs), timeout=60)
     return len(sol.equilibria), sol.complete
@@ -93,7 +93,7 @@ def test_enumpoly_with_timeout_inside_a_pool_worker():
     payoffs = rng.integers(-9, 10, size=(3, 2, 2, 2)).astype(float)
     with mp.get_context("fork").Pool(1) as pool:
         count, complete = pool.apply(_enumpoly_in_daemon, (payoffs,))
-    from bargaining.solvers.nplayer import enumpoly
+    from bargaining.solvers.enumpoly import enumpoly
 
     ref = enumpoly(NormalFormGame.from_tensor(payoffs))
     assert (count, complete) == (len(ref.equilibria), ref.complete)

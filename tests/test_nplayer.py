@@ -20,15 +20,8 @@ from bargaining.errors import BargainingError
 from bargaining.formats.load import load
 from bargaining.model.normal import NormalFormGame
 from bargaining.solvers.budget import run_in_subprocess
-from bargaining.solvers.nplayer import (
-    enumpoly,
-    enumpoly_is_small,
-    iterated_dominance,
-    logit,
-    logit_branch,
-    qre_at,
-    support_profiles,
-)
+from bargaining.solvers.enumpoly import enumpoly, enumpoly_is_small, iterated_dominance, support_profiles
+from bargaining.solvers.logit import logit, logit_branch, qre_at
 from bargaining.verify import normal as verify
 
 
@@ -406,8 +399,8 @@ def test_algebraic_forms_of_higher_degree_evaluate_to_the_floats():
 # the certified subdivision solver of one support (bargaining/solvers/_polysystem.py)
 # --------------------------------------------------------------------------------------------
 def _support_roots_agree(game: NormalFormGame, supports) -> None:
-    from bargaining.solvers._polysystem import SupportSolver
-    from bargaining.solvers.nplayer import _float_best_reply_ok, solve_support
+    from bargaining.solvers.polysystem import SupportSolver
+    from bargaining.solvers.enumpoly import float_best_reply_ok as _float_best_reply_ok, solve_support
 
     U = game.as_exact().payoffs
     Uf = np.array(game.float_payoffs, dtype=float)

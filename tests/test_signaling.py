@@ -12,7 +12,8 @@ import pytest
 import bargaining
 from bargaining.errors import GameValidationError
 from bargaining.model.signaling import SignalingGame
-from bargaining.solvers.signaling import assessment_regret, pbe
+from bargaining.solvers.signaling import pbe
+from bargaining.verify.signaling import assessment_regret
 
 
 def by_label(sol):

@@ -16,7 +16,8 @@ import pytest
 
 import bargaining
 from bargaining.formats.render_signaling import signaling_row
-from bargaining.solvers.signaling import assessment_regret, pbe
+from bargaining.solvers.signaling import pbe
+from bargaining.verify.signaling import assessment_regret
 from bargaining.solvers.signaling_batch import row_columns, solve_batch
 from bargaining.verify import tree as verify_tree
 

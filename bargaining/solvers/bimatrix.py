@@ -87,8 +87,8 @@ from bargaining.errors import SolverError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
 from bargaining.solvers.budget import BudgetExceeded, Deadline
+from bargaining.solvers.profile_eval import payoff_tolerance, profile_gain
 from bargaining.solvers.registry import Method, register
-from bargaining.verify import normal as verify
 
 __all__ = ["enummixed", "polytope_vertices", "extreme_equilibria"]
 
@@ -623,18 +623,15 @@ def _payoffs(game: NormalFormGame, profile: tuple[tuple, tuple]) -> tuple:
     return (float(xs @ A @ ys), float(xs @ B @ ys))
 
 
-def enummixed(
-    game: NormalFormGame, *, timeout: float | None = None, exact: bool = False, **_: Any
-) -> Solution:
+def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False) -> Solution:
     """Every extreme Nash equilibrium of a two-player game and the maximal Nash subsets
     (``components``), degenerate games included. See the module docstring for the algorithm
     (Avis, Rosenberg, Savani, von Stengel 2010). ``exact`` (or an exact game) gives Fraction
     probabilities and payoffs, each equilibrium with regret exactly 0."""
-    deadline = Deadline(timeout)
     use_exact = bool(exact or game.exact)
     g = game.as_exact() if use_exact else game
     xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=use_exact, deadline=deadline)
-    tol = verify.default_tolerance(g) * 10
+    tol = payoff_tolerance(g) * 10
     if not use_exact and edges:
         X = np.array([xs[a] for a, _ in edges])
         Y = np.array([ys[b] for _, b in edges])
@@ -642,14 +639,14 @@ def enummixed(
     eqs: list[tuple[Equilibrium, tuple[int, int]]] = []
     for k, e in enumerate(edges):
         profile = (xs[e[0]], ys[e[1]])
-        regret = verify.max_regret(g, profile)
-        if (regret != 0) if use_exact else (regret > tol):
+        gain = profile_gain(g, profile)  # the solver's own candidate check; the certificate is the dispatcher's
+        if (gain != 0) if use_exact else (gain > tol):
             dropped += 1
             continue
         payoffs = _payoffs(g, profile) if use_exact else tuple(pay[k])
         pure = all(sum(1 for p in s if p != 0) == 1 for s in profile)
         eqs.append(
-            (Equilibrium(strategies=profile, payoffs=payoffs, regret=regret, label="pure" if pure else "mixed"), e)
+            (Equilibrium(strategies=profile, payoffs=payoffs, regret=None, label="pure" if pure else "mixed"), e)
         )
     eqs.sort(key=lambda t: sort_key_profile(t[0].strategies))
     index = {e: k for k, (_, e) in enumerate(eqs)}
@@ -666,13 +663,15 @@ def enummixed(
             components = [(k,) for k in range(len(eqs))]
     components.sort()
     messages = []
+    hints: list[str] = []
     if not finished:
         messages.append(deadline.message())
     if dropped:
         messages.append(
-            f"{dropped} candidate profile(s) failed the regret certificate and were left out; "
-            "the list may be incomplete (try --exact)"
+            f"{dropped} candidate profile(s) failed the regret check and were left out; "
+            "the list may be incomplete"
         )
+        hints.append("exact")
     return Solution(
         game=game,
         concept="nash",
@@ -680,9 +679,9 @@ def enummixed(
         equilibria=tuple(eq for eq, _ in eqs),
         complete=finished and not dropped,
         exact=use_exact,
-        options={"timeout": timeout, "exact": use_exact},
         components=tuple(components),
         message="; ".join(messages) or None,
+        extra={"hints": hints} if hints else {},
     )
 
 

@@ -928,7 +928,7 @@ def _solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, 
     probabilities and the regret certificate are per point."""
     from bargaining.formats.render import equilibrium_rows
     from bargaining.model.profile import Solution
-    from bargaining.solvers.backward import tree_equilibrium
+    from bargaining.solvers.treeprofile import tree_equilibrium
     from bargaining.solvers.batch import tree_spe_stack
 
     n = stop - start
