@@ -13,7 +13,6 @@ from bargaining.errors import GameValidationError
 from bargaining.formats.load import load
 from bargaining.model.bargaining import Rubinstein, model_from_spec
 from bargaining.solvers.api import solve
-from bargaining.verify.models import verify_rubinstein
 from bargaining.solvers.models import (
     batch_closed_form,
     continuous_limit_share,
@@ -21,6 +20,7 @@ from bargaining.solvers.models import (
     rubinstein_iterate,
     rubinstein_shares,
 )
+from bargaining.verify.models import verify_rubinstein
 
 
 def share1(model: Rubinstein, **kw) -> object:

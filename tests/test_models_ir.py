@@ -14,7 +14,6 @@ from bargaining.errors import GameValidationError
 from bargaining.formats.load import load
 from bargaining.model.bargaining import CrawfordSobel, FearonUltimatum, PowellShift
 from bargaining.solvers.api import solve
-from bargaining.verify.models import verify_cs, verify_powell
 from bargaining.solvers.models import (
     batch_closed_form,
     cs_boundaries,
@@ -24,6 +23,7 @@ from bargaining.solvers.models import (
     fearon_range,
     powell_backward,
 )
+from bargaining.verify.models import verify_cs, verify_powell
 
 
 # ---- Fearon ---------------------------------------------------------------------------------------

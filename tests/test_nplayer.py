@@ -19,7 +19,7 @@ from bargaining import solve
 from bargaining.errors import BargainingError
 from bargaining.formats.load import load
 from bargaining.model.normal import NormalFormGame
-from bargaining.solvers.budget import run_in_subprocess
+from bargaining.solvers.budget import Deadline, run_in_subprocess
 from bargaining.solvers.enumpoly import enumpoly, enumpoly_is_small, iterated_dominance, support_profiles
 from bargaining.solvers.logit import logit, logit_branch, qre_at
 from bargaining.verify import normal as verify
@@ -47,7 +47,7 @@ def _gambit_solve(payoffs: list, solver: str) -> list:
 
 def gambit(game: NormalFormGame, solver: str, timeout: float = 20.0) -> list | None:
     payoffs = [game.float_payoffs[i].tolist() for i in range(game.num_players)]
-    status, value = run_in_subprocess(_gambit_solve, payoffs, solver, timeout=timeout)
+    status, value = run_in_subprocess(_gambit_solve, payoffs, solver, deadline=Deadline(timeout))
     if status == "error":
         raise AssertionError(value)
     return value if status == "ok" else None
@@ -313,7 +313,7 @@ def test_logit_exact_game_gives_exact_equilibrium():
 def test_enumpoly_timeout_returns_within_budget():
     game = random_game((4, 4, 4), 41)
     t0 = time.monotonic()
-    sol = enumpoly(game, timeout=1.5)
+    sol = enumpoly(game, deadline=Deadline(1.5))
     elapsed = time.monotonic() - t0
     assert elapsed < 1.5 + 1.5
     assert not sol.complete and "time budget" in sol.message
@@ -323,7 +323,7 @@ def test_enumpoly_timeout_returns_within_budget():
 def test_logit_timeout_returns_within_budget():
     game = random_game((3,) * 6, 42)
     t0 = time.monotonic()
-    sol = logit(game, timeout=0.3)
+    sol = logit(game, deadline=Deadline(0.3))
     assert time.monotonic() - t0 < 0.3 + 1.0
     assert not sol.complete
     assert_all_verify(game, sol)
@@ -399,8 +399,9 @@ def test_algebraic_forms_of_higher_degree_evaluate_to_the_floats():
 # the certified subdivision solver of one support (bargaining/solvers/_polysystem.py)
 # --------------------------------------------------------------------------------------------
 def _support_roots_agree(game: NormalFormGame, supports) -> None:
+    from bargaining.solvers.enumpoly import float_best_reply_ok as _float_best_reply_ok
+    from bargaining.solvers.enumpoly import solve_support
     from bargaining.solvers.polysystem import SupportSolver
-    from bargaining.solvers.enumpoly import float_best_reply_ok as _float_best_reply_ok, solve_support
 
     U = game.as_exact().payoffs
     Uf = np.array(game.float_payoffs, dtype=float)
@@ -438,7 +439,7 @@ def test_subdivision_certifies_an_irrational_root():
 
 def test_four_player_game_against_gambit_enumpoly():
     game = random_game((3, 2, 2, 2), 81)
-    sol = enumpoly(game, timeout=60)
+    sol = enumpoly(game, deadline=Deadline(60))
     assert sol.complete, sol.message
     assert_all_verify(game, sol)
     theirs = gambit(game, "enumpoly", timeout=20) or []

@@ -8,8 +8,8 @@ import numpy as np
 
 import bargaining
 from bargaining.model.signaling import SignalingGame
-from bargaining.solvers.refine import d1_deleted, intuitive_test
 from bargaining.solvers.beliefs import BeliefCache as _BeliefCache
+from bargaining.solvers.refine import d1_deleted, intuitive_test
 from bargaining.solvers.signaling import enumerate_pbe, pbe
 
 

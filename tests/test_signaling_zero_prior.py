@@ -17,9 +17,9 @@ import pytest
 import bargaining
 from bargaining.formats.render_signaling import signaling_row
 from bargaining.solvers.signaling import pbe
-from bargaining.verify.signaling import assessment_regret
 from bargaining.solvers.signaling_batch import row_columns, solve_batch
 from bargaining.verify import tree as verify_tree
+from bargaining.verify.signaling import assessment_regret
 
 # Complete-information answers, derived by hand.
 # resolve-signal (defaults W = 1, f_S = 0.2, f_B = -0.5, c_S = 0.1, a = 0.2, y_C = 0.4, y_A = 1,
