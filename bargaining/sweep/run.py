@@ -928,8 +928,8 @@ def _solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, 
     probabilities and the regret certificate are per point."""
     from bargaining.formats.render import equilibrium_rows
     from bargaining.model.profile import Solution
-    from bargaining.solvers.treeprofile import tree_equilibrium
     from bargaining.solvers.batch import tree_spe_stack
+    from bargaining.solvers.treeprofile import tree_equilibrium
 
     n = stop - start
     names = list(params)
