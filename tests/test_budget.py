@@ -81,7 +81,7 @@ def test_methods_stop_at_their_budget(method, shape, budget):
 def _enumpoly_in_daemon(payoffs):
     from bargaining.solvers.enumpoly import enumpoly
 
-    sol = enumpoly(NormalFormGame.from_tensor(payoffs), timeout=60)
+    sol = enumpoly(NormalFormGame.from_tensor(payoffs), deadline=Deadline(60))
     return len(sol.equilibria), sol.complete
 
 

@@ -22,6 +22,22 @@ from bargaining.solvers.lemke import lcp, lemke_howson, lemke_howson_all, lemke_
 from bargaining.verify import normal as verify
 
 
+def _certified(fn):
+    """The solver's answer with the dispatcher's independent certificate (``regret``)."""
+
+    def run(game, *args, **kwargs):
+        from bargaining.verify import certify
+
+        return certify(game, fn(game, *args, **kwargs))
+
+    run.__name__ = fn.__name__
+    return run
+
+
+lcp = _certified(lcp)
+lemke_howson_method = _certified(lemke_howson_method)
+
+
 def test_battle_of_the_sexes_exact():
     game = NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]], exact=True)
     sol = solve(game, method="lemke-howson")

@@ -25,6 +25,22 @@ from bargaining.solvers.logit import logit, logit_branch, qre_at
 from bargaining.verify import normal as verify
 
 
+def _certified(fn):
+    """The solver's answer with the dispatcher's independent certificate (``regret``)."""
+
+    def run(game, *args, **kwargs):
+        from bargaining.verify import certify
+
+        return certify(game, fn(game, *args, **kwargs))
+
+    run.__name__ = fn.__name__
+    return run
+
+
+enumpoly = _certified(enumpoly)
+logit = _certified(logit)
+
+
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
