@@ -139,7 +139,7 @@ def backward(
         # frontier solutions no longer needed by value can stay: refs point into them
     if 0 not in steps:
         return Solution(game=game, concept="subgame-perfect", method="backward", equilibria=(),
-                        complete=False, exact=bool(exact), options=_options(tie_break, max_equilibria),
+                        complete=False, exact=bool(exact),
                         message="; ".join(state["notes"]) or "time budget exhausted")
     profiles = []
     for k in range(min(len(steps[0]), max_equilibria)):
@@ -165,16 +165,8 @@ def backward(
         equilibria=tuple(eqs),
         complete=complete,
         exact=bool(exact),
-        options=_options(tie_break, max_equilibria),
         message="; ".join(notes) or None,
     )
-
-
-def _options(tie_break: Any, max_equilibria: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"max_equilibria": max_equilibria}
-    if tie_break not in (None, "all"):
-        out["tie_break"] = tie_break if isinstance(tie_break, str) else dict(tie_break)
-    return out
 
 
 def _expand(steps: dict[int, list[_Step]], r: int, k: int) -> dict[int, tuple]:
