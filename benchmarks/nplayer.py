@@ -32,7 +32,8 @@ def random_game(shape, seed: int) -> NormalFormGame:
 
 
 def _ours(payoffs: np.ndarray, method: str, budget: float):
-    from bargaining.solvers.nplayer import enumpoly, logit
+    from bargaining.solvers.enumpoly import enumpoly
+    from bargaining.solvers.logit import logit
 
     game = NormalFormGame.from_tensor(payoffs)
     # our own time budget, a little under the kill: a partial list is returned, not lost
@@ -68,7 +69,7 @@ def main() -> int:
     import pygambit  # noqa: F401 - imported once here, so the forked runs do not pay for it
     import sympy  # noqa: F401
 
-    import bargaining.solvers.nplayer  # noqa: F401
+    import bargaining.solvers.enumpoly  # noqa: F401
     sizes = SIZES_QUICK if args.quick else SIZES_FULL
     runs = [("ours", "enumpoly", _ours), ("ours", "logit", _ours),
             ("gambit", "enumpoly", _gambit), ("gambit", "gnm", _gambit), ("gambit", "logit", _gambit)]

@@ -18,6 +18,21 @@ from bargaining.solvers.backward import backward, spe_arrays
 from bargaining.verify import tree as verify_tree
 
 
+def _certified(fn):
+    """The solver's answer with the dispatcher's independent certificate (``regret``)."""
+
+    def run(game, *args, **kwargs):
+        from bargaining.verify import certify
+
+        return certify(game, fn(game, *args, **kwargs))
+
+    run.__name__ = fn.__name__
+    return run
+
+
+backward = _certified(backward)
+
+
 def _check(game, sol):
     """Independent certificate for each listed SPE: zero regret in every subgame, Bayes."""
     for eq in sol.equilibria:

@@ -14,7 +14,7 @@ from bargaining.errors import GameValidationError
 from bargaining.formats.load import load
 from bargaining.model.bargaining import BargainingProblem, model_from_spec
 from bargaining.solvers.api import solve
-from bargaining.solvers.bargaining import batch_closed_form, nash_linear_pie
+from bargaining.solvers.models import batch_closed_form, nash_linear_pie
 
 
 def payoffs(model, **kw):

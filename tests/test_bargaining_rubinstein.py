@@ -13,14 +13,14 @@ from bargaining.errors import GameValidationError
 from bargaining.formats.load import load
 from bargaining.model.bargaining import Rubinstein, model_from_spec
 from bargaining.solvers.api import solve
-from bargaining.solvers.bargaining import (
+from bargaining.solvers.models import (
     batch_closed_form,
     continuous_limit_share,
     rubinstein_backward,
     rubinstein_iterate,
     rubinstein_shares,
-    verify_rubinstein,
 )
+from bargaining.verify.models import verify_rubinstein
 
 
 def share1(model: Rubinstein, **kw) -> object:

@@ -45,19 +45,19 @@ def test_deadline():
 
 def test_run_in_subprocess_kills_at_timeout():
     t0 = time.monotonic()
-    assert run_in_subprocess(_sleepy, 30, timeout=0.3) == ("timeout", None)
+    assert run_in_subprocess(_sleepy, 30, deadline=Deadline(0.3)) == ("timeout", None)
     assert time.monotonic() - t0 < 2
-    assert run_in_subprocess(_sleepy, 0, timeout=5) == ("ok", "done")
+    assert run_in_subprocess(_sleepy, 0, deadline=Deadline(5)) == ("ok", "done")
 
 
 def test_run_streaming_keeps_partial_results():
     t0 = time.monotonic()
-    status, items, value = run_streaming(_counter, 1000, 0.05, timeout=0.5)
+    status, items, value = run_streaming(_counter, 1000, 0.05, deadline=Deadline(0.5))
     assert time.monotonic() - t0 < 2
     assert status == "timeout" and value is None
     assert 3 <= len(items) < 1000 and items == list(range(len(items)))
-    assert run_streaming(_counter, 3, 0.0, timeout=5) == ("ok", [0, 1, 2], "finished")
-    status, items, value = run_streaming(_boom, timeout=5)
+    assert run_streaming(_counter, 3, 0.0, deadline=Deadline(5)) == ("ok", [0, 1, 2], "finished")
+    status, items, value = run_streaming(_boom, deadline=Deadline(5))
     assert status == "error" and items == ["before"] and "bad" in value
 
 
@@ -79,9 +79,9 @@ def test_methods_stop_at_their_budget(method, shape, budget):
 
 
 def _enumpoly_in_daemon(payoffs):
-    from bargaining.solvers.nplayer import enumpoly
+    from bargaining.solvers.enumpoly import enumpoly
 
-    sol = enumpoly(NormalFormGame.from_tensor(payoffs), timeout=60)
+    sol = enumpoly(NormalFormGame.from_tensor(payoffs), deadline=Deadline(60))
     return len(sol.equilibria), sol.complete
 
 
@@ -93,7 +93,7 @@ def test_enumpoly_with_timeout_inside_a_pool_worker():
     payoffs = rng.integers(-9, 10, size=(3, 2, 2, 2)).astype(float)
     with mp.get_context("fork").Pool(1) as pool:
         count, complete = pool.apply(_enumpoly_in_daemon, (payoffs,))
-    from bargaining.solvers.nplayer import enumpoly
+    from bargaining.solvers.enumpoly import enumpoly
 
     ref = enumpoly(NormalFormGame.from_tensor(payoffs))
     assert (count, complete) == (len(ref.equilibria), ref.complete)

@@ -14,7 +14,7 @@ from bargaining.errors import GameValidationError
 from bargaining.formats.load import load
 from bargaining.model.bargaining import CrawfordSobel, FearonUltimatum, PowellShift
 from bargaining.solvers.api import solve
-from bargaining.solvers.bargaining import (
+from bargaining.solvers.models import (
     batch_closed_form,
     cs_boundaries,
     cs_boundaries_numeric,
@@ -22,9 +22,8 @@ from bargaining.solvers.bargaining import (
     cs_max_intervals,
     fearon_range,
     powell_backward,
-    verify_cs,
-    verify_powell,
 )
+from bargaining.verify.models import verify_cs, verify_powell
 
 
 # ---- Fearon ---------------------------------------------------------------------------------------

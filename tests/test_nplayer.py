@@ -19,17 +19,26 @@ from bargaining import solve
 from bargaining.errors import BargainingError
 from bargaining.formats.load import load
 from bargaining.model.normal import NormalFormGame
-from bargaining.solvers.budget import run_in_subprocess
-from bargaining.solvers.nplayer import (
-    enumpoly,
-    enumpoly_is_small,
-    iterated_dominance,
-    logit,
-    logit_branch,
-    qre_at,
-    support_profiles,
-)
+from bargaining.solvers.budget import Deadline, run_in_subprocess
+from bargaining.solvers.enumpoly import enumpoly, enumpoly_is_small, iterated_dominance, support_profiles
+from bargaining.solvers.logit import logit, logit_branch, qre_at
 from bargaining.verify import normal as verify
+
+
+def _certified(fn):
+    """The solver's answer with the dispatcher's independent certificate (``regret``)."""
+
+    def run(game, *args, **kwargs):
+        from bargaining.verify import certify
+
+        return certify(game, fn(game, *args, **kwargs))
+
+    run.__name__ = fn.__name__
+    return run
+
+
+enumpoly = _certified(enumpoly)
+logit = _certified(logit)
 
 
 # --------------------------------------------------------------------------------------------
@@ -54,7 +63,7 @@ def _gambit_solve(payoffs: list, solver: str) -> list:
 
 def gambit(game: NormalFormGame, solver: str, timeout: float = 20.0) -> list | None:
     payoffs = [game.float_payoffs[i].tolist() for i in range(game.num_players)]
-    status, value = run_in_subprocess(_gambit_solve, payoffs, solver, timeout=timeout)
+    status, value = run_in_subprocess(_gambit_solve, payoffs, solver, deadline=Deadline(timeout))
     if status == "error":
         raise AssertionError(value)
     return value if status == "ok" else None
@@ -320,7 +329,7 @@ def test_logit_exact_game_gives_exact_equilibrium():
 def test_enumpoly_timeout_returns_within_budget():
     game = random_game((4, 4, 4), 41)
     t0 = time.monotonic()
-    sol = enumpoly(game, timeout=1.5)
+    sol = enumpoly(game, deadline=Deadline(1.5))
     elapsed = time.monotonic() - t0
     assert elapsed < 1.5 + 1.5
     assert not sol.complete and "time budget" in sol.message
@@ -330,7 +339,7 @@ def test_enumpoly_timeout_returns_within_budget():
 def test_logit_timeout_returns_within_budget():
     game = random_game((3,) * 6, 42)
     t0 = time.monotonic()
-    sol = logit(game, timeout=0.3)
+    sol = logit(game, deadline=Deadline(0.3))
     assert time.monotonic() - t0 < 0.3 + 1.0
     assert not sol.complete
     assert_all_verify(game, sol)
@@ -406,8 +415,9 @@ def test_algebraic_forms_of_higher_degree_evaluate_to_the_floats():
 # the certified subdivision solver of one support (bargaining/solvers/_polysystem.py)
 # --------------------------------------------------------------------------------------------
 def _support_roots_agree(game: NormalFormGame, supports) -> None:
-    from bargaining.solvers._polysystem import SupportSolver
-    from bargaining.solvers.nplayer import _float_best_reply_ok, solve_support
+    from bargaining.solvers.enumpoly import float_best_reply_ok as _float_best_reply_ok
+    from bargaining.solvers.enumpoly import solve_support
+    from bargaining.solvers.polysystem import SupportSolver
 
     U = game.as_exact().payoffs
     Uf = np.array(game.float_payoffs, dtype=float)
@@ -445,7 +455,7 @@ def test_subdivision_certifies_an_irrational_root():
 
 def test_four_player_game_against_gambit_enumpoly():
     game = random_game((3, 2, 2, 2), 81)
-    sol = enumpoly(game, timeout=60)
+    sol = enumpoly(game, deadline=Deadline(60))
     assert sol.complete, sol.message
     assert_all_verify(game, sol)
     theirs = gambit(game, "enumpoly", timeout=20) or []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bargaining.cli.options import load_game, set_option
+from bargaining.errors import BargainingError
 from bargaining.report.render import render
 from bargaining.solvers.api import CONCEPTS, check_concept, methods_for
 from bargaining.solvers.api import solve as solve_game
@@ -84,7 +85,16 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
                        ("delta", delta), ("periods", periods)):
         if value is not None:
             options[key] = value
-    sol = solve_game(g, concept=concept, method=method, timeout=timeout, exact=exact, **options)
+    try:
+        sol = solve_game(g, concept=concept, method=method, timeout=timeout, exact=exact, **options)
+    except BargainingError as err:
+        hint = getattr(err, "hint", None)
+        if hint and hint.get("option") == "tie_break":  # the solver's hint in CLI words
+            raise BargainingError(f"--tie-break {hint.get('instead_of', 'file')}: this game declares no "
+                                  f"tie_break rule; use --tie-break {hint['value']}") from None
+        raise
+    if "exact" in sol.extra.get("hints", ()) and not exact:
+        sol = sol.replace(message=f"{sol.message} (try --exact)" if sol.message else "try --exact")
     if sol.message and fmt != "table":
         click.echo(f"note: {sol.message}", err=True)
     # numbers print as fractions only with --exact (an exact game still prints decimals without it)

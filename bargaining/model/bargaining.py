@@ -3,7 +3,7 @@ r"""Continuous bargaining models: immutable, validated objects with named parame
 Each model is a frozen dataclass with ``kind = "model"``, a ``model`` name (the ``model:`` of a
 ``kind: model`` game file), ``players``, ``default_concept`` / ``default_method`` and
 ``describe()`` (the JSON ``game`` block). The models hold numbers only; the solvers live in
-:mod:`bargaining.solvers.bargaining` (models know nothing of solvers, files or the CLI).
+:mod:`bargaining.solvers.models` (models know nothing of solvers, files or the CLI).
 
 =====================  ===================================================  =====================
 model name             object                                                default concept
@@ -122,6 +122,12 @@ class BargainingModel:
     @property
     def num_players(self) -> int:
         return len(self.players)  # type: ignore[attr-defined]
+
+    @property
+    def exact(self) -> bool:
+        """True when every numeric parameter is an exact rational (int or Fraction)."""
+        vals = [v for v in self.parameters().values() if v is not None and not callable(v)]
+        return all(isinstance(v, (int, Fraction)) and not isinstance(v, bool) for v in vals)
 
     def parameters(self) -> dict[str, Any]:
         """The numeric parameters, by name (``None`` for an absent optional one)."""
@@ -400,7 +406,7 @@ class BargainingProblem(BargainingModel):
         d1, d2 = self.d_1, self.d_2
         rep = self.representation
         if rep == "points":
-            from bargaining.solvers.bargaining import hull_polygon, point_in_polygon, weakly_dominated
+            from bargaining.model.geometry import hull_polygon, point_in_polygon, weakly_dominated
 
             poly = hull_polygon(self.points)
             if self.free_disposal:

@@ -3,8 +3,10 @@
 A :class:`Solution` is frozen and records the concept, the method and its options, whether the
 arithmetic was exact, and whether the list of equilibria is **complete** (the method proved it
 found all of them) or not (a time budget ran out, or the method only finds some). Each
-:class:`Equilibrium` carries its profile, expected payoffs and its certificate: the max regret
-computed by :mod:`bargaining.verify.normal`, independently of the solver.
+:class:`Equilibrium` carries its profile, expected payoffs and its certificate ``regret``: the
+largest gain from a deviation, computed by :func:`bargaining.verify.certify` (called by the
+dispatcher :func:`bargaining.solvers.api.solve`), independently of the solver. A solver called
+directly leaves ``regret=None``: *uncertified*, rendered as such.
 
 Which profile fields are set depends on the game kind (CONTRACTS.md):
 
@@ -25,8 +27,7 @@ from typing import Any
 
 from bargaining.numeric import jsonify
 
-__all__ = ["Equilibrium", "Solution"]
-
+__all__ = ["Equilibrium", "Solution", "sort_key_profile"]
 
 
 def _freeze(value: Any) -> Any:
@@ -36,23 +37,35 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Equilibrium:
-    """One equilibrium (or, for signaling games, one PBE family)."""
+    """One equilibrium (or, for signaling games, one PBE family).
 
+    ``regret`` is required: the certificate (a number ≥ 0; 0 for an exact equilibrium), or
+    ``None`` for an equilibrium that nobody has certified yet (a solver's own output before the
+    dispatcher runs :func:`bargaining.verify.certify`). ``witness`` holds what a verifier needs
+    beyond the reported profile (e.g. one sustaining off-path belief of a signaling family);
+    it is not part of the JSON output."""
+
+    regret: Any
     payoffs: tuple[Any, ...] = ()
-    regret: Any = 0.0
     strategies: tuple[tuple[Any, ...], ...] | None = None
     behavior: tuple[tuple[tuple[Any, ...], ...], ...] | None = None
     beliefs: tuple[Any, ...] | None = None
     outcomes: tuple[Any, ...] | None = None
     label: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    witness: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("payoffs", "strategies", "behavior", "beliefs", "outcomes"):
             object.__setattr__(self, name, _freeze(getattr(self, name)))
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+    @property
+    def certified(self) -> bool:
+        """True once a verifier has set ``regret``."""
+        return self.regret is not None
 
     @property
     def is_pure(self) -> bool:
@@ -71,7 +84,7 @@ class Equilibrium:
             if value is not None:
                 out[name] = jsonify(value, exact)
         out["payoffs"] = jsonify(self.payoffs, exact)
-        out["regret"] = jsonify(self.regret, exact)
+        out["regret"] = jsonify(self.regret, exact)  # null: uncertified
         if self.label is not None:
             out["label"] = self.label
         for key, value in self.extra.items():

@@ -315,7 +315,7 @@ def _mu_text(eq, game: SignalingGame, m: str) -> str:
 
 def explain(game: SignalingGame, fmt: str = "text") -> str:
     """The derivation of every PBE of ``game`` as plain text (``fmt="text"``) or Markdown."""
-    from bargaining.solvers.signaling import pbe
+    from bargaining.solvers.api import solve
 
     if getattr(game, "kind", None) != "signaling":
         raise BargainingError(
@@ -324,7 +324,7 @@ def explain(game: SignalingGame, fmt: str = "text") -> str:
     if fmt not in ("text", "markdown"):
         raise BargainingError(f"--format {fmt}: expected text or markdown")
     doc = _Doc(fmt == "markdown")
-    sol = pbe(game, exact=True)
+    sol = solve(game, method="pbe", exact=True)
     T, M, R = game.types, game.messages, game.responses
     doc.h1(game.title or "Signaling game")
     doc.p(f"Nature draws {game.sender}'s type: " + ", ".join(f"{t} with probability {_n(p)}" for t, p in zip(T, game.prior))

@@ -15,13 +15,16 @@ model      subgame-perfect     the model's own closed form / numeric solver
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 from bargaining.errors import SolverError
+from bargaining.model.base import is_game
 from bargaining.model.profile import Solution
+from bargaining.solvers.budget import Deadline
 from bargaining.solvers.registry import METHODS, Method
 
-__all__ = ["solve", "methods_for", "default_concept", "check_concept", "CONCEPTS"]
+__all__ = ["solve", "methods_for", "default_concept", "check_concept", "check_options", "CONCEPTS"]
 
 # CLI spelling -> JSON concept (CONTRACTS.md)
 CONCEPTS = {
@@ -43,12 +46,13 @@ CONCEPTS = {
 _SOLVER_MODULES = (
     "bargaining.solvers.pure",
     "bargaining.solvers.bimatrix",
-    "bargaining.solvers.nplayer",
+    "bargaining.solvers.enumpoly",
+    "bargaining.solvers.logit",
     "bargaining.solvers.lemke",
     "bargaining.solvers.backward",
     "bargaining.solvers.sequence",
     "bargaining.solvers.signaling",
-    "bargaining.solvers.bargaining",
+    "bargaining.solvers.models",
     "bargaining.solvers.sequential",
     "bargaining.solvers.reputation",
     "bargaining.solvers.perfect",
@@ -80,10 +84,10 @@ def _as_game(game: Any) -> Any:
 
 
 def game_kind(game: Any) -> str:
-    kind = getattr(game, "kind", None)
-    if kind is None:
+    """The game's ``kind`` (the :class:`~bargaining.model.base.Game` protocol)."""
+    if not is_game(game):
         raise SolverError(f"cannot solve {type(game).__name__}: not a game")
-    return kind
+    return game.kind
 
 
 def default_concept(game: Any) -> str:
@@ -105,8 +109,7 @@ def methods_for(game: Any, concept: str | None = None) -> list[Method]:
     for m in METHODS.values():
         if kind not in m.kinds or (concept is not None and m.concept != concept):
             continue
-        n = getattr(game, "num_players", None)
-        if m.players == "2" and n not in (None, 2):
+        if m.players == "2" and game.num_players != 2:
             continue
         out.append(m)
     return out
@@ -119,7 +122,7 @@ def _default_method(game: Any, concept: str) -> str:
             return "enummixed"
         if "enumpoly" not in METHODS:
             return "enumpure"
-        from bargaining.solvers.nplayer import recommended_method  # enumpoly if small, else logit
+        from bargaining.solvers.enumpoly import recommended_method  # enumpoly if small, else logit
 
         return recommended_method(game)
     if kind == "tree" and concept in ("sequential", "trembling-hand-perfect"):
@@ -168,20 +171,47 @@ def check_concept(game: Any, concept: str, name: str | None = None) -> None:
                       f"is not offered; use {listed}")
 
 
+def check_options(method: Method, options: dict[str, Any]) -> None:
+    """Refuse an option that ``method`` does not declare (one line naming its options)."""
+    for key in options:
+        if key not in method.options:
+            known = ", ".join(sorted(method.options)) or "none"
+            raise SolverError(f"unknown option {key!r} for method {method.name}; its options: {known}")
+
+
+def effective_options(method: Method, options: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+    """What the run used: ``timeout`` and every declared option (the given value, else the
+    function's default), recorded as ``Solution.options``."""
+    params = inspect.signature(method.function).parameters
+    out: dict[str, Any] = {"timeout": timeout}
+    for name in method.options:
+        if name in options:
+            out[name] = options[name]
+        elif name in params and params[name].default is not inspect.Parameter.empty:
+            out[name] = params[name].default
+    return out
+
+
 def solve(
     game: Any,
     *,
     concept: str | None = None,
     method: str | None = None,
-    timeout: float | None = None,
+    timeout: Any = None,
     exact: bool = False,
     **options: Any,
 ) -> Solution:
     """Solve ``game`` for ``concept`` (CLI or JSON spelling; default by kind) with ``method``
-    (default: the best for the game's kind and size). ``timeout`` in seconds (``None``/0: none);
-    ``exact=True`` computes in rational arithmetic where the method supports it."""
+    (default: the best for the game's kind and size), and certify every equilibrium with the
+    independent verifier (:func:`bargaining.verify.certify` sets ``regret``).
+
+    ``timeout`` in seconds (``None``, 0 or ``"none"``: no limit; negative or NaN: an error) becomes
+    the one :class:`~bargaining.solvers.budget.Deadline` the method polls. ``exact=True`` computes
+    in rational arithmetic where the method supports it. ``options`` must be among the method's
+    declared options (``Method.options``); the values used are recorded in ``Solution.options``."""
     _load_solvers()
     game = _as_game(game)
+    deadline = Deadline.from_timeout(timeout)
     concept = CONCEPTS.get(concept, concept) if concept else default_concept(game)
     if method is None:
         check_concept(game, concept)
@@ -193,6 +223,12 @@ def solve(
     kind = game_kind(game)
     if kind not in m.kinds:
         raise SolverError(f"method {name!r} does not solve {kind} games (it solves {', '.join(m.kinds)})")
-    if m.players == "2" and getattr(game, "num_players", 2) != 2:
+    if m.players == "2" and game.num_players != 2:
         raise SolverError(f"method {name!r} needs a two-player game; this one has {game.num_players}")
-    return m.function(game, timeout=timeout, exact=exact, **options)
+    check_options(m, options)
+    solution = m.function(game, deadline=deadline, exact=bool(exact), **options)
+    solution = solution.replace(options=effective_options(m, options, deadline.timeout))
+    from bargaining.verify import certify  # the independent certificate (verify never imports solvers)
+
+    return certify(game, solution)
+

@@ -44,11 +44,12 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import BargainingError, SolverError
+from bargaining.model.behavior import expected_payoffs
 from bargaining.model.extensive import ExtensiveGame, NodeSpec, TreeArrays
-from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
+from bargaining.model.profile import Solution, sort_key_profile
 from bargaining.solvers.budget import Deadline
 from bargaining.solvers.registry import Method, register
-from bargaining.verify import tree as verify_tree
+from bargaining.solvers.treeprofile import path_label, tree_equilibrium
 
 __all__ = ["backward", "spe_arrays", "tree_equilibrium", "path_label", "resolve_tie_break"]
 
@@ -56,46 +57,14 @@ __all__ = ["backward", "spe_arrays", "tree_equilibrium", "path_label", "resolve_
 # --------------------------------------------------------------------------------------------
 # shared helpers (also used by the Nash methods in sequence.py)
 # --------------------------------------------------------------------------------------------
-def path_label(game: ExtensiveGame, behavior: Sequence[Sequence[Sequence[Any]]], outcomes: Sequence[Any]) -> str:
-    """``pure``/``mixed`` plus the equilibrium path in words: the action paths of the terminals
-    reached with positive probability (``|`` between them, at most four)."""
-    flat = [p for player in behavior for probs in player for p in probs]
-    kind = "mixed" if any(0 < p < 1 for p in flat) else "pure"
-    paths = [" ".join(game.path_labels(t)) for t, p in zip(game.terminals, outcomes) if p > 0]
-    words = " | ".join(paths[:4]) + (" | …" if len(paths) > 4 else "")
-    return f"{kind}: {words}" if words else kind
-
-
-def tree_equilibrium(
-    game: ExtensiveGame,
-    behavior: Sequence[Sequence[Sequence[Any]]],
-    *,
-    concept: str,
-) -> Equilibrium:
-    """An Equilibrium record with outcomes, payoffs, beliefs, label and the independent regret
-    (SPE regret for ``subgame-perfect``, Nash regret otherwise)."""
-    behavior = tuple(tuple(tuple(p) for p in per) for per in behavior)
-    outcomes = verify_tree.outcome_distribution(game, behavior)
-    payoffs = verify_tree.expected_payoffs(game, behavior)
-    spe = concept == "subgame-perfect"
-    beliefs = verify_tree.bayes_beliefs(game, behavior, pin_subgames=spe)
-    regret = verify_tree.spe_regret(game, behavior) if spe else verify_tree.nash_regret(game, behavior)
-    return Equilibrium(
-        payoffs=payoffs,
-        regret=regret,
-        behavior=behavior,
-        beliefs=beliefs,
-        outcomes=outcomes,
-        label=path_label(game, behavior, outcomes),
-    )
-
-
 def resolve_tie_break(game: ExtensiveGame, tie_break: Any) -> Mapping[str, Sequence[str]] | None:
     if tie_break in (None, "all", False):
         return None
     if tie_break == "file":
         if game.tie_break is None:
-            raise BargainingError("--tie-break file: this game declares no tie_break rule; use --tie-break all")
+            err = BargainingError("tie_break='file': this game declares no tie_break rule; use tie_break='all'")
+            err.hint = {"option": "tie_break", "value": "all", "instead_of": "file"}  # worded by the CLI
+            raise err
         return game.tie_break
     if isinstance(tie_break, Mapping):
         return game.with_tie_break(tie_break).tie_break
@@ -127,18 +96,16 @@ class _Step:
 def backward(
     game: ExtensiveGame,
     *,
-    timeout: float | None = None,
+    deadline: Deadline = Deadline.NONE,
     exact: bool = False,
     tie_break: Any = None,
     max_equilibria: int = 10_000,
-    **_: Any,
 ) -> Solution:
     """All subgame-perfect equilibria (see the module docstring for what "all" covers)."""
     if getattr(game, "kind", None) != "tree":
         raise SolverError("method 'backward' solves game trees")
     g = game.as_exact() if exact else game
     rule = resolve_tie_break(g, tie_break)
-    deadline = Deadline(timeout)
     tol = _tolerance(g)
     roots = g.subgame_roots
     root_set = set(roots)
@@ -172,7 +139,7 @@ def backward(
         # frontier solutions no longer needed by value can stay: refs point into them
     if 0 not in steps:
         return Solution(game=game, concept="subgame-perfect", method="backward", equilibria=(),
-                        complete=False, exact=bool(exact), options=_options(tie_break, max_equilibria),
+                        complete=False, exact=bool(exact),
                         message="; ".join(state["notes"]) or "time budget exhausted")
     profiles = []
     for k in range(min(len(steps[0]), max_equilibria)):
@@ -198,16 +165,8 @@ def backward(
         equilibria=tuple(eqs),
         complete=complete,
         exact=bool(exact),
-        options=_options(tie_break, max_equilibria),
         message="; ".join(notes) or None,
     )
-
-
-def _options(tie_break: Any, max_equilibria: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"max_equilibria": max_equilibria}
-    if tie_break not in (None, "all"):
-        out["tie_break"] = tie_break if isinstance(tie_break, str) else dict(tie_break)
-    return out
 
 
 def _expand(steps: dict[int, list[_Step]], r: int, k: int) -> dict[int, tuple]:
@@ -327,7 +286,7 @@ def _nash_step(g, r, root_set, child_options, state, cap, exact, deadline) -> li
             for i, ids in enumerate(sub.player_infosets):
                 for j, k in enumerate(ids):
                     local[back[k]] = tuple(beh[i][j])
-            value = verify_tree.expected_payoffs(sub, beh)
+            value = expected_payoffs(sub, beh)
             out.append(_Step(tuple(value), local, refs))
             if len(out) >= cap:
                 state["incomplete"] = True
@@ -343,6 +302,11 @@ register(
         function=backward,
         summary="all SPE by backward induction over subgames (ties branch; imperfect-information "
         "subgames via their strategic form)",
+        options={
+            "tie_break": "'all' (every SPE, the default), 'file' (the game's tie_break rule) or a mapping "
+            "player -> actions, most preferred first",
+            "max_equilibria": "stop after this many SPE (default 10000)",
+        },
     )
 )
 

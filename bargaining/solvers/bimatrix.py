@@ -101,8 +101,8 @@ from bargaining.solvers.bimatrix_sets import (
     subset_dimension,
 )
 from bargaining.solvers.budget import BudgetExceeded, Deadline
+from bargaining.solvers.profile_eval import payoff_tolerance, profile_gain
 from bargaining.solvers.registry import Method, register
-from bargaining.verify import normal as verify
 
 __all__ = ["enummixed", "polytope_vertices", "extreme_equilibria"]
 
@@ -653,9 +653,7 @@ def _normalised_regret_ok(game: NormalFormGame, xs: list, ys: list, edges: list)
     return bool(np.all(np.maximum(reg_a, reg_b) <= 1e-9))
 
 
-def enummixed(
-    game: NormalFormGame, *, timeout: float | None = None, exact: bool = False, **_: Any
-) -> Solution:
+def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False) -> Solution:
     """Every extreme Nash equilibrium of a two-player game, the maximal Nash subsets
     (``components``, also ``maximal_nash_subsets``), the connected components
     (``connected_components``: lists of subset indices) and a description of each set
@@ -667,7 +665,6 @@ def enummixed(
     regret relative to the player's payoff range (at most 1e-9); when the payoffs are too finely
     spread for floats, a label is decided within round-off, or that check fails, the game is
     solved again in exact arithmetic (the float payoffs read exactly) and the message says so."""
-    deadline = Deadline(timeout)
     use_exact = bool(exact or game.exact)
     g = game.as_exact() if use_exact else game
     notes: list[str] = []
@@ -683,7 +680,7 @@ def enummixed(
             xs = [tuple(float(v) for v in x) for x in xs]
             ys = [tuple(float(v) for v in y) for y in ys]
             notes.append(f"float arithmetic was not conclusive ({why}); solved in exact arithmetic")
-    tol = verify.default_tolerance(g) * 10
+    tol = payoff_tolerance(g) * 10
     if not use_exact and edges:
         X = np.array([xs[a] for a, _ in edges])
         Y = np.array([ys[b] for _, b in edges])
@@ -711,14 +708,14 @@ def enummixed(
         if e in hidden:
             continue
         profile = (xs[e[0]], ys[e[1]])
-        regret = verify.max_regret(g, profile)
-        if (regret != 0) if use_exact else (regret > tol):
+        gain = profile_gain(g, profile)  # the solver's own candidate check; the certificate is the dispatcher's
+        if (gain != 0) if use_exact else (gain > tol):
             dropped += 1
             continue
         payoffs = _payoffs(g, profile) if use_exact else tuple(pay[k])
         pure = all(sum(1 for p in s if p != 0) == 1 for s in profile)
         eqs.append(
-            (Equilibrium(strategies=profile, payoffs=payoffs, regret=regret, label="pure" if pure else "mixed"), e)
+            (Equilibrium(strategies=profile, payoffs=payoffs, regret=None, label="pure" if pure else "mixed"), e)
         )
     eqs.sort(key=lambda t: sort_key_profile(t[0].strategies))
     index = {e: k for k, (_, e) in enumerate(eqs)}
@@ -762,8 +759,13 @@ def enummixed(
     messages = list(notes)
     if not finished:
         messages.append(deadline.message())
+    hints: list[str] = []
     if dropped:
-        messages.append(f"{dropped} candidate profile(s) failed the regret certificate and were left out")
+        messages.append(
+            f"{dropped} candidate profile(s) failed the regret check and were left out; "
+            "the list may be incomplete"
+        )
+        hints.append("exact")
     return Solution(
         game=game,
         concept="nash",
@@ -771,7 +773,6 @@ def enummixed(
         equilibria=tuple(eq for eq, _ in eqs),
         complete=finished and not dropped,
         exact=use_exact,
-        options={"timeout": timeout, "exact": use_exact},
         components=tuple(components),
         message="; ".join(messages) or None,
         extra={
@@ -779,6 +780,7 @@ def enummixed(
             "connected_components": [c["subsets"] for c in comp_info],
             "component_index": [c["index"] for c in comp_info],
             "equilibrium_sets": sets,
+            **({"hints": hints} if hints else {}),
         },
     )
 

@@ -1,19 +1,46 @@
 """Time budgets for solvers.
 
-Every solver takes ``timeout`` (seconds; ``None`` or 0 means no limit). Solvers written here poll
-a :class:`Deadline` between units of work and, when it has passed, stop and return what they have
-with ``complete=False``. Code that cannot poll (a foreign library) runs in a child process via
-:func:`run_in_subprocess`, which is killed when the budget runs out.
+:class:`Deadline` is the one budget type: the dispatcher builds it from ``timeout`` (seconds;
+``None`` or 0 means no limit; see :func:`parse_timeout`) and passes it to every method as
+``deadline=``. Solvers poll it between units of work and, when it has passed, stop and return
+what they have with ``complete=False``. Code that cannot poll (a foreign library) runs in a child
+process via :func:`run_in_subprocess` / :func:`run_streaming`, killed when the deadline passes.
 """
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
+import numbers
 import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Deadline", "BudgetExceeded", "run_in_subprocess", "run_streaming"]
+from bargaining.errors import SolverError
+
+__all__ = ["Deadline", "BudgetExceeded", "parse_timeout", "run_in_subprocess", "run_streaming"]
+
+def parse_timeout(timeout: object) -> float | None:
+    """Seconds of budget, or ``None`` for no limit (``None``, 0, ``"none"``, infinity).
+    A negative number, NaN or anything that is not a number is a :class:`SolverError`."""
+    if isinstance(timeout, str):
+        text = timeout.strip().lower()
+        if text in ("none", "0", "inf"):
+            return None
+        try:
+            timeout = float(text)
+        except ValueError:
+            raise SolverError(f"timeout {timeout!r} is not a number of seconds; give seconds > 0 or 'none'") from None
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real):
+        raise SolverError(f"timeout {timeout!r} is not a number of seconds; give seconds > 0 or 'none'")
+    value = float(timeout)
+    if math.isnan(value) or value < 0:
+        raise SolverError(f"timeout {timeout!r} is not a budget; give seconds > 0, or 0/'none' for no limit")
+    if value == 0 or math.isinf(value):
+        return None
+    return value
 
 
 class BudgetExceeded(Exception):
@@ -24,10 +51,25 @@ class Deadline:
     """A point in time after which a solver should stop. ``Deadline(None)`` never expires."""
 
     __slots__ = ("timeout", "_end")
+    NONE: Deadline  # a deadline that never expires (the default of every method)
 
-    def __init__(self, timeout: float | None):
+    def __init__(self, timeout: float | None = None):
         self.timeout = None if not timeout else float(timeout)
         self._end = None if self.timeout is None else time.monotonic() + self.timeout
+
+    @classmethod
+    def from_timeout(cls, timeout: object) -> Deadline:
+        """A deadline ``timeout`` seconds from now, validated by :func:`parse_timeout`."""
+        return cls(parse_timeout(timeout))
+
+    @property
+    def end(self) -> float | None:
+        """The ``time.monotonic()`` instant of the deadline (``None``: no limit)."""
+        return self._end
+
+    @property
+    def limited(self) -> bool:
+        return self._end is not None
 
     def expired(self) -> bool:
         return self._end is not None and time.monotonic() >= self._end
@@ -46,6 +88,9 @@ class Deadline:
         return f"time budget of {self.timeout:g} s ran out; the equilibria found so far are listed"
 
 
+Deadline.NONE = Deadline(None)
+
+
 def _child(conn, fn, args, kwargs):  # pragma: no cover - runs in the child
     try:
         conn.send(("ok", fn(*args, **kwargs)))
@@ -56,9 +101,9 @@ def _child(conn, fn, args, kwargs):  # pragma: no cover - runs in the child
 
 
 def run_in_subprocess(
-    fn: Callable[..., Any], *args: Any, timeout: float | None, **kwargs: Any
+    fn: Callable[..., Any], *args: Any, deadline: Deadline, **kwargs: Any
 ) -> tuple[str, Any]:
-    """Run ``fn(*args, **kwargs)`` in a child process; kill it after ``timeout`` seconds.
+    """Run ``fn(*args, **kwargs)`` in a child process; kill it when ``deadline`` passes.
 
     Returns ``("ok", result)``, ``("timeout", None)`` or ``("error", text)``. ``fn`` and its
     result must be picklable (a module-level function).
@@ -69,7 +114,7 @@ def run_in_subprocess(
     proc.start()
     child.close()
     try:
-        if parent.poll(None if not timeout else timeout):
+        if parent.poll(deadline.remaining()):
             status, value = parent.recv()
             return status, value
         return "timeout", None
@@ -93,13 +138,13 @@ def _stream_child(conn, fn, args, kwargs):  # pragma: no cover - runs in the chi
 
 
 def run_streaming(
-    fn: Callable[..., Any], *args: Any, timeout: float | None, **kwargs: Any
+    fn: Callable[..., Any], *args: Any, deadline: Deadline, **kwargs: Any
 ) -> tuple[str, list[Any], Any]:
     """Run ``fn(*args, emit=..., **kwargs)`` in a child process that reports partial results.
 
     ``fn`` calls ``emit(item)`` for each result as soon as it has it (e.g. each equilibrium), so
     that when the child is killed at ``timeout`` seconds the parent still holds everything found
-    so far. Returns ``(status, items, value)`` with status ``"ok"`` (``value`` is ``fn``'s return
+    so far (when ``deadline`` passes). Returns ``(status, items, value)`` with status ``"ok"`` (``value`` is ``fn``'s return
     value), ``"timeout"`` or ``"error"`` (``value`` is the error text). ``fn``, its arguments and
     the items must be picklable (a module-level function).
 
@@ -118,7 +163,7 @@ def run_streaming(
     proc = ctx.Process(target=_stream_child, args=(child, fn, args, kwargs), daemon=True)
     proc.start()
     child.close()
-    end = None if not timeout else time.monotonic() + timeout
+    end = deadline.end
     items = []
     try:
         while True:

@@ -36,8 +36,8 @@ from bargaining.errors import BargainingError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
 from bargaining.solvers.budget import BudgetExceeded, Deadline
+from bargaining.solvers.profile_eval import profile_gain, profile_payoffs
 from bargaining.solvers.registry import Method, register
-from bargaining.verify import normal as verify
 
 __all__ = ["lemke_howson", "lemke_howson_all", "lemke_howson_method", "lcp"]
 
@@ -151,7 +151,7 @@ def lemke_howson_all(
             if deadline is not None:
                 deadline.check()
             x, y = lemke_howson(A, B, label, deadline)
-            if verify.max_regret(gx, [x, y]) != 0:  # pragma: no cover - a bug if reached
+            if profile_gain(gx, [x, y]) != 0:  # pragma: no cover - a bug if reached
                 raise BargainingError("Lemke–Howson produced a profile that is not an equilibrium")
             prof = [list(x), list(y)] if use_exact else [[float(v) for v in x], [float(v) for v in y]]
             key = tuple(round(float(p), 9) for probs in prof for p in probs)
@@ -165,12 +165,10 @@ def lemke_howson_all(
 
 
 def lemke_howson_method(
-    game: NormalFormGame, *, timeout: float | None = None, exact: bool = False, method_name: str = "lemke-howson",
-    **_: Any,
+    game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False
 ) -> Solution:
     """Lemke–Howson from all ``m + n`` starting labels, deduplicated and verified
     (``complete: false``: the method does not find every equilibrium)."""
-    deadline = Deadline(timeout)
     results, finished = lemke_howson_all(game, exact=exact, deadline=deadline)
     use_exact = exact or game.exact
     g = game.as_exact() if use_exact else game
@@ -181,8 +179,8 @@ def lemke_howson_method(
         eqs.append(
             Equilibrium(
                 strategies=tuple(tuple(p) for p in prof),
-                payoffs=tuple(verify.expected_payoffs(g, prof)),
-                regret=verify.max_regret(g, prof),
+                payoffs=tuple(profile_payoffs(g, prof)),
+                regret=None,  # certified by the dispatcher
                 label="pure" if pure else "mixed",
                 extra={
                     "start_labels": [
@@ -197,19 +195,27 @@ def lemke_howson_method(
     return Solution(
         game=game,
         concept="nash",
-        method=method_name,
+        method="lemke-howson",
         equilibria=tuple(eqs),
         complete=False,
         exact=use_exact,
-        options={"timeout": timeout},
         message=None if finished else deadline.message(),
         extra={"scope": "the equilibria reached by Lemke–Howson paths from every starting label"},
     )
 
 
-def lcp(game: NormalFormGame, **kwargs: Any) -> Solution:
-    """The same as :func:`lemke_howson_method`, reported as method ``lcp``."""
-    return lemke_howson_method(game, method_name="lcp", **kwargs)
+def lcp(game: Any, *, deadline: Deadline = Deadline.NONE, exact: bool = False) -> Solution:
+    """Lemke's algorithm on the linear complementarity problem of the game, as Gambit's
+    ``lcp_solve``: on the sequence form for a two-player tree (Koller, Megiddo and von Stengel
+    1996; :func:`bargaining.solvers.sequence.sequence`), on the strategic form for a two-player
+    normal-form game (Lemke–Howson from every starting label). Reported as method ``lcp``."""
+    if game.kind == "tree":
+        from bargaining.solvers.sequence import sequence
+
+        sol = sequence(game, deadline=deadline, exact=exact)
+    else:
+        sol = lemke_howson_method(game, deadline=deadline, exact=exact)
+    return sol.replace(method="lcp")
 
 
 register(
@@ -225,10 +231,11 @@ register(
 register(
     Method(
         name="lcp",
-        kinds=("normal",),
+        kinds=("normal", "tree"),
         concept="nash",
         function=lcp,
-        summary="same as lemke-howson (complementary pivoting on the LCP); not complete",
+        summary="Lemke's algorithm on the LCP, as Gambit's lcp: sequence form for trees, strategic form "
+        "(Lemke–Howson from every label) for normal-form games; not complete",
         players="2",
     )
 )

@@ -5,7 +5,7 @@ A pure profile :math:`s` is an equilibrium iff for every player i,
 one numpy reduction over the payoff tensor, so the whole game is checked in
 :math:`O(n \prod_i |S_i|)` array operations with no Python loop over cells.
 
-Float games compare with a tolerance scaled to the payoffs (``verify.default_tolerance``); exact
+Float games compare with a tolerance scaled to the payoffs (``payoff_tolerance``); exact
 games compare Fractions exactly. The method enumerates every cell, so the list is complete.
 """
 
@@ -18,8 +18,9 @@ import numpy as np
 
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution
+from bargaining.solvers.budget import Deadline
+from bargaining.solvers.profile_eval import payoff_tolerance
 from bargaining.solvers.registry import Method, register
-from bargaining.verify import normal as verify
 
 __all__ = ["pure_equilibria", "pure_equilibrium_mask", "enumpure"]
 
@@ -44,7 +45,7 @@ def pure_equilibria(game: NormalFormGame, tol: float | None = None) -> list[tupl
     if game.exact:
         mask = pure_equilibrium_mask(game.payoffs)
     else:
-        t = verify.default_tolerance(game) if tol is None else tol
+        t = payoff_tolerance(game) if tol is None else tol
         mask = pure_equilibrium_mask(game.float_payoffs, t)
     return [tuple(int(k) for k in idx) for idx in np.argwhere(mask)]
 
@@ -54,7 +55,7 @@ def _one_hot(m: int, k: int, exact: bool) -> tuple[Any, ...]:
     return tuple(one if j == k else zero for j in range(m))
 
 
-def enumpure(game: NormalFormGame, *, timeout: float | None = None, exact: bool = False, **_: Any) -> Solution:
+def enumpure(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False) -> Solution:
     """Every pure-strategy Nash equilibrium (complete). ``exact`` uses Fraction payoffs."""
     g = game.as_exact() if exact else game
     eqs = []
@@ -67,7 +68,7 @@ def enumpure(game: NormalFormGame, *, timeout: float | None = None, exact: bool 
             Equilibrium(
                 strategies=profile,
                 payoffs=payoffs,
-                regret=verify.max_regret(g, profile),
+                regret=None,  # certified by the dispatcher
                 label="pure",
             )
         )

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from bargaining.solvers._polytope import vertices
+from bargaining.solvers.beliefs import BeliefCache
+from bargaining.solvers.polytope import vertices
 
 __all__ = ["Refinement", "refine_equilibrium", "intuitive_test", "d1_test"]
 
@@ -153,12 +154,11 @@ def d1_test(US, UR, u_star, off, cache, labels) -> tuple[bool, dict[int, int], s
 def refine_equilibrium(US, UR, prior, raw, labels: tuple[Sequence[str], Sequence[str], Sequence[str]] | None = None,
                        cache: Any = None) -> Refinement:
     """Intuitive criterion and D1 for one PBE ``raw`` (a ``RawPBE``) of the one-shot game."""
-    from bargaining.solvers.signaling import _BeliefCache
 
     nT, nM, nR = len(US), len(US[0]), len(US[0][0])
     if labels is None:
         labels = ([f"t{i}" for i in range(nT)], [f"m{i}" for i in range(nM)], [f"r{i}" for i in range(nR)])
-    cache = cache or _BeliefCache(UR, nT, nR)
+    cache = cache or BeliefCache(UR, nT, nR)
     res = Refinement(True, True)
     for off in raw.offpath:
         ok, J, note = intuitive_test(US, UR, raw.type_payoffs, off.message, cache, labels)

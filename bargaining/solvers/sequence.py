@@ -123,6 +123,8 @@ def all_nash_behaviors(
             exact=nfg.exact,
         )
         remaining = deadline.remaining() if deadline is not None else None
+        if remaining is not None:
+            remaining = max(remaining, 1e-6)  # 0 would mean no limit
         try:
             sol = api.solve(sub, method=method, exact=exact_mode, timeout=remaining)
         except SolverError:
@@ -149,19 +151,18 @@ def all_nash_behaviors(
 
 
 def strategic(
-    game: ExtensiveGame, *, timeout: float | None = None, exact: bool = False, nash_method: str | None = None,
-    **_: Any,
+    game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False, nash_method: str | None = None,
 ) -> Solution:
     """All Nash equilibria (extreme ones, for two players) through the reduced strategic form."""
-    from bargaining.solvers.backward import tree_equilibrium
+    from bargaining.solvers.treeprofile import tree_equilibrium
 
     g = game.as_exact() if exact else game
-    behaviors, complete, note = all_nash_behaviors(g, exact=exact, deadline=Deadline(timeout), method=nash_method)
+    behaviors, complete, note = all_nash_behaviors(g, exact=exact, deadline=deadline, method=nash_method)
     eqs = [tree_equilibrium(g, b, concept="nash") for b in behaviors]
     eqs.sort(key=lambda e: sort_key_profile([p for per in e.behavior for p in per]))
     return Solution(
         game=game, concept="nash", method="strategic", equilibria=tuple(eqs), complete=complete,
-        exact=bool(exact), options={"nash_method": nash_method} if nash_method else {}, message=note,
+        exact=bool(exact), message=note,
     )
 
 
@@ -172,6 +173,7 @@ register(
         concept="nash",
         function=strategic,
         summary="Nash equilibria via the reduced strategic form and the normal-form solvers (small trees)",
+        options={"nash_method": "the normal-form method for the strategic form (default: the best for its size)"},
     )
 )
 
@@ -540,11 +542,11 @@ def _behavior_from_plan(sf: SequenceForm, i: int, x: np.ndarray, exact: bool) ->
 
 
 def sequence(
-    game: ExtensiveGame, *, timeout: float | None = None, exact: bool = False, **_: Any
+    game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False
 ) -> Solution:
     """One Nash equilibrium of a two-player tree by Lemke's algorithm on the sequence form
     (Koller, Megiddo & von Stengel 1996). Dense tableau; exact with ``exact=True``."""
-    from bargaining.solvers.backward import tree_equilibrium
+    from bargaining.solvers.treeprofile import tree_equilibrium
 
     g = game.as_exact() if exact else game.as_float()
     sf = sequence_form(g, exact=exact)
@@ -582,7 +584,6 @@ def sequence(
         return out + [n1] + [n1 + sf.index[1][(h, pick(h))] for h in g.player_infosets[1]]
 
     starts = [plan(lambda h: 0), plan(lambda h: len(g.infosets[h].actions) - 1)]
-    deadline = Deadline(timeout)
     z = None
     for start in starts:
         if exact:  # pivot in floats, then solve the final basis exactly (much faster than Fractions)

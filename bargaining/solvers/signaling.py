@@ -57,7 +57,7 @@ is a PBE as well. Extreme points at which a message leaves the path are listed w
 purer pattern.
 
 The intuitive criterion and D1 are in :mod:`bargaining.solvers.refine`; the certificate is
-:func:`assessment_regret`, which recomputes everything from the game's own tree.
+:func:`bargaining.verify.signaling.assessment_regret` (run by the dispatcher), which recomputes everything from the game's own tree.
 
 Scope: when a zero-prior type sends an off-path message while another message is off the path
 too (three or more messages), the deterrence constraints couple the off-path responses; such
@@ -79,64 +79,15 @@ from bargaining.errors import SolverError
 from bargaining.model.profile import Equilibrium, Solution
 from bargaining.model.signaling import ChanceNode, SignalingGame, Terminal
 from bargaining.numeric import to_fraction
-from bargaining.solvers._polytope import relint_point, vertices
+from bargaining.solvers.beliefs import BeliefCache, belief_polytope, nonempty_subsets
+from bargaining.solvers.budget import Deadline
+from bargaining.solvers.polytope import relint_point, vertices
 from bargaining.solvers.registry import Method, register
 
-__all__ = ["pbe", "enumerate_pbe", "RawPBE", "OffPath", "assessment_regret", "belief_polytope", "label_of",
-           "outcome_distribution"]
+__all__ = ["pbe", "enumerate_pbe", "RawPBE", "OffPath", "belief_polytope", "label_of", "outcome_distribution"]
 
 F0 = Fraction(0)
 F1 = Fraction(1)
-
-
-def _subsets(n: int) -> list[tuple[int, ...]]:
-    """Non-empty subsets of range(n), smallest first."""
-    return [c for k in range(1, n + 1) for c in itertools.combinations(range(n), k)]
-
-
-# --------------------------------------------------------------------------- beliefs
-def belief_polytope(UR: list, m: int, K: Sequence[int], support: Sequence[int], nT: int, nR: int):
-    """Linear description of ``{μ ∈ Δ(support) : K ⊆ BR_m(μ)}``: ``(eqs, ineqs)`` over ``μ ∈ Q^nT``
-    (``μ_t = 0`` off ``support``). Receiver's expected payoff of ``r``: ``Σ_t μ_t U_R(t, m, r)``."""
-    eqs: list[tuple[list[Fraction], Fraction]] = [([F1 if t in support else F0 for t in range(nT)], F1)]
-    ineqs: list[tuple[list[Fraction], Fraction]] = []
-    for t in range(nT):
-        unit = [F1 if s == t else F0 for s in range(nT)]
-        if t in support:
-            ineqs.append((unit, F0))
-        else:
-            eqs.append((unit, F0))
-    r0 = K[0]
-    for r in K[1:]:
-        eqs.append(([UR[t][m][r0] - UR[t][m][r] for t in range(nT)], F0))
-    for r in range(nR):
-        if r not in K:
-            ineqs.append(([UR[t][m][r0] - UR[t][m][r] for t in range(nT)], F0))
-    return eqs, ineqs
-
-
-class _BeliefCache:
-    def __init__(self, UR: list, nT: int, nR: int, support: Sequence[int] | None = None):
-        self.UR, self.nT, self.nR = UR, nT, nR
-        # the types off-path beliefs may put weight on (the positive-prior types)
-        self.full = tuple(range(nT)) if support is None else tuple(support)
-        self._verts: dict = {}
-
-    def verts(self, m: int, K: tuple[int, ...], support: tuple[int, ...]) -> list[tuple[Fraction, ...]]:
-        key = (m, K, support)
-        if key not in self._verts:
-            eqs, ineqs = belief_polytope(self.UR, m, K, support, self.nT, self.nR)
-            self._verts[key] = vertices(self.nT, eqs, ineqs)
-        return self._verts[key]
-
-    def feasible_interior(self, m: int, K: tuple[int, ...], support: tuple[int, ...]) -> bool:
-        """Is there a belief with full support on ``support`` making every response in K optimal?"""
-        c = relint_point(self.verts(m, K, support))
-        return c is not None and all(c[t] > 0 for t in support)
-
-    def realizable(self, m: int) -> list[tuple[int, ...]]:
-        """Response supports K that are best responses to some belief after m (off the path)."""
-        return [K for K in _subsets(self.nR) if self.verts(m, K, self.full)]
 
 
 # --------------------------------------------------------------------------- results
@@ -169,7 +120,7 @@ def _value(US, t: int, m: int, rho_m: Sequence[Fraction]) -> Fraction:
     return sum((p * US[t][m][r] for r, p in enumerate(rho_m)), F0)
 
 
-def offpath_sets(US, UR, m: int, u_star: Sequence[Fraction], cache: _BeliefCache,
+def offpath_sets(US, UR, m: int, u_star: Sequence[Fraction], cache: BeliefCache,
                  attract: dict[int, Fraction] | None = None) -> OffPath | None:
     """Sustaining beliefs and deterring responses after off-path message ``m``; ``None`` if no
     belief sustains the equilibrium (some type would deviate to ``m`` whatever the receiver
@@ -217,13 +168,13 @@ def enumerate_pbe(
     if any(p < 0 for p in prior):
         raise SolverError("pbe: a prior probability is negative")
     pos = [p > 0 for p in prior]
-    cache = _BeliefCache(UR, nT, nR, support=[t for t in range(nT) if pos[t]])
+    cache = BeliefCache(UR, nT, nR, support=[t for t in range(nT) if pos[t]])
     found: list[RawPBE] = []
     keys = set()
     complete = True
     notes: list[str] = []
     family = 0
-    subsets_M = _subsets(nM)
+    subsets_M = nonempty_subsets(nM)
     sender_patterns = sorted(itertools.product(subsets_M, repeat=nT), key=lambda S: (sum(len(s) for s in S), S))
     for S in sender_patterns:
         if deadline is not None and time.monotonic() > deadline:
@@ -245,7 +196,7 @@ def enumerate_pbe(
                 notes.append(msg)
             continue
         # receiver supports after each on-path message that some interior belief supports
-        K_options = [[K for K in _subsets(nR) if cache.feasible_interior(m, K, senders[m])] for m in on_path]
+        K_options = [[K for K in nonempty_subsets(nR) if cache.feasible_interior(m, K, senders[m])] for m in on_path]
         if any(not opts for opts in K_options):
             continue
         for Ks in _K_combos(S, on_path, K_options, US, nT):
@@ -425,84 +376,6 @@ def label_of(sigma: list[list[Fraction]], type_labels: Sequence[str], message_la
     return "partially pooling"
 
 
-# --------------------------------------------------------------------------- certificate
-def _plan_value(node, plan: list[str], pos: list[int]):
-    """Walk a later stage with a plan (actions at sender nodes in depth-first order); returns the
-    expected payoffs and the plan's regret at every sender node, recomputed from the tree."""
-    if isinstance(node, Terminal):
-        return to_fraction(node.payoffs[0]), to_fraction(node.payoffs[1]), F0
-    if isinstance(node, ChanceNode):
-        us = ur = F0
-        reg = F0
-        for p, c in zip(node.probs, node.children):
-            a, b, g = _plan_value(c, plan, pos)
-            us += to_fraction(p) * a
-            ur += to_fraction(p) * b
-            reg = max(reg, g)
-        return us, ur, reg
-    choice = plan[pos[0]] if pos[0] < len(plan) else node.actions[0]
-    pos[0] += 1
-    values = []
-    chosen = None
-    reg = F0
-    for a, c in zip(node.actions, node.children):
-        if a == choice:
-            chosen = _plan_value(c, plan, pos)
-            reg = max(reg, chosen[2])
-            values.append(chosen[0])
-        else:
-            values.append(_best(c))
-    assert chosen is not None
-    return chosen[0], chosen[1], max(reg, max(values) - chosen[0])
-
-
-def _best(node) -> Fraction:
-    if isinstance(node, Terminal):
-        return to_fraction(node.payoffs[0])
-    if isinstance(node, ChanceNode):
-        return sum((to_fraction(p) * _best(c) for p, c in zip(node.probs, node.children)), F0)
-    return max(_best(c) for c in node.children)
-
-
-def assessment_regret(
-    game: SignalingGame,
-    sigma: Sequence[Sequence[Any]],
-    rho: Sequence[Sequence[Any]],
-    beliefs: Sequence[Sequence[Any]],
-    plans: dict | None = None,
-) -> Fraction:
-    """Independent PBE certificate: the largest of (a) any type's gain from its best message over
-    its strategy, (b) the receiver's gain from its best response over ``ρ_m`` under ``μ_m`` after
-    every message, (c) any sender node's gain in a later stage from deviating from its plan, and
-    (d) the distance of on-path beliefs from Bayes' rule. Zero (exactly, with Fractions) for a
-    PBE. ``rho`` and ``beliefs`` must be given for every message (off-path ones included)."""
-    plans = plans or {}
-    nT, nM, nR = len(game.types), len(game.messages), len(game.responses)
-    prior = [to_fraction(p) for p in game.prior]
-    us = [[[F0] * nR for _ in range(nM)] for _ in range(nT)]
-    ur = [[[F0] * nR for _ in range(nM)] for _ in range(nT)]
-    regret = F0
-    for t in range(nT):
-        for m in range(nM):
-            for r in range(nR):
-                a, b, g = _plan_value(game.outcomes[t][m][r], list(plans.get((t, m, r), ())), [0])
-                us[t][m][r], ur[t][m][r] = a, b
-                regret = max(regret, g)
-    for t in range(nT):
-        vals = [sum((to_fraction(rho[m][r]) * us[t][m][r] for r in range(nR)), F0) for m in range(nM)]
-        got = sum((to_fraction(sigma[t][m]) * vals[m] for m in range(nM)), F0)
-        regret = max(regret, max(vals) - got)
-    for m in range(nM):
-        pm = sum((prior[t] * to_fraction(sigma[t][m]) for t in range(nT)), F0)
-        mu = [to_fraction(x) for x in beliefs[m]]
-        if pm > 0:
-            regret = max(regret, max(abs(mu[t] - prior[t] * to_fraction(sigma[t][m]) / pm) for t in range(nT)))
-        eu = [sum((mu[t] * ur[t][m][r] for t in range(nT)), F0) for r in range(nR)]
-        got = sum((to_fraction(rho[m][r]) * eu[r] for r in range(nR)), F0)
-        regret = max(regret, max(eu) - got)
-    return regret
-
-
 # --------------------------------------------------------------------------- outcomes
 def _leaves(node, plan: Sequence[str], pos: list[int], path: tuple[str, ...], prob: Fraction):
     """Terminals of a later stage in depth-first order, each ``(path, probability)`` under the
@@ -595,17 +468,16 @@ def _refine(US, UR, prior, raw: RawPBE, labels):
 def pbe(
     game: SignalingGame,
     *,
-    timeout: float | None = None,
+    deadline: Deadline = Deadline.NONE,
     exact: bool = False,
     refine: bool = True,
-    **_: Any,
 ) -> Solution:
     """All PBE families of a signaling game, with off-path belief sets, labels, mixing, the
-    intuitive criterion and D1, and the certificate :func:`assessment_regret`."""
+    intuitive criterion and D1 (certified by the dispatcher with
+    :func:`bargaining.verify.signaling.assessment_regret`)."""
 
     if getattr(game, "kind", None) != "signaling":
         raise SolverError("method 'pbe' solves signaling games only")
-    deadline = time.monotonic() + timeout if timeout else None
     prior = [to_fraction(p) for p in game.prior]
     reduced = game.reduced()
     complete = True
@@ -619,7 +491,7 @@ def pbe(
     raws: list[tuple[RawPBE, Any, Any]] = []
     fam_offset = 0
     for ri, (US, UR, plans) in enumerate(reduced):
-        found, comp, nts = enumerate_pbe(US, UR, prior, deadline=deadline)
+        found, comp, nts = enumerate_pbe(US, UR, prior, deadline=deadline.end)
         complete = complete and comp
         for n in nts:
             if n not in notes:
@@ -643,7 +515,6 @@ def pbe(
                 b, r = _representative(o)
                 rho_full.append(r)
                 mu_full.append(b)
-        regret = assessment_regret(game, raw.sigma, rho_full, mu_full, raw.plans)
         ref = _refine(US, UR, prior, raw, (T, M, R)) if refine else None
         ex_ante = sum((p * u for p, u in zip(prior, raw.type_payoffs)), F0)
         mixing: dict[str, Any] = {}
@@ -686,11 +557,12 @@ def pbe(
         eqs.append(Equilibrium(
             payoffs=(ex_ante, raw.receiver_payoff),
             outcomes=tuple(probs),
-            regret=regret,
+            regret=None,  # certified by bargaining.verify.signaling (the dispatcher)
             behavior=(tuple(tuple(row) for row in raw.sigma), tuple(tuple(r) for r in rho_full)),
             beliefs=tuple(tuple(b) if b is not None else None for b in raw.beliefs),
             label=label,
             extra=extra,
+            witness={"beliefs": tuple(tuple(b) for b in mu_full), "plans": dict(raw.plans)},
         ))
     eqs.sort(key=_sort_key)
     # computed exactly; values stay Fractions when the game's numbers are rational (or exact
@@ -704,7 +576,6 @@ def pbe(
         equilibria=tuple(eqs),
         complete=complete,
         exact=bool(exact),
-        options={"timeout": timeout, "refine": refine},
         message="; ".join(notes) or None,
     )
 
@@ -731,12 +602,13 @@ def _to_float(eq: Equilibrium) -> Equilibrium:
 
     return Equilibrium(
         payoffs=conv(eq.payoffs),
-        regret=float(eq.regret),
+        regret=None if eq.regret is None else float(eq.regret),
         behavior=conv(eq.behavior),
         beliefs=conv(eq.beliefs),
         outcomes=conv(eq.outcomes),
         label=eq.label,
         extra={k: conv(v) for k, v in eq.extra.items()},
+        witness=eq.witness,
     )
 
 
@@ -746,6 +618,7 @@ register(
         kinds=("signaling",),
         concept="perfect-bayesian",
         function=pbe,
+        options={"refine": "test each family against the intuitive criterion and D1 (default true)"},
         summary="all PBE families (pure, pooling, hybrid) with off-path belief sets; intuitive criterion, D1",
     )
 )

@@ -461,8 +461,8 @@ def solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, p
     probabilities and the regret certificate are per point."""
     from bargaining.model.profile import Solution
     from bargaining.report.render import equilibrium_rows
-    from bargaining.solvers.backward import tree_equilibrium
     from bargaining.solvers.batch import tree_spe_stack
+    from bargaining.solvers.treeprofile import tree_equilibrium
 
     n = stop - start
     names = list(params)

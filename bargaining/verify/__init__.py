@@ -1,3 +1,95 @@
 """Independent certificates for every game kind: regret of a profile, Bayes consistency of
-beliefs, agent-form regret on trees. Solvers never import this package; the dispatcher
-(:mod:`bargaining.solvers.api`) and the tests do."""
+beliefs, agent-form regret on trees, PBE assessments, the bargaining models' one-shot
+deviations. Solvers never import this package; the dispatcher (:mod:`bargaining.solvers.api`)
+and the tests do.
+
+:func:`certify` sets each equilibrium's ``regret`` from the verifier registered for the game's
+kind and the solution's concept in :data:`VERIFIERS` (one line adds a verifier).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from bargaining.model.profile import Equilibrium, Solution
+
+__all__ = ["certify", "register_verifier", "VERIFIERS", "Verifier"]
+
+#: ``verifier(game, equilibrium, concept) -> regret`` (``None``: cannot certify this one)
+Verifier = Callable[[Any, Equilibrium, str], Any]
+
+
+def _normal_nash(game: Any, eq: Equilibrium, concept: str) -> Any:
+    from bargaining.verify.normal import max_regret
+
+    return None if eq.strategies is None else max_regret(game, eq.strategies)
+
+
+def _tree_spe(game: Any, eq: Equilibrium, concept: str) -> Any:
+    from bargaining.verify.tree import spe_regret
+
+    return None if eq.behavior is None else spe_regret(game, eq.behavior)
+
+
+def _tree_nash(game: Any, eq: Equilibrium, concept: str) -> Any:
+    from bargaining.verify.tree import nash_regret
+
+    return None if eq.behavior is None else nash_regret(game, eq.behavior)
+
+
+def _signaling_pbe(game: Any, eq: Equilibrium, concept: str) -> Any:
+    from bargaining.verify.signaling import equilibrium_regret
+
+    return equilibrium_regret(game, eq)
+
+
+def _model(game: Any, eq: Equilibrium, concept: str) -> Any:
+    from bargaining.verify.models import model_regret
+
+    return model_regret(game, eq, concept)
+
+
+#: (game kind, JSON concept or ``"*"`` for any) -> verifier
+VERIFIERS: dict[tuple[str, str], Verifier] = {
+    ("normal", "nash"): _normal_nash,
+    ("tree", "subgame-perfect"): _tree_spe,
+    ("tree", "nash"): _tree_nash,
+    ("signaling", "perfect-bayesian"): _signaling_pbe,
+    ("model", "*"): _model,
+}
+
+
+def register_verifier(kind: str, concept: str, verifier: Verifier) -> Verifier:
+    """Register ``verifier`` for games of ``kind`` solved for ``concept`` (``"*"``: any)."""
+    VERIFIERS[(kind, concept)] = verifier
+    return verifier
+
+
+def _find(kind: str, concept: str) -> Verifier | None:
+    return VERIFIERS.get((kind, concept)) or VERIFIERS.get((kind, "*"))
+
+
+def certify(game: Any, solution: Solution) -> Solution:
+    """``solution`` with each equilibrium's ``regret`` recomputed by the independent verifier of
+    the game's kind and the solution's concept. A bargaining model's solution is checked against
+    the model it reports (``solution.game``: an axiomatic method may solve the problem behind a
+    Rubinstein game). Without a registered verifier, or where the verifier cannot check an
+    equilibrium, ``regret`` stays ``None`` (uncertified) and the solution says so."""
+    target = solution.game if getattr(solution.game, "kind", None) == getattr(game, "kind", None) else game
+    kind = getattr(target, "kind", None)
+    verifier = _find(kind, solution.concept) if kind else None
+    eqs = []
+    uncertified = 0
+    for eq in solution.equilibria:
+        regret = verifier(target, eq, solution.concept) if verifier is not None else None
+        uncertified += regret is None
+        eqs.append(replace(eq, regret=regret))
+    message = solution.message
+    if uncertified:
+        note = (f"{uncertified} of {len(eqs)} equilibria uncertified: no independent check for "
+                f"{kind} games under {solution.concept}" if verifier is None else
+                f"{uncertified} of {len(eqs)} equilibria uncertified (no independent check applies)")
+        message = f"{message}; {note}" if message else note
+    return replace(solution, equilibria=tuple(eqs), message=message)

@@ -1,11 +1,9 @@
-r"""Mixed Nash equilibria of n-player normal-form games.
+r"""All isolated Nash equilibria of small n-player normal-form games (``enumpoly``).
 
 Notation: players :math:`i = 1..n`, strategies :math:`S_i`, a mixed profile :math:`\sigma`, and
 :math:`v_i(s) = u_i(s, \sigma_{-i})` the payoff of pure strategy :math:`s \in S_i` against the
 others' mixes. :math:`\sigma` is a Nash equilibrium iff for every player every strategy in the
 support :math:`T_i = \{s : \sigma_i(s) > 0\}` earns :math:`\max_{t \in S_i} v_i(t)`.
-
-Two methods are registered:
 
 ``enumpoly`` — support enumeration (McKelvey & McLennan 1996, "Computation of equilibria in
 finite games", Handbook of Computational Economics I, §6; Porter, Nudelman & Shoham 2008,
@@ -22,7 +20,7 @@ profile is skipped when a strategy in some :math:`T_i` is dominated by a pure st
 :math:`S_i` against every profile of :math:`T_{-i}` (conditional dominance, PNS 2008 §3.2; weak
 dominance with one strict cell suffices since each support is searched as the exact support).
 Each system is first searched by certified branch and bound over the product of the players'
-simplices (:mod:`bargaining.solvers._polysystem`): a cell is discarded when a vertex-sign test or
+simplices (:mod:`bargaining.solvers.polysystem`): a cell is discarded when a vertex-sign test or
 a Farkas combination of the indifference and best-reply conditions proves it holds no
 equilibrium with support :math:`T`, and a cell whose (slightly inflated) bounding box passes the
 Krawczyk test holds exactly one root, found by Newton's method and kept exactly (Fractions)
@@ -36,31 +34,22 @@ to lex) decides whether the system has no solution, finitely many, or a continuu
 a random separating linear form :math:`t` puts the lex basis in shape form
 :math:`\{x_k - g_k(t), p(t)\}` (the shape lemma), the real roots of :math:`p` are isolated
 exactly (rational roots stay exact; irrational ones are evaluated to 40 digits and their
-radical or ``CRootOf`` form is kept as a string). Every candidate is checked by
-:func:`bargaining.verify.normal.max_regret` (no better reply outside the support). This finds
+radical or ``CRootOf`` form is kept as a string). Every candidate is checked by the
+solver's own best-reply test (no better reply outside the support); the reported certificate is
+the dispatcher's (:func:`bargaining.verify.certify`). This finds
 every isolated equilibrium, so the result is ``complete`` unless a support has a continuum of
 solutions (points on it are searched numerically and reported; ``complete: false``) or the time
 budget runs out. It is built for small games (up to about 4 players × 3 strategies: a random
 3×3×3×3 game takes about 10 s); float payoffs are read exactly by their decimal text.
 
-``logit`` — the principal branch of the logit quantal response equilibrium correspondence
-(McKelvey & Palfrey 1995, "Quantal response equilibria for normal form games", GEB 10):
-:math:`\sigma_i(s) \propto \exp(\lambda v_i(s))`, traced from the centroid at :math:`\lambda = 0`
-by predictor–corrector continuation in :math:`(\log\sigma, \lambda)` (Allgower & Georg 1990,
-*Numerical Continuation Methods*, ch. 2: Euler predictor along the kernel of the Jacobian,
-Gauss–Newton corrector; Turocy 2005, "A dynamic homotopy interpretation of the logistic quantal
-response equilibrium correspondence", GEB 51). For generic games the branch converges to a Nash
-equilibrium as :math:`\lambda \to \infty`; its support is read off the end point and the
-indifference equations on that support are solved by Newton's method (and exactly, when the game
-is exact and the support small), then verified. One equilibrium, ``complete: false``.
-:func:`qre_at` and :func:`logit_branch` return points of the branch for fitting λ to data.
+The logit QRE method lives in :mod:`bargaining.solvers.logit`.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -69,20 +58,22 @@ import numpy as np
 from bargaining.errors import BargainingError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
-from bargaining.solvers._polysystem import SupportSolver
 from bargaining.solvers.budget import BudgetExceeded, Deadline, run_streaming
+from bargaining.solvers.polysystem import SupportSolver
+from bargaining.solvers.profile_eval import payoff_tolerance, profile_gain, profile_payoffs
 from bargaining.solvers.registry import Method, register
-from bargaining.verify import normal as verify
 
 __all__ = [
     "enumpoly",
-    "logit",
-    "qre_at",
-    "logit_branch",
     "support_profiles",
     "solve_support",
+    "iterated_dominance",
+    "count_supports",
+    "equilibrium_record",
+    "float_best_reply_ok",
     "enumpoly_is_small",
     "recommended_method",
+    "Unsolved",
 ]
 
 _DIGITS = 40  # working precision for irrational roots
@@ -280,7 +271,7 @@ def _finite_points(G, gens, shape, supports, owner, seed: int):
     try:
         sols = sp.solve_poly_system(list(G.exprs), *gens) or []
     except (NotImplementedError, sp.PolynomialError) as err:
-        raise _Unsolved(str(err)) from None
+        raise Unsolved(str(err)) from None
     points = []
     for sol in sols:
         vals = []
@@ -320,7 +311,7 @@ def _shape_form(basis, gens, t, last=None):
     return p, g
 
 
-class _Unsolved(Exception):
+class Unsolved(Exception):
     """A support system that sympy could not solve (the search is then not complete)."""
 
 
@@ -450,26 +441,28 @@ def _continuum_points(U, supports, gens, eqs, owner, seed, starts: int = 8):
 # --------------------------------------------------------------------------------------------
 # enumpoly
 # --------------------------------------------------------------------------------------------
-def _equilibrium(game: NormalFormGame, prof, alg: dict | None, exact: bool) -> Equilibrium:
+def equilibrium_record(game: NormalFormGame, prof, alg: dict | None, exact: bool) -> tuple[Equilibrium, Any]:
+    """An uncertified Equilibrium record of the profile ``prof`` and the solver's own best-reply
+    gain (0 exactly for an exact equilibrium), used to drop spurious candidates."""
     rational = all(isinstance(p, Fraction) for probs in prof for p in probs)
     if rational and not (exact or game.exact):
         prof = [[float(p) for p in probs] for probs in prof]
     g = game.as_exact() if rational and (exact or game.exact) else game
-    pays = verify.expected_payoffs(g, prof)
-    regret = verify.max_regret(g, prof)
+    pays = profile_payoffs(g, prof)
+    gain = profile_gain(g, prof)
     extra = {"algebraic": alg} if alg else {}
     pure = all(sum(1 for p in probs if p != 0) == 1 for probs in prof)
     return Equilibrium(
         strategies=tuple(tuple(p) for p in prof),
         payoffs=tuple(pays),
-        regret=regret,
+        regret=None,  # certified by the dispatcher
         label="pure" if pure else "mixed",
         extra=extra,
-    )
+    ), gain
 
 
-def _float_best_reply_ok(Uf: np.ndarray, prof, tol: float = 1e-7) -> bool:
-    """Cheap pre-check (the final certificate is :func:`verify.max_regret`)."""
+def float_best_reply_ok(Uf: np.ndarray, prof, tol: float = 1e-7) -> bool:
+    """Cheap float pre-check that no player has a better pure reply (within ``tol``)."""
     n = Uf.shape[0]
     mixes = [np.array([float(p) for p in probs]) for probs in prof]
     scale = max(1.0, float(np.max(np.abs(Uf))))
@@ -493,12 +486,12 @@ _GROEBNER_ALGEBRAIC_MAX_VARS = 4  # exact algebraic forms of irrational roots up
 def _solve_support_exact(U, supports, seed: int):
     try:
         return solve_support(U, supports, seed)
-    except _Unsolved:
+    except Unsolved:
         return "unsolved", []
 
 
 def _solve_support_fast(U, Uf, supports, seed: int, deadline: Deadline):
-    """One support: certified subdivision first (:mod:`bargaining.solvers._polysystem`), Gröbner
+    """One support: certified subdivision first (:mod:`bargaining.solvers.polysystem`), Gröbner
     bases where it cannot decide (singular roots, continua) or where an irrational equilibrium
     of a small system should get its exact algebraic form. Returns ``(status, points)`` as
     :func:`solve_support` does (status ``"finite"``, ``"continuum"`` or ``"unsolved"``)."""
@@ -520,7 +513,7 @@ def _solve_support_fast(U, Uf, supports, seed: int, deadline: Deadline):
             points.append((exact, None))
             continue
         prof = [[max(0.0, float(p)) for p in probs] for probs in prof]
-        if solver.k <= _GROEBNER_ALGEBRAIC_MAX_VARS and _float_best_reply_ok(Uf, prof):
+        if solver.k <= _GROEBNER_ALGEBRAIC_MAX_VARS and float_best_reply_ok(Uf, prof):
             need_algebraic = True
         points.append((prof, None))
     if need_algebraic:  # an irrational equilibrium: its exact algebraic form from Gröbner bases
@@ -528,10 +521,9 @@ def _solve_support_fast(U, Uf, supports, seed: int, deadline: Deadline):
     return "finite", points
 
 
-def _enumpoly_kernel(U, seed: int, timeout: float | None, emit=None) -> dict:
+def _enumpoly_kernel(U, seed: int, deadline: Deadline, emit=None) -> dict:
     """Search every support profile; ``emit((kind, profile, alg))`` for each candidate found.
     Returns a summary dict (supports searched, continua, whether the search finished)."""
-    deadline = Deadline(timeout)
     alive = iterated_dominance(U)
     Uf = np.array([float(x) for x in U.ravel()]).reshape(U.shape)
     searched = skipped = 0
@@ -547,7 +539,7 @@ def _enumpoly_kernel(U, seed: int, timeout: float | None, emit=None) -> dict:
             if status in ("continuum", "unsolved"):
                 continua.append([list(s) for s in supports])
             for prof, alg in points:
-                if not _float_best_reply_ok(Uf, prof):
+                if not float_best_reply_ok(Uf, prof):
                     continue
                 if alg is not None:
                     names, lazy = alg
@@ -568,33 +560,31 @@ def _enumpoly_kernel(U, seed: int, timeout: float | None, emit=None) -> dict:
 def enumpoly(
     game: NormalFormGame,
     *,
-    timeout: float | None = None,
+    deadline: Deadline = Deadline.NONE,
     exact: bool = False,
     seed: int = 0,
-    **_: Any,
 ) -> Solution:
     """All isolated Nash equilibria of a small n-player game by support enumeration with exact
     polynomial solving (see the module docstring). ``complete`` is True only when every support
-    profile was solved and none had a continuum of solutions. With ``timeout`` the search runs
+    profile was solved and none had a continuum of solutions. With a limited ``deadline`` the search runs
     in a child process that is killed at the deadline; equilibria found so far are kept."""
     if game.num_players < 1:
         raise BargainingError("enumpoly needs a game with at least one player")
     U = game.as_exact().payoffs
     items: list = []
-    if timeout:
+    if deadline.limited:
         import scipy.optimize  # noqa: F401 - imported before the fork, not once per child
-        status, items, summary = run_streaming(_enumpoly_kernel, U, seed, timeout, timeout=timeout)
+        status, items, summary = run_streaming(_enumpoly_kernel, U, seed, deadline, deadline=deadline)
         if status == "error":
             raise BargainingError(f"enumpoly failed: {summary}")
         if status == "timeout":
             summary = {"finished": False, "continua": [], "searched": None, "pruned": None}
     else:
-        summary = _enumpoly_kernel(U, seed, None, emit=items.append)
-    tol = verify.default_tolerance(game)
+        summary = _enumpoly_kernel(U, seed, deadline, emit=items.append)
+    tol = payoff_tolerance(game)
     found: dict[tuple, Equilibrium] = {}
     for _status, prof, alg in items:
-        eq = _equilibrium(game, prof, alg, exact)
-        r = eq.regret
+        eq, r = equilibrium_record(game, prof, alg, exact)
         if (r != 0) if isinstance(r, Fraction) else (float(r) > tol):
             continue
         key = _key(eq.strategies)
@@ -604,7 +594,7 @@ def enumpoly(
     eqs = sorted(found.values(), key=lambda e: sort_key_profile(e.strategies))
     messages = []
     if not summary["finished"]:
-        messages.append(Deadline(timeout).message())
+        messages.append(deadline.message())
     if summary["continua"]:
         messages.append(
             f"{len(summary['continua'])} support profile(s) have a continuum of solutions (or a "
@@ -618,335 +608,12 @@ def enumpoly(
         equilibria=tuple(eqs),
         complete=complete,
         exact=bool(exact or game.exact),  # irrational equilibria stay floats (exact forms in extra)
-        options={"timeout": timeout, "seed": seed},
         message="; ".join(messages) or None,
         extra={
             "supports_searched": summary["searched"],
             "supports_pruned": summary["pruned"],
             "continua": summary["continua"],
         },
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# logit QRE path following
-# --------------------------------------------------------------------------------------------
-class _Payoffs:
-    """Pure-strategy payoffs :math:`v_i(s)` and their derivatives at a profile (float)."""
-
-    def __init__(self, game: NormalFormGame):
-        self.U = np.asarray(game.float_payoffs, dtype=float)
-        self.n = self.U.shape[0]
-        self.shape = self.U.shape[1:]
-        self.offsets = np.concatenate([[0], np.cumsum(self.shape)]).astype(int)
-        self.M = int(self.offsets[-1])
-
-    def split(self, flat: np.ndarray) -> list[np.ndarray]:
-        return [flat[self.offsets[i] : self.offsets[i + 1]] for i in range(self.n)]
-
-    def values_and_jacobian(self, sigma: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """``v`` (length M) and ``D[a, b] = ∂v_a/∂σ_b`` (M × M, zero within a player)."""
-        n, U, off = self.n, self.U, self.offsets
-        v = np.zeros(self.M)
-        D = np.zeros((self.M, self.M))
-        for i in range(n):
-            for j in range(n):
-                if j == i:
-                    continue
-                # contract every axis except i and j
-                T = U[i]
-                for k in range(n - 1, -1, -1):
-                    if k not in (i, j):
-                        T = np.tensordot(T, sigma[k], axes=([k], [0]))
-                # remaining axes are (min(i,j), max(i,j))
-                block = T if i < j else T.T
-                D[off[i] : off[i + 1], off[j] : off[j + 1]] = block
-            # v_i = D_ij @ sigma_j for any j != i; for one-player games contract nothing
-            if n == 1:
-                v[off[0] : off[1]] = U[0]
-            else:
-                j = 0 if i != 0 else 1
-                v[off[i] : off[i + 1]] = D[off[i] : off[i + 1], off[j] : off[j + 1]] @ sigma[j]
-        return v, D
-
-
-def _scale(game: NormalFormGame) -> float:
-    U = game.float_payoffs
-    return float(np.max(U) - np.min(U)) or 1.0
-
-
-class _LogitPath:
-    r"""The QRE branch as the zero set of
-    :math:`H(z, \lambda)`: for each player i, :math:`z_{is} - z_{i0} - \lambda (v_i(s) - v_i(0))`
-    for :math:`s \ne 0`, and :math:`\sum_s e^{z_{is}} - 1`, where :math:`z = \log\sigma`."""
-
-    def __init__(self, game: NormalFormGame):
-        self.P = _Payoffs(game)
-        self.scale = _scale(game)
-
-    def H_and_J(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        P = self.P
-        z, lam = y[:-1], y[-1]
-        sig_flat = np.exp(z)
-        sigma = P.split(sig_flat)
-        v, D = P.values_and_jacobian(sigma)
-        H = np.zeros(P.M)
-        J = np.zeros((P.M, P.M + 1))
-        dv_dz = D * sig_flat[None, :]  # ∂v_a/∂z_b = D[a,b] σ_b
-        for i in range(P.n):
-            a0, a1 = P.offsets[i], P.offsets[i + 1]
-            rows = list(range(a0, a1))
-            # equation rows for player i: index a0..a1-1 (first: normalisation)
-            H[a0] = sig_flat[a0:a1].sum() - 1.0
-            J[a0, a0:a1] = sig_flat[a0:a1]
-            for a in rows[1:]:
-                H[a] = z[a] - z[a0] - lam * (v[a] - v[a0])
-                J[a, a] += 1.0
-                J[a, a0] -= 1.0
-                J[a, :-1] -= lam * (dv_dz[a] - dv_dz[a0])
-                J[a, -1] = -(v[a] - v[a0])
-        return H, J
-
-    def correct(self, y: np.ndarray, fixed_lambda: bool = False, tol: float = 1e-10, maxit: int = 8):
-        """Gauss–Newton (minimum-norm) corrector; with ``fixed_lambda`` Newton in z only."""
-        for it in range(maxit):
-            H, J = self.H_and_J(y)
-            if np.max(np.abs(H)) < tol:
-                return y, it, True
-            if fixed_lambda:
-                step = np.linalg.solve(J[:, :-1], -H)
-                step = np.append(step, 0.0)
-            else:
-                step = np.linalg.lstsq(J, -H, rcond=None)[0]
-            if not np.all(np.isfinite(step)):
-                return y, it, False
-            y = y + step
-        H, _ = self.H_and_J(y)
-        return y, maxit, bool(np.max(np.abs(H)) < tol)
-
-    def start(self) -> np.ndarray:
-        z = np.concatenate([np.full(m, -math.log(m)) for m in self.P.shape])
-        return np.append(z, 0.0)
-
-    def tangent(self, y: np.ndarray, prev: np.ndarray | None) -> np.ndarray:
-        _, J = self.H_and_J(y)
-        # kernel of the M × (M+1) Jacobian: last right-singular vector
-        _, _, vt = np.linalg.svd(J)
-        t = vt[-1]
-        if prev is None:
-            if t[-1] < 0:
-                t = -t
-        elif np.dot(t, prev) < 0:
-            t = -t
-        return t / np.linalg.norm(t)
-
-    def trace(
-        self,
-        lam_max: float,
-        deadline: Deadline | None = None,
-        h0: float = 0.1,
-        max_steps: int = 20000,
-    ) -> Iterator[np.ndarray]:
-        """Yield points ``(log σ, λ)`` of the branch from λ = 0 until λ ≥ ``lam_max``."""
-        y = self.start()
-        yield y
-        t = None
-        h = h0
-        for _ in range(max_steps):
-            if deadline is not None:
-                deadline.check()
-            t = self.tangent(y, t)
-            while True:
-                y_new, its, ok = self.correct(y + h * t)
-                if ok and its <= 4 and np.all(y_new[:-1] <= 1e-9):
-                    break
-                h /= 2
-                if h < 1e-12:
-                    raise BargainingError("logit path following failed: the step size vanished")
-            y = y_new
-            yield y
-            if y[-1] >= lam_max:
-                return
-            if its <= 2:
-                h = min(h * 1.6, 1e3)
-
-
-def _check_lambda(lam: float) -> float:
-    lam = float(lam)
-    if not math.isfinite(lam) or lam < 0:
-        raise BargainingError(f"lambda must be a finite number >= 0, got {lam}")
-    return lam
-
-
-def logit_branch(game: NormalFormGame, lambdas: Iterable[float]) -> list[tuple[float, tuple]]:
-    """Points of the principal logit QRE branch at each λ in ``lambdas`` (sorted on output).
-
-    Each item is ``(λ, profile)`` with ``profile`` a tuple of probability arrays (one per
-    player). Where the branch bends back in λ, the first point reached from λ = 0 is returned.
-    """
-    targets = sorted(_check_lambda(x) for x in lambdas)
-    if not targets:
-        return []
-    path = _LogitPath(game)
-    out: list[tuple[float, tuple]] = []
-    k = 0
-    prev = None
-    for y in path.trace(targets[-1] * 1.01 + 1e-9):
-        while k < len(targets) and (y[-1] >= targets[k]):
-            lam = targets[k]
-            if prev is None or y[-1] == lam:
-                base = y
-            else:
-                w = (lam - prev[-1]) / (y[-1] - prev[-1])
-                base = prev + w * (y - prev)
-            base = base.copy()
-            base[-1] = lam
-            pt, _, ok = path.correct(base, fixed_lambda=True, tol=1e-12, maxit=30)
-            if not ok:
-                raise BargainingError(f"logit: could not locate the branch at lambda={lam}")
-            out.append((lam, tuple(np.exp(s) for s in path.P.split(pt[:-1]))))
-            k += 1
-        if k == len(targets):
-            break
-        prev = y
-    return out
-
-
-def qre_at(game: NormalFormGame, lam: float) -> tuple[np.ndarray, ...]:
-    """The logit QRE on the principal branch at precision ``lam`` (σ_i(s) ∝ exp(λ v_i(s)))."""
-    return logit_branch(game, [lam])[0][1]
-
-
-def _newton_support(P: _Payoffs, sigma: list[np.ndarray], supports) -> list[np.ndarray] | None:
-    """Newton's method on the indifference system of ``supports`` from ``sigma``."""
-    n = P.n
-    x = [np.where(np.isin(np.arange(m), s), sg, 0.0) for m, s, sg in zip(P.shape, supports, sigma)]
-    x = [xi / xi.sum() for xi in x]
-    for _ in range(50):
-        v, D = P.values_and_jacobian(x)
-        vs = P.split(v)
-        rows = []
-        F = []
-        for i in range(n):
-            s = supports[i]
-            off = P.offsets[i]
-            for k in s[1:]:
-                F.append(vs[i][k] - vs[i][s[0]])
-                rows.append(D[off + k] - D[off + s[0]])
-            F.append(x[i].sum() - 1.0)
-            r = np.zeros(P.M)
-            r[off : off + P.shape[i]] = 1.0
-            rows.append(r)
-        F = np.array(F)
-        cols = [P.offsets[i] + k for i in range(n) for k in supports[i]]
-        Jm = np.array(rows)[:, cols]
-        if np.max(np.abs(F)) < 1e-15:
-            break
-        step = np.linalg.lstsq(Jm, -F, rcond=None)[0]
-        flat = np.concatenate(x)
-        flat[cols] += step
-        x = P.split(flat.copy())
-        if np.max(np.abs(step)) < 1e-16:
-            break
-    if any(np.any(xi < -1e-12) for xi in x):
-        return None
-    return [np.clip(xi, 0.0, None) / np.clip(xi, 0.0, None).sum() for xi in x]
-
-
-def _polish(
-    game: NormalFormGame, sigma: list[np.ndarray], exact: bool, near: float = math.inf
-) -> list | None:
-    """A verified Nash equilibrium within ``near`` (max-norm) of the QRE point ``sigma``, or
-    None. The distance guard keeps Newton from jumping to an equilibrium the branch does not
-    approach."""
-    result = _polish_any(game, sigma, exact)
-    if result is None:
-        return None
-    dist = max(abs(float(p) - q) for a, b in zip(result, sigma) for p, q in zip(a, b))
-    return result if dist <= near else None
-
-
-def _polish_any(game: NormalFormGame, sigma: list[np.ndarray], exact: bool) -> list | None:
-    P = _Payoffs(game)
-    tol = verify.default_tolerance(game)
-    for thr in (1e-2, 1e-3, 1e-4, 1e-6, 1e-8):
-        supports = [tuple(int(k) for k in np.flatnonzero(s >= thr * s.max())) for s in sigma]
-        if exact or game.exact:
-            if sum(len(s) - 1 for s in supports) <= 6:  # exact solve only where it is quick
-                status, points = solve_support(game.as_exact().payoffs, supports)
-                best = None
-                for prof, _alg in points:
-                    if not all(isinstance(p, Fraction) for probs in prof for p in probs):
-                        continue
-                    if verify.max_regret(game.as_exact(), prof) == 0:
-                        d = sum(abs(float(p) - q) for a, b in zip(prof, sigma) for p, q in zip(a, b))
-                        if best is None or d < best[0]:
-                            best = (d, prof)
-                if best is not None:
-                    return best[1]
-        x = _newton_support(P, sigma, supports)
-        if x is not None and verify.max_regret(game, [list(a) for a in x]) <= tol:
-            return [list(map(float, a)) for a in x]
-    return None
-
-
-def logit(
-    game: NormalFormGame,
-    *,
-    timeout: float | None = None,
-    exact: bool = False,
-    lambda_max: float | None = None,
-    **_: Any,
-) -> Solution:
-    """One Nash equilibrium: the limit of the principal logit QRE branch, polished and verified
-    (``complete: false``). ``lambda_max`` (default ``1e6 / payoff range``) bounds the trace."""
-    deadline = Deadline(timeout)
-    path = _LogitPath(game)
-    lam_max = float(lambda_max) if lambda_max else 1e6 / path.scale
-    tol = verify.default_tolerance(game)
-    last = None
-    message = None
-    checkpoints = [100.0, 1e3, 1e4, 1e5, 1e6]
-    eq_prof = None
-    try:
-        for y in path.trace(lam_max, deadline):
-            last = y
-            lam_scaled = y[-1] * path.scale
-            if checkpoints and lam_scaled >= checkpoints[0]:
-                while checkpoints and lam_scaled >= checkpoints[0]:
-                    checkpoints.pop(0)
-                sigma = [np.exp(s) for s in path.P.split(y[:-1])]
-                eq_prof = _polish(game, sigma, exact, near=0.02)
-                if eq_prof is not None:
-                    break
-    except BudgetExceeded:
-        message = Deadline(timeout).message()
-    except BargainingError as err:  # the continuation broke down: polish where it stopped
-        message = str(err)
-    if eq_prof is None and last is not None and (message is None or "budget" not in message):
-        sigma = [np.exp(s) for s in path.P.split(last[:-1])]
-        eq_prof = _polish(game, sigma, exact)
-    eqs = []
-    if eq_prof is not None:
-        eq = _equilibrium(game, eq_prof, None, exact)
-        r = eq.regret
-        if (r == 0) if isinstance(r, Fraction) else (float(r) <= tol):
-            eqs.append(eq.with_extra(qre_lambda=float(last[-1])))
-    if not eqs and message is None:
-        message = "the logit branch did not reach a verifiable Nash equilibrium"
-    elif eqs and message and "budget" not in message:
-        message += "; the equilibrium listed was polished from the last point reached and verified"
-    rational = bool(eqs) and all(isinstance(p, Fraction) for probs in eqs[0].strategies for p in probs)
-    return Solution(
-        game=game,
-        concept="nash",
-        method="logit",
-        equilibria=tuple(eqs),
-        complete=False,
-        exact=bool((exact or game.exact) and rational),
-        options={"timeout": timeout, "lambda_max": lam_max},
-        message=message,
-        extra={"scope": "one equilibrium: the limit of the principal logit QRE branch"},
     )
 
 
@@ -981,17 +648,8 @@ register(
         kinds=("normal",),
         concept="nash",
         function=enumpoly,
+        options={"seed": "seed of the random separating linear form (Gröbner shape lemma); default 0"},
         summary="all isolated equilibria of small games (support enumeration + exact "
         "polynomial solving); complete unless a continuum or the time budget intervenes",
-    )
-)
-register(
-    Method(
-        name="logit",
-        kinds=("normal",),
-        concept="nash",
-        function=logit,
-        summary="one equilibrium: limit of the logit QRE branch (path following), verified; "
-        "any size, not complete",
     )
 )
