@@ -15,7 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 __all__ = ["Game", "GAME_KINDS", "is_game"]
 
 #: the kinds of game a file or an object may be (``kind:`` in a game file)
-GAME_KINDS = ("normal", "tree", "signaling", "model")
+GAME_KINDS = ("normal", "tree", "signaling", "model", "persuasion")
 
 
 @runtime_checkable

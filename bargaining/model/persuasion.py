@@ -39,6 +39,7 @@ class PersuasionProblem:
     kind = "persuasion"
     default_concept = "bayesian-persuasion"
     num_players = 2
+    exact = True  # priors and payoffs are stored as Fractions
 
     def __post_init__(self) -> None:
         k, m = len(self.states), len(self.actions)

@@ -173,25 +173,27 @@ def _optimise(game: NormalFormGame, *, exact: bool, objective: str, coarse: bool
                             "unique; the distribution need not be)")
 
 
-def correlated(game: NormalFormGame, *, timeout: float | None = None, deadline: Deadline | None = None,
+def correlated(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE,
                exact: bool = False, objective: str = "welfare") -> Solution:
     """An optimal correlated equilibrium for ``objective`` (welfare, a player's name, entropy)."""
     return _optimise(game, exact=exact, objective=objective, coarse=False)
 
 
-def coarse_correlated(game: NormalFormGame, *, timeout: float | None = None, deadline: Deadline | None = None,
+def coarse_correlated(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE,
                       exact: bool = False, objective: str = "welfare") -> Solution:
     """An optimal coarse correlated equilibrium for ``objective``."""
     return _optimise(game, exact=exact, objective=objective, coarse=True)
 
 
-def ce_vertices(game: NormalFormGame, *, timeout: float | None = None, deadline: Deadline | None = None,
-                exact: bool = False, coarse: bool = False) -> Solution:
-    """Every vertex of the (coarse) correlated equilibrium polytope, by basic solutions.
+def ce_vertices(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False) -> Solution:
+    """Every vertex of the correlated equilibrium polytope, by basic solutions.
 
     Complete when the enumeration finishes; refused above ``VERTEX_LIMIT`` candidate sets."""
-    if deadline is None:
-        deadline = Deadline(timeout)
+    return _vertices(game, deadline=deadline, exact=exact, coarse=False)
+
+
+def _vertices(game: NormalFormGame, *, deadline: Deadline, exact: bool, coarse: bool) -> Solution:
+    """Every vertex of the (coarse) correlated equilibrium polytope."""
     concept = "coarse-correlated" if coarse else "correlated"
     pay, rows = _setup(game, True, coarse)  # exact rows: vertices are decided exactly
     N = int(np.prod(game.shape))
@@ -235,10 +237,10 @@ def ce_vertices(game: NormalFormGame, *, timeout: float | None = None, deadline:
                     extra={"polytope": {"vertices": len(eqs), "joint_profiles": N, "constraints": len(rows)}})
 
 
-def cce_vertices(game: NormalFormGame, *, timeout: float | None = None, deadline: Deadline | None = None,
+def cce_vertices(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE,
                  exact: bool = False) -> Solution:
     """Every vertex of the coarse correlated equilibrium polytope."""
-    return ce_vertices(game, timeout=timeout, deadline=deadline, exact=exact, coarse=True)
+    return _vertices(game, deadline=deadline, exact=exact, coarse=True)
 
 
 _OBJ = {"objective": "welfare (default), entropy, or a player's name (that player's payoff)"}

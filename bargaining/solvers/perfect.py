@@ -152,13 +152,12 @@ def hint_orders(hint: dict, off: list) -> tuple[dict, dict]:
     return kappa, weight
 
 
-def perfect_enum(game: ExtensiveGame, *, timeout: float | None = None, deadline: Deadline | None = None,
+def perfect_enum(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE,
                  exact: bool = False, max_profiles: int = 50_000) -> Solution:
     """Extensive-form trembling-hand perfect equilibria among the pure sequential assessments of a
     small tree, each with its tremble certificate (see the module docstring)."""
     from bargaining.solvers.sequential import sequential_enum
 
-    deadline = deadline or Deadline(timeout)
     seq = sequential_enum(game, deadline=deadline, max_profiles=max_profiles, mixed=True)
     g = game.as_exact()
     kept, undecided = [], 0
@@ -263,14 +262,16 @@ def proper_certificate(game: Any, profile: Sequence[Sequence[Any]], max_tries: i
     return None
 
 
-def proper_enum(game: Any, *, timeout: float | None = None, deadline: Deadline | None = None,
+def proper_enum(game: Any, *, deadline: Deadline = Deadline.NONE,
                 exact: bool = False) -> Solution:
     """The proper equilibria among the extreme Nash equilibria of a small normal-form game, each with
     its tremble levels. ``complete=False``: proper points inside a Nash component that are not
     extreme, and equilibria with no ranked certificate, are not listed."""
-    from bargaining.solvers import api
+    from bargaining.solvers.bimatrix import enummixed
+    from bargaining.solvers.enumpoly import enumpoly
 
-    nash = api.solve(game, concept="nash", exact=True, timeout=timeout)
+    solver = enummixed if game.num_players == 2 else enumpoly
+    nash = solver(game, deadline=deadline, exact=True)
     kept = []
     for eq in nash.equilibria:
         cert = proper_certificate(game, eq.strategies)
@@ -300,7 +301,8 @@ def _register() -> None:
     from bargaining.solvers.registry import Method, register
 
     register(Method(name="perfect-enum", kinds=("tree",), concept="trembling-hand-perfect", function=perfect_enum,
-                    summary="pure extensive-form perfect equilibria of small trees, with tremble certificates"))
+                    summary="pure extensive-form perfect equilibria of small trees, with tremble certificates",
+                    options={"max_profiles": "largest number of pure profiles searched (default 50,000)"}))
     register(Method(name="proper-enum", kinds=("normal",), concept="proper", function=proper_enum,
                     summary="proper equilibria (Myerson) among the extreme Nash equilibria of small games"))
 

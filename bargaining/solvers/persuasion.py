@@ -164,7 +164,7 @@ def _check(game: Any) -> PersuasionProblem:
     return game
 
 
-def persuasion_lp(game: PersuasionProblem, *, timeout: float | None = None, deadline: Deadline | None = None,
+def persuasion_lp(game: PersuasionProblem, *, deadline: Deadline = Deadline.NONE,
                   exact: bool = False) -> Solution:
     """The optimal recommendation signal by the obedience LP (any finite number of states)."""
     game = _check(game)
@@ -206,7 +206,7 @@ def persuasion_lp(game: PersuasionProblem, *, timeout: float | None = None, dead
     return _solution(game, signal, value, exact, "persuasion-lp")
 
 
-def concavification(game: PersuasionProblem, *, timeout: float | None = None, deadline: Deadline | None = None,
+def concavification(game: PersuasionProblem, *, deadline: Deadline = Deadline.NONE,
                     exact: bool = False) -> Solution:
     """The optimal signal for two states by the concave envelope of the sender's value at the prior."""
     game = _check(game)

@@ -199,10 +199,10 @@ def finite_spe_payoffs(game: NormalFormGame, periods: int, exact: bool = False) 
     return sorted(P, key=lambda p: (-p[0], -p[1]))
 
 
-def _stage_nash(game: NormalFormGame, exact: bool, timeout: float | None) -> list[tuple[Any, Any, str]]:
-    from bargaining.solvers.api import solve  # the project's Nash solver (all extreme equilibria)
+def _stage_nash(game: NormalFormGame, exact: bool, deadline: Deadline) -> list[tuple[Any, Any, str]]:
+    from bargaining.solvers.bimatrix import enummixed  # the project's Nash solver (all extreme equilibria)
 
-    sol = solve(game, concept="nash", exact=exact, timeout=timeout)
+    sol = enummixed(game, deadline=deadline, exact=exact)
     out = []
     for eq in sol.equilibria:
         parts = []
@@ -216,8 +216,7 @@ def _stage_nash(game: NormalFormGame, exact: bool, timeout: float | None) -> lis
 def repeated(
     game: NormalFormGame,
     *,
-    timeout: float | None = None,
-    deadline: Deadline | None = None,
+    deadline: Deadline = Deadline.NONE,
     exact: bool = False,
     delta: float | None = None,
     periods: int | None = None,
@@ -229,8 +228,6 @@ def repeated(
     finite horizon instead (backward induction); ``tol``: stopping tolerance of the APS iteration."""
     if getattr(game, "kind", None) != "normal" or game.num_players != 2:
         raise SolverError("repeated games are computed for two-player normal-form stage games")
-    if deadline is None:
-        deadline = Deadline(timeout)
     if periods is None and delta is None:
         raise SolverError("--concept repeated needs --delta D (0 < D < 1) or --periods T")
     if delta is not None:
@@ -242,7 +239,7 @@ def repeated(
             raise SolverError(f"--delta {delta}: the discount factor must be strictly between 0 and 1")
     if periods is not None and (int(periods) != periods or periods < 1):
         raise SolverError(f"--periods {periods}: a whole number of periods >= 1")
-    nash = _stage_nash(game, exact, deadline.remaining())
+    nash = _stage_nash(game, exact, deadline)
     minmax = pure_minmax(game, exact)
     extra: dict[str, Any] = {
         "minmax": list(minmax),

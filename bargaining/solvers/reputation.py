@@ -205,7 +205,7 @@ def _parse(game: ExtensiveGame) -> tuple[int, Fraction, dict[str, Any]]:
     return k, p, pay
 
 
-def reputation(game: ExtensiveGame, *, timeout: float | None = None, deadline: Deadline | None = None,
+def reputation(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE,
                exact: bool = False) -> Solution:
     """One sequential equilibrium of the kreps-wilson tree (see the module docstring)."""
     from bargaining.solvers.backward import path_label

@@ -61,8 +61,8 @@ import numpy as np
 from bargaining.errors import SolverError
 from bargaining.model.extensive import ExtensiveGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
-from bargaining.solvers._polytope import relint_point, vertices
 from bargaining.solvers.budget import Deadline
+from bargaining.solvers.polytope import relint_point, vertices
 
 __all__ = ["sequential_enum", "assess_profile", "Assessment", "tree_tables"]
 
@@ -460,7 +460,7 @@ def _record(g: ExtensiveGame, found: Assessment) -> Equilibrium:
                        label=path_label(g, behavior, outcomes), extra=extra)
 
 
-def sequential_enum(game: ExtensiveGame, *, timeout: float | None = None, deadline: Deadline | None = None,
+def sequential_enum(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE,
                     exact: bool = False, max_profiles: int = 50_000, mixed: bool = True) -> Solution:
     """Sequential equilibria of a small tree: all pure assessments and all families with one mixing
     information set, with exact belief sets and tremble certificates (see the module docstring)."""
@@ -468,7 +468,6 @@ def sequential_enum(game: ExtensiveGame, *, timeout: float | None = None, deadli
         raise SolverError("method 'sequential-enum' solves game trees")
     game.require_perfect_recall("sequential-enum")
     g = game.as_exact()
-    deadline = deadline or Deadline(timeout)
     sizes = [len(h.actions) for h in g.infosets]
     total = math.prod(sizes)
     if total > max_profiles:
@@ -519,6 +518,8 @@ def _register() -> None:
         name="sequential-enum", kinds=("tree",), concept="sequential", function=sequential_enum,
         summary="sequential equilibria of small trees: all pure assessments and one-set mixing families, "
         "exact belief sets and tremble certificates",
+        options={"max_profiles": "largest number of pure profiles searched (default 50,000)",
+                 "mixed": "also search families in which one information set mixes (default true)"},
     ))
 
 

@@ -184,10 +184,10 @@ class _Problem:
         return None
 
 
-def _nash_payoffs(game: NormalFormGame, leader: int, exact: bool, timeout: float | None) -> tuple[Any, Any, bool]:
-    from bargaining.solvers.api import solve  # the project's Nash solver (enummixed for 2 players)
+def _nash_payoffs(game: NormalFormGame, leader: int, exact: bool, deadline: Deadline) -> tuple[Any, Any, bool]:
+    from bargaining.solvers.bimatrix import enummixed  # the project's Nash solver for two players
 
-    sol = solve(game, concept="nash", exact=exact, timeout=timeout)
+    sol = enummixed(game, deadline=deadline, exact=exact)
     pays = [eq.payoffs[leader] for eq in sol.equilibria]
     if not pays:
         return None, None, False
@@ -197,8 +197,7 @@ def _nash_payoffs(game: NormalFormGame, leader: int, exact: bool, timeout: float
 def stackelberg(
     game: NormalFormGame,
     *,
-    timeout: float | None = None,
-    deadline: Deadline | None = None,
+    deadline: Deadline = Deadline.NONE,
     exact: bool = False,
     leader: str | None = None,
     tie_break: str = "strong",
@@ -211,18 +210,16 @@ def stackelberg(
     that no commitment attains). ``commitment``: ``mixed`` (default) or ``pure``."""
     if getattr(game, "kind", None) != "normal":
         raise SolverError("Stackelberg commitment is computed for normal-form games only; "
-                          "convert the tree to normal form (bargain convert FILE --to nfg)")
+                          "convert the tree to normal form first")
     if game.num_players != 2:
         raise SolverError(f"Stackelberg commitment needs a two-player game; this one has {game.num_players} "
                           "players (with more followers the followers' equilibrium is not unique)")
     if tie_break not in ("strong", "weak"):
-        raise SolverError(f"--tie-break {tie_break}: Stackelberg ties are broken 'strong' or 'weak'")
+        raise SolverError(f"tie_break {tie_break!s}: Stackelberg ties are broken 'strong' or 'weak'")
     if commitment not in ("mixed", "pure"):
-        raise SolverError(f"--commitment {commitment}: use 'mixed' or 'pure'")
+        raise SolverError(f"commitment {commitment!s}: use 'mixed' or 'pure'")
     li = game.player_index(leader) if leader is not None else 0
     fi = 1 - li
-    if deadline is None:
-        deadline = Deadline(timeout)
     P = _Problem(game, li, exact)
     attained = True
     note = None
@@ -270,8 +267,7 @@ def stackelberg(
                         "commitments converging to the one shown approach it while the follower's response "
                         f"stays {game.strategies[fi][j]}; at the limit the follower is indifferent and breaks "
                         "the tie against the leader")
-    deadline_left = deadline.remaining()
-    best_nash, worst_nash, nash_complete = _nash_payoffs(game, li, exact, deadline_left)
+    best_nash, worst_nash, nash_complete = _nash_payoffs(game, li, exact, deadline)
     follower_pay = P.value(x, P.B, j)
     regret = max(P.value(x, P.B, k) for k in range(P.n)) - follower_pay
     y = [_num(int(k == j), exact) for k in range(P.n)]

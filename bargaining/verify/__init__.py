@@ -51,6 +51,49 @@ def _model(game: Any, eq: Equilibrium, concept: str) -> Any:
     return model_regret(game, eq, concept)
 
 
+def _tree_sequential(game: Any, eq: Equilibrium, concept: str) -> Any:
+    """Sequential rationality at every information set given the beliefs, Bayes' rule on the
+    path, and consistency of the beliefs with the equilibrium's tremble certificate (the largest
+    of the three errors; ``None`` without a certificate). Used for perfect equilibria too, which
+    are sequential."""
+    from bargaining.verify.sequential import check_assessment
+
+    if eq.behavior is None or eq.beliefs is None:
+        return None
+    out = check_assessment(game, eq.behavior, eq.beliefs, eq.extra.get("certificate"))
+    if out["consistency"] is None:
+        return None
+    return max(out["regret"], out["bayes"], out["consistency"])
+
+
+def _pass_fail(check: Callable[..., dict], **options: Any) -> Verifier:
+    """A verifier from a check that returns named pass/fail tests with ``"ok"``: the certificate
+    is 0 when every test passes and 1 otherwise (commitment, mediation and repeated-game
+    answers have no single regret)."""
+
+    def verifier(game: Any, eq: Equilibrium, concept: str) -> Any:
+        return 0 if check(game, eq, **options)["ok"] else 1
+
+    return verifier
+
+
+def _commitment_verifiers() -> dict[tuple[str, str], Verifier]:
+    from bargaining.verify.commitment import (
+        check_correlated,
+        check_persuasion,
+        check_repeated,
+        check_stackelberg,
+    )
+
+    return {
+        ("normal", "stackelberg"): _pass_fail(check_stackelberg),
+        ("normal", "correlated"): _pass_fail(check_correlated),
+        ("normal", "coarse-correlated"): _pass_fail(check_correlated, coarse=True),
+        ("persuasion", "bayesian-persuasion"): _pass_fail(check_persuasion),
+        ("normal", "repeated-spe-payoffs"): _pass_fail(check_repeated),
+    }
+
+
 #: (game kind, JSON concept or ``"*"`` for any) -> verifier
 VERIFIERS: dict[tuple[str, str], Verifier] = {
     ("normal", "nash"): _normal_nash,
@@ -58,6 +101,10 @@ VERIFIERS: dict[tuple[str, str], Verifier] = {
     ("tree", "nash"): _tree_nash,
     ("signaling", "perfect-bayesian"): _signaling_pbe,
     ("model", "*"): _model,
+    ("tree", "sequential"): _tree_sequential,
+    ("tree", "trembling-hand-perfect"): _tree_sequential,
+    ("normal", "proper"): _normal_nash,
+    **_commitment_verifiers(),
 }
 
 
