@@ -32,38 +32,35 @@ Later stages (the sender moving again after the response, knowing its type) are 
 sequential rationality (backward induction, :meth:`SignalingGame.reduced`); at a tie that changes
 the receiver's payoff every pure tie-break is solved and reported.
 
-**Algorithm** (support enumeration for signaling games; the indifference method of Gibbons
-1992 §4.2 and Osborne 2004 §10.8, made exhaustive). For each *pattern* — the support ``S_t`` of
-every type's message choice and the support ``K_m`` of the receiver's response after every
-message on the path — the PBE conditions split into two systems of linear (in)equalities:
+**Algorithm** (support enumeration for signaling games, set-valued; the indifference method of
+Gibbons 1992 §4.2 and Osborne 2004 §10.8, made exhaustive): :mod:`bargaining.solvers.signaling_sets`.
+For each *pattern* — the support ``S_t`` of every type's message choice and the support ``K_m``
+of the receiver's response after every on-path message — the PBE conditions split into a
+polytope in ``σ`` (receiver optimality, multiplied through by ``P(m)``) and a polytope in the
+receiver's responses after *every* message (sender optimality, the off-path deterrence
+constraints included; the off-path responses range over the faces ``Δ(K)`` that some belief
+makes optimal and are projected out exactly by Fourier–Motzkin elimination). A *family* is the
+product ``P_σ × R_on`` (a union of such products when the off-path best-response set is not
+convex); its vertices are computed exactly, boundary points where a message leaves the path
+included, and families that lie in the closure of another family with the same on-path messages
+are merged into it.
 
-- in ``σ`` only: simplex constraints and the receiver's indifference among ``K_m`` and weak
-  preference over ``R \\ K_m``, multiplied through by ``P(m)`` (Bayes' rule makes them linear);
-- in ``ρ`` only: each type's indifference among ``S_t`` and weak preference over the other
-  messages on the path.
+Each returned entry is one family: a representative point of its relative interior (the
+pattern's supports; the fields ``sender_strategy``, ``receiver_strategy``, ``off_path`` ... of
+earlier versions), plus ``dimension``, ``description``, ``faces`` and ``vertices`` (each a full
+assessment with its own off-path sustaining sets, refinements and regret). After an off-path
+message the sustaining beliefs and responses are reported per point, since they depend on the
+equilibrium payoffs.
 
-The solution set of a pattern is the product of the two polytopes; their vertices are computed
-exactly (rational arithmetic). Off the path, the receiver's response ``ρ_m`` must *deter* every
-type (``V_t(m) ≤ u*_t``) and be a best response to some belief; the whole set of sustaining
-beliefs is the union, over the response supports ``K`` that contain a deterring mixture, of the
-belief polytopes ``{μ : K ⊆ BR(μ)}``. For two types each is an interval of ``μ(t)``; in general
-it is stated as linear inequalities.
+The intuitive criterion and D1 are in :mod:`bargaining.solvers.refine`; they are evaluated at the
+representative point and at every vertex (``refinements_over_family``). Their verdict depends on
+a point only through the type payoffs and the set of off-path messages, so it is exact on the
+whole relative interior when the receiver's on-path mixture is pinned down; when it is not, only
+the listed points are decided. The certificate is :func:`assessment_regret`, which recomputes
+everything from the game's own tree.
 
-Each returned entry is a PBE *family*: a sender strategy, the receiver's on-path strategy and,
-per off-path message, the sustaining sets. A pattern whose polytope is not a point (non-generic
-games, e.g. Spence on a grid) is listed by its extreme points that keep the pattern's messages on
-the path; they share a ``family`` id, and every point between them (with the pattern's supports)
-is a PBE as well. Extreme points at which a message leaves the path are listed with their own,
-purer pattern.
-
-The intuitive criterion and D1 are in :mod:`bargaining.solvers.refine`; the certificate is
-:func:`assessment_regret`, which recomputes everything from the game's own tree.
-
-Scope: when a zero-prior type sends an off-path message while another message is off the path
-too (three or more messages), the deterrence constraints couple the off-path responses; such
-patterns are skipped and the solution says it may be incomplete. When the receiver's on-path mixture is not pinned down *and* messages are off the path, the
-extreme points are checked for off-path deterrence one by one; the solution then says that it may
-be incomplete.
+Scope: later-stage ties that change the receiver's payoff are solved per pure tie-break; mixed
+continuations at such ties are not enumerated and the solution says so (``complete`` false).
 """
 
 from __future__ import annotations
