@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -280,9 +281,12 @@ def test_g1_sweep_axes(params, labels, sigma_b, rho):
     if sigma_b is not None:
         t = bargaining.load("resolve-signal").validate_params(params)
         mu = (t["y_A"] - t["y_C"]) / (t["y_A"] + t["y_W"])
-        assert fam["semi-separating"].extra["sender_strategy"]["B"]["E"] == t["p"] * (1 - mu) / ((1 - t["p"]) * mu)
-        assert fam["semi-separating"].extra["sender_strategy"]["B"]["E"] == sigma_b
-        assert fam["semi-separating"].extra["receiver_strategy"]["E"]["C"] == rho
+        # the point where S endorses for sure (at c_S = 1/3 an end of a segment of PBE)
+        x = fam["semi-separating"].extra
+        pt = next(v for v in [x] + x["vertices"] if v["sender_strategy"]["S"]["E"] == 1)
+        assert pt["sender_strategy"]["B"]["E"] == t["p"] * (1 - mu) / ((1 - t["p"]) * mu)
+        assert pt["sender_strategy"]["B"]["E"] == sigma_b
+        assert pt["receiver_strategy"]["E"]["C"] == rho
         assert rho == (t["c_B"] + t["a"]) / (t["W"] + t["a"])
 
 
@@ -321,7 +325,9 @@ def test_g1_boundary_corrections():
     semi-separating family remain beside pooling on E. Both hold with strict inequalities."""
     _, sol = at("resolve-signal", c_B=1)
     fam = families(sol)
-    assert "separating" in fam and sum(e.extra["refinements"]["intuitive"] for e in sol.equilibria) > 1
+    # the separating profile is an end of the hybrid segment sigma_B(E) in [0, 7/9]
+    assert "separating" in {v["label"] for e in sol.equilibria for v in e.extra["vertices"]}
+    assert "semi-separating" in fam and sum(e.extra["refinements"]["intuitive"] for e in sol.equilibria) > 1
     _, sol = at("resolve-signal", a="0.5")
     assert len(sol.equilibria) > 1 and "pooling on E" in families(sol)
 
@@ -347,12 +353,14 @@ def test_b1_beer_quiche():
 def test_b2_spence_on_the_grid():
     g, sol = at("spence-job-market")
     check_signaling(g, sol)
-    pure = [e for e in sol.equilibria if e.label in ("separating",) or e.label.startswith("pooling")]
-    seps = sorted(next(m for m, p in e.extra["sender_strategy"]["H"].items() if p == 1)
-                  for e in pure if e.label == "separating")
+    # pure profiles are vertices of the families (a separating profile can end a hybrid segment)
+    pure = [SimpleNamespace(label=v["label"], extra=v) for e in sol.equilibria for v in e.extra["vertices"]
+            if v["label"] == "separating" or v["label"].startswith("pooling")]
+    seps = sorted({next(m for m, p in e.extra["sender_strategy"]["H"].items() if p == 1)
+                  for e in pure if e.label == "separating"})
     assert seps == ["e1", "e1.5", "e2"]  # e_L = 0, e_H in [1, 2] on the grid
     assert all(e.extra["sender_strategy"]["L"]["e0"] == 1 for e in pure if e.label == "separating")
-    pools = sorted(e.label for e in pure if e.label.startswith("pooling"))
+    pools = sorted({e.label for e in pure if e.label.startswith("pooling")})
     assert pools == ["pooling on e0", "pooling on e0.5"]  # e_p in [0, q] = [0, 0.5]
     for e in pure:
         if e.label.startswith("pooling"):

@@ -38,6 +38,25 @@ def by_label(sol):
     return out
 
 
+def vertex_labels(sol):
+    return {v["label"] for eq in sol.equilibria for v in eq.extra["vertices"]}
+
+
+def pure_vertices(sol):
+    """The points of every family where the sender plays a pure strategy (each is a vertex of its
+    family's sigma-polytope, so it is listed among the family's vertices)."""
+    out = []
+    for eq in sol.equilibria:
+        for v in eq.extra["vertices"]:
+            if all(p in (0, 1) for d in v["sender_strategy"].values() for p in d.values()):
+                out.append(v)
+    return out
+
+
+def pure_profile(v, game):
+    return tuple(next(j for j, m in enumerate(game.messages) if v["sender_strategy"][t][m] == 1) for t in game.types)
+
+
 def sender(eq):
     return {t: {m: p for m, p in d.items() if p} for t, d in eq.extra["sender_strategy"].items()}
 
@@ -208,7 +227,8 @@ def test_g1_separating_iff_costly_enough_and_ic_selects_it():
     assert sep.extra["refinements"]["intuitive"] is True
     # just below W = 1 there is no separating PBE
     assert "separating" not in by_label(pbe(g1(c_B="0.99")))
-    assert "separating" in by_label(pbe(g1(c_B=1)))
+    # at c_B = W the separating profile is an endpoint of the hybrid family sigma_B(E) in [0, 7/9]
+    assert "separating" in vertex_labels(pbe(g1(c_B=1)))
 
 
 def test_g1_correction_ic_selects_separation_only_for_c_B_above_W():
@@ -260,20 +280,21 @@ def spence():
 def test_spence_pure_pbe_on_the_grid():
     sol = pbe(spence(), exact=True)
     assert sol.complete
-    pure = [eq for eq in sol.equilibria if "semi" not in eq.label]
-    got = sorted((eq.label, tuple(sorted(m for d in sender(eq).values() for m in d))) for eq in pure)
-    assert got == sorted([
+    pure = pure_vertices(sol)
+    got = {(v["label"], tuple(sorted(m for d in v["sender_strategy"].values() for m, p in d.items() if p))) for v in pure}
+    assert got == {
         ("pooling on e0", ("e0", "e0")),
         ("pooling on e0.5", ("e0.5", "e0.5")),
         ("separating", ("e0", "e1")),
         ("separating", ("e0", "e1.5")),
         ("separating", ("e0", "e2")),
-    ])
-    for eq in pure:
+    }
+    for eq in sol.equilibria:
         if eq.label.startswith("pooling"):
             assert receiver(eq)[eq.label.split()[-1]] == {"w_mid": 1}  # wage 1.5 = E[theta]
-    assert {tuple(int(np.argmax(r)) for r in eq.behavior[0]) for eq in pure} == brute_force_pure_pbe(spence())
+    assert {pure_profile(v, spence()) for v in pure} == brute_force_pure_pbe(spence())
     assert all(eq.regret == 0 for eq in sol.equilibria)
+    assert all(v["regret"] == 0 for eq in sol.equilibria for v in eq.extra["vertices"])
 
 
 def test_spence_grid_correction_ic_keeps_pooling_d1_leaves_riley():
@@ -285,8 +306,9 @@ def test_spence_grid_correction_ic_keeps_pooling_d1_leaves_riley():
     assert ("pooling on e0.5", (1, F(5, 4))) in ic
     d1 = [eq for eq in sol.equilibria if eq.extra["refinements"]["d1"]]
     assert {tuple(eq.extra["type_payoffs"].values()) for eq in d1} == {(1, F(3, 2))}  # Riley payoffs
-    riley = [eq for eq in d1 if eq.label == "separating"]
-    assert len(riley) == 1 and sender(riley[0]) == {"L": {"e0": 1}, "H": {"e1": 1}}
+    riley = [v for v in pure_vertices(sol) if v["label"] == "separating" and v["refinements"]["d1"]]
+    assert len(riley) == 1 and {t: {m: p for m, p in d.items() if p} for t, d in riley[0]["sender_strategy"].items()} \
+        == {"L": {"e0": 1}, "H": {"e1": 1}}
 
 
 # ------------------------------------------------------------------------------ Watson (pygambit catalogue)
@@ -393,8 +415,8 @@ def test_random_games_every_pbe_has_zero_regret_and_pure_ones_match_brute_force(
         sol = pbe(game, exact=True)
         for eq in sol.equilibria:
             assert eq.regret == 0
-        pure = {tuple(int(np.argmax(r)) for r in eq.behavior[0]) for eq in sol.equilibria
-                if all(max(r) == 1 for r in eq.behavior[0])}
+        pure = {pure_profile(v, game) for v in pure_vertices(sol)}
+        assert all(v["regret"] == 0 for eq in sol.equilibria for v in eq.extra["vertices"])
         # ties in these small-integer games can need a mixing receiver, which the oracle
         # (pure receiver strategies) does not try: it finds a subset of ours
         assert brute_force_pure_pbe(game) <= pure
@@ -410,8 +432,7 @@ def test_random_generic_games_pure_pbe_equal_brute_force():
         game = SignalingGame.build({"a": p, "b": 1 - p}, [f"m{j}" for j in range(nM)], [f"r{k}" for k in range(nR)], pay)
         sol = pbe(game, exact=True)
         assert all(eq.regret == 0 for eq in sol.equilibria)
-        pure = {tuple(int(np.argmax(r)) for r in eq.behavior[0]) for eq in sol.equilibria
-                if all(max(r) == 1 for r in eq.behavior[0])}
+        pure = {pure_profile(v, game) for v in pure_vertices(sol)}
         assert pure == brute_force_pure_pbe(game)
 
 

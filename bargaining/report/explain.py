@@ -174,6 +174,19 @@ def _equilibrium(doc: _Doc, game: SignalingGame, k: int, eq, US, UR) -> None:
     sigma, rho = eq.behavior
     ref = x.get("refinements", {})
     doc.h3(f"Equilibrium {k}: {eq.label}")
+    if x.get("dimension"):
+        doc.p(f"This is a family of equilibria, {x['description']}. Its vertices:")
+        for i, v in enumerate(x.get("vertices", [])):
+            left = [o["message"] for o in v.get("off_path", []) if o.get("leaves_path")]
+            st = "; ".join(f"{t} sends " + " and ".join(m if p == 1 else f"{m} w.p. {_n(p)}" for m, p in d.items() if p)
+                           for t, d in v["sender_strategy"].items())
+            rs = "; ".join(f"after {m}: " + ", ".join(r if p == 1 else f"{r} w.p. {_n(p)}" for r, p in d.items() if p)
+                           for m, d in v["receiver_strategy"].items() if d is not None)
+            doc.item(f"vertex {i} ({v['label']}): {st}; {game.receiver} {rs}"
+                     + (f"; {', '.join(left)} leaves the path here" if left else ""))
+        doc.end_list()
+        doc.p("Every point between the vertices is a PBE as well; the derivation below is for a point inside "
+              "the family.")
     strat = "; ".join(
         f"{t} sends " + " and ".join(m if p == 1 else f"{m} w.p. {_n(p)}" for m, p in d.items() if p)
         for t, d in x["sender_strategy"].items())
@@ -339,7 +352,10 @@ def explain(game: SignalingGame, fmt: str = "text") -> str:
     _thresholds(doc, game, UR, step + 1)
     doc.h2(f"Step {step + 2}. The perfect Bayesian equilibria")
     n = len(sol.equilibria)
+    sets = sum(1 for eq in sol.equilibria if eq.extra.get("dimension"))
     doc.p(f"There {'is' if n == 1 else 'are'} {n} PBE famil{'y' if n == 1 else 'ies'}"
+          + (f" ({n - sets} single point{'' if n - sets == 1 else 's'}, {sets} continuum{'' if sets == 1 else 's'} of equilibria)"
+             if sets else "")
           + ("" if sol.complete else f" (the list may be incomplete: {sol.message})") + ".")
     for k, eq in enumerate(sol.equilibria):
         idx = int(eq.extra.get("tie_break", 0))  # which later-stage tie-break this PBE uses

@@ -41,6 +41,7 @@ def signaling_table(sol: Solution, exact: bool) -> list[str]:
         ref = x.get("refinements") or {}
         flags = ", ".join(f"{'IC' if n == 'intuitive' else 'D1'} {'yes' if ok else 'no'}" for n, ok in ref.items())
         lines.append(f"[{k}] {eq.label}" + (f"   ({flags})" if flags else ""))
+        lines += _family_lines(x, exact)
         sender = "; ".join(f"{t}: {_dist(d, exact)}" for t, d in x["sender_strategy"].items())
         pays = ", ".join(f"{t} {_fmt(v, exact)}" for t, v in x["type_payoffs"].items())
         lines.append(f"    {S:<{w}}  {sender}   payoffs {pays}")
@@ -69,6 +70,34 @@ def signaling_table(sol: Solution, exact: bool) -> list[str]:
                 lines.append(f"    note: {note}")
         lines.append(f"    regret {_fmt(eq.regret, exact)}")
     return lines
+
+
+def _family_lines(x: dict, exact: bool) -> list[str]:
+    """A family that is not a single point: its dimension, description, vertices (label and the
+    messages that leave the path there) and which vertices survive each refinement."""
+    verts = x.get("vertices") or []
+    if not x.get("dimension"):
+        return []
+    out = [f"    family of dimension {x['dimension']}: {x.get('description', '')}"]
+    for i, v in enumerate(verts):
+        left = [o["message"] for o in v.get("off_path", []) if o.get("leaves_path")]
+        sender = "; ".join(f"{t}: {_dist(d, exact)}" for t, d in v["sender_strategy"].items())
+        recv = "; ".join(f"after {m}: {_dist(d, exact)}" for m, d in v["receiver_strategy"].items() if d is not None)
+        lim = "; ".join(f"after {o['message']}: {_dist(o['family_response'], exact)}" for o in v.get("off_path", [])
+                        if o.get("leaves_path"))
+        ref = v.get("refinements") or {}
+        flags = ", ".join(f"{'IC' if n == 'intuitive' else 'D1'} {'yes' if ok else 'no'}" for n, ok in ref.items())
+        out.append(f"      vertex {i} ({v.get('label')}{', ' + flags if flags else ''}): {sender}; {recv}"
+                   + (f"; {', '.join(left)} leaves the path ({lim})" if left else ""))
+    for face in x.get("faces", []):
+        out.append(f"      boundary: {face}")
+    over = x.get("refinements_over_family") or {}
+    for name, d in over.items():
+        if d.get("part") == "part":
+            out.append(f"      {'IC' if name == 'intuitive' else 'D1'} holds on part of the family: vertices "
+                       f"{', '.join(map(str, d['surviving_vertices'])) or 'none'}"
+                       f"{' and the representative point' if d['interior'] else ''}")
+    return out
 
 
 def signaling_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:

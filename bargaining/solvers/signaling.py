@@ -32,44 +32,40 @@ Later stages (the sender moving again after the response, knowing its type) are 
 sequential rationality (backward induction, :meth:`SignalingGame.reduced`); at a tie that changes
 the receiver's payoff every pure tie-break is solved and reported.
 
-**Algorithm** (support enumeration for signaling games; the indifference method of Gibbons
-1992 §4.2 and Osborne 2004 §10.8, made exhaustive). For each *pattern* — the support ``S_t`` of
-every type's message choice and the support ``K_m`` of the receiver's response after every
-message on the path — the PBE conditions split into two systems of linear (in)equalities:
+**Algorithm** (support enumeration for signaling games, set-valued; the indifference method of
+Gibbons 1992 §4.2 and Osborne 2004 §10.8, made exhaustive): :mod:`bargaining.solvers.signaling_sets`.
+For each *pattern* — the support ``S_t`` of every type's message choice and the support ``K_m``
+of the receiver's response after every on-path message — the PBE conditions split into a
+polytope in ``σ`` (receiver optimality, multiplied through by ``P(m)``) and a polytope in the
+receiver's responses after *every* message (sender optimality, the off-path deterrence
+constraints included; the off-path responses range over the faces ``Δ(K)`` that some belief
+makes optimal and are projected out exactly by Fourier–Motzkin elimination). A *family* is the
+product ``P_σ × R_on`` (a union of such products when the off-path best-response set is not
+convex); its vertices are computed exactly, boundary points where a message leaves the path
+included, and families that lie in the closure of another family with the same on-path messages
+are merged into it.
 
-- in ``σ`` only: simplex constraints and the receiver's indifference among ``K_m`` and weak
-  preference over ``R \\ K_m``, multiplied through by ``P(m)`` (Bayes' rule makes them linear);
-- in ``ρ`` only: each type's indifference among ``S_t`` and weak preference over the other
-  messages on the path.
+Each returned entry is one family: a representative point of its relative interior (the
+pattern's supports; the fields ``sender_strategy``, ``receiver_strategy``, ``off_path`` ... of
+earlier versions), plus ``dimension``, ``description``, ``faces`` and ``vertices`` (each a full
+assessment with its own off-path sustaining sets, refinements and regret). After an off-path
+message the sustaining beliefs and responses are reported per point, since they depend on the
+equilibrium payoffs.
 
-The solution set of a pattern is the product of the two polytopes; their vertices are computed
-exactly (rational arithmetic). Off the path, the receiver's response ``ρ_m`` must *deter* every
-type (``V_t(m) ≤ u*_t``) and be a best response to some belief; the whole set of sustaining
-beliefs is the union, over the response supports ``K`` that contain a deterring mixture, of the
-belief polytopes ``{μ : K ⊆ BR(μ)}``. For two types each is an interval of ``μ(t)``; in general
-it is stated as linear inequalities.
+The intuitive criterion and D1 are in :mod:`bargaining.solvers.refine`; they are evaluated at the
+representative point and at every vertex (``refinements_over_family``). Their verdict depends on
+a point only through the type payoffs and the set of off-path messages, so it is exact on the
+whole relative interior when the receiver's on-path mixture is pinned down; when it is not, only
+the listed points are decided. The certificate is
+:func:`bargaining.verify.signaling.assessment_regret` (run by the dispatcher), which recomputes
+everything from the game's own tree.
 
-Each returned entry is a PBE *family*: a sender strategy, the receiver's on-path strategy and,
-per off-path message, the sustaining sets. A pattern whose polytope is not a point (non-generic
-games, e.g. Spence on a grid) is listed by its extreme points that keep the pattern's messages on
-the path; they share a ``family`` id, and every point between them (with the pattern's supports)
-is a PBE as well. Extreme points at which a message leaves the path are listed with their own,
-purer pattern.
-
-The intuitive criterion and D1 are in :mod:`bargaining.solvers.refine`; the certificate is
-:func:`bargaining.verify.signaling.assessment_regret` (run by the dispatcher), which recomputes everything from the game's own tree.
-
-Scope: when a zero-prior type sends an off-path message while another message is off the path
-too (three or more messages), the deterrence constraints couple the off-path responses; such
-patterns are skipped and the solution says it may be incomplete. When the receiver's on-path mixture is not pinned down *and* messages are off the path, the
-extreme points are checked for off-path deterrence one by one; the solution then says that it may
-be incomplete.
+Scope: later-stage ties that change the receiver's payoff are solved per pure tie-break; mixed
+continuations at such ties are not enumerated and the solution says so (``complete`` false).
 """
 
 from __future__ import annotations
 
-import itertools
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -79,12 +75,14 @@ from bargaining.errors import SolverError
 from bargaining.model.profile import Equilibrium, Solution
 from bargaining.model.signaling import ChanceNode, SignalingGame, Terminal
 from bargaining.numeric import to_fraction
-from bargaining.solvers.beliefs import BeliefCache, belief_polytope, nonempty_subsets
+from bargaining.solvers.beliefs import BeliefCache, belief_polytope
 from bargaining.solvers.budget import Deadline
 from bargaining.solvers.polytope import relint_point, vertices
 from bargaining.solvers.registry import Method, register
+from bargaining.solvers.signaling_sets import Family, describe_affine, enumerate_families, shape_name
 
-__all__ = ["pbe", "enumerate_pbe", "RawPBE", "OffPath", "belief_polytope", "label_of", "outcome_distribution"]
+__all__ = ["pbe", "enumerate_pbe", "RawPBE", "OffPath", "belief_polytope", "label_of", "outcome_distribution",
+           "leaves"]
 
 F0 = Fraction(0)
 F1 = Fraction(1)
@@ -114,6 +112,8 @@ class RawPBE:
     plans: dict = field(default_factory=dict)
     reduced: int = 0  # index of the reduced game (tie-break combination)
     unpinned: tuple[int, ...] = ()  # zero-prior types whose payoff depends on an off-path response
+    limit: dict = field(default_factory=dict)  # messages of the family leaving the path here -> response
+    fam: Any = None  # the Family this point belongs to
 
 
 def _value(US, t: int, m: int, rho_m: Sequence[Fraction]) -> Fraction:
@@ -158,208 +158,89 @@ def offpath_sets(US, UR, m: int, u_star: Sequence[Fraction], cache: BeliefCache,
     return OffPath(m, pieces, belief_bounds, response_bounds, connected)
 
 
+def point_pbe(US, UR, prior: Sequence[Fraction], fam: Family, sigma: list[list[Fraction]],
+              rho_on: dict[int, list[Fraction]], cache: BeliefCache) -> RawPBE | None:
+    """The assessment at one point ``(σ, ρ_on)`` of a family: Bayes beliefs where ``P(m) > 0``;
+    after the other messages (off the path of the pattern, or leaving the path at this point)
+    the sustaining sets at this point's payoffs. A message of the pattern that leaves the path
+    here keeps the family's response as ``limit`` (a response the sustaining set contains)."""
+    nT, nM = len(US), len(US[0])
+    pos = [p > 0 for p in prior]
+    beliefs: list[list[Fraction] | None] = []
+    for m in range(nM):
+        pm = sum((prior[t] * sigma[t][m] for t in range(nT)), F0)
+        beliefs.append([prior[t] * sigma[t][m] / pm for t in range(nT)] if pm > 0 else None)
+    on = [m for m in range(nM) if beliefs[m] is not None]
+    off = [m for m in range(nM) if beliefs[m] is None]
+    rho: list[list[Fraction] | None] = [rho_on[m] if m in on else None for m in range(nM)]
+    zsend = {t: fam.S[t][0] for t in range(nT) if not pos[t] and fam.S[t][0] not in on}
+    u_star: list = [_value(US, t, fam.S[t][0], rho_on[fam.S[t][0]]) if fam.S[t][0] in rho_on else None
+                    for t in range(nT)]
+    for t in zsend:
+        u_star[t] = None
+    unpinned: set[int] = set()
+    offs = []
+    for m in off:
+        attract = {t: max(_value(US, t, m2, rho_on[m2]) for m2 in on) for t, mt in zsend.items() if mt == m}
+        o = offpath_sets(US, UR, m, [u if u is not None else F0 for u in u_star], cache, attract)
+        if o is None:
+            return None
+        offs.append(o)
+        for t in attract:
+            vals = [_value(US, t, m, v) for p in o.pieces for v in p["response_vertices"]]
+            u_star[t] = max(vals)
+            if min(vals) != max(vals):
+                unpinned.add(t)
+    for t in range(nT):  # a zero-prior type on another type's off-path message: deterred value
+        if u_star[t] is None:
+            u_star[t] = max(_value(US, t, m2, rho_on[m2]) for m2 in on)
+    rp = sum((prior[t] * sigma[t][m] * rho[m][r] * UR[t][m][r]
+              for t in range(nT) for m in on for r in range(len(UR[0][0]))), F0)
+    raw = RawPBE(sigma, rho, beliefs, u_star, rp, offs, unpinned=tuple(sorted(unpinned)))
+    raw.limit = {m: rho_on[m] for m in fam.on_path if m in off}
+    return raw
+
+
+def family_points(fam: Family, nT: int, nM: int, nR: int):
+    """``(representative, vertices)`` of a family as ``(σ matrix, ρ_on dict)`` pairs: the
+    representative is the centroid (a point of the relative interior: its supports are the
+    pattern's); the vertices are the products of the σ-vertices with every piece's vertices."""
+    sc = relint_point(fam.sigma_verts)
+    rc = relint_point(fam.pieces[0]["verts"])
+    rep = (fam.sigma_matrix(sc, nT, nM), fam.rho_dict(rc, nR))
+    rverts: list = []
+    for p in fam.pieces:
+        for v in p["verts"]:
+            if v not in rverts:
+                rverts.append(v)
+    verts = [(fam.sigma_matrix(s, nT, nM), fam.rho_dict(r, nR)) for s in fam.sigma_verts for r in rverts]
+    return rep, verts
+
+
 def enumerate_pbe(
     US: list, UR: list, prior: Sequence[Fraction], *, deadline: float | None = None
 ) -> tuple[list[RawPBE], bool, list[str]]:
-    """All PBE families of the one-shot signaling game ``(prior, U_S, U_R)`` (exact Fractions,
-    indexed ``[t][m][r]``). Returns ``(equilibria, complete, notes)``."""
-    nT, nM, nR = len(US), len(US[0]), len(US[0][0])
+    """One representative PBE (a relative-interior point) per family of the one-shot game
+    ``(prior, U_S, U_R)`` (exact Fractions, ``[t][m][r]``). Returns ``(equilibria, complete,
+    notes)``; the families themselves come from :func:`enumerate_families`."""
     prior = [to_fraction(p) for p in prior]
     if any(p < 0 for p in prior):
         raise SolverError("pbe: a prior probability is negative")
-    pos = [p > 0 for p in prior]
-    cache = BeliefCache(UR, nT, nR, support=[t for t in range(nT) if pos[t]])
-    found: list[RawPBE] = []
-    keys = set()
-    complete = True
-    notes: list[str] = []
-    family = 0
-    subsets_M = nonempty_subsets(nM)
-    sender_patterns = sorted(itertools.product(subsets_M, repeat=nT), key=lambda S: (sum(len(s) for s in S), S))
-    for S in sender_patterns:
-        if deadline is not None and time.monotonic() > deadline:
-            complete = False
-            notes.append("time budget ran out: patterns with more mixing were not searched")
-            break
-        if any(len(S[t]) > 1 and not pos[t] for t in range(nT)):
-            continue  # a zero-prior type's mixture changes nothing: its pure choices are listed
-        senders = {m: tuple(t for t in range(nT) if m in S[t] and pos[t]) for m in range(nM)}
-        on_path = [m for m in range(nM) if senders[m]]
-        off_path = [m for m in range(nM) if not senders[m]]
-        # zero-prior types that send a message no positive-prior type sends (off the path)
-        zsend = {t: S[t][0] for t in range(nT) if not pos[t] and not senders[S[t][0]]}
-        if zsend and len(off_path) > 1:
-            complete = False
-            msg = ("a zero-prior type sends an off-path message while another message is off the path: "
-                   "such patterns were not searched")
-            if msg not in notes:
-                notes.append(msg)
-            continue
-        # receiver supports after each on-path message that some interior belief supports
-        K_options = [[K for K in nonempty_subsets(nR) if cache.feasible_interior(m, K, senders[m])] for m in on_path]
-        if any(not opts for opts in K_options):
-            continue
-        for Ks in _K_combos(S, on_path, K_options, US, nT):
-            K = dict(zip(on_path, Ks))
-            rho_verts = _rho_vertices(S, K, US, nT, nM, nR, skip=set(zsend))
-            if not rho_verts:
-                continue
-            sig_verts = _sigma_vertices(S, K, UR, prior, nT, nM, nR)
-            if not sig_verts:
-                continue
-            family += 1
-            if len(rho_verts) > 1 and off_path:
-                complete = False
-                msg = "a receiver mixture on the path is not pinned down; its extreme points were checked one by one"
-                if msg not in notes:
-                    notes.append(msg)
-            for rho_on in rho_verts:
-                unpinned: set[int] = set()
-                u_star = [_value(US, t, S[t][0], rho_on[S[t][0]]) if t not in zsend else None
-                          for t in range(nT)]
-                offs = []
-                ok = True
-                for m in off_path:
-                    attract = {t: max(_value(US, t, m2, rho_on[m2]) for m2 in on_path)
-                               for t, mt in zsend.items() if mt == m}
-                    o = offpath_sets(US, UR, m, u_star, cache, attract)
-                    if o is None:
-                        ok = False
-                        break
-                    offs.append(o)
-                    for t in attract:  # the largest payoff the set gives t (None later if not pinned)
-                        vals = [_value(US, t, m, v) for p in o.pieces for v in p["response_vertices"]]
-                        u_star[t] = max(vals)
-                        if min(vals) != max(vals):
-                            unpinned.add(t)
-                if not ok:
-                    continue
-                for sig in sig_verts:
-                    sigma = [[sig.get((t, m), F0) for m in range(nM)] for t in range(nT)]
-                    beliefs: list[list[Fraction] | None] = []
-                    for m in range(nM):
-                        pm = sum((prior[t] * sigma[t][m] for t in range(nT)), F0)
-                        beliefs.append([prior[t] * sigma[t][m] / pm for t in range(nT)] if pm > 0 else None)
-                    # a vertex may have a smaller support than the pattern: then a message of the
-                    # pattern can be off the path at this vertex, handled by its own pattern.
-                    if any((beliefs[m] is None) != (m in off_path) for m in range(nM)):
-                        continue
-                    rho = [rho_on.get(m) if m in K else None for m in range(nM)]
-                    key = (tuple(map(tuple, sigma)), tuple(tuple(r) if r else None for r in rho))
-                    if key in keys:
-                        continue
-                    keys.add(key)
-                    rp = sum(
-                        (prior[t] * sigma[t][m] * rho[m][r] * UR[t][m][r]
-                         for t in range(nT) for m in on_path for r in range(nR)),
-                        F0,
-                    )
-                    found.append(RawPBE(sigma, rho, beliefs, u_star, rp, offs, family,
-                                        unpinned=tuple(sorted(unpinned))))
-    return found, complete, notes
-
-
-def _K_combos(S, on_path, K_options, US, nT):
-    """Receiver supports on the path, by backtracking with a necessary condition from interval
-    bounds: type t's equilibrium value v_t lies in [min, max]_{r ∈ K_m} U_S(t, m, r) for every m in
-    S_t, and is at least min_{r ∈ K_m} U_S(t, m, r) for every other message on the path."""
-    n = len(on_path)
-    chosen: list = []
-
-    def ok() -> bool:
-        for t in range(nT):
-            lo, hi = None, None
-            for m, Km in zip(on_path, chosen):
-                vals = [US[t][m][r] for r in Km]
-                a, b = min(vals), max(vals)
-                lo = a if lo is None else max(lo, a)
-                if m in S[t]:
-                    hi = b if hi is None else min(hi, b)
-            if lo is not None and hi is not None and lo > hi:
-                return False
-        return True
-
-    def rec(i: int):
-        if i == n:
-            yield tuple(chosen)
-            return
-        for Km in K_options[i]:
-            chosen.append(Km)
-            if ok():
-                yield from rec(i + 1)
-            chosen.pop()
-
-    yield from rec(0)
-
-
-def _sigma_vertices(S, K, UR, prior, nT, nM, nR) -> list[dict]:
-    """Vertices of the σ-polytope of a pattern, as dicts {(t, m): prob}."""
-    var = [(t, m) for t in range(nT) for m in S[t]]
-    idx = {v: i for i, v in enumerate(var)}
-    n = len(var)
-    eqs, ineqs = [], []
-    for t in range(nT):
-        eqs.append(([F1 if v[0] == t else F0 for v in var], F1))
-    for i in range(n):
-        ineqs.append(([F1 if j == i else F0 for j in range(n)], F0))
-    for m, Km in K.items():
-        def row(r_a, r_b, m=m):
-            a = [F0] * n
-            for t in range(nT):
-                if (t, m) in idx:
-                    a[idx[(t, m)]] = prior[t] * (UR[t][m][r_a] - UR[t][m][r_b])
-            return a
-        r0 = Km[0]
-        for r in Km[1:]:
-            eqs.append((row(r0, r), F0))
-        for r in range(nR):
-            if r not in Km:
-                ineqs.append((row(r0, r), F0))
-    verts = vertices(n, eqs, ineqs)
-    c = relint_point(verts)
-    if c is None or any(x <= 0 for x in c):  # no point with the pattern's full support
-        return []
-    return [{var[i]: x for i, x in enumerate(v)} for v in verts]
-
-
-def _rho_vertices(S, K, US, nT, nM, nR, skip: set[int] | frozenset[int] = frozenset()) -> list[dict]:
-    """Vertices of the on-path ρ-polytope of a pattern, as dicts {m: [prob per response]}. Types
-    in ``skip`` (zero-prior types sending an off-path message) are constrained off the path."""
-    var = [(m, r) for m in sorted(K) for r in K[m]]
-    idx = {v: i for i, v in enumerate(var)}
-    n = len(var)
-    eqs, ineqs = [], []
-    for m in K:
-        eqs.append(([F1 if v[0] == m else F0 for v in var], F1))
-    for i in range(n):
-        ineqs.append(([F1 if j == i else F0 for j in range(n)], F0))
-
-    def val(t, m):
-        a = [F0] * n
-        for r in K[m]:
-            a[idx[(m, r)]] = US[t][m][r]
-        return a
-
-    for t in range(nT):
-        if t in skip:
-            continue
-        m0 = S[t][0]
-        for m in S[t][1:]:
-            eqs.append(([x - y for x, y in zip(val(t, m0), val(t, m))], F0))
-        for m in K:
-            if m not in S[t]:
-                ineqs.append(([x - y for x, y in zip(val(t, m0), val(t, m))], F0))
-    verts = vertices(n, eqs, ineqs)
-    c = relint_point(verts)
-    if c is None or any(x <= 0 for x in c):
-        return []
+    nT, nM, nR = len(US), len(US[0]), len(US[0][0])
+    cache = BeliefCache(UR, nT, nR, support=[t for t in range(nT) if prior[t] > 0])
+    fams, complete, notes = enumerate_families(US, UR, prior, cache,
+                                               deadline=None if deadline is None else deadline)
     out = []
-    for v in verts:
-        d = {m: [F0] * nR for m in K}
-        for (m, r), x in zip(var, v):
-            d[m][r] = x
-        out.append(d)
-    return out
+    for k, fam in enumerate(fams):
+        (sig, rho_on), _ = family_points(fam, nT, nM, nR)
+        raw = point_pbe(US, UR, prior, fam, sig, rho_on, cache)
+        if raw is None:
+            raise SolverError("pbe: internal error: a family's representative point is not sustained off the path")
+        raw.family = k
+        raw.fam = fam
+        out.append(raw)
+    return out, complete, notes
+
 
 
 # --------------------------------------------------------------------------- labels
@@ -376,8 +257,9 @@ def label_of(sigma: list[list[Fraction]], type_labels: Sequence[str], message_la
     return "partially pooling"
 
 
+# --------------------------------------------------------------------------- certificate
 # --------------------------------------------------------------------------- outcomes
-def _leaves(node, plan: Sequence[str], pos: list[int], path: tuple[str, ...], prob: Fraction):
+def leaves(node, plan: Sequence[str], pos: list[int], path: tuple[str, ...], prob: Fraction):
     """Terminals of a later stage in depth-first order, each ``(path, probability)`` under the
     sender's plan (its action at each sender node, depth-first) and chance's probabilities. A
     branch the plan does not take is still walked (its terminals get probability 0), so that
@@ -387,15 +269,15 @@ def _leaves(node, plan: Sequence[str], pos: list[int], path: tuple[str, ...], pr
         return
     if isinstance(node, ChanceNode):
         for a, p, c in zip(node.actions, node.probs, node.children):
-            yield from _leaves(c, plan, pos, path + (a,), prob * to_fraction(p))
+            yield from leaves(c, plan, pos, path + (a,), prob * to_fraction(p))
         return
     choice = plan[pos[0]] if pos[0] < len(plan) else node.actions[0]
     pos[0] += 1
     for a, c in zip(node.actions, node.children):
         if a == choice:
-            yield from _leaves(c, plan, pos, path + (a,), prob)
+            yield from leaves(c, plan, pos, path + (a,), prob)
         else:
-            yield from _leaves(c, (), [0], path + (a,), F0)
+            yield from leaves(c, (), [0], path + (a,), F0)
 
 
 def outcome_distribution(game: SignalingGame, sigma: Sequence[Sequence[Any]],
@@ -413,7 +295,7 @@ def outcome_distribution(game: SignalingGame, sigma: Sequence[Sequence[Any]],
             for r, rl in enumerate(game.responses):
                 reach = to_fraction(game.prior[t]) * to_fraction(sigma[t][m])
                 reach = reach * to_fraction(rho[m][r]) if reach and rho[m] is not None else F0
-                for path, p in _leaves(game.outcomes[t][m][r], list(plans.get((t, m, r), ())), [0], (tl, ml, rl), reach):
+                for path, p in leaves(game.outcomes[t][m][r], list(plans.get((t, m, r), ())), [0], (tl, ml, rl), reach):
                     out.append((" ".join(path), p))
     return out
 
@@ -465,6 +347,124 @@ def _refine(US, UR, prior, raw: RawPBE, labels):
                               ([T[t] for t in keep], M, R))
 
 
+def _assessment(game: SignalingGame, raw: RawPBE, US, UR, prior, refine: bool) -> dict[str, Any]:
+    """One point of a family as a full assessment: strategies, beliefs, off-path sustaining
+    sets, payoffs, label, mixing, refinements and the regret certificate."""
+    T, M, R = game.types, game.messages, game.responses
+    rho_full, mu_full = [], []
+    for m in range(len(M)):
+        if raw.rho[m] is not None:
+            rho_full.append(raw.rho[m])
+            mu_full.append(raw.beliefs[m])
+        elif m in raw.limit:  # the family's response; a belief on the pattern's senders sustains it
+            r = raw.limit[m]
+            K = tuple(i for i, x in enumerate(r) if x > 0)
+            rho_full.append(r)
+            mu_full.append(list(BeliefCache(UR, len(T), len(R), [t for t in range(len(T)) if prior[t] > 0])
+                                .verts(m, K, tuple(t for t in range(len(T)) if prior[t] > 0))[0]))
+        else:
+            o = next(o for o in raw.offpath if o.message == m)
+            b, r = _representative(o)
+            rho_full.append(r)
+            mu_full.append(b)
+    ref = _refine(US, UR, prior, raw, (T, M, R)) if refine else None
+    mixing: dict[str, Any] = {}
+    smix = {T[t]: {M[m]: raw.sigma[t][m] for m in range(len(M)) if raw.sigma[t][m] > 0}
+            for t in range(len(T)) if sum(1 for p in raw.sigma[t] if p > 0) > 1}
+    rmix = {M[m]: {R[r]: raw.rho[m][r] for r in range(len(R)) if raw.rho[m][r] > 0}
+            for m in range(len(M)) if raw.rho[m] is not None and sum(1 for p in raw.rho[m] if p > 0) > 1}
+    if smix:
+        mixing[game.sender] = smix
+    if rmix:
+        mixing[game.receiver] = rmix
+    off = []
+    for o in raw.offpath:
+        entry = {
+            "message": M[o.message],
+            "beliefs": [[lo, hi] for lo, hi in o.belief_bounds],
+            "responses": {R[r]: [lo, hi] for r, (lo, hi) in enumerate(o.response_bounds)},
+            "connected": o.connected,
+            "inequalities": _inequalities(game, UR, o),
+        }
+        if o.message in raw.limit:
+            entry["leaves_path"] = True
+            entry["family_response"] = dict(zip(R, raw.limit[o.message]))
+        off.append(entry)
+    x: dict[str, Any] = {
+        "sender_strategy": {T[t]: dict(zip(M, raw.sigma[t])) for t in range(len(T))},
+        "receiver_strategy": {M[m]: (dict(zip(R, raw.rho[m])) if raw.rho[m] is not None else None) for m in range(len(M))},
+        "beliefs_on_path": {M[m]: dict(zip(T, raw.beliefs[m])) for m in range(len(M)) if raw.beliefs[m] is not None},
+        "off_path": off,
+        "type_payoffs": {T[t]: (None if t in raw.unpinned else v) for t, v in enumerate(raw.type_payoffs)},
+        "mixing": mixing,
+        "label": label_of(raw.sigma, T, M),
+        "sustaining_beliefs": {M[m]: dict(zip(T, mu_full[m])) for m in range(len(M))},
+        "sustaining_responses": {M[m]: dict(zip(R, rho_full[m])) for m in range(len(M))},
+        "_rho_full": rho_full,
+        "_mu_full": mu_full,
+    }
+    if ref is not None:
+        x["refinements"] = {"intuitive": ref.intuitive, "d1": ref.d1}
+        x["refinement_notes"] = ref.notes
+    return x
+
+
+def _coord_names(game: SignalingGame, fam: Family) -> tuple[list[int], list[str], list[int], list[str]]:
+    """The coordinates that describe a family: ``σ_t(m)`` for mixing types (all but the last
+    message of ``S_t``) and ``ρ_m(r)`` after on-path messages with a mixed support."""
+    T, M, R = game.types, game.messages, game.responses
+    si, sn = [], []
+    for i, (t, m) in enumerate(fam.sigma_var):
+        if len(fam.S[t]) > 1 and m != fam.S[t][-1]:
+            si.append(i)
+            sn.append(f"σ_{T[t]}({M[m]})")
+    ri, rn = [], []
+    for i, (m, r) in enumerate(fam.rho_var):
+        if len(fam.K[m]) > 1 and r != fam.K[m][-1]:
+            ri.append(i)
+            rn.append(f"ρ_{M[m]}({R[r]})")
+    return si, sn, ri, rn
+
+
+def _describe_family(game: SignalingGame, fam: Family, fmt) -> tuple[int, str, list[str]]:
+    """``(dimension, description, faces)`` of a family in the coordinates of
+    :func:`_coord_names` (the other coordinates are fixed or follow from the simplex)."""
+    T, M, R = game.types, game.messages, game.responses
+    si, sn, ri, rn = _coord_names(game, fam)
+    ds, sph = (0, [])
+    if si:
+        ds, sph = describe_affine(sn, [tuple(v[i] for i in si) for v in fam.sigma_verts], fmt)
+    pieces = []
+    dr = 0
+    for p in fam.pieces:
+        if ri:
+            d, ph = describe_affine(rn, [tuple(v[i] for i in ri) for v in p["verts"]], fmt)
+        else:
+            d, ph = 0, []
+        dr = max(dr, d)
+        pieces.append(ph)
+    dim = ds + dr
+    pure = [f"{T[t]} sends {M[fam.S[t][0]]}" for t in range(len(T)) if len(fam.S[t]) == 1]
+    pure += [f"{R[fam.K[m][0]]} after {M[m]}" for m in fam.on_path if len(fam.K[m]) == 1]
+    parts = list(sph)
+    rtext = [", ".join(ph) for ph in pieces if ph]
+    if len(rtext) == 1:
+        parts.append(rtext[0])
+    elif rtext:
+        parts.append("the receiver's mixture in one of " + "; or ".join(f"({t})" for t in rtext))
+    parts += pure
+    desc = shape_name(dim) + ": " + ", ".join(parts)
+    if dim >= 2:
+        desc += " (the convex hull of the vertices)"
+    faces = []
+    for m in fam.on_path:
+        senders = [t for t in range(len(T)) if m in fam.S[t]]
+        if any(all(v[fam.sigma_var.index((t, m))] == 0 for t in senders) for v in fam.sigma_verts):
+            faces.append(f"where no type sends {M[m]}, {M[m]} leaves the path: those boundary points are PBE "
+                         f"with {M[m]} off the path, sustained by the family's response and its limit belief")
+    return dim, desc, faces
+
+
 def pbe(
     game: SignalingGame,
     *,
@@ -472,9 +472,10 @@ def pbe(
     exact: bool = False,
     refine: bool = True,
 ) -> Solution:
-    """All PBE families of a signaling game, with off-path belief sets, labels, mixing, the
-    intuitive criterion and D1 (certified by the dispatcher with
-    :func:`bargaining.verify.signaling.assessment_regret`)."""
+    """All PBE families of a signaling game as sets (dimension, vertices, description), with
+    off-path belief sets, labels, mixing, the intuitive criterion and D1 per vertex and at a
+    representative point. The dispatcher certifies the representative point and every vertex
+    with :func:`bargaining.verify.signaling.equilibrium_regret`."""
 
     if getattr(game, "kind", None) != "signaling":
         raise SolverError("method 'pbe' solves signaling games only")
@@ -485,86 +486,73 @@ def pbe(
     if len(reduced) > 1:
         notes.append(
             f"the sender is indifferent in a later stage: {len(reduced)} pure tie-breaks solved; "
-            "mixtures over tied continuations are not listed"
+            "mixtures over tied continuations (which change the receiver's payoffs) are not enumerated"
         )
         complete = False
-    raws: list[tuple[RawPBE, Any, Any]] = []
-    fam_offset = 0
+    T, M, R = game.types, game.messages, game.responses
+    nT, nM, nR = len(T), len(M), len(R)
+    fmt = _fmt_fraction
+    eqs = []
     for ri, (US, UR, plans) in enumerate(reduced):
-        found, comp, nts = enumerate_pbe(US, UR, prior, deadline=deadline.end)
+        cache = BeliefCache(UR, nT, nR, support=[t for t in range(nT) if prior[t] > 0])
+        fams, comp, nts = enumerate_families(US, UR, prior, cache, deadline=deadline.end)
         complete = complete and comp
         for n in nts:
             if n not in notes:
                 notes.append(n)
-        for r in found:
-            r.plans = plans
-            r.reduced = ri
-            r.family += fam_offset
-            raws.append((r, US, UR))
-        fam_offset = max([fam_offset] + [r.family for r, _, _ in raws])
-    eqs = []
-    T, M, R = game.types, game.messages, game.responses
-    for raw, US, UR in raws:
-        rho_full, mu_full = [], []
-        for m in range(len(M)):
-            if raw.rho[m] is not None:
-                rho_full.append(raw.rho[m])
-                mu_full.append(raw.beliefs[m])
-            else:
-                o = next(o for o in raw.offpath if o.message == m)
-                b, r = _representative(o)
-                rho_full.append(r)
-                mu_full.append(b)
-        ref = _refine(US, UR, prior, raw, (T, M, R)) if refine else None
-        ex_ante = sum((p * u for p, u in zip(prior, raw.type_payoffs)), F0)
-        mixing: dict[str, Any] = {}
-        smix = {T[t]: {M[m]: raw.sigma[t][m] for m in range(len(M)) if raw.sigma[t][m] > 0}
-                for t in range(len(T)) if sum(1 for p in raw.sigma[t] if p > 0) > 1}
-        rmix = {M[m]: {R[r]: raw.rho[m][r] for r in range(len(R)) if raw.rho[m][r] > 0}
-                for m in range(len(M)) if raw.rho[m] is not None and sum(1 for p in raw.rho[m] if p > 0) > 1}
-        if smix:
-            mixing[game.sender] = smix
-        if rmix:
-            mixing[game.receiver] = rmix
-        label = label_of(raw.sigma, T, M)
-        off = []
-        for o in raw.offpath:
-            off.append({
-                "message": M[o.message],
-                "beliefs": [[lo, hi] for lo, hi in o.belief_bounds],
-                "responses": {R[r]: [lo, hi] for r, (lo, hi) in enumerate(o.response_bounds)},
-                "connected": o.connected,
-                "inequalities": _inequalities(game, UR, o),
-            })
-        extra: dict[str, Any] = {
-            "sender_strategy": {T[t]: dict(zip(M, raw.sigma[t])) for t in range(len(T))},
-            "receiver_strategy": {M[m]: (dict(zip(R, raw.rho[m])) if raw.rho[m] is not None else None) for m in range(len(M))},
-            "beliefs_on_path": {M[m]: dict(zip(T, raw.beliefs[m])) for m in range(len(M)) if raw.beliefs[m] is not None},
-            "off_path": off,
-            "type_payoffs": {T[t]: (None if t in raw.unpinned else v) for t, v in enumerate(raw.type_payoffs)},
-            "mixing": mixing,
-            "family": raw.family,
-        }
-        if len(reduced) > 1:
-            extra["tie_break"] = raw.reduced
-        if raw.plans:
-            extra["continuation"] = {f"{T[t]}/{M[m]}/{R[r]}": list(p) for (t, m, r), p in sorted(raw.plans.items())}
-        if ref is not None:
-            extra["refinements"] = {"intuitive": ref.intuitive, "d1": ref.d1}
-            extra["refinement_notes"] = ref.notes
-        paths, probs = zip(*outcome_distribution(game, raw.sigma, raw.rho, raw.plans))
-        extra["outcome_paths"] = list(paths)
-        eqs.append(Equilibrium(
-            payoffs=(ex_ante, raw.receiver_payoff),
-            outcomes=tuple(probs),
-            regret=None,  # certified by bargaining.verify.signaling (the dispatcher)
-            behavior=(tuple(tuple(row) for row in raw.sigma), tuple(tuple(r) for r in rho_full)),
-            beliefs=tuple(tuple(b) if b is not None else None for b in raw.beliefs),
-            label=label,
-            extra=extra,
-            witness={"beliefs": tuple(tuple(b) for b in mu_full), "plans": dict(raw.plans)},
-        ))
+        for fam in fams:
+            (sig, rho_on), verts = family_points(fam, nT, nM, nR)
+            raw = point_pbe(US, UR, prior, fam, sig, rho_on, cache)
+            if raw is None:
+                raise SolverError("pbe: internal error: a family's representative point is not sustained off the path")
+            raw.plans, raw.reduced = plans, ri
+            x = _assessment(game, raw, US, UR, prior, refine)
+            vx = []
+            for s, r in verts:
+                vr = point_pbe(US, UR, prior, fam, s, r, cache)
+                if vr is None:
+                    raise SolverError("pbe: internal error: a family's vertex is not sustained off the path")
+                vr.plans, vr.reduced = plans, ri
+                a = _assessment(game, vr, US, UR, prior, refine)
+                a.pop("_rho_full")
+                a.pop("_mu_full")
+                vx.append(a)
+            dim, desc, faces = _describe_family(game, fam, fmt)
+            rho_full = x.pop("_rho_full")
+            mu_full = x.pop("_mu_full")
+            label = x.pop("label")
+            extra: dict[str, Any] = dict(x)
+            extra["dimension"] = dim
+            extra["description"] = desc
+            extra["faces"] = faces
+            extra["vertices"] = vx
+            if len(fam.pieces) > 1:
+                idx = []
+                for p in fam.pieces:
+                    idx.append([k for k, (s, r) in enumerate(verts)
+                                if tuple(r[m][rr] for m, rr in fam.rho_var) in p["verts"]])
+                extra["pieces"] = idx
+            if refine:
+                extra["refinements_over_family"] = _refinement_summary(x.get("refinements"), vx)
+            if len(reduced) > 1:
+                extra["tie_break"] = ri
+            if plans:
+                extra["continuation"] = {f"{T[t]}/{M[m]}/{R[r]}": list(p) for (t, m, r), p in sorted(plans.items())}
+            ex_ante = sum((p * u for p, u in zip(prior, raw.type_payoffs)), F0)
+            paths, probs = zip(*outcome_distribution(game, raw.sigma, raw.rho, plans))
+            extra["outcome_paths"] = list(paths)
+            eqs.append(Equilibrium(
+                payoffs=(ex_ante, raw.receiver_payoff),
+                outcomes=tuple(probs),
+                regret=None,  # certified by the dispatcher (bargaining.verify.signaling)
+                behavior=(tuple(tuple(row) for row in raw.sigma), tuple(tuple(r) for r in rho_full)),
+                witness={"beliefs": tuple(tuple(b) for b in mu_full), "plans": dict(plans)},
+                beliefs=tuple(tuple(b) if b is not None else None for b in raw.beliefs),
+                label=label,
+                extra=extra,
+            ))
     eqs.sort(key=_sort_key)
+    eqs = [e.with_extra(family=k) for k, e in enumerate(eqs)]
     # computed exactly; values stay Fractions when the game's numbers are rational (or exact
     # output is asked), and the Solution's ``exact`` flag (JSON strings "p/q") follows ``exact``
     if not (exact or game.exact):
@@ -578,6 +566,31 @@ def pbe(
         exact=bool(exact),
         message="; ".join(notes) or None,
     )
+
+
+def _fmt_fraction(x: Fraction) -> str:
+    x = Fraction(x)
+    return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+
+
+def _refinement_summary(rep: dict | None, vx: list[dict]) -> dict[str, Any]:
+    """Which part of a family survives each refinement: the vertices that pass, and the verdict
+    at the representative (relative-interior) point. The verdict depends on a point only through
+    the type payoffs and the messages off the path, so it is constant on the relative interior
+    when the receiver's on-path mixture is pinned down (then ``exact`` is true); otherwise only
+    the listed points are decided."""
+    out: dict[str, Any] = {}
+    for name in ("intuitive", "d1"):
+        passing = [k for k, v in enumerate(vx) if v.get("refinements", {}).get(name)]
+        interior = bool(rep and rep.get(name))
+        if interior and len(passing) == len(vx):
+            part = "all"
+        elif not interior and not passing:
+            part = "none"
+        else:
+            part = "part"
+        out[name] = {"surviving_vertices": passing, "interior": interior, "part": part}
+    return out
 
 
 def _sort_key(eq: Equilibrium) -> tuple:
@@ -603,12 +616,12 @@ def _to_float(eq: Equilibrium) -> Equilibrium:
     return Equilibrium(
         payoffs=conv(eq.payoffs),
         regret=None if eq.regret is None else float(eq.regret),
+        witness=eq.witness,
         behavior=conv(eq.behavior),
         beliefs=conv(eq.beliefs),
         outcomes=conv(eq.outcomes),
         label=eq.label,
         extra={k: conv(v) for k, v in eq.extra.items()},
-        witness=eq.witness,
     )
 
 

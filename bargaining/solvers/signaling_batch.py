@@ -158,7 +158,7 @@ class SignalingBatch:
         if not games:
             raise GameValidationError("signaling batch: no games")
         g0 = games[0]
-        from bargaining.solvers.signaling import _leaves
+        from bargaining.solvers.signaling import leaves as _leaves
 
         US, UR, P = [], [], []
         walks: dict[tuple[int, int, int], list] = {}

@@ -97,13 +97,26 @@ def assessment_regret(
 
 
 def equilibrium_regret(game: SignalingGame, eq: Equilibrium) -> Any:
-    """The certificate of one PBE family as the solver reports it: ``behavior`` is (σ, ρ) with ρ
-    given after every message; the witness carries one sustaining belief after every message
-    (off-path ones included) and the sender's later-stage plans. ``None`` when no witness."""
+    """The certificate of one PBE family as the solver reports it: the largest
+    :func:`assessment_regret` over its representative point and every listed vertex.
+    ``behavior`` is (σ, ρ) with ρ given after every message; the witness carries one sustaining
+    belief after every message (off-path ones included) and the sender's later-stage plans; each
+    vertex carries ``sustaining_beliefs`` and ``sustaining_responses``. ``None`` when no witness."""
     if eq.behavior is None or eq.witness is None or "beliefs" not in eq.witness:
         return None
     sigma, rho = eq.behavior
-    regret = assessment_regret(game, sigma, rho, eq.witness["beliefs"], eq.witness.get("plans"))
+    plans = eq.witness.get("plans")
+    regret = assessment_regret(game, sigma, rho, eq.witness["beliefs"], plans)
+    # a family: every listed vertex is an assessment too (one sustaining belief and response
+    # after every message, off-path ones included)
+    T, M, R = game.types, game.messages, game.responses
+    for v in eq.extra.get("vertices", ()):
+        if "sustaining_beliefs" not in v or "sustaining_responses" not in v:
+            return None
+        v_sigma = [[v["sender_strategy"][t][m] for m in M] for t in T]
+        v_rho = [[v["sustaining_responses"][m][r] for r in R] for m in M]
+        v_mu = [[v["sustaining_beliefs"][m][t] for t in T] for m in M]
+        regret = max(regret, assessment_regret(game, v_sigma, v_rho, v_mu, plans))
     if any(isinstance(p, float) for row in sigma for p in row):
         return float(regret)
     return regret
