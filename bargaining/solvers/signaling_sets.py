@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from bargaining.solvers._polytope import vertices
+from bargaining.solvers.polytope import vertices
 
 __all__ = ["Family", "enumerate_families", "affine_hull", "extreme_points", "describe_affine"]
 
