@@ -126,6 +126,7 @@ def signaling_assessment(game, eq):
     types, messages = list(game.types), list(game.messages)
     behavior, beliefs = [], []
     pending = []
+    seen: dict[str, int] = {}
     for i in range(tree.num_players):
         per_b, per_mu = [], []
         for k in tree.player_infosets[i]:
@@ -135,7 +136,13 @@ def signaling_assessment(game, eq):
                 probs = tuple(F(x["sender_strategy"][path[0]][m]) for m in h.actions)
                 mu = (F(1),)
             elif i == tree.players.index(game.sender):  # continuation after (type, message, ...)
-                best = x["continuation"]["/".join(path)]
+                key = "/".join(path)
+                if key not in x["continuation"]:  # a later stage with chance: nodes in order
+                    key = "/".join(path[:3])
+                    seen[key] = seen.get(key, -1) + 1
+                    best = x["continuation"][key][seen[key]:]
+                else:
+                    best = x["continuation"][key]
                 probs = tuple(F(int(a == best[0])) for a in h.actions)
                 mu = (F(1),)
             else:  # the receiver after message m
