@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from fractions import Fraction as F
 from pathlib import Path
 
+import gambit_oracle as gambit
 import numpy as np
-import pygambit as gbt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -86,16 +86,12 @@ def _exact(profile):
 
 def _gambit_extreme(game: NormalFormGame) -> set:
     A, B = (np.asarray(game.as_exact().payoffs[i]).tolist() for i in range(2))
-    g = gbt.Game.from_arrays(A, B)
-    res = gbt.nash.enummixed_solve(g, rational=True)
-    return {tuple(tuple(F(p[s]) for s in pl.strategies) for pl in g.players) for p in res.equilibria}
+    return {_exact(p) for p in gambit.enummixed([A, B], rational=True)}
 
 
 def _gambit_pure(game: NormalFormGame) -> set:
     A, B = (np.asarray(game.as_exact().payoffs[i]).tolist() for i in range(2))
-    g = gbt.Game.from_arrays(A, B)
-    res = gbt.nash.enumpure_solve(g)
-    return {tuple(tuple(F(p[s]) for s in pl.strategies) for pl in g.players) for p in res.equilibria}
+    return {_exact(p) for p in gambit.enumpure([A, B])}
 
 
 def _check_components(sol) -> None:

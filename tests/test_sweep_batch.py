@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import gambit_oracle as gambit
 import numpy as np
-import pygambit as gbt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,13 +18,9 @@ from bargaining.verify import normal as verify
 
 
 def _gambit(A: np.ndarray, B: np.ndarray) -> list[tuple]:
-    g = gbt.Game.from_arrays(A.astype(int).tolist(), B.astype(int).tolist())
-    res = gbt.nash.enummixed_solve(g, rational=True)
-    p0, p1 = list(g.players)
     out = set()
-    for eq in res.equilibria:
-        prof = [float(eq[s]) for s in p0.strategies] + [float(eq[s]) for s in p1.strategies]
-        out.add(tuple(np.round(prof, 8)))
+    for x, y in gambit.enummixed([A.astype(int).tolist(), B.astype(int).tolist()], rational=True):
+        out.add(tuple(np.round([float(v) for v in (*x, *y)], 8)))
     return sorted(out)
 
 
