@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -30,10 +31,13 @@ from pygambit import H
 __all__ = [
     "VERSION", "CATALOG_DIR", "catalogue_files", "catalogue_game", "read_game", "strategic_game",
     "payoff_arrays", "player_labels", "strategy_labels", "nfg_text", "enummixed", "enumpure",
-    "enumpoly", "gnm", "logit", "GambitTree",
+    "enumpoly", "gnm", "logit", "GambitTree", "last_seconds",
 ]
 
 VERSION: str = gbt.__version__
+last_seconds: float = 0.0
+"""Wall-clock seconds spent inside pygambit's solver by the last solve of this module (without
+building the game or converting the answer): what the benchmarks time."""
 CATALOG_DIR: Path = Path(gbt.__file__).parent / "catalog_data"
 
 
@@ -50,6 +54,14 @@ def _to_gambit(value: Any, rational: bool) -> Any:
         x = Fraction(value) if not isinstance(value, float) else Fraction(str(value))
         return gbt.Rational(x.numerator, x.denominator)
     return float(value)
+
+
+def _timed(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    global last_seconds
+    t = time.perf_counter()
+    out = fn(*args, **kwargs)
+    last_seconds = time.perf_counter() - t
+    return out
 
 
 # -- the catalogue and files --------------------------------------------------------------------
@@ -119,32 +131,32 @@ def enummixed(game_or_arrays: Any, rational: bool = True) -> list[tuple[tuple[An
     """Gambit's ``enummixed_solve`` (all extreme equilibria of a two-player game): one tuple of
     per-player probability tuples per equilibrium (Fractions if ``rational``, else floats)."""
     g = _as_game(game_or_arrays)
-    res = gbt.nash.enummixed_solve(g, rational=rational)
+    res = _timed(gbt.nash.enummixed_solve, g, rational=rational)
     return [_profile(g, eq, rational) for eq in res.equilibria]
 
 
 def enumpure(game_or_arrays: Any) -> list[tuple[tuple[Fraction, ...], ...]]:
     """Gambit's ``enumpure_solve`` on a strategic game: the pure equilibria, as 0/1 Fractions."""
     g = _as_game(game_or_arrays)
-    return [_profile(g, eq, True) for eq in gbt.nash.enumpure_solve(g).equilibria]
+    return [_profile(g, eq, True) for eq in _timed(gbt.nash.enumpure_solve, g).equilibria]
 
 
 def enumpoly(game_or_arrays: Any, maxregret: float = 1e-8) -> list[tuple[tuple[float, ...], ...]]:
     """Gambit's ``enumpoly_solve`` (support enumeration + polynomial systems), floats."""
     g = _as_game(game_or_arrays)
-    return [_profile(g, eq, False) for eq in gbt.nash.enumpoly_solve(g, maxregret=maxregret).equilibria]
+    return [_profile(g, eq, False) for eq in _timed(gbt.nash.enumpoly_solve, g, maxregret=maxregret).equilibria]
 
 
 def gnm(game_or_arrays: Any) -> list[tuple[tuple[float, ...], ...]]:
     """Gambit's ``gnm_solve`` (global Newton method), floats."""
     g = _as_game(game_or_arrays)
-    return [_profile(g, eq, False) for eq in gbt.nash.gnm_solve(g).equilibria]
+    return [_profile(g, eq, False) for eq in _timed(gbt.nash.gnm_solve, g).equilibria]
 
 
 def logit(game_or_arrays: Any) -> list[tuple[tuple[float, ...], ...]]:
     """Gambit's ``logit_solve`` (the end of the principal QRE branch): zero or one profile."""
     g = _as_game(game_or_arrays)
-    eq = gbt.nash.logit_solve(g).equilibrium
+    eq = _timed(gbt.nash.logit_solve, g).equilibrium
     return [] if eq is None else [_profile(g, eq, False)]
 
 
@@ -306,18 +318,22 @@ class GambitTree:
 
     def lcp(self, rational: bool = True) -> dict[InfosetKey, tuple]:
         """Gambit's ``lcp_solve`` on the tree (sequence form): one equilibrium."""
-        res = gbt.nash.lcp_solve(self.game, rational=rational)
+        res = _timed(gbt.nash.lcp_solve, self.game, rational=rational)
         assert res.equilibrium is not None, "Gambit's lcp_solve found no equilibrium"
         return self._from_gambit_profile(res.equilibrium, rational)
 
-    def lcp_behavior(self, game: Any) -> tuple:
-        """Gambit's ``lcp_solve`` equilibrium (rational) as our behaviour profile of ``game``."""
-        return self.profile_to_behavior(game, self.lcp(rational=True))
+    def lcp_behavior(self, game: Any, rational: bool = True) -> tuple:
+        """Gambit's ``lcp_solve`` equilibrium as our behaviour profile of ``game``."""
+        return self.profile_to_behavior(game, self.lcp(rational=rational))
+
+    @classmethod
+    def from_efg_text(cls, text: str) -> GambitTree:
+        return cls(_read_efg_text(text))
 
     def enumpure(self) -> list[dict[InfosetKey, tuple]]:
         """Gambit's ``enumpure_solve`` on the tree: pure Nash equilibria as behaviour profiles."""
         out = []
-        for eq in gbt.nash.enumpure_solve(self.game).equilibria:
+        for eq in _timed(gbt.nash.enumpure_solve, self.game).equilibria:
             prof = eq.as_behavior() if hasattr(eq, "as_behavior") else eq
             out.append(self._from_gambit_profile(prof, True))
         return out
