@@ -9,7 +9,7 @@ import gambit_oracle as gambit
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
+from strategies import bimatrix_cells
 
 from bargaining.model.normal import NormalFormGame
 from bargaining.solvers.api import solve
@@ -46,14 +46,7 @@ def test_batch_matches_gambit_on_random_and_degenerate_games(shape):
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    st.sampled_from(SHAPES).flatmap(
-        lambda s: st.tuples(
-            st.just(s),
-            st.lists(st.integers(-9, 9), min_size=2 * s[0] * s[1], max_size=2 * s[0] * s[1]),
-        )
-    )
-)
+@given(bimatrix_cells(SHAPES))
 def test_batch_property_regret_and_gambit(case):
     (m, n), vals = case
     A = np.array(vals[: m * n], dtype=float).reshape(m, n)
