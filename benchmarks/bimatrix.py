@@ -34,7 +34,7 @@ import numpy as np
 
 from bargaining import NormalFormGame
 from bargaining.solvers.bimatrix import enummixed
-from bargaining.solvers.budget import run_in_subprocess
+from bargaining.solvers.budget import Deadline, run_in_subprocess
 
 
 def make_game(kind: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -62,25 +62,25 @@ def run_quantecon(A, B):
     return time.perf_counter() - t, [(tuple(x), tuple(y)) for x, y in eqs]
 
 
-def _gambit_game(A, B, rational):
-    import pygambit as gbt
+def _oracle():
+    """``tests/gambit_oracle.py``: every use of pygambit goes through it."""
+    import sys
+    from pathlib import Path
 
-    if rational:
-        conv = [[Fraction(repr(float(v))) for v in row] for row in A], [[Fraction(repr(float(v))) for v in row] for row in B]
-        return gbt.Game.from_arrays(*conv)
-    return gbt.Game.from_arrays(A.tolist(), B.tolist())
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import gambit_oracle
+
+    return gambit_oracle
 
 
 def run_gambit(A, B, rational=False):
-    import pygambit as gbt
-
-    g = _gambit_game(A, B, rational)
-    t = time.perf_counter()
-    res = gbt.nash.enummixed_solve(g, rational=rational)
-    dt = time.perf_counter() - t
-    eqs = [tuple(tuple(Fraction(p[s]) if rational else float(p[s]) for s in pl.strategies) for pl in g.players)
-           for p in res.equilibria]
-    return dt, eqs
+    gambit = _oracle()
+    if rational:
+        A = [[Fraction(repr(float(v))) for v in row] for row in A]
+        B = [[Fraction(repr(float(v))) for v in row] for row in B]
+    g = gambit.strategic_game(A, B)
+    eqs = gambit.enummixed(g, rational=rational)
+    return gambit.last_seconds, eqs
 
 
 def run_nashpy(A, B, how):
@@ -122,7 +122,7 @@ def same(ours, theirs, exact: bool) -> bool:
 
 
 def _ours_in_child(A, B, exact: bool):
-    status, val = run_in_subprocess(best_of, run_ours, A, B, exact, timeout=None)
+    status, val = run_in_subprocess(best_of, run_ours, A, B, exact, deadline=Deadline(None))
     if status != "ok":
         raise RuntimeError(f"enummixed failed: {val}")
     return val
@@ -175,7 +175,7 @@ def main() -> int:
                 times["ours-x"].append(dtx)
                 counts["ours-x"] += len(ours_x)
                 if kind == "int":
-                    status, val = run_in_subprocess(run_gambit, A, B, True, timeout=limit)
+                    status, val = run_in_subprocess(run_gambit, A, B, True, deadline=Deadline(limit))
                     if status == "ok":
                         dis += not same(ours_x, val[1], exact=True)
                     else:
@@ -183,7 +183,7 @@ def main() -> int:
                 for name, (fn, extra) in PEERS.items():
                     if name in dead:
                         continue
-                    status, val = run_in_subprocess(best_of, fn, A, B, *extra, timeout=limit)
+                    status, val = run_in_subprocess(best_of, fn, A, B, *extra, deadline=Deadline(limit))
                     if status != "ok":
                         outs[name] += 1
                         if name.startswith("np-"):

@@ -42,17 +42,21 @@ def _ours(payoffs: np.ndarray, method: str, budget: float):
     return profs, sol.complete
 
 
-def _gambit(payoffs: np.ndarray, method: str, budget: float):
-    import pygambit as gbt
+def _oracle():
+    """``tests/gambit_oracle.py``: every use of pygambit goes through it."""
+    import sys
+    from pathlib import Path
 
-    g = gbt.Game.from_arrays(*[payoffs[i] for i in range(payoffs.shape[0])])
-    if method == "enumpoly":
-        res = gbt.nash.enumpoly_solve(g, maxregret=1e-8)
-    elif method == "gnm":
-        res = gbt.nash.gnm_solve(g)
-    else:
-        res = gbt.nash.logit_solve(g)
-    profs = [[[float(e[s]) for s in p.strategies] for p in g.players] for e in res.equilibria]
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import gambit_oracle
+
+    return gambit_oracle
+
+
+def _gambit(payoffs: np.ndarray, method: str, budget: float):
+    gambit = _oracle()
+    fn = {"enumpoly": gambit.enumpoly, "gnm": gambit.gnm, "logit": gambit.logit}[method]
+    profs = [[list(per) for per in prof] for prof in fn([payoffs[i] for i in range(payoffs.shape[0])])]
     return profs, method == "enumpoly"
 
 

@@ -49,29 +49,32 @@ def bench_batch(template, n: int, repeat: int = 3, block: int = 100_000) -> tupl
     return n / best, best, count
 
 
+def _oracle():
+    """``tests/gambit_oracle.py``: every use of pygambit goes through it."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import gambit_oracle
+
+    return gambit_oracle
+
+
 def bench_gambit(template, n: int) -> float:
     """pygambit (test-only peer) on the same trees: ``lcp_solve`` finds one Nash equilibrium
     (no beliefs, no refinements), so it does less work than ``pbe``."""
-    import os
-    import tempfile
 
-    import pygambit
-
-    from bargaining.formats.efg import write_efg
-
+    gambit = _oracle()
     pts = points(n, 3)
-    games = []
-    with tempfile.TemporaryDirectory() as d:
-        for k in range(n):
-            g = template.with_params(**{name: float(v[k]) for name, v in pts.items()})
-            path = os.path.join(d, f"g{k}.efg")
-            with open(path, "w") as fh:
-                fh.write(write_efg(g.to_extensive()))
-            games.append(pygambit.read_efg(path))
-    t0 = time.perf_counter()
-    for gg in games:
-        pygambit.nash.lcp_solve(gg, rational=False)
-    return n / (time.perf_counter() - t0)
+    trees = []
+    for k in range(n):
+        g = template.with_params(**{name: float(v[k]) for name, v in pts.items()})
+        trees.append(gambit.GambitTree.of(g.to_extensive()))
+    total = 0.0
+    for tree in trees:
+        tree.lcp(rational=False)
+        total += gambit.last_seconds
+    return n / total
 
 
 def main() -> None:

@@ -29,19 +29,16 @@ for comparison. ``us/node`` shows the scaling: flat means linear.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
-from fractions import Fraction
 
 from bargaining.formats.efg import write_efg
 from bargaining.model.extensive import ExtensiveGame, random_tree
 from bargaining.solvers.api import solve
 from bargaining.solvers.backward import spe_arrays
-from bargaining.solvers.budget import run_in_subprocess
+from bargaining.solvers.budget import Deadline, run_in_subprocess
 from bargaining.verify import tree as verify_tree
 
 
@@ -58,26 +55,27 @@ def run_ours(game: ExtensiveGame, exact: bool, timeout: float):
     return dt, (sol.equilibria[0].behavior if sol.equilibria else None)
 
 
-def run_gambit(efg_text: str, rational: bool):
-    import pygambit as gbt
+def _oracle():
+    """``tests/gambit_oracle.py``: every use of pygambit goes through it."""
+    import sys
+    from pathlib import Path
 
-    with tempfile.NamedTemporaryFile("w", suffix=".efg", delete=False) as fh:
-        fh.write(efg_text)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import gambit_oracle
+
+    return gambit_oracle
+
+
+def run_gambit(efg_text: str, rational: bool):
+    from bargaining.formats.efg import parse_efg
+
+    gambit = _oracle()
+    tree = gambit.GambitTree.from_efg_text(efg_text)
     try:
-        g = gbt.read_efg(fh.name)
-    finally:
-        os.unlink(fh.name)
-    t = time.perf_counter()
-    res = gbt.nash.lcp_solve(g, rational=rational)
-    dt = time.perf_counter() - t
-    if not res.equilibria:
-        return dt, None
-    p = res.equilibria[0]
-    conv = (lambda x: Fraction(x.numerator, x.denominator)) if rational else float  # noqa: E731
-    behavior = tuple(
-        tuple(tuple(conv(p[a]) for a in h.actions) for h in pl.infosets) for pl in g.players
-    )
-    return dt, behavior
+        behavior = tree.lcp_behavior(parse_efg(efg_text), rational=rational)
+    except AssertionError:  # no equilibrium found
+        return gambit.last_seconds, None
+    return gambit.last_seconds, behavior
 
 
 def verified(game: ExtensiveGame, behavior, exact: bool) -> bool:
@@ -122,7 +120,7 @@ def nash_table(sizes: list[int], seeds: int, limit: float) -> None:
             for c, rational in (("gbt", False), ("gbt-x", True)):
                 if c in dead:
                     continue
-                status, val = run_in_subprocess(run_gambit, text, rational, timeout=limit)
+                status, val = run_in_subprocess(run_gambit, text, rational, deadline=Deadline(limit))
                 if status != "ok":
                     outs[c] += 1
                     continue

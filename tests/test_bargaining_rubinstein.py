@@ -275,9 +275,8 @@ def test_fallback_outside_the_closed_form_regimes():
 # ---- property: closed form = value iteration, certificate zero, shares in [0, 1] -----------------
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-
-_unit = st.floats(min_value=0.02, max_value=0.98)
-_opt = st.one_of(st.none(), st.floats(min_value=0.0, max_value=0.45))
+from strategies import discount_factors as _unit  # noqa: E402
+from strategies import outside_options as _opt  # noqa: E402
 
 
 @settings(max_examples=60, deadline=None)

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from fractions import Fraction as F
 from pathlib import Path
 
+import gambit_oracle as gambit
 import numpy as np
-import pygambit as gbt
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from strategies import float_games, half_integer_games, int_games
 
 from bargaining import NormalFormGame, solve
 from bargaining.formats.nfg import read_nfg
@@ -103,16 +103,12 @@ def _exact(profile):
 
 def _gambit_extreme(game: NormalFormGame) -> set:
     A, B = (np.asarray(game.as_exact().payoffs[i]).tolist() for i in range(2))
-    g = gbt.Game.from_arrays(A, B)
-    res = gbt.nash.enummixed_solve(g, rational=True)
-    return {tuple(tuple(F(p[s]) for s in pl.strategies) for pl in g.players) for p in res.equilibria}
+    return {_exact(p) for p in gambit.enummixed([A, B], rational=True)}
 
 
 def _gambit_pure(game: NormalFormGame) -> set:
     A, B = (np.asarray(game.as_exact().payoffs[i]).tolist() for i in range(2))
-    g = gbt.Game.from_arrays(A, B)
-    res = gbt.nash.enumpure_solve(g)
-    return {tuple(tuple(F(p[s]) for s in pl.strategies) for pl in g.players) for p in res.equilibria}
+    return {_exact(p) for p in gambit.enumpure([A, B])}
 
 
 def _check_components(sol) -> None:
@@ -233,25 +229,6 @@ def test_rejects_three_players():
 
 
 # -- properties -----------------------------------------------------------------------------------
-@st.composite
-def int_games(draw, max_n: int = 4, hi: int = 2):
-    m = draw(st.integers(1, max_n))
-    n = draw(st.integers(1, max_n))
-    cells = st.integers(-hi, hi)
-    A = draw(st.lists(st.lists(cells, min_size=n, max_size=n), min_size=m, max_size=m))
-    B = draw(st.lists(st.lists(cells, min_size=n, max_size=n), min_size=m, max_size=m))
-    return NormalFormGame.from_arrays(A, B, exact=True)
-
-
-@st.composite
-def float_games(draw, max_n: int = 4):
-    m = draw(st.integers(1, max_n))
-    n = draw(st.integers(1, max_n))
-    seed = draw(st.integers(0, 2**32 - 1))
-    rng = np.random.default_rng(seed)
-    return NormalFormGame.from_arrays(rng.normal(size=(m, n)) * 10, rng.normal(size=(m, n)) * 10)
-
-
 _SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -315,21 +292,6 @@ def test_medium_integer_games_match_gambit(seed, per_size_batches):
 
 
 # -- code paths of the fast kernel ------------------------------------------------------------------
-@st.composite
-def half_integer_games(draw, max_n: int = 4):
-    """One player's payoffs on a half-integer grid (not integers: the float path with a tolerance,
-    exactly singular bases included), the other's integers (so the two polytopes take different
-    paths)."""
-    m = draw(st.integers(1, max_n))
-    n = draw(st.integers(1, max_n))
-    cells = st.integers(-2, 2)
-    A = np.array(draw(st.lists(st.lists(cells, min_size=n, max_size=n), min_size=m, max_size=m)))
-    B = np.array(draw(st.lists(st.lists(cells, min_size=n, max_size=n), min_size=m, max_size=m)))
-    if draw(st.booleans()):
-        return NormalFormGame.from_arrays(A / 2 + 0.25, B * 1.0)
-    return NormalFormGame.from_arrays(A * 1.0, B / 2 + 0.25)
-
-
 @settings(max_examples=60, deadline=None)
 @given(half_integer_games())
 def test_half_integer_float_games_match_gambit(game):

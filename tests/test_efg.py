@@ -15,33 +15,9 @@ from bargaining.formats.efg import parse_efg, read_efg, write_efg
 from bargaining.formats.load import load
 from bargaining.model.extensive import random_tree
 
-gbt = pytest.importorskip("pygambit")
-CATALOG = sorted((Path(gbt.__file__).parent / "catalog_data").rglob("*.efg"))
+gambit = pytest.importorskip("gambit_oracle")
+CATALOG = gambit.catalogue_files("efg")
 DATA = Path(__file__).parent / "data"
-
-
-def _gambit_terminals(pg):
-    """(path of action labels, payoffs) of each terminal, depth first, outcomes summed on the path."""
-    out = []
-    players = list(pg.players)
-    outcomes = {o.number: o for o in pg.outcomes}
-
-    def walk(node, acc):
-        try:
-            number = node.outcome.number if node.outcome is not None else None
-        except (AttributeError, KeyError):  # pygambit 16.7: a proxy for "no outcome"
-            number = None
-        if number is not None:
-            outcome = outcomes[number]
-            acc = [a + F(str(outcome[p])) for a, p in zip(acc, players)]
-        if not node.children:
-            out.append(tuple(acc))
-            return
-        for c in node.children:
-            walk(c, acc)
-
-    walk(pg.root, [F(0)] * len(pg.players))
-    return out
 
 
 def test_catalogue_is_there():
@@ -51,10 +27,10 @@ def test_catalogue_is_there():
 @pytest.mark.parametrize("path", CATALOG, ids=[p.stem for p in CATALOG])
 def test_catalogue_game_matches_pygambit_and_round_trips(path):
     g = read_efg(path)
-    pg = gbt.read_efg(str(path))
-    assert list(g.players) == [p.label for p in pg.players]
-    assert [g.nodes[t].payoffs for t in g.terminals] == _gambit_terminals(pg)
-    assert [len(p.infosets) for p in pg.players] == [len(ids) for ids in g.player_infosets]
+    pg = gambit.GambitTree.read(path)
+    assert list(g.players) == pg.players
+    assert [g.nodes[t].payoffs for t in g.terminals] == pg.terminal_payoffs()
+    assert [len(pg.infosets(p)) for p in pg.players] == [len(ids) for ids in g.player_infosets]
     again = parse_efg(write_efg(g))
     assert again == g
     assert write_efg(again) == write_efg(g)
@@ -73,8 +49,8 @@ def test_random_trees_round_trip(seed, tmp_path):
     path = tmp_path / "g.efg"
     write_efg(g, path)
     assert read_efg(path) == g
-    pg = gbt.read_efg(str(path))  # Gambit reads what we write
-    assert [g.nodes[t].payoffs for t in g.terminals] == _gambit_terminals(pg)
+    pg = gambit.GambitTree.read(path)  # Gambit reads what we write
+    assert [g.nodes[t].payoffs for t in g.terminals] == pg.terminal_payoffs()
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import time
 import warnings
-from fractions import Fraction as F
 
+import gambit_oracle as gambit
 import nashpy
 import numpy as np
-import pygambit.catalog
 import pytest
 from click.testing import CliRunner
 
@@ -107,8 +106,8 @@ def test_float_game_gives_float_profiles():
 
 
 def test_shapley_1974_game():
-    g = pygambit.catalog.load("journals/other/shapley1974/fig2")
-    arrays = [np.vectorize(lambda v: F(str(v)))(np.array(a, dtype=object)) for a in g.to_arrays()]
+    g = gambit.catalogue_game("journals/other/shapley1974/fig2")
+    arrays = gambit.payoff_arrays(g)
     game = NormalFormGame.from_tensor(np.stack(arrays), exact=True)
     sol = lcp(game)
     ref = solve(game, method="enummixed", exact=True)

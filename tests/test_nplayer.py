@@ -9,9 +9,8 @@ import itertools
 import time
 from fractions import Fraction as F
 
+import gambit_oracle
 import numpy as np
-import pygambit as gbt
-import pygambit.catalog
 import pytest
 import sympy as sp
 
@@ -44,26 +43,17 @@ logit = _certified(logit)
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
-def from_gambit(g) -> NormalFormGame:
-    arrays = [np.vectorize(lambda v: F(str(v)))(np.array(a, dtype=object)) for a in g.to_arrays()]
+def from_gambit(name: str) -> NormalFormGame:
+    """A strategic game of Gambit's catalogue, exact."""
+    arrays = gambit_oracle.payoff_arrays(gambit_oracle.catalogue_game(name))
     return NormalFormGame.from_tensor(np.stack(arrays), exact=True)
 
 
-def _gambit_solve(payoffs: list, solver: str) -> list:
-    """Runs in a child process: pygambit's solver on the game, profiles as float lists."""
-    g = gbt.Game.from_arrays(*[np.array(p, dtype=float) for p in payoffs])
-    if solver == "enumpoly":
-        res = gbt.nash.enumpoly_solve(g, maxregret=1e-8)
-    elif solver == "gnm":
-        res = gbt.nash.gnm_solve(g)
-    else:
-        res = gbt.nash.logit_solve(g)
-    return [[[float(e[s]) for s in p.strategies] for p in g.players] for e in res.equilibria]
-
-
 def gambit(game: NormalFormGame, solver: str, timeout: float = 20.0) -> list | None:
+    """pygambit's ``enumpoly``, ``gnm`` or ``logit`` in a child process (they can hang): the
+    profiles as float lists, or None when the child was killed at ``timeout``."""
     payoffs = [game.float_payoffs[i].tolist() for i in range(game.num_players)]
-    status, value = run_in_subprocess(_gambit_solve, payoffs, solver, deadline=Deadline(timeout))
+    status, value = run_in_subprocess(gambit_oracle.solve_in_child, payoffs, solver, deadline=Deadline(timeout))
     if status == "error":
         raise AssertionError(value)
     return value if status == "ok" else None
@@ -97,7 +87,7 @@ def random_game(shape, seed: int, low: int = -99, high: int = 99) -> NormalFormG
 # Nau, Gomez Canovas & Hansen (2004, IJGT 32) games from Gambit's catalogue (journals/ijgt/nau2004)
 # --------------------------------------------------------------------------------------------
 def test_nau_irrational_unique_equilibrium():
-    game = from_gambit(pygambit.catalog.load("journals/ijgt/nau2004/sec4"))
+    game = from_gambit("journals/ijgt/nau2004/sec4")
     sol = enumpoly(game)
     assert sol.complete and sol.message is None
     assert len(sol.equilibria) == 1
@@ -122,7 +112,7 @@ def test_nau_irrational_unique_equilibrium():
 
 
 def test_nau_continuum_is_incomplete_and_points_verify():
-    game = from_gambit(pygambit.catalog.load("journals/ijgt/nau2004/sec5"))
+    game = from_gambit("journals/ijgt/nau2004/sec5")
     sol = enumpoly(game)
     assert not sol.complete
     assert "continuum" in sol.message
@@ -446,7 +436,7 @@ def test_subdivision_matches_groebner_on_every_support(shape, seed):
 
 def test_subdivision_certifies_an_irrational_root():
     # Nau et al. sec4: the unique equilibrium is irrational; its support is certified
-    game = from_gambit(pygambit.catalog.load("journals/ijgt/nau2004/sec4"))
+    game = from_gambit("journals/ijgt/nau2004/sec4")
     sol = enumpoly(game)
     eq = sol.equilibria[0]
     supports = [tuple(k for k, p in enumerate(probs) if p > 0) for probs in eq.strategies]

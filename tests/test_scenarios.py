@@ -21,7 +21,7 @@ from bargaining.solvers.api import solve
 from bargaining.verify import normal as verify
 from bargaining.verify import tree as verify_tree
 
-GAMES_DIR = Path(__file__).resolve().parents[1] / "games"
+GAMES_DIR = Path(__file__).resolve().parents[1] / "bargaining" / "games"
 
 CONTRACT_NAMES = [
     "resolve-signal", "escalation-tree", "crisis-normal-form", "crisis-four-powers", "territory-bargain",

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from bargaining.errors import BargainingError
-from bargaining.formats.efg import read_efg, write_efg
+from bargaining.formats.efg import read_efg
 from bargaining.model.extensive import ExtensiveGame, NodeSpec, chance, random_tree
 from bargaining.model.extensive import decision as D
 from bargaining.solvers.api import solve
@@ -42,54 +42,11 @@ def _solve_checked(game: ExtensiveGame, exact: bool):
     return eq
 
 
-def _gambit(game: ExtensiveGame, tmp_path):
-    gbt = pytest.importorskip("pygambit")
-    path = tmp_path / "g.efg"
-    write_efg(game, path)
-    return gbt, gbt.read_efg(str(path))
-
-
-def _infoset_map(game: ExtensiveGame, pg) -> dict[int, object]:
-    """Our information-set index -> pygambit's information set, matched through the nodes (both
-    trees in depth-first order): a file may number its information sets out of order."""
-    pg_nodes = []
-    stack = [pg.root]
-    while stack:
-        v = stack.pop()
-        pg_nodes.append(v)
-        stack.extend(reversed(list(v.children)))
-    assert len(pg_nodes) == len(game.nodes)
-    out = {}
-    for node, pv in zip(game.nodes, pg_nodes):
-        if node.kind == "decision":
-            assert out.setdefault(node.infoset, pv.infoset) == pv.infoset
-    return out
-
-
-def _gambit_lcp(game: ExtensiveGame, tmp_path):
-    """pygambit's ``lcp_solve`` (rational) as our behaviour profile, and the pygambit game."""
-    gbt, pg = _gambit(game, tmp_path)
-    res = gbt.nash.lcp_solve(pg, rational=True)
-    assert res.equilibria
-    p = res.equilibria[0]
-    where = _infoset_map(game, pg)
-    behavior = tuple(
-        tuple(tuple(F(p[a].numerator, p[a].denominator) for a in where[k].actions) for k in ids)
-        for ids in game.player_infosets
-    )
-    return behavior, pg
-
-
-def _gambit_regret(game: ExtensiveGame, gbt, pg, behavior) -> F:
-    """pygambit's own max regret of our profile (exact)."""
-    prof = pg.mixed_behavior_profile(rational=True)
-    where = _infoset_map(game, pg)
-    for ids, per in zip(game.player_infosets, behavior):
-        for k, probs in zip(ids, per):
-            for a, x in zip(where[k].actions, probs):
-                x = F(x)
-                prof[a] = gbt.Rational(x.numerator, x.denominator)
-    return prof.max_regret()
+def _gambit_lcp(game: ExtensiveGame):
+    """pygambit's ``lcp_solve`` (rational) as our behaviour profile, and Gambit's tree."""
+    gambit = pytest.importorskip("gambit_oracle")
+    tree = gambit.GambitTree.of(game)
+    return tree.lcp_behavior(game), tree
 
 
 def _zero_sum(game: ExtensiveGame) -> ExtensiveGame:
@@ -138,7 +95,7 @@ def test_entry_deterrence_is_a_nash_equilibrium_of_the_two_kinds(exact):
 
 
 @pytest.mark.parametrize("exact", [True, False])
-def test_beer_quiche_equilibrium_pools(exact, tmp_path):
+def test_beer_quiche_equilibrium_pools(exact):
     g = read_efg(DATA / "beer-quiche.efg")
     eq = _solve_checked(g, exact)
     strong, weak = eq.behavior[0]
@@ -147,21 +104,20 @@ def test_beer_quiche_equilibrium_pools(exact, tmp_path):
     assert any(np.allclose([float(x) for x in eq.payoffs], p, atol=1e-9) for p in pooling)
     if exact:
         assert tuple(eq.payoffs) in {(F(29, 10), F(9, 10)), (F(21, 10), F(9, 10))}
-    theirs, pg = _gambit_lcp(g, tmp_path)
+    theirs, pg = _gambit_lcp(g)
     assert verify_tree.nash_regret(g, theirs) == 0
     if exact:
-        gbt = pytest.importorskip("pygambit")
-        assert _gambit_regret(g, gbt, pg, eq.behavior) == 0
+        assert pg.behavior_regret(g, eq.behavior) == 0
 
 
-def test_kuhn_poker_value_is_minus_one_eighteenth(tmp_path):
+def test_kuhn_poker_value_is_minus_one_eighteenth():
     g = kuhn_poker()
     assert len(g.infosets) == 12 and g.perfect_recall
     eq = _solve_checked(g, exact=True)
     assert eq.payoffs == (F(-1, 18), F(1, 18))
     flt = _solve_checked(g, exact=False)
     assert float(flt.payoffs[0]) == pytest.approx(-1 / 18, abs=1e-9)
-    theirs, _ = _gambit_lcp(g, tmp_path)
+    theirs, _ = _gambit_lcp(g)
     assert verify_tree.nash_regret(g, theirs) == 0
     assert verify_tree.expected_payoffs(g, theirs)[0] == F(-1, 18)
     # player 1 never bets the queen first and always folds the jack to a bet (Kuhn 1950)
@@ -170,10 +126,9 @@ def test_kuhn_poker_value_is_minus_one_eighteenth(tmp_path):
 
 
 def _catalogue():
-    gbt = pytest.importorskip("pygambit")
-    root = Path(gbt.__file__).parent / "catalog_data"
+    gambit = pytest.importorskip("gambit_oracle")
     out = []
-    for path in sorted(root.rglob("*.efg")):
+    for path in gambit.catalogue_files("efg"):
         g = read_efg(path)
         if g.num_players == 2 and g.perfect_recall:
             out.append(path)
@@ -181,22 +136,21 @@ def _catalogue():
 
 
 @pytest.mark.parametrize("path", _catalogue(), ids=lambda p: p.stem)
-def test_catalogue_two_player_trees(path, tmp_path):
-    gbt = pytest.importorskip("pygambit")
+def test_catalogue_two_player_trees(path):
     g = read_efg(path)
     eq = _solve_checked(g, exact=True)
     _solve_checked(g, exact=False)
-    theirs, pg = _gambit_lcp(g, tmp_path)
+    theirs, pg = _gambit_lcp(g)
     assert verify_tree.nash_regret(g, theirs) == 0
-    assert _gambit_regret(g, gbt, pg, eq.behavior) == 0
+    assert pg.behavior_regret(g, eq.behavior) == 0
     pm = g.payoff_matrix
     if np.all(pm[:, 0] + pm[:, 1] == pm[0, 0] + pm[0, 1]):  # constant-sum: one value
         assert eq.payoffs == verify_tree.expected_payoffs(g, theirs)
 
 
-def test_stripped_down_poker_value_agrees_with_strategic_form(tmp_path):
-    gbt = pytest.importorskip("pygambit")
-    path = Path(gbt.__file__).parent / "catalog_data" / "journals" / "other" / "reiley2008" / "fig1.efg"
+def test_stripped_down_poker_value_agrees_with_strategic_form():
+    gambit = pytest.importorskip("gambit_oracle")
+    path = gambit.CATALOG_DIR / "journals" / "other" / "reiley2008" / "fig1.efg"
     g = read_efg(path)
     eq = _solve_checked(g, exact=True)
     every = solve(g, method="strategic", exact=True)  # all extreme equilibria, another route
@@ -215,22 +169,21 @@ RANDOM = [
 
 @pytest.mark.parametrize("seed", range(5))
 @pytest.mark.parametrize("shape", RANDOM, ids=lambda s: f"n{s[0]}-c{s[1]}-m{s[2]}-r{s[3]}")
-def test_random_trees_agree_with_pygambit(shape, seed, tmp_path):
-    gbt = pytest.importorskip("pygambit")
+def test_random_trees_agree_with_pygambit(shape, seed):
     n, c, m, r = shape
     g = random_tree(n, 2, seed=1000 * n + seed, chance_prob=c, merge_prob=m, payoff_range=r)
     eq = _solve_checked(g, exact=True)
     _solve_checked(g, exact=False)
-    theirs, pg = _gambit_lcp(g, tmp_path)
+    theirs, pg = _gambit_lcp(g)
     assert verify_tree.nash_regret(g, theirs) == 0
-    assert _gambit_regret(g, gbt, pg, eq.behavior) == 0
+    assert pg.behavior_regret(g, eq.behavior) == 0
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_random_zero_sum_trees_have_gambits_value(seed, tmp_path):
+def test_random_zero_sum_trees_have_gambits_value(seed):
     g = _zero_sum(random_tree(45, 2, seed=500 + seed, chance_prob=0.25, merge_prob=0.6, payoff_range=5))
     eq = _solve_checked(g, exact=True)
-    theirs, _ = _gambit_lcp(g, tmp_path)
+    theirs, _ = _gambit_lcp(g)
     assert verify_tree.nash_regret(g, theirs) == 0
     assert eq.payoffs == verify_tree.expected_payoffs(g, theirs)  # the value of the game
     flt = _solve_checked(g, exact=False)

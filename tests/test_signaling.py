@@ -312,64 +312,51 @@ def test_spence_grid_correction_ic_keeps_pooling_d1_leaves_riley():
 
 
 # ------------------------------------------------------------------------------ Watson (pygambit catalogue)
-def kids(node):
-    return list(node.children)
-
-
 def from_gambit(name):
-    pygambit = pytest.importorskip("pygambit")
-    g = pygambit.catalog.load(name)
-    root = g.root
-    types = [a.label for a in root.infoset.actions]
-    prior = [F(str(a.prob)) for a in root.infoset.actions]
-    node0 = kids(root)[0]
-    messages = [a.label for a in node0.infoset.actions]
-    responses = [a.label for a in kids(node0)[0].infoset.actions]
+    """A catalogue tree chance (types) -> sender (messages) -> receiver (responses) as our
+    SignalingGame, with Gambit's tree (``tests/gambit_oracle.GambitTree``)."""
+    gambit = pytest.importorskip("gambit_oracle")
+    t = gambit.GambitTree.catalogue(name)
+    types, prior = t.actions(), t.chance_probs()
+    node0 = t.children()[0]
+    messages = t.actions(node0)
+    responses = t.actions(t.children(node0)[0])
     pay = {}
-    for ti, t in enumerate(types):
-        pay[t] = {}
-        for mi, m in enumerate(messages):
-            pay[t][m] = {}
-            for ri, r in enumerate(responses):
-                leaf = kids(kids(kids(root)[ti])[mi])[ri]
-                pay[t][m][r] = [F(str(leaf.outcome[list(g.players)[0]])), F(str(leaf.outcome[list(g.players)[1]]))]
+    for ti, tnode in enumerate(t.children()):
+        pay[types[ti]] = {}
+        for mi, mnode in enumerate(t.children(tnode)):
+            pay[types[ti]][messages[mi]] = {}
+            for ri, leaf in enumerate(t.children(mnode)):
+                pay[types[ti]][messages[mi]][responses[ri]] = list(t.node_payoffs(leaf))
     game = SignalingGame.build(dict(zip(types, prior)), messages, responses, pay,
-                               sender=list(g.players)[0].label, receiver=list(g.players)[1].label)
-    return g, game
+                               sender=t.players[0], receiver=t.players[1])
+    return t, game
 
 
-def gambit_regret(g, game, eq):
+def gambit_regret(t, game, eq):
     """pygambit's own max regret of our profile, as a Nash equilibrium of the tree."""
-    prof = g.mixed_behavior_profile(rational=True)
-    root = g.root
-    for ti in range(len(game.types)):
-        iset = kids(root)[ti].infoset
-        for mi, a in enumerate(iset.actions):
-            prof[a] = F(eq.behavior[0][ti][mi])
-    for mi in range(len(game.messages)):
-        iset = kids(kids(root)[0])[mi].infoset
-        for ri, a in enumerate(iset.actions):
-            prof[a] = F(eq.behavior[1][mi][ri])
-    return prof.max_regret()
+    prof = {}
+    for ti, tnode in enumerate(t.children()):
+        prof[t.infoset(tnode)] = tuple(F(x) for x in eq.behavior[0][ti])
+    for mi, mnode in enumerate(t.children(t.children()[0])):
+        prof[t.infoset(mnode)] = tuple(F(x) for x in eq.behavior[1][mi])
+    return t.max_regret(prof)
 
 
 @pytest.mark.parametrize("name", ["books/watson2013/fig29_1", "books/watson2013/exercise29_6"])
 def test_watson_games_every_pbe_is_a_gambit_nash_equilibrium(name):
-    pygambit = pytest.importorskip("pygambit")
-    g, game = from_gambit(name)
+    t, game = from_gambit(name)
     sol = pbe(game, exact=True)
     assert sol.equilibria
     for eq in sol.equilibria:
         assert eq.regret == 0
-        assert gambit_regret(g, game, eq) == 0
+        assert gambit_regret(t, game, eq) == 0
     # every pure NE outcome of Gambit in which all information sets are reached is one of ours
-    ne = pygambit.nash.enumpure_solve(g).equilibria
+    ne = t.enumpure()
+    assert ne
     ours = {tuple(tuple(row) for row in eq.behavior[0]) for eq in sol.equilibria}
     for prof in ne:
-        prof = prof.as_behavior() if hasattr(prof, "as_behavior") else prof
-        sigma = tuple(
-            tuple(F(prof[a]) for a in kids(g.root)[ti].infoset.actions) for ti in range(len(game.types))
-        )
+        sigma = tuple(prof[t.infoset(tnode)] for tnode in t.children())
         on_all = all(any(row[m] for row in sigma) for m in range(len(game.messages)))
         if on_all:
             assert sigma in ours
@@ -535,31 +522,27 @@ def test_watson_princess_bride_answer():
     assert sender(labels["semi-separating"][0]) == {"Strong": {"Up": F(1, 2), "Stay": F(1, 2)}, "Weak": {"Stay": 1}}
 
 
-def test_g1_pbe_are_nash_equilibria_of_the_tree_in_pygambit(tmp_path):
+def test_g1_pbe_are_nash_equilibria_of_the_tree_in_pygambit():
     """Cross-check with pygambit (test-only oracle): write G1's tree as .efg, load it in Gambit
     and let Gambit compute the max regret of each of our PBE (with the later-stage plans)."""
-    pygambit = pytest.importorskip("pygambit")
-    from bargaining.formats.efg import write_efg
+    gambit = pytest.importorskip("gambit_oracle")
 
     for params in ({}, {"p": "0.4"}, {"c_B": "1.2"}, {"a": "0.6"}):
         game = g1(**params)
-        path = tmp_path / "g1.efg"
-        path.write_text(write_efg(game.to_extensive()))
-        gg = pygambit.read_efg(str(path))
+        t = gambit.GambitTree.of(game.to_extensive())
         sol = pbe(game, exact=True)
         for eq in sol.equilibria:
-            prof = gg.mixed_behavior_profile(rational=True)
+            prof = {}
             plans = eq.extra.get("continuation", {})
-            for ti, tnode in enumerate(kids(gg.root)):
-                for mi, mnode in enumerate(kids(tnode)):
-                    prof[list(tnode.infoset.actions)[mi]] = F(eq.behavior[0][ti][mi])
-                    for ri, rnode in enumerate(kids(mnode)):
-                        prof[list(mnode.infoset.actions)[ri]] = F(eq.behavior[1][mi][ri])
-                        if rnode.infoset is not None and not rnode.is_terminal:
+            for ti, tnode in enumerate(t.children()):
+                prof[t.infoset(tnode)] = tuple(F(x) for x in eq.behavior[0][ti])
+                for mi, mnode in enumerate(t.children(tnode)):
+                    prof[t.infoset(mnode)] = tuple(F(x) for x in eq.behavior[1][mi])
+                    for ri, rnode in enumerate(t.children(mnode)):
+                        if not t.is_terminal(rnode):
                             plan = plans[f"{game.types[ti]}/{game.messages[mi]}/{game.responses[ri]}"]
-                            for a in rnode.infoset.actions:
-                                prof[a] = F(int(a.label == plan[0]))
-            assert prof.max_regret() == 0, (params, eq.label)
+                            prof[t.infoset(rnode)] = tuple(F(int(a == plan[0])) for a in t.actions(rnode))
+            assert t.max_regret(prof) == 0, (params, eq.label)
 
 
 def test_table_and_csv_rendering():

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import expressions
 
 from bargaining.errors import BargainingError
 from bargaining.model.template import ExpressionError, Parameter, format_value, parse_expression
@@ -130,32 +131,6 @@ def test_array_evaluation_matches_scalar_and_marks_undefined_points():
     assert np.isinf(out[0])  # undefined points become inf/nan, no error
     for p, v in zip(ps[1:], out[1:]):
         assert v == pytest.approx(float(e.value({"p": F(str(p))})))
-
-
-_names = st.sampled_from(["a", "b"])
-
-
-@st.composite
-def expressions(draw, depth=0):
-    """Random expressions over a and b (no division, so every point is defined)."""
-    if depth > 3 or draw(st.booleans()):
-        return draw(st.one_of(_names, st.integers(-5, 5).map(str), st.sampled_from(["0.5", "1/4"])))
-    op = draw(st.sampled_from(["+", "-", "*", "min", "max", "abs", "if", "cmp", "neg", "pow"]))
-    a = draw(expressions(depth=depth + 1))
-    b = draw(expressions(depth=depth + 1))
-    if op in "+-*":
-        return f"({a}) {op} ({b})"
-    if op in ("min", "max"):
-        return f"{op}({a}, {b})"
-    if op == "abs":
-        return f"abs({a})"
-    if op == "if":
-        return f"if(({a}) < ({b}), {a}, {b})"
-    if op == "cmp":
-        return f"(({a}) <= ({b}))"
-    if op == "pow":
-        return f"({a}) ^ 2"
-    return f"-({a})"
 
 
 @settings(max_examples=150, deadline=None)

@@ -25,12 +25,13 @@ _ID = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*\((.*)\)\s*$")
 
 def games_dirs() -> list[Path]:
     """Where scenario files are looked up, in order: ``$BARGAINING_GAMES`` (``os.pathsep``
-    separated), the ``games/`` folder of the source tree, and ``<prefix>/share/bargaining/games``."""
+    separated), the scenario library shipped inside the package (``bargaining/games/``; a
+    checkout also shows it as the top-level ``games/`` link), and ``<prefix>/share/bargaining/games``."""
     dirs = []
     env = os.environ.get("BARGAINING_GAMES")
     if env:
         dirs.extend(Path(p) for p in env.split(os.pathsep) if p)
-    dirs.append(Path(__file__).resolve().parents[2] / "games")
+    dirs.append(Path(__file__).resolve().parents[1] / "games")
     dirs.append(Path(sys.prefix) / "share" / "bargaining" / "games")
     return [d for d in dirs if d.is_dir()]
 
