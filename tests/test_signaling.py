@@ -355,6 +355,8 @@ def test_watson_games_every_pbe_is_a_gambit_nash_equilibrium(name):
     ne = t.enumpure()
     assert ne
     ours = {tuple(tuple(row) for row in eq.behavior[0]) for eq in sol.equilibria}
+    ours |= {tuple(tuple(v["sender_strategy"][ty][m] for m in game.messages) for ty in game.types)
+             for eq in sol.equilibria for v in eq.extra["vertices"]}  # a family's vertices
     for prof in ne:
         sigma = tuple(prof[t.infoset(tnode)] for tnode in t.children())
         on_all = all(any(row[m] for row in sigma) for m in range(len(game.messages)))
@@ -515,11 +517,18 @@ def test_watson_princess_bride_answer():
     stay >= 1/3, i.e. sigma_strong(Up) <= 1/2, listed by its extreme point 1/2."""
     _, game = from_gambit("books/watson2013/exercise29_6")
     labels = by_label(pbe(game, exact=True))
-    assert sorted(labels) == ["pooling on Stay", "pooling on Up", "semi-separating", "separating"]
-    assert sender(labels["separating"][0]) == {"Strong": {"Up": 1}, "Weak": {"Stay": 1}}
+    assert sorted(labels) == ["pooling on Stay", "pooling on Up", "semi-separating"]
     assert labels["pooling on Up"][0].extra["off_path"][0]["beliefs"][1] == [F(2, 3), 1]
     assert labels["pooling on Stay"][0].extra["off_path"][0]["beliefs"] == [[0, 1], [0, 1]]
-    assert sender(labels["semi-separating"][0]) == {"Strong": {"Up": F(1, 2), "Stay": F(1, 2)}, "Weak": {"Stay": 1}}
+    # as sets: the weak type is indifferent in the separating PBE, so it is one end of the segment
+    # "strong up, weak up with any probability, surrender after Up, fight after Stay" (the other
+    # end pools on Up); and "strong mixes with sigma_strong(Up) <= 1/2, weak stays" is a segment
+    segments = {str(eq.extra["description"]): eq for eq in labels["semi-separating"]}
+    assert all(eq.extra["dimension"] == 1 for eq in segments.values()) and len(segments) == 2
+    ends = {tuple(tuple(sorted(v["sender_strategy"][t].items())) for t in ("Strong", "Weak"))
+            for eq in segments.values() for v in eq.extra["vertices"]}
+    assert ((("Stay", 0), ("Up", 1)), (("Stay", 1), ("Up", 0))) in ends  # separating
+    assert ((("Stay", F(1, 2)), ("Up", F(1, 2))), (("Stay", 1), ("Up", 0))) in ends  # sigma_strong(Up) = 1/2
 
 
 def test_g1_pbe_are_nash_equilibria_of_the_tree_in_pygambit():
