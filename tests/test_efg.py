@@ -13,7 +13,7 @@ from bargaining.cli import main
 from bargaining.errors import FileFormatError
 from bargaining.formats.efg import parse_efg, read_efg, write_efg
 from bargaining.formats.load import load
-from bargaining.model.extensive import random_tree
+from bargaining.model.random_trees import random_tree
 
 gbt = pytest.importorskip("pygambit")
 CATALOG = sorted((Path(gbt.__file__).parent / "catalog_data").rglob("*.efg"))

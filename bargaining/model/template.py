@@ -74,7 +74,12 @@ class Parameter:
                 value = parse_expression(value).value({})
             v = to_fraction(value) if not isinstance(value, float) or math.isfinite(value) else value
         except ExpressionError as err:
-            raise BargainingError(f"{where}: parameter {self.name}: {err}") from None
+            # a name in a value (p=abc) needs no more words; a number too large does
+            reason = "" if "unknown name" in str(err) else f" ({err})"
+            raise BargainingError(
+                f"{where}: parameter {self.name}: expected a number (such as 0.4 or 1/3), got "
+                f"{shorten(given)!r}{reason}"
+            ) from None
         except (TypeError, ValueError):
             raise BargainingError(
                 f"{where}: parameter {self.name}: expected a number (such as 0.4 or 1/3), got {shorten(given)!r}"
