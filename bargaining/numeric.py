@@ -178,6 +178,19 @@ def _scientific(mantissa: int, exponent: int) -> str:
     return f"{sign}{body}e{exponent}"
 
 
+def show_value(value: Any) -> str:
+    """A value for an error message, as the user wrote it: ``-1/2`` (not ``Fraction(-1, 2)``),
+    lists as ``[1, 2/3]``, long texts shortened."""
+    if isinstance(value, (list, tuple)):
+        return shorten("[" + ", ".join(show_value(v) for v in value) + "]", 80)
+    if isinstance(value, dict):
+        return shorten("{" + ", ".join(f"{k}: {show_value(v)}" for k, v in value.items()) + "}", 80)
+    try:
+        return shorten(format_value(value))
+    except (TypeError, ValueError, OverflowError):  # pragma: no cover - defensive
+        return shorten(str(value))
+
+
 def format_number(value: Any, exact: bool = False, digits: int = 6) -> str:
     """Human form: fractions as ``p/q`` in exact mode (a long terminating decimal in scientific
     notation, see :func:`format_value`), otherwise rounded decimals."""

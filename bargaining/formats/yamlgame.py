@@ -65,7 +65,7 @@ def _check_shape(path: Path, text: str) -> None:
     :data:`_MAX_ALIASES` aliases, from the event stream (PyYAML's parser is iterative, its
     composer is recursive), before a node is composed."""
     depth = aliases = 0
-    loader = yaml.SafeLoader(text)
+    loader = yaml.SafeLoader(text)  # a ReaderError here is reported by the caller
     try:
         while loader.check_event():
             event = loader.get_event()
@@ -89,9 +89,10 @@ def _check_shape(path: Path, text: str) -> None:
 
 
 def _read_yaml(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
         _check_shape(path, text)
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as err:
@@ -101,6 +102,9 @@ def _read_yaml(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
         if "constructor" in problem or "tag" in problem:
             problem = f"{problem}: tags that build objects are not allowed in game files"
         raise FileFormatError(path, line, problem) from None
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        raise FileFormatError(path, line, f"character 0x{err.character:02x} is not allowed in YAML") from None
     except yaml.YAMLError as err:
         raise FileFormatError(path, None, f"invalid YAML: {str(err).splitlines()[0]}") from None
     except FileFormatError:
@@ -111,7 +115,8 @@ def _read_yaml(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
             first = "an integer with thousands of digits (numbers may have at most 400)"
         raise FileFormatError(path, None, f"invalid value: {shorten(first, 100)}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict[tuple, int] = {}
     count = [0]
 
@@ -445,6 +450,8 @@ def _normal(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
             got = _shape_of(a)
             if got != shape:
                 raise ctx.error(at, f"payoff array has shape {got}, expected {shape} (one axis per player)")
+            if not _leaves_at_depth(a, len(shape)):
+                raise ctx.error(at, f"payoff array is ragged: expected shape {shape}, one number per cell")
 
         def cells_of(ev: dict) -> list:
             p = ev["payoffs"]
@@ -502,6 +509,20 @@ def _shape_of(a: Any) -> tuple:
     return (len(a), *subs.pop()) if len(subs) == 1 else (len(a),)
 
 
+def _leaves_at_depth(a: Any, depth: int) -> bool:
+    """True when every number of the nested list ``a`` sits exactly ``depth`` levels down."""
+    stack = [(a, 0)]
+    while stack:
+        x, d = stack.pop()
+        if isinstance(x, list):
+            if d >= depth:
+                return False
+            stack.extend((y, d + 1) for y in x)
+        elif d != depth:
+            return False
+    return True
+
+
 def _tree(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     if "generator" in body:
         from bargaining.formats.generators import GENERATORS
@@ -513,6 +534,9 @@ def _tree(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
         if gen not in GENERATORS:
             raise ctx.error(("generator",), f"unknown generator {gen!r}: one of {', '.join(sorted(GENERATORS))}")
         make, players = GENERATORS[gen]
+        if body.get("arguments") is not None and not isinstance(body["arguments"], dict):
+            raise ctx.error(("arguments",), "expected a mapping argument -> expression")
+        _scalar_arguments(ctx, body.get("arguments"))
 
         def build_generated(t: Template, ev: dict, point: dict) -> Any:
             from bargaining.model.extensive import ExtensiveGame
@@ -559,6 +583,13 @@ def _signaling(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     return build, players
 
 
+def _scalar_arguments(ctx: _Ctx, args: dict | None) -> None:
+    """Every argument of a model or generator is one number or expression (not a list)."""
+    for key, value in (args or {}).items():
+        if not isinstance(value, Expression):
+            raise ctx.error(("arguments", key), "expected a number or an expression, not a list or mapping")
+
+
 def _model(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     model = body.get("model")
     if not isinstance(model, str):
@@ -574,6 +605,7 @@ def _model(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     args = body.get("arguments")
     if args is not None and not isinstance(args, dict):
         raise ctx.error(("arguments",), "expected a mapping argument -> expression")
+    _scalar_arguments(ctx, args)
     players = [str(p) for p in body.get("players", [])] if isinstance(body.get("players"), list) else []
 
     def build(t: Template, ev: dict, point: dict) -> Any:

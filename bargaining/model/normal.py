@@ -22,7 +22,7 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 from bargaining.model._players import player_index
-from bargaining.numeric import fraction_array, is_finite_number
+from bargaining.numeric import fraction_array, is_finite_number, show_value
 
 __all__ = ["NormalFormGame"]
 
@@ -124,7 +124,7 @@ class NormalFormGame:
         for idx, v in np.ndenumerate(raw):
             if not is_finite_number(v):
                 raise GameValidationError(
-                    f"payoff at index {idx} is {v!r}: payoffs must be finite numbers"
+                    f"payoff at index {', '.join(map(str, idx))} is {show_value(v)}: payoffs must be finite numbers"
                 )
         if exact:
             try:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from bargaining.errors import GameValidationError
-from bargaining.numeric import format_value, shorten
+from bargaining.numeric import show_value
 
 __all__ = [
     "CHANCE",
+    "show_value",
     "NodeSpec",
     "TreeBuilder",
     "chance",
@@ -53,16 +54,6 @@ def fold_tree(root: T, children: Callable[[T], Iterable[T]], combine: Callable[[
                 del values[len(values) - n:]
             values.append(combine(item, args))
     return values[0]
-
-
-def show_value(value: Any) -> str:
-    """A number or value as the user wrote it (``-1/2``, not ``Fraction(-1, 2)``)."""
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(show_value(v) for v in value) + "]"
-    try:
-        return shorten(format_value(value))
-    except (TypeError, ValueError, OverflowError):  # pragma: no cover - defensive
-        return shorten(str(value))
 
 
 # --------------------------------------------------------------------------------------------
