@@ -29,7 +29,7 @@ _RATIO = re.compile(r"([+-]?\d+)\s*/\s*(\d+)")
 
 def shorten(text: str, limit: int = 40) -> str:
     """``text`` cut to ``limit`` characters (with ``...``), for error messages about user input."""
-    text = str(text)
+    text = str(text).replace("\r", "\\r").replace("\n", "\\n")  # messages stay one line
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -36,7 +36,7 @@ from bargaining.model.template import (
     names_in,
     parse_expression,
 )
-from bargaining.numeric import check_magnitude, shorten, to_fraction
+from bargaining.numeric import check_magnitude, shorten, show_value, to_fraction
 
 __all__ = ["load_template", "parse_template", "KINDS", "COMMON_KEYS", "NUMERIC_KEYS"]
 
@@ -407,7 +407,7 @@ def _labels(ctx: _Ctx, at: tuple, value: Any, what: str) -> list[str]:
         raise ctx.error(at, f"expected a non-empty list of {what}")
     out = [str(v) for v in value]
     if len(set(out)) != len(out):
-        raise ctx.error(at, f"{what} must be distinct, got {out}")
+        raise ctx.error(at, f"{what} must be distinct, got {show_value(out)}")
     return out
 
 

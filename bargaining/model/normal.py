@@ -74,7 +74,7 @@ class NormalFormGame:
         if len(self.players) != n:
             raise GameValidationError(f"{len(self.players)} player labels given for {n} players")
         if len(set(self.players)) != n:
-            raise GameValidationError(f"player labels must be distinct, got {list(self.players)}")
+            raise GameValidationError(f"player labels must be distinct, got {show_value(list(self.players))}")
         if len(self.strategies) != n:
             raise GameValidationError(f"strategy labels given for {len(self.strategies)} of {n} players")
         for i, (labels, m) in enumerate(zip(self.strategies, pay.shape[1:])):
@@ -84,7 +84,7 @@ class NormalFormGame:
                 )
             if len(set(labels)) != m:
                 raise GameValidationError(
-                    f"strategy labels of player {self.players[i]!r} must be distinct, got {list(labels)}"
+                    f"strategy labels of player {self.players[i]!r} must be distinct, got {show_value(list(labels))}"
                 )
         if self.exact:
             if pay.dtype != object:
@@ -229,7 +229,7 @@ class NormalFormGame:
         except ValueError:
             raise GameValidationError(
                 f"player {self.players[i]!r} has no strategy {strategy!r}: "
-                f"strategies are {list(self.strategies[i])}"
+                f"strategies are {show_value(list(self.strategies[i]))}"
             ) from None
 
     # -- edits return new games ------------------------------------------------------------
