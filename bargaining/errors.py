@@ -14,8 +14,18 @@ class BargainingError(Exception):
     """An error caused by the user's input; ``str(err)`` is one line naming the fix."""
 
 
+def one_line(message: str) -> str:
+    """``message`` with line breaks written as ``\\n`` (names read from a file may hold them)."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
 class GameValidationError(BargainingError, ValueError):
     """A game (or profile) that breaks a rule: wrong shapes, NaN payoffs, bad probabilities."""
+
+    def __init__(self, *args: object):
+        if len(args) == 1 and isinstance(args[0], str):
+            args = (one_line(args[0]),)
+        super().__init__(*args)
 
 
 class FileFormatError(BargainingError, ValueError):
@@ -24,7 +34,7 @@ class FileFormatError(BargainingError, ValueError):
     def __init__(self, path: str | PathLike | None, line: int | None, message: str):
         self.path = None if path is None else str(path)
         self.line = line
-        self.message = message
+        self.message = message = one_line(message)
         where = self.path or "<input>"
         if line is not None:
             where = f"{where}:{line}"

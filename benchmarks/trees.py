@@ -4,7 +4,7 @@
                                [--spe-sizes 10000 100000 1000000]
 
 **(a) Nash equilibria of two-player trees with imperfect information.** Random trees
-(``bargaining.model.extensive.random_tree``: about N nodes, 2-3 actions, 10% chance nodes, half
+(``bargaining.model.random_trees.random_tree``: about N nodes, 2-3 actions, 10% chance nodes, half
 of the new decision nodes joining an information set, perfect recall, integer payoffs in
 [-10, 10]) with fixed seeds go to
 
@@ -35,7 +35,8 @@ import sys
 import time
 
 from bargaining.formats.efg import write_efg
-from bargaining.model.extensive import ExtensiveGame, random_tree
+from bargaining.model.extensive import ExtensiveGame
+from bargaining.model.random_trees import random_tree
 from bargaining.solvers.api import solve
 from bargaining.solvers.backward import spe_arrays
 from bargaining.solvers.budget import Deadline, run_in_subprocess

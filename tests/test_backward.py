@@ -11,8 +11,9 @@ import pytest
 
 from bargaining.errors import BargainingError
 from bargaining.formats.load import load
-from bargaining.model.extensive import ExtensiveGame, chance, random_tree
+from bargaining.model.extensive import ExtensiveGame, chance
 from bargaining.model.extensive import decision as D
+from bargaining.model.random_trees import random_tree
 from bargaining.solvers.api import solve
 from bargaining.solvers.backward import backward, spe_arrays
 from bargaining.verify import tree as verify_tree

@@ -13,7 +13,7 @@ from bargaining.cli import main
 from bargaining.errors import FileFormatError
 from bargaining.formats.efg import parse_efg, read_efg, write_efg
 from bargaining.formats.load import load
-from bargaining.model.extensive import random_tree
+from bargaining.model.random_trees import random_tree
 
 gambit = pytest.importorskip("gambit_oracle")
 CATALOG = gambit.catalogue_files("efg")

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 
 from bargaining.cli import main
 from bargaining.errors import GameValidationError
-from bargaining.model.extensive import ExtensiveGame, chance, random_tree, terminal
+from bargaining.model.extensive import ExtensiveGame, chance, terminal
 from bargaining.model.extensive import decision as D
+from bargaining.model.random_trees import random_tree
 from bargaining.model.strategic import behavior_to_mixed, mixed_to_behavior, reduced_strategic_form
 from bargaining.verify import normal as verify
 from bargaining.verify import tree as verify_tree

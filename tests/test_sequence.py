@@ -17,8 +17,9 @@ import pytest
 
 from bargaining.errors import BargainingError
 from bargaining.formats.efg import read_efg
-from bargaining.model.extensive import ExtensiveGame, NodeSpec, chance, random_tree
+from bargaining.model.extensive import ExtensiveGame, NodeSpec, chance
 from bargaining.model.extensive import decision as D
+from bargaining.model.random_trees import random_tree
 from bargaining.solvers.api import solve
 from bargaining.verify import tree as verify_tree
 

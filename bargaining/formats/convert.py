@@ -26,7 +26,9 @@ from typing import Any
 import yaml
 
 from bargaining.errors import BargainingError
-from bargaining.model.template import format_value
+from bargaining.formats.yamlgame import MAX_YAML_DEPTH
+from bargaining.model.tree_builder import fold_tree
+from bargaining.numeric import format_value
 
 __all__ = ["convert", "game_to_yaml", "FORMATS"]
 
@@ -46,7 +48,7 @@ def _num(value: Any) -> Any:
     return int(f) if f.is_integer() and abs(f) < 1e15 else f
 
 
-def _tree_node(game: Any, v: int) -> dict[str, Any]:
+def _tree_node(game: Any, v: int, built: list[dict[str, Any]]) -> dict[str, Any]:
     node = game.nodes[v]
     if node.kind == "terminal":
         out: dict[str, Any] = {}
@@ -54,7 +56,7 @@ def _tree_node(game: Any, v: int) -> dict[str, Any]:
             out["name"] = node.name
         out["payoffs"] = [_num(x) for x in node.payoffs]
         return out
-    actions = {a: _tree_node(game, c) for a, c in zip(node.actions, node.children)}
+    actions = dict(zip(node.actions, built))
     if node.kind == "chance":
         out = {"player": "chance"}
         if node.name:
@@ -70,6 +72,14 @@ def _tree_node(game: Any, v: int) -> dict[str, Any]:
         out["name"] = node.name
     out["actions"] = actions
     return out
+
+
+def _tree_depth(game: Any) -> int:
+    depth = [0] * len(game.nodes)
+    for node in game.nodes:  # preorder: a parent comes before its children
+        if node.parent >= 0:
+            depth[node.index] = depth[node.parent] + 1
+    return max(depth, default=0)
 
 
 def game_to_yaml(game: Any, name: str = "", source: str = "") -> str:
@@ -99,7 +109,13 @@ def game_to_yaml(game: Any, name: str = "", source: str = "") -> str:
         doc["players"] = list(game.players)
         if getattr(game, "tie_break", None):
             doc["tie_break"] = {k: list(v) for k, v in game.tie_break.items()}
-        doc["root"] = _tree_node(game, 0)
+        depth = _tree_depth(game)
+        if 2 * depth + 2 > MAX_YAML_DEPTH:
+            raise BargainingError(
+                f"the tree is {depth} levels deep; a YAML game file nests at most {MAX_YAML_DEPTH} levels "
+                f"(two per tree level): convert it to efg instead"
+            )
+        doc["root"] = fold_tree(0, lambda v: game.nodes[v].children, lambda v, kids: _tree_node(game, v, kids))
     else:
         raise BargainingError(
             f"cannot write a {kind} game as YAML by conversion: only normal-form games and trees"

@@ -19,17 +19,27 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from bargaining.errors import FileFormatError, GameValidationError
+from bargaining.formats.textfile import read_game_text
 from bargaining.model.extensive import CHANCE, ExtensiveGame, NodeSpec
+from bargaining.model.tree_builder import fold_tree
+from bargaining.numeric import parse_number, shorten
 
-__all__ = ["read_efg", "parse_efg", "write_efg"]
+__all__ = ["read_efg", "parse_efg", "write_efg", "MAX_NODES"]
+
+#: Largest number of nodes an ``.efg`` file may hold. The tree is read with an explicit stack
+#: (any depth), and a node's list of actions is checked against what is left of the file (each
+#: child needs at least three more tokens) before its children are read.
+MAX_NODES = 1_000_000
 
 _TOKEN = re.compile(
-    r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<brace>[{}])|(?P<comma>,)|(?P<word>[^\s{}",]+))', re.S
+    r'(?P<str>"(?:[^"\\]|\\.)*")|(?P<brace>[{}])|(?P<comma>,)|(?P<word>[^\s{}",]+)|(?P<bad>")', re.S
 )
 
 
@@ -37,23 +47,18 @@ class _Tokens:
     def __init__(self, text: str, path: Any):
         self.path = path
         self.items: list[tuple[str, str, int]] = []
-        pos, line = 0, 1
-        while True:
-            m = _TOKEN.match(text, pos)
-            if not m or m.end() == pos:
-                rest = text[pos:].strip()
-                if rest:
-                    line += text[pos : pos + (len(text[pos:]) - len(text[pos:].lstrip()))].count("\n")
-                    raise FileFormatError(path, line, f"unreadable text {rest[:20]!r}")
-                break
-            start_line = line + text[pos : m.start(m.lastgroup)].count("\n")
+        newlines = [m.start() for m in re.finditer("\n", text)]
+        for m in _TOKEN.finditer(text):
             kind = m.lastgroup
+            assert kind is not None
             value = m.group(kind)
+            line = bisect_right(newlines, m.start()) + 1
+            if kind == "bad":
+                raise FileFormatError(path, line, f"unterminated string {shorten(text[m.start():], 20)!r}: "
+                                      "expected a closing '\"'")
             if kind == "str":
                 value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-            self.items.append((kind, value, start_line))
-            line = start_line + m.group(kind).count("\n")
-            pos = m.end()
+            self.items.append((kind, value, line))
         self.k = 0
 
     def peek(self) -> tuple[str, str, int] | None:
@@ -73,22 +78,26 @@ class _Tokens:
     def expect(self, kind: str, what: str, value: str | None = None) -> str:
         t = self.next(what)
         if t[0] != kind or (value is not None and t[1] != value):
-            raise FileFormatError(self.path, t[2], f"expected {what}, found {t[1]!r}")
+            raise FileFormatError(self.path, t[2], f"expected {what}, found {shorten(t[1])!r}")
         return t[1]
 
     def number(self, what: str) -> Fraction:
         t = self.next(what)
         if t[0] != "word":
-            raise FileFormatError(self.path, t[2], f"expected {what} (a number), found {t[1]!r}")
+            raise FileFormatError(self.path, t[2], f"expected {what} (a number), found {shorten(t[1])!r}")
         try:
-            return Fraction(t[1])
-        except (ValueError, ZeroDivisionError):
-            raise FileFormatError(self.path, t[2], f"expected {what} (a number such as 3, 0.5 or 1/2), found {t[1]!r}") from None
+            return parse_number(t[1])
+        except ValueError as err:
+            if re.fullmatch(r"[+-]?[\d.]+(?:[eE][+-]?\d+)?(?:/\d+)?", t[1]):
+                raise FileFormatError(self.path, t[2], f"{what}: {err}") from None
+            raise FileFormatError(
+                self.path, t[2], f"expected {what} (a number such as 3, 0.5 or 1/2), found {shorten(t[1])!r}"
+            ) from None
 
     def integer(self, what: str) -> int:
         t = self.next(what)
-        if t[0] != "word" or not re.fullmatch(r"\d+", t[1]):
-            raise FileFormatError(self.path, t[2], f"expected {what} (a whole number), found {t[1]!r}")
+        if t[0] != "word" or not re.fullmatch(r"\d{1,18}", t[1]):
+            raise FileFormatError(self.path, t[2], f"expected {what} (a whole number), found {shorten(t[1])!r}")
         return int(t[1])
 
     def at(self, kind: str, value: str | None = None) -> bool:
@@ -99,10 +108,7 @@ class _Tokens:
 def read_efg(path: str | os.PathLike) -> ExtensiveGame:
     """Read a Gambit ``.efg`` file (exact numbers)."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as err:
-        raise FileFormatError(p, None, f"cannot read: {err.strerror}") from None
+    _, text = read_game_text(p, empty='expected "EFG 2 R" at the start of the file')
     return parse_efg(text, p)
 
 
@@ -112,10 +118,10 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
     tk.expect("word", '"EFG" at the start of the file', "EFG")
     version = tk.next("the format version 2")
     if version[1] != "2":
-        raise FileFormatError(path, version[2], f"expected format version 2, found {version[1]!r}")
+        raise FileFormatError(path, version[2], f"expected format version 2, found {shorten(version[1])!r}")
     prec = tk.next("R or D")
     if prec[1] not in ("R", "D"):
-        raise FileFormatError(path, prec[2], f"expected R or D after the version, found {prec[1]!r}")
+        raise FileFormatError(path, prec[2], f"expected R or D after the version, found {shorten(prec[1])!r}")
     title = tk.expect("str", "the game title in double quotes")
     tk.expect("brace", "{ before the player names", "{")
     players: list[str] = []
@@ -156,10 +162,37 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
             raise FileFormatError(path, line, f"outcome {k} is used before its payoffs are given")
         return outcomes[k]
 
-    def node(acc: tuple[Fraction, ...]) -> NodeSpec:
+    class Open:
+        """A decision or chance node whose children are being read."""
+
+        def __init__(self, word: str, name: str, pl: int, key: tuple[int, int], here: tuple[Fraction, ...]):
+            self.word, self.name, self.pl, self.key, self.here = word, name, pl, key, here
+            self.kids: list[NodeSpec] = []
+
+        def done(self) -> bool:
+            return len(self.kids) == len(infoset_actions[self.key])
+
+        def spec(self) -> NodeSpec:
+            kids = tuple(zip(infoset_actions[self.key], self.kids))
+            if self.pl == 0:
+                return NodeSpec("chance", player=CHANCE, children=kids, probs=chance_probs[self.key[1]], name=self.name)
+            return NodeSpec(
+                "decision", player=players[self.pl - 1], children=kids, infoset=f"\0{self.pl}:{self.key[1]}",
+                name=self.name,
+            )
+
+    count = [0]
+
+    def node(acc: tuple[Fraction, ...]) -> NodeSpec | Open:
+        """Read one node line: a terminal's spec, or an :class:`Open` node awaiting its children."""
+        count[0] += 1
+        if count[0] > MAX_NODES:
+            raise FileFormatError(path, tk.line(), f"more than {MAX_NODES} nodes; larger trees are not supported")
         kind, word, line = tk.next("a node (p, c or t)")
         if kind != "word" or word not in ("p", "c", "t"):
-            raise FileFormatError(path, line, f"expected a node line starting with p, c or t, found {word!r}")
+            raise FileFormatError(
+                path, line, f"expected a node line starting with p, c or t, found {shorten(word)!r}"
+            )
         name = tk.expect("str", "the node name in double quotes")
         if word == "t":
             out = read_outcome(line)
@@ -183,6 +216,12 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
                 if pl == 0:
                     probs.append(tk.number("the chance probability of the action"))
             tk.next("}")
+            left = len(tk.items) - tk.k
+            if 3 * len(acts) > left:  # every child takes at least 't "" 0'
+                raise FileFormatError(
+                    path, line,
+                    f"the node has {len(acts)} actions but the file holds only {left} more tokens for their subtrees",
+                )
             acts = _distinct(acts)
             if key in infoset_actions and infoset_actions[key] != tuple(acts):
                 raise FileFormatError(path, line, f"information set {iset} was declared with other actions")
@@ -191,26 +230,54 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
                 chance_probs[iset] = tuple(probs)
         elif key not in infoset_actions:
             raise FileFormatError(path, line, f"information set {iset} is used before its actions are listed")
+        if not infoset_actions[key]:
+            raise FileFormatError(path, line, f"information set {iset} has no actions; a node needs at least one")
         if iname and key not in infoset_names:
             infoset_names[key] = iname
         out = read_outcome(line)
         here = acc if out is None else tuple(a + b for a, b in zip(acc, out))
-        acts_t = infoset_actions[key]
-        kids = tuple((a, node(here)) for a in acts_t)
-        if pl == 0:
-            return NodeSpec("chance", player=CHANCE, children=kids, probs=chance_probs[iset], name=name)
-        return NodeSpec("decision", player=players[pl - 1], children=kids, infoset=f"\0{pl}:{iset}", name=name)
+        need = 3 * len(infoset_actions[key])  # every child takes at least 't "" 0'
+        left = len(tk.items) - tk.k
+        if need > left:
+            raise FileFormatError(
+                path, line,
+                f"the node has {len(infoset_actions[key])} actions but the file holds only {left} more tokens "
+                "for their subtrees",
+            )
+        return Open(word, name, pl, key, here)
+
+    def read_tree(zero: tuple[Fraction, ...]) -> NodeSpec:
+        """The whole tree in depth-first preorder, with an explicit stack (any depth)."""
+        first = node(zero)
+        if isinstance(first, NodeSpec):
+            return first
+        stack = [first]
+        while True:
+            top = stack[-1]
+            if top.done():
+                stack.pop()
+                spec = top.spec()
+                if not stack:
+                    return spec
+                stack[-1].kids.append(spec)
+                continue
+            item = node(top.here)
+            if isinstance(item, NodeSpec):
+                top.kids.append(item)
+            else:
+                stack.append(item)
 
     zero = tuple(Fraction(0) for _ in range(n))
-    root = node(zero)
+    root = read_tree(zero)
     if tk.peek() is not None:
-        raise FileFormatError(path, tk.line(), f"unexpected text after the last node: {tk.peek()[1]!r}")
+        raise FileFormatError(path, tk.line(), f"unexpected text after the last node: {shorten(tk.peek()[1])!r}")
     # information-set labels: the file's name when it is unique for the player, else "#k"
-    spec = _relabel(root, infoset_names)
-    order = {}
+    labels = _labels(infoset_actions, infoset_names)
+    spec = _relabel(root, labels)
+    order: dict[str, list[str]] = {}
     for (pl, iset), _ in sorted(infoset_actions.items()):
         if pl:
-            order.setdefault(players[pl - 1], []).append(_label_for(pl, iset, infoset_names))
+            order.setdefault(players[pl - 1], []).append(labels[pl, iset])
     try:
         game = ExtensiveGame.from_tree(
             players, spec, title=title, exact=True, infoset_order=order, allow_absent_minded=True
@@ -223,25 +290,36 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
 def _distinct(labels: list[str]) -> list[str]:
     """Gambit allows repeated action labels (e.g. two chance moves "1/2"); ours must be distinct,
     so a repeat gets the suffix ``#k`` (its 1-based position)."""
+    counts = Counter(labels)
     out = []
+    seen: set[str] = set()
     for k, a in enumerate(labels):
-        out.append(a if a not in out and labels.count(a) == 1 else f"{a}#{k + 1}")
+        label = a if a not in seen and counts[a] == 1 else f"{a}#{k + 1}"
+        seen.add(label)
+        out.append(label)
     return out
 
 
-def _label_for(pl: int, iset: int, names: dict[tuple[int, int], str]) -> str:
-    name = names.get((pl, iset), "")
-    same = [k for k, v in names.items() if k[0] == pl and v == name]
-    return name if name and len(same) == 1 else f"#{iset}"
+def _labels(infosets: dict[tuple[int, int], Any], names: dict[tuple[int, int], str]) -> dict[tuple[int, int], str]:
+    """Information-set labels: the file's name when it is unique for the player, else ``#k``."""
+    uses = Counter((pl, name) for (pl, _), name in names.items())
+    out = {}
+    for key in infosets:
+        name = names.get(key, "")
+        out[key] = name if name and uses[key[0], name] == 1 else f"#{key[1]}"
+    return out
 
 
-def _relabel(spec: NodeSpec, names: dict[tuple[int, int], str]) -> NodeSpec:
-    kids = tuple((a, _relabel(c, names)) for a, c in spec.children)
-    infoset = spec.infoset
-    if infoset is not None and infoset.startswith("\0"):
-        pl, iset = (int(x) for x in infoset[1:].split(":"))
-        infoset = _label_for(pl, iset, names)
-    return NodeSpec(spec.kind, spec.player, kids, spec.probs, spec.payoffs, infoset, spec.name)
+def _relabel(root: NodeSpec, labels: dict[tuple[int, int], str]) -> NodeSpec:
+    def make(spec: NodeSpec, built: list[NodeSpec]) -> NodeSpec:
+        kids = tuple((a, c) for (a, _), c in zip(spec.children, built))
+        infoset = spec.infoset
+        if infoset is not None and infoset.startswith("\0"):
+            pl, iset = (int(x) for x in infoset[1:].split(":"))
+            infoset = labels[pl, iset]
+        return NodeSpec(spec.kind, spec.player, kids, spec.probs, spec.payoffs, infoset, spec.name)
+
+    return fold_tree(root, lambda spec: [c for _, c in spec.children], make)
 
 
 def _with_comment(game: ExtensiveGame, comment: str) -> ExtensiveGame:

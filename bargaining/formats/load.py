@@ -96,6 +96,8 @@ def resolve(spec: str | os.PathLike) -> tuple[Path, dict[str, str]]:
     path = Path(spec)
     if path.is_file():
         return path, {}
+    if path.is_dir():
+        raise FileFormatError(path, None, "is a directory, not a game file")
     name, id_params = parse_game_id(str(spec))
     found = find_game_file(name)
     if found is None:
@@ -137,6 +139,8 @@ def load(spec: str | os.PathLike, params: dict[str, Any] | None = None, **kw_par
     """
     params = {**(params or {}), **kw_params}
     path = Path(spec)
+    if path.is_dir():
+        raise FileFormatError(path, None, "is a directory, not a game file")
     if not path.is_file():
         name, id_params = parse_game_id(str(spec))
         params = {**id_params, **params}

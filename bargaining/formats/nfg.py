@@ -38,9 +38,17 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import BargainingError, FileFormatError
+from bargaining.formats.textfile import read_game_text
 from bargaining.model.normal import NormalFormGame
+from bargaining.numeric import parse_number, shorten
 
-__all__ = ["read_nfg", "write_nfg", "parse_nfg"]
+__all__ = ["read_nfg", "write_nfg", "parse_nfg", "MAX_PROFILES", "MAX_PLAYERS"]
+
+#: Largest number of strategy profiles (cells) an ``.nfg`` file may declare, and of players (one
+#: array axis each). A declared size is also checked against the values the file actually holds
+#: (one outcome number or ``n`` payoffs per profile) before anything is allocated.
+MAX_PROFILES = 1_000_000
+MAX_PLAYERS = 30
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:/\d+)?")
 _WORD = re.compile(r"[^\s{}\",]+")
@@ -108,7 +116,7 @@ class _Parser:
         tok = tok if tok is not None else self.peek()
         if tok is None:
             return FileFormatError(self.path, self.last_line, f"expected {expected}, found the end of the file")
-        shown = f'"{tok.text}"' if tok.kind == "str" else repr(tok.text)
+        shown = f'"{shorten(tok.text)}"' if tok.kind == "str" else repr(shorten(tok.text))
         return FileFormatError(self.path, tok.line, f"expected {expected}, found {shown}")
 
     def take(self, kind: str, expected: str) -> _Token:
@@ -126,9 +134,9 @@ class _Parser:
             raise self.error(expected)
         self.pos += 1
         try:
-            return Fraction(tok.text)
-        except ZeroDivisionError:
-            raise FileFormatError(self.path, tok.line, f"{tok.text}: division by zero in a rational number") from None
+            return parse_number(tok.text)
+        except ValueError as err:
+            raise FileFormatError(self.path, tok.line, str(err)) from None
 
     def integer(self, expected: str) -> int:
         tok = self.peek()
@@ -156,6 +164,8 @@ class _Parser:
         self.take("}", "a player name in double quotes or '}'")
         if not players:
             raise self.error("at least one player", self.toks[self.pos - 1])
+        if len(players) > MAX_PLAYERS:
+            raise FileFormatError(self.path, head.line, f"{len(players)} players; at most {MAX_PLAYERS} are supported")
         strategies = self.strategies(len(players))
         description = ""
         if self.peek() is not None and self.peek().kind == "str":
@@ -171,11 +181,12 @@ class _Parser:
         if self.peek() is not None:
             raise self.error("the end of the file (too many numbers?)")
         # flat[c * n + i] is player i's payoff at profile c, profiles with player 1 fastest
+        table = np.empty(n * cells, dtype=object)
+        table[:] = flat
+        table = table.reshape(cells, n)
         tensor = np.empty((n, *shape), dtype=object)
-        for c in range(cells):
-            idx = np.unravel_index(c, shape, order="F")
-            for i in range(n):
-                tensor[(i, *idx)] = flat[c * n + i]
+        for i in range(n):
+            tensor[i] = table[:, i].reshape(shape, order="F")
         return {
             "payoffs": tensor,
             "players": players,
@@ -189,12 +200,15 @@ class _Parser:
         out: list[list[str]] = []
         tok = self.peek()
         if tok is not None and tok.kind == "num":
+            counts = []
             for i in range(n):
                 tok = self.peek()
                 m = self.integer(f"the number of strategies of player {i + 1}")
                 if m < 1:
                     raise self.error(f"a positive number of strategies for player {i + 1}", tok)
-                out.append([str(k + 1) for k in range(m)])
+                counts.append(m)
+                self.check_profiles(math.prod(counts), tok)
+            out = [[str(k + 1) for k in range(m)] for m in counts]
         else:
             for i in range(n):
                 self.take("{", f"'{{' opening the strategy labels of player {i + 1} ({n} players)")
@@ -205,8 +219,24 @@ class _Parser:
                 if not labels:
                     raise self.error(f"at least one strategy for player {i + 1}", self.toks[self.pos - 1])
                 out.append(labels)
+                self.check_profiles(math.prod(len(x) for x in out), self.toks[self.pos - 1])
         self.take("}", f"'}}' closing the strategies of the {n} players")
         return out
+
+    def check_profiles(self, cells: int, tok: _Token | None) -> None:
+        """Refuse a declared game larger than :data:`MAX_PROFILES`, or than the file can hold
+        (every profile needs at least one more value), before anything is allocated."""
+        line = tok.line if tok is not None else self.last_line
+        if cells > MAX_PROFILES:
+            raise FileFormatError(
+                self.path, line, f"the strategies declare {cells} strategy profiles; at most {MAX_PROFILES} are supported"
+            )
+        left = len(self.toks) - self.pos
+        if cells > left:
+            raise FileFormatError(
+                self.path, line,
+                f"the strategies declare {cells} strategy profiles but the file holds only {left} more values",
+            )
 
     def outcome_payoffs(self, n: int, cells: int) -> list[Fraction]:
         self.take("{", "'{' opening the list of outcomes")
@@ -249,12 +279,7 @@ def read_nfg(source: str | os.PathLike, *, exact: bool = True) -> NormalFormGame
         text, path = source, None
     else:
         path = str(source)
-        try:
-            text = Path(source).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise BargainingError(f"{path}: no such file") from None
-        except (OSError, UnicodeDecodeError) as err:
-            raise FileFormatError(path, None, f"cannot read the file: {err}") from None
+        _, text = read_game_text(source, empty='expected the header "NFG 1 R"')
     parts = parse_nfg(text, path)
     try:
         return NormalFormGame.from_tensor(

@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from bargaining.errors import BargainingError, FileFormatError
+from bargaining.formats.textfile import read_game_text
 from bargaining.model.template import (
     Constraint,
     Expression,
@@ -35,7 +36,7 @@ from bargaining.model.template import (
     names_in,
     parse_expression,
 )
-from bargaining.numeric import to_fraction
+from bargaining.numeric import check_magnitude, shorten, show_value, to_fraction
 
 __all__ = ["load_template", "parse_template", "KINDS", "COMMON_KEYS", "NUMERIC_KEYS"]
 
@@ -48,6 +49,10 @@ COMMON_KEYS = (
 NUMERIC_KEYS = frozenset({"payoffs", "cells", "probs", "types", "prior", "arguments", "costs"})
 _NODE_KEYS = ("player", "actions", "probs")
 _MAX_NODES = 200_000  # guards against alias bombs (YAML anchors that expand exponentially)
+#: Deepest nesting of YAML mappings and lists in a game file (a tree node takes two levels:
+#: the node and its ``actions``); checked on the event stream before anything is built.
+MAX_YAML_DEPTH = 200
+_MAX_ALIASES = 10_000
 _RESERVED = frozenset({"min", "max", "abs", "if", "sqrt", "exp", "log"})
 
 
@@ -55,9 +60,39 @@ _RESERVED = frozenset({"min", "max", "abs", "if", "sqrt", "exp", "log"})
 # reading with line numbers
 # ----------------------------------------------------------------------------------------------
 
-def _read_yaml(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
-    loader = yaml.SafeLoader(text)
+def _check_shape(path: Path, text: str) -> None:
+    """Refuse YAML nested deeper than :data:`MAX_YAML_DEPTH` or with more than
+    :data:`_MAX_ALIASES` aliases, from the event stream (PyYAML's parser is iterative, its
+    composer is recursive), before a node is composed."""
+    depth = aliases = 0
+    loader = yaml.SafeLoader(text)  # a ReaderError here is reported by the caller
     try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    raise FileFormatError(
+                        path, line, f"nested deeper than {MAX_YAML_DEPTH} levels (a tree node takes two levels: "
+                        "the node and its actions)"
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > _MAX_ALIASES:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    raise FileFormatError(path, line, f"more than {_MAX_ALIASES} aliases (*name)")
+    finally:
+        loader.dispose()
+
+
+def _read_yaml(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
+    loader = None
+    try:
+        _check_shape(path, text)
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as err:
@@ -67,10 +102,21 @@ def _read_yaml(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
         if "constructor" in problem or "tag" in problem:
             problem = f"{problem}: tags that build objects are not allowed in game files"
         raise FileFormatError(path, line, problem) from None
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        raise FileFormatError(path, line, f"character 0x{err.character:02x} is not allowed in YAML") from None
     except yaml.YAMLError as err:
         raise FileFormatError(path, None, f"invalid YAML: {str(err).splitlines()[0]}") from None
+    except FileFormatError:
+        raise
+    except (ValueError, TypeError, OverflowError) as err:  # a scalar PyYAML cannot build (int digits, date)
+        first = (str(err).splitlines() or [type(err).__name__])[0]
+        if "integer string conversion" in first:
+            first = "an integer with thousands of digits (numbers may have at most 400)"
+        raise FileFormatError(path, None, f"invalid value: {shorten(first, 100)}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict[tuple, int] = {}
     count = [0]
 
@@ -128,9 +174,9 @@ def _number(ctx: _Ctx, at: tuple, value: Any) -> Any:
     try:
         if isinstance(value, str):
             return parse_expression(value).value({})
-        return to_fraction(value)
-    except (ExpressionError, TypeError, ValueError) as err:
-        raise ctx.error(at, f"expected a number, got {value!r} ({err})") from None
+        return check_magnitude(to_fraction(value))
+    except (ExpressionError, TypeError, ValueError, OverflowError) as err:
+        raise ctx.error(at, f"expected a number, got {shorten(str(value))!r} ({err})") from None
 
 
 def _parse_range(ctx: _Ctx, at: tuple, value: Any) -> tuple[tuple | None, bool, bool]:
@@ -347,14 +393,7 @@ def _located(ctx: _Ctx, builder: Any) -> Any:
 def load_template(path: str | Path) -> Template:
     """Read a YAML game file into a :class:`Template`. Errors name the file, line and field."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise FileFormatError(path, None, f"cannot read: {err.strerror or err}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise FileFormatError(path, None, "not a UTF-8 text file") from None
+    raw, text = read_game_text(path, empty="not a game file (expected a mapping with 'kind: normal|tree|signaling|model')")
     data, lines = _read_yaml(path, text)
     return parse_template(data, path, lines, raw)
 
@@ -368,7 +407,7 @@ def _labels(ctx: _Ctx, at: tuple, value: Any, what: str) -> list[str]:
         raise ctx.error(at, f"expected a non-empty list of {what}")
     out = [str(v) for v in value]
     if len(set(out)) != len(out):
-        raise ctx.error(at, f"{what} must be distinct, got {out}")
+        raise ctx.error(at, f"{what} must be distinct, got {show_value(out)}")
     return out
 
 
@@ -411,6 +450,8 @@ def _normal(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
             got = _shape_of(a)
             if got != shape:
                 raise ctx.error(at, f"payoff array has shape {got}, expected {shape} (one axis per player)")
+            if not _leaves_at_depth(a, len(shape)):
+                raise ctx.error(at, f"payoff array is ragged: expected shape {shape}, one number per cell")
 
         def cells_of(ev: dict) -> list:
             p = ev["payoffs"]
@@ -468,6 +509,20 @@ def _shape_of(a: Any) -> tuple:
     return (len(a), *subs.pop()) if len(subs) == 1 else (len(a),)
 
 
+def _leaves_at_depth(a: Any, depth: int) -> bool:
+    """True when every number of the nested list ``a`` sits exactly ``depth`` levels down."""
+    stack = [(a, 0)]
+    while stack:
+        x, d = stack.pop()
+        if isinstance(x, list):
+            if d >= depth:
+                return False
+            stack.extend((y, d + 1) for y in x)
+        elif d != depth:
+            return False
+    return True
+
+
 def _tree(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     if "generator" in body:
         from bargaining.formats.generators import GENERATORS
@@ -479,6 +534,9 @@ def _tree(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
         if gen not in GENERATORS:
             raise ctx.error(("generator",), f"unknown generator {gen!r}: one of {', '.join(sorted(GENERATORS))}")
         make, players = GENERATORS[gen]
+        if body.get("arguments") is not None and not isinstance(body["arguments"], dict):
+            raise ctx.error(("arguments",), "expected a mapping argument -> expression")
+        _scalar_arguments(ctx, body.get("arguments"))
 
         def build_generated(t: Template, ev: dict, point: dict) -> Any:
             from bargaining.model.extensive import ExtensiveGame
@@ -525,6 +583,13 @@ def _signaling(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     return build, players
 
 
+def _scalar_arguments(ctx: _Ctx, args: dict | None) -> None:
+    """Every argument of a model or generator is one number or expression (not a list)."""
+    for key, value in (args or {}).items():
+        if not isinstance(value, Expression):
+            raise ctx.error(("arguments", key), "expected a number or an expression, not a list or mapping")
+
+
 def _model(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     model = body.get("model")
     if not isinstance(model, str):
@@ -540,6 +605,7 @@ def _model(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     args = body.get("arguments")
     if args is not None and not isinstance(args, dict):
         raise ctx.error(("arguments",), "expected a mapping argument -> expression")
+    _scalar_arguments(ctx, args)
     players = [str(p) for p in body.get("players", [])] if isinstance(body.get("players"), list) else []
 
     def build(t: Template, ev: dict, point: dict) -> Any:

@@ -36,6 +36,17 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 from bargaining.model._players import player_index
+from bargaining.model.tree_builder import (
+    CHANCE,
+    NodeSpec,
+    TreeBuilder,
+    chance,
+    decision,
+    fold_tree,
+    show_value,
+    spec_from_mapping,
+    terminal,
+)
 from bargaining.numeric import is_finite_number, to_fraction
 
 __all__ = [
@@ -49,82 +60,10 @@ __all__ = [
     "chance",
     "terminal",
     "CHANCE",
-    "random_tree",
+    "uniform_behavior",
 ]
 
-CHANCE = "chance"
 _PROB_TOL = 1e-9
-
-
-# --------------------------------------------------------------------------------------------
-# specification objects: what the builder and from_spec produce before validation
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class NodeSpec:
-    """An unvalidated node: ``kind`` is ``"decision"``, ``"chance"`` or ``"terminal"``.
-
-    ``children`` is a tuple of ``(action label, NodeSpec)`` in order; ``probs`` the chance
-    probabilities in the same order; ``infoset`` an optional label (nodes of one player with the
-    same label form one information set); ``payoffs`` the terminal payoffs in player order.
-    """
-
-    kind: str
-    player: str | None = None
-    children: tuple[tuple[str, NodeSpec], ...] = ()
-    probs: tuple[Any, ...] | None = None
-    payoffs: tuple[Any, ...] | None = None
-    infoset: str | None = None
-    name: str = ""
-
-
-def terminal(*payoffs: Any, name: str = "") -> NodeSpec:
-    """A terminal node with one payoff per player (in the game's player order)."""
-    if len(payoffs) == 1 and isinstance(payoffs[0], (list, tuple)):
-        payoffs = tuple(payoffs[0])
-    return NodeSpec("terminal", payoffs=tuple(payoffs), name=name)
-
-
-def _as_child(value: Any) -> NodeSpec:
-    if isinstance(value, NodeSpec):
-        return value
-    if isinstance(value, (list, tuple)):
-        return terminal(*value)
-    raise GameValidationError(f"a child must be a node or a payoff list, got {value!r}")
-
-
-def decision(
-    player: str,
-    actions: Mapping[str, Any] | None = None,
-    *,
-    infoset: str | None = None,
-    name: str = "",
-    **more: Any,
-) -> NodeSpec:
-    """A decision node of ``player``: ``decision("RU", C=(0.5, 1, 0.6), A=decision(...))``.
-
-    Actions are given in order as a mapping and/or keyword arguments; a child is a node or a payoff
-    tuple (a terminal). ``infoset`` groups nodes of one player into one information set.
-    """
-    items = list((actions or {}).items()) + list(more.items())
-    return NodeSpec(
-        "decision",
-        player=str(player),
-        children=tuple((str(a), _as_child(c)) for a, c in items),
-        infoset=infoset,
-        name=name,
-    )
-
-
-def chance(outcomes: Mapping[str, tuple[Any, Any]] | None = None, *, name: str = "", **more: Any) -> NodeSpec:
-    """A chance node: ``chance(Strong=(Fraction(9, 10), subtree), Weak=(Fraction(1, 10), subtree))``."""
-    items = list((outcomes or {}).items()) + list(more.items())
-    children, probs = [], []
-    for label, pair in items:
-        if not (isinstance(pair, tuple) and len(pair) == 2):
-            raise GameValidationError(f"chance action {label!r}: expected (probability, subtree)")
-        probs.append(pair[0])
-        children.append((str(label), _as_child(pair[1])))
-    return NodeSpec("chance", player=CHANCE, children=tuple(children), probs=tuple(probs), name=name)
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,10 +122,10 @@ class ExtensiveGame:
     kind = "tree"
 
     # -- construction -----------------------------------------------------------------------
-    @staticmethod
-    def builder(players: Sequence[str], *, title: str = "", exact: bool = False) -> TreeBuilder:
+    @classmethod
+    def builder(cls, players: Sequence[str], *, title: str = "", exact: bool = False) -> TreeBuilder:
         """A :class:`TreeBuilder`: ``b.decision``, ``b.chance``, ``b.terminal``, ``b.build(root)``."""
-        return TreeBuilder(tuple(str(p) for p in players), title, exact)
+        return TreeBuilder(tuple(str(p) for p in players), title, exact, make=cls.from_tree)
 
     @classmethod
     def from_tree(
@@ -227,7 +166,7 @@ class ExtensiveGame:
         players = body["players"]
         if not isinstance(players, (list, tuple)) or not players:
             raise GameValidationError("'players' must be a non-empty list of names")
-        root = _spec_from_mapping(body["root"], "root")
+        root = spec_from_mapping(body["root"], "root")
         return cls.from_tree(
             [str(p) for p in players],
             root,
@@ -395,11 +334,11 @@ class ExtensiveGame:
         """The tree as a :class:`NodeSpec` (for edits: change it and call :meth:`from_tree`)."""
         labels = {h.index: h.label for h in self.infosets}
 
-        def make(v: int) -> NodeSpec:
+        def make(v: int, built: list[NodeSpec]) -> NodeSpec:
             node = self.nodes[v]
             if node.kind == "terminal":
                 return NodeSpec("terminal", payoffs=node.payoffs, name=node.name)
-            kids = tuple((a, make(c)) for a, c in zip(node.actions, node.children))
+            kids = tuple(zip(node.actions, built))
             if node.kind == "chance":
                 return NodeSpec("chance", player=CHANCE, children=kids, probs=node.probs, name=node.name)
             return NodeSpec(
@@ -407,7 +346,7 @@ class ExtensiveGame:
                 name=node.name,
             )
 
-        return make(0)
+        return fold_tree(0, lambda v: self.nodes[v].children, make)
 
     def as_exact(self) -> ExtensiveGame:
         if self.exact:
@@ -516,38 +455,6 @@ class TreeArrays:
 
 
 # --------------------------------------------------------------------------------------------
-# builder
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class TreeBuilder:
-    """Builds a tree that reads like the game::
-
-        b = ExtensiveGame.builder(["Entrant", "Incumbent"])
-        game = b.build(b.decision("Entrant", Out=(0, 2),
-                                  In=b.decision("Incumbent", Fight=(-1, -1), Accommodate=(1, 1))))
-    """
-
-    players: tuple[str, ...]
-    title: str = ""
-    exact: bool = False
-
-    decision = staticmethod(decision)
-    chance = staticmethod(chance)
-    terminal = staticmethod(terminal)
-
-    def build(
-        self,
-        root: NodeSpec,
-        *,
-        tie_break: Mapping[str, Sequence[str]] | None = None,
-        description: str = "",
-    ) -> ExtensiveGame:
-        return ExtensiveGame.from_tree(
-            self.players, root, title=self.title, exact=self.exact, tie_break=tie_break, description=description
-        )
-
-
-# --------------------------------------------------------------------------------------------
 # validation
 # --------------------------------------------------------------------------------------------
 def _check_tie_break(rule: Any, players: tuple[str, ...]) -> Mapping[str, tuple[str, ...]] | None:
@@ -558,7 +465,7 @@ def _check_tie_break(rule: Any, players: tuple[str, ...]) -> Mapping[str, tuple[
     out = {}
     for p, actions in rule.items():
         if str(p) not in players:
-            raise GameValidationError(f"tie_break names player {p!r}; players are {list(players)}")
+            raise GameValidationError(f"tie_break names player {p!r}; players are {', '.join(players)}")
         if isinstance(actions, str) or not isinstance(actions, (list, tuple)):
             raise GameValidationError(f"tie_break of {p!r} must be a list of action labels")
         out[str(p)] = tuple(str(a) for a in actions)
@@ -570,7 +477,7 @@ class _Validator:
         if not players:
             raise GameValidationError("a tree needs at least one player")
         if len(set(players)) != len(players):
-            raise GameValidationError(f"player labels must be distinct, got {list(players)}")
+            raise GameValidationError(f"player labels must be distinct, got {', '.join(players)}")
         if CHANCE in players:
             raise GameValidationError(f"{CHANCE!r} is reserved for chance nodes; rename the player")
         self.players = players
@@ -579,11 +486,11 @@ class _Validator:
 
     def num(self, value: Any, where: str) -> Any:
         if not is_finite_number(value) and not isinstance(value, str):
-            raise GameValidationError(f"{where}: {value!r} is not a finite number")
+            raise GameValidationError(f"{where}: {show_value(value)} is not a finite number")
         try:
             f = to_fraction(value)
         except (TypeError, ValueError):
-            raise GameValidationError(f"{where}: {value!r} is not a number") from None
+            raise GameValidationError(f"{where}: {show_value(value)} is not a number") from None
         return f if self.exact else float(f)
 
     def build(self, root: NodeSpec, *, title, description, tie_break, infoset_order) -> ExtensiveGame:
@@ -596,7 +503,7 @@ class _Validator:
         while stack:
             spec, parent, action_in, where = stack.pop()
             if not isinstance(spec, NodeSpec):
-                raise GameValidationError(f"{where}: expected a node, got {spec!r}")
+                raise GameValidationError(f"{where}: expected a node, got a {type(spec).__name__}")
             idx = len(nodes)
             rec: dict[str, Any] = {"index": idx, "parent": parent, "action_in": action_in, "name": spec.name,
                                    "kind": spec.kind}
@@ -604,7 +511,7 @@ class _Validator:
                 pay = spec.payoffs or ()
                 if len(pay) != n:
                     raise GameValidationError(
-                        f"{where}: terminal has {len(pay)} payoffs, expected {n} (one per player {list(players)})"
+                        f"{where}: terminal has {len(pay)} payoffs, expected {n} (one per player: {', '.join(players)})"
                     )
                 rec["payoffs"] = tuple(self.num(p, f"{where}: payoff of {players[i]!r}") for i, p in enumerate(pay))
             elif spec.kind in ("decision", "chance"):
@@ -612,7 +519,7 @@ class _Validator:
                     raise GameValidationError(f"{where}: a {spec.kind} node needs at least one action")
                 acts = tuple(a for a, _ in spec.children)
                 if len(set(acts)) != len(acts):
-                    raise GameValidationError(f"{where}: action labels must be distinct, got {list(acts)}")
+                    raise GameValidationError(f"{where}: action labels must be distinct, got {', '.join(acts)}")
                 rec["actions"] = acts
                 if spec.kind == "chance":
                     probs = spec.probs
@@ -620,18 +527,18 @@ class _Validator:
                         raise GameValidationError(f"{where}: a chance node needs one probability per action")
                     ps = tuple(self.num(p, f"{where}: probability of {a!r}") for p, a in zip(probs, acts))
                     if any(p < 0 for p in ps):
-                        raise GameValidationError(f"{where}: chance probabilities must be >= 0, got {list(ps)}")
+                        raise GameValidationError(f"{where}: chance probabilities must be >= 0, got {show_value(ps)}")
                     total = sum(ps)
                     bad = total != 1 if self.exact else abs(total - 1.0) > _PROB_TOL
                     if bad:
                         raise GameValidationError(
-                            f"{where}: chance probabilities sum to {total}, not 1; fix them"
+                            f"{where}: chance probabilities sum to {show_value(total)}, not 1; fix them"
                         )
                     rec["probs"] = ps
                 else:
                     if spec.player not in players:
                         raise GameValidationError(
-                            f"{where}: player {spec.player!r} is not one of {list(players)}"
+                            f"{where}: player {spec.player!r} is not one of {', '.join(players)}"
                         )
                     p = players.index(spec.player)
                     rec["player"] = p
@@ -666,7 +573,7 @@ class _Validator:
                     if nodes[v]["actions"] != acts:
                         raise GameValidationError(
                             f"information set {label!r} of player {players[p]!r}: its nodes offer different "
-                            f"actions {list(acts)} and {list(nodes[v]['actions'])}; they must be the same"
+                            f"actions ({', '.join(acts)}) and ({', '.join(nodes[v]['actions'])}); they must be the same"
                         )
                 gidx = len(infosets)
                 display = label if not label.startswith("#") else f"{players[p]}:{number + 1}"
@@ -708,45 +615,6 @@ class _Validator:
         )
 
 
-def _spec_from_mapping(obj: Any, where: str) -> NodeSpec:
-    """YAML node mapping → NodeSpec (iterative in spirit; trees from files are shallow)."""
-    if not isinstance(obj, Mapping):
-        raise GameValidationError(f"{where}: a node must be a mapping (payoffs, or player and actions)")
-    name = str(obj.get("name", "") or "")
-    if "payoffs" in obj:
-        extra = set(obj) - {"payoffs", "name"}
-        if extra:
-            raise GameValidationError(f"{where}: a terminal has only 'payoffs' and 'name', not {sorted(extra)}")
-        pay = obj["payoffs"]
-        if not isinstance(pay, (list, tuple)):
-            raise GameValidationError(f"{where}: payoffs must be a list, one entry per player")
-        return NodeSpec("terminal", payoffs=tuple(pay), name=name)
-    if "player" not in obj or "actions" not in obj:
-        raise GameValidationError(f"{where}: a node needs 'payoffs' (terminal) or 'player' and 'actions'")
-    actions = obj["actions"]
-    if not isinstance(actions, Mapping) or not actions:
-        raise GameValidationError(f"{where}: 'actions' must map action labels to child nodes")
-    kids = tuple(
-        (str(a), _spec_from_mapping(child, f"{where}/{a}")) for a, child in actions.items()
-    )
-    player = str(obj["player"])
-    if player == CHANCE:
-        probs = obj.get("probs")
-        if not isinstance(probs, Mapping):
-            raise GameValidationError(f"{where}: a chance node needs 'probs' (action -> probability)")
-        missing = [a for a, _ in kids if a not in probs and str(a) not in {str(k) for k in probs}]
-        if missing:
-            raise GameValidationError(f"{where}: no probability for chance action(s) {missing}")
-        pmap = {str(k): v for k, v in probs.items()}
-        extra = set(pmap) - {a for a, _ in kids}
-        if extra:
-            raise GameValidationError(f"{where}: probabilities given for unknown action(s) {sorted(extra)}")
-        return NodeSpec("chance", player=CHANCE, children=kids, probs=tuple(pmap[a] for a, _ in kids), name=name)
-    infoset = obj.get("infoset")
-    return NodeSpec(
-        "decision", player=player, children=kids, infoset=None if infoset is None else str(infoset), name=name
-    )
-
 
 def _inside_or_disjoint(members: list[int], lo: int, hi: int) -> bool:
     if members[0] >= lo and members[-1] < hi:
@@ -765,83 +633,3 @@ def uniform_behavior(game: ExtensiveGame, exact: bool = False) -> tuple[tuple[tu
             per.append(tuple(Fraction(1, m) if exact else 1.0 / m for _ in range(m)))
         out.append(tuple(per))
     return tuple(out)
-
-
-def random_tree(
-    num_nodes: int,
-    num_players: int = 2,
-    *,
-    seed: int | np.random.Generator | None = None,
-    branching: tuple[int, int] = (2, 3),
-    chance_prob: float = 0.1,
-    merge_prob: float = 0.5,
-    payoff_range: int = 10,
-    exact: bool = True,
-) -> ExtensiveGame:
-    """A random tree with about ``num_nodes`` nodes (breadth first), perfect recall by
-    construction: a new decision node joins, with probability ``merge_prob``, an information set of
-    the same player with the same own history and number of actions (never an ancestor's, whose
-    own history is shorter). ``merge_prob=0`` gives perfect information. Integer payoffs in
-    ``[-payoff_range, payoff_range]``; chance probabilities are small rationals. For tests and
-    benchmarks."""
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    players = tuple(f"P{i + 1}" for i in range(num_players))
-    # records: [kind, player, infoset label, children ids, probs]
-    recs: list[list[Any]] = [["leaf", -1, None, [], None]]
-    hist: list[tuple] = [tuple(() for _ in players)]
-    open_sets: dict[tuple, list[str]] = {}
-    queue = [0]
-    count = 1
-    head = 0
-    while head < len(queue):
-        v = queue[head]
-        head += 1
-        b = int(rng.integers(branching[0], branching[1] + 1))
-        if count + b > num_nodes:
-            continue
-        if rng.random() < chance_prob:
-            weights = rng.integers(1, 6, size=b)
-            probs = tuple(Fraction(int(w), int(weights.sum())) for w in weights)
-            recs[v] = ["chance", -1, None, [], probs]
-            kid_hist = [hist[v]] * b
-        else:
-            i = int(rng.integers(num_players))
-            key = (i, hist[v][i], b)
-            existing = open_sets.setdefault(key, [])
-            if existing and rng.random() < merge_prob:
-                label = existing[int(rng.integers(len(existing)))]
-            else:
-                label = f"s{v}"
-                existing.append(label)
-            recs[v] = ["decision", i, label, [], None]
-            kid_hist = []
-            for k in range(b):
-                h = list(hist[v])
-                h[i] = hist[v][i] + ((label, k),)
-                kid_hist.append(tuple(h))
-        for k in range(b):
-            recs.append(["leaf", -1, None, [], None])
-            hist.append(kid_hist[k])
-            recs[v][3].append(len(recs) - 1)
-            queue.append(len(recs) - 1)
-        count += b
-
-    def make(v: int) -> NodeSpec:
-        kind, i, label, kids, probs = recs[v]
-        if kind == "leaf":
-            pay = tuple(int(x) for x in rng.integers(-payoff_range, payoff_range + 1, size=num_players))
-            return NodeSpec("terminal", payoffs=pay)
-        children = tuple((f"a{k}", make(c)) for k, c in enumerate(kids))
-        if kind == "chance":
-            return NodeSpec("chance", player=CHANCE, children=children, probs=probs)
-        return NodeSpec("decision", player=players[i], children=children, infoset=label)
-
-    import sys
-
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 10 * num_nodes + 1000))
-    try:
-        root = make(0)
-    finally:
-        sys.setrecursionlimit(limit)
-    return ExtensiveGame.from_tree(players, root, title=f"random tree ({num_nodes} nodes)", exact=exact)

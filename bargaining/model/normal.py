@@ -22,7 +22,7 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 from bargaining.model._players import player_index
-from bargaining.numeric import fraction_array, is_finite_number
+from bargaining.numeric import fraction_array, is_finite_number, show_value
 
 __all__ = ["NormalFormGame"]
 
@@ -74,7 +74,7 @@ class NormalFormGame:
         if len(self.players) != n:
             raise GameValidationError(f"{len(self.players)} player labels given for {n} players")
         if len(set(self.players)) != n:
-            raise GameValidationError(f"player labels must be distinct, got {list(self.players)}")
+            raise GameValidationError(f"player labels must be distinct, got {show_value(list(self.players))}")
         if len(self.strategies) != n:
             raise GameValidationError(f"strategy labels given for {len(self.strategies)} of {n} players")
         for i, (labels, m) in enumerate(zip(self.strategies, pay.shape[1:])):
@@ -84,7 +84,7 @@ class NormalFormGame:
                 )
             if len(set(labels)) != m:
                 raise GameValidationError(
-                    f"strategy labels of player {self.players[i]!r} must be distinct, got {list(labels)}"
+                    f"strategy labels of player {self.players[i]!r} must be distinct, got {show_value(list(labels))}"
                 )
         if self.exact:
             if pay.dtype != object:
@@ -124,7 +124,7 @@ class NormalFormGame:
         for idx, v in np.ndenumerate(raw):
             if not is_finite_number(v):
                 raise GameValidationError(
-                    f"payoff at index {idx} is {v!r}: payoffs must be finite numbers"
+                    f"payoff at index {', '.join(map(str, idx))} is {show_value(v)}: payoffs must be finite numbers"
                 )
         if exact:
             try:
@@ -229,7 +229,7 @@ class NormalFormGame:
         except ValueError:
             raise GameValidationError(
                 f"player {self.players[i]!r} has no strategy {strategy!r}: "
-                f"strategies are {list(self.strategies[i])}"
+                f"strategies are {show_value(list(self.strategies[i]))}"
             ) from None
 
     # -- edits return new games ------------------------------------------------------------

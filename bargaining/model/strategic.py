@@ -20,6 +20,7 @@ outcome-equivalent under perfect recall. Games without perfect recall get the un
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -27,12 +28,17 @@ from typing import Any
 
 import numpy as np
 
+from bargaining.errors import GameValidationError
 from bargaining.model.extensive import ExtensiveGame
 from bargaining.model.normal import NormalFormGame
 
 __all__ = ["StrategicForm", "reduced_strategic_form", "mixed_to_behavior", "behavior_to_mixed"]
 
 Plan = dict  # information set (global index) -> action index
+
+#: Most strategy profiles (cells) of a reduced strategic form; checked from the counts of plans
+#: before any plan is built.
+MAX_PROFILES = 1_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,29 +52,56 @@ class StrategicForm:
     reduced: bool
 
 
+def _structure(tree: ExtensiveGame, i: int) -> tuple[list[int], dict, dict[int, int]]:
+    """Player ``i``'s information sets deepest own history first, the sets that follow each own
+    ``(set, action)`` (``None``: the first ones), and the number of reduced plans below each set,
+    all computed without recursion (the tree may be thousands of levels deep)."""
+    ids = tree.player_infosets[i]
+    hist = tree.own_history
+    follows: dict[tuple[int, int] | None, list[int]] = {}
+    for k in ids:
+        own = hist[tree.infosets[k].nodes[0]]
+        follows.setdefault(own[-1] if own else None, []).append(k)
+    order = sorted(ids, key=lambda k: -len(hist[tree.infosets[k].nodes[0]]))
+    count: dict[int, int] = {}
+    for k in order:
+        count[k] = sum(
+            math.prod(count[j] for j in follows.get((k, a), [])) for a in range(len(tree.infosets[k].actions))
+        )
+    return order, follows, count
+
+
+def _plan_count(tree: ExtensiveGame, i: int) -> int:
+    """The number of (reduced) pure strategies of player ``i``, counted without building them."""
+    ids = tree.player_infosets[i]
+    if not tree.perfect_recall:
+        return math.prod(len(tree.infosets[k].actions) for k in ids)
+    _, follows, count = _structure(tree, i)
+    return math.prod(count[k] for k in follows.get(None, []))
+
+
 def _player_plans(tree: ExtensiveGame, i: int) -> list[Plan]:
     ids = tree.player_infosets[i]
     if not ids:
         return [{}]
     if not tree.perfect_recall:
         return [dict(zip(ids, combo)) for combo in itertools.product(*(range(len(tree.infosets[k].actions)) for k in ids))]
-    hist = tree.own_history
-    follows: dict[tuple[int, int] | None, list[int]] = {}
-    for k in ids:
-        own = hist[tree.infosets[k].nodes[0]]
-        follows.setdefault(own[-1] if own else None, []).append(k)
+    order, follows, _ = _structure(tree, i)
 
-    def layer(sets: list[int]) -> list[Plan]:
+    def layer(sets: list[int], done: dict[int, list[Plan]]) -> list[Plan]:
         plans: list[Plan] = [{}]
         for k in sets:
-            options = []
-            for a in range(len(tree.infosets[k].actions)):
-                for rest in layer(follows.get((k, a), [])):
-                    options.append({k: a, **rest})
-            plans = [{**p, **q} for p in plans for q in options]
+            plans = [{**p, **q} for p in plans for q in done[k]]
         return plans
 
-    return layer(follows.get(None, []))
+    of_set: dict[int, list[Plan]] = {}
+    for k in order:
+        of_set[k] = [
+            {k: a, **rest}
+            for a in range(len(tree.infosets[k].actions))
+            for rest in layer(follows.get((k, a), []), of_set)
+        ]
+    return layer(follows.get(None, []), of_set)
 
 
 def _label(tree: ExtensiveGame, i: int, plan: Plan) -> str:
@@ -81,6 +114,13 @@ def _label(tree: ExtensiveGame, i: int, plan: Plan) -> str:
 def reduced_strategic_form(tree: ExtensiveGame) -> StrategicForm:
     """The reduced strategic form of ``tree`` (exact payoffs if the tree is exact)."""
     n = tree.num_players
+    counts = [_plan_count(tree, i) for i in range(n)]
+    if math.prod(counts) > MAX_PROFILES:
+        sizes = " x ".join(str(c) for c in counts)
+        raise GameValidationError(
+            f"the reduced strategic form would have {sizes} strategy profiles; at most {MAX_PROFILES} are "
+            "supported (solve the tree itself instead)"
+        )
     plans = [_player_plans(tree, i) for i in range(n)]
     labels = []
     for i in range(n):

@@ -8,32 +8,14 @@ expressions are evaluated exactly (``Fraction``), and over arrays of parameter v
 evaluated with numpy broadcasting (:meth:`Template.evaluate`), so a sweep builds the payoffs of a
 whole grid of games in one step.
 
-Expression language (a tokenizer and a recursive-descent parser into a small AST; nothing is
-ever passed to ``eval``)::
-
-    expr    := compare
-    compare := sum [ ("<" | "<=" | ">" | ">=" | "==" | "!=") sum ]
-    sum     := product { ("+" | "-") product }
-    product := unary { ("*" | "/") unary }
-    unary   := ("-" | "+") unary | power
-    power   := atom [ "^" unary ]                    (right-associative: 2^3^2 = 2^9)
-    atom    := NUMBER | NAME | NAME "(" expr {"," expr} ")" | "(" expr ")"
-
-Functions: ``min``, ``max`` (one or more arguments), ``abs``, ``if(cond, a, b)`` (only the
-chosen branch is evaluated at a point), and ``sqrt``, ``exp``, ``log`` (these give floats, so a
-payoff that uses them is not exact). A comparison is 1 when true and 0 when false. ``-2^2`` is
-``-(2^2)`` as in mathematics. Numbers are decimals (``0.1`` is exactly 1/10) or integers;
-``1/3`` is the exact fraction one third.
-
-The grammar is the usual precedence-climbing one (Aho, Sethi, Ullman, *Compilers*, §4.4,
-recursive-descent parsing of expressions).
+The expression language (tokenizer, parser, exact and array evaluation) is in
+:mod:`bargaining.model.expression`; its public names are re-exported here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -43,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import BargainingError
-from bargaining.numeric import to_fraction
+from bargaining.model.expression import Expression, ExpressionError, parse_expression
+from bargaining.numeric import format_value, shorten, to_fraction
 
 __all__ = [
     "Expression",
@@ -53,365 +36,6 @@ __all__ = [
     "parse_expression",
     "format_value",
 ]
-
-
-class ExpressionError(BargainingError, ValueError):
-    """An expression that cannot be parsed or evaluated (syntax, unknown name, division by 0)."""
-
-
-# ----------------------------------------------------------------------------------------------
-# tokenizer
-# ----------------------------------------------------------------------------------------------
-
-_TOKEN = re.compile(
-    r"""\s*(?:
-        (?P<num>(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?) |
-        (?P<name>[A-Za-z][A-Za-z0-9_]*) |
-        (?P<op><=|>=|==|!=|[-+*/^(),<>])
-    )""",
-    re.VERBOSE,
-)
-
-_FUNCTIONS = {"min": (1, None), "max": (1, None), "abs": (1, 1), "if": (3, 3),
-              "sqrt": (1, 1), "exp": (1, 1), "log": (1, 1)}
-_MAX_LENGTH = 2000
-_MAX_EXPONENT = 64  # exact powers beyond this are computed in floats (no huge integers)
-
-
-def _tokenize(text: str) -> list[tuple[str, str]]:
-    if len(text) > _MAX_LENGTH:
-        raise ExpressionError(f"expression longer than {_MAX_LENGTH} characters")
-    tokens: list[tuple[str, str]] = []
-    pos = 0
-    text = text.rstrip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            bad = text[pos:].lstrip()[:1]
-            raise ExpressionError(f"unexpected character {bad!r} in {text!r}")
-        kind = m.lastgroup
-        assert kind is not None
-        tokens.append((kind, m.group(kind)))
-        pos = m.end()
-    return tokens
-
-
-# ----------------------------------------------------------------------------------------------
-# AST: tuples ("num", Fraction) | ("name", str) | ("neg", node) | ("bin", op, a, b)
-#             | ("cmp", op, a, b) | ("call", fname, [args])
-# ----------------------------------------------------------------------------------------------
-
-
-class _Parser:
-    def __init__(self, text: str):
-        self.text = text
-        self.tokens = _tokenize(text)
-        self.pos = 0
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self, value: str | None = None) -> tuple[str, str]:
-        tok = self.peek()
-        if tok is None:
-            raise ExpressionError(f"unexpected end of expression {self.text!r}")
-        if value is not None and tok[1] != value:
-            raise ExpressionError(f"expected {value!r} but found {tok[1]!r} in {self.text!r}")
-        self.pos += 1
-        return tok
-
-    def parse(self) -> tuple:
-        if not self.tokens:
-            raise ExpressionError("empty expression")
-        node = self.compare()
-        if self.peek() is not None:
-            raise ExpressionError(f"unexpected {self.peek()[1]!r} in {self.text!r}")  # type: ignore[index]
-        return node
-
-    def compare(self) -> tuple:
-        left = self.sum()
-        tok = self.peek()
-        if tok and tok[1] in ("<", "<=", ">", ">=", "==", "!="):
-            self.take()
-            right = self.sum()
-            left = ("cmp", tok[1], left, right)
-            nxt = self.peek()
-            if nxt and nxt[1] in ("<", "<=", ">", ">=", "==", "!="):
-                raise ExpressionError(f"chained comparison in {self.text!r}: write min/max or if()")
-        return left
-
-    def sum(self) -> tuple:
-        node = self.product()
-        while (tok := self.peek()) and tok[1] in ("+", "-"):
-            self.take()
-            node = ("bin", tok[1], node, self.product())
-        return node
-
-    def product(self) -> tuple:
-        node = self.unary()
-        while (tok := self.peek()) and tok[1] in ("*", "/"):
-            self.take()
-            node = ("bin", tok[1], node, self.unary())
-        return node
-
-    def unary(self) -> tuple:
-        tok = self.peek()
-        if tok and tok[1] == "-":
-            self.take()
-            return ("neg", self.unary())
-        if tok and tok[1] == "+":
-            self.take()
-            return self.unary()
-        return self.power()
-
-    def power(self) -> tuple:
-        base = self.atom()
-        tok = self.peek()
-        if tok and tok[1] == "^":
-            self.take()
-            return ("bin", "^", base, self.unary())
-        return base
-
-    def atom(self) -> tuple:
-        kind, value = self.take()
-        if kind == "num":
-            return ("num", Fraction(value))
-        if kind == "name":
-            nxt = self.peek()
-            if nxt and nxt[1] == "(":
-                if value not in _FUNCTIONS:
-                    raise ExpressionError(
-                        f"unknown function {value!r} in {self.text!r}; functions are "
-                        + ", ".join(sorted(_FUNCTIONS))
-                    )
-                self.take("(")
-                args = [self.compare()]
-                while (t := self.peek()) and t[1] == ",":
-                    self.take()
-                    args.append(self.compare())
-                self.take(")")
-                lo, hi = _FUNCTIONS[value]
-                if len(args) < lo or (hi is not None and len(args) > hi):
-                    want = f"{lo}" if lo == hi else f"at least {lo}"
-                    raise ExpressionError(f"{value}() takes {want} argument(s), got {len(args)} in {self.text!r}")
-                return ("call", value, args)
-            if value in _FUNCTIONS:
-                raise ExpressionError(f"{value} is a function: write {value}(...) in {self.text!r}")
-            return ("name", value)
-        if value == "(":
-            node = self.compare()
-            self.take(")")
-            return node
-        raise ExpressionError(f"unexpected {value!r} in {self.text!r}")
-
-
-def _names(node: tuple, out: set[str]) -> set[str]:
-    tag = node[0]
-    if tag == "name":
-        out.add(node[1])
-    elif tag == "neg":
-        _names(node[1], out)
-    elif tag in ("bin", "cmp"):
-        _names(node[2], out)
-        _names(node[3], out)
-    elif tag == "call":
-        for a in node[2]:
-            _names(a, out)
-    return out
-
-
-# -- scalar evaluation (exact) ---------------------------------------------------------------
-
-def _div0(text: str) -> ExpressionError:
-    return ExpressionError(f"division by zero in {text!r}")
-
-
-def _eval_scalar(node: tuple, env: Mapping[str, Any], text: str) -> Any:
-    tag = node[0]
-    if tag == "num":
-        return node[1]
-    if tag == "name":
-        try:
-            return env[node[1]]
-        except KeyError:
-            raise ExpressionError(f"unknown name {node[1]!r} in {text!r}") from None
-    if tag == "neg":
-        return -_eval_scalar(node[1], env, text)
-    if tag == "bin":
-        op = node[1]
-        a = _eval_scalar(node[2], env, text)
-        b = _eval_scalar(node[3], env, text)
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if op == "/":
-            if b == 0:
-                raise _div0(text)
-            return a / b
-        # power
-        if a == 0 and b < 0:
-            raise _div0(text)
-        if isinstance(b, Fraction) and b.denominator == 1 and abs(b) <= _MAX_EXPONENT:
-            return a ** int(b)
-        if a < 0:
-            raise ExpressionError(f"negative number to a fractional power in {text!r}")
-        return float(a) ** float(b)
-    if tag == "cmp":
-        a = _eval_scalar(node[2], env, text)
-        b = _eval_scalar(node[3], env, text)
-        return Fraction(int(_COMPARE[node[1]](a, b)))
-    if tag == "call":
-        f, args = node[1], node[2]
-        if f == "if":
-            cond = _eval_scalar(args[0], env, text)
-            return _eval_scalar(args[1] if cond != 0 else args[2], env, text)
-        vals = [_eval_scalar(a, env, text) for a in args]
-        if f == "min":
-            return min(vals)
-        if f == "max":
-            return max(vals)
-        if f == "abs":
-            return abs(vals[0])
-        x = float(vals[0])
-        if f == "sqrt":
-            if x < 0:
-                raise ExpressionError(f"sqrt of a negative number in {text!r}")
-            return math.sqrt(x)
-        if f == "exp":
-            return math.exp(x)
-        if x <= 0:
-            raise ExpressionError(f"log of a number <= 0 in {text!r}")
-        return math.log(x)
-    raise AssertionError(tag)  # pragma: no cover
-
-
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
-
-
-# -- array evaluation (numpy, float) ------------------------------------------------------------
-
-def _eval_array(node: tuple, env: Mapping[str, np.ndarray]) -> Any:
-    tag = node[0]
-    if tag == "num":
-        return float(node[1])
-    if tag == "name":
-        return env[node[1]]
-    if tag == "neg":
-        return -_eval_array(node[1], env)
-    if tag == "bin":
-        op = node[1]
-        a = _eval_array(node[2], env)
-        b = _eval_array(node[3], env)
-        if op == "+":
-            return np.add(a, b)
-        if op == "-":
-            return np.subtract(a, b)
-        if op == "*":
-            return np.multiply(a, b)
-        if op == "/":
-            return np.divide(a, b)
-        return np.power(np.asarray(a, dtype=float), b)
-    if tag == "cmp":
-        return _COMPARE[node[1]](np.asarray(_eval_array(node[2], env)), _eval_array(node[3], env)).astype(float)
-    if tag == "call":
-        f, args = node[1], node[2]
-        vals = [_eval_array(a, env) for a in args]
-        if f == "if":
-            return np.where(np.asarray(vals[0]) != 0, vals[1], vals[2])
-        if f == "min":
-            out = vals[0]
-            for v in vals[1:]:
-                out = np.minimum(out, v)
-            return out
-        if f == "max":
-            out = vals[0]
-            for v in vals[1:]:
-                out = np.maximum(out, v)
-            return out
-        return {"abs": np.abs, "sqrt": np.sqrt, "exp": np.exp, "log": np.log}[f](vals[0])
-    raise AssertionError(tag)  # pragma: no cover
-
-
-@dataclass(frozen=True)
-class Expression:
-    """A parsed expression. ``where`` names its place (``file:line: field``) for error messages."""
-
-    text: str
-    tree: tuple = field(repr=False, compare=False)
-    where: str = field(default="", compare=False)
-
-    @property
-    def names(self) -> frozenset[str]:
-        return frozenset(_names(self.tree, set()))
-
-    def value(self, env: Mapping[str, Any]) -> Any:
-        """Exact value at one point (``Fraction``; ``float`` if sqrt/exp/log or a fractional power
-        is used). Errors name ``where``."""
-        try:
-            return _eval_scalar(self.tree, env, self.text)
-        except ExpressionError as err:
-            raise ExpressionError(f"{self.where}: {err}" if self.where else str(err)) from None
-
-    def array(self, env: Mapping[str, np.ndarray]) -> Any:
-        """Value over arrays of parameter values (numpy broadcasting). Where the expression is
-        undefined (division by zero, log of 0) the value is ``nan`` or ``inf``; no error."""
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return _eval_array(self.tree, env)
-
-
-def parse_expression(text: Any, where: str = "") -> Expression:
-    """Parse ``text`` (a string, or a plain number) into an :class:`Expression`.
-
-    >>> parse_expression("max(W - c_S, 0) / 2").value({"W": Fraction(1), "c_S": Fraction(1, 10)})
-    Fraction(9, 20)
-    """
-    if isinstance(text, bool) or text is None:
-        raise ExpressionError(f"{where + ': ' if where else ''}expected a number or expression, got {text!r}")
-    if isinstance(text, (int, float, Fraction)):
-        try:
-            value = to_fraction(text)
-        except (TypeError, ValueError) as err:
-            raise ExpressionError(f"{where + ': ' if where else ''}{err}") from None
-        return Expression(str(text), ("num", value), where)
-    if not isinstance(text, str):
-        raise ExpressionError(
-            f"{where + ': ' if where else ''}expected a number or expression, got a {type(text).__name__}"
-        )
-    try:
-        tree = _Parser(text).parse()
-    except ExpressionError as err:
-        raise ExpressionError(f"{where}: {err}" if where else str(err)) from None
-    return Expression(text, tree, where)
-
-
-def format_value(value: Any) -> str:
-    """Shortest exact text of a number: ``0.4``, ``1/3``, ``-2``."""
-    if isinstance(value, Fraction):
-        if value.denominator == 1:
-            return str(value.numerator)
-        d = value.denominator
-        while d % 2 == 0:
-            d //= 2
-        while d % 5 == 0:
-            d //= 5
-        if d == 1:  # terminating decimal
-            text = f"{value.numerator / value.denominator!r}"
-            if Fraction(text) == value:
-                return text
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -449,9 +73,16 @@ class Parameter:
             if isinstance(value, str):
                 value = parse_expression(value).value({})
             v = to_fraction(value) if not isinstance(value, float) or math.isfinite(value) else value
+        except ExpressionError as err:
+            # a name in a value (p=abc) needs no more words; a number too large does
+            reason = "" if "unknown name" in str(err) else f" ({err})"
+            raise BargainingError(
+                f"{where}: parameter {self.name}: expected a number (such as 0.4 or 1/3), got "
+                f"{shorten(given)!r}{reason}"
+            ) from None
         except (TypeError, ValueError):
             raise BargainingError(
-                f"{where}: parameter {self.name}: expected a number (such as 0.4 or 1/3), got {given!r}"
+                f"{where}: parameter {self.name}: expected a number (such as 0.4 or 1/3), got {shorten(given)!r}"
             ) from None
         if isinstance(v, float) and not math.isfinite(v):
             raise BargainingError(f"{where}: parameter {self.name} must be a finite number, got {given}")
