@@ -62,6 +62,7 @@ class SymbolicResult:
     families: list[Family]
     complete: bool = True
     notes: list[str] = field(default_factory=list)
+    setup: Any = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -126,6 +126,11 @@ class Region:
                     continue
                 s *= self.sign(f)
             return s
+        ilo, ihi = _interval(expr, self.box)
+        if ilo >= 0:
+            return 1
+        if ihi <= 0:
+            return -1
         lo = self._lp(expr, 1)
         hi = self._lp(expr, -1)
         if lo is None or hi is None or lo is False or hi is False:
@@ -171,7 +176,7 @@ class Region:
             else:
                 sign *= s
         if not keep:
-            return sp.Integer(sign) if sign < 0 else sp.Integer(0)
+            return sp.Integer(0) if sign < 0 else sp.Integer(1)
         return _clean(sign * sp.Mul(*keep))
 
     def impose(self, g: sp.Expr) -> list[Region]:
@@ -259,6 +264,9 @@ class Region:
         keep = list(conds)
         syms = self.box.symbols
         for g in conds:
+            if _interval(g, self.box)[1] <= 0:
+                keep = [h for h in keep if h is not g]
+                continue
             if _linear(g, syms) is None:
                 continue
             others = Region(self.box, tuple(h for h in keep if h is not g and _linear(h, syms) is not None))
@@ -282,6 +290,34 @@ class Region:
 
     def texts(self) -> list[str]:
         return [f"{sp.sstr(g)} <= 0" for g in self.conditions]
+
+
+def _interval(expr: sp.Expr, box: Box) -> tuple[float, float]:
+    """Bounds of a polynomial over the box by interval arithmetic on its monomials (sound,
+    not tight); (-inf, inf) when ``expr`` is not a polynomial in the box's symbols."""
+    syms = box.symbols
+    try:
+        poly = sp.Poly(expr, *syms)
+    except sp.PolynomialError:
+        return float("-inf"), float("inf")
+    if not all(c.is_number for c in poly.coeffs()):
+        return float("-inf"), float("inf")
+    lo = hi = 0.0
+    for monom, coeff in poly.terms():
+        a, b = 1.0, 1.0
+        for (l, h), k in zip(box.bounds, monom):
+            if k == 0:
+                continue
+            cands = [float(l) ** k, float(h) ** k]
+            if k % 2 == 0 and float(l) < 0 < float(h):
+                cands.append(0.0)
+            x, y = min(cands), max(cands)
+            prods = [a * x, a * y, b * x, b * y]
+            a, b = min(prods), max(prods)
+        c = float(coeff)
+        lo += min(c * a, c * b)
+        hi += max(c * a, c * b)
+    return lo, hi
 
 
 def _clean(g: sp.Expr) -> sp.Expr:
