@@ -98,15 +98,17 @@ def signaling_families(st: SymbolicSetup, deadline: Deadline) -> tuple[list[Fami
     sig = [sp.Symbol(f"sigma_{t}") for t in types]      # P(m1 | t)
     rho = [sp.Symbol(f"rho_{m}") for m in messages]     # P(r1 | m)
     for case_region, plan, red in _continuations(st, deadline):
-        def uS(t: int, m: int, r: int) -> sp.Expr:
+        def uS(t: int, m: int, r: int, red: dict = red) -> sp.Expr:
             return red[f"{types[t]}/{messages[m]}/{responses[r]}"][0]
 
-        def uR(t: int, m: int, r: int) -> sp.Expr:
+        def uR(t: int, m: int, r: int, red: dict = red) -> sp.Expr:
             return red[f"{types[t]}/{messages[m]}/{responses[r]}"][1]
 
         for spat in itertools.product((0, 1, 2), repeat=2):   # 0: m1, 1: m2, 2: mixes
             x = [sp.Integer(1) if s == 0 else sp.Integer(0) if s == 1 else sig[t] for t, s in enumerate(spat)]
-            pm = [lambda t, m: x[t] if m == 0 else 1 - x[t]][0]
+            def pm(t: int, m: int, x: list = x) -> sp.Expr:
+                return x[t] if m == 0 else 1 - x[t]
+
             on_path = [any(s in (m, 2) for s in spat) for m in range(2)]
             on = [m for m in range(2) if on_path[m]]
             off = [m for m in range(2) if not on_path[m]]

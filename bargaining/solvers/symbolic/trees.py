@@ -14,8 +14,6 @@ average their children's values. Information sets other than singletons are refu
 
 from __future__ import annotations
 
-from typing import Any
-
 import sympy as sp
 
 from bargaining.model.extensive import CHANCE
