@@ -166,3 +166,14 @@ def test_cli_symbolic_json_latex_and_regimes():
     assert "p = 3/10" in r.output and "c_B = 1" in r.output
     r = runner.invoke(main, ["regimes", "resolve-signal", "--x", "p", "--y", "nope"])
     assert r.exit_code == 2
+
+
+def test_non_rational_payoffs_are_refused(tmp_path):
+    game = tmp_path / "g.yaml"
+    game.write_text(
+        "kind: normal\nparameters:\n  - {name: x, default: 0.5, range: [0, 1]}\n"
+        "players: [A, B]\nstrategies: {A: [U, D], B: [L, R]}\n"
+        "cells:\n  'U, L': [max(x, 0.3), 0]\n  'U, R': [0, 1]\n  'D, L': [0, 1]\n  'D, R': [1, 0]\n")
+    t = load_template(str(game))
+    with pytest.raises(SymbolicError, match="not a rational function"):
+        solve_symbolic(t, ["x"])

@@ -125,5 +125,15 @@ def setup(template: Template, names: Sequence[str] | None, fixed: Mapping[str, A
         bounds.append((lo, hi))
     box = Box(tuple(symbols.values()), tuple(bounds))
     env = {**values, **symbols}
-    body = _map(template.body, lambda e: to_sympy(e.tree, env))
+    syms = tuple(symbols.values())
+
+    def convert(e: Expression) -> sp.Expr:
+        value = to_sympy(e.tree, env)
+        if syms and not sp.sympify(value).is_rational_function(*syms):
+            raise SymbolicError(f"{e.where or template.name}: {e.text!r} is not a rational function of the "
+                                "symbolic parameters (min, max, if, abs, sqrt, exp, log): keep its "
+                                "parameters fixed (--symbolic with fewer names) or use the numeric solver")
+        return value
+
+    body = _map(template.body, convert)
     return SymbolicSetup(template, symbols, values, box, body)
