@@ -173,7 +173,7 @@ def test_non_rational_payoffs_are_refused(tmp_path):
     game.write_text(
         "kind: normal\nparameters:\n  - {name: x, default: 0.5, range: [0, 1]}\n"
         "players: [A, B]\nstrategies: {A: [U, D], B: [L, R]}\n"
-        "cells:\n  'U, L': [max(x, 0.3), 0]\n  'U, R': [0, 1]\n  'D, L': [0, 1]\n  'D, R': [1, 0]\n")
+        "cells:\n  'U, L': ['max(x, 0.3)', 0]\n  'U, R': [0, 1]\n  'D, L': [0, 1]\n  'D, R': [1, 0]\n")
     t = load_template(str(game))
     with pytest.raises(SymbolicError, match="not a rational function"):
         solve_symbolic(t, ["x"])
