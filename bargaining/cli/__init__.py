@@ -61,6 +61,7 @@ def _register() -> None:
         "plot",
         "draw",
         "export",
+        "regimes",
     ):
         try:
             module = importlib.import_module(f"bargaining.cli.{name}")

@@ -52,9 +52,15 @@ def parse_timeout(value: str | float | None) -> float | None:
 @click.option("--delta", default=None, metavar="D", help="Repeated: discount factor, 0 < D < 1.")
 @click.option("--periods", type=click.IntRange(min=1), default=None, metavar="T",
               help="Repeated: a finite horizon of T periods instead of --delta.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--symbolic", default=None, is_flag=False, flag_value="*", metavar="[PARAMS]",
+              help="Closed forms in the parameters (comma-separated names; alone: all parameters), "
+                   "each equilibrium family with the region where it holds.")
+@click.option("--check", "check", type=click.IntRange(min=0), default=0, metavar="N",
+              help="With --symbolic: compare each family with the numeric solver at N random points of its region.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "latex"]), default="table",
+              help="latex: with --symbolic, the families in LaTeX.")
 def solve_command(game, assignments, concept, method, exact, timeout, tie_break, leader, commitment,
-                  objective, delta, periods, fmt):
+                  objective, delta, periods, symbolic, check, fmt):
     """Find the equilibria of a game file (.nfg, .efg, .yaml) or a scenario by name.
 
     Exit status: 0 a complete answer; 3 an answer that is not complete (the time budget ran
@@ -70,7 +76,15 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
       bargain solve crisis-four-powers --concept correlated --objective CN
       bargain solve deterrence-repeated --concept repeated --delta 0.5
       bargain solve endorsement-persuasion --exact
+      bargain solve resolve-signal --symbolic p,c_B --check 3
     """
+    if symbolic is not None:
+        from bargaining.cli.regimes import solve_symbolic_command
+
+        solve_symbolic_command(game, assignments, symbolic, check, timeout, fmt)
+        return
+    if fmt == "latex" or check:
+        raise click.UsageError("--format latex and --check go with --symbolic")
     g = load_game(game, assignments)
     from bargaining.cli.games import constraint_warnings
 
