@@ -61,6 +61,8 @@ def _register() -> None:
         "plot",
         "draw",
         "export",
+        "learn",
+        "serve",
     ):
         try:
             module = importlib.import_module(f"bargaining.cli.{name}")
