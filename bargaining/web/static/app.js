@@ -283,7 +283,7 @@ async function checkYaml() {
     const r = await api("/api/validate", { text });
     const box = $("#yaml-errors");
     box.innerHTML = r.ok ? `<div class="ok">valid: ${esc(r.title || "")} (${esc(r.kind)})</div>`
-      : r.errors.map((e) => `<div class="error">${e.line ? "line " + e.line + ": " : ""}${esc(e.message)}</div>`).join("");
+      : r.errors.map((e) => `<div class="error">${esc(e.message.replace(/^uploaded\.yaml:(\d+):\s*/, "line $1: "))}</div>`).join("");
     return r.ok;
   } catch (err) {
     $("#yaml-errors").innerHTML = `<div class="error">${esc(err.message)}</div>`;
