@@ -62,6 +62,8 @@ def _register() -> None:
         "draw",
         "export",
         "regimes",
+        "learn",
+        "serve",
     ):
         try:
             module = importlib.import_module(f"bargaining.cli.{name}")
