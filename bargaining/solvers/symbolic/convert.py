@@ -59,6 +59,12 @@ def to_sympy(node: tuple, env: Mapping[str, sp.Expr]) -> sp.Expr:
         if op == "/":
             return a / b
         return a ** b
+    if tag == "chain":  # a run of + - or of * / (left to right)
+        acc = to_sympy(node[1], env)
+        for op, operand in node[2]:
+            b = to_sympy(operand, env)
+            acc = acc + b if op == "+" else acc - b if op == "-" else acc * b if op == "*" else acc / b
+        return acc
     if tag == "cmp":
         rel = _CMP[node[1]](to_sympy(node[2], env), to_sympy(node[3], env))
         return sp.Piecewise((1, rel), (0, True))
