@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bargaining.cli.options import load_game, set_option
+from bargaining.cli.options import check_out, input_file, load_game, set_option
 from bargaining.solvers.api import CONCEPTS
 
 
@@ -37,6 +37,9 @@ def draw_command(game, assignments, do_solve, equilibrium, concept, method, exac
     (information sets dashed; with --solve the chosen actions thick, mixing probabilities on
     the branches and beliefs in brackets).
 
+    An existing picture at --out is replaced (pictures are made to be redrawn); the input
+    file never is. The picture is written whole or not at all.
+
     \b
     Examples:
       bargain draw battle-of-the-sexes --solve --out bos.png
@@ -45,6 +48,7 @@ def draw_command(game, assignments, do_solve, equilibrium, concept, method, exac
     """
     from bargaining.viz import draw, save
 
+    check_out(out, input_file(game))
     g = load_game(game, assignments)
     sol = solve_for_picture(g, do_solve, equilibrium, concept, method, exact)
     options = {"exact": True} if exact else {}

@@ -2,15 +2,69 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
+
 import click
 
-from bargaining.cli.options import load_game, set_option
+from bargaining.cli.options import (
+    check_id_conflicts,
+    check_method_concept,
+    load_game,
+    note_shadowing,
+    parse_assignments,
+    set_option,
+)
+from bargaining.errors import BargainingError
 from bargaining.report.render import render
 from bargaining.solvers.api import CONCEPTS, check_concept, methods_for
 from bargaining.solvers.api import solve as solve_game
 
 DEFAULT_TIMEOUT = 60  # seconds; the API's solve(timeout=None) has no budget
+DEFAULT_MEMORY_MB = 4096  # address-space cap of `bargain solve` (0: none)
 EXIT_INCOMPLETE = 3
+
+
+class _HardTimeout(Exception):
+    pass
+
+
+@contextmanager
+def _hard_timeout(seconds: float | None):
+    """Stop a solver that does not poll its deadline: ``SIGALRM`` a little after the budget
+    (POSIX, main thread; elsewhere nothing)."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _HardTimeout
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds * 1.25 + 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def check_tie_break(game, concept: str | None, tie_break: str) -> None:
+    """``--tie-break``: ``file`` is for SPE of trees, ``strong``/``weak`` for Stackelberg."""
+    if tie_break == "all":
+        return
+    kind = getattr(game, "kind", None)
+    wanted = CONCEPTS.get(concept, concept) if concept else None
+    if tie_break == "file":
+        if kind != "tree" or wanted not in (None, "subgame-perfect"):
+            kinds = {"normal": "a normal-form game", "signaling": "a signaling game", "model": "a bargaining model"}
+            what = kinds.get(kind, f"a {kind} game") if kind != "tree" else f"--concept {concept}"
+            raise BargainingError(f"--tie-break file picks among tied subgame-perfect equilibria of a tree; it does "
+                                  f"not apply to {what}")
+    elif wanted != "stackelberg":
+        raise BargainingError(f"--tie-break {tie_break} says how a Stackelberg follower breaks ties; add "
+                              "--concept stackelberg or drop it")
 
 
 def parse_timeout(value: str | float | None) -> float | None:
@@ -51,14 +105,18 @@ def parse_timeout(value: str | float | None) -> float | None:
 @click.option("--delta", default=None, metavar="D", help="Repeated: discount factor, 0 < D < 1.")
 @click.option("--periods", type=click.IntRange(min=1), default=None, metavar="T",
               help="Repeated: a finite horizon of T periods instead of --delta.")
+@click.option("--memory", "memory", type=click.FloatRange(min=0), default=DEFAULT_MEMORY_MB, show_default=True,
+              metavar="MB", help="Memory budget in MB (0: none). A solve that needs more stops; the answer is "
+                                 "marked incomplete and the exit status is 3.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 def solve_command(game, assignments, concept, method, exact, timeout, tie_break, leader, commitment,
-                  objective, delta, periods, fmt):
+                  objective, delta, periods, memory, fmt):
     """Find the equilibria of a game file (.nfg, .efg, .yaml) or a scenario by name.
 
     Exit status: 0 a complete answer; 3 an answer that is not complete (the time budget ran
     out, or the method cannot prove it found everything; a note on stderr says which); 2 a user
-    error; 1 a bug.
+    error; 1 a bug. The budgets: --timeout (default 60 s; a solver that cannot stop on its own
+    is stopped a little later) and --memory (default 4096 MB).
 
     \b
     Examples:
@@ -70,7 +128,11 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
       bargain solve deterrence-repeated --concept repeated --delta 0.5
       bargain solve endorsement-persuasion --exact
     """
+    note_shadowing(game)
+    check_id_conflicts(game, parse_assignments(assignments))
     g = load_game(game, assignments)
+    check_method_concept(g, concept, method)
+    check_tie_break(g, concept, tie_break)
     from bargaining.cli.games import constraint_warnings
 
     for warning in constraint_warnings(game, assignments):
@@ -84,7 +146,20 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
                        ("delta", delta), ("periods", periods)):
         if value is not None:
             options[key] = value
-    sol = solve_game(g, concept=concept, method=method, timeout=timeout, exact=exact, **options)
+    from bargaining.sweep.executors import memory_limit
+
+    try:
+        with memory_limit(memory or None), _hard_timeout(timeout):
+            sol = solve_game(g, concept=concept, method=method, timeout=timeout, exact=exact, **options)
+    except MemoryError:
+        click.echo(f"incomplete: the solver ran out of its memory budget of {memory:g} MB before it found an "
+                   "answer; raise --memory, or try another --method or --concept (bargain methods lists them)",
+                   err=True)
+        raise SystemExit(EXIT_INCOMPLETE) from None
+    except _HardTimeout:
+        click.echo(f"incomplete: the time budget of {timeout:g} s ran out before the solver found an answer; "
+                   "raise --timeout, or try another --method or --concept (bargain methods lists them)", err=True)
+        raise SystemExit(EXIT_INCOMPLETE) from None
     if sol.message and fmt != "table":
         click.echo(f"note: {sol.message}", err=True)
     # numbers print as fractions only with --exact (an exact game still prints decimals without it)

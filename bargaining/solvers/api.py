@@ -181,7 +181,11 @@ def solve(
     (default: the best for the game's kind and size). ``timeout`` in seconds (``None``/0: none);
     ``exact=True`` computes in rational arithmetic where the method supports it."""
     _load_solvers()
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                or not timeout >= 0):
+        raise SolverError(f"timeout={timeout!r}: give seconds >= 0 (0 or None: no budget)")
     game = _as_game(game)
+    given_concept = concept
     concept = CONCEPTS.get(concept, concept) if concept else default_concept(game)
     if method is None:
         check_concept(game, concept)
@@ -190,6 +194,8 @@ def solve(
         known = ", ".join(sorted(m.name for m in methods_for(game))) or "none"
         raise SolverError(f"unknown method {name!r} for this game; methods: {known}")
     m = METHODS[name]
+    if given_concept and method and m.concept != concept and game_kind(game) != "model":
+        raise SolverError(f"method {name!r} finds {m.concept} equilibria, not {concept}: give one of the two")
     kind = game_kind(game)
     if kind not in m.kinds:
         raise SolverError(f"method {name!r} does not solve {kind} games (it solves {', '.join(m.kinds)})")
