@@ -13,9 +13,9 @@ it runs, and the store orders them by chunk index.
   cluster, or ``dask_local=N`` to start a local cluster of ``N`` single-threaded worker processes
   (optional extra: ``pip install 'bargaining[dask]'``).
 
-Memory: ``memory_mb`` caps the address space of each worker process
-(``resource.setrlimit(RLIMIT_AS)``, POSIX), and of this process while the ``serial`` executor
-runs (the limit is restored afterwards). A point that needs more fails with ``MemoryError``,
+Memory: ``memory_mb`` caps the memory each worker process may add to what it maps at start
+(``resource.setrlimit(RLIMIT_AS)``, POSIX), and that this process may add while the ``serial``
+executor solves a chunk (the limit is restored afterwards). A point that needs more fails with ``MemoryError``,
 recorded as that point's error; the sweep goes on. Dask workers manage their own memory
 (``--memory-limit`` of ``dask worker``) and are not capped here.
 """
@@ -58,10 +58,10 @@ def run_tasks(
     if executor not in EXECUTORS:
         raise SweepError(f"expected one of {', '.join(EXECUTORS)}", option="executor", value=executor)
     if executor == "serial" or (executor == "process" and (workers == 1 or len(tasks) <= 1)):
-        with memory_limit(memory_mb):
-            for k, start, stop in tasks:
+        for k, start, stop in tasks:
+            with memory_limit(memory_mb):  # the work only: storing the result is not capped
                 result = fn(spec, k, start, stop)
-                on_result(result)
+            on_result(result)
         return
     if executor == "process":
         _run_process(fn, spec, tasks, on_result, workers or default_workers(), memory_mb)
@@ -70,7 +70,7 @@ def run_tasks(
 
 
 def set_memory_limit(memory_mb: float | None) -> tuple[int, int] | None:
-    """Cap this process's address space at ``memory_mb`` MB (soft limit; never above the hard
+    """Let this process map at most ``memory_mb`` MB more than now (soft limit; never above the hard
     one). Returns the previous limits, or ``None`` where nothing was changed."""
     if not memory_mb:
         return None
@@ -79,7 +79,9 @@ def set_memory_limit(memory_mb: float | None) -> tuple[int, int] | None:
     except ImportError:  # pragma: no cover - not POSIX
         return None
     old = resource.getrlimit(resource.RLIMIT_AS)
-    want = int(memory_mb * 1024 * 1024)
+    # on top of the address space already mapped (libraries, allocator arenas): the budget is
+    # what the work may add, so a process that loaded large libraries is not starved
+    want = _address_space() + int(memory_mb * 1024 * 1024)
     if old[1] != resource.RLIM_INFINITY:
         want = min(want, old[1])
     try:
@@ -87,6 +89,16 @@ def set_memory_limit(memory_mb: float | None) -> tuple[int, int] | None:
     except (ValueError, OSError):
         return None
     return old
+
+
+def _address_space() -> int:
+    """Bytes of address space this process maps now (Linux ``/proc/self/statm``; else 0)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
 
 
 @contextmanager
