@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from bargaining.cli.options import check_out, force_option, input_file, parse_assignments, set_option
+from bargaining.cli.options import (
+    check_game_arg,
+    check_out,
+    force_option,
+    input_file,
+    parse_assignments,
+    set_option,
+)
 from bargaining.formats.convert import FORMATS, convert
 
 
@@ -28,6 +35,7 @@ def convert_command(game: str, to: str, assignments: tuple[str, ...], out: str |
       bargain convert crisis-normal-form --to nfg
       bargain convert game.efg --to yaml -o game.yaml
     """
+    check_game_arg(game)
     params = parse_assignments(assignments)
     check_out(out, input_file(game), force=force)
     text = convert(game, to, params, out)  # writes out atomically

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,29 @@ def parse_assignments(assignments: tuple[str, ...], where: str = "--set") -> dic
     return out
 
 
+def check_game_arg(spec: str) -> None:
+    """A game argument that names a folder or a special file gets its own one-line error (not
+    "unknown game")."""
+    path = Path(spec)
+    try:
+        if path.is_dir():
+            raise BargainingError(f"{spec}: is a directory, not a game file; give a .yaml, .nfg or .efg file")
+        if path.exists() and not path.is_file():
+            raise BargainingError(f"{spec}: not a regular file; give a .yaml, .nfg or .efg file")
+        if path.is_file() and not os.access(path, os.R_OK):
+            raise BargainingError(f"{spec}: cannot read: permission denied")
+    except OSError as err:
+        raise BargainingError(f"{spec}: cannot read ({err.strerror})") from None
+
+
 def load_game(spec: str, assignments: tuple[str, ...] = ()) -> Any:
-    return load(spec, parse_assignments(assignments))
+    check_game_arg(spec)
+    try:
+        return load(spec, parse_assignments(assignments))
+    except IsADirectoryError:
+        raise BargainingError(f"{spec}: is a directory, not a game file") from None
+    except PermissionError:
+        raise BargainingError(f"{spec}: cannot read: permission denied") from None
 
 
 def force_option(what: str = "the output file"):
@@ -106,6 +128,11 @@ def check_id_conflicts(spec: str, fixed: dict[str, str]) -> None:
     if Path(spec).is_file():
         return
     name, id_params = parse_game_id(spec)
+    if id_params and "(" in spec:
+        keys = [part.split("=", 1)[0].strip() for part in spec[spec.index("(") + 1: spec.rindex(")")].split(",")]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise BargainingError(f"{spec}: {twice[0]} is given twice; give it once")
     for key, value in fixed.items():
         if key in id_params:
             raise BargainingError(f"{key} is set twice: {key}={id_params[key]} in {spec} and --set {key}={value}; "
@@ -140,14 +167,18 @@ def shadowed(name: str) -> list[Path]:
         return []
     found.append(used)
     for d in games_dirs():
+        if _same(d, used.parent):
+            continue  # in the folder of the one used, YAML wins over Gambit by design
         for ext in (".yaml", ".yml", ".efg", ".nfg"):
             p = d / f"{name}{ext}"
             if p.is_file() and not any(_same(p, q) for q in found):
                 found.append(p)
+                break
     for ext in (".yaml", ".yml", ".efg", ".nfg"):
         p = Path(f"{name}{ext}")
         if p.is_file() and not any(_same(p, q) for q in found):
             found.append(p)
+            break
     return found
 
 

@@ -24,6 +24,7 @@ from bargaining.solvers.api import solve as solve_game
 DEFAULT_TIMEOUT = 60  # seconds; the API's solve(timeout=None) has no budget
 DEFAULT_MEMORY_MB = 4096  # address-space cap of `bargain solve` (0: none)
 EXIT_INCOMPLETE = 3
+MAX_TIMEOUT = 366 * 24 * 3600.0
 
 
 class _HardTimeout(Exception):
@@ -77,9 +78,13 @@ def parse_timeout(value: str | float | None) -> float | None:
     try:
         seconds = float(text)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a number of seconds or 'none'") from None
+        raise click.BadParameter(f"{value} is not a number of seconds or 'none'") from None
     if not seconds >= 0:
-        raise click.BadParameter(f"{value!r}: give a positive number of seconds, or 'none'")
+        raise click.BadParameter(f"{value}: give a positive number of seconds, or 'none'")
+    if seconds == float("inf"):
+        return None
+    if seconds > MAX_TIMEOUT:
+        raise click.BadParameter(f"{value}: more than a year; give 'none' for no budget")
     return seconds or None
 
 

@@ -109,8 +109,9 @@ def sweep_command(game, grids, sample, seed, assignments, out, concept, method, 
         raise click.UsageError("give at least one --grid K=START:STOP:N or --sample N --seed S")
     if seed is not None and not sample:
         raise click.UsageError("--seed seeds --sample N; without --sample it does nothing")
-    from bargaining.cli.options import check_method_concept, note_shadowing
+    from bargaining.cli.options import check_game_arg, check_method_concept, note_shadowing
 
+    check_game_arg(game)
     note_shadowing(game)
     fixed = parse_assignments(assignments)
     check_id_conflicts(game, fixed)

@@ -184,6 +184,8 @@ def solve(
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
                                 or not timeout >= 0):
         raise SolverError(f"timeout={timeout!r}: give seconds >= 0 (0 or None: no budget)")
+    if timeout is not None and timeout == float("inf"):
+        timeout = None
     game = _as_game(game)
     given_concept = concept
     concept = CONCEPTS.get(concept, concept) if concept else default_concept(game)

@@ -31,6 +31,7 @@ from typing import Any
 
 from bargaining import __version__
 from bargaining.numeric import jsonify
+from bargaining.output import OutputError
 from bargaining.sweep.batched import NotAStack, solve_chunk_bimatrix, solve_chunk_signaling, solve_chunk_tree
 from bargaining.sweep.errors import SweepError, SweepInterrupted
 from bargaining.sweep.estimate import check_estimate, estimate
@@ -194,6 +195,11 @@ def _run_locked(spec, src, out, n, size, *, executor, workers, scheduler, dask_l
             bar.close()
         # the caller words how to resume (the same call with resume set)
         raise SweepInterrupted(len(store.done), store.n_chunks, str(store.parts), command) from None
+    except OutputError as err:  # disk full, permission lost: the chunks written so far stay
+        if bar is not None:
+            bar.close()
+        raise SweepError(f"{err}; {len(store.done)} of {store.n_chunks} chunks are saved in {store.parts}: "
+                         "finish with <opt:resume> once it can be written") from None
     except MemoryError:
         if bar is not None:
             bar.close()

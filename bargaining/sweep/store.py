@@ -77,19 +77,11 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _atomic_write(path: Path, writer) -> None:
-    """Call ``writer(tmp_path)``, fsync the file, and rename it to ``path``."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        writer(tmp)
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Call ``writer(tmp_path)``, fsync the file, and rename it to ``path``; an ``OSError``
+    (disk full, permission denied) is one line naming the file, and leaves no file behind."""
+    from bargaining.output import atomic_write
+
+    atomic_write(path, writer)
     _fsync_dir(path.parent)
 
 
