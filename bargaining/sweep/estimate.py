@@ -39,6 +39,7 @@ class Estimate:
     memory_bytes: int
     free_disk: int | None
     free_memory: int | None
+    folder: str = "."
 
 
 def _columns(game: Any, n_params: int) -> int:
@@ -76,7 +77,7 @@ def estimate(n_points: int, n_params: int, game: Any, out: Path, chunk_size: int
     except OSError:
         free_disk = None
     return Estimate(n_points, cols, n_points * per_point, inflight * ROWS_PER_POINT * cols * MEMORY_BYTES_PER_CELL,
-                    free_disk, available_memory())
+                    free_disk, available_memory(), str(out.parent))
 
 
 def _size(n: float) -> str:
@@ -99,8 +100,8 @@ def check_estimate(est: Estimate, *, max_points: int | None, yes: bool) -> None:
         return
     if est.free_disk is not None and est.disk_bytes > 0.9 * est.free_disk:
         raise SweepError(
-            f"{est.points:,} points need about {_size(est.disk_bytes)} on disk and the output's folder has "
-            f"{_size(est.free_disk)} free; free some space, write elsewhere (<opt:out>), or add <opt:yes> "
+            f"{est.points:,} points need about {_size(est.disk_bytes)} on disk and the output's folder "
+            f"{est.folder} has {_size(est.free_disk)} free; free some space, write elsewhere (<opt:out>), or add <opt:yes> "
             "to start anyway")
     if est.free_memory is not None and est.memory_bytes > 0.8 * est.free_memory:
         raise SweepError(

@@ -49,6 +49,9 @@ Columns = dict[str, Any]  # column name -> list or 1-d numpy array, all of one l
 
 def output_paths(out: str | os.PathLike) -> dict[str, Path]:
     """The files of a sweep written to ``out``: rows, regimes, meta and the parts folder."""
+    if str(out).endswith(("/", os.sep)) or Path(out).is_dir():
+        raise SweepError("is a directory; give a file name for the table (.parquet, .csv or .jsonl)",
+                         option="out", value=out)
     out = Path(out)
     fmt = OUTPUT_FORMATS.get(out.suffix.lower())
     if fmt is None:
