@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bargaining.cli.options import check_out, input_file, load_game, set_option
+from bargaining.errors import BargainingError
 from bargaining.solvers.api import CONCEPTS
 
 
@@ -13,9 +14,12 @@ def solve_for_picture(game, do_solve: bool, equilibrium: int | None, concept: st
     """The solution to overlay (``None`` without ``--solve``; ``--equilibrium`` implies it)."""
     if not do_solve and equilibrium is None:
         return None
+    from bargaining.cli.solve import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, budgets
     from bargaining.solvers.api import solve
 
-    return solve(game, concept=concept, method=method, exact=exact)
+    # the budgets of `bargain solve`; a picture needs an answer, so running out is an error
+    with budgets(DEFAULT_TIMEOUT, DEFAULT_MEMORY_MB, stop=BargainingError):
+        return solve(game, concept=concept, method=method, exact=exact, timeout=DEFAULT_TIMEOUT)
 
 
 @click.command("draw")

@@ -51,6 +51,31 @@ def _hard_timeout(seconds: float | None):
         signal.signal(signal.SIGALRM, old)
 
 
+@contextmanager
+def budgets(timeout: float | None, memory_mb: float | None, stop=None):
+    """The time and memory budgets of one solve. ``stop``: an exception class raised with a
+    one-line reason when a budget runs out (default: exit status 3 with ``incomplete: …``)."""
+    from bargaining.sweep.executors import memory_limit
+
+    def out(reason: str):
+        if stop is not None:
+            return stop(reason)
+        click.echo(f"incomplete: {reason}", err=True)
+        return SystemExit(EXIT_INCOMPLETE)
+
+    try:
+        with memory_limit(memory_mb or None), _hard_timeout(timeout):
+            yield
+    except MemoryError:
+        raise out(f"the solver ran out of its memory budget of {memory_mb:g} MB before it found an answer; "
+                  f"{'' if stop else 'raise --memory, or '}try another --method or --concept (bargain methods "
+                  "lists them)") from None
+    except _HardTimeout:
+        raise out(f"the time budget of {timeout:g} s ran out before the solver found an answer; "
+                  f"{'' if stop else 'raise --timeout, or '}try another --method or --concept (bargain methods "
+                  "lists them)") from None
+
+
 def check_tie_break(game, concept: str | None, tie_break: str) -> None:
     """``--tie-break``: ``file`` is for SPE of trees, ``strong``/``weak`` for Stackelberg."""
     if tie_break == "all":
@@ -151,20 +176,8 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
                        ("delta", delta), ("periods", periods)):
         if value is not None:
             options[key] = value
-    from bargaining.sweep.executors import memory_limit
-
-    try:
-        with memory_limit(memory or None), _hard_timeout(timeout):
-            sol = solve_game(g, concept=concept, method=method, timeout=timeout, exact=exact, **options)
-    except MemoryError:
-        click.echo(f"incomplete: the solver ran out of its memory budget of {memory:g} MB before it found an "
-                   "answer; raise --memory, or try another --method or --concept (bargain methods lists them)",
-                   err=True)
-        raise SystemExit(EXIT_INCOMPLETE) from None
-    except _HardTimeout:
-        click.echo(f"incomplete: the time budget of {timeout:g} s ran out before the solver found an answer; "
-                   "raise --timeout, or try another --method or --concept (bargain methods lists them)", err=True)
-        raise SystemExit(EXIT_INCOMPLETE) from None
+    with budgets(timeout, memory):
+        sol = solve_game(g, concept=concept, method=method, timeout=timeout, exact=exact, **options)
     if sol.message and fmt != "table":
         click.echo(f"note: {sol.message}", err=True)
     # numbers print as fractions only with --exact (an exact game still prints decimals without it)
