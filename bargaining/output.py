@@ -72,8 +72,13 @@ def check_output(
 ) -> Path:
     """Refuse an output path before any work: a folder, a missing folder, one of ``inputs``, or
     (with ``overwrite=False``) an existing file, whose message names ``force_hint``."""
-    p = Path(path)
-    text = str(path)
+    try:
+        return _check_output(Path(path), str(path), inputs, overwrite, force_hint)
+    except OSError as err:  # a name too long, a link loop, ...
+        raise os_error(path, err) from None
+
+
+def _check_output(p: Path, text: str, inputs, overwrite: bool, force_hint: str) -> Path:
     if text.endswith(os.sep) or p.is_dir():
         raise OutputError(f"{text}: is a directory; give a file name for the output")
     for source in inputs:

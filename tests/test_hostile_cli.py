@@ -407,3 +407,18 @@ def test_paths_with_spaces_and_unicode(here):
     assert res.exit_code == 0, res.output
     assert (d / "sortie ß.yaml").is_file()
     one_line_error(run("solve", str(d / "nope ü.nfg")), "nope ü.nfg", "no such file")
+
+
+def test_file_name_too_long_is_one_line(here):
+    long = "a" * 300
+    one_line_error(run("draw", "battle-of-the-sexes", "--out", f"{long}.png"), "name is too long")
+    one_line_error(run("sweep", "crisis-normal-form", "--grid", "w=0:1:2", "--out", f"{long}.csv"), "too long")
+    one_line_error(run("convert", "g.nfg", "--to", "yaml", "-o", f"{long}.yaml"), "too long")
+
+
+def test_interrupted_sweep_suggests_a_resume_without_force():
+    from bargaining.cli.wording import interrupt_lines
+    from bargaining.sweep.errors import SweepInterrupted
+
+    lines = interrupt_lines(SweepInterrupted(1, 4, "s.csv.parts", "bargain sweep g --out 's p.csv' --force"))
+    assert lines[-1] == "to finish the sweep, run: bargain sweep g --out 's p.csv' --resume"
