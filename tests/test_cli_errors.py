@@ -118,7 +118,8 @@ def test_sweep_reports_failed_points(tmp_path, monkeypatch):
     out = tmp_path / "sub" / "d.jsonl"
     out.parent.mkdir()
     for quiet in ((), ("-q",)):
-        res = run("sweep", "div.yaml", "--grid", "b=-1:1:3", "--out", str(out), "--executor", "serial", *quiet)
+        res = run("sweep", "div.yaml", "--grid", "b=-1:1:3", "--out", str(out), "--executor", "serial", *quiet,
+                  "--force")
         assert res.exit_code == 0, res.output  # the sweep completed: failures are recorded results
         summary = [x for x in res.output.splitlines() if "points of" in x]
         assert len(summary) == 1

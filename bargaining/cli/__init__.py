@@ -29,6 +29,20 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except BargainingError as err:
             raise UserError(error_message(err)) from None
+        except (BrokenPipeError, OSError) as err:
+            if not isinstance(err, BrokenPipeError):
+                # a file-system failure that escaped the checks (a name too long, a link loop, a
+                # disk error): one line naming the file, exit 2, no traceback
+                from bargaining.output import os_error
+
+                where = err.filename if err.filename is not None else "a file"
+                raise UserError(str(os_error(where, err, "cannot use it"))) from None
+            # the reader went away (`bargain games | head -1`): stop quietly, as other tools do
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except KeyboardInterrupt as err:
             for line in interrupt_lines(err):
                 click.echo(line, err=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from bargaining.cli.options import load_game, set_option
+from bargaining.cli.options import check_out, input_file, load_game, set_option
+from bargaining.errors import BargainingError
 from bargaining.solvers.api import CONCEPTS
 
 
@@ -13,9 +14,12 @@ def solve_for_picture(game, do_solve: bool, equilibrium: int | None, concept: st
     """The solution to overlay (``None`` without ``--solve``; ``--equilibrium`` implies it)."""
     if not do_solve and equilibrium is None:
         return None
+    from bargaining.cli.solve import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, budgets
     from bargaining.solvers.api import solve
 
-    return solve(game, concept=concept, method=method, exact=exact)
+    # the budgets of `bargain solve`; a picture needs an answer, so running out is an error
+    with budgets(DEFAULT_TIMEOUT, DEFAULT_MEMORY_MB, stop=BargainingError):
+        return solve(game, concept=concept, method=method, exact=exact, timeout=DEFAULT_TIMEOUT)
 
 
 @click.command("draw")
@@ -37,6 +41,9 @@ def draw_command(game, assignments, do_solve, equilibrium, concept, method, exac
     (information sets dashed; with --solve the chosen actions thick, mixing probabilities on
     the branches and beliefs in brackets).
 
+    An existing picture at --out is replaced (pictures are made to be redrawn); the input
+    file never is. The picture is written whole or not at all.
+
     \b
     Examples:
       bargain draw battle-of-the-sexes --solve --out bos.png
@@ -45,6 +52,7 @@ def draw_command(game, assignments, do_solve, equilibrium, concept, method, exac
     """
     from bargaining.viz import draw, save
 
+    check_out(out, input_file(game))
     g = load_game(game, assignments)
     sol = solve_for_picture(g, do_solve, equilibrium, concept, method, exact)
     options = {"exact": True} if exact else {}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from bargaining.cli.draw import solve_for_picture
-from bargaining.cli.options import load_game, set_option
+from bargaining.cli.options import check_out, force_option, input_file, load_game, set_option
 from bargaining.errors import BargainingError
+from bargaining.output import write_text
 from bargaining.solvers.api import CONCEPTS
 
 
@@ -26,9 +25,13 @@ from bargaining.solvers.api import CONCEPTS
 @click.option("--standalone", is_flag=True, help="A complete document (class standalone) instead of a snippet.")
 @click.option("-o", "--out", "out", type=click.Path(dir_okay=False), default=None, metavar="OUT",
               help="Write to this file (default: standard output).")
-def export_command(game, assignments, to, do_solve, equilibrium, concept, method, exact, standalone, out):
+@force_option("the -o file")
+def export_command(game, assignments, to, do_solve, equilibrium, concept, method, exact, standalone, out, force):
     """Export a game as LaTeX: a normal-form game as sgame tables (best responses underlined),
     a tree or signaling game as a TikZ picture.
+
+    The -o file is never the input file, and an existing file is replaced only with --force
+    (it may hold LaTeX you edited); it is written whole or not at all.
 
     \b
     Examples:
@@ -37,6 +40,7 @@ def export_command(game, assignments, to, do_solve, equilibrium, concept, method
     """
     from bargaining.report.latex import export
 
+    check_out(out, input_file(game), force=force)
     g = load_game(game, assignments)
     kind = getattr(g, "kind", None)
     if kind not in ("normal", "tree", "signaling"):
@@ -46,7 +50,7 @@ def export_command(game, assignments, to, do_solve, equilibrium, concept, method
     if out is None:
         click.echo(text, nl=False)
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        write_text(out, text)
         click.echo(f"wrote {out}")
 
 

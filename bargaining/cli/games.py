@@ -125,13 +125,23 @@ def _params_line(entry: dict[str, Any]) -> str:
 def games_command(fmt: str) -> None:
     """List the games of the scenario library: name, kind, players and parameters (defaults).
 
+    A name marked * has another file of the same name (in a later games folder or in the
+    working directory) that `bargain solve NAME` does not use; the note under the table says
+    which file is used.
+
     \b
     Examples:
       bargain games
       bargain games --format json
       bargain show resolve-signal
     """
+    from bargaining.cli.options import shadowed
+
     entries = catalogue()
+    also = {e["name"]: [str(p) for p in shadowed(e["name"])[1:]] for e in entries}
+    for e in entries:
+        if also[e["name"]]:
+            e["also_found"] = also[e["name"]]  # files of the same name that `solve NAME` does not use
     if fmt == "json":
         click.echo(json.dumps([{k: v for k, v in e.items()} for e in entries], indent=2, ensure_ascii=False))
         return
@@ -143,7 +153,12 @@ def games_command(fmt: str) -> None:
     players = [", ".join(e["players"]) for e in entries]
     wp = min(max(len(p) for p in players), 28)
     for e, pl in zip(entries, players):
-        click.echo(f"{e['name']:<{wn}}  {e['kind']:<{wk}}  {pl:<{wp}}  {_params_line(e)}")
+        mark = "*" if e.get("also_found") else " "
+        click.echo(f"{e['name'] + mark:<{wn + 1}} {e['kind']:<{wk}}  {pl:<{wp}}  {_params_line(e)}")
+    for e in entries:
+        if e.get("also_found"):
+            click.echo(f"* {e['name']} is {e['path']}; also found {', '.join(e['also_found'])}, which is not used "
+                       "by that name (give its path to use it)")
 
 
 COMMANDS = (games_command,)

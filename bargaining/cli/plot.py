@@ -41,6 +41,9 @@ def _slice_warning(varying: list[str]) -> None:
 def plot_command(table, x, y, value, where, title, out):
     """Draw a sweep: the regime map over two parameters, or an equilibrium quantity over one.
 
+    An existing picture at --out is replaced (pictures are made to be redrawn); the table never
+    is. --where takes the nearest grid value and refuses a value off the grid.
+
     \b
     Examples:
       bargain plot results.parquet --x p --y c_B --out regimes.png
@@ -53,6 +56,9 @@ def plot_command(table, x, y, value, where, title, out):
         raise BargainingError("give --y PARAM (a regime map) or --value COLUMN (a one-parameter plot)")
     if y is not None and value is not None:
         raise BargainingError("give --y (a regime map) or --value (a one-parameter plot), not both")
+    from bargaining.cli.options import check_out
+
+    check_out(out, table)  # never the table; an existing picture is replaced
     path = plot_table(table, x, read_table=read_table, y=y, value=value, out=out, where=_where(where),
                       title=title, warn=_slice_warning)
     click.echo(f"wrote {path}", err=True)

@@ -2,16 +2,95 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
+
 import click
 
-from bargaining.cli.options import load_game, set_option
+from bargaining.cli.options import (
+    check_id_conflicts,
+    check_method_concept,
+    load_game,
+    note_shadowing,
+    parse_assignments,
+    set_option,
+)
 from bargaining.errors import BargainingError
 from bargaining.report.render import render
 from bargaining.solvers.api import CONCEPTS, check_concept, methods_for
 from bargaining.solvers.api import solve as solve_game
 
 DEFAULT_TIMEOUT = 60  # seconds; the API's solve(timeout=None) has no budget
+DEFAULT_MEMORY_MB = 4096  # address-space cap of `bargain solve` (0: none)
 EXIT_INCOMPLETE = 3
+MAX_TIMEOUT = 366 * 24 * 3600.0
+
+
+class _HardTimeout(Exception):
+    pass
+
+
+@contextmanager
+def _hard_timeout(seconds: float | None):
+    """Stop a solver that does not poll its deadline: ``SIGALRM`` a little after the budget
+    (POSIX, main thread; elsewhere nothing)."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _HardTimeout
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds * 1.25 + 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@contextmanager
+def budgets(timeout: float | None, memory_mb: float | None, stop=None):
+    """The time and memory budgets of one solve. ``stop``: an exception class raised with a
+    one-line reason when a budget runs out (default: exit status 3 with ``incomplete: …``)."""
+    from bargaining.sweep.executors import memory_limit
+
+    def out(reason: str):
+        if stop is not None:
+            return stop(reason)
+        click.echo(f"incomplete: {reason}", err=True)
+        return SystemExit(EXIT_INCOMPLETE)
+
+    try:
+        with memory_limit(memory_mb or None), _hard_timeout(timeout):
+            yield
+    except MemoryError:
+        raise out(f"the solver ran out of its memory budget of {memory_mb:g} MB before it found an answer; "
+                  f"{'' if stop else 'raise --memory, or '}try another --method or --concept (bargain methods "
+                  "lists them)") from None
+    except _HardTimeout:
+        raise out(f"the time budget of {timeout:g} s ran out before the solver found an answer; "
+                  f"{'' if stop else 'raise --timeout, or '}try another --method or --concept (bargain methods "
+                  "lists them)") from None
+
+
+def check_tie_break(game, concept: str | None, tie_break: str) -> None:
+    """``--tie-break``: ``file`` is for SPE of trees, ``strong``/``weak`` for Stackelberg."""
+    if tie_break == "all":
+        return
+    kind = getattr(game, "kind", None)
+    wanted = CONCEPTS.get(concept, concept) if concept else None
+    if tie_break == "file":
+        if kind != "tree" or wanted not in (None, "subgame-perfect"):
+            kinds = {"normal": "a normal-form game", "signaling": "a signaling game", "model": "a bargaining model"}
+            what = kinds.get(kind, f"a {kind} game") if kind != "tree" else f"--concept {concept}"
+            raise BargainingError(f"--tie-break file picks among tied subgame-perfect equilibria of a tree; it does "
+                                  f"not apply to {what}")
+    elif wanted != "stackelberg":
+        raise BargainingError(f"--tie-break {tie_break} says how a Stackelberg follower breaks ties; add "
+                              "--concept stackelberg or drop it")
 
 
 def parse_timeout(value: str | float | None) -> float | None:
@@ -24,9 +103,13 @@ def parse_timeout(value: str | float | None) -> float | None:
     try:
         seconds = float(text)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a number of seconds or 'none'") from None
+        raise click.BadParameter(f"{value} is not a number of seconds or 'none'") from None
     if not seconds >= 0:
-        raise click.BadParameter(f"{value!r}: give a positive number of seconds, or 'none'")
+        raise click.BadParameter(f"{value}: give a positive number of seconds, or 'none'")
+    if seconds == float("inf"):
+        return None
+    if seconds > MAX_TIMEOUT:
+        raise click.BadParameter(f"{value}: more than a year; give 'none' for no budget")
     return seconds or None
 
 
@@ -57,15 +140,19 @@ def parse_timeout(value: str | float | None) -> float | None:
                    "each equilibrium family with the region where it holds.")
 @click.option("--check", "check", type=click.IntRange(min=0), default=0, metavar="N",
               help="With --symbolic: compare each family with the numeric solver at N random points of its region.")
+@click.option("--memory", "memory", type=click.FloatRange(min=0), default=DEFAULT_MEMORY_MB, show_default=True,
+              metavar="MB", help="Memory budget in MB (0: none). A solve that needs more stops; the answer is "
+                                 "marked incomplete and the exit status is 3.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "latex"]), default="table",
               help="latex: with --symbolic, the families in LaTeX.")
 def solve_command(game, assignments, concept, method, exact, timeout, tie_break, leader, commitment,
-                  objective, delta, periods, symbolic, check, fmt):
+                  objective, delta, periods, symbolic, check, memory, fmt):
     """Find the equilibria of a game file (.nfg, .efg, .yaml) or a scenario by name.
 
     Exit status: 0 a complete answer; 3 an answer that is not complete (the time budget ran
     out, or the method cannot prove it found everything; a note on stderr says which); 2 a user
-    error; 1 a bug.
+    error; 1 a bug. The budgets: --timeout (default 60 s; a solver that cannot stop on its own
+    is stopped a little later) and --memory (default 4096 MB).
 
     \b
     Examples:
@@ -78,6 +165,8 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
       bargain solve endorsement-persuasion --exact
       bargain solve resolve-signal --symbolic p,c_B --check 3
     """
+    note_shadowing(game)
+    check_id_conflicts(game, parse_assignments(assignments))
     if symbolic is not None:
         from bargaining.cli.regimes import solve_symbolic_command
 
@@ -86,6 +175,8 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
     if fmt == "latex" or check:
         raise click.UsageError("--format latex and --check go with --symbolic")
     g = load_game(game, assignments)
+    check_method_concept(g, concept, method)
+    check_tie_break(g, concept, tie_break)
     from bargaining.cli.games import constraint_warnings
 
     for warning in constraint_warnings(game, assignments):
@@ -100,7 +191,8 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
         if value is not None:
             options[key] = value
     try:
-        sol = solve_game(g, concept=concept, method=method, timeout=timeout, exact=exact, **options)
+        with budgets(timeout, memory):
+            sol = solve_game(g, concept=concept, method=method, timeout=timeout, exact=exact, **options)
     except BargainingError as err:
         hint = getattr(err, "hint", None)
         if hint and hint.get("option") == "tie_break":  # the solver's hint in CLI words

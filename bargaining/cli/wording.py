@@ -42,6 +42,13 @@ def interrupt_lines(err: KeyboardInterrupt) -> list[str]:
     """What to print on Ctrl-C: for a sweep, what was saved and the command that finishes it."""
     if not isinstance(err, SweepInterrupted):
         return ["interrupted"]
-    resume = flag("resume")
-    command = err.command if resume in err.command.split() else f"{err.command} {resume}"
-    return [str(err), f"to finish the sweep, run: {command}"]
+    import shlex
+
+    resume, force = flag("resume"), flag("force")
+    try:
+        words = [w for w in shlex.split(err.command) if w != force]  # --force would start it again
+    except ValueError:
+        words = err.command.split()
+    if resume not in words:
+        words.append(resume)
+    return [str(err), f"to finish the sweep, run: {shlex.join(words)}"]

@@ -166,5 +166,7 @@ def convert(spec: str | os.PathLike, to: str, params: dict[str, Any] | None = No
             game = reduced_strategic_form(game).game
         text = write_nfg(game)
     if out is not None:
-        Path(out).write_text(text, encoding="utf-8")
+        from bargaining.output import write_text
+
+        write_text(out, text)  # atomic: a failed write leaves no half file
     return text

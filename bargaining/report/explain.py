@@ -332,7 +332,7 @@ def explain(game: SignalingGame, fmt: str = "text") -> str:
 
     if getattr(game, "kind", None) != "signaling":
         raise BargainingError(
-            f"bargain explain derives perfect Bayesian equilibria of signaling games; this is a {getattr(game, 'kind', '?')} game"
+            f"bargain explain derives perfect Bayesian equilibria of signaling games; this is {_KINDS.get(getattr(game, 'kind', None), 'another kind of game')}"
         )
     if fmt not in ("text", "markdown"):
         raise BargainingError(f"--format {fmt}: expected text or markdown")
@@ -370,3 +370,7 @@ def explain(game: SignalingGame, fmt: str = "text") -> str:
     keep_d1 = [str(k) for k, eq in enumerate(sol.equilibria) if eq.extra["refinements"]["d1"]]
     doc.p(f"The intuitive criterion keeps {', '.join(keep_ic) or 'none'}; D1 keeps {', '.join(keep_d1) or 'none'}.")
     return doc.text()
+
+
+_KINDS = {"normal": "a normal-form game", "tree": "a game tree without types (use bargain solve)",
+          "model": "a bargaining model (use bargain solve)"}

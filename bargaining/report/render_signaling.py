@@ -39,7 +39,7 @@ def signaling_table(sol: Solution, exact: bool) -> list[str]:
     for k, eq in enumerate(sol.equilibria):
         x = eq.extra
         ref = x.get("refinements") or {}
-        flags = ", ".join(f"{'IC' if n == 'intuitive' else 'D1'} {'yes' if ok else 'no'}" for n, ok in ref.items())
+        flags = ", ".join(f"{'intuitive criterion' if n == 'intuitive' else 'D1'} {'yes' if ok else 'no'}" for n, ok in ref.items())
         lines.append(f"[{k}] {eq.label}" + (f"   ({flags})" if flags else ""))
         lines += _family_lines(x, exact)
         sender = "; ".join(f"{t}: {_dist(d, exact)}" for t, d in x["sender_strategy"].items())

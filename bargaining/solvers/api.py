@@ -212,6 +212,7 @@ def solve(
     _load_solvers()
     game = _as_game(game)
     deadline = Deadline.from_timeout(timeout)
+    given_concept = concept
     concept = CONCEPTS.get(concept, concept) if concept else default_concept(game)
     if method is None:
         check_concept(game, concept)
@@ -220,6 +221,8 @@ def solve(
         known = ", ".join(sorted(m.name for m in methods_for(game))) or "none"
         raise SolverError(f"unknown method {name!r} for this game; methods: {known}")
     m = METHODS[name]
+    if given_concept and method and m.concept != concept and game_kind(game) != "model":
+        raise SolverError(f"method {name!r} finds {m.concept} equilibria, not {concept}: give one of the two")
     kind = game_kind(game)
     if kind not in m.kinds:
         raise SolverError(f"method {name!r} does not solve {kind} games (it solves {', '.join(m.kinds)})")

@@ -8,6 +8,8 @@
 - :mod:`bargaining.sweep.errors`: errors with structured hints (each front end words them);
 - :mod:`bargaining.sweep.executors`: serial, process (default) and Dask executors;
 - :mod:`bargaining.sweep.store`: the chunked, atomic, resumable result store;
+- :mod:`bargaining.sweep.lock`: one run per output (a lock file beside it);
+- :mod:`bargaining.sweep.estimate`: the size checks made before a sweep starts;
 - :mod:`bargaining.sweep.experiment`: experiment files, ``bargain run``.
 
 From Python, :func:`sweep` returns the rows as a list of dicts (``pandas.DataFrame(rows)``):
@@ -43,12 +45,15 @@ def sweep(
     executor: str = "serial",
     workers: int | None = None,
     regimes: bool = False,
+    force: bool = False,
+    max_points: int | None = None,
 ) -> list[dict[str, Any]]:
     """Solve ``game`` (a name, file, canonical id or template object) at every point of
     ``grid`` (``["p=0:1:11", ...]``) and/or a seeded ``sample``; return the rows (one per point
     and equilibrium), or the regime rows (one per point) with ``regimes=True``. With ``out``
     the files are kept there (``.parquet``, ``.csv``, ``.jsonl``), as ``bargain sweep`` writes
-    them."""
+    them (an existing table there is replaced only with ``force=True``; ``max_points`` raises
+    the cap on the number of points, :mod:`bargaining.sweep.estimate`)."""
     from bargaining.sweep.engine import run_sweep
     from bargaining.sweep.spec import make_spec
     from bargaining.sweep.store import output_paths, read_table
@@ -57,5 +62,6 @@ def sweep(
                      method=method, point_timeout=point_timeout)
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(out) if out is not None else Path(tmp) / "sweep.jsonl"
-        run_sweep(spec, target, executor=executor, workers=workers, quiet=True, command="bargaining.sweep.sweep()")
+        run_sweep(spec, target, executor=executor, workers=workers, quiet=True, force=force, max_points=max_points,
+                  command="bargaining.sweep.sweep()")
         return read_table(output_paths(target)["regimes" if regimes else "rows"])

@@ -165,12 +165,18 @@ def solve_chunk_bimatrix(spec: SweepSpec, src: Any, k: int, start: int, stop: in
     point_of = np.asarray(good, dtype=np.int64)
     players = list(first.players) if first is not None else []
     strategies = [list(s) for s in first.strategies] if first is not None else []
-    if good and len(good) == n and np.all(res.count > 0):
+    # games whose float certificate is not conclusive (payoffs too finely spread): their batch
+    # rows are dropped and the points re-solved one by one by enummixed (exact fallback)
+    recheck: list[int] = []
+    if good and res.uncertain is not None and np.any(res.uncertain):
+        res, recheck = _drop_uncertain(res, point_of)
+    if good and not recheck and len(good) == n and np.all(res.count > 0):
         return _bimatrix_columns(k, start, n, params, res, players, strategies, ok)
     # equilibrium rows, columnar, then interleave the rows of points without equilibria
     E = len(res.game) if good else 0
     eq_point = point_of[res.game] if E else np.zeros(0, dtype=np.int64)
-    empty = np.setdiff1d(np.arange(n), eq_point)  # errors and (impossibly) games with none
+    # errors and (impossibly) games with none; the re-solved points get their own rows below
+    empty = np.setdiff1d(np.arange(n), np.concatenate([eq_point, np.asarray(recheck, dtype=np.int64)]))
     all_point = np.concatenate([eq_point, empty])
     order = np.argsort(all_point, kind="stable")
     total = len(all_point)
@@ -218,7 +224,29 @@ def solve_chunk_bimatrix(spec: SweepSpec, src: Any, k: int, start: int, stop: in
     reg["complete"] = [errors[j] is None for j in range(n)]
     reg["constraints_ok"] = ok
     reg["error"] = errors
-    return ChunkResult(k, rows, reg, n, sum(e is not None for e in errors))
+    if recheck:
+        from dataclasses import replace
+
+        exact_spec = replace(spec, method="enummixed", mode="point")
+        extra, summary = per_point_rows(exact_spec, src, start, recheck, params, errors, ok)
+        rows = merge_rows(rows, extra)
+        reg = {key: list(vals) for key, vals in reg.items()}
+        for j, (reg_j, cnt_j, comp_j, err_j) in summary.items():
+            reg["regime"][j], reg["equilibria"][j], reg["complete"][j], reg["error"][j] = reg_j, cnt_j, comp_j, err_j
+    return ChunkResult(k, rows, reg, n, sum(e is not None for e in reg["error"]))
+
+
+def _drop_uncertain(res: Any, point_of: np.ndarray) -> tuple[Any, list[int]]:
+    """``res`` without the rows of its ``uncertain`` games (their count set to 0), and the chunk
+    offsets of those games' points."""
+    from dataclasses import replace
+
+    flagged = np.asarray(res.uncertain, dtype=bool)
+    keep = ~flagged[res.game]
+    res = replace(res, game=res.game[keep], index=res.index[keep], x=res.x[keep], y=res.y[keep],
+                  payoffs=res.payoffs[keep], regret=res.regret[keep], count=np.where(flagged, 0, res.count),
+                  uncertain=None)
+    return res, point_of[np.flatnonzero(flagged)].tolist()
 
 
 def _support_labels(res: Any, strategies: list[list[str]]) -> tuple[np.ndarray, list[str]]:

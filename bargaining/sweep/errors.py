@@ -23,12 +23,13 @@ from bargaining.errors import BargainingError
 
 __all__ = ["SweepError", "SweepInterrupted", "OPTIONS"]
 
-OPTIONS = ("grid", "fixed", "sample", "seed", "method", "out", "resume", "executor", "scheduler")
+OPTIONS = ("grid", "fixed", "sample", "seed", "method", "out", "resume", "executor", "scheduler", "force",
+           "max_points", "yes", "memory", "workers", "dask_local", "point_timeout")
 _PLACEHOLDER = re.compile(r"<opt:(\w+)>")
 
 
 def _python_spelling(name: str) -> str:
-    return f"{name}=True" if name == "resume" else name
+    return f"{name}=True" if name in ("resume", "force", "yes") else name
 
 
 class SweepError(BargainingError):

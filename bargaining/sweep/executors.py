@@ -12,17 +12,24 @@ it runs, and the store orders them by chunk index.
 - ``dask``: a ``dask.distributed`` client: ``scheduler="tcp://HOST:PORT"`` for an existing
   cluster, or ``dask_local=N`` to start a local cluster of ``N`` single-threaded worker processes
   (optional extra: ``pip install 'bargaining[dask]'``).
+
+Memory: ``memory_mb`` caps the memory each worker process may add to what it maps at start
+(``resource.setrlimit(RLIMIT_AS)``, POSIX), and that this process may add while the ``serial``
+executor solves a chunk (the limit is restored afterwards). A point that needs more fails with ``MemoryError``,
+recorded as that point's error; the sweep goes on. Dask workers manage their own memory
+(``--memory-limit`` of ``dask worker``) and are not capped here.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from typing import Any
 
 from bargaining.sweep.errors import SweepError
 
-__all__ = ["EXECUTORS", "run_tasks", "default_workers"]
+__all__ = ["EXECUTORS", "run_tasks", "default_workers", "memory_limit", "set_memory_limit"]
 
 EXECUTORS = ("serial", "process", "dask")
 
@@ -43,32 +50,83 @@ def run_tasks(
     workers: int | None = None,
     scheduler: str | None = None,
     dask_local: int | None = None,
+    memory_mb: float | None = None,
 ) -> None:
-    """Run ``fn(spec, k, start, stop)`` for each task and pass each result to ``on_result``."""
+    """Run ``fn(spec, k, start, stop)`` for each task and pass each result to ``on_result``
+    (``memory_mb``: the memory cap of each worker, see the module docstring)."""
     tasks = list(tasks)
     if executor not in EXECUTORS:
         raise SweepError(f"expected one of {', '.join(EXECUTORS)}", option="executor", value=executor)
     if executor == "serial" or (executor == "process" and (workers == 1 or len(tasks) <= 1)):
         for k, start, stop in tasks:
-            on_result(fn(spec, k, start, stop))
+            with memory_limit(memory_mb):  # the work only: storing the result is not capped
+                result = fn(spec, k, start, stop)
+            on_result(result)
         return
     if executor == "process":
-        _run_process(fn, spec, tasks, on_result, workers or default_workers())
+        _run_process(fn, spec, tasks, on_result, workers or default_workers(), memory_mb)
         return
     _run_dask(fn, spec, tasks, on_result, workers, scheduler, dask_local)
 
 
-def _ignore_sigint() -> None:  # pragma: no cover - runs in the workers
-    """Workers leave Ctrl-C to the parent, which stops them (no tracebacks from workers)."""
+def set_memory_limit(memory_mb: float | None) -> tuple[int, int] | None:
+    """Let this process map at most ``memory_mb`` MB more than now (soft limit; never above the hard
+    one). Returns the previous limits, or ``None`` where nothing was changed."""
+    if not memory_mb:
+        return None
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    old = resource.getrlimit(resource.RLIMIT_AS)
+    # on top of the address space already mapped (libraries, allocator arenas): the budget is
+    # what the work may add, so a process that loaded large libraries is not starved
+    want = _address_space() + int(memory_mb * 1024 * 1024)
+    if old[1] != resource.RLIM_INFINITY:
+        want = min(want, old[1])
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (want, old[1]))
+    except (ValueError, OSError):
+        return None
+    return old
+
+
+def _address_space() -> int:
+    """Bytes of address space this process maps now (Linux ``/proc/self/statm``; else 0)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
+@contextmanager
+def memory_limit(memory_mb: float | None):
+    """:func:`set_memory_limit` for the block, the old limit restored after it."""
+    old = set_memory_limit(memory_mb)
+    try:
+        yield
+    finally:
+        if old is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, old)
+
+
+def _init_worker(memory_mb: float | None = None) -> None:  # pragma: no cover - runs in the workers
+    """Workers leave Ctrl-C to the parent, which stops them (no tracebacks from workers), and
+    run under the memory cap."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_memory_limit(memory_mb)
 
 
-def _run_process(fn, spec, tasks, on_result, workers: int) -> None:
+def _run_process(fn, spec, tasks, on_result, workers: int, memory_mb: float | None = None) -> None:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(memory_mb,))
     pending = iter(tasks)
     inflight: set = set()
     try:

@@ -203,7 +203,12 @@ def run_experiment(exp: Experiment, *, out: str | None = None, plot: bool = True
     from bargaining.sweep.spec import make_spec
 
     target = Path(out or exp.out)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        from bargaining.output import os_error
+
+        raise os_error(target.parent, err, "cannot create the output folder") from None
     spec = make_spec(exp.game, fixed=exp.fixed, grid=list(exp.grid), sample=exp.sample, seed=exp.seed,
                      concept=exp.concept, method=exp.method, point_timeout=exp.point_timeout, options=exp.options)
     meta = run_sweep(spec, target, command=command_line(), **run_options)

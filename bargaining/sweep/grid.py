@@ -22,6 +22,7 @@ whatever the executor.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,8 +56,22 @@ class Axis:
             return np.array([float(self.start + step * k) for k in range(self.num)])
         return np.linspace(float(self.start), float(self.stop), self.num)
 
+    def values_at(self, index: np.ndarray) -> np.ndarray:
+        """The values at positions ``index`` (for a long axis without building the whole axis)."""
+        if self.num <= 100_000:
+            return _axis_values(self)[index]
+        lo, hi = float(self.start), float(self.stop)
+        return lo + (hi - lo) * (np.asarray(index, dtype=np.float64) / (self.num - 1))
+
     def spec(self) -> str:
         return f"{self.name}={self.start}:{self.stop}:{self.num}"
+
+
+@functools.lru_cache(maxsize=64)
+def _axis_values(axis: Axis) -> np.ndarray:
+    values = axis.values()
+    values.setflags(write=False)
+    return values
 
 
 def parse_grid(text: str) -> Axis:
@@ -162,6 +177,8 @@ class PointSet:
             if seed is None:
                 raise SweepError("needs <opt:seed> S (an integer), so the run can be repeated", option="sample",
                                  value="N")
+            if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**63:
+                raise SweepError("expected a whole number from 0 to 2^63 - 1", option="seed", value=seed)
             for name, p in by_name.items():
                 if name in seen or name in fixed:
                     continue
@@ -222,7 +239,7 @@ class PointSet:
         if self.axes:
             coords = np.unravel_index(grid_idx, self.grid_shape)
             for ax, c in zip(self.axes, coords):
-                cols[ax.name] = ax.values()[c]
+                cols[ax.name] = ax.values_at(c)
         if self.sample_size and stop > start:
             # sample indices of a contiguous point range may wrap around at each grid point
             sidx = idx % s

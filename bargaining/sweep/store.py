@@ -49,6 +49,9 @@ Columns = dict[str, Any]  # column name -> list or 1-d numpy array, all of one l
 
 def output_paths(out: str | os.PathLike) -> dict[str, Path]:
     """The files of a sweep written to ``out``: rows, regimes, meta and the parts folder."""
+    if str(out).endswith(("/", os.sep)) or Path(out).is_dir():
+        raise SweepError("is a directory; give a file name for the table (.parquet, .csv or .jsonl)",
+                         option="out", value=out)
     out = Path(out)
     fmt = OUTPUT_FORMATS.get(out.suffix.lower())
     if fmt is None:
@@ -77,19 +80,11 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _atomic_write(path: Path, writer) -> None:
-    """Call ``writer(tmp_path)``, fsync the file, and rename it to ``path``."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        writer(tmp)
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Call ``writer(tmp_path)``, fsync the file, and rename it to ``path``; an ``OSError``
+    (disk full, permission denied) is one line naming the file, and leaves no file behind."""
+    from bargaining.output import atomic_write
+
+    atomic_write(path, writer)
     _fsync_dir(path.parent)
 
 

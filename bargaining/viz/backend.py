@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bargaining.errors import BargainingError
+from bargaining.output import atomic_write, check_output
 
 __all__ = ["FORMATS", "require_matplotlib", "as_game", "save"]
 
@@ -36,14 +37,16 @@ def as_game(obj: Any) -> Any:
 
 
 def save(fig: Any, path: str | os.PathLike) -> Path:
-    """Write ``fig`` to ``path``; the format (png, svg, pdf) comes from the file's extension."""
+    """Write ``fig`` to ``path``; the format (png, svg, pdf) comes from the file's extension.
+    A folder, a missing folder or an unwritable path is one line (:mod:`bargaining.output`);
+    the file is written atomically."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise BargainingError(f"{path}: unknown picture format {path.suffix!r}: use .png, .svg or .pdf")
-    if path.parent and not path.parent.exists():
-        raise BargainingError(f"{path}: folder {path.parent} does not exist")
+    check_output(path)
     # no time stamps in SVG/PDF, so the same figure gives the same file
     metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
-    fig.savefig(path, format=fmt, dpi=150, metadata=metadata)
+    # written beside the target and renamed into place: a failed write leaves no half picture
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=150, metadata=metadata))
     return path

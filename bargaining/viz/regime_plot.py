@@ -31,7 +31,8 @@ def regimes_path(table: Path) -> Path:
 
 def filter_rows(rows: Rows, where: Mapping[str, float]) -> Rows:
     """The rows whose parameter ``key`` equals the grid value nearest to ``where[key]`` (grid
-    values are rounded, so the nearest one is taken), for every key."""
+    values are rounded, so the nearest one is taken), for every key. A value off the grid
+    (beyond half a step from its ends) is refused, naming the grid's ends and the nearest value."""
     for key, v in where.items():
         if rows and key not in rows[0]:
             raise BargainingError(f"--where {key}={v:g}: the table has no column {key!r}")
@@ -39,6 +40,12 @@ def filter_rows(rows: Rows, where: Mapping[str, float]) -> Rows:
         if not vals:
             raise BargainingError(f"--where {key}={v:g}: the column is empty")
         nearest = min(vals, key=lambda u: abs(u - v))
+        gaps = [b - a for a, b in zip(vals, vals[1:])]
+        slack = (min(gaps) / 2 if gaps else 0.0) + 1e-9 * max(1.0, abs(v))
+        if not (vals[0] - slack <= v <= vals[-1] + slack):
+            raise BargainingError(
+                f"--where {key}={v:g}: off the grid of {key} (from {vals[0]:g} to {vals[-1]:g}, "
+                f"{len(vals)} values); the nearest grid value is {nearest:g}")
         rows = [r for r in rows if r.get(key) is not None and float(r[key]) == nearest]
     return rows
 
