@@ -301,7 +301,7 @@ def test_conflicts_are_refused(here, cmd, needles):
 
 def test_api_refuses_bad_timeouts_and_conflicts():
     g = bargaining.load(str(DATA / "chicken.nfg"))
-    for bad in (-1, float("nan"), "10"):
+    for bad in (-1, float("nan"), "ten", True):
         with pytest.raises(bargaining.errors.BargainingError, match="timeout"):
             bargaining.solve(g, timeout=bad)
     with pytest.raises(bargaining.errors.BargainingError, match="enummixed"):
@@ -332,7 +332,7 @@ def test_sweep_with_every_point_failed_exits_3(here):
 
 # -- names -------------------------------------------------------------------------------------------
 def test_game_in_working_directory_shadowing_a_builtin_is_reported(here):
-    (here / "chicken.yaml").write_text((ROOT / "games" / "chicken.yaml").read_text())
+    (here / "chicken.yaml").write_text((ROOT / "bargaining" / "games" / "chicken.yaml").read_text())
     res = run("games")
     assert res.exit_code == 0
     assert any(line.startswith("chicken*") for line in res.output.splitlines())
@@ -340,7 +340,7 @@ def test_game_in_working_directory_shadowing_a_builtin_is_reported(here):
     res = run("solve", "chicken")
     assert res.exit_code == 0
     note = [x for x in res.output.splitlines() if x.startswith("note:")][0]
-    assert str(ROOT / "games" / "chicken.yaml") in note and "chicken.yaml" in note.split("also found")[1]
+    assert str(ROOT / "bargaining" / "games" / "chicken.yaml") in note and "chicken.yaml" in note.split("also found")[1]
     entries = json.loads(run("games", "--format", "json").stdout)
     assert [e["also_found"] for e in entries if e["name"] == "chicken"] == [["chicken.yaml"]]
 

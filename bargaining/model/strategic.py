@@ -116,7 +116,9 @@ def reduced_strategic_form(tree: ExtensiveGame) -> StrategicForm:
     n = tree.num_players
     counts = [_plan_count(tree, i) for i in range(n)]
     if math.prod(counts) > MAX_PROFILES:
-        sizes = " x ".join(str(c) for c in counts)
+        total = math.prod(counts)
+        sizes = (" x ".join(str(c) for c in counts) if total < 10**12
+                 else f"about 10^{len(str(total)) - 1}")
         raise GameValidationError(
             f"the reduced strategic form would have {sizes} strategy profiles; at most {MAX_PROFILES} are "
             "supported (solve the tree itself instead)"

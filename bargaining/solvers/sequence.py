@@ -57,7 +57,7 @@ from typing import Any
 
 import numpy as np
 
-from bargaining.errors import SolverError
+from bargaining.errors import GameValidationError, SolverError
 from bargaining.model.extensive import ExtensiveGame
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Solution, sort_key_profile
@@ -88,7 +88,11 @@ def all_nash_behaviors(
     from bargaining.solvers import api
 
     game.require_perfect_recall("strategic")
-    sf = reduced_strategic_form(game)
+    try:
+        sf = reduced_strategic_form(game)
+    except GameValidationError as err:  # too large to build: nothing found, and say why
+        return [], False, (f"{err}; a subgame without proper subgames is solved through its strategic form, "
+                           "which is too large here: solve the tree for concept sequential instead")
     nfg = sf.game
     active = [i for i, m in enumerate(nfg.shape) if m > 1]
     exact_mode = exact or game.exact
