@@ -559,7 +559,7 @@ def test_table_and_csv_rendering():
 
     sol = pbe(g1())
     table = render(sol, "table")
-    assert "[0] pooling on N   (IC yes, D1 no)" in table
+    assert "[0] pooling on N   (intuitive criterion yes, D1 no)" in table
     assert "after E (off path): C in [0, 0.125]" in table and "later stages: S/E/A -> F" in table
     rows = equilibrium_rows(sol)
     assert rows[0]["refinement:d1"] is False and rows[1]["refinement:d1"] is True
