@@ -1,5 +1,5 @@
 """Subgame-perfect equilibria (method ``backward``): textbook trees with exact answers, the G2
-escalation tree of SCENARIOS.md, ties and tie-breaks, imperfect-information subgames, random
+escalation tree (G2 of docs/scenarios.md), ties and tie-breaks, imperfect-information subgames, random
 trees against the array path and against pygambit. Every equilibrium is checked by verify_tree."""
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def test_chain_store_enter_and_accommodate_everywhere(n):
 
 
 def test_chain_store_eight_markets_array_path():
-    g = chain_store(8)  # 3^8 terminals, the largest size SCENARIOS asks for as a tree
+    g = chain_store(8)  # 3^8 terminals, the largest chain store the game file allows as a tree
     value, choice = spe_arrays(g.to_arrays())
     assert list(value[0]) == [8] + [1] * 8
     sol = backward(g, exact=True)
@@ -132,7 +132,7 @@ def test_chain_store_eight_markets_array_path():
 
 
 def g2(psi=F(-4, 10), a=F(3, 10), s=F(2, 10), c_P=F(1, 2)):
-    """SCENARIOS.md G2 rebuilt by hand from its table (payoffs RU, US, EU) with the builder."""
+    """G2 of docs/scenarios.md rebuilt by hand from its table (payoffs RU, US, EU) with the builder."""
     g_R, g_A, u_AS, k = F(6, 10), F(9, 10), F(-3, 10), {"N": 0, "E": F(5, 100), "E0": F(75, 1000), "E5": F(1, 10)}
     after_c = {"N": (c_P, 1, F(6, 10)), "E": (c_P, 1, F(6, 10)),
                "E0": (F(35, 100), F(825, 1000) + k["E0"], F(1, 2)), "E5": (F(2, 10), F(7, 10) + k["E5"], F(8, 10))}
@@ -156,7 +156,7 @@ def test_g2_escalation_tree_defaults_builder_and_yaml_agree():
     assert sol.complete and len(sol) == 1
     eq = sol[0]
     assert eq.label == "pure: E C"
-    assert eq.payoffs == (F(1, 2), F(95, 100), F(6, 10))  # (RU, US, EU): SCENARIOS G2 checks out
+    assert eq.payoffs == (F(1, 2), F(95, 100), F(6, 10))  # (RU, US, EU): the hand-derived G2 answer
     yaml_game = load("escalation-tree")
     ysol = solve(yaml_game, exact=True)
     pay = dict(zip(yaml_game.players, ysol[0].payoffs))
@@ -237,7 +237,7 @@ def test_seltens_horse_no_proper_subgame():
     for eq in sol:
         assert verify_tree.nash_regret(g, eq.behavior) == 0
     payoffs = {e.payoffs for e in sol}
-    assert payoffs == {(1, 1, 1), (3, 3, 2)}  # the two NE components of SCENARIOS B9
+    assert payoffs == {(1, 1, 1), (3, 3, 2)}  # the two NE components of Selten's horse (B9)
 
 
 def test_chance_node_expectation():

@@ -1,5 +1,5 @@
 """Nash (symmetric and weighted) and Kalai–Smorodinsky solutions: exact closed forms against
-scipy maximisation of the Nash product / linear programming (SCENARIOS.md B5), and bad input."""
+scipy maximisation of the Nash product / linear programming (B5 of docs/scenarios.md), and bad input."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Rubinstein alternating offers: closed forms vs backward induction / value iteration, the
-outside-option principle, breakdown risk, continuous-time limit (SCENARIOS.md B4 and G4)."""
+outside-option principle, breakdown risk, continuous-time limit (B4 and G4 of docs/scenarios.md)."""
 
 from __future__ import annotations
 
@@ -182,7 +182,7 @@ def test_g4_defaults_9_19():
     eq = sol.equilibria[0]
     assert eq.payoffs == (F(10, 19), F(9, 19))
     assert eq.extra["solution"]["regime"].startswith("(a)")
-    # finite horizon T = 400 gives the same value (SCENARIOS.md)
+    # finite horizon T = 400 gives the same value (docs/scenarios.md, G4)
     fin = rubinstein_backward(Rubinstein(**{**m.parameters(), "horizon": 400}), exact=False)
     assert abs(fin["payoffs"][1] - 9 / 19) < 1e-12
 

@@ -1,4 +1,4 @@
-"""`bargain solve` on .nfg files: table, JSON shape of CONTRACTS.md, --exact, CSV, bad input."""
+"""`bargain solve` on .nfg files: table, JSON shape of docs/reference/solve.md, --exact, CSV, bad input."""
 
 from __future__ import annotations
 

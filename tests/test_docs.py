@@ -1,4 +1,4 @@
-"""Every example in README.md and docs/**/*.md runs (CONVENTIONS.md 11: docs that cannot drift).
+"""Every example in README.md and docs/**/*.md runs (docs that cannot drift).
 
 - ```python blocks run in order, one namespace per page, in a temporary folder that holds the
   repository's ``games/`` and ``experiments/`` (as links), so relative paths work as in a clone;

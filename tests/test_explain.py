@@ -21,7 +21,7 @@ def test_g1_explain_text_has_each_step_with_numbers():
     assert "Type B after E, A: F gives -0.8; D gives -0.5. It chooses D" in out
     # the receiver's threshold belief mu* = 0.3
     assert "The receiver prefers C iff μ ≥ 0.3" in out
-    # Bayes' rule with the numbers of SCENARIOS.md's instructor note
+    # Bayes' rule with the numbers of G1 (docs/scenarios.md): 0.25/(0.25 + 0.75 * 7/9) = 0.3
     assert "P(S | E) = 0.25·1 / (0.25·1 + 0.75·7/9) = 0.3" in out
     # the indifference that pins each mixing probability
     assert "σ = 0.25·1·0.7 / (0.75·(1 − 0.7)) = 7/9" in out

@@ -1,5 +1,5 @@
 """Fearon's ultimatum, Powell's shifting power and Crawford–Sobel cheap talk: closed forms vs
-brute-force grids, backward induction and root finding; the numbers of SCENARIOS.md G4
+brute-force grids, backward induction and root finding; the numbers of G4 in docs/scenarios.md
 (private-information variant), G5(b), G8 and B10; every game file of the bargaining models."""
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def test_g5_dynamic_defaults():
     assert lam0 == F(1, 10) * F(62, 100) / (F(9, 10) * F(33, 100))
     assert round(float(lam0), 5) == 0.20875
     assert eq.label == "peace" and eq.regret == 0
-    # value check of SCENARIOS: RU's per-period value at peace equals W_H = 0.38
+    # value check of G5(b) in docs/scenarios.md: RU's per-period value at peace equals W_H = 0.38
     assert eq.payoffs[1] == F(19, 50)
 
 

@@ -128,7 +128,7 @@ def test_nau_continuum_is_incomplete_and_points_verify():
 
 
 # --------------------------------------------------------------------------------------------
-# G3b crisis-four-powers (SCENARIOS.md), built here from the formulas and loaded from games/
+# G3b crisis-four-powers (docs/scenarios.md), built here from the formulas and loaded from games/
 # --------------------------------------------------------------------------------------------
 G3B = dict(
     W=1, k_F=F(2, 10), psi_F=F(-1, 10), psi_S=F(-5, 10), eps=F(2, 10), beta=F(3, 10), c_P=F(1, 2),
@@ -185,7 +185,7 @@ def test_g3b_scenario_file_matches_formulas():
 
 
 def test_g3b_no_chinese_finance():
-    # SCENARIOS.md: phi_A = phi_C = 0 gives (F 0.5, A 1/3, P, B), payoffs (0.2, 0.5, 0.3, 0.4)
+    # docs/scenarios.md, G3b: phi_A = phi_C = 0 gives (F 0.5, A 1/3, P, B), payoffs (0.2, 0.5, 0.3, 0.4)
     sol = enumpoly(g3b(phi_A=0, phi_C=0))
     assert sol.complete and len(sol.equilibria) == 1
     eq = sol.equilibria[0]
@@ -194,7 +194,7 @@ def test_g3b_no_chinese_finance():
 
 
 def test_g3b_sweep_middle_regime():
-    # SCENARIOS.md: at delta_phi = 0.1 Europe mixes with u = 4/9, q* = 5/9, r* = 0.2903
+    # docs/scenarios.md, G3b: at delta_phi = 0.1 Europe mixes with u = 4/9, q* = 5/9, r* = 0.2903
     sol = enumpoly(g3b(phi_A=F(2, 10), phi_C=F(1, 10)))
     assert sol.complete and len(sol.equilibria) == 1
     us, ru, eu, cn = sol.equilibria[0].strategies

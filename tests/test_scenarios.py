@@ -1,8 +1,8 @@
 """Golden tests for the scenario library (games/): every file loads and solves, every
-equilibrium passes the independent verifier, and each game reproduces SCENARIOS.md's numbers at
+equilibrium passes the independent verifier, and each game reproduces the numbers of docs/scenarios.md at
 its defaults and switches its prediction at the thresholds of its sweep-axes table.
 
-Trees are solved with the file's tie-break rule (SCENARIOS.md §0) where the catalogue's exact
+Trees are solved with the file's tie-break rule (docs/scenarios.md) where the catalogue's exact
 threshold depends on it. Corrections to the catalogue found here are recorded in the game files
 (``corrections:``) and proved by the tests marked "correction".
 """
@@ -324,7 +324,7 @@ def test_g1_separating_and_tied_hands():
 
 
 def test_g1_boundary_corrections():
-    """correction: SCENARIOS.md states both thresholds as weak inequalities (c_B >= W, a >= 0.5).
+    """correction: the hand derivation stated both thresholds as weak inequalities (c_B >= W, a >= 0.5).
     At equality the bluffer is indifferent and more families survive: at c_B = W the intuitive
     criterion does not single out the separating PBE (E is not equilibrium-dominated for B, whose
     best payoff from E, W - c_B = 0, equals its equilibrium payoff); at a = -f_B = 0.5 the bluffer
@@ -398,7 +398,7 @@ def test_g2_defaults():
 @pytest.mark.parametrize(
     "params, path, us",
     [
-        ({"psi": "-0.6"}, "N A S", F(-3, 10)),  # V1 world: US indifferent X/S -> S (§0)
+        ({"psi": "-0.6"}, "N A S", F(-3, 10)),  # V1 world: US indifferent X/S -> S (tie-break rule)
         ({"psi": "-0.59"}, "E C", F(19, 20)),
         ({"psi": "-0.3"}, "E C", F(19, 20)),  # at -0.3 the US under N is indifferent -> S
         ({"psi": "-0.29"}, "N C", F(1)),  # V2 world: the threat is credible without endorsement
@@ -513,7 +513,7 @@ def test_g3b_no_chinese_finance_payoffs():
 
 
 def test_g3b_china_hedging_threshold_correction():
-    """correction: SCENARIOS.md says CN hedges iff sigma_C > 0.8667 (computed at q = 0.6). Once CN
+    """correction: the hand derivation said CN hedges iff sigma_C > 0.8667 (computed at q = 0.6). Once CN
     hedges, the US's firmness moves and China's best reply with it: for 13/15 < sigma_C < 1 China
     *mixes*, and it hedges for sure only from sigma_C = 1 on; the equilibrium stays unique."""
     g, sol = at("crisis-four-powers", sigma_C="0.87")
@@ -613,7 +613,7 @@ def test_g5_putins_two_views():
         ({"zeta": "0.88"}, None, False),
         ({"zeta": "0.89"}, None, True),  # lambda_A < 1/11 (zeta > 39/44): preventive advance
         ({"lambda_0": "0.2087"}, None, False),
-        ({"lambda_0": "0.2088"}, None, True),  # lambda_0* = 62/297 = 0.208754 (catalogue: 0.20875)
+        ({"lambda_0": "0.2088"}, None, True),  # lambda_0* = 62/297 = 0.208754 (hand derivation: 0.20875)
     ],
 )
 def test_g5_dynamic(params, x_h, war):
@@ -632,7 +632,7 @@ def test_g5_dynamic(params, x_h, war):
         assert s["state_H"]["x_H_star"] == pytest.approx(x_h, abs=1e-9)
     if "lambda_0" not in params and "delta" not in params:
         assert s["thresholds"]["lambda_0_star"] == pytest.approx(
-            (1 - d) * (1 - w_h) / (d * (w_h - w_l)))  # 62/297 at the defaults (catalogue: 0.20875)
+            (1 - d) * (1 - w_h) / (d * (w_h - w_l)))  # 62/297 at the defaults (hand derivation: 0.20875)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -780,7 +780,7 @@ def test_b3_chain_store(n):
 
 
 def _kw_assessment(g, a=F(2), b=F(1, 2), p=F(1, 5)):
-    """The Kreps-Wilson sequential equilibrium with two markets (SCENARIOS.md B3), by labels: the
+    """The Kreps-Wilson sequential equilibrium with two markets (B3 of docs/scenarios.md), by labels: the
     first entrant enters iff p < b^2; the weak incumbent fights with probability
     beta = min(1, p(1 - b)/((1 - p) b)); after a fight the posterior is p/(p + (1 - p) beta), and
     the last entrant stays out if it exceeds b, mixes (out w.p. 1/a) at b, enters below; the weak

@@ -175,7 +175,7 @@ def test_g1_defaults_semi_separating_and_pooling_on_N():
     assert semi.extra["type_payoffs"] == {"S": F(13, 30), "B": 0}
     assert semi.payoffs[1] == F(1, 2)  # Russia ex ante
     assert semi.extra["mixing"] == {"US": {"B": {"E": F(7, 9), "N": F(2, 9)}}, "RU": {"E": {"C": F(5, 12), "A": F(7, 12)}}}
-    # P(E) = p / mu* = 5/6 and the outcome probabilities of SCENARIOS.md G1
+    # P(E) = p / mu* = 5/6 and the outcome probabilities of G1 in docs/scenarios.md
     p = F(1, 4)
     p_e = p + (1 - p) * F(7, 9)
     assert p_e == F(5, 6)
@@ -232,7 +232,7 @@ def test_g1_separating_iff_costly_enough_and_ic_selects_it():
 
 
 def test_g1_correction_ic_selects_separation_only_for_c_B_above_W():
-    """SCENARIOS.md: 'if c_B >= W ... IC selects [separation] uniquely'. At c_B = W exactly
+    """The hand derivation of G1: 'if c_B >= W ... IC selects [separation] uniquely'. At c_B = W exactly
     pooling on N also passes IC (E is not strictly equilibrium-dominated for B: 0 = 0)."""
     labels = by_label(pbe(g1(c_B=1), exact=True))
     assert labels["pooling on N"][0].extra["refinements"]["intuitive"] is True
@@ -254,7 +254,7 @@ def test_g1_tied_hands_unique_pooling_on_E():
 
 
 def test_g1_at_exactly_a_half_the_bluffer_is_indifferent_and_ties_are_reported():
-    """SCENARIOS.md says hands are tied for a >= 0.5; at a = 0.5 exactly the bluffer is
+    """The hand derivation of G1 said hands are tied for a >= 0.5; at a = 0.5 exactly the bluffer is
     indifferent between F and D, so the semi-separating and pooling-on-N families of the
     backing-down tie-break survive too: the pooling on E is unique only for a > 0.5."""
     sol = pbe(g1(a="0.5"), exact=True)
@@ -298,7 +298,7 @@ def test_spence_pure_pbe_on_the_grid():
 
 
 def test_spence_grid_correction_ic_keeps_pooling_d1_leaves_riley():
-    """SCENARIOS.md B2 claims that IC leaves only the Riley outcome; on the grid it does not."""
+    """The textbook B2 answer says that IC leaves only the Riley outcome; on the grid it does not."""
     sol = pbe(spence(), exact=True)
     ic = {(eq.label, tuple(eq.extra["type_payoffs"].values())) for eq in sol.equilibria
           if eq.extra["refinements"]["intuitive"] and "semi" not in eq.label}

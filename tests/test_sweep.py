@@ -206,7 +206,7 @@ def test_cli_sweep_and_errors(tmp_path):
                                "--out", str(out), "--executor", "serial"])
     assert res.exit_code == 0, res.output
     rows = read_table(out)
-    # SCENARIOS G3a at the defaults: US firm 1/4, RU advance 1/3 (w = 1, k_F = 0.2 is not on
+    # G3a (docs/scenarios.md) at the defaults: US firm 1/4, RU advance 1/3 (w = 1, k_F = 0.2 is not on
     # this grid; check the formulas q* = (g_A - c_P)/(g_A + w), r* = k_F/(k_F + psi_F - psi_S))
     for r in rows:
         if r["label"].startswith("mixed (F+S, C+A)"):
@@ -249,7 +249,7 @@ def test_signaling_sweep_batched_equals_per_point(tmp_path, game, grid):
 
 
 def test_signaling_sweep_scenarios_g1(tmp_path):
-    # SCENARIOS G1 at the defaults (p = 0.25, c_B = 0.3): semi-separating, the bluffer endorses
+    # G1 (docs/scenarios.md) at the defaults (p = 0.25, c_B = 0.3): semi-separating, the bluffer endorses
     # w.p. 7/9 and Russia compromises after an endorsement w.p. 5/12; D1 keeps only it
     pytest.importorskip("bargaining.solvers.signaling_batch")
     c = _run(tmp_path, "g1.jsonl", executor="serial", game="resolve-signal", grid=["p=0.25:0.25:1"])

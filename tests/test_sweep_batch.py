@@ -84,7 +84,7 @@ def test_batch_agrees_with_per_game_solver():
 
 
 def test_textbook_answers_exact():
-    # battle of the sexes (SCENARIOS B6): (O,O), (F,F), mixed (2/3, 1/3), payoffs 2/3
+    # battle of the sexes (B6 of docs/scenarios.md): (O,O), (F,F), mixed (2/3, 1/3), payoffs 2/3
     A = np.array([[2, 0], [0, 1]], float)
     B = np.array([[1, 0], [0, 2]], float)
     # matching pennies (B8), chicken (B7)

@@ -52,7 +52,7 @@ def test_bad_experiment_file_is_one_line_error(tmp_path, text, message):
 
 
 def test_run_experiment_with_tree_game_matches_scenarios_q5(tmp_path, monkeypatch):
-    # SCENARIOS.md G2 / Q5: the route "troops without Art. 5" (E0, accepted: C) is the SPE path
+    # G2 of docs/scenarios.md / Q5: the route "troops without Art. 5" (E0, accepted: C) is the SPE path
     # iff c_P < 0.4 <= c_U0
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "q5.yaml"
@@ -75,7 +75,7 @@ def test_cli_run_and_plot(tmp_path, monkeypatch):
                                "--out", "q2.parquet"])
     assert res.exit_code == 0, res.output
     rows = read_table(tmp_path / "q2.parquet")
-    # SCENARIOS G3a at the defaults (w = 1, k_F = 0.2): US firm 1/4, Russia advances 1/3
+    # G3a of docs/scenarios.md at the defaults (w = 1, k_F = 0.2): US firm 1/4, Russia advances 1/3
     at = [r for r in rows if r["w"] == 1 and r["k_F"] == 0.2]
     assert len(at) == 1 and at[0]["p:US:F"] == pytest.approx(0.25) and at[0]["p:RU:A"] == pytest.approx(1 / 3)
     for fig in ("q2.w-k_F.png", "q2.w-p_US_F.png", "q2.k_F-p_RU_A.png"):

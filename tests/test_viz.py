@@ -37,7 +37,7 @@ def bos() -> bargaining.NormalFormGame:
 
 
 def resolve_signal(**kw) -> SignalingGame:
-    """G1 of SCENARIOS.md at its defaults (built here so that the test does not depend on the
+    """G1 of docs/scenarios.md at its defaults (built here so that the test does not depend on the
     scenario file)."""
     v = {"p": F(1, 4), "W": 1, "f_S": F(1, 5), "f_B": F(-1, 2), "c_S": F(1, 10), "c_B": F(3, 10),
          "a": F(1, 5), "y_C": F(2, 5), "y_A": 1, "y_W": 1, **kw}
@@ -164,7 +164,7 @@ def test_signaling_games_use_the_butterfly_layout():
 
 
 def test_signaling_overlay_gives_the_semi_separating_outcome_of_g1(tmp_path):
-    """SCENARIOS.md G1 (i): compromise 25/72, escalation 7/48, bluff called 147/432, no
+    """G1 of docs/scenarios.md, the semi-separating PBE: compromise 25/72, escalation 7/48, bluff called 147/432, no
     endorsement 1/6; RU's belief after E is 3/10. The overlay's outcome distribution is also
     recomputed by the tree verifier from the overlay's own behaviour profile."""
     g = resolve_signal()

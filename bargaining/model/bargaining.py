@@ -449,7 +449,7 @@ class FearonUltimatum(BargainingModel):
     value is p − c; the proposer's war value is 1 − p − ``c_P``. The receiver's cost is private:
     ``c_low`` (resolute) with probability ``pi``, ``c_high`` (weak) otherwise
     (``dist = "two-types"``), or uniform on [c_low, c_high] (``dist = "uniform"``). The
-    receiver accepts iff x ≥ p − c (indifferent → accepts, SCENARIOS §0). Under complete
+    receiver accepts iff x ≥ p − c (indifferent → accepts, the responder tie-break of docs/scenarios.md). Under complete
     information the bargaining range is [p − c, p + c_P] (Fearon's [p − c_A, p + c_B]).
     """
 
@@ -487,7 +487,7 @@ class FearonUltimatum(BargainingModel):
 @dataclass(frozen=True)
 class PowellShift(BargainingModel):
     r"""Infinite-horizon bargaining with a possible power shift (Powell 2006, "War as a
-    commitment problem"; SCENARIOS.md G5(b)).
+    commitment problem"; game G5(b) of docs/scenarios.md).
 
     States H (China-first US) and L (Russia-first, absorbing). Each period the US (player 1)
     offers RU (player 2) a share x of a flow of 1; RU accepts or advances (war, absorbing; war
@@ -546,7 +546,7 @@ class CrawfordSobel(BargainingModel):
     The sender (player 1) knows θ ~ U[0, 1] and sends a costless message; the receiver (player
     2) picks an action a. Receiver's payoff −(a − θ)²; sender's −(a − θ − s·b)², with bias
     b > 0 and direction s = ``direction`` (+1: the sender wants a higher action, the textbook
-    case; −1: a lower one, as in SCENARIOS.md G8).
+    case; −1: a lower one, as in game G8 of docs/scenarios.md).
     """
 
     model: ClassVar[str] = "crawford-sobel"

@@ -14,7 +14,7 @@ equivalent; the solvers that need it check :attr:`ExtensiveGame.perfect_recall`.
 
 Nodes are stored in depth-first preorder (node 0 is the root, children in action order), so the
 subtree of node ``v`` is the index range ``[v, v + size[v])`` and terminals in index order are the
-"file's depth-first order" of CONTRACTS.md. Information sets are numbered per player in the order
+"file's depth-first order" of the JSON output (docs/reference/solve.md). Information sets are numbered per player in the order
 given (``.efg``: by their number; builder and YAML: by first appearance depth-first). Games are
 immutable and validated on construction; exact games hold ``Fraction`` payoffs and probabilities.
 
@@ -143,7 +143,7 @@ class ExtensiveGame:
         """Validate a :class:`NodeSpec` tree into a game.
 
         ``infoset_order`` optionally fixes, per player, the order of information-set labels
-        (default: first appearance, depth first); ``tie_break`` is the §0 preference rule
+        (default: first appearance, depth first); ``tie_break`` is the preference rule (docs/scenarios.md, tie-break rule)
         ``{player: [actions, most preferred first]}`` used by ``backward`` with ``tie_break="file"``.
         ``allow_absent_minded`` accepts an information set that holds a node and its descendant
         (Piccione–Rubinstein's absent-minded driver, in Gambit's catalogue); such a game has no

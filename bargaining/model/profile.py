@@ -8,7 +8,7 @@ largest gain from a deviation, computed by :func:`bargaining.verify.certify` (ca
 dispatcher :func:`bargaining.solvers.api.solve`), independently of the solver. A solver called
 directly leaves ``regret=None``: *uncertified*, rendered as such.
 
-Which profile fields are set depends on the game kind (CONTRACTS.md):
+Which profile fields are set depends on the game kind (the JSON shape of docs/reference/solve.md):
 
 - normal form: ``strategies`` (per player, the probability of each strategy);
 - trees: ``behavior`` (per player, per information set, the probability of each action),
@@ -127,7 +127,7 @@ class Solution:
         return self.equilibria[k]
 
     def to_dict(self, exact: bool | None = None) -> dict[str, Any]:
-        """The stable JSON shape of CONTRACTS.md (``exact`` defaults to the solution's mode)."""
+        """The stable JSON shape of ``bargain solve --format json`` (docs/reference/solve.md) (``exact`` defaults to the solution's mode)."""
         exact = self.exact if exact is None else exact
         describe = getattr(self.game, "describe", None)
         out: dict[str, Any] = {
@@ -162,7 +162,7 @@ class Solution:
 
 
 def sort_key_profile(profile: Sequence[Sequence[Any]]) -> tuple:
-    """Deterministic order of CONTRACTS.md: pure before mixed, then by the profile read as
+    """Deterministic order of the JSON output (docs/reference/solve.md): pure before mixed, then by the profile read as
     numbers from the first player's first strategy on, larger probabilities first (so that a
     pure profile on earlier strategies comes first)."""
     flat = [p for probs in profile for p in probs]

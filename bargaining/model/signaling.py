@@ -9,7 +9,7 @@ A signaling game (Spence 1973; Cho and Kreps 1987, §2; Fudenberg and Tirole 199
 - a finite set of responses ``R`` available after every message;
 - for every ``(t, m, r)`` an *outcome*: either a terminal payoff pair ``(u_S, u_R)`` or a later
   stage, a small tree in which only the sender (who knows ``t``) and chance move, as in the
-  follow-through stage of ``resolve-signal`` (SCENARIOS.md G1).
+  follow-through stage of ``resolve-signal`` (game G1 of docs/scenarios.md).
 
 Later stages are decision problems of the sender alone, so sequential rationality reduces each
 ``(t, m, r)`` to the payoff pairs of the sender's optimal continuation plans

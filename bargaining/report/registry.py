@@ -2,7 +2,7 @@
 
 ``TABLE_RENDERERS[kind](solution, exact) -> list[str]`` gives the body of the human table and
 ``ROW_BUILDERS[kind](solution, equilibrium) -> dict`` the kind-specific columns of one CSV /
-sweep row (CONTRACTS.md), keyed by ``game.kind``. :mod:`bargaining.report.render` looks kinds up
+sweep row (docs/reference/sweep.md), keyed by ``game.kind``. :mod:`bargaining.report.render` looks kinds up
 here; a kind that is not listed gets the generic table (each equilibrium's JSON fields) and no
 extra columns. A new game kind adds its module ``report/render_<kind>.py`` and one line to each
 table below.

@@ -1,5 +1,5 @@
 """Render a :class:`~bargaining.model.profile.Solution` for people (table), programs (JSON) and
-spreadsheets (CSV, one row per equilibrium with the columns of CONTRACTS.md).
+spreadsheets (CSV, one row per equilibrium with the columns of docs/reference/solve.md).
 
 The per-kind table bodies and row columns are looked up by ``game.kind`` in
 :mod:`bargaining.report.registry`.
@@ -92,7 +92,7 @@ def _off_path_note(sol: Solution) -> list[str]:
 
 # round-off, not regret: a float regret below this (times the payoff scale) prints as 0
 REGRET_ROUNDOFF = 1e-12
-# the keys of an equilibrium whose numbers are probabilities, payoffs or regret (CONTRACTS.md)
+# the keys of an equilibrium whose numbers are probabilities, payoffs or regret (docs/reference/solve.md)
 _NUMBER_KEYS = frozenset({"strategies", "behavior", "beliefs", "outcomes", "payoffs", "regret"})
 
 
@@ -152,7 +152,7 @@ def render_json(sol: Solution, exact: bool | None = None) -> str:
 
 def equilibrium_rows(sol: Solution) -> list[dict[str, Any]]:
     """One flat dict per equilibrium: ``equilibrium``, ``label``, probability columns
-    ``p:<player>:...``, ``payoff:<player>``, ``regret``, ``complete`` (CONTRACTS.md)."""
+    ``p:<player>:...``, ``payoff:<player>``, ``regret``, ``complete`` (docs/reference/sweep.md)."""
     builder = ROW_BUILDERS.get(getattr(sol.game, "kind", ""))
     players = list(getattr(sol.game, "players", []))
     rows = []

@@ -2,7 +2,7 @@
 (``game.kind == "normal"``).
 
 Listed in :mod:`bargaining.report.registry`. Rows carry one ``p:<player>:<strategy>`` column per
-strategy (CONTRACTS.md); labels name the supports (``pure (F, C)``, ``mixed (F+S, C)``) so sweep
+strategy (docs/reference/sweep.md); labels name the supports (``pure (F, C)``, ``mixed (F+S, C)``) so sweep
 regimes tell different pure outcomes apart.
 """
 

@@ -1,7 +1,7 @@
 """Table renderer and sweep-row builder for signaling games (``game.kind == "signaling"``).
 
 Listed in :mod:`bargaining.report.registry` as ``TABLE_RENDERERS["signaling"]`` and
-``ROW_BUILDERS["signaling"]``. Row columns (CONTRACTS.md): ``p:<sender>:<type>:<message>``,
+``ROW_BUILDERS["signaling"]``. Row columns (docs/reference/sweep.md): ``p:<sender>:<type>:<message>``,
 ``p:<receiver>:<message>:<response>`` (behaviour on the path; empty after an off-path message,
 whose response is not behaviour but a sustaining range) with ``...:lo`` / ``...:hi`` (the range
 over the family: the value itself on the path, the sustaining responses off it),

@@ -2,7 +2,7 @@
 
 Listed in :mod:`bargaining.report.registry` as ``TABLE_RENDERERS["tree"]`` and
 ``ROW_BUILDERS["tree"]``. Rows carry ``p:<player>:<information set>:<action>`` columns (the set's
-label), and ``outcome:<path>`` columns with the probability of each terminal (CONTRACTS.md).
+label), and ``outcome:<path>`` columns with the probability of each terminal (docs/reference/sweep.md).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from bargaining.solvers.registry import METHODS, Method
 
 __all__ = ["solve", "methods_for", "default_concept", "check_concept", "check_options", "CONCEPTS"]
 
-# CLI spelling -> JSON concept (CONTRACTS.md)
+# CLI spelling -> JSON concept (docs/reference/solve.md)
 CONCEPTS = {
     "nash": "nash",
     "spe": "subgame-perfect",

@@ -68,7 +68,7 @@ class BimatrixBatch:
     """The extreme equilibria of a stack of ``G`` bimatrix games, one row per equilibrium.
 
     ``game[e]`` is the game (0..G-1) of equilibrium ``e``, ``index[e]`` its 0-based position
-    among that game's equilibria (the deterministic order of CONTRACTS.md); rows are sorted by
+    among that game's equilibria (the deterministic order of docs/reference/solve.md); rows are sorted by
     ``(game, index)``. ``x`` (E, m) and ``y`` (E, n) are the mixed strategies, ``payoffs`` (E, 2)
     the expected payoffs, ``regret`` (E,) the max regret of the profile, ``count`` (G,) the number
     of equilibria of each game.

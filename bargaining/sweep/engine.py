@@ -9,7 +9,7 @@ One chunk, :func:`solve_chunk`, is a pure function of the spec and the index ran
 (:mod:`bargaining.sweep.batched`) when :func:`bargaining.sweep.spec.plan` chose it and the chunk
 forms one stack of games, else per point (:mod:`bargaining.sweep.point`).
 
-Rows (CONTRACTS.md §Sweeps): ``point`` (the point's index), the parameters, ``equilibrium``
+Rows (docs/reference/sweep.md): ``point`` (the point's index), the parameters, ``equilibrium``
 (0-based), ``label``, refinement flags, ``p:<player>:<strategy>`` probabilities, ``payoff:<player>``,
 ``regret``, ``complete``, ``constraints_ok``, ``error``. A point with no equilibrium (or an error)
 still has one row, with ``equilibrium`` empty. Labels of normal-form equilibria carry the profile

@@ -3,7 +3,7 @@
 An experiment file is YAML, read with ``yaml.safe_load`` (it is data: nothing in it runs)::
 
     name: q2-crisis-mixing            # used for default output names
-    question: Q2                      # the article's question it answers (SCENARIOS.md §1)
+    question: Q2                      # the article's question it answers (docs/explanation.md)
     title: Mixing as uncertain resolve
     description: >
       What the sweep shows and how to read it.
