@@ -183,7 +183,7 @@ def test_myerson_proper():
 
 
 def test_explain_seltens_horse_names_the_reason():
-    from bargaining.explain_sequential import explain_tree
+    from bargaining.report.explain_sequential import explain_tree
 
     text = explain_tree(_game("seltens-horse"))
     assert "P1:1: D; P2:1: c; h3: L: NOT sequential" in text

@@ -27,7 +27,7 @@ def explain_command(game, assignments, fmt):
     """
     g = load_game(game, assignments)
     if getattr(g, "kind", None) == "tree":  # trees: which SPE are sequential, and why not
-        from bargaining.explain_sequential import explain_tree
+        from bargaining.report.explain_sequential import explain_tree
 
         click.echo(explain_tree(g, fmt), nl=False)
         return

@@ -186,7 +186,7 @@ def _explanation(game: Any) -> str:
 
             return explain(game, "text")
         if kind == "tree":
-            from bargaining.explain_sequential import explain_tree
+            from bargaining.report.explain_sequential import explain_tree
 
             return explain_tree(game, "text")
     except BargainingError as err:
