@@ -92,7 +92,6 @@ from bargaining.solvers.bimatrix_exact import (
     expand_labels,
     integer_payoffs,
     normalised_payoffs,
-    resolution,
 )
 from bargaining.solvers.bimatrix_sets import (
     connected_components,
@@ -606,7 +605,9 @@ def _polytope_matrix(U: np.ndarray) -> tuple[np.ndarray, bool]:
         if hi - lo <= _INT_RANGE:
             return F - lo + 1.0, True
     N = normalised_payoffs(F)
-    if resolution(N) < MIN_RESOLUTION:
+    u = np.sort(N, axis=None)
+    d = u[1:] - u[:-1]
+    if d.size and float(np.min(d, initial=np.inf, where=d > 0)) < MIN_RESOLUTION:
         raise FloatInconclusive("payoffs differ by less than 1e-6 of their range")
     return N, False
 
@@ -651,14 +652,15 @@ def _edge_gains(
 LIST_LIMIT = 100
 
 
-def _normalised_regret_ok(game: NormalFormGame, xs: list, ys: list, edges: list) -> bool:
+def _normalised_regret_ok(
+    game: NormalFormGame, xs: list, ys: list, edges: list, normalised: tuple[np.ndarray, np.ndarray]
+) -> bool:
     """The solver's own check in float mode: each profile's regret, with each player's payoffs
-    normalised to [1, 2] (:func:`normalised_payoffs`, so the check is relative to the player's
-    payoff range and blind to the payoffs' magnitude), is at most 1e-9."""
+    normalised to [1, 2] (``normalised``, from :func:`normalised_payoffs`, so the check is
+    relative to the player's payoff range and blind to the payoffs' magnitude), is at most 1e-9."""
     if not edges:
         return True
-    A = normalised_payoffs(game.float_payoffs[0])
-    B = normalised_payoffs(game.float_payoffs[1])
+    A, B = normalised
     X = np.array([xs[a] for a, _ in edges], dtype=float)
     Y = np.array([ys[b] for _, b in edges], dtype=float)
     ra = Y @ A.T  # (E, m): row payoffs against y
@@ -683,14 +685,17 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     use_exact = bool(exact or game.exact)
     g = game.as_exact() if use_exact else game
     notes: list[str] = []
+    positive = None  # both players' payoffs made positive (for the index), computed once
     if use_exact:
         xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=True, deadline=deadline)
     else:
         try:
             xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=False, deadline=deadline)
-            if not _normalised_regret_ok(g, xs, ys, edges):
+            positive = (normalised_payoffs(g.float_payoffs[0]), normalised_payoffs(g.float_payoffs[1]))
+            if not _normalised_regret_ok(g, xs, ys, edges, positive):
                 raise FloatInconclusive("an equilibrium failed the float regret check")
         except FloatInconclusive as why:
+            positive = None
             xs, ys, edges, finished, dropped = extreme_equilibria(g.as_exact(), exact=True, deadline=deadline)
             xs = [tuple(float(v) for v in x) for x in xs]
             ys = [tuple(float(v) for v in y) for y in ys]
@@ -763,7 +768,6 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
         sets.append(entry)
     comp_info = []
     A_, B_ = (g.payoffs[0], g.payoffs[1]) if use_exact else (g.float_payoffs[0], g.float_payoffs[1])
-    positive = None
     for comp in connected:
         ind = None
         if len(comp) == 1 and len(point_sets[comp[0]][0]) == 1 and len(point_sets[comp[0]][1]) == 1:

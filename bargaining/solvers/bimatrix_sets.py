@@ -154,7 +154,13 @@ def _det_sign(M: np.ndarray) -> int:
                 f = rows[i][c] / rows[c][c]
                 rows[i] = [a - f * b for a, b in zip(rows[i], rows[c])]
         return (det > 0) - (det < 0)
-    d = float(np.linalg.det(M))
+    k = M.shape[0]
+    if k == 1:
+        d = float(M[0, 0])
+    elif k == 2:
+        d = float(M[0, 0] * M[1, 1] - M[0, 1] * M[1, 0])
+    else:
+        d = float(np.linalg.det(M))
     return 0 if abs(d) < 1e-12 else (1 if d > 0 else -1)
 
 
@@ -181,14 +187,15 @@ def equilibrium_index(
         return None
     xa = np.asarray(x, dtype=object if exact else float)
     ya = np.asarray(y, dtype=object if exact else float)
-    row_pay = Ap.dot(ya)
-    col_pay = xa.dot(Bp)
-    br_rows = [i for i, v in enumerate(row_pay) if v >= max(row_pay) - tol]
-    br_cols = [j for j, v in enumerate(col_pay) if v >= max(col_pay) - tol]
+    row_pay = Ap.dot(ya).tolist()
+    col_pay = xa.dot(Bp).tolist()
+    top_r, top_c = max(row_pay) - tol, max(col_pay) - tol
+    br_rows = [i for i, v in enumerate(row_pay) if v >= top_r]
+    br_cols = [j for j, v in enumerate(col_pay) if v >= top_c]
     if br_rows != S or br_cols != T:
         return None
-    sa = _det_sign(Ap[np.ix_(S, T)])
-    sb = _det_sign(Bp[np.ix_(S, T)])
+    sa = _det_sign(Ap[S][:, T])
+    sb = _det_sign(Bp[S][:, T])
     if sa == 0 or sb == 0:
         return None
     return (-1) ** (len(S) + 1) * sa * sb
