@@ -137,7 +137,9 @@ def _stack(game: NormalFormGame, profiles: Sequence[Sequence[Sequence[Any]]]) ->
     kinds = {all(isinstance(p, (int, Fraction)) for probs in prof for p in probs) for prof in profiles}
     if len(kinds) != 1:
         return None
-    exact = kinds.pop() and game.exact
+    exact = kinds.pop()
+    if exact and not game.exact:
+        return None  # rational profiles of a float game: checked one by one, as max_regret does
     E = len(profiles)
     for prof in profiles:
         if len(prof) != game.num_players:
