@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -60,7 +61,8 @@ __all__ = ["BimatrixBatch", "bimatrix_equilibria", "normalise_stack", "stack_res
            "tree_spe_stack"]
 
 MAX_BATCH_LABELS = 9  # m + n; C(9, 4)^2 = 15876 pair tests per game
-_SUB_BATCH = 1 << 18
+_SUB_BATCH = 1 << 14  # games per chunk (cache-sized; measured)
+_THREADS = 2  # chunks solved at once
 
 
 @dataclass(frozen=True)
@@ -168,11 +170,11 @@ def _vertices(M: np.ndarray, first_is_zero_label: bool, tol: float, scale: np.nd
     return Z, valid, labels
 
 
-def _solve_sub(A: np.ndarray, B: np.ndarray, tol: float):
-    """Extreme equilibria of a sub-stack: ``(game, x, y)`` arrays, one row per pair found."""
-    G, m, n = A.shape
-    # each player's payoffs onto [1, 2] (positive, so P and Q are bounded; equilibria do not change)
-    Ap, Bp = normalise_stack(A), normalise_stack(B)
+def _solve_sub(Ap: np.ndarray, Bp: np.ndarray, tol: float):
+    """Extreme equilibria of a sub-stack with payoffs already normalised onto [1, 2]
+    (:func:`normalise_stack`: positive, so P and Q are bounded; equilibria do not change):
+    ``(game, x, y)`` arrays, one row per pair found."""
+    G, m, n = Ap.shape
     # structure of arrays: stack axis last
     Bt = np.ascontiguousarray(np.transpose(Bp, (2, 1, 0)))  # (n, m, G): rows of B^T
     At = np.ascontiguousarray(np.transpose(Ap, (1, 2, 0)))  # (m, n, G): rows of A
@@ -186,6 +188,44 @@ def _solve_sub(A: np.ndarray, B: np.ndarray, tol: float):
     xs = xs / xs.sum(axis=1, keepdims=True)
     ys = ys / ys.sum(axis=1, keepdims=True)
     return g, xs, ys
+
+
+def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, ...]:
+    """Every step of :func:`bimatrix_equilibria` for one chunk of games: ``(game, x, y, u1, u2,
+    regret, uncertain)`` with ``game`` local to the chunk, rows sorted and de-duplicated."""
+    G, m, n = A.shape
+    Ap, Bp = normalise_stack(A), normalise_stack(B)
+    g, x, y = _solve_sub(Ap, Bp, tol)
+    # snap to exact 0/1 where within tolerance, so "pure" is decided cleanly
+    p = np.concatenate([x, y], axis=1)
+    p = np.where(np.abs(p) <= tol, 0.0, p)
+    p = np.where(np.abs(p - 1) <= tol, 1.0, p)
+    mixed = np.any((p > 0) & (p < 1), axis=1)
+    # order: game, then pure before mixed, then larger probabilities first (sort_key_profile);
+    # the keys are rounded so that copies differing in the last bits sort next to each other
+    q = np.round(p, 9)
+    keys = [-q[:, j] for j in range(q.shape[1] - 1, -1, -1)] + [mixed, g]
+    order = np.lexsort(keys)
+    g, p = g[order], p[order]
+    # drop copies (a degenerate vertex is reached from several label subsets): compare each
+    # equilibrium with the earlier ones of its game that are kept
+    keep = np.ones(len(g), dtype=bool)
+    if len(g) > 1:
+        width = int(np.bincount(g).max())
+        for d in range(1, width):
+            prev = np.arange(d, len(g))
+            same = (g[prev] == g[prev - d]) & keep[prev - d] & np.all(np.abs(p[prev] - p[prev - d]) <= 1e3 * tol, axis=1)
+            keep[prev[same]] = False
+        g, p = g[keep], p[keep]
+    x, y = p[:, :m], p[:, m:]
+    Ag, Bg = A[g], B[g]
+    Ay = np.einsum("emn,en->em", Ag, y)
+    xB = np.einsum("em,emn->en", x, Bg)
+    u1 = np.einsum("em,em->e", x, Ay)
+    u2 = np.einsum("en,en->e", xB, y)
+    regret = np.maximum(np.maximum(Ay.max(axis=1) - u1, xB.max(axis=1) - u2), 0.0)
+    uncertain = (stack_resolution(Ap) < 1e-6) | (stack_resolution(Bp) < 1e-6)
+    return g, x, y, u1, u2, regret, uncertain
 
 
 def normalise_stack(U: np.ndarray) -> np.ndarray:
@@ -225,49 +265,31 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
         raise GameValidationError(f"batched enumeration handles m + n <= {MAX_BATCH_LABELS}; got {m}×{n}")
     if not (np.all(np.isfinite(A)) and np.all(np.isfinite(B))):
         raise GameValidationError("payoffs must be finite numbers (no NaN or infinity)")
-    gs, xs, ys = [], [], []
     c_p, c_q = math.comb(m + n, m) - 1, math.comb(m + n, n) - 1
-    step = int(min(_SUB_BATCH, max(1024, 3e7 // (c_p * c_q))))  # bounds the (C_P, C_Q, G) pair mask
-    for s in range(0, G, step):
-        g, x, y = _solve_sub(A[s : s + step], B[s : s + step], tol)
-        gs.append(g + s)
-        xs.append(x)
-        ys.append(y)
-    g = np.concatenate(gs) if gs else np.zeros(0, dtype=np.int64)
-    x = np.concatenate(xs) if xs else np.zeros((0, m))
-    y = np.concatenate(ys) if ys else np.zeros((0, n))
-    # snap to exact 0/1 where within tolerance, so "pure" is decided cleanly
-    p = np.concatenate([x, y], axis=1)
-    p = np.where(np.abs(p) <= tol, 0.0, p)
-    p = np.where(np.abs(p - 1) <= tol, 1.0, p)
-    mixed = np.any((p > 0) & (p < 1), axis=1)
-    # order: game, then pure before mixed, then larger probabilities first (sort_key_profile);
-    # the keys are rounded so that copies differing in the last bits sort next to each other
-    q = np.round(p, 9)
-    keys = [-q[:, j] for j in range(q.shape[1] - 1, -1, -1)] + [mixed, g]
-    order = np.lexsort(keys)
-    g, p = g[order], p[order]
-    # drop copies (a degenerate vertex is reached from several label subsets): compare each
-    # equilibrium with the earlier ones of its game that are kept
-    keep = np.ones(len(g), dtype=bool)
-    if len(g) > 1:
-        width = int(np.bincount(g).max())
-        for d in range(1, width):
-            prev = np.arange(d, len(g))
-            same = (g[prev] == g[prev - d]) & keep[prev - d] & np.all(np.abs(p[prev] - p[prev - d]) <= 1e3 * tol, axis=1)
-            keep[prev[same]] = False
-        g, p = g[keep], p[keep]
-    x, y = p[:, :m], p[:, m:]
-    Ag, Bg = A[g], B[g]
-    Ay = np.einsum("emn,en->em", Ag, y)
-    xB = np.einsum("em,emn->en", x, Bg)
-    u1 = np.einsum("em,em->e", x, Ay)
-    u2 = np.einsum("en,en->e", xB, y)
-    regret = np.maximum(np.maximum(Ay.max(axis=1) - u1, xB.max(axis=1) - u2), 0.0)
+    # chunks small enough to stay in cache (and to bound memory: the (C_P, C_Q, chunk) pair
+    # mask), solved by two threads (numpy releases the GIL in its array loops)
+    step = int(min(_SUB_BATCH, max(1024, 3e7 // (c_p * c_q))))
+    starts = list(range(0, G, step))
+
+    def run(s: int) -> tuple[np.ndarray, ...]:
+        return _solve_chunk(A[s : s + step], B[s : s + step], tol)
+
+    if len(starts) > 1 and _THREADS > 1:
+        with ThreadPoolExecutor(_THREADS) as pool:
+            parts = list(pool.map(run, starts))
+    else:
+        parts = [run(s) for s in starts]
+    if parts:
+        g = np.concatenate([part[0] + s for part, s in zip(parts, starts)])
+        x, y, u1, u2, regret, uncertain = (np.concatenate([part[k] for part in parts]) for k in range(1, 7))
+    else:
+        g = np.zeros(0, dtype=np.int64)
+        x, y = np.zeros((0, m)), np.zeros((0, n))
+        u1 = u2 = regret = np.zeros(0)
+        uncertain = np.zeros(0, dtype=bool)
     count = np.bincount(g, minlength=G)
-    starts = np.concatenate([[0], np.cumsum(count)[:-1]])
-    index = np.arange(len(g)) - starts[g]
-    uncertain = (stack_resolution(normalise_stack(A)) < 1e-6) | (stack_resolution(normalise_stack(B)) < 1e-6)
+    first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    index = np.arange(len(g)) - first[g]
     return BimatrixBatch(
         game=g, index=index, x=x, y=y, payoffs=np.stack([u1, u2], axis=1), regret=regret, count=count,
         uncertain=uncertain,

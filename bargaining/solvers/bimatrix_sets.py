@@ -31,7 +31,13 @@ import numpy as np
 
 from bargaining.solvers.bimatrix_exact import integer_payoffs, normalised_payoffs
 
-__all__ = ["connected_components", "subset_dimension", "equilibrium_index", "is_simplex_face"]
+__all__ = [
+    "connected_components",
+    "subset_dimension",
+    "equilibrium_index",
+    "is_simplex_face",
+    "positive_payoffs",
+]
 
 
 def _rank_exact(rows: list[list[Fraction]]) -> int:
@@ -77,10 +83,15 @@ def is_simplex_face(points: Sequence[Sequence[Any]]) -> bool:
 def _hulls_meet(P1: Sequence[Sequence[Any]], P2: Sequence[Sequence[Any]]) -> bool:
     if {tuple(p) for p in P1} & {tuple(p) for p in P2}:
         return True
-    from scipy.optimize import linprog
-
     A1 = np.asarray(P1, dtype=float).T
     A2 = np.asarray(P2, dtype=float).T
+    if A1.shape[1] == 1 and A2.shape[1] == 1:  # two points: they meet iff equal
+        return bool(np.allclose(A1, A2, rtol=0.0, atol=1e-9))
+    # a common point lies in both bounding boxes: disjoint boxes need no linear program
+    if np.any(A1.min(axis=1) > A2.max(axis=1) + 1e-9) or np.any(A2.min(axis=1) > A1.max(axis=1) + 1e-9):
+        return False
+    from scipy.optimize import linprog
+
     d = A1.shape[0]
     # lambda >= 0, mu >= 0, sum lambda = 1, sum mu = 1, A1 lambda - A2 mu = 0
     Aeq = np.zeros((d + 2, A1.shape[1] + A2.shape[1]))
@@ -100,6 +111,11 @@ def connected_components(
     """Connected components of the union of Nash subsets ``(X, Y)`` (their extreme strategies),
     as sorted lists of subset indices, sorted by their first index."""
     k = len(subsets)
+    points = [{tuple(p) for p in X} for X, _ in subsets]
+    if all(len(X) == 1 and len(Y) == 1 for X, Y in subsets) and len(set().union(*points)) == k:
+        # isolated extreme equilibria with pairwise distinct row strategies (merged to 1e-9
+        # by the caller): no two share a point
+        return [[a] for a in range(k)]
     parent = list(range(k))
 
     def find(a: int) -> int:
@@ -138,33 +154,48 @@ def _det_sign(M: np.ndarray) -> int:
                 f = rows[i][c] / rows[c][c]
                 rows[i] = [a - f * b for a, b in zip(rows[i], rows[c])]
         return (det > 0) - (det < 0)
-    d = float(np.linalg.det(M))
+    k = M.shape[0]
+    if k == 1:
+        d = float(M[0, 0])
+    elif k == 2:
+        d = float(M[0, 0] * M[1, 1] - M[0, 1] * M[1, 0])
+    else:
+        d = float(np.linalg.det(M))
     return 0 if abs(d) < 1e-12 else (1 if d > 0 else -1)
 
 
-def equilibrium_index(A: Any, B: Any, x: Sequence[Any], y: Sequence[Any], exact: bool) -> int | None:
-    """Shapley's index of an isolated nondegenerate equilibrium ``(x, y)`` of the bimatrix game
-    ``(A, B)``, or ``None`` when the equilibrium is degenerate (then not computed here)."""
+def positive_payoffs(A: Any, B: Any, exact: bool) -> tuple[Any, Any]:
+    """Both players' payoffs made positive by a positive affine map (which keeps the
+    equilibria and the index): integers for ``exact``, else normalised onto [1, 2]."""
     if exact:
-        Ap, Bp = integer_payoffs(A), integer_payoffs(B)
-        tol: Any = 0
-    else:
-        Ap, Bp = normalised_payoffs(A), normalised_payoffs(B)
-        tol = 1e-9
+        return integer_payoffs(A), integer_payoffs(B)
+    return normalised_payoffs(A), normalised_payoffs(B)
+
+
+def equilibrium_index(
+    A: Any, B: Any, x: Sequence[Any], y: Sequence[Any], exact: bool, positive: tuple[Any, Any] | None = None
+) -> int | None:
+    """Shapley's index of an isolated nondegenerate equilibrium ``(x, y)`` of the bimatrix game
+    ``(A, B)``, or ``None`` when the equilibrium is degenerate (then not computed here).
+    ``positive``: the payoffs already made positive (:func:`positive_payoffs`), to skip that
+    step when many equilibria of one game are indexed."""
+    Ap, Bp = positive if positive is not None else positive_payoffs(A, B, exact)
+    tol: Any = 0 if exact else 1e-9
     S = [i for i, v in enumerate(x) if v != 0]
     T = [j for j, v in enumerate(y) if v != 0]
     if len(S) != len(T):
         return None
     xa = np.asarray(x, dtype=object if exact else float)
     ya = np.asarray(y, dtype=object if exact else float)
-    row_pay = Ap.dot(ya)
-    col_pay = xa.dot(Bp)
-    br_rows = [i for i, v in enumerate(row_pay) if v >= max(row_pay) - tol]
-    br_cols = [j for j, v in enumerate(col_pay) if v >= max(col_pay) - tol]
+    row_pay = Ap.dot(ya).tolist()
+    col_pay = xa.dot(Bp).tolist()
+    top_r, top_c = max(row_pay) - tol, max(col_pay) - tol
+    br_rows = [i for i, v in enumerate(row_pay) if v >= top_r]
+    br_cols = [j for j, v in enumerate(col_pay) if v >= top_c]
     if br_rows != S or br_cols != T:
         return None
-    sa = _det_sign(Ap[np.ix_(S, T)])
-    sb = _det_sign(Bp[np.ix_(S, T)])
+    sa = _det_sign(Ap[S][:, T])
+    sb = _det_sign(Bp[S][:, T])
     if sa == 0 or sb == 0:
         return None
     return (-1) ** (len(S) + 1) * sa * sb

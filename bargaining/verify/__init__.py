@@ -9,22 +9,36 @@ kind and the solution's concept in :data:`VERIFIERS` (one line adds a verifier).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from bargaining.model.profile import Equilibrium, Solution
 
-__all__ = ["certify", "register_verifier", "VERIFIERS", "Verifier"]
+__all__ = ["certify", "register_verifier", "VERIFIERS", "Verifier", "BATCH_VERIFIERS", "BatchVerifier"]
 
 #: ``verifier(game, equilibrium, concept) -> regret`` (``None``: cannot certify this one)
 Verifier = Callable[[Any, Equilibrium, str], Any]
+#: ``verifier(game, equilibria, concept) -> regrets``: every equilibrium of a solution at once
+BatchVerifier = Callable[[Any, Sequence[Equilibrium], str], list]
 
 
 def _normal_nash(game: Any, eq: Equilibrium, concept: str) -> Any:
     from bargaining.verify.normal import max_regret
 
     return None if eq.strategies is None else max_regret(game, eq.strategies)
+
+
+def _normal_nash_batch(game: Any, eqs: Sequence[Equilibrium], concept: str) -> list:
+    """:func:`_normal_nash` for all equilibria in one vectorised step
+    (:func:`bargaining.verify.normal.max_regrets`)."""
+    from bargaining.verify.normal import max_regrets
+
+    with_profile = [k for k, eq in enumerate(eqs) if eq.strategies is not None]
+    out: list = [None] * len(eqs)
+    for k, r in zip(with_profile, max_regrets(game, [eqs[k].strategies for k in with_profile])):
+        out[k] = r
+    return out
 
 
 def _tree_spe(game: Any, eq: Equilibrium, concept: str) -> Any:
@@ -108,9 +122,19 @@ VERIFIERS: dict[tuple[str, str], Verifier] = {
 }
 
 
+#: (game kind, concept) -> a verifier of all equilibria at once; must agree with
+#: :data:`VERIFIERS` for the same key (it only saves the per-equilibrium overhead)
+BATCH_VERIFIERS: dict[tuple[str, str], BatchVerifier] = {
+    ("normal", "nash"): _normal_nash_batch,
+    ("normal", "proper"): _normal_nash_batch,
+}
+
+
 def register_verifier(kind: str, concept: str, verifier: Verifier) -> Verifier:
-    """Register ``verifier`` for games of ``kind`` solved for ``concept`` (``"*"``: any)."""
+    """Register ``verifier`` for games of ``kind`` solved for ``concept`` (``"*"``: any); it
+    replaces a batched verifier of the same key."""
     VERIFIERS[(kind, concept)] = verifier
+    BATCH_VERIFIERS.pop((kind, concept), None)
     return verifier
 
 
@@ -129,8 +153,12 @@ def certify(game: Any, solution: Solution) -> Solution:
     verifier = _find(kind, solution.concept) if kind else None
     eqs = []
     uncertified = 0
-    for eq in solution.equilibria:
-        regret = verifier(target, eq, solution.concept) if verifier is not None else None
+    batch = BATCH_VERIFIERS.get((kind, solution.concept)) if kind else None
+    if batch is not None and verifier is not None:
+        found = batch(target, solution.equilibria, solution.concept)
+    else:
+        found = [verifier(target, eq, solution.concept) if verifier is not None else None for eq in solution.equilibria]
+    for eq, regret in zip(solution.equilibria, found):
         uncertified += regret is None
         eqs.append(replace(eq, regret=regret))
     message = solution.message

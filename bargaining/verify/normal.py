@@ -23,6 +23,7 @@ __all__ = [
     "check_profile",
     "is_nash",
     "max_regret",
+    "max_regrets",
     "payoff_vectors",
     "regrets",
     "expected_payoffs",
@@ -127,3 +128,74 @@ def is_nash(game: NormalFormGame, profile: Sequence[Sequence[Any]], tol: float |
     if isinstance(r, Fraction):
         return r == 0
     return r <= (default_tolerance(game) * 10 if tol is None else tol)
+
+
+def _stack(game: NormalFormGame, profiles: Sequence[Sequence[Sequence[Any]]]) -> tuple[list[np.ndarray], bool] | None:
+    """The profiles as one ``(E, m_i)`` array per player, validated as :func:`check_profile`
+    does, and whether they are exact; ``None`` when exact and float profiles are mixed (then
+    each is checked on its own)."""
+    kinds = {all(isinstance(p, (int, Fraction)) for probs in prof for p in probs) for prof in profiles}
+    if len(kinds) != 1:
+        return None
+    exact = kinds.pop()
+    if exact and not game.exact:
+        return None  # rational profiles of a float game: checked one by one, as max_regret does
+    E = len(profiles)
+    for prof in profiles:
+        if len(prof) != game.num_players:
+            raise GameValidationError(f"profile has {len(prof)} strategies for a {game.num_players}-player game")
+    mixes = []
+    for i, m in enumerate(game.shape):
+        rows = [prof[i] for prof in profiles]
+        if any(len(r) != m for r in rows):
+            bad = next(len(r) for r in rows if len(r) != m)
+            raise GameValidationError(
+                f"player {game.players[i]!r} has {m} strategies, profile gives {bad} probabilities"
+            )
+        if exact:
+            M = np.empty((E, m), dtype=object)
+            M[:] = [[Fraction(p) for p in r] for r in rows]
+            if (M < 0).any() or any(sum(r) != 1 for r in M.tolist()):
+                raise GameValidationError(f"probabilities of player {game.players[i]!r} must be >= 0 and sum to 1")
+        else:
+            M = np.array(rows, dtype=np.float64).reshape(E, m)
+            tol = 1e-9
+            if np.any(M < -tol) or np.any(np.abs(M.sum(axis=1) - 1.0) > tol * max(1, m)):
+                raise GameValidationError(f"probabilities of player {game.players[i]!r} must be >= 0 and sum to 1")
+        mixes.append(M)
+    return mixes, bool(exact)
+
+
+def max_regrets(game: NormalFormGame, profiles: Sequence[Sequence[Sequence[Any]]]) -> list[Any]:
+    """:func:`max_regret` of many profiles of one game in one vectorised step (the certificate
+    of all equilibria of a solution at once): for each player i the pure-strategy payoffs
+    :math:`v_i(s_i) = \\sum_{s_{-i}} u_i(s) \\prod_{j \\ne i} \\sigma_j(s_j)` of every profile
+    are one contraction of the payoff tensor with the stacked mixes, and
+    :math:`r = \\max_i (\\max v_i - \\sigma_i \\cdot v_i)`. Exact (Fractions) when the game and
+    every profile are exact, else floats (each player's regret clipped at 0, as
+    :func:`regrets`)."""
+    if not profiles:
+        return []
+    stacked = _stack(game, profiles)
+    if stacked is None:
+        return [max_regret(game, p) for p in profiles]
+    mixes, exact = stacked
+    payoffs = game.payoffs if exact else game.float_payoffs
+    n = game.num_players
+    E = len(profiles)
+    worst = None
+    for i in range(n):
+        T = payoffs[i][None, ...]  # (1, m_0, ..., m_{n-1}); axis j + 1 is player j
+        for j in range(n - 1, -1, -1):
+            if j == i:
+                continue
+            shape = [E] + [1] * (T.ndim - 1)
+            shape[j + 1] = game.shape[j]
+            T = (T * mixes[j].reshape(shape)).sum(axis=j + 1)
+        v = T.reshape(E, game.shape[i])  # (E, m_i)
+        value = (v * mixes[i]).sum(axis=1)
+        r = v.max(axis=1) - value
+        if not exact:
+            r = np.maximum(r, 0.0)
+        worst = r if worst is None else np.maximum(worst, r)
+    return worst.tolist()
