@@ -70,7 +70,7 @@ class Equilibrium:
     @property
     def is_pure(self) -> bool:
         """True if every player puts probability one on a single strategy / action."""
-        prof = self.strategies if self.strategies is not None else None
+        prof: Sequence[Sequence[Any]] | None = self.strategies
         if prof is None and self.behavior is not None:
             prof = [probs for player in self.behavior for probs in player]
         if prof is None:
@@ -150,7 +150,7 @@ class Solution:
         return replace(self, **changes)
 
     # -- notebook display (bargaining.model.display: a hook the report layer fills) ----------
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         from bargaining.model.display import solution_html
 
         return solution_html(self)
