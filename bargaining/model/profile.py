@@ -63,6 +63,22 @@ class Equilibrium:
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
     @property
+    def mixed_profile(self) -> tuple[tuple[Any, ...], ...]:
+        """``strategies`` (one mixed strategy per player), which an equilibrium of a
+        normal-form game always has; ``ValueError`` for one without."""
+        if self.strategies is None:
+            raise ValueError("this equilibrium has no mixed-strategy profile (strategies is None)")
+        return self.strategies
+
+    @property
+    def behavior_profile(self) -> tuple[tuple[tuple[Any, ...], ...], ...]:
+        """``behavior`` (per player, per information set, the action probabilities), which an
+        equilibrium of a tree or signaling game always has; ``ValueError`` for one without."""
+        if self.behavior is None:
+            raise ValueError("this equilibrium has no behavior profile (behavior is None)")
+        return self.behavior
+
+    @property
     def certified(self) -> bool:
         """True once a verifier has set ``regret``."""
         return self.regret is not None
