@@ -276,8 +276,8 @@ def fourier_motzkin(ineqs: list[tuple[list[Fraction], Fraction]], n_keep: int) -
         for gp, hp in pos:
             for gn, hn in neg:
                 a, b = -gn[j], gp[j]
-                g = [a * x + b * y for x, y in zip(gp, gn)]
-                new.add(_normalize(g, a * hp + b * hn))
+                combined = [a * x + b * y for x, y in zip(gp, gn)]
+                new.add(_normalize(combined, a * hp + b * hn))
         rows = set()
         for g, h in new:
             if not any(g):
