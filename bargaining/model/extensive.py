@@ -423,7 +423,7 @@ class ExtensiveGame:
             and self.title == other.title
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable (mutable payoff arrays): the usual idiom
 
     # -- notebook display (bargaining.model.display: a hook the report layer fills) ----------
     def _repr_html_(self) -> str | None:

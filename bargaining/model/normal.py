@@ -284,7 +284,7 @@ class NormalFormGame:
             and bool(np.all(self.payoffs == other.payoffs))
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable (mutable payoff arrays): the usual idiom
 
     def __repr__(self) -> str:
         dims = "×".join(str(m) for m in self.shape)
