@@ -8,10 +8,16 @@ prints it without a traceback and exits with code 2.
 from __future__ import annotations
 
 from os import PathLike
+from typing import Any
 
 
 class BargainingError(Exception):
-    """An error caused by the user's input; ``str(err)`` is one line naming the fix."""
+    """An error caused by the user's input; ``str(err)`` is one line naming the fix.
+
+    ``hint`` (optional) carries the fix as data for a front end that words options its own way
+    (the CLI turns ``{"option": "tie_break", "value": "all", ...}`` into ``--tie-break all``)."""
+
+    hint: dict[str, Any] | None = None
 
 
 def one_line(message: str) -> str:

@@ -167,6 +167,39 @@ def test_kreps_wilson_default_check():
     assert eq.behavior[0][g.infoset_of("Incumbent", "weak:start").number] == (Fr(1, 4), Fr(3, 4))
 
 
+def test_chain_look_alike_that_does_not_end_falls_back_to_enumeration():
+    """A tree that starts like the chain store (chance over tough/weak, players Incumbent, E1) but
+    where E1 moves again after Out: 'reputation' refuses it with a SolverError (it used to crash
+    with a TypeError on the non-terminal node, also when solve() only asked whether the tree is a
+    chain), and the sequential equilibria come from enumeration. By hand (the payoffs do not
+    depend on the type; E1 sees it): the Incumbent accommodates (0 > -1), E1 enters after its
+    own Out (1 > 0), so at its first node E1 is indifferent (1 either way)."""
+    from bargaining.errors import SolverError
+    from bargaining.model.extensive import ExtensiveGame
+
+    def market():
+        return {"player": "E1", "actions": {
+            "Out": {"player": "E1", "actions": {"Out": {"payoffs": [2, 0]}, "In": {"payoffs": [0, 1]}}},
+            "In": {"player": "Incumbent", "actions": {"Fight": {"payoffs": [-1, -1]},
+                                                      "Accommodate": {"payoffs": [0, 1]}}}}}
+
+    g = ExtensiveGame.from_spec({"players": ["Incumbent", "E1"],
+                                 "root": {"player": "chance", "probs": {"tough": "1/5", "weak": "4/5"},
+                                          "actions": {"tough": market(), "weak": market()}}})
+    with pytest.raises(SolverError, match="must end the game"):
+        reputation(g)
+    sol = solve(g, concept="sequential")
+    assert sol.method == "sequential-enum" and sol.equilibria
+    for eq in sol.equilibria:
+        _certified(g, eq)
+        for h in g.infosets:
+            probs = eq.behavior[h.player][h.number]
+            if h.player == 0:
+                assert probs == (0, 1)  # Fight, Accommodate
+            elif g.path_labels(h.nodes[0])[-1] == "Out":
+                assert probs == (0, 1)  # Out, In: enter after its own Out
+
+
 # --- proper equilibria (Myerson 1978) ---------------------------------------------------------
 # U/L 1,1; 0,0; -9,-9 / M: 0,0; 0,0; -7,-7 / D: -9,-9; -7,-7; -7,-7 (symmetric).
 # Pure Nash: (U,L), (M,M), (D,R). (D,R) uses weakly dominated strategies (not perfect). (M,M) is

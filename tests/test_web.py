@@ -83,6 +83,32 @@ def test_uploaded_game_solves(client):
     assert len(sol["equilibria"]) == 3  # (L,L), (R,R) and the mixed one
 
 
+COORD = ("kind: normal\ntitle: coordination\nparameters:\n  - {name: a, default: 2, range: [1, 5]}\n"
+         "players: [A, B]\nstrategies: {A: [L, R], B: [L, R]}\n"
+         "payoffs: {A: [[a, 0], [0, 1]], B: [[a, 0], [0, 1]]}\n")
+
+
+def test_regimes_name_unlabelled_equilibria_pure_or_mixed(monkeypatch):
+    """An equilibrium without a label is named "pure" or "mixed" on the regime map (``is_pure``
+    is a property: calling it raised TypeError, which the map did not catch). The solver's labels
+    are dropped to reach that branch. By hand, for every a > 0 the coordination game has the
+    strict equilibria (L, L) and (R, R) and the mixed one with P(L) = 1/(1 + a)."""
+    import dataclasses
+
+    from bargaining.solvers import api
+
+    real = api.solve
+
+    def unlabelled(game, **kw):
+        sol = real(game, **kw)
+        return sol.replace(equilibria=tuple(dataclasses.replace(e, label=None) for e in sol.equilibria))
+
+    monkeypatch.setattr(api, "solve", unlabelled)
+    r = compute.regimes({"text": COORD, "filetype": "yaml"}, {}, "a", n=2)
+    assert "error" not in r, r
+    assert r["xs"] == [1, 5] and r["regimes"] == ["mixed + pure"]
+
+
 def test_regimes_learn_export(client):
     r = client.post("/api/regimes", json={"source": RS, "x": "p", "n": 5}).json()
     assert len(r["cells"]) == 5 and r["xs"] == [0, 0.25, 0.5, 0.75, 1]

@@ -32,7 +32,7 @@ def tree_text(game: Any, solution: Solution | None = None, equilibrium: int = 0)
 
     exact = game.exact
     eq = solution.equilibria[equilibrium] if solution is not None and solution.equilibria else None
-    reach = verify_tree.reach_probabilities(game, eq.behavior) if eq is not None else None
+    reach = verify_tree.reach_probabilities(game, eq.behavior_profile) if eq is not None else None
     pos = {}
     for ids in game.player_infosets:
         for j, k in enumerate(ids):
@@ -66,8 +66,8 @@ def tree_text(game: Any, solution: Solution | None = None, equilibrium: int = 0)
             if node.kind == "chance":
                 label = f"{a} ({_num(node.probs[k], exact)}) -> "
             elif eq is not None:
-                p = eq.behavior[node.player][pos[node.infoset]][k]
-                label = f"{a} [{_num(p, exact or solution.exact)}] -> "
+                p = eq.behavior_profile[node.player][pos[node.infoset]][k]
+                label = f"{a} [{_num(p, exact or (solution is not None and solution.exact))}] -> "
             else:
                 label = f"{a} -> "
             kids.append((c, depth + 1, label))

@@ -269,8 +269,9 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
 
     zero = tuple(Fraction(0) for _ in range(n))
     root = read_tree(zero)
-    if tk.peek() is not None:
-        raise FileFormatError(path, tk.line(), f"unexpected text after the last node: {shorten(tk.peek()[1])!r}")
+    extra = tk.peek()
+    if extra is not None:
+        raise FileFormatError(path, tk.line(), f"unexpected text after the last node: {shorten(extra[1])!r}")
     # information-set labels: the file's name when it is unique for the player, else "#k"
     labels = _labels(infoset_actions, infoset_names)
     spec = _relabel(root, labels)
@@ -351,11 +352,11 @@ def write_efg(game: ExtensiveGame, path: str | os.PathLike | None = None) -> str
     for node in game.nodes:
         if node.kind == "terminal":
             outcome += 1
-            pay = ", ".join(_num(x) for x in node.payoffs)
+            pay = ", ".join(_num(x) for x in node.terminal_payoffs)
             lines.append(f"t {_q(node.name)} {outcome} \"\" {{ {pay} }}")
         elif node.kind == "chance":
             chance_set += 1
-            body = " ".join(f"{_q(a)} {_num(p)}" for a, p in zip(node.actions, node.probs))
+            body = " ".join(f"{_q(a)} {_num(p)}" for a, p in zip(node.actions, node.chance_probs))
             lines.append(f"c {_q(node.name)} {chance_set} \"\" {{ {body} }} 0")
         else:
             h = game.infosets[node.infoset]

@@ -27,7 +27,7 @@ def games_dirs() -> list[Path]:
     """Where scenario files are looked up, in order: ``$BARGAINING_GAMES`` (``os.pathsep``
     separated), the scenario library shipped inside the package (``bargaining/games/``; a
     checkout also shows it as the top-level ``games/`` link), and ``<prefix>/share/bargaining/games``."""
-    dirs = []
+    dirs: list[Path] = []
     env = os.environ.get("BARGAINING_GAMES")
     if env:
         dirs.extend(Path(p) for p in env.split(os.pathsep) if p)

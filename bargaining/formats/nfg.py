@@ -95,6 +95,7 @@ def _tokens(text: str, path: str | None) -> Iterator[_Token]:
             yield _Token("str", "".join(buf), start_line)
         else:
             m = _WORD.match(text, i)
+            assert m is not None  # text[i] is neither space nor one of {}," so a word starts here
             word = m.group(0)
             kind = "num" if _NUMBER.fullmatch(word) else "word"
             yield _Token(kind, word, line)
@@ -111,6 +112,11 @@ class _Parser:
     # -- primitives ---------------------------------------------------------------------------
     def peek(self) -> _Token | None:
         return self.toks[self.pos] if self.pos < len(self.toks) else None
+
+    def at(self, kind: str) -> bool:
+        """True if the next token is of ``kind`` (False at the end of the file)."""
+        tok = self.peek()
+        return tok is not None and tok.kind == kind
 
     def error(self, expected: str, tok: _Token | None = None) -> FileFormatError:
         tok = tok if tok is not None else self.peek()
@@ -159,7 +165,7 @@ class _Parser:
         title = self.take("str", "the game's title in double quotes").text
         self.take("{", "'{' opening the list of players")
         players = []
-        while self.peek() is not None and self.peek().kind == "str":
+        while self.at("str"):
             players.append(self.take("str", "a player name").text)
         self.take("}", "a player name in double quotes or '}'")
         if not players:
@@ -168,7 +174,7 @@ class _Parser:
             raise FileFormatError(self.path, head.line, f"{len(players)} players; at most {MAX_PLAYERS} are supported")
         strategies = self.strategies(len(players))
         description = ""
-        if self.peek() is not None and self.peek().kind == "str":
+        if self.at("str"):
             description = self.take("str", "a comment").text
         shape = tuple(len(s) for s in strategies)
         cells = math.prod(shape)
@@ -181,7 +187,7 @@ class _Parser:
         if self.peek() is not None:
             raise self.error("the end of the file (too many numbers?)")
         # flat[c * n + i] is player i's payoff at profile c, profiles with player 1 fastest
-        table = np.empty(n * cells, dtype=object)
+        table: np.ndarray = np.empty(n * cells, dtype=object)
         table[:] = flat
         table = table.reshape(cells, n)
         tensor = np.empty((n, *shape), dtype=object)
@@ -213,7 +219,7 @@ class _Parser:
             for i in range(n):
                 self.take("{", f"'{{' opening the strategy labels of player {i + 1} ({n} players)")
                 labels = []
-                while self.peek() is not None and self.peek().kind == "str":
+                while self.at("str"):
                     labels.append(self.take("str", "a strategy label").text)
                 self.take("}", "a strategy label in double quotes or '}'")
                 if not labels:
@@ -241,13 +247,13 @@ class _Parser:
     def outcome_payoffs(self, n: int, cells: int) -> list[Fraction]:
         self.take("{", "'{' opening the list of outcomes")
         outcomes: list[list[Fraction]] = []
-        while self.peek() is not None and self.peek().kind == "{":
+        while self.at("{"):
             self.pos += 1
-            if self.peek() is not None and self.peek().kind == "str":
+            if self.at("str"):
                 self.pos += 1  # the outcome's name
             pay = []
             for i in range(n):
-                if i and self.peek() is not None and self.peek().kind == ",":
+                if i and self.at(","):
                     self.pos += 1
                 pay.append(self.number(f"the payoff of player {i + 1} in outcome {len(outcomes) + 1}"))
             self.take("}", f"'}}' closing outcome {len(outcomes) + 1} ({n} payoffs)")

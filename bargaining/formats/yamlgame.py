@@ -437,6 +437,7 @@ def _normal(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
 
     if "payoffs" in body:
         pay = body["payoffs"]
+        arrays: list[tuple[tuple[str, str | int], Any]]
         if isinstance(pay, dict):
             missing = [p for p in players if p not in pay]
             if missing:
@@ -475,9 +476,9 @@ def _normal(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
             if idx in index:
                 raise ctx.error(at, f"cell {key!r} given twice")
             index[idx] = key
-        missing = [i for i in np.ndindex(*shape) if i not in index]
-        if missing:
-            lab = ", ".join(strategies[i][k] for i, k in enumerate(missing[0]))
+        absent = [i for i in np.ndindex(*shape) if i not in index]
+        if absent:
+            lab = ", ".join(strategies[i][k] for i, k in enumerate(absent[0]))
             raise ctx.error(("cells",), f"cell {lab!r} is missing")
 
         def cells_of(ev: dict) -> list:
@@ -533,7 +534,7 @@ def _tree(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
             raise ctx.error((extra[0],), "a generated tree has only 'generator' and 'arguments'")
         if gen not in GENERATORS:
             raise ctx.error(("generator",), f"unknown generator {gen!r}: one of {', '.join(sorted(GENERATORS))}")
-        make, players = GENERATORS[gen]
+        make, generated_players = GENERATORS[gen]
         if body.get("arguments") is not None and not isinstance(body["arguments"], dict):
             raise ctx.error(("arguments",), "expected a mapping argument -> expression")
         _scalar_arguments(ctx, body.get("arguments"))
@@ -544,7 +545,7 @@ def _tree(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
             spec = make(dict(ev.get("arguments") or {}), t)
             return ExtensiveGame.from_spec(_with_meta(spec, t))
 
-        return build_generated, list(players)
+        return build_generated, list(generated_players)
     players = _labels(ctx, ("players",), body.get("players"), "player names")
     if not isinstance(body.get("root"), dict):
         raise ctx.error(("root",), "a tree needs a root node (player/actions or payoffs)")

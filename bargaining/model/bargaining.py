@@ -121,7 +121,7 @@ class BargainingModel:
 
     @property
     def num_players(self) -> int:
-        return len(self.players)  # type: ignore[attr-defined]
+        return len(self.players)  # type: ignore[attr-defined]  # every subclass has the field (not the base: field order)
 
     @property
     def exact(self) -> bool:
@@ -144,8 +144,8 @@ class BargainingModel:
 
         params = {k: jsonify(v) for k, v in self.parameters().items() if v is not None and not callable(v)}
         return {
-            "title": self.title,  # type: ignore[attr-defined]
-            "players": list(self.players),  # type: ignore[attr-defined]
+            "title": self.title,  # type: ignore[attr-defined]  # a field of every subclass, as players
+            "players": list(self.players),  # type: ignore[attr-defined]  # (see num_players)
             "kind": "model",
             "model": self.model,
             "parameters": params,
@@ -312,13 +312,13 @@ class BargainingProblem(BargainingModel):
     players: tuple[str, str] = ("1", "2")
     title: str = "Bargaining problem"
 
-    @property  # type: ignore[override]
-    def default_concept(self) -> str:  # type: ignore[override]
+    @property
+    def default_concept(self) -> str:  # type: ignore[override]  # a property over the base's ClassVar
         """The concept this problem was built for (``concept``)."""
         return self.concept
 
-    @property  # type: ignore[override]
-    def default_method(self) -> str:  # type: ignore[override]
+    @property
+    def default_method(self) -> str:  # type: ignore[override]  # a property over the base's ClassVar
         return self.concept_methods[self.concept]
 
     @property
@@ -370,7 +370,9 @@ class BargainingProblem(BargainingModel):
             if not self.lo < self.hi:
                 raise GameValidationError(f"{m}: the feasible set is empty: frontier domain lo = {self.lo} >= hi = {self.hi}")
             grid = np.linspace(float(self.lo), float(self.hi), 401)
-            f = np.asarray([float(self.frontier(x)) for x in grid])  # type: ignore[misc]
+            frontier = self.frontier
+            assert frontier is not None  # rep == "frontier"
+            f = np.asarray([float(frontier(x)) for x in grid])
             if not np.all(np.isfinite(f)):
                 raise GameValidationError(f"{m}: the frontier is not finite on [lo, hi]")
             scale = max(1.0, float(np.max(np.abs(f))))
@@ -417,7 +419,9 @@ class BargainingProblem(BargainingModel):
                 raise GameValidationError(f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
                                           "feasible set (the convex hull of the points)")
         elif rep == "frontier":
-            f = self.frontier(d1)  # type: ignore[misc]
+            frontier = self.frontier
+            assert frontier is not None  # rep == "frontier"
+            f = frontier(d1)
             if not (self.lo <= d1 <= self.hi) or d2 > f:
                 raise GameValidationError(f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
                                           "feasible set (below the frontier on [lo, hi])")
@@ -550,7 +554,7 @@ class CrawfordSobel(BargainingModel):
     """
 
     model: ClassVar[str] = "crawford-sobel"
-    default_concept: ClassVar[str] = "perfect-bayesian"  # type: ignore[misc]
+    default_concept: ClassVar[str] = "perfect-bayesian"
     concept_methods: ClassVar[Mapping[str, str]] = {"perfect-bayesian": "closed-form"}
 
     b: Any = Fraction(1, 10)

@@ -91,6 +91,20 @@ class Node:
     def is_terminal(self) -> bool:
         return self.kind == "terminal"
 
+    @property
+    def terminal_payoffs(self) -> tuple[Any, ...]:
+        """``payoffs`` of a terminal node (every validated terminal has them)."""
+        if self.payoffs is None:
+            raise ValueError(f"node {self.index} is a {self.kind} node, not a terminal: it has no payoffs")
+        return self.payoffs
+
+    @property
+    def chance_probs(self) -> tuple[Any, ...]:
+        """``probs`` of a chance node (every validated chance node has them)."""
+        if self.probs is None:
+            raise ValueError(f"node {self.index} is a {self.kind} node, not a chance node: it has no probabilities")
+        return self.probs
+
 
 @dataclass(frozen=True)
 class InfoSet:
@@ -306,7 +320,7 @@ class ExtensiveGame:
     @cached_property
     def payoff_matrix(self) -> np.ndarray:
         """Terminal payoffs as a float array ``(num terminals, num players)``."""
-        arr = np.array([[float(x) for x in self.nodes[t].payoffs] for t in self.terminals], dtype=np.float64)
+        arr = np.array([[float(x) for x in self.nodes[t].terminal_payoffs] for t in self.terminals], dtype=np.float64)
         arr = arr.reshape(len(self.terminals), self.num_players)
         arr.flags.writeable = False
         return arr
@@ -391,12 +405,12 @@ class ExtensiveGame:
             dtype=np.int64,
         )
         probs = np.array(
-            [float(p) for v in self.nodes for p in (v.probs if v.kind == "chance" else [0.0] * len(v.children))],
+            [float(p) for v in self.nodes for p in (v.chance_probs if v.kind == "chance" else [0.0] * len(v.children))],
             dtype=np.float64,
         )
         payoffs = np.zeros((n, self.num_players))
         for t in self.terminals:
-            payoffs[t] = [float(x) for x in self.nodes[t].payoffs]
+            payoffs[t] = [float(x) for x in self.nodes[t].terminal_payoffs]
         return TreeArrays(offsets, child, player, probs, payoffs)
 
     def __eq__(self, other: object) -> bool:
@@ -409,10 +423,10 @@ class ExtensiveGame:
             and self.title == other.title
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable (mutable payoff arrays): the usual idiom
 
     # -- notebook display (bargaining.model.display: a hook the report layer fills) ----------
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         from bargaining.model.display import game_html
 
         return game_html(self)
@@ -583,11 +597,11 @@ class _Validator:
         # no node shares an information set with a descendant (absent-mindedness)
         for h in infosets:
             if len(h.nodes) > 1 and not self.allow_absent_minded:
-                members = set(h.nodes)
+                in_set = set(h.nodes)
                 for v in h.nodes:
                     u = nodes[v]["parent"]
                     while u >= 0:
-                        if u in members:
+                        if u in in_set:
                             raise GameValidationError(
                                 f"information set {h.label!r} of player {players[h.player]!r} holds a node "
                                 "and its descendant; a player cannot forget a move on the same path"

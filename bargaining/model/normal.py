@@ -284,7 +284,7 @@ class NormalFormGame:
             and bool(np.all(self.payoffs == other.payoffs))
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable (mutable payoff arrays): the usual idiom
 
     def __repr__(self) -> str:
         dims = "×".join(str(m) for m in self.shape)
@@ -293,7 +293,7 @@ class NormalFormGame:
         return f"<NormalFormGame{title} {dims}, players {list(self.players)}{mode}>"
 
     # -- notebook display (bargaining.model.display: a hook the report layer fills) ----------
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         from bargaining.model.display import game_html
 
         return game_html(self)

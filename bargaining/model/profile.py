@@ -63,6 +63,22 @@ class Equilibrium:
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
     @property
+    def mixed_profile(self) -> tuple[tuple[Any, ...], ...]:
+        """``strategies`` (one mixed strategy per player), which an equilibrium of a
+        normal-form game always has; ``ValueError`` for one without."""
+        if self.strategies is None:
+            raise ValueError("this equilibrium has no mixed-strategy profile (strategies is None)")
+        return self.strategies
+
+    @property
+    def behavior_profile(self) -> tuple[tuple[tuple[Any, ...], ...], ...]:
+        """``behavior`` (per player, per information set, the action probabilities), which an
+        equilibrium of a tree or signaling game always has; ``ValueError`` for one without."""
+        if self.behavior is None:
+            raise ValueError("this equilibrium has no behavior profile (behavior is None)")
+        return self.behavior
+
+    @property
     def certified(self) -> bool:
         """True once a verifier has set ``regret``."""
         return self.regret is not None
@@ -70,7 +86,7 @@ class Equilibrium:
     @property
     def is_pure(self) -> bool:
         """True if every player puts probability one on a single strategy / action."""
-        prof = self.strategies if self.strategies is not None else None
+        prof: Sequence[Sequence[Any]] | None = self.strategies
         if prof is None and self.behavior is not None:
             prof = [probs for player in self.behavior for probs in player]
         if prof is None:
@@ -150,7 +166,7 @@ class Solution:
         return replace(self, **changes)
 
     # -- notebook display (bargaining.model.display: a hook the report layer fills) ----------
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         from bargaining.model.display import solution_html
 
         return solution_html(self)

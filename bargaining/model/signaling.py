@@ -30,7 +30,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from bargaining.errors import GameValidationError
 from bargaining.numeric import to_fraction
@@ -292,8 +292,8 @@ class SignalingGame:
         for name, val in (("messages", messages), ("responses", responses)):
             if not isinstance(val, (list, tuple)) or not val:
                 raise GameValidationError(f"signaling game: {name} must be a non-empty list of labels")
-        messages = tuple(str(m) for m in messages)
-        responses = tuple(str(r) for r in responses)
+        messages = tuple(str(m) for m in cast(Sequence[Any], messages))
+        responses = tuple(str(r) for r in cast(Sequence[Any], responses))
         payoffs = body.get("payoffs")
         if not isinstance(payoffs, Mapping):
             raise GameValidationError("signaling game: payoffs must map type -> message -> response")
@@ -414,8 +414,8 @@ class SignalingGame:
         choices = [conts[i][j][k] for i, j, k in cells]
         out = []
         for combo in itertools.product(*choices):
-            us = [[[None] * len(self.responses) for _ in self.messages] for _ in self.types]
-            ur = [[[None] * len(self.responses) for _ in self.messages] for _ in self.types]
+            us: list[list[list[Any]]] = [[[None] * len(self.responses) for _ in self.messages] for _ in self.types]
+            ur: list[list[list[Any]]] = [[[None] * len(self.responses) for _ in self.messages] for _ in self.types]
             plans = {}
             for (i, j, k), c in zip(cells, combo):
                 us[i][j][k] = c.sender
@@ -458,7 +458,7 @@ class SignalingGame:
         return {"title": self.title, "players": [self.sender, self.receiver], "root": root}
 
     # -- notebook display (bargaining.model.display: a hook the report layer fills) ----------
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         from bargaining.model.display import game_html
 
         return game_html(self)

@@ -143,7 +143,7 @@ def reduced_strategic_form(tree: ExtensiveGame) -> StrategicForm:
         for v, a in tree.path(z):
             node = tree.nodes[v]
             if node.kind == "chance":
-                weight = weight * node.probs[a]
+                weight = weight * node.chance_probs[a]
             else:
                 needs[node.player][node.infoset] = a
         if not weight:
@@ -151,7 +151,7 @@ def reduced_strategic_form(tree: ExtensiveGame) -> StrategicForm:
         consistent = [
             [s for s, p in enumerate(plans[i]) if all(p.get(h) == a for h, a in needs[i].items())] for i in range(n)
         ]
-        u = tree.nodes[z].payoffs
+        u = tree.nodes[z].terminal_payoffs
         contrib = [weight * u[k] for k in range(n)]
         if exact:
             for cell in itertools.product(*consistent):

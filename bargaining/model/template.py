@@ -261,7 +261,7 @@ class Template:
         }
 
     # -- notebook display (bargaining.model.display: a hook the report layer fills) ----------
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         from bargaining.model.display import game_html
 
         return game_html(self)

@@ -194,9 +194,9 @@ def _mapping_children(item: tuple[Any, str]) -> list[tuple[Any, str]]:
         missing = [str(a) for a in actions if str(a) not in pmap]
         if missing:
             raise GameValidationError(f"{where}: no probability for chance action(s) {', '.join(missing)}")
-        extra = sorted(set(pmap) - {str(a) for a in actions})
-        if extra:
-            raise GameValidationError(f"{where}: probabilities given for unknown action(s) {', '.join(extra)}")
+        unknown = sorted(set(pmap) - {str(a) for a in actions})
+        if unknown:
+            raise GameValidationError(f"{where}: probabilities given for unknown action(s) {', '.join(unknown)}")
     return [(child, f"{where}/{a}") for a, child in actions.items()]
 
 

@@ -105,8 +105,9 @@ def _later_stages(doc: _Doc, game: SignalingGame, conts) -> None:
         node = game.outcomes[i][j][k]
         opts = conts[i][j][k]
         desc = ""
-        if hasattr(node, "actions") and all(isinstance(c, Terminal) for c in node.children):
-            desc = "; ".join(f"{a} gives {_n(c.payoffs[0])}" for a, c in zip(node.actions, node.children)) + ". "
+        leaves = [] if isinstance(node, Terminal) else [c for c in node.children if isinstance(c, Terminal)]
+        if not isinstance(node, Terminal) and len(leaves) == len(node.children):
+            desc = "; ".join(f"{a} gives {_n(c.payoffs[0])}" for a, c in zip(node.actions, leaves)) + ". "
         chosen = " or ".join("-".join(c.plan) for c in opts)
         tie = " (indifferent: every tie-break is solved)" if len(opts) > 1 else ""
         doc.item(f"Type {T[i]} after {M[j]}, {R[k]}: {desc}It chooses {chosen}{tie}; payoffs "
@@ -231,8 +232,9 @@ def _equilibrium(doc: _Doc, game: SignalingGame, k: int, eq, US, UR) -> None:
             if len(T) == 2 and len(ms) == 2:
                 i = T.index(t)
                 o = 1 - i
-                m = next((mm for mm in ms if _receiver_mixes(x, game, mm)), None)
-                if m is not None:
+                mixed_after = next((mm for mm in ms if _receiver_mixes(x, game, mm)), None)
+                if mixed_after is not None:
+                    m = mixed_after
                     j = M.index(m)
                     mu = to_fraction(eq.beliefs[j][i])
                     so = to_fraction(sigma[o][j])
@@ -364,7 +366,7 @@ def explain(game: SignalingGame, fmt: str = "text") -> str:
     rows = []
     for k, eq in enumerate(sol.equilibria):
         ref = eq.extra.get("refinements", {})
-        rows.append([str(k), eq.label, "yes" if ref.get("intuitive") else "no", "yes" if ref.get("d1") else "no"])
+        rows.append([str(k), str(eq.label), "yes" if ref.get("intuitive") else "no", "yes" if ref.get("d1") else "no"])
     doc.table(["#", "equilibrium", "intuitive criterion", "D1"], rows)
     keep_ic = [str(k) for k, eq in enumerate(sol.equilibria) if eq.extra["refinements"]["intuitive"]]
     keep_d1 = [str(k) for k, eq in enumerate(sol.equilibria) if eq.extra["refinements"]["d1"]]

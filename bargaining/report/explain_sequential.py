@@ -10,6 +10,7 @@ their belief sets. Sources: Kreps & Wilson (1982); Selten (1975) for the horse.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -88,7 +89,8 @@ def explain_tree(game: ExtensiveGame, fmt: str = "text") -> str:
     for e in spe:
         if not e.is_pure:
             continue
-        flat = [None] * len(g.infosets)
+        # the players' information sets partition g.infosets: every entry is set below
+        flat: list[tuple[Fraction, ...]] = [()] * len(g.infosets)
         for ids, per in zip(g.player_infosets, e.behavior):
             for k, probs in zip(ids, per):
                 flat[k] = tuple(Fraction(p) for p in probs)
@@ -100,8 +102,8 @@ def explain_tree(game: ExtensiveGame, fmt: str = "text") -> str:
     out.append("")
     out.append("Sequential equilibria:" if not head else "## Sequential equilibria")
     for e in seq:
-        flat = [None] * len(g.infosets)
-        bsets = [None] * len(g.infosets)
+        flat = [()] * len(g.infosets)
+        bsets: list[Sequence[Sequence[Any]]] = [()] * len(g.infosets)
         for ids, per, bs in zip(g.player_infosets, e.behavior, e.extra["belief_sets"]):
             for k, probs, b in zip(ids, per, bs):
                 flat[k] = probs

@@ -64,7 +64,7 @@ def sgame(
     boxed: set[tuple[int, ...]] = set()
     for _, eq in shown:
         if eq.strategies is not None and eq.is_pure:
-            boxed.add(tuple(max(range(len(p)), key=lambda k, p=p: float(p[k])) for p in eq.strategies))
+            boxed.add(tuple(max(range(len(p)), key=[float(v) for v in p].__getitem__) for p in eq.strategies))
 
     def label(i: int, k: int) -> str:
         text = latex_escape(game.strategies[i][k])

@@ -178,7 +178,7 @@ def solution_html(sol: Any) -> str:
         shaded = set()
         for eq in sol.equilibria:
             if eq.strategies is not None and eq.is_pure:
-                shaded.add(tuple(max(range(len(p)), key=lambda k, p=p: float(p[k])) for p in eq.strategies))
+                shaded.add(tuple(max(range(len(p)), key=[float(v) for v in p].__getitem__) for p in eq.strategies))
         parts.append(_normal_table(game, shaded))
     rows = ['<table style="border-collapse:collapse;margin-top:6px">',
             "<tr>" + "".join(f'<th style="{_CSS_CELL}">{h}</th>'

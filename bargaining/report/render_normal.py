@@ -48,7 +48,7 @@ def normal_table(sol: Solution, exact: bool) -> list[str]:
     for k, eq in enumerate(sol.equilibria):
         lines.append(f"[{k}] {kind_label(eq, game)}")
         for i, player in enumerate(game.players):
-            probs = eq.strategies[i]
+            probs = eq.mixed_profile[i]
             parts = [
                 f"{label} {_fmt(p, exact)}" for label, p in zip(game.strategies[i], probs) if p != 0
             ]
@@ -73,6 +73,6 @@ def normal_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
     game = sol.game
     row: dict[str, Any] = {}
     for i, player in enumerate(game.players):
-        for label, p in zip(game.strategies[i], eq.strategies[i]):
+        for label, p in zip(game.strategies[i], eq.mixed_profile[i]):
             row[f"p:{player}:{label}"] = p
     return row

@@ -14,6 +14,7 @@ actions>]`` (probability of each terminal, as in tree sweeps); ``equilibrium_row
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bargaining.model.profile import Equilibrium, Solution
@@ -72,7 +73,7 @@ def signaling_table(sol: Solution, exact: bool) -> list[str]:
     return lines
 
 
-def _family_lines(x: dict, exact: bool) -> list[str]:
+def _family_lines(x: Mapping[str, Any], exact: bool) -> list[str]:
     """A family that is not a single point: its dimension, description, vertices (label and the
     messages that leave the path there) and which vertices survive each refinement."""
     verts = x.get("vertices") or []
@@ -105,7 +106,7 @@ def signaling_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
     :func:`bargaining.solvers.signaling_batch.row_columns`)."""
     game = sol.game
     row: dict[str, Any] = {}
-    sigma, rho = eq.behavior
+    sigma, rho = eq.behavior_profile
     offs = {off["message"]: off for off in eq.extra.get("off_path", [])}
     for i, t in enumerate(game.types):
         for j, m in enumerate(game.messages):
@@ -118,9 +119,12 @@ def signaling_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
             lo, hi = offs[m]["responses"][r] if m in offs else (rho[j][k], rho[j][k])
             row[f"p:{game.receiver}:{m}:{r}:lo"] = lo
             row[f"p:{game.receiver}:{m}:{r}:hi"] = hi
+    beliefs = eq.beliefs
+    assert beliefs is not None  # a PBE family carries its beliefs (None after an off-path message)
     for j, m in enumerate(game.messages):
+        mu = beliefs[j]
         for i, t in enumerate(game.types):
-            row[f"belief:{m}:{t}"] = None if eq.beliefs[j] is None else eq.beliefs[j][i]
+            row[f"belief:{m}:{t}"] = None if mu is None else mu[i]
     for m in game.messages:
         for i, t in enumerate(game.types):
             lo, hi = offs[m]["beliefs"][i] if m in offs else (None, None)

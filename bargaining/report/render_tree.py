@@ -47,11 +47,11 @@ def tree_table(sol: Solution, exact: bool) -> list[str]:
             sets = list(enumerate(game.player_infosets[i]))
             if len(sets) > MAX_LISTED:
                 if reach is None:
-                    reach = reach_probabilities(game, eq.behavior)
+                    reach = reach_probabilities(game, eq.behavior_profile)
                 sets = [(j, hid) for j, hid in sets if any(reach[v] != 0 for v in game.infosets[hid].nodes)]
             for j, hid in sets[:MAX_LISTED]:
                 h = game.infosets[hid]
-                probs = eq.behavior[i][j]
+                probs = eq.behavior_profile[i][j]
                 acts = [
                     a if p == 1 else f"{a} {_fmt(p, exact)}" for a, p in zip(h.actions, probs) if p != 0
                 ]
@@ -62,7 +62,7 @@ def tree_table(sol: Solution, exact: bool) -> list[str]:
                              f"{MAX_LISTED} (--format json lists all)")
             lines.append(f"    {player:<{width}}  payoff {_fmt(eq.payoffs[i], exact):<10} " + "; ".join(parts))
         reached = [
-            (" ".join(game.path_labels(t)) or "(root)", p) for t, p in zip(game.terminals, eq.outcomes) if p != 0
+            (" ".join(game.path_labels(t)) or "(root)", p) for t, p in zip(game.terminals, eq.outcomes or ()) if p != 0
         ]
         lines.append("    outcomes  " + "; ".join(f"{w} {_fmt(p, exact)}" for w, p in reached))
         off = []
@@ -84,8 +84,8 @@ def tree_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
     for i, player in enumerate(game.players):
         for j, hid in enumerate(game.player_infosets[i]):
             h = game.infosets[hid]
-            for a, p in zip(h.actions, eq.behavior[i][j]):
+            for a, p in zip(h.actions, eq.behavior_profile[i][j]):
                 row[f"p:{player}:{h.label}:{a}"] = p
-    for t, p in zip(game.terminals, eq.outcomes):
+    for t, p in zip(game.terminals, eq.outcomes or ()):
         row[f"outcome:{' '.join(game.path_labels(t)) or '(root)'}"] = p
     return row

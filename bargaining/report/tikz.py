@@ -102,7 +102,8 @@ def tikz_picture(
                 label += f" ({num(node.probs[a])})"
             st = edge_style(tree, ov, v, a)
             if st == "mixed":
-                label += f" {num(ov.action_prob[(v, a)])}"  # type: ignore[union-attr]
+                assert ov is not None  # edge_style says "mixed" only with an overlay
+                label += f" {num(ov.action_prob[(v, a)])}"
             elif ov is not None and ov.action_prob.get((v, a)) is None and (v, a) in ov.notes:
                 label += " [" + interval_text(ov.notes[(v, a)], exact)+ "]"
             opts = {"normal": "", "pure": "chosen", "mixed": "mixed", "off": "unplayed"}[st]
@@ -140,7 +141,8 @@ def tikz_picture(
         pay = "$(" + ", ".join(latex_number(u, exact) for u in node.payoffs) + ")$"
         if on_path(ov, t):
             pay = rf"\textbf{{{pay}}}"
-            p = ov.outcome[t]  # type: ignore[union-attr]
+            assert ov is not None  # on_path is False without an overlay
+            p = ov.outcome[t]
             if not is_one(p):
                 pay += f" {num(p)}"
         anchor = "right" if lay.side[t] > 0 else "left"

@@ -111,7 +111,7 @@ def backward(
     root_set = set(roots)
     n = g.num_players
     steps: dict[int, list[_Step]] = {}
-    state = {"ties": False, "incomplete": False, "notes": []}
+    state: dict[str, Any] = {"ties": False, "incomplete": False, "notes": []}
 
     def leaf_or_root(v: int) -> bool:
         return g.nodes[v].kind == "terminal" or v in root_set
@@ -120,7 +120,7 @@ def backward(
         """(child, solution index, value) options of a child: one for a terminal."""
         node = g.nodes[v]
         if node.kind == "terminal":
-            return [(v, -1, node.payoffs)]
+            return [(v, -1, node.terminal_payoffs)]
         return [(v, k, s.value) for k, s in enumerate(steps[v])]
 
     for r in reversed(roots):
@@ -152,7 +152,7 @@ def backward(
         state["incomplete"] = True
         state["notes"].append(f"stopped at max_equilibria={max_equilibria}")
     eqs = [tree_equilibrium(g, b, concept="subgame-perfect") for b in profiles]
-    eqs.sort(key=lambda e: sort_key_profile([p for per in e.behavior for p in per]))
+    eqs.sort(key=lambda e: sort_key_profile([p for per in e.behavior_profile for p in per]))
     complete = not state["ties"] and not state["incomplete"]
     notes = list(dict.fromkeys(state["notes"]))
     if state["ties"] and rule is None:
@@ -225,7 +225,7 @@ def _chance_step(g: ExtensiveGame, r: int, child_options, state, cap) -> list[_S
     n = g.num_players
     out = []
     for combo in _combos(g, r, child_options, state, cap):
-        value = tuple(sum(p * val[k] for p, (_, _, val) in zip(node.probs, combo)) for k in range(n))
+        value = tuple(sum(p * val[k] for p, (_, _, val) in zip(node.chance_probs, combo)) for k in range(n))
         out.append(_Step(value, {}, tuple((c, k) for c, k, _ in combo)))
     return out
 

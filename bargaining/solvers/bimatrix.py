@@ -157,7 +157,11 @@ def _padded_bases(m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
         rhs[:, :k] = 1.0
         Spad = np.full((N, K), m, dtype=np.intp)
         Spad[:, :k] = Srep
-        Rs.append(R), Cs.append(C), pads.append(pad), rhss.append(rhs), Spads.append(Spad)
+        Rs.append(R)
+        Cs.append(C)
+        pads.append(pad)
+        rhss.append(rhs)
+        Spads.append(Spad)
     out = tuple(np.concatenate(a) for a in (Rs, Cs, pads, rhss, Spads))
     for a in out:
         a.flags.writeable = False
@@ -438,7 +442,8 @@ def _complementary_pairs(
         full = (np.int64(1) << nl) - 1
         block = max(1, 4_000_000 // len(cq))
         if len(cp) <= block:
-            return np.nonzero((cp[:, None] | cq[None, :]) == full)
+            rows, cols = np.nonzero((cp[:, None] | cq[None, :]) == full)
+            return rows, cols
         pa, pb = [], []
         for start in range(0, len(cp), block):
             if deadline is not None:
@@ -565,6 +570,7 @@ def extreme_equilibria(
         sq = [sq[b] for b in used_q]
         kp, kq = sp, sq
     else:
+        assert Xp is not None and Yq is not None  # the float branch above sets them
         sp, kp = _normalised(Xp[used_p])
         sq, kq = _normalised(Yq[used_q])
     # merge equal strategies (a vertex found twice under float noise), keep the order
@@ -734,7 +740,7 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
         eqs.append(
             (Equilibrium(strategies=profile, payoffs=payoffs, regret=None, label="pure" if pure else "mixed"), e)
         )
-    eqs.sort(key=lambda t: sort_key_profile(t[0].strategies))
+    eqs.sort(key=lambda t: sort_key_profile(t[0].mixed_profile))
     index = {e: k for k, (_, e) in enumerate(eqs)}
     subsets = sorted(
         (

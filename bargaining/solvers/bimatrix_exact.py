@@ -211,7 +211,7 @@ def exact_vertices(
     return xs, L, finished
 
 
-def expand_labels(L: np.ndarray, first: int, owner: Sequence[int]) -> np.ndarray:
+def expand_labels(L: np.ndarray, first: int, owner: Sequence[int] | np.ndarray) -> np.ndarray:
     """Labels over merged constraints ``L[:, first:]`` expanded back to every original
     constraint (``owner[j]``: the merged constraint of original constraint j)."""
     return np.concatenate([L[:, :first], L[:, first:][:, np.asarray(owner, dtype=np.intp)]], axis=1)

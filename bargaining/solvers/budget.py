@@ -108,7 +108,7 @@ def run_in_subprocess(
     Returns ``("ok", result)``, ``("timeout", None)`` or ``("error", text)``. ``fn`` and its
     result must be picklable (a module-level function).
     """
-    ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
+    ctx = mp.get_context("spawn") if mp.get_start_method(allow_none=True) == "spawn" else mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, fn, args, kwargs), daemon=True)
     proc.start()
@@ -158,7 +158,7 @@ def run_streaming(
             return "ok", items, fn(*args, emit=items.append, **kwargs)
         except Exception as err:  # noqa: BLE001 - reported like the child's errors
             return "error", items, repr(err)
-    ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
+    ctx = mp.get_context("spawn") if mp.get_start_method(allow_none=True) == "spawn" else mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_stream_child, args=(child, fn, args, kwargs), daemon=True)
     proc.start()

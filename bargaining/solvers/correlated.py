@@ -55,7 +55,7 @@ def incentive_rows(payoffs: np.ndarray, coarse: bool) -> list[tuple[int, int, in
     (float or Fraction objects)."""
     n = payoffs.shape[0]
     shape = payoffs.shape[1:]
-    out = []
+    out: list[tuple[int, int, int | None, np.ndarray]] = []
     for i in range(n):
         u = payoffs[i]
         for t in range(shape[i]):
@@ -68,7 +68,7 @@ def incentive_rows(payoffs: np.ndarray, coarse: bool) -> list[tuple[int, int, in
                 if s == t:
                     continue
                 row = np.zeros_like(gain)
-                idx = [slice(None)] * n
+                idx: list[slice | int] = [slice(None)] * n
                 idx[i] = s
                 row[tuple(idx)] = gain[tuple(idx)]
                 out.append((i, t, s, row.reshape(-1)))
@@ -158,15 +158,18 @@ def _optimise(game: NormalFormGame, *, exact: bool, objective: str, coarse: bool
     res = solve_lp([float(v) for v in c], [[float(v) for v in r] for r in A_ub], b_ub, A_eq, b_eq)
     if res.status != "optimal":
         raise SolverError(f"{concept} LP is {res.status}; every finite game has one (a bug)")
+    point: list[Any]
+    value: Any
     if exact:
-        p = exact_vertex(res.x, A_ub, b_ub, A_eq, b_eq)
-        if p is None:
+        vertex = exact_vertex(res.point, A_ub, b_ub, A_eq, b_eq)
+        if vertex is None:
             raise SolverError("the exact re-derivation of the LP vertex failed; solve without --exact")
-        value = sum((a * b for a, b in zip(c, p)), start=Fraction(0))
+        point = vertex
+        value = sum((a * b for a, b in zip(c, point)), start=Fraction(0))
     else:
-        p = [float(v) for v in res.x]
-        value = res.value
-    eq = _equilibrium(game, pay, rows, p, exact, concept, {"name": name, "value": value})
+        point = [float(v) for v in res.point]
+        value = res.optimum
+    eq = _equilibrium(game, pay, rows, point, exact, concept, {"name": name, "value": value})
     return Solution(game=game, concept=concept, method="cce-lp" if coarse else "ce-lp", equilibria=(eq,), complete=True, exact=exact,
                     options={"objective": objective},
                     message=f"an optimal {concept} distribution for the objective {name} (optimal value is "

@@ -149,7 +149,7 @@ def _nash(game: Any, timeout: float | None) -> tuple[list[np.ndarray], bool]:
     from bargaining.solvers.api import solve
 
     sol = solve(game, concept="nash", timeout=timeout)
-    eqs = [np.array([float(v) for s in eq.strategies for v in s]) for eq in sol.equilibria]
+    eqs = [np.array([float(v) for s in eq.mixed_profile for v in s]) for eq in sol.equilibria]
     return eqs, bool(sol.complete)
 
 
@@ -352,7 +352,7 @@ def learn(game: Any, dynamics: str, *, steps: int | None = None, seed: int = 0, 
         t, states = _logit(A, B, steps, xs, ys, eta, dt)
         trajectories = [(t, states[:, r]) for r in range(runs)]
 
-    results = []
+    results: list[dict[str, Any]] = []
     for r, (_t, states) in enumerate(trajectories):
         if dynamics == "best-response":
             status, k, d = _classify_pure(states, equilibria)

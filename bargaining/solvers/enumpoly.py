@@ -166,8 +166,8 @@ def _support_system(U: np.ndarray, supports: Sequence[Sequence[int]]):
     n = U.shape[0]
     gens = []
     owner = []
-    for i, s in enumerate(supports):
-        for k in s[1:]:
+    for i, support in enumerate(supports):
+        for k in support[1:]:
             gens.append(sp.Symbol(f"p{i}_{k}"))
             owner.append((i, k))
     if not gens:
@@ -181,7 +181,7 @@ def _support_system(U: np.ndarray, supports: Sequence[Sequence[int]]):
     for i in range(len(supports)):
         xs = [g for g, (j, _) in zip(gens, owner) if j == i]
         probs.append([poly(1 - sum(xs))] + [poly(x) for x in xs])
-    eqs = []
+    eqs: list[Any] = []
     for i in range(n):
         if len(supports[i]) < 2:
             continue
@@ -256,7 +256,8 @@ def _finite_points(G, gens, shape, supports, owner, seed: int):
     L = G.fglm("lex")
     shape_form = _shape_form(L.exprs[:-1], gens[:-1], gens[-1], last=L.exprs[-1])
     if shape_form is not None:
-        return _shape_points(shape, supports, owner, gens, gens[-1], *shape_form, append_t=True)
+        minimal, coords = shape_form
+        return _shape_points(shape, supports, owner, gens, gens[-1], minimal, coords, append_t=True)
     rng = np.random.default_rng(seed)
     t = sp.Symbol("t_sep")
     for attempt in range(4):
@@ -347,13 +348,13 @@ def _shape_points(shape, supports, owner, gens, t, p, g, append_t: bool = False)
     if append_t:  # t is itself the last variable: x_N = t
         g = list(g) + [sp.Poly(t, t)]
 
-    points = []
+    points: list[tuple[list[Any], _LazyAlgebraic | None]] = []
     _, factors = sp.factor_list(p.as_expr(), t)
     for f, _mult in factors:
         fp = sp.Poly(f, t)
         if fp.degree() == 1:
             r = -fp.nth(0) / fp.nth(1)
-            vals = [_to_fraction(gk.eval(r)) for gk in g]
+            vals: list[Any] = [_to_fraction(gk.eval(r)) for gk in g]
             points.append((vals, None))
             continue
         # rigorous real-root isolation, refined to width 1e-40
@@ -591,7 +592,7 @@ def enumpoly(
         old = found.get(key)
         if old is None or (old.extra.get("algebraic") and not eq.extra.get("algebraic")):
             found[key] = eq
-    eqs = sorted(found.values(), key=lambda e: sort_key_profile(e.strategies))
+    eqs = sorted(found.values(), key=lambda e: sort_key_profile(e.mixed_profile))
     messages = []
     if not summary["finished"]:
         messages.append(deadline.message())

@@ -191,7 +191,7 @@ def lemke_howson_method(
                 },
             )
         )
-    eqs.sort(key=lambda e: sort_key_profile(e.strategies))
+    eqs.sort(key=lambda e: sort_key_profile(e.mixed_profile))
     return Solution(
         game=game,
         concept="nash",

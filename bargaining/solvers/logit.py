@@ -230,18 +230,18 @@ def _newton_support(P: _Payoffs, sigma: list[np.ndarray], supports) -> list[np.n
         v, D = P.values_and_jacobian(x)
         vs = P.split(v)
         rows = []
-        F = []
+        residuals = []
         for i in range(n):
             s = supports[i]
             off = P.offsets[i]
             for k in s[1:]:
-                F.append(vs[i][k] - vs[i][s[0]])
+                residuals.append(vs[i][k] - vs[i][s[0]])
                 rows.append(D[off + k] - D[off + s[0]])
-            F.append(x[i].sum() - 1.0)
+            residuals.append(x[i].sum() - 1.0)
             r = np.zeros(P.M)
             r[off : off + P.shape[i]] = 1.0
             rows.append(r)
-        F = np.array(F)
+        F = np.array(residuals)
         cols = [P.offsets[i] + k for i in range(n) for k in supports[i]]
         Jm = np.array(rows)[:, cols]
         if np.max(np.abs(F)) < 1e-15:
@@ -330,6 +330,7 @@ def logit(
         eq_prof = _polish(game, sigma, exact)
     eqs = []
     if eq_prof is not None:
+        assert last is not None  # eq_prof was polished from a traced point
         eq, r = equilibrium_record(game, eq_prof, None, exact)
         if (r == 0) if isinstance(r, Fraction) else (float(r) <= tol):
             eqs.append(eq.with_extra(qre_lambda=float(last[-1])))
@@ -337,7 +338,7 @@ def logit(
         message = "the logit branch did not reach a verifiable Nash equilibrium"
     elif eqs and message and "budget" not in message:
         message += "; the equilibrium listed was polished from the last point reached and verified"
-    rational = bool(eqs) and all(isinstance(p, Fraction) for probs in eqs[0].strategies for p in probs)
+    rational = bool(eqs) and all(isinstance(p, Fraction) for probs in eqs[0].mixed_profile for p in probs)
     return Solution(
         game=game,
         concept="nash",

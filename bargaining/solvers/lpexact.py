@@ -31,12 +31,27 @@ TIGHT = 1e-7
 
 
 class LPResult:
-    """Status (``"optimal"``, ``"infeasible"``, ``"unbounded"``), the float point and value."""
+    """Status (``"optimal"``, ``"infeasible"``, ``"unbounded"``), the float point and value
+    (``None`` unless optimal; :attr:`point` and :attr:`optimum` give them for an optimal LP)."""
 
     __slots__ = ("status", "x", "value")
 
     def __init__(self, status: str, x: np.ndarray | None, value: float | None):
         self.status, self.x, self.value = status, x, value
+
+    @property
+    def point(self) -> np.ndarray:
+        """The optimal point; ``SolverError`` if the LP is not optimal."""
+        if self.x is None:
+            raise SolverError(f"the linear program is {self.status}: it has no optimal point")
+        return self.x
+
+    @property
+    def optimum(self) -> float:
+        """The optimal value; ``SolverError`` if the LP is not optimal."""
+        if self.value is None:
+            raise SolverError(f"the linear program is {self.status}: it has no optimal value")
+        return self.value
 
 
 def solve_lp(c: Any, A_ub: Any = None, b_ub: Any = None, A_eq: Any = None, b_eq: Any = None,

@@ -74,11 +74,11 @@ def _sign(a: Poly) -> int:
 def _check_orders(g: ExtensiveGame, choice: Sequence[int], kappa: dict, weight: dict) -> bool:
     prob: list[list[Poly]] = []
     for k, h in enumerate(g.infosets):
-        row = []
+        row: list[Poly] = []
         rest: Poly = {0: F1}
         for a in range(len(h.actions)):
             if a == choice[k]:
-                row.append(None)
+                row.append({})  # the chosen action: 1 minus the trembles, set below
             else:
                 p = {kappa[(k, a)]: weight.get((k, a), F1)}
                 rest = _padd(rest, p, -F1)
@@ -90,16 +90,16 @@ def _check_orders(g: ExtensiveGame, choice: Sequence[int], kappa: dict, weight: 
     reach[0] = {0: F1}
     for node in g.nodes:
         for a, c in enumerate(node.children):
-            p = {0: node.probs[a]} if node.kind == "chance" else prob[node.infoset][a]
+            p = {0: node.chance_probs[a]} if node.kind == "chance" else prob[node.infoset][a]
             reach[c] = _pmul(reach[node.index], p)
     values: list[Any] = [None] * n
     for node in reversed(g.nodes):
         if node.kind == "terminal":
-            values[node.index] = [{0: x} if x else {} for x in node.payoffs]
+            values[node.index] = [{0: x} if x else {} for x in node.terminal_payoffs]
             continue
         acc: list[Poly] = [{} for _ in g.players]
         for a, c in enumerate(node.children):
-            p = {0: node.probs[a]} if node.kind == "chance" else prob[node.infoset][a]
+            p = {0: node.chance_probs[a]} if node.kind == "chance" else prob[node.infoset][a]
             for i in range(g.num_players):
                 acc[i] = _padd(acc[i], _pmul(p, values[c][i]))
         values[node.index] = acc
@@ -128,7 +128,7 @@ def perfect_certificate(game: ExtensiveGame, choice: Sequence[int], hint: dict |
     if hint is not None:
         tries.append(hint_orders(hint, off))
     m = len(off)
-    levels = [(1, 2)] if m <= 10 else []
+    levels: list[tuple[int, ...]] = [(1, 2)] if m <= 10 else []
     if m <= 6:
         levels.append((1, 2, 3))
     for lv in levels:
@@ -162,7 +162,7 @@ def perfect_enum(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE,
     g = game.as_exact()
     kept, undecided = [], 0
     for eq in seq.equilibria:
-        flat = [probs for per in eq.behavior for probs in per]
+        flat = [probs for per in eq.behavior_profile for probs in per]
         order = [k for ids in g.player_infosets for k in ids]
         by_set = dict(zip(order, flat))
         if any(sum(1 for p in by_set[k] if p) != 1 for k in by_set):
@@ -274,7 +274,7 @@ def proper_enum(game: Any, *, deadline: Deadline = Deadline.NONE,
     nash = solver(game, deadline=deadline, exact=True)
     kept = []
     for eq in nash.equilibria:
-        cert = proper_certificate(game, eq.strategies)
+        cert = proper_certificate(game, eq.mixed_profile)
         if cert is not None:
             kept.append(eq.with_extra(proper_certificate=cert))
     return Solution(game=game, concept="proper", method="proper-enum", equilibria=tuple(kept), complete=False,

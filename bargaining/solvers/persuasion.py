@@ -194,14 +194,17 @@ def persuasion_lp(game: PersuasionProblem, *, deadline: Deadline = Deadline.NONE
                    [[float(v) for v in r] for r in A_eq], [1.0] * k)
     if res.status != "optimal":
         raise SolverError(f"persuasion LP is {res.status} (a bug: full disclosure is always feasible)")
+    x: list[Any]
+    value: Any
     if exact:
-        x = exact_vertex(res.x, A_ub, b_ub, A_eq, b_eq)
-        if x is None:
+        vertex = exact_vertex(res.point, A_ub, b_ub, A_eq, b_eq)
+        if vertex is None:
             raise SolverError("the exact re-derivation of the LP vertex failed; solve without --exact")
+        x = vertex
         value = sum((a * b for a, b in zip(c, x)), start=Fraction(0))
     else:
-        x = [max(0.0, float(v)) for v in res.x]
-        value = res.value
+        x = [max(0.0, float(v)) for v in res.point]
+        value = res.optimum
     signal = [[x[var(w, a)] for a in range(m)] for w in range(k)]
     return _solution(game, signal, value, exact, "persuasion-lp")
 
@@ -236,9 +239,11 @@ def concavification(game: PersuasionProblem, *, deadline: Deadline = Deadline.NO
             key = (val, -(hi - lo))  # the least dispersed split among the optimal ones
             if best is None or key > best[0]:
                 best = (key, lo, hi, w_hi)
-    (value, _), lo, hi, w_hi = best
+    assert best is not None  # lo = hi = the prior itself is a candidate
+    (best_value, _), lo, hi, w_hi = best
+    value: Any = best_value
     prior = game.prior
-    signal = [[Fraction(0)] * m for _ in range(2)]
+    signal: list[list[Any]] = [[Fraction(0)] * m for _ in range(2)]
     for q, weight in ((lo, 1 - w_hi), (hi, w_hi)) if lo != hi else ((lo, Fraction(1)),):
         a = vhat[q][1]
         for w, pw in enumerate((1 - q, q)):

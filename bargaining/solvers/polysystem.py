@@ -177,7 +177,7 @@ class SupportSolver:
     def _F_float(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """F(x) and its Jacobian (floats) at one point of free coordinates."""
         sig = [np.array(s, dtype=float)[None, :] for s in self._sigma_from_x(list(x))]
-        F = []
+        F: list[float] = []
         rows = []
         for i in self.movers:
             Ti = self.T[i]
@@ -201,7 +201,7 @@ class SupportSolver:
 
     def _F_exact(self, x: list[Fraction]) -> list[Fraction]:
         sig = self._sigma_from_x(x)
-        out = []
+        out: list[Fraction] = []
         for i in self.movers:
             Ti = self.T[i]
             sub = np.moveaxis(self.U[i][np.ix_(*[self.T[j] if j != i else Ti for j in range(self.n)])], i, 0)
@@ -347,12 +347,14 @@ class SupportSolver:
                         L = float(np.abs(V[a] - V[b]).sum())
                         if best is None or L > best[0]:
                             best = (L, j, a, b)
+            assert best is not None  # k > 0: some mover has two strategies, so an edge
             L, j, a, b = best
             if L < 0.3:  # small enough for the interval Newton test to have a chance
                 status, x = self._krawczyk(*self._box(P))
                 if status == "none":
                     continue
                 if status == "unique":
+                    assert x is not None  # "unique" comes with its root
                     roots.append(x)
                     continue
             if L < 1e-7:

@@ -66,7 +66,7 @@ def rref_solve(A: list[Row], b: Row, n: int) -> tuple[list[Fraction], list[list[
     return x0, basis
 
 
-def vertices(n: int, eqs: list[tuple[Row, Fraction]], ineqs: list[tuple[Row, Fraction]]) -> list[tuple[Fraction, ...]]:
+def vertices(n: int, eqs: Sequence[tuple[Row, Fraction]], ineqs: Sequence[tuple[Row, Fraction]]) -> list[tuple[Fraction, ...]]:
     """Vertices of ``{x : a·x = b for (a, b) in eqs, g·x ≥ h for (g, h) in ineqs}`` (assumed
     bounded), exact, without duplicates, in a deterministic order."""
     sol = rref_solve([a for a, _ in eqs], [b for _, b in eqs], n)

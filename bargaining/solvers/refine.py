@@ -164,11 +164,13 @@ def refine_equilibrium(US, UR, prior, raw, labels: tuple[Sequence[str], Sequence
         ok, J, note = intuitive_test(US, UR, raw.type_payoffs, off.message, cache, labels)
         res.ic_dominated[off.message] = J
         if not ok:
+            assert note is not None  # a failed test says why
             res.intuitive = False
             res.notes.append(note)
         ok, deleted, note = d1_test(US, UR, raw.type_payoffs, off, cache, labels)
         res.d1_deleted[off.message] = deleted
         if not ok:
+            assert note is not None  # a failed test says why
             res.d1 = False
             res.notes.append(note)
     if not raw.offpath:

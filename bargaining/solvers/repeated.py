@@ -81,8 +81,9 @@ def trigger_deltas(game: NormalFormGame, nash: list[tuple[Any, Any, str]], exact
         for c in range(A.shape[1]):
             best = None
             for e1, e2, lab in nash:
-                need = []
+                need: list[Any] | None = []
                 for u, d, e in ((A[r, c], d1[r, c], e1), (B[r, c], d2[r, c], e2)):
+                    assert need is not None
                     if u >= d:
                         need.append(Fraction(0) if exact else 0.0)
                     elif u > e:
@@ -206,7 +207,7 @@ def _stage_nash(game: NormalFormGame, exact: bool, deadline: Deadline) -> list[t
     out = []
     for eq in sol.equilibria:
         parts = []
-        for labels, probs in zip(game.strategies, eq.strategies):
+        for labels, probs in zip(game.strategies, eq.mixed_profile):
             parts.append("+".join(f"{lab}" if float(p) == 1 else f"{float(p):.4g} {lab}"
                                   for lab, p in zip(labels, probs) if float(p) > 0))
         out.append((eq.payoffs[0], eq.payoffs[1], "(" + ", ".join(parts) + ")"))
@@ -218,7 +219,7 @@ def repeated(
     *,
     deadline: Deadline = Deadline.NONE,
     exact: bool = False,
-    delta: float | None = None,
+    delta: float | Fraction | str | None = None,
     periods: int | None = None,
     tol: float = 1e-9,
 ) -> Solution:
@@ -253,13 +254,14 @@ def repeated(
         totals = finite_spe_payoffs(game, int(periods), exact)
         avg = [(a / periods, b / periods) for a, b in totals]
         hull = _hull(np.array([[float(a), float(b)] for a, b in avg])) if avg else np.zeros((0, 2))
-        verts = [p for p in avg if any(np.allclose([float(p[0]), float(p[1])], h) for h in hull)]
+        avg_verts = [p for p in avg if any(np.allclose([float(p[0]), float(p[1])], h) for h in hull)]
         extra.update({"periods": int(periods), "payoff_set": [list(p) for p in avg],
-                      "payoff_set_vertices": [list(p) for p in verts],
+                      "payoff_set_vertices": [list(p) for p in avg_verts],
                       "payoff_set_method": "backward induction over pure SPE continuation payoffs (average per period)"})
         payoffs: tuple = ()
     else:
         A, B = _matrices(game, False)
+        assert delta is not None  # checked above: periods or delta
         try:
             verts, iters, converged = aps_polygon(A, B, float(delta), tol=tol, deadline=deadline)
         except BudgetExceeded:

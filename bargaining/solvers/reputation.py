@@ -118,13 +118,13 @@ def weak_values(stage: _Stage, k: int) -> tuple[list[StepCorrespondence], list[F
     for _ in range(k):
         prev = W[-1]
         q = _q_star(prev, stage.c)
-        xs = set(prev.xs)
+        points = set(prev.xs)
         if q is not None:
-            xs.add(q)
-            xs.add(stage.phi_star * q)
+            points.add(q)
+            points.add(stage.phi_star * q)
         else:
-            xs.add(stage.phi_star)
-        xs = sorted(x for x in xs if 0 < x <= 1)
+            points.add(stage.phi_star)
+        xs = sorted(x for x in points if 0 < x <= 1)
         grid = [F0] + xs + [F1]
         opens = []
         for lo, hi in zip(grid[:-1], grid[1:]):
@@ -168,25 +168,33 @@ def _parse(game: ExtensiveGame) -> tuple[int, Fraction, dict[str, Any]]:
             v = node.children[node.actions.index(a)]
         return v
 
+    def leaf(v: int, actions: list[str]) -> tuple[Any, ...]:
+        """The payoffs at the end of ``actions`` from node ``v``, which must be a terminal."""
+        node = game.nodes[walk(v, actions)]
+        if node.payoffs is None:
+            raise SolverError(f"method 'reputation': the play {' '.join(actions)} must end the game after "
+                              f"{k} markets (one per entrant)")
+        return node.payoffs
+
     pay: dict[str, Any] = {}
     for t, child in zip(root.actions, root.children):
-        out = game.nodes[walk(child, ["Out"] * k)].payoffs[0]
-        acc = game.nodes[walk(child, ["In", "Accommodate"] + ["Out"] * (k - 1))].payoffs[0]
-        fight = game.nodes[walk(child, ["In", "Fight"] + ["Out"] * (k - 1))].payoffs[0]
+        out = leaf(child, ["Out"] * k)[0]
+        acc = leaf(child, ["In", "Accommodate"] + ["Out"] * (k - 1))[0]
+        fight = leaf(child, ["In", "Fight"] + ["Out"] * (k - 1))[0]
         o = out / k
         pay[t] = (o, acc - (k - 1) * o, fight - (k - 1) * o)
     tw = root.children[1]
-    pay["entrant"] = tuple(game.nodes[walk(tw, seq + ["Out"] * (k - 1))].payoffs[1]
+    pay["entrant"] = tuple(leaf(tw, seq + ["Out"] * (k - 1))[1]
                            for seq in (["Out"], ["In", "Accommodate"], ["In", "Fight"]))
     # additivity over the whole tree
     for t, child in zip(root.actions, root.children):
         o, a, f = pay[t]
-        stack = [(child, F0, 0, [])]
+        stack: list[tuple[int, Any, int, list[Any]]] = [(child, F0, 0, [])]
         while stack:
             v, inc, j, ents = stack.pop()
             node = game.nodes[v]
             if node.kind == "terminal":
-                if j != k or node.payoffs[0] != inc or tuple(node.payoffs[1:]) != tuple(ents):
+                if j != k or node.terminal_payoffs[0] != inc or tuple(node.terminal_payoffs[1:]) != tuple(ents):
                     raise SolverError("method 'reputation': payoffs are not additive over markets")
                 continue
             if node.actions != ("Out", "In") or node.player != j + 1:
@@ -197,7 +205,7 @@ def _parse(game: ExtensiveGame) -> tuple[int, Fraction, dict[str, Any]]:
                 raise SolverError("method 'reputation': the incumbent must answer In with Fight or Accommodate")
             stack.append((inn.children[0], inc + f, j + 1, ents + [pay["entrant"][2]]))
             stack.append((inn.children[1], inc + a, j + 1, ents + [pay["entrant"][1]]))
-    p = root.probs[0]
+    p = root.chance_probs[0]
     e_o, e_a, e_f = pay["entrant"]
     if not (e_f < e_o < e_a) or not (pay["weak"][1] > pay["weak"][2]) or not (pay["tough"][2] > pay["tough"][1]):
         raise SolverError("method 'reputation': needs entrant fought < out < accommodated, the weak type "

@@ -113,7 +113,7 @@ def all_nash_behaviors(
             note = "a player is indifferent between plans: pure choices listed, their mixtures are equilibria too"
         mixed_list = []
         for s in best:
-            prof = [(one,) for _ in nfg.shape]
+            prof: list[tuple[Any, ...]] = [(one,) for _ in nfg.shape]
             prof[i] = tuple(one if k == s else zero for k in range(nfg.shape[i]))
             mixed_list.append(tuple(prof))
     else:
@@ -148,7 +148,7 @@ def all_nash_behaviors(
         for eq in sol.equilibria:
             prof = [(one,) for _ in nfg.shape]
             for j, i in enumerate(active):
-                prof[i] = tuple(eq.strategies[j])
+                prof[i] = tuple(eq.mixed_profile[j])
             mixed_list.append(tuple(prof))
     behaviors = _dedupe([mixed_to_behavior(sf, m) for m in mixed_list])
     return behaviors, complete, note
@@ -163,7 +163,7 @@ def strategic(
     g = game.as_exact() if exact else game
     behaviors, complete, note = all_nash_behaviors(g, exact=exact, deadline=deadline, method=nash_method)
     eqs = [tree_equilibrium(g, b, concept="nash") for b in behaviors]
-    eqs.sort(key=lambda e: sort_key_profile([p for per in e.behavior for p in per]))
+    eqs.sort(key=lambda e: sort_key_profile([p for per in e.behavior_profile for p in per]))
     return Solution(
         game=game, concept="nash", method="strategic", equilibria=tuple(eqs), complete=complete,
         exact=bool(exact), message=note,
@@ -239,11 +239,11 @@ def sequence_form(game: ExtensiveGame, exact: bool = False) -> SequenceForm:
         for v, a in game.path(z):
             node = game.nodes[v]
             if node.kind == "chance":
-                w = w * conv(node.probs[a])
+                w = w * conv(node.chance_probs[a])
             else:
                 last[node.player] = (node.infoset, a)
         s1, s2 = index[0][last[0]], index[1][last[1]]
-        u = game.nodes[z].payoffs
+        u = game.nodes[z].terminal_payoffs
         A[s1, s2] += w * conv(u[0])
         B[s1, s2] += w * conv(u[1])
         W[s1, s2] += w
@@ -445,8 +445,8 @@ def _solve_sparse(eqs: list[dict[int, Fraction]], rhs: list[Fraction]) -> list[F
     rows = [dict(r) for r in eqs]
     b = list(rhs)
     where: dict[int, set[int]] = {}
-    for i, r in enumerate(rows):
-        for j in r:
+    for i, row in enumerate(rows):
+        for j in row:
             where.setdefault(j, set()).add(i)
     done: list[tuple[int, int]] = []
     alive = set(range(n))
@@ -461,8 +461,8 @@ def _solve_sparse(eqs: list[dict[int, Fraction]], rhs: list[Fraction]) -> list[F
             if r == i or r not in alive:
                 continue
             f = rows[r][j] / piv
-            for c, x in rows[i].items():
-                y = rows[r].get(c, 0) - f * x
+            for c, a in rows[i].items():
+                y = rows[r].get(c, 0) - f * a
                 if y:
                     if c not in rows[r]:
                         where.setdefault(c, set()).add(r)

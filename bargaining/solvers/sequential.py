@@ -100,7 +100,7 @@ def tree_tables(g: ExtensiveGame, flat: Sequence[Sequence[Fraction]]) -> tuple[l
         v = node.index
         for a, c in enumerate(node.children):
             if node.kind == "chance":
-                p = node.probs[a]
+                p = node.chance_probs[a]
                 reach[c], pi[c], off[c] = reach[v] * p, pi[v] * p, off[v]
             else:
                 p = flat[node.infoset][a]
@@ -112,9 +112,9 @@ def tree_tables(g: ExtensiveGame, flat: Sequence[Sequence[Fraction]]) -> tuple[l
     values: list[Any] = [()] * n
     for node in reversed(g.nodes):
         if node.kind == "terminal":
-            values[node.index] = node.payoffs
+            values[node.index] = node.terminal_payoffs
             continue
-        probs = node.probs if node.kind == "chance" else flat[node.infoset]
+        probs = node.chance_probs if node.kind == "chance" else flat[node.infoset]
         acc = [F0] * g.num_players
         for p, c in zip(probs, node.children):
             if p:
@@ -305,14 +305,14 @@ def assess_profile(g: ExtensiveGame, flat: list[tuple[Fraction, ...]], flags: se
             if np.linalg.matrix_rank(np.array(big, dtype=float)) < sum(len(G) for G in Gs):
                 flags.add("beliefs linked across information sets by common trembles (skipped)")
                 continue
-        kappa = _orders_lp(g, combo, off, offkeys)
-        if kappa is None:
+        combo_orders = _orders_lp(g, combo, off, offkeys)
+        if combo_orders is None:
             continue
         for k, j in zip(sets, pick):
             if j not in feasible_sets[k]:
                 feasible_sets[k].append(j)
         if rep is None:
-            rep = (combo, pick, kappa)
+            rep = (combo, pick, combo_orders)
     if sets and rep is None:
         return None
     belief_sets: list = [None] * len(g.infosets)
@@ -338,6 +338,7 @@ def assess_profile(g: ExtensiveGame, flat: list[tuple[Fraction, ...]], flags: se
         for (k, T), j in zip(combo, pick):
             vs = options[k][j][2]
             c = relint_point(vs) if options[k][j][1] == "free" else vs[0]
+            assert c is not None  # the belief polytope of a feasible option has vertices
             full = [F0] * len(g.infosets[k].nodes)
             for t, val in zip(T, c):
                 full[t] = val
@@ -499,7 +500,7 @@ def sequential_enum(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE,
                         if res is not None:
                             found.append(res)
     eqs = [_record(g, f) for f in found]
-    eqs.sort(key=lambda e: sort_key_profile([p for per in e.behavior for p in per]))
+    eqs.sort(key=lambda e: sort_key_profile([p for per in e.behavior_profile for p in per]))
     notes = sorted(flags)
     if timed_out:
         notes.insert(0, deadline.message())

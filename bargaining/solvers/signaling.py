@@ -128,7 +128,7 @@ def offpath_sets(US, UR, m: int, u_star: Sequence[Fraction], cache: BeliefCache,
     ``w_t`` that ``m`` must at least give it (instead of being deterred, ``V_t(m) ≤ u*_t``)."""
     attract = attract or {}
     nT, nR = cache.nT, cache.nR
-    pieces = []
+    pieces: list[dict[str, Any]] = []
     for K in cache.realizable(m):
         # deterring mixtures on K: ρ ∈ Δ(K), Σ_r ρ_r U_S(t,m,r) ≤ u*_t for every type
         eqs = [([F1 if r in K else F0 for r in range(nR)], F1)] + [
@@ -194,7 +194,7 @@ def point_pbe(US, UR, prior: Sequence[Fraction], fam: Family, sigma: list[list[F
     for t in range(nT):  # a zero-prior type on another type's off-path message: deterred value
         if u_star[t] is None:
             u_star[t] = max(_value(US, t, m2, rho_on[m2]) for m2 in on)
-    rp = sum((prior[t] * sigma[t][m] * rho[m][r] * UR[t][m][r]
+    rp = sum((prior[t] * sigma[t][m] * rho_on[m][r] * UR[t][m][r]
               for t in range(nT) for m in on for r in range(len(UR[0][0]))), F0)
     raw = RawPBE(sigma, rho, beliefs, u_star, rp, offs, unpinned=tuple(sorted(unpinned)))
     raw.limit = {m: rho_on[m] for m in fam.on_path if m in off}
@@ -207,6 +207,7 @@ def family_points(fam: Family, nT: int, nM: int, nR: int):
     pattern's); the vertices are the products of the σ-vertices with every piece's vertices."""
     sc = relint_point(fam.sigma_verts)
     rc = relint_point(fam.pieces[0]["verts"])
+    assert sc is not None and rc is not None  # a family's polytopes have vertices
     rep = (fam.sigma_matrix(sc, nT, nM), fam.rho_dict(rc, nR))
     rverts: list = []
     for p in fam.pieces:
@@ -294,7 +295,8 @@ def outcome_distribution(game: SignalingGame, sigma: Sequence[Sequence[Any]],
         for m, ml in enumerate(game.messages):
             for r, rl in enumerate(game.responses):
                 reach = to_fraction(game.prior[t]) * to_fraction(sigma[t][m])
-                reach = reach * to_fraction(rho[m][r]) if reach and rho[m] is not None else F0
+                rho_m = rho[m]
+                reach = reach * to_fraction(rho_m[r]) if reach and rho_m is not None else F0
                 for path, p in leaves(game.outcomes[t][m][r], list(plans.get((t, m, r), ())), [0], (tl, ml, rl), reach):
                     out.append((" ".join(path), p))
     return out
@@ -351,11 +353,14 @@ def _assessment(game: SignalingGame, raw: RawPBE, US, UR, prior, refine: bool) -
     """One point of a family as a full assessment: strategies, beliefs, off-path sustaining
     sets, payoffs, label, mixing, refinements and the regret certificate."""
     T, M, R = game.types, game.messages, game.responses
-    rho_full, mu_full = [], []
+    rho_full: list[list[Fraction]] = []
+    mu_full: list[list[Fraction]] = []
     for m in range(len(M)):
-        if raw.rho[m] is not None:
-            rho_full.append(raw.rho[m])
-            mu_full.append(raw.beliefs[m])
+        rho_m, mu_m = raw.rho[m], raw.beliefs[m]
+        if rho_m is not None:
+            assert mu_m is not None  # a message on the path has a response and Bayes beliefs
+            rho_full.append(rho_m)
+            mu_full.append(mu_m)
         elif m in raw.limit:  # the family's response; a belief on the pattern's senders sustains it
             r = raw.limit[m]
             K = tuple(i for i, x in enumerate(r) if x > 0)
@@ -371,8 +376,8 @@ def _assessment(game: SignalingGame, raw: RawPBE, US, UR, prior, refine: bool) -
     mixing: dict[str, Any] = {}
     smix = {T[t]: {M[m]: raw.sigma[t][m] for m in range(len(M)) if raw.sigma[t][m] > 0}
             for t in range(len(T)) if sum(1 for p in raw.sigma[t] if p > 0) > 1}
-    rmix = {M[m]: {R[r]: raw.rho[m][r] for r in range(len(R)) if raw.rho[m][r] > 0}
-            for m in range(len(M)) if raw.rho[m] is not None and sum(1 for p in raw.rho[m] if p > 0) > 1}
+    rmix = {M[m]: {R[r]: rho_m[r] for r in range(len(R)) if rho_m[r] > 0}
+            for m, rho_m in enumerate(raw.rho) if rho_m is not None and sum(1 for p in rho_m if p > 0) > 1}
     if smix:
         mixing[game.sender] = smix
     if rmix:
@@ -392,8 +397,8 @@ def _assessment(game: SignalingGame, raw: RawPBE, US, UR, prior, refine: bool) -
         off.append(entry)
     x: dict[str, Any] = {
         "sender_strategy": {T[t]: dict(zip(M, raw.sigma[t])) for t in range(len(T))},
-        "receiver_strategy": {M[m]: (dict(zip(R, raw.rho[m])) if raw.rho[m] is not None else None) for m in range(len(M))},
-        "beliefs_on_path": {M[m]: dict(zip(T, raw.beliefs[m])) for m in range(len(M)) if raw.beliefs[m] is not None},
+        "receiver_strategy": {M[m]: (dict(zip(R, rho_m)) if rho_m is not None else None) for m, rho_m in enumerate(raw.rho)},
+        "beliefs_on_path": {M[m]: dict(zip(T, mu_m)) for m, mu_m in enumerate(raw.beliefs) if mu_m is not None},
         "off_path": off,
         "type_payoffs": {T[t]: (None if t in raw.unpinned else v) for t, v in enumerate(raw.type_payoffs)},
         "mixing": mixing,
@@ -431,6 +436,7 @@ def _describe_family(game: SignalingGame, fam: Family, fmt) -> tuple[int, str, l
     :func:`_coord_names` (the other coordinates are fixed or follow from the simplex)."""
     T, M, R = game.types, game.messages, game.responses
     si, sn, ri, rn = _coord_names(game, fam)
+    sph: list[str]
     ds, sph = (0, [])
     if si:
         ds, sph = describe_affine(sn, [tuple(v[i] for i in si) for v in fam.sigma_verts], fmt)
@@ -594,10 +600,10 @@ def _refinement_summary(rep: dict | None, vx: list[dict]) -> dict[str, Any]:
 
 
 def _sort_key(eq: Equilibrium) -> tuple:
-    sigma = eq.behavior[0]
+    sigma, rho = eq.behavior_profile[0], eq.behavior_profile[1]
     mixed = any(0 < p < 1 for row in sigma for p in row)
-    rmixed = any(0 < p < 1 for row in eq.behavior[1] for p in row)
-    flat = [p for row in sigma for p in row] + [p for row in eq.behavior[1] for p in row]
+    rmixed = any(0 < p < 1 for row in rho for p in row)
+    flat = [p for row in sigma for p in row] + [p for row in rho for p in row]
     return (mixed, rmixed, tuple(-p for p in flat))
 
 

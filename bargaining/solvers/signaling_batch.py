@@ -566,7 +566,8 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
         ]
     fields = ("valid", "s0", "x", "mu", "off_lo", "off_hi", "x_lo", "x_hi", "type_payoffs",
               "receiver_payoff", "intuitive", "d1")
-    return BatchResult(batch, *(np.concatenate([getattr(r, f) for r in parts]) for f in fields), parts[0].labels)
+    joined = {f: np.concatenate([getattr(r, f) for r in parts]) for f in fields}
+    return BatchResult(batch, **joined, labels=parts[0].labels)
 
 
 def row_columns(res: BatchResult, gi: np.ndarray, si: np.ndarray, sender: str, receiver: str) -> dict[str, np.ndarray]:

@@ -39,9 +39,10 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from bargaining.solvers.polytope import vertices
 
@@ -276,8 +277,8 @@ def fourier_motzkin(ineqs: list[tuple[list[Fraction], Fraction]], n_keep: int) -
         for gp, hp in pos:
             for gn, hn in neg:
                 a, b = -gn[j], gp[j]
-                g = [a * x + b * y for x, y in zip(gp, gn)]
-                new.add(_normalize(g, a * hp + b * hn))
+                combined = [a * x + b * y for x, y in zip(gp, gn)]
+                new.add(_normalize(combined, a * hp + b * hn))
         rows = set()
         for g, h in new:
             if not any(g):
@@ -400,12 +401,13 @@ def enumerate_families(US, UR, prior: Sequence[Fraction], cache, *, deadline: fl
     return _merge(found), complete, notes
 
 
-def _K_combos(S, on_path, K_options, US, nT):
+def _K_combos(S: Sequence[Sequence[int]], on_path: Sequence[int], K_options: Sequence[Sequence[tuple[int, ...]]],
+              US: Any, nT: int) -> Iterator[tuple[tuple[int, ...], ...]]:
     """Receiver supports on the path, by backtracking with a necessary condition from interval
     bounds: type t's equilibrium value v_t lies in [min, max]_{r ∈ K_m} U_S(t, m, r) for every m in
     S_t, and is at least min_{r ∈ K_m} U_S(t, m, r) for every other message on the path."""
     n = len(on_path)
-    chosen: list = []
+    chosen: list[tuple[int, ...]] = []
 
     def ok() -> bool:
         for t in range(nT):
@@ -420,7 +422,7 @@ def _K_combos(S, on_path, K_options, US, nT):
                 return False
         return True
 
-    def rec(i: int):
+    def rec(i: int) -> Iterator[tuple[tuple[int, ...], ...]]:
         if i == n:
             yield tuple(chosen)
             return

@@ -97,8 +97,8 @@ class _Problem:
         if res.status != "optimal":
             raise SolverError(f"Stackelberg LP is {res.status}")
         if not self.exact:
-            return [float(v) for v in res.x], res.value
-        point = exact_vertex(res.x, A_ub, b_ub, A_eq, b_eq)
+            return [float(v) for v in res.point], res.optimum
+        point = exact_vertex(res.point, A_ub, b_ub, A_eq, b_eq)
         if point is None:
             raise SolverError("the exact re-derivation of the LP vertex failed; solve without --exact")
         return point, sum((a * b for a, b in zip(c, point)), start=Fraction(0))
@@ -139,7 +139,7 @@ class _Problem:
         rows += [[Fraction(-int(i == k)) for i in range(m)] + [Fraction(1)] for k in range(m)]
         res = solve_lp([0.0] * m + [1.0], [[float(v) for v in r] for r in rows], [0.0] * len(rows),
                        [[1.0] * m + [0.0]], [1.0], bounds=[(0, None)] * m + [(0, 1)])
-        return res.status == "optimal" and res.value > _SLACK
+        return res.status == "optimal" and res.optimum > _SLACK
 
     def weak_class(self, C: list[int]) -> tuple[list[Any], Any]:
         """``max_{x in R_C} min_{j in C} x A e_j`` with a shifted variable ``t' = t - lo >= 0``."""
@@ -179,8 +179,8 @@ class _Problem:
                     A_eq.append([float(self.B[i][t] - self.B[i][t0]) for i in range(m)] + [0.0])
                     b_eq.append(0.0)
                 res = solve_lp([0.0] * m + [1.0], A_ub, b_ub, A_eq, b_eq, bounds=[(0, None)] * m + [(0, 1)])
-                if res.status == "optimal" and (not others or res.value > _SLACK):
-                    return [float(v) for v in res.x[:m]]
+                if res.status == "optimal" and (not others or res.optimum > _SLACK):
+                    return [float(v) for v in res.point[:m]]
         return None
 
 
@@ -221,7 +221,7 @@ def stackelberg(
     li = game.player_index(leader) if leader is not None else 0
     fi = 1 - li
     P = _Problem(game, li, exact)
-    attained = True
+    attained: bool | None = True
     note = None
     if commitment == "pure":
         best = None
@@ -232,6 +232,7 @@ def stackelberg(
             val = _num(P.A[i][pick], exact)
             if best is None or val > best[2]:
                 best = (x, pick, val)
+        assert best is not None  # the leader has at least one strategy
         x, j, value = best
     elif tie_break == "strong":
         x, j, value = P.strong()
@@ -244,6 +245,7 @@ def stackelberg(
             if best is None or vc > best[2] + (0 if exact else _TOL):
                 resp = min(C, key=lambda k: (P.value(xc, P.A, k), k))
                 best = (xc, resp, vc)
+        assert best is not None  # the best-response regions cover the simplex: some class has an interior
         x, j, value = best
         br = P.best_responses(x)
         weak_here = min(P.value(x, P.A, k) for k in br)
@@ -271,10 +273,8 @@ def stackelberg(
     follower_pay = P.value(x, P.B, j)
     regret = max(P.value(x, P.B, k) for k in range(P.n)) - follower_pay
     y = [_num(int(k == j), exact) for k in range(P.n)]
-    strategies = [None, None]
-    strategies[li], strategies[fi] = tuple(x), tuple(y)
-    payoffs = [None, None]
-    payoffs[li], payoffs[fi] = value, follower_pay
+    strategies = (tuple(x), tuple(y)) if li == 0 else (tuple(y), tuple(x))
+    payoffs = (value, follower_pay) if li == 0 else (follower_pay, value)
     extra = {
         "leader": game.players[li],
         "follower": game.players[fi],
@@ -288,7 +288,7 @@ def stackelberg(
         "value_of_commitment": (None if best_nash is None else
                                 {"over_best_nash": value - best_nash, "over_worst_nash": value - worst_nash}),
     }
-    eq = Equilibrium(strategies=tuple(strategies), payoffs=tuple(payoffs), regret=regret,
+    eq = Equilibrium(strategies=strategies, payoffs=payoffs, regret=regret,
                      label=f"{commitment} commitment ({tie_break})", extra=extra)
     complete = bool(nash_complete) and attained is not None
     if not nash_complete and note is None:

@@ -34,16 +34,16 @@ def tree_equilibrium(
 ) -> Equilibrium:
     """An Equilibrium record with outcomes, payoffs, beliefs, label and the independent regret
     (SPE regret for ``subgame-perfect``, Nash regret otherwise)."""
-    behavior = tuple(tuple(tuple(p) for p in per) for per in behavior)
-    outcomes = outcome_distribution(game, behavior)
-    payoffs = expected_payoffs(game, behavior)
+    profile = tuple(tuple(tuple(p) for p in per) for per in behavior)
+    outcomes = outcome_distribution(game, profile)
+    payoffs = expected_payoffs(game, profile)
     spe = concept == "subgame-perfect"
-    beliefs = bayes_beliefs(game, behavior, pin_subgames=spe)
+    beliefs = bayes_beliefs(game, profile, pin_subgames=spe)
     return Equilibrium(
         payoffs=payoffs,
         regret=None,  # certified by the dispatcher (bargaining.verify.tree)
-        behavior=behavior,
+        behavior=profile,
         beliefs=beliefs,
         outcomes=outcomes,
-        label=path_label(game, behavior, outcomes),
+        label=path_label(game, profile, outcomes),
     )

@@ -64,7 +64,7 @@ def _build_stack(src: Any, params: dict[str, np.ndarray], n: int):
                 stack = None
         if stack is not None:
             undefined = ~np.all(np.isfinite(stack.reshape(n, -1)), axis=1)
-            for j in np.flatnonzero(undefined):
+            for j in np.flatnonzero(undefined).tolist():
                 if errors[j] is None:
                     try:
                         src.with_params(**{name: float(params[name][j]) for name in names})
@@ -113,7 +113,8 @@ def _evaluate_normal(src: Any, first: Any, params: dict[str, np.ndarray]) -> np.
             labels = [s.strip() for s in str(key).split(",")]
             idx = tuple(strategies[i].index(lab) for i, lab in enumerate(labels))
             for i in range(len(players)):
-                out[(slice(None), i, *idx)] = np.broadcast_to(np.asarray(vals[i], dtype=float), (n,))
+                cell: tuple[slice | int, ...] = (slice(None), i, *idx)
+                out[cell] = np.broadcast_to(np.asarray(vals[i], dtype=float), (n,))
     return out
 
 
@@ -340,7 +341,7 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
     there: the receiver exactly indifferent at the prior after some message, a sender type with
     equal payoffs from the two messages for some pair of responses, a prior of 0 or 1, or no
     family found by the batch (the batch reports the generic limit at such points)."""
-    from bargaining.solvers.signaling_batch import row_columns, solve_batch
+    from bargaining.solvers.signaling_batch import BatchResult, row_columns, solve_batch
 
     n = stop - start
     errors = _range_errors(src, params, n)
@@ -361,6 +362,7 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
             res = solve_batch(src.evaluate({name: v[good] for name, v in params.items()}))
         except BargainingError:  # a point the batch refuses (its game is invalid): point by point
             raise NotAStack from None
+        assert isinstance(res, BatchResult)  # a body of arrays is solved as one stack
         b = res.batch
         d = b.UR[..., 0] - b.UR[..., 1]  # (G, T, M)
         at_prior = b.prior0[:, None] * d[:, 0, :] + (1 - b.prior0[:, None]) * d[:, 1, :]

@@ -170,7 +170,7 @@ class PointSet:
             else:
                 default = getattr(p, "default", None) if not isinstance(p, Mapping) else p.get("default")
                 values[name] = float(to_fraction(default))
-        sampled: list[tuple[str, float, float]] = []
+        sampled: list[tuple[str, float, float, bool]] = []
         if sample_size:
             if sample_size < 0:
                 raise SweepError("N must be positive", option="sample", value="N")
@@ -218,6 +218,7 @@ class PointSet:
         out = np.empty((last - first, d))
         b0, b1 = first // SAMPLE_BLOCK, (last - 1) // SAMPLE_BLOCK
         pos = 0
+        assert self.seed is not None  # a sample always has a seed (build refuses one without)
         for b in range(b0, b1 + 1):
             block = np.random.default_rng([int(self.seed), b]).random((SAMPLE_BLOCK, d))
             lo = max(first, b * SAMPLE_BLOCK) - b * SAMPLE_BLOCK

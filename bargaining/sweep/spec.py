@@ -151,7 +151,7 @@ def plan(spec: SweepSpec, src: Any) -> SweepSpec:
     except Exception:  # noqa: BLE001 - the per-point path will record the error
         game = None
     kind = getattr(game, "kind", None)
-    if kind == "normal" and spec.concept in (None, "nash") and len(game.shape) == 2 and sum(game.shape) <= 9:
+    if kind == "normal" and game is not None and spec.concept in (None, "nash") and len(game.shape) == 2 and sum(game.shape) <= 9:
         return _replace(spec, mode="bimatrix")
     if (
         kind == "tree"

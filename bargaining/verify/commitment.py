@@ -81,7 +81,7 @@ def _strong_value_by_vertices(A: list[list[Fraction]], B: list[list[Fraction]]) 
             x = _solve([cons[k] for k in pick] + [[Fraction(1)] * m], [Fraction(0)] * (m - 1) + [Fraction(1)])
             if x is None or any(sum(c * v for c, v in zip(r, x)) > 0 for r in cons):
                 continue
-            val = sum(x[i] * A[i][j] for i in range(m))
+            val = sum((x[i] * A[i][j] for i in range(m)), Fraction(0))
             best = val if best is None or val > best else best
     return best
 
@@ -92,12 +92,12 @@ def check_stackelberg(game: Any, eq: Any, tol: float = 1e-7) -> dict[str, bool]:
     li = list(game.players).index(ex["leader"])
     fi = 1 - li
     g = game.as_exact()
-    A = np.array(g.payoffs[li], dtype=object)
-    B = np.array(g.payoffs[fi], dtype=object)
+    A_arr = np.array(g.payoffs[li], dtype=object)
+    B_arr = np.array(g.payoffs[fi], dtype=object)
     if li == 1:
-        A, B = A.T, B.T
-    A = [[Fraction(v) for v in r] for r in A]
-    B = [[Fraction(v) for v in r] for r in B]
+        A_arr, B_arr = A_arr.T, B_arr.T
+    A = [[Fraction(v) for v in r] for r in A_arr]
+    B = [[Fraction(v) for v in r] for r in B_arr]
     x = list(ex["commitment"])
     j = list(game.strategies[fi]).index(ex["follower_response"])
     exact = all(isinstance(v, Fraction) for v in x)

@@ -11,7 +11,7 @@ the right check; :func:`bargaining.verify.certify` calls it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -193,8 +193,10 @@ def _frontier_sample(model: BargainingProblem, n: int = 20001) -> np.ndarray:
             pts.append(np.column_stack([P[0] + t * (Q[0] - P[0]), P[1] + t * (Q[1] - P[1])]))
         return np.vstack(pts)
     if rep == "frontier":
+        frontier = model.frontier
+        assert frontier is not None  # the frontier representation has one
         x = np.linspace(float(model.lo), float(model.hi), n)
-        return np.column_stack([x, [float(model.frontier(v)) for v in x]])
+        return np.column_stack([x, [float(frontier(v)) for v in x]])
     u1, u2 = model.utilities()
     x = np.linspace(0.0, 1.0, n)
     return np.column_stack([np.asarray(u1(x), dtype=float), np.asarray(u2(1 - x), dtype=float)])
@@ -283,7 +285,7 @@ def _axiomatic_regret(model: BargainingProblem, eq: Equilibrium, concept: str) -
 
 
 #: model type -> certificate of one equilibrium (add a model in one line)
-MODEL_VERIFIERS = {
+MODEL_VERIFIERS: dict[type, Callable[[Any, Equilibrium, str], Any]] = {
     Rubinstein: _rubinstein_regret,
     FearonUltimatum: _fearon_regret,
     PowellShift: _powell_regret,

@@ -97,15 +97,15 @@ def limit_beliefs(game: ExtensiveGame, behavior: Behavior, certificate: Mapping[
             continue
         for a, c in enumerate(node.children):
             if node.kind == "chance":
-                if node.probs[a] == 0:
+                if node.chance_probs[a] == 0:
                     continue
-                order[c], coef[c] = order[v], coef[v] * node.probs[a]
+                order[c], coef[c] = order[v], coef[v] * node.chance_probs[a]
             else:
                 order[c] = order[v] + orders[node.infoset][a]
                 coef[c] = coef[v] * weights[node.infoset][a]
     out = []
     for ids in game.player_infosets:
-        per = []
+        per: list[tuple[Any, ...] | None] = []
         for k in ids:
             h = game.infosets[k]
             live = [order[x] for x in h.nodes if order[x] is not None]

@@ -89,7 +89,7 @@ def check_behavior(game: ExtensiveGame, behavior: Behavior, tol: float = 1e-9) -
 def _move_prob(game: ExtensiveGame, flat: list[tuple[Any, ...]], v: int, k: int) -> Any:
     node = game.nodes[v]
     if node.kind == "chance":
-        return node.probs[k]
+        return node.chance_probs[k]
     return flat[node.infoset][k]
 
 
@@ -135,7 +135,7 @@ def _values(game: ExtensiveGame, flat: list[tuple[Any, ...]]) -> list[tuple[Any,
     val: list[tuple[Any, ...]] = [()] * len(game.nodes)
     for node in reversed(game.nodes):
         if node.kind == "terminal":
-            val[node.index] = node.payoffs if exact else tuple(float(x) for x in node.payoffs)
+            val[node.index] = node.terminal_payoffs if exact else tuple(float(x) for x in node.terminal_payoffs)
             continue
         live = [(k, c) for k, c in enumerate(node.children) if _move_prob(game, flat, node.index, k)]
         if len(live) == 1:  # pure move: the child's value, no arithmetic
@@ -247,7 +247,7 @@ def _nash_regrets(game: ExtensiveGame, flat: list[tuple[Any, ...]], root: int) -
                     return memo[v]
                 node = game.nodes[v]
                 if node.kind == "terminal":
-                    res = node.payoffs[i] if exact else float(node.payoffs[i])
+                    res = node.terminal_payoffs[i] if exact else float(node.terminal_payoffs[i])
                 elif node.kind == "decision" and node.player == i:
                     h = node.infoset
                     if h not in choice:

@@ -113,7 +113,8 @@ def _blend(shade: float) -> tuple[float, float, float]:
     from matplotlib.colors import to_rgb
 
     base = to_rgb(_SHADE)
-    return tuple(1 - shade * (1 - c) for c in base)  # type: ignore[return-value]
+    r, g, b = (1 - shade * (1 - c) for c in base)
+    return r, g, b
 
 
 @lru_cache(maxsize=4096)
@@ -297,11 +298,11 @@ def draw_matrix(
         y = y_top
         if n > 2:
             parts = []
-            for j, s in enumerate(panel):
+            for j, strat in enumerate(panel):
                 player = 2 + j
-                label = f"{game.players[player]}: {game.strategies[player][s]}"
+                label = f"{game.players[player]}: {game.strategies[player][strat]}"
                 if single:
-                    label += f" ({format_value(shown[0][1].strategies[player][s], exact)})"
+                    label += f" ({format_value(shown[0][1].strategies[player][strat], exact)})"
                 parts.append(label)
             text(x0 + table_w / 2, y - panel_title_h / 2, ",  ".join(parts), ha="center", va="center",
                  fontstyle="italic")

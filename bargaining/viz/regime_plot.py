@@ -99,6 +99,7 @@ def plot_table(
         fig = regime_map(filter_rows(read_table(regimes), where), x, y, title=title)
         default = f"{x}-{y}"
     else:
+        assert value is not None  # checked above: y or value
         all_rows = read_table(table)
         params = sweep_parameters(all_rows)
         if params and x not in params:

@@ -259,7 +259,7 @@ def regimes(source: dict[str, Any], params: dict[str, Any], x: str, y: str | Non
                     point[y] = repr(yv)
                 try:
                     sol = solve(t.with_params(**{k: str(v) for k, v in point.items()}), timeout=point_timeout)
-                    labels = sorted({e.label or ("pure" if e.is_pure() else "mixed") for e in sol.equilibria})
+                    labels = sorted({e.label or ("pure" if e.is_pure else "mixed") for e in sol.equilibria})
                     text = " + ".join(labels) or "none"
                     if not sol.complete:
                         text += " (incomplete)"

@@ -86,6 +86,7 @@ def _frontier_interval(model: BargainingProblem) -> tuple[float, float]:
     from scipy.optimize import brentq
 
     f = model.frontier
+    assert f is not None  # only called for the frontier representation
     d1, d2 = float(model.d_1), float(model.d_2)
     lo = max(float(model.lo), d1)
     hi = float(model.hi)
@@ -128,7 +129,8 @@ def solve_axiomatic(model: BargainingProblem, concept: str, exact: bool, numeric
     d = (num(model.d_1, exact), num(model.d_2, exact))
     alpha = num(model.alpha, exact)
     share = None
-    ideal = None
+    ideal: tuple[Any, ...] | None = None
+    u: tuple[Any, ...]
     if rep == "points" and not numeric_only:
         pts = [(num(x, exact), num(y, exact)) for x, y in model.points]
         if concept == "nash-bargaining":
@@ -184,6 +186,7 @@ def solve_axiomatic(model: BargainingProblem, concept: str, exact: bool, numeric
                                    options={"ftol": 1e-15, "maxiter": 500})
                     if best is None or res.fun < best.fun:
                         best = res
+                assert best is not None  # at least one start was tried
                 u = tuple(float(v) for v in best.x @ S)
             else:
                 from scipy.optimize import linprog
@@ -207,6 +210,7 @@ def solve_axiomatic(model: BargainingProblem, concept: str, exact: bool, numeric
             from scipy.optimize import brentq
 
             f = model.frontier
+            assert f is not None  # rep == "frontier" means a frontier is given
             lo, hi = _frontier_interval(model)
             if concept == "nash-bargaining":
                 def fun(x: float) -> float:
@@ -251,6 +255,7 @@ def solve_axiomatic(model: BargainingProblem, concept: str, exact: bool, numeric
     if concept == "nash-bargaining":
         block["weights"] = {P[0]: alpha, P[1]: 1 - alpha}
     else:
+        assert ideal is not None  # set above for Kalai-Smorodinsky
         block["ideal_point"] = dict(zip(P, ideal))
     if share is not None:
         block["shares"] = {P[0]: share, P[1]: 1 - share}

@@ -22,12 +22,12 @@ def cs_max_intervals(b: Any) -> Any:
     r"""**Vectorised.** N*(b): the largest N with 2N(N − 1)b < 1 (Crawford–Sobel 1982, §4;
     equivalently ⌈−1/2 + √(1 + 2/b)/2⌉). Exact for Fractions (integer search)."""
     if isinstance(b, np.ndarray):
-        n = np.ceil(-0.5 + 0.5 * np.sqrt(1 + 2 / b)).astype(int)
-        n = np.maximum(n, 1)
+        nv = np.ceil(-0.5 + 0.5 * np.sqrt(1 + 2 / b)).astype(int)
+        nv = np.maximum(nv, 1)
         # guard the float formula at the boundaries
-        n = np.where(2 * n * (n - 1) * b >= 1, n - 1, n)
-        n = np.where(2 * (n + 1) * n * b < 1, n + 1, n)
-        return n
+        nv = np.where(2 * nv * (nv - 1) * b >= 1, nv - 1, nv)
+        nv = np.where(2 * (nv + 1) * nv * b < 1, nv + 1, nv)
+        return nv
     n = max(1, int(math.ceil(-0.5 + 0.5 * math.sqrt(1 + 2 / float(b)))))
     while n > 1 and 2 * n * (n - 1) * b >= 1:
         n -= 1

@@ -163,7 +163,7 @@ def solve_fearon(model: FearonUltimatum, exact: bool, numeric_only: bool) -> tup
             frac_war = (cut - cl) / (ch - cl)
             mean_c_war = (cl + cut) / 2
             ur = F * x + frac_war * (p - mean_c_war)
-            accept = {"accepting_costs": [cut, ch]}
+            accept: dict[str, Any] = {"accepting_costs": [cut, ch]}
         else:
             up, ur = _fearon_payoff_two(model, x, exact_ok)
             accept = {"resolute_accepts": bool(x >= p - cl), "weak_accepts": bool(x >= p - ch)}
@@ -196,5 +196,7 @@ def solve_fearon(model: FearonUltimatum, exact: bool, numeric_only: bool) -> tup
 
 def batch_fearon(model: FearonUltimatum, f: Any) -> dict[str, Any]:
     """**Vectorised.** Offers and probabilities of war over a batch."""
-    args = [f(getattr(model, k)) for k in ("p", "c_P", "c_low", "c_high")]
-    return fearon_uniform(*args) if model.dist == "uniform" else fearon_two_types(*args, f(model.pi))
+    p, c_P, c_low, c_high = (f(getattr(model, k)) for k in ("p", "c_P", "c_low", "c_high"))
+    if model.dist == "uniform":
+        return fearon_uniform(p, c_P, c_low, c_high)
+    return fearon_two_types(p, c_P, c_low, c_high, f(model.pi))

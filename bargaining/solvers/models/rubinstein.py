@@ -85,6 +85,9 @@ def rubinstein_shares(delta_1: Any, delta_2: Any, outside_1: Any = None, outside
         return ok1 and ok2
 
     batch = isarr(delta_1, delta_2, outside_1, outside_2, breakdown, d_1, d_2)
+    s1: Any  # arrays in a batch, numbers otherwise
+    s2: Any
+    regime: Any
     if batch:
         shape = np.broadcast_shapes(*(np.shape(v) for v in (delta_1, delta_2, outside_1, outside_2,
                                                              breakdown, d_1, d_2) if v is not None))
@@ -217,7 +220,7 @@ def solve_rubinstein(model: Rubinstein, exact: bool, numeric_only: bool) -> tupl
                 num(model.outside_2, exact), num(model.breakdown, exact), num(model.d_1, exact),
                 num(model.d_2, exact))
         if cf is not None and cf["valid"]:
-            s = (cf["s_1"], cf["s_2"])
+            s: tuple[Any, ...] = (cf["s_1"], cf["s_2"])
             regime = f"({cf['regime']}) {_regime_text(cf['regime'], P)}"
             used = "closed form"
         else:
@@ -227,10 +230,10 @@ def solve_rubinstein(model: Rubinstein, exact: bool, numeric_only: bool) -> tupl
             pay_first = it["payoffs"]
             m2 = Rubinstein(**{**model.parameters(), "first": 3 - model.first, "players": model.players})
             pay_second = rubinstein_iterate(m2)["payoffs"]
-            s = [0.0, 0.0]
-            s[first] = pay_first[first]
-            s[1 - first] = pay_second[1 - first]
-            s = tuple(s)
+            stationary = [0.0, 0.0]
+            stationary[first] = pay_first[first]
+            stationary[1 - first] = pay_second[1 - first]
+            s = tuple(stationary)
             used = f"numeric (value iteration, {it['iterations']} steps)"
             if not numeric_only:
                 used += "; no closed-form regime applies"

@@ -53,7 +53,8 @@ def solve_symbolic(template: Any, parameters: Sequence[str] | None = None,
     if not st.symbols:
         raise SymbolicError(f"{template.name}: no parameter to keep symbolic")
     deadline = Deadline(timeout)
-    complete, notes = True, []
+    complete = True
+    notes: list[str] = []
     try:
         fams, notes = _families(st, deadline)
     except BudgetExceeded:

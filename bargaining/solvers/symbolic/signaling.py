@@ -172,7 +172,9 @@ def _pattern(st, region, plan, types, messages, responses, prior, spat, on, off,
     ysub = ys
 
     def Us(t: int, m: int) -> sp.Expr:
-        return ysub[m] * uS(t, m, 0) + (1 - ysub[m]) * uS(t, m, 1)
+        y_m = ysub[m]
+        assert y_m is not None  # asked for on-path messages only (both when none is off the path)
+        return y_m * uS(t, m, 0) + (1 - y_m) * uS(t, m, 1)
 
     eq_value = []
     for t in range(2):
@@ -209,7 +211,7 @@ def _pattern(st, region, plan, types, messages, responses, prior, spat, on, off,
                 for t in range(2):
                     c = sp.expand(uS(t, mo, 0) - uS(t, mo, 1))
                     d = sp.expand(uS(t, mo, 1) - eq_value[t])
-                    nxt = []
+                    nxt: list[tuple[Any, list[Any], list[Any]]] = []
                     for reg, lo, hi in pieces:
                         for reg2, sc in _split_sign([reg], c):
                             if sc == 0:
@@ -265,7 +267,7 @@ def _pattern_text(types, messages, responses, spat, on, y) -> str:
 
 def _family(spat, messages, types, responses, xs, ys, region, beliefs, eq_value, plan) -> Family:
     sender = {t: {messages[0]: xs[i], messages[1]: sp.simplify(1 - xs[i])} for i, t in enumerate(types)}
-    receiver = {}
+    receiver: dict[str, dict[str, Any] | None] = {}
     for m in range(2):
         if ys[m] is None:
             receiver[messages[m]] = None
