@@ -85,7 +85,7 @@ def check_tie_break(game, concept: str | None, tie_break: str) -> None:
     if tie_break == "file":
         if kind != "tree" or wanted not in (None, "subgame-perfect"):
             kinds = {"normal": "a normal-form game", "signaling": "a signaling game", "model": "a bargaining model"}
-            what = kinds.get(kind, f"a {kind} game") if kind != "tree" else f"--concept {concept}"
+            what = kinds.get(str(kind), f"a {kind} game") if kind != "tree" else f"--concept {concept}"
             raise BargainingError(f"--tie-break file picks among tied subgame-perfect equilibria of a tree; it does "
                                   f"not apply to {what}")
     elif wanted != "stackelberg":

@@ -334,7 +334,7 @@ def explain(game: SignalingGame, fmt: str = "text") -> str:
 
     if getattr(game, "kind", None) != "signaling":
         raise BargainingError(
-            f"bargain explain derives perfect Bayesian equilibria of signaling games; this is {_KINDS.get(getattr(game, 'kind', None), 'another kind of game')}"
+            f"bargain explain derives perfect Bayesian equilibria of signaling games; this is {_KINDS.get(str(getattr(game, 'kind', '')), 'another kind of game')}"
         )
     if fmt not in ("text", "markdown"):
         raise BargainingError(f"--format {fmt}: expected text or markdown")

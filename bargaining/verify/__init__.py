@@ -36,7 +36,8 @@ def _normal_nash_batch(game: Any, eqs: Sequence[Equilibrium], concept: str) -> l
 
     with_profile = [k for k, eq in enumerate(eqs) if eq.strategies is not None]
     out: list = [None] * len(eqs)
-    for k, r in zip(with_profile, max_regrets(game, [eqs[k].strategies for k in with_profile])):
+    profiles = [eqs[k].mixed_profile for k in with_profile]
+    for k, r in zip(with_profile, max_regrets(game, profiles)):
         out[k] = r
     return out
 

@@ -198,4 +198,4 @@ def max_regrets(game: NormalFormGame, profiles: Sequence[Sequence[Sequence[Any]]
         if not exact:
             r = np.maximum(r, 0.0)
         worst = r if worst is None else np.maximum(worst, r)
-    return worst.tolist()
+    return [] if worst is None else worst.tolist()
