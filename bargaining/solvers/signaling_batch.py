@@ -697,8 +697,9 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
 
 def row_columns(res: BatchResult, gi: np.ndarray, si: np.ndarray, sender: str, receiver: str) -> dict[str, np.ndarray]:
     """The sweep columns of the PBE ``(gi, si)`` (game, slot) in the order and with the meaning of
-    the per-game row builder ``bargaining.formats.render_signaling.signaling_row``:
+    the per-game row builder ``bargaining.report.render_signaling.signaling_row``:
 
+    - ``dimension`` (0) and ``description`` (``a single point``): a batch family is one profile;
     - ``p:<sender>:<type>:<message>``;
     - ``p:<receiver>:<message>:<response>``: behaviour on the path, ``nan`` after an off-path
       message, and ``...:lo`` / ``...:hi``: the range of that probability over the family (equal
@@ -712,6 +713,10 @@ def row_columns(res: BatchResult, gi: np.ndarray, si: np.ndarray, sender: str, r
     b = res.batch
     T, M, R = b.types, b.messages, b.responses
     cols: dict[str, np.ndarray] = {}
+    # what a row stands for: every batch family is a single profile (generic games; the
+    # per-game solver describes the sets at the others)
+    cols["dimension"] = np.zeros(len(gi), dtype=np.int64)
+    cols["description"] = np.full(len(gi), "a single point", dtype=object)
     s0 = res.s0[gi, si]  # (E, T)
     x = res.x[gi, si]  # (E, M), nan off the path
     off = np.isnan(x)

@@ -354,9 +354,6 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
             cols[name] = vals[point]
         for key in ("equilibrium", "label", "refinement:intuitive", "refinement:d1"):
             cols[key] = raw[key]
-        # a generic point's families are single profiles (render_signaling.signaling_row)
-        cols["dimension"] = np.zeros(len(gi), dtype=np.int64)
-        cols["description"] = np.full(len(gi), "a single point", dtype=object)
         # the columns of the per-game row builder (render_signaling.signaling_row), same order
         T, M, R = b.types, b.messages, b.responses
         cols.update(row_columns(res, gi, si, sender, receiver))
