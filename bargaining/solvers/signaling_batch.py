@@ -331,9 +331,13 @@ def _interval_where_r0(d0: np.ndarray, d1: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def _threshold(d0: np.ndarray, d1: np.ndarray) -> np.ndarray:
+    """The belief ``μ̂`` with ``μ̂ d0 + (1 − μ̂) d1 = 0`` (``nan`` if none). A slope ``d0 − d1``
+    within the relative tolerance of zero counts as zero: it is rounding of equal receiver
+    payoffs (a threshold far outside [0, 1] unless ``d0 ≈ d1 ≈ 0``, a tie :func:`nongeneric` flags)."""
     slope = d0 - d1
+    flat = np.abs(slope) <= TOL * (np.abs(d0) + np.abs(d1))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(slope != 0, -d1 / slope, np.nan)
+        return np.where(flat, np.nan, -d1 / slope)
 
 
 def nongeneric(b: SignalingBatch, tol: float = TOL) -> np.ndarray:
