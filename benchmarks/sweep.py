@@ -114,7 +114,7 @@ def bench_tree(quick: bool, workers: int) -> None:
           f"peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB")
 
 
-def bench_signal(quick: bool, workers: int) -> None:
+def bench_signal(quick: bool, workers: int, side: int | None = None) -> None:
     from bargaining.formats.load import find_game_file
 
     have_game = find_game_file("resolve-signal") is not None
@@ -130,7 +130,7 @@ def bench_signal(quick: bool, workers: int) -> None:
     from bargaining.sweep.engine import run_sweep
     from bargaining.sweep.spec import make_spec
 
-    side = 30 if quick or not have_batch else 1000
+    side = side or (30 if quick or not have_batch else 1000)
     with tempfile.TemporaryDirectory() as d:
         out = Path(d) / "g1.parquet"
         spec = make_spec("resolve-signal", grid=[f"p=0.01:0.99:{side}", f"c_B=0:2:{side}"])
@@ -139,7 +139,14 @@ def bench_signal(quick: bool, workers: int) -> None:
         wall = time.perf_counter() - t
     me, kids = _peak_mb()
     how = "batched" if have_batch else "per point (no batched signaling solver yet)"
-    print(f"resolve-signal {side}x{side} = {side * side:,} points, {how}, {workers} workers: {wall:.1f} s "
+    routed = ""
+    if have_batch:  # points the batch leaves to the per-game solver (ties: measure zero)
+        from bargaining.solvers.signaling_batch import solve_batch
+        from bargaining.sweep.spec import get_source
+
+        res = solve_batch(get_source(spec).evaluate(spec.points.points(0, len(spec.points))))
+        routed = f", {int((~res.generic).sum()):,} at ties solved by the per-game solver"
+    print(f"resolve-signal {side}x{side} = {side * side:,} points, {how}{routed}, {workers} workers: {wall:.1f} s "
           f"({side * side / wall:,.0f} points/s); peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB")
 
 
@@ -174,6 +181,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--side", type=int, default=None,
+                        help="grid side of the signal part (side² points; default 1000, 30 with --quick)")
     parser.add_argument("--part", choices=["solvers", "engine", "tree", "signal", "dask"], default=None,
                         help="run one part only (each part runs in its own process, so that the peak "
                              "memory reported is that part's)")
@@ -182,7 +191,7 @@ def main() -> int:
         "solvers": ("## batched all-equilibria vs nashpy (same run)", lambda: bench_solvers(args.quick)),
         "engine": ("## sweep engine, batched 2x2", lambda: bench_engine(args.quick, args.workers)),
         "tree": ("## sweep engine, perfect-information tree", lambda: bench_tree(args.quick, args.workers)),
-        "signal": ("## resolve-signal", lambda: bench_signal(args.quick, args.workers)),
+        "signal": ("## resolve-signal", lambda: bench_signal(args.quick, args.workers, args.side)),
         "dask": ("## dask local cluster vs process executor", lambda: bench_dask(args.quick)),
     }
     if args.part:
@@ -194,6 +203,7 @@ def main() -> int:
     status = 0
     for name in parts:
         cmd = [sys.executable, __file__, "--part", name, "--workers", str(args.workers)] + (["--quick"] if args.quick else [])
+        cmd += ["--side", str(args.side)] if args.side else []
         status |= subprocess.call(cmd)
         print(flush=True)
     return status

@@ -154,6 +154,8 @@ def _same(a, b):
         return b is None or (isinstance(b, float) and math.isnan(b))
     if isinstance(a, bool) or isinstance(b, bool):
         return bool(a) == bool(b)
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
     return b is not None and abs(float(a) - float(b)) <= 1e-9
 
 

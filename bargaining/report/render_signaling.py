@@ -106,6 +106,12 @@ def signaling_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
     :func:`bargaining.solvers.signaling_batch.row_columns`)."""
     game = sol.game
     row: dict[str, Any] = {}
+    # what the row stands for: a single profile, or a set of PBE given by its representative
+    # point (the set's own description; a single point's numbers are the row's columns)
+    dim = eq.extra.get("dimension")
+    if dim is not None:
+        row["dimension"] = dim
+        row["description"] = eq.extra.get("description") if dim else "a single point"
     sigma, rho = eq.behavior_profile
     offs = {off["message"]: off for off in eq.extra.get("off_path", [])}
     for i, t in enumerate(game.types):

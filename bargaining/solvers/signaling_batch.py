@@ -36,10 +36,15 @@ after every message put weight 0 on it (so an off-path belief is the point μ = 
 message only it sends is off the path, and the refinements, applied to the one positive-prior
 type, hold for every PBE. The semi-separating slots need both priors positive.
 
-At parameter points where the receiver is exactly indifferent after a pooling
-message, or a type exactly indifferent between continuations, the batch reports the generic
-limit (ties go to response 0 / the first optimal action); the per-game solver lists the whole
-continuum there. Away from such measure-zero sets both agree (tested on random points).
+**Generic games only.** The nine slots are every PBE family only where no tie holds: at a
+receiver indifferent at the prior, a type indifferent between two outcomes, two types indifferent
+at the same receiver mixture (a one-dimensional family: ``resolve-signal`` at ``c_S = 1/3`` has
+σ_B = 7σ_S/9, ρ_E = 5/12 for every σ_S ∈ [0, 1]), a prior of 0 or 1, a later-stage tie, the
+slots report a generic limit and miss the sets the per-game solver lists. :func:`nongeneric`
+finds those points (within a relative tolerance, so that rounding cannot hide one) and
+``BatchResult.generic`` (= ``complete``) marks the others; callers send the non-generic points to
+:func:`bargaining.solvers.signaling.pbe` (the sweep does). Off that measure-zero set the batch
+and the per-game solver agree (tested on random and tie-heavy points).
 
 **Public API**: :func:`solve_batch` (``games_or_arrays``: a list of ``SignalingGame``, a
 :class:`SignalingBatch`, or a signaling body whose numbers are arrays, e.g.
@@ -59,33 +64,44 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 
-__all__ = ["SignalingBatch", "BatchResult", "solve_batch", "SLOTS", "row_columns"]
+__all__ = ["SignalingBatch", "BatchResult", "solve_batch", "SLOTS", "TOL", "nongeneric", "row_columns"]
 
 SLOTS = 9
 
+#: relative tolerance of the generic-case tests (:func:`nongeneric`): a point whose ties or
+#: slot bounds hold within it is left to the per-game solver
+TOL = 1e-9
 
-def _reduce_node(node: Any, sender: str, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, list]:
+
+def _reduce_node(node: Any, sender: str, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, list, np.ndarray]:
     """(sender, receiver) payoff arrays of a later stage, by vectorised backward induction;
     at a tie the first optimal action (file order) is taken. Third item: the terminals in
-    depth-first order, each ``(actions from here, probability array of reaching it)``."""
+    depth-first order, each ``(actions from here, probability array of reaching it)``. Fourth:
+    where some decision below is a tie (two actions' values within the relative tolerance
+    :data:`TOL`): the per-game solver enumerates the tie-breaks there."""
     if isinstance(node, (list, tuple)):
         node = {"payoffs": node}
     if "payoffs" in node:
         pay = node["payoffs"]
         return (np.broadcast_to(np.asarray(pay[0], dtype=float), shape),
-                np.broadcast_to(np.asarray(pay[1], dtype=float), shape), [((), np.ones(shape))])
+                np.broadcast_to(np.asarray(pay[1], dtype=float), shape), [((), np.ones(shape))],
+                np.zeros(shape, bool))
     labels = [str(a) for a in node["actions"]]
     children = [_reduce_node(c, sender, shape) for c in node["actions"].values()]
+    tie = np.logical_or.reduce([c[3] for c in children])
     if node.get("player") == "chance":
         probs = [np.asarray(node["probs"][a], dtype=float) for a in node["actions"]]
         leaves = [((a,) + path, p * w) for a, p, c in zip(labels, probs, children) for path, w in c[2]]
         return (sum(p * c[0] for p, c in zip(probs, children)), sum(p * c[1] for p, c in zip(probs, children)),
-                leaves)
+                leaves, tie)
     us = np.stack([c[0] for c in children])
     ur = np.stack([c[1] for c in children])
     k = np.argmax(us, axis=0)  # first maximum on ties
+    best = np.take_along_axis(us, k[None], 0)[0]
+    close = np.abs(us - best) <= TOL * (1 + np.abs(best))
+    tie = tie | (close.sum(axis=0) > 1)
     leaves = [((a,) + path, (k == i) * w) for i, (a, c) in enumerate(zip(labels, children)) for path, w in c[2]]
-    return (np.take_along_axis(us, k[None], 0)[0], np.take_along_axis(ur, k[None], 0)[0], leaves)
+    return (best, np.take_along_axis(ur, k[None], 0)[0], leaves, tie)
 
 
 @dataclass(frozen=True)
@@ -101,6 +117,8 @@ class SignalingBatch:
     #: per (t, m, r): the later stage's terminals, ``(actions, reach probability (N,))``; ``None``
     #: when every outcome is a terminal
     leaves: Any = None
+    #: (N,) bool: the sender is indifferent in a later stage (``None``: no later stages or no tie)
+    stage_tie: Any = None
 
     @property
     def size(self) -> int:
@@ -134,6 +152,7 @@ class SignalingBatch:
         US = np.empty((n, 2, len(messages), len(responses)))
         UR = np.empty_like(US)
         leaves: dict[tuple[int, int, int], list] = {}
+        stage_tie = np.zeros(n, bool)
         for i, t in enumerate(types):
             for j, m in enumerate(messages):
                 for k, r in enumerate(responses):
@@ -141,7 +160,8 @@ class SignalingBatch:
                         node = body["payoffs"][t][m][r]
                     except (KeyError, TypeError):
                         raise GameValidationError(f"signaling batch: payoffs missing for {t}/{m}/{r}") from None
-                    us, ur, lv = _reduce_node(node, sender, shape)
+                    us, ur, lv, tie = _reduce_node(node, sender, shape)
+                    stage_tie |= np.reshape(np.broadcast_to(tie, shape), flat)
                     US[:, i, j, k] = np.reshape(us, flat)
                     UR[:, i, j, k] = np.reshape(ur, flat)
                     leaves[(i, j, k)] = [(path, np.reshape(np.broadcast_to(w, shape), flat)) for path, w in lv]
@@ -150,7 +170,7 @@ class SignalingBatch:
         if np.any(np.abs(total - 1) > 1e-9):
             raise GameValidationError("signaling batch: the prior does not sum to 1 at some points")
         out = cls.from_arrays(p0, US, UR, types=[str(t) for t in types], messages=messages, responses=responses)
-        return replace(out, leaves=leaves)
+        return replace(out, leaves=leaves, stage_tie=stage_tie)
 
     @classmethod
     def from_games(cls, games: Sequence[Any]) -> SignalingBatch:
@@ -160,12 +180,14 @@ class SignalingBatch:
         g0 = games[0]
         from bargaining.solvers.signaling import leaves as _leaves
 
-        US, UR, P = [], [], []
+        US, UR, P, ties = [], [], [], []
         walks: dict[tuple[int, int, int], list] = {}
         for g in games:
             if g.shape != g0.shape:
                 raise GameValidationError("signaling batch: the games must have the same shape")
-            us, ur, plans = g.reduced()[0]
+            reduced = g.reduced()
+            ties.append(len(reduced) > 1)  # a later-stage tie that changes a payoff
+            us, ur, plans = reduced[0]
             for key in itertools.product(range(2), range(2), range(2)) if g0.shape == (2, 2, 2) else ():
                 walk = list(_leaves(g.outcomes[key[0]][key[1]][key[2]], list(plans.get(key, ())), [0], (), Fraction(1)))
                 walks.setdefault(key, []).append(walk)
@@ -219,6 +241,16 @@ class BatchResult:
     intuitive: np.ndarray
     d1: np.ndarray
     labels: tuple[str, ...]
+    #: (N,) bool: the game is generic (:func:`nongeneric` is false and every slot test is strict
+    #: beyond the tolerance), so the valid slots are *every* PBE family, each a single profile.
+    #: Where it is false the slots are the generic limit only: solve those games with the
+    #: per-game solver (:func:`bargaining.solvers.signaling.pbe`), which lists the sets.
+    generic: np.ndarray = None  # type: ignore[assignment]
+
+    @property
+    def complete(self) -> np.ndarray:
+        """(N,) bool: the valid slots are proven to be every PBE family (``generic``)."""
+        return self.generic
 
     @property
     def sigma(self) -> np.ndarray:
@@ -251,6 +283,7 @@ class BatchResult:
                 "receiver_payoff": float(self.receiver_payoff[n, s]),
                 "intuitive": bool(self.intuitive[n, s]),
                 "d1": bool(self.d1[n, s]),
+                "complete": bool(self.generic[n]),
             })
         return out
 
@@ -298,9 +331,76 @@ def _interval_where_r0(d0: np.ndarray, d1: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def _threshold(d0: np.ndarray, d1: np.ndarray) -> np.ndarray:
+    """The belief ``μ̂`` with ``μ̂ d0 + (1 − μ̂) d1 = 0`` (``nan`` if none). A slope ``d0 − d1``
+    within the relative tolerance of zero counts as zero: it is rounding of equal receiver
+    payoffs (a threshold far outside [0, 1] unless ``d0 ≈ d1 ≈ 0``, a tie :func:`nongeneric` flags)."""
     slope = d0 - d1
+    flat = np.abs(slope) <= TOL * (np.abs(d0) + np.abs(d1))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(slope != 0, -d1 / slope, np.nan)
+        return np.where(flat, np.nan, -d1 / slope)
+
+
+def nongeneric(b: SignalingBatch, tol: float = TOL) -> np.ndarray:
+    """(N,) bool: the games at which the nine slots are not proven to be every PBE family.
+
+    The slots assume a *generic* game: every weak inequality they test is strict and every
+    system they solve has a unique solution. This function tests, within the relative
+    tolerance ``tol`` (payoff differences against ``tol · (1 + max |payoff|)``, probabilities
+    against ``tol``), the ties whose absence makes that true:
+
+    1. a prior of 0 or 1 (``p ≤ tol`` or ``p ≥ 1 − tol``);
+    2. the receiver: indifferent between the responses after some message at a degenerate belief
+       (``d_t(m) ≈ 0``, so a threshold ``μ̂_m`` is 0 or 1) or at the prior
+       (``p d_0(m) + (1 − p) d_1(m) ≈ 0``, the pooling slots' response);
+    3. a sender type: two of its four outcome values ``U_S(t, m, r)`` equal (a type indifferent
+       between messages at some pair of pure responses, or between the responses after a message);
+    4. two types indifferent between the messages at the *same* receiver mixture: after ``m``
+       with a pure response after the other message, both types' indifference points
+       ``x_t = (V_t(m', r') − U_S(t, m, 1)) / (U_S(t, m, 0) − U_S(t, m, 1))`` lie in [0, 1] and
+       coincide (this is where a one-dimensional family appears, e.g. ``resolve-signal`` at
+       ``c_S = 1/3``: both types indifferent at ``ρ_E(C) = 5/12``); with both responses mixed,
+       the two types' indifference lines in ``(x_0, x_1)`` coincide (every 2×2 minor of the
+       system ``A_t0 x_0 − A_t1 x_1 = B_t1 − B_t0`` vanishes);
+    5. the sender indifferent in a later stage (``SignalingBatch.stage_tie``).
+
+    Every validity test of a slot is an equation in these quantities (``x = 0`` at a semi-separating
+    slot is a tie of kind 3, ``σ = 1`` is ``μ̂ = p``, a type indifferent at the other type's
+    deterring bound is kind 4, ...), so off this set each test is strict by a margin the
+    floating-point evaluation cannot flip, and the slots are every PBE family (each a single
+    profile with its off-path belief interval). :func:`_solve_222` also checks each validity test's
+    margin directly and ORs the result in (``BatchResult.generic``). The set has measure zero
+    in payoff space unless the game's form forces a tie (then every point goes to the per-game solver).
+    """
+    US, UR, p = b.US, b.UR, b.prior0
+    N = b.size
+    su = 1 + np.abs(US.reshape(N, -1)).max(axis=1)
+    sr = 1 + np.abs(UR.reshape(N, -1)).max(axis=1)
+    out = (p <= tol) | (p >= 1 - tol)
+    d = UR[..., 0] - UR[..., 1]  # (N, T, M)
+    out |= np.any(np.abs(d.reshape(N, -1)) <= tol * sr[:, None], axis=1)
+    g = p[:, None] * d[:, 0, :] + (1 - p[:, None]) * d[:, 1, :]  # (N, M)
+    out |= np.any(np.abs(g) <= tol * sr[:, None], axis=1)
+    v = US.reshape(N, 2, 4)
+    for i, j in itertools.combinations(range(4), 2):
+        out |= np.any(np.abs(v[:, :, i] - v[:, :, j]) <= tol * su[:, None], axis=1)
+    A = US[..., 0] - US[..., 1]  # (N, T, M)
+    B = US[..., 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for m in (0, 1):
+            mo = 1 - m
+            for xo in (0.0, 1.0):
+                x = (B[:, :, mo] + xo * A[:, :, mo] - B[:, :, m]) / A[:, :, m]  # (N, T)
+                inside = np.all((x >= -tol) & (x <= 1 + tol), axis=1)
+                out |= inside & (np.abs(x[:, 0] - x[:, 1]) <= tol)
+    r = B[:, :, 1] - B[:, :, 0]  # (N, T)
+    s2 = tol * su * su
+    m1 = A[:, 0, 0] * A[:, 1, 1] - A[:, 1, 0] * A[:, 0, 1]
+    m2 = A[:, 0, 0] * r[:, 1] - A[:, 1, 0] * r[:, 0]
+    m3 = A[:, 0, 1] * r[:, 1] - A[:, 1, 1] * r[:, 0]
+    out |= (np.abs(m1) <= s2) & (np.abs(m2) <= s2) & (np.abs(m3) <= s2)
+    if b.stage_tie is not None:
+        out |= np.asarray(b.stage_tie, bool)
+    return out
 
 
 def _solve_222(b: SignalingBatch) -> BatchResult:
@@ -323,6 +423,15 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
     rp = np.empty((SLOTS, N))
     ic = np.ones((SLOTS, N), bool)
     d1f = np.ones((SLOTS, N), bool)
+    # where some slot's validity test holds within the tolerance of its bound (see nongeneric)
+    edge_ = np.zeros(N, bool)
+    su = 1 + np.abs(US.reshape(N, -1)).max(axis=1)
+
+    def near(a: Any, bound: Any, scale: Any = 1.0) -> None:
+        nonlocal edge_
+        a = np.asarray(a, dtype=float)
+        with np.errstate(invalid="ignore"):
+            edge_ |= np.isfinite(a) & (np.abs(a - bound) <= TOL * scale)
 
     def br(mu_: np.ndarray, m: int) -> np.ndarray:
         """1.0 if response 0 is a best response at belief mu_ after m (ties → response 0)."""
@@ -355,11 +464,21 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
             hi_x = np.where(a_ > 0, np.minimum(hi_x, bound), hi_x)
             lo_x = np.where(a_ < 0, np.maximum(lo_x, bound), lo_x)
             feas &= np.where(a_ == 0, c_ >= 0, True)
+            near(np.where(a_ == 0, c_, np.nan), 0.0, su)
+            near(np.where(a_ != 0, bound, np.nan), 0.0)
+            near(np.where(a_ != 0, bound, np.nan), 1.0)
+            if t == 0:
+                bound0 = np.where(a_ != 0, bound, np.nan)
+            else:
+                near(bound0 - bound, 0.0)  # both types deterred at the same response
         feas &= lo_x <= hi_x
         r0_ok = np.maximum(d[:, 0, mo], d[:, 1, mo]) >= 0  # response 0 is a BR to some belief
         r1_ok = np.minimum(d[:, 0, mo], d[:, 1, mo]) <= 0
         thr = _threshold(d[:, 0, mo], d[:, 1, mo])
         has_thr = np.isfinite(thr) & (thr >= 0) & (thr <= 1)
+        near(thr, 0.0)
+        near(thr, 1.0)
+        near(thr, p)
         det0 = feas & (hi_x >= 1) & r0_ok
         det1 = feas & (lo_x <= 0) & r1_ok
         detm = feas & has_thr
@@ -442,6 +561,8 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
         u0 = value(0, m, xa)
         u1 = value(1, mo, xb)
         ok = (value(0, mo, xb) <= u0) & (value(1, m, xa) <= u1)
+        near(value(0, mo, xb) - u0, 0.0, su)
+        near(value(1, m, xa) - u1, 0.0, su)
         valid[s] = ok
         S0[s, :, 0] = 1.0 if m == 0 else 0.0
         S0[s, :, 1] = 1.0 if mo == 0 else 0.0
@@ -478,6 +599,9 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
                 x = (v_i - B[:, i, m]) / A[:, i, m]
             ok &= np.isfinite(sig) & (sig > 0) & (sig < 1) & np.isfinite(x) & (x > 0) & (x < 1)
             ok &= value(j, m, x) >= value(j, mo, xo)
+            for v_, b_ in ((thr, 0.0), (thr, 1.0), (thr, p), (sig, 0.0), (sig, 1.0), (x, 0.0), (x, 1.0)):
+                near(v_, b_)
+            near(value(j, m, x) - value(j, mo, xo), 0.0, su)
             valid[s] = ok
             S0[s, :, i] = sig if m == 0 else 1 - sig
             S0[s, :, j] = 1.0 if m == 0 else 0.0
@@ -507,6 +631,9 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
     ok = (np.isfinite(P0) & (P0 > 0) & (P0 < 1) & (t0 > 0) & (t0 < 1) & (t1 > 0) & (t1 < 1)
           & np.isfinite(x0) & np.isfinite(x1) & (x0 > 0) & (x0 < 1) & (x1 > 0) & (x1 < 1)
           & (s00 > 0) & (s00 < 1) & (s10 > 0) & (s10 < 1))
+    for v_ in (P0, t0, t1, x0, x1, s00, s10):
+        near(v_, 0.0)
+        near(v_, 1.0)
     valid[s] = ok
     S0[s, :, 0] = s00
     S0[s, :, 1] = s10
@@ -522,9 +649,10 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
     M = b.messages
     labels = (f"pooling on {M[0]}", f"pooling on {M[1]}", "separating", "separating") + ("semi-separating",) * 5
     T = np.moveaxis  # (slot, game, ...) -> (game, slot, ...): views, no copies
+    generic = ~(edge_ | nongeneric(b))
     return BatchResult(b, T(valid, 0, 1), T(S0, 0, 1), T(X, 0, 1), T(mu, 0, 1), T(off_lo, 0, 1), T(off_hi, 0, 1),
                        T(x_lo, 0, 1), T(x_hi, 0, 1), T(tp, 0, 1), T(rp, 0, 1), T(ic & valid, 0, 1),
-                       T(d1f & valid, 0, 1), labels)
+                       T(d1f & valid, 0, 1), labels, generic)
 
 
 def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | list:
@@ -561,19 +689,21 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
             _solve_222(SignalingBatch(batch.prior0[k:k + chunk], batch.US[k:k + chunk], batch.UR[k:k + chunk],
                                       batch.types, batch.messages, batch.responses,
                                       None if batch.leaves is None else
-                                      {key: [(path, w[k:k + chunk]) for path, w in lv] for key, lv in batch.leaves.items()}))
+                                      {key: [(path, w[k:k + chunk]) for path, w in lv] for key, lv in batch.leaves.items()},
+                                      None if batch.stage_tie is None else batch.stage_tie[k:k + chunk]))
             for k in range(0, batch.size, chunk)
         ]
     fields = ("valid", "s0", "x", "mu", "off_lo", "off_hi", "x_lo", "x_hi", "type_payoffs",
               "receiver_payoff", "intuitive", "d1")
     joined = {f: np.concatenate([getattr(r, f) for r in parts]) for f in fields}
-    return BatchResult(batch, **joined, labels=parts[0].labels)
+    return BatchResult(batch, **joined, labels=parts[0].labels, generic=np.concatenate([r.generic for r in parts]))
 
 
 def row_columns(res: BatchResult, gi: np.ndarray, si: np.ndarray, sender: str, receiver: str) -> dict[str, np.ndarray]:
     """The sweep columns of the PBE ``(gi, si)`` (game, slot) in the order and with the meaning of
-    the per-game row builder ``bargaining.formats.render_signaling.signaling_row``:
+    the per-game row builder ``bargaining.report.render_signaling.signaling_row``:
 
+    - ``dimension`` (0) and ``description`` (``a single point``): a batch family is one profile;
     - ``p:<sender>:<type>:<message>``;
     - ``p:<receiver>:<message>:<response>``: behaviour on the path, ``nan`` after an off-path
       message, and ``...:lo`` / ``...:hi``: the range of that probability over the family (equal
@@ -587,6 +717,10 @@ def row_columns(res: BatchResult, gi: np.ndarray, si: np.ndarray, sender: str, r
     b = res.batch
     T, M, R = b.types, b.messages, b.responses
     cols: dict[str, np.ndarray] = {}
+    # what a row stands for: every batch family is a single profile (generic games; the
+    # per-game solver describes the sets at the others)
+    cols["dimension"] = np.zeros(len(gi), dtype=np.int64)
+    cols["description"] = np.full(len(gi), "a single point", dtype=object)
     s0 = res.s0[gi, si]  # (E, T)
     x = res.x[gi, si]  # (E, M), nan off the path
     off = np.isnan(x)

@@ -337,10 +337,16 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
     ``payoff:<sender>`` (ex ante), ``payoff:<receiver>``, and ``regret``
     (:func:`_signaling_regret`).
 
-    Boundary points go through the per-game solver (``pbe``), which lists every PBE family
-    there: the receiver exactly indifferent at the prior after some message, a sender type with
-    equal payoffs from the two messages for some pair of responses, a prior of 0 or 1, or no
-    family found by the batch (the batch reports the generic limit at such points)."""
+    ``dimension`` and ``description`` say what a row stands for: a single profile (dimension 0)
+    or a set of PBE (a segment, a polygon, ...) given by its representative point.
+
+    Every point where the batch's generic-case assumptions fail goes through the per-game solver
+    (``pbe``), which lists every PBE family there as a set: a prior of 0 or 1, a receiver
+    indifferent at a degenerate belief or at the prior, a sender type with two equal outcome
+    values, two types indifferent at the same receiver mixture, a later-stage tie, any slot's
+    validity test within the relative tolerance of its bound (``BatchResult.generic``, see
+    :func:`bargaining.solvers.signaling_batch.nongeneric`), or no family found by the batch.
+    Off that measure-zero set the batch's families are exactly the per-game solver's."""
     from bargaining.solvers.signaling_batch import BatchResult, row_columns, solve_batch
 
     n = stop - start
@@ -364,12 +370,9 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
             raise NotAStack from None
         assert isinstance(res, BatchResult)  # a body of arrays is solved as one stack
         b = res.batch
-        d = b.UR[..., 0] - b.UR[..., 1]  # (G, T, M)
-        at_prior = b.prior0[:, None] * d[:, 0, :] + (1 - b.prior0[:, None]) * d[:, 1, :]
-        boundary = np.any(np.abs(at_prior) <= 1e-12, axis=1)
-        across = b.US[:, :, 0, :, None] - b.US[:, :, 1, None, :]  # (G, T, R, R)
-        boundary |= np.any(np.abs(across.reshape(len(across), -1)) <= 1e-12, axis=1)
-        boundary |= (b.prior0 <= 0) | (b.prior0 >= 1) | (res.count == 0)
+        # every point where the batch's generic-case assumptions fail (BatchResult.generic; its
+        # tests are listed in signaling_batch.nongeneric) is solved by the per-game solver
+        boundary = ~res.generic | (res.count == 0)
         fallback = good[boundary]
         gi, si = np.nonzero(res.valid & ~boundary[:, None])
         raw = res.rows()
