@@ -23,7 +23,7 @@ and ``complete`` that :func:`bargaining.report.render.equilibrium_rows` adds:
   ``posterior:<action>:<state>``, ``sender_payoff``, ``receiver_payoff``, ``no_information``,
   ``full_disclosure``, ``cheap_talk:best_sender_payoff``, ``value_of_information_policy``,
   ``value_of_commitment``;
-- ``repeated-spe-payoffs``: ``delta`` or ``periods``, ``minmax:<player>``,
+- ``repeated-spe-payoffs``: ``horizon:delta`` or ``horizon:periods`` (named apart from a game parameter ``delta``), ``minmax:<player>``,
   ``trigger_delta:<s_1>:<s_2>`` (empty where grim trigger sustains nothing),
   ``payoff_set:vertices``, ``payoff_set:min:<player>``, ``payoff_set:max:<player>``,
   ``converged`` (discounted game);
@@ -401,9 +401,9 @@ def repeated_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
     players = list(game.players)
     row: dict[str, Any] = {}
     if x.get("delta") is not None:
-        row["delta"] = x["delta"]
+        row["horizon:delta"] = x["delta"]
     if x.get("periods") is not None:
-        row["periods"] = x["periods"]
+        row["horizon:periods"] = x["periods"]
     for p, v in zip(players, x["minmax"]):
         row[f"minmax:{p}"] = v
     for d in x["trigger_delta"]:
