@@ -92,6 +92,12 @@ def _block(rows: Sequence[tuple[str, str]], indent: int = 4) -> list[str]:
     return [f"{' ' * indent}{a:<{width}}  {b}".rstrip() for a, b in rows]
 
 
+def _who(player: Any) -> str:
+    """A player's name in a sentence: ``player 1`` for a default (numeric) name."""
+    text = str(player)
+    return f"player {text}" if text.isdigit() else text
+
+
 def _pairs(names: Sequence[str], values: Sequence[Any], exact: bool) -> str:
     return ", ".join(f"{n} {_num(v, exact)}" for n, v in zip(names, values))
 
@@ -184,7 +190,8 @@ def _mediator(sol: Solution, eq: Equilibrium, exact: bool) -> list[str]:
     lines = ["    the mediator draws a profile with these probabilities and tells each player only its own part:"]
     for i, player in enumerate(game.players):
         others = [p for j, p in enumerate(game.players) if j != i]
-        whom = others[0] if len(others) == 1 else "(" + ", ".join(others) + ")"
+        whom = _who(others[0]) if len(others) == 1 else (
+            ("players " if all(str(o).isdigit() for o in others) else "") + "(" + ", ".join(others) + ")")
         for s in game.strategies[i]:
             cells = [(prof, p) for prof, p in dist if prof[i] == s]
             if not cells:
@@ -195,7 +202,7 @@ def _mediator(sol: Solution, eq: Equilibrium, exact: bool) -> list[str]:
                 rest = [(f"({r})", q) for r, q in rest]
             cond = ", ".join(f"{r} with probability {_num(q, exact)}" if n == 0 else f"{r} {_num(q, exact)}"
                              for n, (r, q) in enumerate(rest))
-            lines.append(f"      {player} hears {s} (probability {_num(total, exact)}): then {whom} "
+            lines.append(f"      {_who(player)} hears {s} (probability {_num(total, exact)}): then {whom} "
                          f"{'was' if len(others) == 1 else 'were'} told {cond}")
     if coarse:
         lines.append("    coarse: each player agrees in advance to follow the draw; no player gains by "
@@ -219,7 +226,7 @@ def correlated_table(sol: Solution, exact: bool) -> list[str]:
         probs = {tuple(d["profile"]): d["probability"] for d in eq.extra["distribution"]}
         if game.num_players == 2:
             p1, p2 = game.players
-            lines.append(f"    distribution (rows {p1}, columns {p2})")
+            lines.append(f"    distribution (rows {_who(p1)}, columns {_who(p2)})")
             header = [f"{p1} \\ {p2}"] + [str(s) for s in game.strategies[1]]
             rows = [[str(r)] + [_num(probs.get((r, c), 0), exact) for c in game.strategies[1]]
                     for r in game.strategies[0]]
