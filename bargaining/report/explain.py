@@ -375,4 +375,5 @@ def explain(game: SignalingGame, fmt: str = "text") -> str:
 
 
 _KINDS = {"normal": "a normal-form game", "tree": "a game tree without types (use bargain solve)",
-          "model": "a bargaining model (use bargain solve)"}
+          "model": "a bargaining model (use bargain solve)",
+          "persuasion": "a persuasion problem (bargaining.report.explain_persuasion explains it)"}

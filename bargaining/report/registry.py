@@ -7,6 +7,10 @@ here; a kind that is not listed gets the generic table (each equilibrium's JSON 
 extra columns. A new game kind adds its module ``report/render_<kind>.py`` and one line to each
 table below.
 
+``CONCEPT_TABLE_RENDERERS`` and ``CONCEPT_ROW_BUILDERS``, keyed by ``Solution.concept``, take
+precedence over the kind: answers that are not one profile per player (a commitment, a
+distribution over profiles, a signal, a payoff set) have their own table whatever the game kind.
+
 This module imports the renderers and nothing imports it back except
 :mod:`bargaining.report.render`, so there is no import circle.
 """
@@ -18,12 +22,24 @@ from types import MappingProxyType
 from typing import Any
 
 from bargaining.model.profile import Equilibrium, Solution
+from bargaining.report.render_commitment import (
+    correlated_row,
+    correlated_table,
+    persuasion_row,
+    persuasion_table,
+    proper_row,
+    proper_table,
+    repeated_row,
+    repeated_table,
+    stackelberg_row,
+    stackelberg_table,
+)
 from bargaining.report.render_model import model_row, model_table
 from bargaining.report.render_normal import normal_row, normal_table
 from bargaining.report.render_signaling import signaling_row, signaling_table
 from bargaining.report.render_tree import tree_row, tree_table
 
-__all__ = ["TABLE_RENDERERS", "ROW_BUILDERS"]
+__all__ = ["TABLE_RENDERERS", "ROW_BUILDERS", "CONCEPT_TABLE_RENDERERS", "CONCEPT_ROW_BUILDERS"]
 
 TableRenderer = Callable[[Solution, bool], list[str]]
 RowBuilder = Callable[[Solution, Equilibrium], dict[str, Any]]
@@ -40,4 +56,22 @@ ROW_BUILDERS: Mapping[str, RowBuilder] = MappingProxyType({
     "tree": tree_row,
     "signaling": signaling_row,
     "model": model_row,
+})
+
+CONCEPT_TABLE_RENDERERS: Mapping[str, TableRenderer] = MappingProxyType({
+    "stackelberg": stackelberg_table,
+    "correlated": correlated_table,
+    "coarse-correlated": correlated_table,
+    "bayesian-persuasion": persuasion_table,
+    "repeated-spe-payoffs": repeated_table,
+    "proper": proper_table,
+})
+
+CONCEPT_ROW_BUILDERS: Mapping[str, RowBuilder] = MappingProxyType({
+    "stackelberg": stackelberg_row,
+    "correlated": correlated_row,
+    "coarse-correlated": correlated_row,
+    "bayesian-persuasion": persuasion_row,
+    "repeated-spe-payoffs": repeated_row,
+    "proper": proper_row,
 })

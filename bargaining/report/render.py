@@ -1,8 +1,9 @@
 """Render a :class:`~bargaining.model.profile.Solution` for people (table), programs (JSON) and
 spreadsheets (CSV, one row per equilibrium with the columns of docs/reference/solve.md).
 
-The per-kind table bodies and row columns are looked up by ``game.kind`` in
-:mod:`bargaining.report.registry`.
+The table bodies and row columns are looked up in :mod:`bargaining.report.registry`: by
+``Solution.concept`` first (Stackelberg, correlated, persuasion, repeated, proper), then by
+``game.kind``.
 """
 
 from __future__ import annotations
@@ -10,12 +11,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from fractions import Fraction
 from typing import Any
 
 from bargaining.model.profile import Solution
 from bargaining.numeric import jsonify
-from bargaining.report.registry import ROW_BUILDERS, TABLE_RENDERERS
+from bargaining.report.registry import (
+    CONCEPT_ROW_BUILDERS,
+    CONCEPT_TABLE_RENDERERS,
+    ROW_BUILDERS,
+    TABLE_RENDERERS,
+)
 from bargaining.report.render_normal import kind_label, support_label
 
 __all__ = [
@@ -52,14 +57,10 @@ def _generic_table(sol: Solution, exact: bool) -> list[str]:
     return lines
 
 
-_GENERIC_CONCEPTS = frozenset({"stackelberg", "correlated", "coarse-correlated", "repeated-spe-payoffs"})
-
-
 def render_table(sol: Solution, exact: bool | None = None) -> str:
     exact = sol.exact if exact is None else exact
-    renderer = TABLE_RENDERERS.get(getattr(sol.game, "kind", ""), _generic_table)
-    if sol.concept in _GENERIC_CONCEPTS:  # answers that are not a profile per player: every key shown
-        renderer = _generic_table
+    renderer = CONCEPT_TABLE_RENDERERS.get(sol.concept) or TABLE_RENDERERS.get(getattr(sol.game, "kind", ""),
+                                                                              _generic_table)
     body = renderer(sol, exact)
     if not sol.equilibria and not any(e.get("vertices_listed") is False for e in sol.extra.get("equilibrium_sets", ())):
         body = ["(no equilibrium found)"]
@@ -152,8 +153,11 @@ def render_json(sol: Solution, exact: bool | None = None) -> str:
 
 def equilibrium_rows(sol: Solution) -> list[dict[str, Any]]:
     """One flat dict per equilibrium: ``equilibrium``, ``label``, probability columns
-    ``p:<player>:...``, ``payoff:<player>``, ``regret``, ``complete`` (docs/reference/sweep.md)."""
-    builder = ROW_BUILDERS.get(getattr(sol.game, "kind", ""))
+    ``p:<player>:...``, ``payoff:<player>``, ``regret``, ``complete`` (docs/reference/sweep.md); the
+    concepts of :mod:`bargaining.report.render_commitment` add their named columns
+    (``commitment:<strategy>``, ``value_of_commitment:over_best_nash``, ``joint:<profile>``,
+    ``signal:<state>:<action>``, ``trigger_delta:<profile>``, ...)."""
+    builder = CONCEPT_ROW_BUILDERS.get(sol.concept) or ROW_BUILDERS.get(getattr(sol.game, "kind", ""))
     players = list(getattr(sol.game, "players", []))
     rows = []
     for k, eq in enumerate(sol.equilibria):
@@ -164,12 +168,6 @@ def equilibrium_rows(sol: Solution) -> list[dict[str, Any]]:
                 row[f"refinement:{name}"] = ok
         if builder is not None:
             row.update(builder(sol, eq))
-        if sol.concept in _GENERIC_CONCEPTS:  # scalar results as columns (value_of_commitment:over_best_nash)
-            for key, value in eq.extra.items():
-                if isinstance(value, dict):
-                    row.update({f"{key}:{k}": v for k, v in value.items() if isinstance(v, (int, float, Fraction))})
-                elif isinstance(value, (int, float, Fraction)) and not isinstance(value, bool):
-                    row[key] = value
         for i, value in enumerate(eq.payoffs):
             row[f"payoff:{players[i] if i < len(players) else i}"] = value
         row["regret"] = clean_regret(eq.regret, eq.payoffs)

@@ -187,8 +187,8 @@ def check_persuasion(game: Any, eq: Any, tol: float = 1e-7, grid: int = 400) -> 
             return max((1 - q) * float(V[a][0]) + q * float(V[a][1]) for a in range(m) if vals[a] >= top - 1e-12)
 
         vh = {q: vhat(q) for q in qs}
-        best = max(vh[q0], *(((hi - q0) * vh[lo] + (q0 - lo) * vh[hi]) / (hi - lo)
-                              for lo in qs if lo < q0 for hi in qs if hi > q0))
+        best = max([vh[q0], *(((hi - q0) * vh[lo] + (q0 - lo) * vh[hi]) / (hi - lo)
+                              for lo in qs if lo < q0 for hi in qs if hi > q0)])  # a prior of 0 or 1: no split
         checks["no_better_split"] = float(value) >= best - 1e-7
     return _finish(checks)
 
