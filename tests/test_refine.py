@@ -35,9 +35,9 @@ def labels(sol):
 def test_beer_quiche_ic_kills_quiche_and_says_why():
     sol = pbe(bargaining.load("beer-quiche").with_params(), exact=True)
     eqs = labels(sol)
-    assert eqs["pooling on beer"].extra["refinements"] == {"intuitive": True, "d1": True}
+    assert eqs["pooling on beer"].extra["refinements"] == {"intuitive": True, "d1": True, "d2": True, "nwbr": True}
     q = eqs["pooling on quiche"]
-    assert q.extra["refinements"] == {"intuitive": False, "d1": False}
+    assert q.extra["refinements"] == {"intuitive": False, "d1": False, "d2": False, "nwbr": False}
     ic_note = next(n for n in q.extra["refinement_notes"] if n.startswith("intuitive criterion fails"))
     # beer is equilibrium-dominated for the weak type (2 < 3); the strong type deviates to beer
     assert "at beer" in ic_note and "weak" in ic_note and "2 < 3" in ic_note
@@ -93,7 +93,7 @@ def test_d1_implies_intuitive_on_random_games():
             ref = eq.extra["refinements"]
             assert not ref["d1"] or ref["intuitive"]
             if not eq.extra["off_path"]:
-                assert ref == {"intuitive": True, "d1": True}
+                assert ref == {"intuitive": True, "d1": True, "d2": True, "nwbr": True}
             checked += 1
     assert checked > 60
 

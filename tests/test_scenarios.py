@@ -253,8 +253,8 @@ def test_g1_defaults():
     assert pool["type_payoffs"] == {"S": F(1, 5), "B": 0}
     assert pool["off_path"][0]["responses"]["C"] == [0, F(1, 8)]  # rho_E <= c_S/(W - f_S)
     # refinements: both pass IC, D1 removes (ii)
-    assert fam["semi-separating"].extra["refinements"] == {"intuitive": True, "d1": True}
-    assert pool["refinements"] == {"intuitive": True, "d1": False}
+    assert fam["semi-separating"].extra["refinements"] == {"intuitive": True, "d1": True, "d2": True, "nwbr": True}
+    assert pool["refinements"] == {"intuitive": True, "d1": False, "d2": False, "nwbr": False}
 
 
 def test_g1_high_prior():

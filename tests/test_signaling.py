@@ -195,9 +195,9 @@ def test_g1_defaults_semi_separating_and_pooling_on_N():
 
 def test_g1_refinements_ic_keeps_both_d1_removes_pooling():
     labels = by_label(pbe(g1(), exact=True))
-    assert labels["semi-separating"][0].extra["refinements"] == {"intuitive": True, "d1": True}
+    assert labels["semi-separating"][0].extra["refinements"] == {"intuitive": True, "d1": True, "d2": True, "nwbr": True}
     pool = labels["pooling on N"][0]
-    assert pool.extra["refinements"] == {"intuitive": True, "d1": False}
+    assert pool.extra["refinements"] == {"intuitive": True, "d1": False, "d2": False, "nwbr": False}
     note = " ".join(pool.extra["refinement_notes"])
     assert "D1 fails at E" in note and "B is deleted" in note and "S deviates" in note
 
@@ -504,7 +504,7 @@ def test_solve_dispatch_and_json_shape():
     eq = d["equilibria"][0]
     for key in ("label", "mixing", "beliefs", "off_path", "refinements", "refinement_notes", "regret", "payoffs"):
         assert key in eq
-    assert set(eq["refinements"]) == {"intuitive", "d1"}
+    assert set(eq["refinements"]) == {"intuitive", "d1", "d2", "nwbr"}
     assert eq["off_path"][0]["beliefs"] == [[0.0, 0.5], [0.5, 1.0]]
 
 
@@ -559,7 +559,7 @@ def test_table_and_csv_rendering():
 
     sol = pbe(g1())
     table = render(sol, "table")
-    assert "[0] pooling on N   (intuitive criterion yes, D1 no)" in table
+    assert "[0] pooling on N   (intuitive criterion yes, D1 no, D2 no, NWBR no)" in table
     assert "after E (off path): C in [0, 0.125]" in table and "later stages: S/E/A -> F" in table
     rows = equilibrium_rows(sol)
     assert rows[0]["refinement:d1"] is False and rows[1]["refinement:d1"] is True

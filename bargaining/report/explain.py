@@ -304,7 +304,9 @@ def _equilibrium(doc: _Doc, game: SignalingGame, k: int, eq, US, UR) -> None:
                  f", so no type is equilibrium-dominated at {off['message']}."))
     if ref:
         verdict = (f"Intuitive criterion: {'passes' if ref['intuitive'] else 'fails'}. "
-                   f"D1: {'passes' if ref['d1'] else 'fails'}.")
+                   f"D1: {'passes' if ref['d1'] else 'fails'}."
+                   + "".join(f" {name}: {'passes' if ref[key] else 'fails'}." for key, name in (("d2", "D2"), ("nwbr", "NWBR"))
+                             if key in ref))
         doc.p(verdict)
         for note in x.get("refinement_notes", []):
             if "fails" in note:
@@ -366,11 +368,15 @@ def explain(game: SignalingGame, fmt: str = "text") -> str:
     rows = []
     for k, eq in enumerate(sol.equilibria):
         ref = eq.extra.get("refinements", {})
-        rows.append([str(k), str(eq.label), "yes" if ref.get("intuitive") else "no", "yes" if ref.get("d1") else "no"])
-    doc.table(["#", "equilibrium", "intuitive criterion", "D1"], rows)
+        rows.append([str(k), str(eq.label)] + ["yes" if ref.get(key) else "no" for key in ("intuitive", "d1", "d2", "nwbr")])
+    doc.table(["#", "equilibrium", "intuitive criterion", "D1", "D2", "NWBR"], rows)
     keep_ic = [str(k) for k, eq in enumerate(sol.equilibria) if eq.extra["refinements"]["intuitive"]]
     keep_d1 = [str(k) for k, eq in enumerate(sol.equilibria) if eq.extra["refinements"]["d1"]]
-    doc.p(f"The intuitive criterion keeps {', '.join(keep_ic) or 'none'}; D1 keeps {', '.join(keep_d1) or 'none'}.")
+    keep_d2 = [str(k) for k, eq in enumerate(sol.equilibria) if eq.extra["refinements"].get("d2")]
+    keep_nw = [str(k) for k, eq in enumerate(sol.equilibria) if eq.extra["refinements"].get("nwbr")]
+    doc.p(f"The intuitive criterion keeps {', '.join(keep_ic) or 'none'}; D1 keeps {', '.join(keep_d1) or 'none'}. "
+          f"D2 (universal divinity) keeps {', '.join(keep_d2) or 'none'}; NWBR (never a weak best response) keeps "
+          f"{', '.join(keep_nw) or 'none'}.")
     return doc.text()
 
 

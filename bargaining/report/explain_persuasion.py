@@ -158,7 +158,8 @@ def explain_persuasion(game: PersuasionProblem, fmt: str = "text") -> str:
           f"With two states it is enough to split into two posteriors μL ≤ μ0 ≤ μH, reached with "
           "probabilities (μH − μ0)/(μH − μL) and (μ0 − μL)/(μH − μL); the best split's value is the concave "
           "envelope of v at the prior (Kamenica & Gentzkow 2011).")
-    rows, best = [], None
+    rows: list[list[str]] = []
+    best: tuple[Any, ...] | None = None
     for lo in (m for m in points if m <= mu0):
         for hi in (m for m in points if m >= mu0):
             if lo == hi:
@@ -177,6 +178,7 @@ def explain_persuasion(game: PersuasionProblem, fmt: str = "text") -> str:
             if best is None or key > best[0]:
                 best = (key, lo, hi, w_lo)
     doc.table(["μL", "μH", "weights · v", "value"], rows)
+    assert best is not None  # the prior itself is always a (trivial) split
     (value, _), lo, hi, w_lo = best
     if lo == hi:
         doc.p(f"No split beats the prior: the best is to send no information; {sender} gets v(μ0) = {_n(value)}.")

@@ -62,14 +62,56 @@ def _why_not(g: ExtensiveGame, flat: list) -> list[str]:
                 x = h.nodes[0]
                 pay = [values[g.nodes[x].children[a]][i] for a in range(len(h.actions))]
                 if any(pay[a] < max(pay) for a in chosen):
+                    b = max(range(len(pay)), key=lambda a: pay[a])
+                    c = chosen[0]
                     lines.append(f"  - {who} at {h.label!r} is off the path, but it is a single node, so every "
                                  "consistent belief puts probability 1 on it: "
                                  + ", ".join(f"{a} gives {_n(v)}" for a, v in zip(h.actions, pay))
-                                 + f"; {h.actions[chosen[0]]} is not sequentially rational.")
+                                 + f"; {h.actions[b]} gives {_n(pay[b])} > {_n(pay[c])}, so {h.actions[c]} "
+                                 "is not sequentially rational.")
             elif res is None:
                 lines.append(f"  - {who} at {h.label!r} is off the path: no belief that trembles can produce "
                              f"makes {h.actions[chosen[0]]} a best reply there (or a later set fails).")
     return lines
+
+
+def _belief_condition(g: ExtensiveGame, flat: list, k: int) -> str | None:
+    """For a two-node information set: the beliefs under which the prescribed action is a best
+    reply, as an interval of the second node's probability μ, with the expected payoffs."""
+    h = g.infosets[k]
+    if len(h.nodes) != 2:
+        return None
+    _, values, _, _ = tree_tables(g, flat)
+    i = h.player
+    x0, x1 = h.nodes
+    name = " ".join(g.path_labels(x1)) or "root"
+    v = [[values[g.nodes[x].children[a]][i] for x in (x0, x1)] for a in range(len(h.actions))]
+    chosen = [a for a, p in enumerate(flat[k]) if p]
+    lo, hi = Fraction(0), Fraction(1)
+    for a in chosen:  # Σ: (1 − μ)(v_a0 − v_b0) + μ(v_a1 − v_b1) ≥ 0 for every other action b
+        for b in range(len(h.actions)):
+            if b == a:
+                continue
+            d0, d1 = v[a][0] - v[b][0], v[a][1] - v[b][1]
+            if d0 == d1:
+                if d0 < 0:
+                    lo, hi = Fraction(1), Fraction(0)
+                continue
+            t = Fraction(d0, 1) / (d0 - d1)
+            if d0 > d1:  # holds for μ ≤ t
+                hi = min(hi, t)
+            else:
+                lo = max(lo, t)
+    acts = " and ".join(h.actions[a] for a in chosen)
+    pays = "; ".join(f"{act} gives (1 − μ)·{_n(v[a][0])} + μ·{_n(v[a][1])}" for a, act in enumerate(h.actions))
+    who = g.players[i]
+    if lo > hi:
+        return f"  {who} at {h.label!r}: no belief makes {acts} a best reply ({pays}, μ = μ(after {name}))."
+    cond = (f"μ(after {name}) = {_n(lo)}" if lo == hi else
+            f"μ(after {name}) ≤ {_n(hi)}" if lo == 0 else
+            f"μ(after {name}) ≥ {_n(lo)}" if hi == 1 else f"{_n(lo)} ≤ μ(after {name}) ≤ {_n(hi)}")
+    return (f"  {who} plays {acts} at {h.label!r} only if its belief μ = μ(after {name}) satisfies {cond}: "
+            f"{pays}.")
 
 
 def explain_tree(game: ExtensiveGame, fmt: str = "text") -> str:
@@ -110,6 +152,9 @@ def explain_tree(game: ExtensiveGame, fmt: str = "text") -> str:
                 bsets[k] = b
         out.append(f"* {_profile_text(g, flat)}")
         for k, h in enumerate(g.infosets):
+            cond = _belief_condition(g, [tuple(Fraction(p) for p in probs) for probs in flat], k)
+            if cond:
+                out.append(cond)
             if len(h.nodes) > 1:
                 verts = "; ".join("(" + ", ".join(_n(x) for x in v) + ")" for v in bsets[k])
                 out.append(f"  beliefs at {h.label!r} (nodes: "

@@ -137,12 +137,12 @@ def stackelberg_table(sol: Solution, exact: bool) -> list[str]:
             ("value of commitment", "- (no Nash equilibrium found)" if voc is None else
              f"{_num(voc['over_best_nash'], exact)} over the best Nash payoff, "
              f"{_num(voc['over_worst_nash'], exact)} over the worst"),
-            ("tie-breaking", _TIES.get(x.get("tie_break"), str(x.get("tie_break")))),
+            ("tie-breaking", _TIES.get(str(x.get("tie_break")), str(x.get("tie_break")))),
             ("attained", {True: "yes: a commitment reaches this payoff",
                           False: "no: the payoff is a supremum that commitments approach (see the note)",
                           None: "not decided (see the note)"}[attained]),
             ("commitment to", {"mixed": "a mixed strategy", "pure": "a pure strategy (--commitment pure)"}.get(
-                x.get("commitment_kind"), str(x.get("commitment_kind")))),
+                str(x.get("commitment_kind")), str(x.get("commitment_kind")))),
             ("regret", f"{_num(eq.regret, exact)} (the follower's gain from another response)"),
         ]
         lines += _block(rows)

@@ -32,6 +32,9 @@ def _dist(d: dict, exact: bool) -> str:
     return ", ".join(parts)
 
 
+_SHORT = {"intuitive": "intuitive criterion", "d1": "D1", "d2": "D2", "nwbr": "NWBR"}
+
+
 def signaling_table(sol: Solution, exact: bool) -> list[str]:
     game = sol.game
     S, R = game.sender, game.receiver
@@ -40,7 +43,7 @@ def signaling_table(sol: Solution, exact: bool) -> list[str]:
     for k, eq in enumerate(sol.equilibria):
         x = eq.extra
         ref = x.get("refinements") or {}
-        flags = ", ".join(f"{'intuitive criterion' if n == 'intuitive' else 'D1'} {'yes' if ok else 'no'}" for n, ok in ref.items())
+        flags = ", ".join(f"{_SHORT.get(n, n)} {'yes' if ok else 'no'}" for n, ok in ref.items())
         lines.append(f"[{k}] {eq.label}" + (f"   ({flags})" if flags else ""))
         lines += _family_lines(x, exact)
         sender = "; ".join(f"{t}: {_dist(d, exact)}" for t, d in x["sender_strategy"].items())
@@ -87,7 +90,7 @@ def _family_lines(x: Mapping[str, Any], exact: bool) -> list[str]:
         lim = "; ".join(f"after {o['message']}: {_dist(o['family_response'], exact)}" for o in v.get("off_path", [])
                         if o.get("leaves_path"))
         ref = v.get("refinements") or {}
-        flags = ", ".join(f"{'IC' if n == 'intuitive' else 'D1'} {'yes' if ok else 'no'}" for n, ok in ref.items())
+        flags = ", ".join(f"{_SHORT.get(n, n)} {'yes' if ok else 'no'}" for n, ok in ref.items())
         out.append(f"      vertex {i} ({v.get('label')}{', ' + flags if flags else ''}): {sender}; {recv}"
                    + (f"; {', '.join(left)} leaves the path ({lim})" if left else ""))
     for face in x.get("faces", []):
@@ -95,7 +98,7 @@ def _family_lines(x: Mapping[str, Any], exact: bool) -> list[str]:
     over = x.get("refinements_over_family") or {}
     for name, d in over.items():
         if d.get("part") == "part":
-            out.append(f"      {'IC' if name == 'intuitive' else 'D1'} holds on part of the family: vertices "
+            out.append(f"      {_SHORT.get(name, name)} holds on part of the family: vertices "
                        f"{', '.join(map(str, d['surviving_vertices'])) or 'none'}"
                        f"{' and the representative point' if d['interior'] else ''}")
     return out

@@ -14,7 +14,7 @@ from bargaining.model.profile import Equilibrium, Solution
 from bargaining.numeric import format_number
 from bargaining.verify.tree import reach_probabilities
 
-__all__ = ["infoset_name", "tree_table", "tree_row"]
+__all__ = ["infoset_name", "tree_table", "tree_row", "belief_set_text"]
 
 
 def infoset_name(game: ExtensiveGame, h: InfoSet) -> str:
@@ -66,16 +66,35 @@ def tree_table(sol: Solution, exact: bool) -> list[str]:
         ]
         lines.append("    outcomes  " + "; ".join(f"{w} {_fmt(p, exact)}" for w, p in reached))
         off = []
+        belief_sets = eq.extra.get("belief_sets")
         for i, per in enumerate(eq.beliefs or ()):
             for j, mu in enumerate(per):
                 h = game.infosets[game.player_infosets[i][j]]
                 if len(h.nodes) > 1:
+                    if belief_sets is not None and belief_sets[i][j]:
+                        off.append(f"{infoset_name(game, h)}: {belief_set_text(game, h, belief_sets[i][j], exact)}")
+                        continue
                     text = "off path" if mu is None else ", ".join(_fmt(m, exact) for m in mu)
                     off.append(f"{infoset_name(game, h)}: {text}")
         if off:
             lines.append("    beliefs   " + "; ".join(off))
         lines.append(f"    regret {_fmt(eq.regret, exact)}")
     return lines
+
+
+def belief_set_text(game: ExtensiveGame, h: InfoSet, verts: Any, exact: bool) -> str:
+    """The set of beliefs at ``h`` that support a sequential equilibrium, from its vertices: for a
+    two-node set the interval of the second node's probability (``μ(after D) ∈ [0, 1/3]``); for
+    larger sets each node's range and the vertices."""
+    names = [" ".join(game.path_labels(x)) or "root" for x in h.nodes]
+    if len(h.nodes) == 2:
+        lo, hi = min(v[1] for v in verts), max(v[1] for v in verts)
+        if lo == hi:
+            return f"μ(after {names[1]}) = {_fmt(lo, exact)}"
+        return f"μ(after {names[1]}) ∈ [{_fmt(lo, exact)}, {_fmt(hi, exact)}]"
+    if len(verts) == 1:
+        return ", ".join(f"μ(after {n}) = {_fmt(p, exact)}" for n, p in zip(names, verts[0]))
+    return "the beliefs with vertices " + "; ".join("(" + ", ".join(_fmt(p, exact) for p in v) + ")" for v in verts)
 
 
 def tree_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:

@@ -54,6 +54,7 @@ _SOLVER_MODULES = (
     "bargaining.solvers.signaling",
     "bargaining.solvers.models",
     "bargaining.solvers.sequential",
+    "bargaining.solvers.agent_qre",
     "bargaining.solvers.reputation",
     "bargaining.solvers.perfect",
     "bargaining.solvers.stackelberg",

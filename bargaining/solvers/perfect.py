@@ -285,16 +285,19 @@ def proper_enum(game: Any, *, deadline: Deadline = Deadline.NONE,
 # --------------------------------------------------------------------------------------------
 # choice of method and registration
 # --------------------------------------------------------------------------------------------
-def recommended_tree_method(game: ExtensiveGame, concept: str) -> str:
-    """``reputation`` for the kreps-wilson tree, ``sequential-enum``/``perfect-enum`` otherwise (small
-    trees; the agent-QRE limit for larger trees is not built yet)."""
+def recommended_tree_method(game: ExtensiveGame, concept: str, max_profiles: int = 50_000) -> str:
+    """``reputation`` for the kreps-wilson tree; ``sequential-enum``/``perfect-enum`` for small trees;
+    for sequential equilibria of trees with more than ``max_profiles`` pure behaviour profiles (the
+    limit of ``sequential-enum``), ``agent-qre`` (one equilibrium, the agent logit QRE limit)."""
     from bargaining.solvers.reputation import is_reputation_chain
 
     if concept == "trembling-hand-perfect":
         return "perfect-enum"
     if is_reputation_chain(game):
         return "reputation"
-    return "sequential-enum"  # refuses, with the reason, trees beyond its max_profiles
+    if math.prod(len(h.actions) for h in game.infosets) > max_profiles:
+        return "agent-qre"
+    return "sequential-enum"
 
 
 def _register() -> None:

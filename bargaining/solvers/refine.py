@@ -1,4 +1,5 @@
-"""Equilibrium refinements for signaling games: the intuitive criterion and D1.
+"""Equilibrium refinements for signaling games: the intuitive criterion and D1 (here), D2 and
+NWBR (:mod:`bargaining.solvers.divinity`, assembled into the same :class:`Refinement`).
 
 Both tests look at one PBE at a time, with equilibrium payoffs ``u*_t`` per type, and at each
 message ``m`` that is off the path. ``BR(Θ, m)`` denotes the receiver's (mixed) best responses to
@@ -31,6 +32,7 @@ from fractions import Fraction
 from typing import Any
 
 from bargaining.solvers.beliefs import BeliefCache
+from bargaining.solvers.divinity import divinity_tests
 from bargaining.solvers.polytope import vertices
 
 __all__ = ["Refinement", "refine_equilibrium", "intuitive_test", "d1_test"]
@@ -43,8 +45,16 @@ class Refinement:
     intuitive: bool
     d1: bool
     notes: list[str] = field(default_factory=list)
+    d2: bool = True  # D2 / universal divinity (bargaining.solvers.divinity)
+    nwbr: bool = True  # never a weak best response (bargaining.solvers.divinity)
     d1_deleted: dict = field(default_factory=dict)  # message index -> deleted type indices
     ic_dominated: dict = field(default_factory=dict)  # message index -> equilibrium-dominated types
+    d2_deleted: dict = field(default_factory=dict)  # message index -> types removed by D2
+    nwbr_deleted: dict = field(default_factory=dict)  # message index -> types removed by NWBR
+
+    def flags(self) -> dict[str, bool]:
+        """The JSON ``refinements`` block: ``{"intuitive", "d1", "d2", "nwbr"}``."""
+        return {"intuitive": self.intuitive, "d1": self.d1, "d2": self.d2, "nwbr": self.nwbr}
 
 
 def _fmt(x: Fraction) -> str:
@@ -153,7 +163,7 @@ def d1_test(US, UR, u_star, off, cache, labels) -> tuple[bool, dict[int, int], s
 
 def refine_equilibrium(US, UR, prior, raw, labels: tuple[Sequence[str], Sequence[str], Sequence[str]] | None = None,
                        cache: Any = None) -> Refinement:
-    """Intuitive criterion and D1 for one PBE ``raw`` (a ``RawPBE``) of the one-shot game."""
+    """Intuitive criterion, D1, D2 and NWBR for one PBE ``raw`` (a ``RawPBE``) of the one-shot game."""
 
     nT, nM, nR = len(US), len(US[0]), len(US[0][0])
     if labels is None:
@@ -173,11 +183,15 @@ def refine_equilibrium(US, UR, prior, raw, labels: tuple[Sequence[str], Sequence
             assert note is not None  # a failed test says why
             res.d1 = False
             res.notes.append(note)
+    div = divinity_tests(US, raw.type_payoffs, raw.offpath, cache, labels)
+    res.d2, res.nwbr = div.d2, div.nwbr
+    res.d2_deleted, res.nwbr_deleted = div.d2_deleted, div.nwbr_deleted
     if not raw.offpath:
-        res.notes.append("every message is on the path: both refinements hold trivially")
+        res.notes.append("every message is on the path: all refinements hold trivially")
     else:
         if res.intuitive:
             res.notes.append("intuitive criterion: no type gains from an off-path message once equilibrium-dominated types are ruled out")
         if res.d1:
             res.notes.append("D1: a belief on the undeleted types sustains the equilibrium after every off-path message")
+    res.notes += div.notes
     return res

@@ -52,7 +52,8 @@ assessment with its own off-path sustaining sets, refinements and regret). After
 message the sustaining beliefs and responses are reported per point, since they depend on the
 equilibrium payoffs.
 
-The intuitive criterion and D1 are in :mod:`bargaining.solvers.refine`; they are evaluated at the
+The intuitive criterion and D1 are in :mod:`bargaining.solvers.refine`, D2 and NWBR in
+:mod:`bargaining.solvers.divinity`; they are evaluated at the
 representative point and at every vertex (``refinements_over_family``). Their verdict depends on
 a point only through the type payoffs and the set of off-path messages, so it is exact on the
 whole relative interior when the receiver's on-path mixture is pinned down; when it is not, only
@@ -409,7 +410,7 @@ def _assessment(game: SignalingGame, raw: RawPBE, US, UR, prior, refine: bool) -
         "_mu_full": mu_full,
     }
     if ref is not None:
-        x["refinements"] = {"intuitive": ref.intuitive, "d1": ref.d1}
+        x["refinements"] = ref.flags()
         x["refinement_notes"] = ref.notes
     return x
 
@@ -586,7 +587,7 @@ def _refinement_summary(rep: dict | None, vx: list[dict]) -> dict[str, Any]:
     when the receiver's on-path mixture is pinned down (then ``exact`` is true); otherwise only
     the listed points are decided."""
     out: dict[str, Any] = {}
-    for name in ("intuitive", "d1"):
+    for name in ("intuitive", "d1", "d2", "nwbr"):
         passing = [k for k, v in enumerate(vx) if v.get("refinements", {}).get(name)]
         interior = bool(rep and rep.get(name))
         if interior and len(passing) == len(vx):
@@ -637,7 +638,7 @@ register(
         kinds=("signaling",),
         concept="perfect-bayesian",
         function=pbe,
-        options={"refine": "test each family against the intuitive criterion and D1 (default true)"},
-        summary="all PBE families (pure, pooling, hybrid) with off-path belief sets; intuitive criterion, D1",
+        options={"refine": "test each family against the intuitive criterion, D1, D2 and NWBR (default true)"},
+        summary="all PBE families (pure, pooling, hybrid) with off-path belief sets; intuitive criterion, D1, D2, NWBR",
     )
 )

@@ -27,8 +27,9 @@ slot  candidate and its conditions
 ====  ==========================================================================================
 
 Refinement flags are those of :mod:`bargaining.solvers.refine` (intuitive criterion of Cho and
-Kreps 1987; D1 of Banks and Sobel 1987), specialised to one off-path message and a response
-probability ``x ∈ [0, 1]``; only pooling slots have an off-path message, the others pass
+Kreps 1987; D1 of Banks and Sobel 1987) and :mod:`bargaining.solvers.divinity` (D2, which equals
+D1 with two types, and NWBR of Kohlberg and Mertens 1986), specialised to one off-path message and
+a response probability ``x ∈ [0, 1]``; only pooling slots have an off-path message, the others pass
 trivially.
 
 **Boundaries.** **Prior 0 or 1** (as in the per-game solver): the zero-prior type still best responds, beliefs
@@ -224,7 +225,7 @@ class BatchResult:
     after each message (``nan`` off the path); ``off_lo``/``off_hi`` (N, 9) the interval of
     sustaining beliefs in type 0 after the off-path message (``nan`` if none); ``x_lo``/``x_hi``
     (N, 9) the deterring probabilities of response 0 there; ``type_payoffs`` (N, 9, T);
-    ``receiver_payoff`` (N, 9); ``intuitive``/``d1`` (N, 9) bool; ``labels`` the label of each slot.
+    ``receiver_payoff`` (N, 9); ``intuitive``/``d1``/``d2``/``nwbr`` (N, 9) bool; ``labels`` the label of each slot.
     """
 
     batch: SignalingBatch
@@ -251,6 +252,8 @@ class BatchResult:
     def complete(self) -> np.ndarray:
         """(N,) bool: the valid slots are proven to be every PBE family (``generic``)."""
         return self.generic
+    d2: np.ndarray = None  # type: ignore[assignment]  # set by every constructor; equal to d1 with two types
+    nwbr: np.ndarray = None  # type: ignore[assignment]  # set by every constructor
 
     @property
     def sigma(self) -> np.ndarray:
@@ -284,6 +287,8 @@ class BatchResult:
                 "intuitive": bool(self.intuitive[n, s]),
                 "d1": bool(self.d1[n, s]),
                 "complete": bool(self.generic[n]),
+                "d2": bool(self.d2[n, s]),
+                "nwbr": bool(self.nwbr[n, s]),
             })
         return out
 
@@ -299,6 +304,8 @@ class BatchResult:
             "label": np.asarray(self.labels, dtype=object)[si],
             "refinement:intuitive": self.intuitive[gi, si],
             "refinement:d1": self.d1[gi, si],
+            "refinement:d2": self.d2[gi, si],
+            "refinement:nwbr": self.nwbr[gi, si],
         }
         for t, tl in enumerate(b.types):
             for m, ml in enumerate(b.messages):
@@ -432,6 +439,7 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
         a = np.asarray(a, dtype=float)
         with np.errstate(invalid="ignore"):
             edge_ |= np.isfinite(a) & (np.abs(a - bound) <= TOL * scale)
+    nwf = np.ones((SLOTS, N), bool)
 
     def br(mu_: np.ndarray, m: int) -> np.ndarray:
         """1.0 if response 0 is a best response at belief mu_ after m (ties → response 0)."""
@@ -547,8 +555,25 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
         only0 = deleted[0] & ~deleted[1]  # beliefs must sit on type 1: μ = 0
         only1 = deleted[1] & ~deleted[0]  # μ = 1
         d1f[s] = ~((only0 & ~(lo <= 0)) | (only1 & ~(hi >= 1)))
+        # -- NWBR at mo (bargaining.solvers.divinity): t is removed if every x in X at which t is
+        # indifferent gives the other type strictly more than u (or no x leaves t indifferent)
+        removed = []
+        for t in (0, 1):
+            o = 1 - t
+            a_, c_ = A[:, t, mo], u[:, t] - B[:, t, mo]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                xs = c_ / a_
+            il = np.where(a_ == 0, xmin, xs)
+            ih = np.where(a_ == 0, xmax, xs)
+            empty = np.where(a_ == 0, c_ != 0, (xs < xmin) | (xs > xmax))
+            strict = (value(o, mo, il) > u[:, o]) & (value(o, mo, ih) > u[:, o])
+            removed.append(empty | strict)
+        only0 = removed[0] & ~removed[1]
+        only1 = removed[1] & ~removed[0]
+        nwf[s] = ~((only0 & ~(lo <= 0)) | (only1 & ~(hi >= 1)))
         ic[s] |= edge
         d1f[s] |= edge
+        nwf[s] |= edge
 
     # ---- separating (slots 2, 3): type 0 sends m, type 1 sends 1 - m
     # With a zero-prior type its message is off the path and the belief there is on the other
@@ -652,7 +677,7 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
     generic = ~(edge_ | nongeneric(b))
     return BatchResult(b, T(valid, 0, 1), T(S0, 0, 1), T(X, 0, 1), T(mu, 0, 1), T(off_lo, 0, 1), T(off_hi, 0, 1),
                        T(x_lo, 0, 1), T(x_hi, 0, 1), T(tp, 0, 1), T(rp, 0, 1), T(ic & valid, 0, 1),
-                       T(d1f & valid, 0, 1), labels, generic)
+                       T(d1f & valid, 0, 1), labels, generic, d2=T(d1f & valid, 0, 1), nwbr=T(nwf & valid, 0, 1))
 
 
 def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | list:
@@ -695,7 +720,7 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
         ]
     fields = ("valid", "s0", "x", "mu", "off_lo", "off_hi", "x_lo", "x_hi", "type_payoffs",
               "receiver_payoff", "intuitive", "d1")
-    joined = {f: np.concatenate([getattr(r, f) for r in parts]) for f in fields}
+    joined = {f: np.concatenate([getattr(r, f) for r in parts]) for f in fields + ("d2", "nwbr")}
     return BatchResult(batch, **joined, labels=parts[0].labels, generic=np.concatenate([r.generic for r in parts]))
 
 

@@ -382,7 +382,7 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
         cols["point"] = start + point
         for name, vals in params.items():
             cols[name] = vals[point]
-        for key in ("equilibrium", "label", "refinement:intuitive", "refinement:d1"):
+        for key in ("equilibrium", "label", "refinement:intuitive", "refinement:d1", "refinement:d2", "refinement:nwbr"):
             cols[key] = raw[key]
         # the columns of the per-game row builder (render_signaling.signaling_row), same order
         T, M, R = b.types, b.messages, b.responses

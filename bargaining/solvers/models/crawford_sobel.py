@@ -1,5 +1,6 @@
 r"""Crawford–Sobel (1982) cheap talk with uniform types and quadratic losses: the partition
-equilibria in closed form (difference equation) and by root finding. The certificate is
+equilibria in closed form (difference equation) and by root finding, each tested against NITS
+(Chen, Kartik and Sobel 2008; :func:`nits`). The certificate is
 :func:`bargaining.verify.models.verify_cs` (run by the dispatcher)."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from bargaining.model.profile import Equilibrium
 from bargaining.solvers.models.common import num
 
 __all__ = ["cs_max_intervals", "cs_boundaries", "cs_boundaries_numeric", "cs_losses", "solve_crawford_sobel",
-           "batch_crawford_sobel"]
+           "batch_crawford_sobel", "nits"]
 
 def cs_max_intervals(b: Any) -> Any:
     r"""**Vectorised.** N*(b): the largest N with 2N(N − 1)b < 1 (Crawford–Sobel 1982, §4;
@@ -78,6 +79,34 @@ def cs_losses(b: Any, N: Any) -> tuple[Any, Any]:
     return r, r + b * b
 
 
+def nits(b: Any, direction: int, t: list[Any], a: list[Any]) -> tuple[bool, str]:
+    r"""**NITS**, no incentive to separate (Chen, Kartik and Sobel 2008, *Econometrica* 76(1),
+    117-136, Definition 1): the type at the end of the type space *towards which the bias does not
+    point* — the lowest type θ = 0 for an upward bias, the highest θ = 1 for a downward one (the
+    mirror image θ ↦ 1 − θ) — weakly prefers its equilibrium action to the receiver's best reply
+    to knowing its type (a = 0, resp. 1): ``U_S(a_edge, θ_edge) ≥ U_S(θ_edge, θ_edge) = −b²``.
+
+    Uniform-quadratic case (upward bias): type 0 gets a_1 = t_1/2 and wants b, so NITS holds iff
+    ``|t_1/2 − b| ≤ b`` iff ``t_1 ≤ 4b``; with ``t_1 = 1/N − 2b(N − 1)`` that is
+    ``2bN(N + 1) ≥ 1``. N*(b) is the largest N with ``2bN(N − 1) < 1``, so N* satisfies it
+    (``2b(N* + 1)N* ≥ 1``) and every N < N* fails it (``2bN(N + 1) ≤ 2bN*(N* − 1) < 1``):
+    NITS selects the most informative equilibrium (Chen, Kartik and Sobel 2008, §4). Evaluated
+    from the equilibrium's own boundaries and actions (exact for Fractions). Returns
+    ``(holds, note)``."""
+    if direction == 1:
+        edge, action, ideal, reveal, name = t[0], a[0], t[0] + b, t[0], "lowest"
+    else:
+        edge, action, ideal, reveal, name = t[-1], a[-1], t[-1] - b, t[-1], "highest"
+    eq_loss = (action - ideal) ** 2
+    sep_loss = (reveal - ideal) ** 2
+    holds = bool(eq_loss <= sep_loss)
+    f = (lambda x: str(x)) if isinstance(b, Fraction) else (lambda x: f"{float(x):.6g}")
+    note = (f"NITS {'holds' if holds else 'fails'}: the {name} type θ = {f(edge)} loses {f(eq_loss)} with its "
+            f"equilibrium action {f(action)} and {f(sep_loss)} if it revealed itself (action {f(reveal)}), so it "
+            + ("has no incentive to separate" if holds else "would rather separate"))
+    return holds, note
+
+
 def solve_crawford_sobel(model: CrawfordSobel, exact: bool, numeric_only: bool) -> tuple[list[Equilibrium], str]:
     """Every partition equilibrium (N = 1..N*), most informative first."""
     P = model.players
@@ -111,9 +140,11 @@ def solve_crawford_sobel(model: CrawfordSobel, exact: bool, numeric_only: bool) 
             "direction": "upward" if s == 1 else "downward",
             "method_used": used,
         }
+        ok, note = nits(b, s, t, a)
+        block["nits"] = ok
         label = "babbling" if N == 1 else f"{N} messages"
         eqs.append(Equilibrium(payoffs=(-sl, -rl), regret=None, label=label,
-                               extra={"solution": block}))
+                               extra={"solution": block, "refinements": {"nits": ok}, "refinement_notes": [note]}))
     # deterministic order: most informative first
     eqs.reverse()
     return eqs, used
