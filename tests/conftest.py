@@ -31,21 +31,21 @@ def gambit():
 # sits in one list; in a plain ``python -m pytest`` run (what CI does) an entry that matches no
 # test is an error, so a rename cannot silently drop the mark.
 SLOW = (
-    "tests/test_sweep.py::test_dask_scheduler_address_equals_serial",  # 27 s
-    "tests/test_sweep.py::test_dask_local_cluster_equals_process",  # 7 s
-    "tests/test_sweep.py::test_tree_sweep_batched_equals_per_point",  # 5 s
-    "tests/test_sweep.py::test_signaling_sweep_batched_equals_per_point",  # 4 s
-    "tests/test_sweep_resume.py::test_sigkill_then_resume_gives_identical_table",  # 2 x 9 s
-    "tests/test_sweep_resume.py::test_ctrl_c_stops_cleanly_and_says_how_to_resume",  # 2 x 6 s
-    "tests/test_sweep_resume.py::test_resume_with_other_settings_is_refused",  # 3 s
+    "tests/sweep/test_sweep.py::test_dask_scheduler_address_equals_serial",  # 27 s
+    "tests/sweep/test_sweep.py::test_dask_local_cluster_equals_process",  # 7 s
+    "tests/sweep/test_sweep.py::test_tree_sweep_batched_equals_per_point",  # 5 s
+    "tests/sweep/test_sweep.py::test_signaling_sweep_batched_equals_per_point",  # 4 s
+    "tests/sweep/test_sweep_resume.py::test_sigkill_then_resume_gives_identical_table",  # 2 x 9 s
+    "tests/sweep/test_sweep_resume.py::test_ctrl_c_stops_cleanly_and_says_how_to_resume",  # 2 x 6 s
+    "tests/sweep/test_sweep_resume.py::test_resume_with_other_settings_is_refused",  # 3 s
     "tests/test_docs.py::test_examples_run[docs/how-to/use-dask.md]",  # 8 s
     "tests/test_docs.py::test_examples_run[docs/tutorial-bluff-or-commitment.md]",  # 5 s
     "tests/test_docs.py::test_examples_run[docs/how-to/run-a-sweep.md]",  # 4 s
-    "tests/test_template.py::test_property_vectorised_equals_exact",  # 5 s
-    "tests/test_signaling_batch.py::test_batch_agrees_with_per_game_solver_on_random_games",  # 3 s
-    "tests/test_nplayer.py::test_degenerate_small_integer_games",  # 4 x up to 3 s
-    "tests/test_nplayer.py::test_algebraic_forms_of_higher_degree_evaluate_to_the_floats",  # 3 s
-    "tests/test_nplayer.py::test_four_player_game_against_gambit_enumpoly",  # 3 s
+    "tests/model/test_template.py::test_property_vectorised_equals_exact",  # 5 s
+    "tests/solvers/test_signaling_batch.py::test_batch_agrees_with_per_game_solver_on_random_games",  # 3 s
+    "tests/solvers/test_nplayer.py::test_degenerate_small_integer_games",  # 4 x up to 3 s
+    "tests/solvers/test_nplayer.py::test_algebraic_forms_of_higher_degree_evaluate_to_the_floats",  # 3 s
+    "tests/solvers/test_nplayer.py::test_four_player_game_against_gambit_enumpoly",  # 3 s
 )
 
 

@@ -45,7 +45,7 @@ Koller, Megiddo & von Stengel prove that Lemke's algorithm ends at an equilibriu
 sequence-form LCP with negative payoffs; the covering vector here is chosen after the start pivots,
 a variant of theirs, so the result is not trusted blindly: a ray ending is reported as a failure
 (no equilibrium, ``message`` set), and the tests check each answer's regret against the
-independent verifier and pygambit (tests/test_sequence.py).
+independent verifier and pygambit (tests/solvers/test_sequence.py).
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 import bargaining
 from bargaining.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def run(*args: str):

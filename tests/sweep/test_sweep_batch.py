@@ -116,7 +116,7 @@ def _tree_stack_case(name: str, G: int, seed: int):
 
     from bargaining.formats.yamlgame import load_template
 
-    game = load_template(Path(__file__).resolve().parents[1] / "bargaining" / "games" / f"{name}.yaml").with_params().as_float()
+    game = load_template(Path(__file__).resolve().parents[2] / "bargaining" / "games" / f"{name}.yaml").with_params().as_float()
     ta = game.to_arrays()
     rng = np.random.default_rng(seed)
     pay = np.repeat(ta.payoffs[None], G, axis=0)

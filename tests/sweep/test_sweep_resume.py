@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 GAME = str(DATA / "sweep-2x2.yaml")
 # per-point solving (enummixed) so that the sweep takes a few seconds and has many chunks
 ARGS = ["sweep", GAME, "--grid", "a=-1:1:10", "--grid", "b=-1:1:12", "--method", "enummixed", "-q"]

@@ -12,7 +12,7 @@ from bargaining.errors import BargainingError
 from bargaining.sweep.experiment import load_experiment, run_experiment
 from bargaining.sweep.store import read_table
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXPERIMENTS = sorted((ROOT / "experiments").glob("*.yaml"))
 
 

@@ -24,7 +24,7 @@ from bargaining.solvers.api import solve
 from bargaining.verify import tree as verify_tree
 
 seqmod = importlib.import_module("bargaining.solvers.sequence")
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 # -- helpers -----------------------------------------------------------------------------------

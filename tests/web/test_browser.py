@@ -20,7 +20,7 @@ import pytest
 
 CHROMIUM = os.environ.get("BARGAIN_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("BARGAIN_CHROMEDRIVER", "/usr/bin/chromedriver")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("BARGAIN_ARTIFACTS", ROOT / "artifacts")) / "browser"
 
 if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):

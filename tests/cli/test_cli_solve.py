@@ -15,7 +15,7 @@ from bargaining.cli import main
 from bargaining.formats.nfg import read_nfg
 from bargaining.verify import normal as verify
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 BOS = str(DATA / "battle-of-the-sexes.nfg")
 ENTRY = str(DATA / "entry-deterrence.nfg")
 

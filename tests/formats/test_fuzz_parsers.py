@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from bargaining.errors import BargainingError
 from bargaining.formats.load import load
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = {
     ".yaml": sorted((ROOT / "games").glob("*.yaml")),
     ".nfg": sorted((ROOT / "tests" / "data").glob("*.nfg")) + sorted((ROOT / "games").glob("*.nfg")),

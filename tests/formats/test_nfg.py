@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bargaining import FileFormatError, NormalFormGame
 from bargaining.formats.nfg import read_nfg, write_nfg
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 FIXTURES = sorted(DATA.glob("*.nfg"))
 
 

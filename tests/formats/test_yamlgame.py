@@ -284,7 +284,7 @@ def test_convert_tree_round_trip(tmp_path):
     assert nfg_text.startswith("NFG 1 R")
 
 
-GAMES_DIR = Path(__file__).resolve().parents[1] / "bargaining" / "games"
+GAMES_DIR = Path(__file__).resolve().parents[2] / "bargaining" / "games"
 
 
 def _leaves(node):

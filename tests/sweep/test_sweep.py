@@ -20,7 +20,7 @@ from bargaining.sweep.grid import PointSet, parse_grid
 from bargaining.sweep.spec import make_spec
 from bargaining.sweep.store import read_table
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 GAME = str(DATA / "sweep-2x2.yaml")
 
 

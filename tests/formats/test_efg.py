@@ -17,7 +17,7 @@ from bargaining.model.random_trees import random_tree
 
 gambit = pytest.importorskip("gambit_oracle")
 CATALOG = gambit.catalogue_files("efg")
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_catalogue_is_there():

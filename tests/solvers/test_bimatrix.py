@@ -38,7 +38,7 @@ def _certified(fn):
 enummixed = _certified(enummixed)
 enumpure = _certified(enumpure)
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 H = F(1, 2)
 T = F(1, 3)
 

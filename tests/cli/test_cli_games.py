@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from bargaining.cli import main
 from bargaining.formats.load import known_game_names
 
-GAMES_DIR = Path(__file__).resolve().parents[1] / "bargaining" / "games"
+GAMES_DIR = Path(__file__).resolve().parents[2] / "bargaining" / "games"
 
 
 def run(*args: str, code: int = 0):

@@ -17,7 +17,7 @@ from bargaining.solvers.api import solve
 from bargaining.verify.normal import is_nash
 from bargaining.verify.tree import spe_regret
 
-GAMES = Path(__file__).resolve().parents[1] / "bargaining" / "games"
+GAMES = Path(__file__).resolve().parents[2] / "bargaining" / "games"
 
 
 def run(*args: str):
