@@ -50,7 +50,9 @@ def check_magnitude(value: Fraction, text: str | None = None) -> Fraction:
     if too_big:
         raise ValueError(f"number {shown} is too large: numbers must be below 1.8e308 in absolute value")
     if bits < -1400:  # 10^-400 is about 2^-1329
-        raise ValueError(f"number {shown} is too small: nonzero numbers must be at least 1e-400 in absolute value")
+        raise ValueError(
+            f"number {shown} is too small: nonzero numbers must be at least 1e-400 in absolute value"
+        )
     return value
 
 
@@ -90,7 +92,9 @@ def parse_number(text: str) -> Fraction:
     if lead > MAX_MAGNITUDE_EXPONENT + 1:
         raise ValueError(f"number {shorten(s)} is too large: numbers must be below 1.8e308 in absolute value")
     if lead <= MIN_MAGNITUDE_EXPONENT:
-        raise ValueError(f"number {shorten(s)} is too small: nonzero numbers must be at least 1e-400 in absolute value")
+        raise ValueError(
+            f"number {shorten(s)} is too small: nonzero numbers must be at least 1e-400 in absolute value"
+        )
     value = Fraction(int(digits), 10 ** len(frac)) * (Fraction(10) ** e)
     return check_magnitude(-value if sign == "-" else value, s)
 
@@ -159,8 +163,9 @@ def format_value(value: Any) -> str:
                 return text
             text = str(value)
             if len(text) > 30:
-                return _scientific(value.numerator * (10 ** max(twos, fives) // value.denominator),
-                                   -max(twos, fives))
+                return _scientific(
+                    value.numerator * (10 ** max(twos, fives) // value.denominator), -max(twos, fives)
+                )
         return str(value)
     if isinstance(value, float):
         return repr(value)
@@ -220,9 +225,11 @@ def jsonify(value: Any, exact: bool = False) -> Any:
         v = float(value)
         return v if math.isfinite(v) else None
     if isinstance(value, np.ndarray):
-        return [jsonify(v, exact) for v in value.tolist()] if value.dtype != object else [
-            jsonify(v, exact) for v in value
-        ]
+        return (
+            [jsonify(v, exact) for v in value.tolist()]
+            if value.dtype != object
+            else [jsonify(v, exact) for v in value]
+        )
     if isinstance(value, dict):
         return {str(k): jsonify(v, exact) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -83,8 +83,9 @@ def _check_output(p: Path, text: str, inputs, overwrite: bool, force_hint: str) 
         raise OutputError(f"{text}: is a directory; give a file name for the output")
     for source in inputs:
         if source is not None and Path(source).is_file() and same_file(p, source):
-            raise OutputError(f"{text}: is also the input file; write to another file (the input is never "
-                              "overwritten)")
+            raise OutputError(
+                f"{text}: is also the input file; write to another file (the input is never overwritten)"
+            )
     parent = p.parent
     if not parent.is_dir():
         what = "is not a folder" if parent.exists() else "does not exist"

@@ -150,10 +150,19 @@ def main() -> int:
     run_quantecon(np.eye(2), np.eye(2))  # compile QuantEcon's numba kernels before timing
 
     cols = ["ours", "ours-x", "qe", "gambit", "np-se", "np-ve"]
-    print(f"median ms per game over {seeds} seeds; ratio = peer / ours; #eq = equilibria found in all; "
-          f"dis = games where ours != Gambit (peer limit {limit:g} s per game)")
-    header = f"{'kind':<5} {'n':>2} " + " ".join(f"{c:>9}" for c in cols) + \
-        "  " + " ".join(f"{c + '/ours':>11}" for c in cols[2:]) + "  #eq " + "/".join(cols) + "  dis"
+    print(
+        f"median ms per game over {seeds} seeds; ratio = peer / ours; #eq = equilibria found in all; "
+        f"dis = games where ours != Gambit (peer limit {limit:g} s per game)"
+    )
+    header = (
+        f"{'kind':<5} {'n':>2} "
+        + " ".join(f"{c:>9}" for c in cols)
+        + "  "
+        + " ".join(f"{c + '/ours':>11}" for c in cols[2:])
+        + "  #eq "
+        + "/".join(cols)
+        + "  dis"
+    )
     print(header)
     total_dis = 0
     unchecked = 0
@@ -204,7 +213,10 @@ def main() -> int:
                 for c in cols[2:]
             )
             found = "/".join(f"{counts[c]}" + (f"({outs[c]}TO)" if outs[c] else "") for c in cols)
-            print(f"{kind:<5} {n:>2} {' '.join(_cell(times[c], outs[c]) for c in cols)}  {ratios}  {found}  {dis}", flush=True)
+            print(
+                f"{kind:<5} {n:>2} {' '.join(_cell(times[c], outs[c]) for c in cols)}  {ratios}  {found}  {dis}",
+                flush=True,
+            )
     print(f"disagreements with Gambit: {total_dis} (int games where exact Gambit timed out: {unchecked})")
     print("* some games timed out (median over the rest); (kTO) = k games timed out")
     return 0

@@ -74,12 +74,22 @@ def main() -> int:
     import sympy  # noqa: F401
 
     import bargaining.solvers.enumpoly  # noqa: F401
+
     sizes = SIZES_QUICK if args.quick else SIZES_FULL
-    runs = [("ours", "enumpoly", _ours), ("ours", "logit", _ours),
-            ("gambit", "enumpoly", _gambit), ("gambit", "gnm", _gambit), ("gambit", "logit", _gambit)]
-    print(f"timeout {timeout:g} s per run (ours: own budget 0.9 × that, partial lists kept); "
-          "equilibria counted if regret <= 1e-6 × max|u| (our verify)")
-    header = f"{'game':<10} {'seed':>4} {'solver':<16} {'found':>5} {'complete':>8} {'agree':>7} {'time s':>8}"
+    runs = [
+        ("ours", "enumpoly", _ours),
+        ("ours", "logit", _ours),
+        ("gambit", "enumpoly", _gambit),
+        ("gambit", "gnm", _gambit),
+        ("gambit", "logit", _gambit),
+    ]
+    print(
+        f"timeout {timeout:g} s per run (ours: own budget 0.9 × that, partial lists kept); "
+        "equilibria counted if regret <= 1e-6 × max|u| (our verify)"
+    )
+    header = (
+        f"{'game':<10} {'seed':>4} {'solver':<16} {'found':>5} {'complete':>8} {'agree':>7} {'time s':>8}"
+    )
     print(header)
     print("-" * len(header))
     hangs = {}

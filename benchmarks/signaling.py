@@ -43,7 +43,7 @@ def bench_batch(template, n: int, repeat: int = 3, block: int = 100_000) -> tupl
         t0 = time.perf_counter()
         count = 0
         for k in range(0, n, block):
-            res = solve_batch(template.evaluate({name: v[k:k + block] for name, v in pts.items()}))
+            res = solve_batch(template.evaluate({name: v[k : k + block] for name, v in pts.items()}))
             count += int(res.valid.sum())
         best = min(best, time.perf_counter() - t0)
     return n / best, best, count
@@ -87,7 +87,9 @@ def main() -> None:
     rows = [("per-game pbe (exact, all PBE + IC + D1)", per_n, bench_per_game(t, per_n), "")]
     try:
         g = bench_gambit(t, 20 if args.quick else 100)
-        rows.append(("pygambit lcp_solve (one NE, no beliefs)", 20 if args.quick else 100, g, "peer, same trees"))
+        rows.append(
+            ("pygambit lcp_solve (one NE, no beliefs)", 20 if args.quick else 100, g, "peer, same trees")
+        )
     except Exception as err:  # the peer is optional; say why it is missing
         rows.append((f"pygambit: skipped ({type(err).__name__})", 0, float("nan"), "peer"))
     for n in sizes:

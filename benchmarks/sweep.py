@@ -52,7 +52,9 @@ def bench_solvers(quick: bool) -> None:
 
     gambit = _oracle()
     rng = np.random.default_rng(2026)
-    print(f"{'shape':<6} {'games':>8} {'batch g/s':>12} {'nashpy g/s':>11} {'speed-up':>9}  {'eq/game':>7} agree")
+    print(
+        f"{'shape':<6} {'games':>8} {'batch g/s':>12} {'nashpy g/s':>11} {'speed-up':>9}  {'eq/game':>7} agree"
+    )
     for m, n in ((2, 2), (3, 3), (2, 4)):
         G = 20_000 if quick else 200_000
         K = 100 if quick else 400
@@ -72,8 +74,10 @@ def bench_solvers(quick: bool) -> None:
         agree = True
         for k in range(min(K, 200)):
             agree &= len(gambit.enummixed([A[k], B[k]], rational=False)) == int(res.count[k])
-        print(f"{m}x{n:<4} {G:>8} {batch_rate:>12,.0f} {nashpy_rate:>11,.0f} {batch_rate / nashpy_rate:>8.0f}x"
-              f"  {res.count.mean():>7.2f} {'yes' if agree else 'NO'} (pygambit)")
+        print(
+            f"{m}x{n:<4} {G:>8} {batch_rate:>12,.0f} {nashpy_rate:>11,.0f} {batch_rate / nashpy_rate:>8.0f}x"
+            f"  {res.count.mean():>7.2f} {'yes' if agree else 'NO'} (pygambit)"
+        )
 
 
 def bench_engine(quick: bool, workers: int) -> None:
@@ -91,8 +95,10 @@ def bench_engine(quick: bool, workers: int) -> None:
 
         rows = pq.read_metadata(str(out)).num_rows
     me, kids = _peak_mb()
-    print(f"crisis-normal-form {side}x{side} = {side * side:,} points, {rows:,} rows, {workers} workers: "
-          f"{wall:.1f} s ({side * side / wall:,.0f} points/s); peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB")
+    print(
+        f"crisis-normal-form {side}x{side} = {side * side:,} points, {rows:,} rows, {workers} workers: "
+        f"{wall:.1f} s ({side * side / wall:,.0f} points/s); peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB"
+    )
 
 
 def bench_tree(quick: bool, workers: int) -> None:
@@ -102,16 +108,27 @@ def bench_tree(quick: bool, workers: int) -> None:
     side = 60 if quick else 300
     with tempfile.TemporaryDirectory() as d:
         rates = {}
-        for label, method, grid in (("batched", None, [f"psi=-1:0:{side}", f"a=0:0.6:{side}"]),
-                                    ("per point (backward)", "backward", ["psi=-1:0:20", "a=0:0.6:10"])):
+        for label, method, grid in (
+            ("batched", None, [f"psi=-1:0:{side}", f"a=0:0.6:{side}"]),
+            ("per point (backward)", "backward", ["psi=-1:0:20", "a=0:0.6:10"]),
+        ):
             spec = make_spec("escalation-tree", grid=grid, method=method)
             t = time.perf_counter()
-            run_sweep(spec, Path(d) / "t.parquet", executor="process", workers=workers, quiet=True, command="benchmark")
+            run_sweep(
+                spec,
+                Path(d) / "t.parquet",
+                executor="process",
+                workers=workers,
+                quiet=True,
+                command="benchmark",
+            )
             rates[label] = len(spec.points) / (time.perf_counter() - t)
     me, kids = _peak_mb()
-    print(f"escalation-tree (SPE, 3 players, 49 nodes) {side}x{side}: batched {rates['batched']:,.0f} points/s, "
-          f"per point {rates['per point (backward)']:,.0f} points/s ({rates['batched'] / rates['per point (backward)']:.0f}x); "
-          f"peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB")
+    print(
+        f"escalation-tree (SPE, 3 players, 49 nodes) {side}x{side}: batched {rates['batched']:,.0f} points/s, "
+        f"per point {rates['per point (backward)']:,.0f} points/s ({rates['batched'] / rates['per point (backward)']:.0f}x); "
+        f"peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB"
+    )
 
 
 def bench_signal(quick: bool, workers: int, side: int | None = None) -> None:
@@ -146,8 +163,10 @@ def bench_signal(quick: bool, workers: int, side: int | None = None) -> None:
 
         res = solve_batch(get_source(spec).evaluate(spec.points.points(0, len(spec.points))))
         routed = f", {int((~res.generic).sum()):,} at ties solved by the per-game solver"
-    print(f"resolve-signal {side}x{side} = {side * side:,} points, {how}{routed}, {workers} workers: {wall:.1f} s "
-          f"({side * side / wall:,.0f} points/s); peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB")
+    print(
+        f"resolve-signal {side}x{side} = {side * side:,} points, {how}{routed}, {workers} workers: {wall:.1f} s "
+        f"({side * side / wall:,.0f} points/s); peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB"
+    )
 
 
 def bench_dask(quick: bool) -> None:
@@ -162,8 +181,10 @@ def bench_dask(quick: bool) -> None:
     from bargaining.sweep.spec import make_spec
 
     with tempfile.TemporaryDirectory() as d:
-        for game, grid in (("crisis-normal-form", ["w=0:4:101", "k_F=0:1:101"]),
-                           ("escalation-tree", ["psi=-1:0:11", "a=0:0.6:7"])):
+        for game, grid in (
+            ("crisis-normal-form", ["w=0:4:101", "k_F=0:1:101"]),
+            ("escalation-tree", ["psi=-1:0:11", "a=0:0.6:7"]),
+        ):
             spec = make_spec(game, grid=grid)
             times = {}
             for ex, kw in (("process", {"workers": 2}), ("dask", {"dask_local": 2})):
@@ -172,20 +193,31 @@ def bench_dask(quick: bool) -> None:
                 times[ex] = time.perf_counter() - t
             same = pq.read_table(Path(d) / "process.parquet").equals(pq.read_table(Path(d) / "dask.parquet"))
             same &= pq.read_table(Path(d) / "process.regimes.parquet").equals(
-                pq.read_table(Path(d) / "dask.regimes.parquet"))
-            print(f"{game}: process {times['process']:.1f} s, dask local 2 workers {times['dask']:.1f} s; "
-                  f"identical tables: {'yes' if same else 'NO'}")
+                pq.read_table(Path(d) / "dask.regimes.parquet")
+            )
+            print(
+                f"{game}: process {times['process']:.1f} s, dask local 2 workers {times['dask']:.1f} s; "
+                f"identical tables: {'yes' if same else 'NO'}"
+            )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
-    parser.add_argument("--side", type=int, default=None,
-                        help="grid side of the signal part (side² points; default 1000, 30 with --quick)")
-    parser.add_argument("--part", choices=["solvers", "engine", "tree", "signal", "dask"], default=None,
-                        help="run one part only (each part runs in its own process, so that the peak "
-                             "memory reported is that part's)")
+    parser.add_argument(
+        "--side",
+        type=int,
+        default=None,
+        help="grid side of the signal part (side² points; default 1000, 30 with --quick)",
+    )
+    parser.add_argument(
+        "--part",
+        choices=["solvers", "engine", "tree", "signal", "dask"],
+        default=None,
+        help="run one part only (each part runs in its own process, so that the peak "
+        "memory reported is that part's)",
+    )
     args = parser.parse_args()
     parts = {
         "solvers": ("## batched all-equilibria vs nashpy (same run)", lambda: bench_solvers(args.quick)),
@@ -202,7 +234,9 @@ def main() -> int:
 
     status = 0
     for name in parts:
-        cmd = [sys.executable, __file__, "--part", name, "--workers", str(args.workers)] + (["--quick"] if args.quick else [])
+        cmd = [sys.executable, __file__, "--part", name, "--workers", str(args.workers)] + (
+            ["--quick"] if args.quick else []
+        )
         cmd += ["--side", str(args.side)] if args.side else []
         status |= subprocess.call(cmd)
         print(flush=True)

@@ -99,10 +99,16 @@ def _ratio(med: dict, outs: dict, a: str, b: str) -> str:
 
 def nash_table(sizes: list[int], seeds: int, limit: float) -> None:
     cols = ["ours", "ours-x", "gbt", "gbt-x"]
-    print(f"(a) sequence-form NE, random 2-player trees with chance and information sets; {seeds} seeds per "
-          f"size; median ms; ok = solved and verified; peer limit {limit:g} s per game")
-    print(f"{'nodes':>6} {'sets':>5} " + " ".join(f"{c:>9}" for c in cols)
-          + f" {'gbt/ours':>9} {'gbtx/ox':>9}  ok " + "/".join(cols))
+    print(
+        f"(a) sequence-form NE, random 2-player trees with chance and information sets; {seeds} seeds per "
+        f"size; median ms; ok = solved and verified; peer limit {limit:g} s per game"
+    )
+    print(
+        f"{'nodes':>6} {'sets':>5} "
+        + " ".join(f"{c:>9}" for c in cols)
+        + f" {'gbt/ours':>9} {'gbtx/ox':>9}  ok "
+        + "/".join(cols)
+    )
     dead: set[str] = set()
     run_ours(make_tree(50, 0), True, timeout=limit)  # imports the solvers before timing
     for n in sizes:
@@ -133,16 +139,24 @@ def nash_table(sizes: list[int], seeds: int, limit: float) -> None:
         med = {c: statistics.median(v) if v else None for c, v in times.items()}
 
         found = "/".join(f"{ok[c]}" + (f"({outs[c]}TO)" if outs[c] else "") for c in cols)
-        print(f"{n:>6} {round(statistics.median(sets)):>5} " + " ".join(_ms(times[c]) for c in cols)
-              + f" {_ratio(med, outs, 'gbt', 'ours')} {_ratio(med, outs, 'gbt-x', 'ours-x')}  {found}", flush=True)
-    print("(kTO) = k games timed out (medians over the rest; + = a ratio that leaves out timeouts, "
-          "so it understates Gambit's time); - = not run (timed out on most games of a smaller size)")
+        print(
+            f"{n:>6} {round(statistics.median(sets)):>5} "
+            + " ".join(_ms(times[c]) for c in cols)
+            + f" {_ratio(med, outs, 'gbt', 'ours')} {_ratio(med, outs, 'gbt-x', 'ours-x')}  {found}",
+            flush=True,
+        )
+    print(
+        "(kTO) = k games timed out (medians over the rest; + = a ratio that leaves out timeouts, "
+        "so it understates Gambit's time); - = not run (timed out on most games of a smaller size)"
+    )
 
 
 def spe_table(sizes: list[int]) -> None:
     print("\n(b) SPE by backward induction on perfect-information trees (10% chance nodes)")
-    print(f"{'nodes':>8} {'build s':>8} {'solve s':>8} {'us/node':>8} {'#SPE':>5} {'regret':>7} "
-          f"{'arrays s':>9} {'us/node':>8} {'peak MB':>8}")
+    print(
+        f"{'nodes':>8} {'build s':>8} {'solve s':>8} {'us/node':>8} {'#SPE':>5} {'regret':>7} "
+        f"{'arrays s':>9} {'us/node':>8} {'peak MB':>8}"
+    )
     for n in sizes:
         t = time.perf_counter()
         game = random_tree(n, 2, seed=n, merge_prob=0.0, chance_prob=0.1, payoff_range=10**6, exact=False)
@@ -158,28 +172,41 @@ def spe_table(sizes: list[int]) -> None:
         da = time.perf_counter() - t
         agree = sol.equilibria and abs(float(sol.equilibria[0].payoffs[0]) - value[0][0]) < 1e-6 * 10**6
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{nodes:>8} {build:>8.2f} {dt:>8.2f} {dt / nodes * 1e6:>8.1f} {len(sol.equilibria):>5} "
-              f"{regret:>7.1g} {da:>9.3f} {da / nodes * 1e6:>8.2f} {peak:>8.0f}"
-              + ("" if agree else "  (arrays value differs!)"), flush=True)
+        print(
+            f"{nodes:>8} {build:>8.2f} {dt:>8.2f} {dt / nodes * 1e6:>8.1f} {len(sol.equilibria):>5} "
+            f"{regret:>7.1g} {da:>9.3f} {da / nodes * 1e6:>8.2f} {peak:>8.0f}"
+            + ("" if agree else "  (arrays value differs!)"),
+            flush=True,
+        )
         del game, sol, arrays, value
-    print("build = random_tree + validation (not part of the solve); regret = largest SPE regret of the "
-          "listed equilibria by verify_tree; peak MB = this process's peak resident memory so far")
+    print(
+        "build = random_tree + validation (not part of the solve); regret = largest SPE regret of the "
+        "listed equilibria by verify_tree; peak MB = this process's peak resident memory so far"
+    )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="100..500 nodes, 2 seeds, 5 s per peer game; SPE to 3*10^4")
+    ap.add_argument(
+        "--quick", action="store_true", help="100..500 nodes, 2 seeds, 5 s per peer game; SPE to 3*10^4"
+    )
     ap.add_argument("--sizes", type=int, nargs="*", default=None, help="tree sizes for (a)")
     ap.add_argument("--seeds", type=int, default=None)
     ap.add_argument("--timeout", type=float, default=None, help="seconds per peer game (default 20)")
     ap.add_argument("--spe-sizes", type=int, nargs="*", default=None, help="tree sizes for (b)")
     args = ap.parse_args()
-    sizes = args.sizes if args.sizes is not None else ([100, 200, 500] if args.quick else
-                                                       [100, 200, 500, 1000, 2000])
+    sizes = (
+        args.sizes
+        if args.sizes is not None
+        else ([100, 200, 500] if args.quick else [100, 200, 500, 1000, 2000])
+    )
     seeds = args.seeds or (2 if args.quick else 5)
     limit = args.timeout or (5.0 if args.quick else 20.0)
-    spe_sizes = args.spe_sizes if args.spe_sizes is not None else (
-        [10_000, 30_000] if args.quick else [10_000, 100_000, 1_000_000])
+    spe_sizes = (
+        args.spe_sizes
+        if args.spe_sizes is not None
+        else ([10_000, 30_000] if args.quick else [10_000, 100_000, 1_000_000])
+    )
     if sizes:
         nash_table(sizes, seeds, limit)
     if spe_sizes:

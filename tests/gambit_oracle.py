@@ -29,9 +29,23 @@ import pygambit as gbt
 from pygambit import H
 
 __all__ = [
-    "VERSION", "CATALOG_DIR", "catalogue_files", "catalogue_game", "read_game", "strategic_game",
-    "payoff_arrays", "player_labels", "strategy_labels", "nfg_text", "enummixed", "enumpure",
-    "enumpoly", "gnm", "logit", "GambitTree", "last_seconds",
+    "VERSION",
+    "CATALOG_DIR",
+    "catalogue_files",
+    "catalogue_game",
+    "read_game",
+    "strategic_game",
+    "payoff_arrays",
+    "player_labels",
+    "strategy_labels",
+    "nfg_text",
+    "enummixed",
+    "enumpure",
+    "enumpoly",
+    "gnm",
+    "logit",
+    "GambitTree",
+    "last_seconds",
 ]
 
 VERSION: str = gbt.__version__
@@ -144,7 +158,9 @@ def enumpure(game_or_arrays: Any) -> list[tuple[tuple[Fraction, ...], ...]]:
 def enumpoly(game_or_arrays: Any, maxregret: float = 1e-8) -> list[tuple[tuple[float, ...], ...]]:
     """Gambit's ``enumpoly_solve`` (support enumeration + polynomial systems), floats."""
     g = _as_game(game_or_arrays)
-    return [_profile(g, eq, False) for eq in _timed(gbt.nash.enumpoly_solve, g, maxregret=maxregret).equilibria]
+    return [
+        _profile(g, eq, False) for eq in _timed(gbt.nash.enumpoly_solve, g, maxregret=maxregret).equilibria
+    ]
 
 
 def gnm(game_or_arrays: Any) -> list[tuple[tuple[float, ...], ...]]:

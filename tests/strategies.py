@@ -12,8 +12,13 @@ from hypothesis import strategies as st
 from bargaining.model.normal import NormalFormGame
 
 __all__ = [
-    "int_games", "float_games", "half_integer_games", "bimatrix_cells", "expressions",
-    "discount_factors", "outside_options",
+    "int_games",
+    "float_games",
+    "half_integer_games",
+    "bimatrix_cells",
+    "expressions",
+    "discount_factors",
+    "outside_options",
 ]
 
 

@@ -47,6 +47,7 @@ def check_normal(game, sol) -> None:
 # corrections
 # ----------------------------------------------------------------------------------------------
 
+
 def test_crisis_four_powers_china_backing_changes_russias_advance():
     # Russia's advance probability z makes the US indifferent between F and S:
     # z(psi_F - psi_S + epsilon u) = (1 - z) k_F  ->  z = 0.2/(0.6 + 0.2 u).
@@ -142,6 +143,7 @@ def test_guarantee_senders_without_art5_russia_advances_on_the_prior():
 # deep-state-signal: Russia's rejection can flip the US type
 # ----------------------------------------------------------------------------------------------
 
+
 def test_deep_state_signal_defaults():
     # Russia compromises iff mu + (1 - mu) lam >= mu* = 0.3, i.e. mu >= (0.3 - 0.1)/0.9 = 2/9.
     # p = 1/4 >= 2/9, so pooling on N with C (both types W = 1) is a PBE; pooling on E with C
@@ -172,6 +174,7 @@ def test_deep_state_signal_without_switch_is_resolve_signal():
 # alliance-entrapment
 # ----------------------------------------------------------------------------------------------
 
+
 def test_alliance_entrapment_defaults():
     # T: the US fights after K (f - k_T = -0.6 > -(a_T + l) - k_T = -0.8); soft Russia halts
     # (0.3 > -1), hard strikes (0.4 > 0.3); Europe: 0.8*0.5 + 0.2*(-0.5) = 0.3 > 0.2: U.
@@ -195,6 +198,7 @@ def test_alliance_entrapment_abandonment_regime():
 # ----------------------------------------------------------------------------------------------
 # models and normal forms
 # ----------------------------------------------------------------------------------------------
+
 
 def test_ukraine_rearmament_preventive_war():
     # W_L = 0.35 - 0.1 - 0.2 = 1/20; W_H = 0.6*0.6 + 0.4*0.05 = 19/50;
@@ -266,5 +270,13 @@ def test_new_games_are_listed():
     from bargaining.formats.load import known_game_names
 
     names = set(known_game_names())
-    assert {"guarantee-senders", "deep-state-signal", "alliance-entrapment", "ukraine-rearmament",
-            "ceasefire-monitoring", "china-mediator", "ukraine-veto", "audience-two-sided"} <= names
+    assert {
+        "guarantee-senders",
+        "deep-state-signal",
+        "alliance-entrapment",
+        "ukraine-rearmament",
+        "ceasefire-monitoring",
+        "china-mediator",
+        "ukraine-veto",
+        "audience-two-sided",
+    } <= names

@@ -53,7 +53,7 @@ def blocks(text: str) -> list[Block]:
             body = []
             i += 1
             while i < len(lines) and not lines[i].strip().startswith(fence):
-                body.append(lines[i][len(indent):] if lines[i].startswith(indent) else lines[i])
+                body.append(lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i])
                 i += 1
             out.append(Block(lang.lower(), start + 1, "\n".join(body) + "\n", last_comment))
             last_comment = ""

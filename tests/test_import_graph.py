@@ -32,8 +32,10 @@ def import_graph() -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                targets = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module
-                           for a in node.names]
+                targets = [
+                    f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module
+                    for a in node.names
+                ]
             for t in targets:
                 while t and t not in modules:  # "bargaining.x.y" where y is a name in bargaining.x
                     t = t.rpartition(".")[0]
@@ -101,7 +103,9 @@ def test_no_module_circle_through_report_viz_or_sweep():
 def test_no_subpackage_circle_through_report_viz_or_sweep():
     sub: dict[str, set[str]] = {}
     for m, targets in import_graph().items():
-        sub.setdefault(_subpackage(m), set()).update(_subpackage(t) for t in targets if _subpackage(t) != _subpackage(m))
+        sub.setdefault(_subpackage(m), set()).update(
+            _subpackage(t) for t in targets if _subpackage(t) != _subpackage(m)
+        )
     bad = [c for c in _cycles(sub) if any(_in(m, OWNED) for m in c)]
     assert bad == []
 
@@ -109,16 +113,30 @@ def test_no_subpackage_circle_through_report_viz_or_sweep():
 @pytest.mark.parametrize(
     "source, forbidden",
     [
-        (("bargaining.model",), ("bargaining.report", "bargaining.viz", "bargaining.sweep", "bargaining.cli")),
-        (("bargaining.formats",), ("bargaining.report", "bargaining.viz", "bargaining.sweep", "bargaining.cli")),
-        (("bargaining.report", "bargaining.viz"), ("bargaining.sweep", "bargaining.cli", "bargaining.formats")),
+        (
+            ("bargaining.model",),
+            ("bargaining.report", "bargaining.viz", "bargaining.sweep", "bargaining.cli"),
+        ),
+        (
+            ("bargaining.formats",),
+            ("bargaining.report", "bargaining.viz", "bargaining.sweep", "bargaining.cli"),
+        ),
+        (
+            ("bargaining.report", "bargaining.viz"),
+            ("bargaining.sweep", "bargaining.cli", "bargaining.formats"),
+        ),
         (("bargaining.viz",), ("bargaining.report",)),
         (("bargaining.sweep",), ("bargaining.cli",)),
     ],
 )
 def test_no_upward_import(source, forbidden):
-    bad = sorted((m, t) for m, targets in import_graph().items() if _in(m, source)
-                 for t in targets if _in(t, forbidden))
+    bad = sorted(
+        (m, t)
+        for m, targets in import_graph().items()
+        if _in(m, source)
+        for t in targets
+        if _in(t, forbidden)
+    )
     assert bad == []
 
 

@@ -24,10 +24,29 @@ from bargaining.verify import tree as verify_tree
 GAMES_DIR = Path(__file__).resolve().parents[1] / "bargaining" / "games"
 
 CONTRACT_NAMES = [
-    "resolve-signal", "escalation-tree", "crisis-normal-form", "crisis-four-powers", "territory-bargain",
-    "territory-ultimatum", "deep-state-shift", "deep-state-dynamic", "wedge", "brinkmanship", "tripwire",
-    "flex-cheap-talk", "beer-quiche", "spence-job-market", "entry-deterrence", "chain-store", "kreps-wilson",
-    "rubinstein", "nash-bargaining", "battle-of-the-sexes", "chicken", "matching-pennies", "seltens-horse",
+    "resolve-signal",
+    "escalation-tree",
+    "crisis-normal-form",
+    "crisis-four-powers",
+    "territory-bargain",
+    "territory-ultimatum",
+    "deep-state-shift",
+    "deep-state-dynamic",
+    "wedge",
+    "brinkmanship",
+    "tripwire",
+    "flex-cheap-talk",
+    "beer-quiche",
+    "spence-job-market",
+    "entry-deterrence",
+    "chain-store",
+    "kreps-wilson",
+    "rubinstein",
+    "nash-bargaining",
+    "battle-of-the-sexes",
+    "chicken",
+    "matching-pennies",
+    "seltens-horse",
     "crawford-sobel",
 ]
 
@@ -70,6 +89,7 @@ def check_normal(game, sol) -> None:
 # the catalogue
 # ----------------------------------------------------------------------------------------------
 
+
 def test_games_folder_is_found_from_anywhere(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert GAMES_DIR in games_dirs()
@@ -92,7 +112,9 @@ def test_every_yaml_file_is_a_cited_document():
         assert t.check_constraints() == [], f"{path.name}: defaults break an ordering"
 
 
-@pytest.mark.parametrize("file", sorted(p.name for p in GAMES_DIR.iterdir() if p.suffix in (".yaml", ".nfg", ".efg")))
+@pytest.mark.parametrize(
+    "file", sorted(p.name for p in GAMES_DIR.iterdir() if p.suffix in (".yaml", ".nfg", ".efg"))
+)
 def test_every_game_solves_at_defaults(file):
     """Load and solve every file; each equilibrium passes the independent verifier."""
     name = Path(file).stem
@@ -117,6 +139,7 @@ def test_every_game_solves_at_defaults(file):
 # signaling games: each PBE family checked on the game's tree, independently of the solver
 # ----------------------------------------------------------------------------------------------
 
+
 def signaling_assessment(game, eq):
     """(tree, behaviour, beliefs) of a PBE family: the sender's and receiver's strategies, the
     sender's optimal continuation, and at off-path messages one point of the sustaining sets."""
@@ -140,7 +163,7 @@ def signaling_assessment(game, eq):
                 if key not in x["continuation"]:  # a later stage with chance: nodes in order
                     key = "/".join(path[:3])
                     seen[key] = seen.get(key, -1) + 1
-                    best = x["continuation"][key][seen[key]:]
+                    best = x["continuation"][key][seen[key] :]
                 else:
                     best = x["continuation"][key]
                 probs = tuple(F(int(a == best[0])) for a in h.actions)
@@ -159,8 +182,10 @@ def signaling_assessment(game, eq):
             per_mu.append(mu)
         behavior.append(per_b)
         beliefs.append(per_mu)
-    assert set(messages) >= {tree.path_labels(tree.infosets[k].nodes[0])[1]
-                             for k in tree.player_infosets[tree.players.index(game.receiver)]}
+    assert set(messages) >= {
+        tree.path_labels(tree.infosets[k].nodes[0])[1]
+        for k in tree.player_infosets[tree.players.index(game.receiver)]
+    }
     for i, j, box in pending:  # a belief in the sustaining set at which the response is optimal
         candidates = _belief_candidates(box)
         for mu in candidates:
@@ -231,6 +256,7 @@ def families(sol) -> dict[str, object]:
 # G1 resolve-signal
 # ----------------------------------------------------------------------------------------------
 
+
 def test_g1_defaults():
     g, sol = at("resolve-signal")
     check_signaling(g, sol)
@@ -244,7 +270,9 @@ def test_g1_defaults():
     assert fam["semi-separating"].payoffs[1] == F(1, 2)  # Russia ex ante
     # outcome probabilities of (i)
     tree, beh, _ = signaling_assessment(g, fam["semi-separating"])
-    out = dict(zip((tree.path_labels(z) for z in tree.terminals), verify_tree.outcome_distribution(tree, beh)))
+    out = dict(
+        zip((tree.path_labels(z) for z in tree.terminals), verify_tree.outcome_distribution(tree, beh))
+    )
     assert out[("S", "E", "C")] + out[("B", "E", "C")] == F(25, 72)  # compromise
     assert out[("S", "E", "A", "F")] == F(7, 48)  # serious US rejected: Art. 5 escalation
     assert out[("B", "E", "A", "D")] == F(147, 432)  # bluff called
@@ -253,7 +281,12 @@ def test_g1_defaults():
     assert pool["type_payoffs"] == {"S": F(1, 5), "B": 0}
     assert pool["off_path"][0]["responses"]["C"] == [0, F(1, 8)]  # rho_E <= c_S/(W - f_S)
     # refinements: both pass IC, D1 removes (ii)
-    assert fam["semi-separating"].extra["refinements"] == {"intuitive": True, "d1": True, "d2": True, "nwbr": True}
+    assert fam["semi-separating"].extra["refinements"] == {
+        "intuitive": True,
+        "d1": True,
+        "d2": True,
+        "nwbr": True,
+    }
     assert pool["refinements"] == {"intuitive": True, "d1": False, "d2": False, "nwbr": False}
 
 
@@ -343,6 +376,7 @@ def test_g1_boundary_corrections():
 # B1 beer-quiche, B2 spence-job-market
 # ----------------------------------------------------------------------------------------------
 
+
 def test_b1_beer_quiche():
     g, sol = at("beer-quiche")
     check_signaling(g, sol)
@@ -350,7 +384,9 @@ def test_b1_beer_quiche():
     assert set(fam) == {"pooling on beer", "pooling on quiche"}  # no separating, no hybrid PBE
     beer, quiche = fam["pooling on beer"].extra, fam["pooling on quiche"].extra
     assert beer["type_payoffs"] == {"strong": 3, "weak": 2} and fam["pooling on beer"].payoffs[1] == F(9, 10)
-    assert quiche["type_payoffs"] == {"strong": 2, "weak": 3} and fam["pooling on quiche"].payoffs[1] == F(9, 10)
+    assert quiche["type_payoffs"] == {"strong": 2, "weak": 3} and fam["pooling on quiche"].payoffs[1] == F(
+        9, 10
+    )
     off = beer["off_path"][0]
     assert off["message"] == "quiche" and off["responses"]["duel"] == [F(1, 2), 1]
     assert off["beliefs"][1] == [F(1, 2), 1]  # mu(weak | quiche) >= 1/2
@@ -361,10 +397,19 @@ def test_b2_spence_on_the_grid():
     g, sol = at("spence-job-market")
     check_signaling(g, sol)
     # pure profiles are vertices of the families (a separating profile can end a hybrid segment)
-    pure = [SimpleNamespace(label=v["label"], extra=v) for e in sol.equilibria for v in e.extra["vertices"]
-            if v["label"] == "separating" or v["label"].startswith("pooling")]
-    seps = sorted({next(m for m, p in e.extra["sender_strategy"]["H"].items() if p == 1)
-                  for e in pure if e.label == "separating"})
+    pure = [
+        SimpleNamespace(label=v["label"], extra=v)
+        for e in sol.equilibria
+        for v in e.extra["vertices"]
+        if v["label"] == "separating" or v["label"].startswith("pooling")
+    ]
+    seps = sorted(
+        {
+            next(m for m, p in e.extra["sender_strategy"]["H"].items() if p == 1)
+            for e in pure
+            if e.label == "separating"
+        }
+    )
     assert seps == ["e1", "e1.5", "e2"]  # e_L = 0, e_H in [1, 2] on the grid
     assert all(e.extra["sender_strategy"]["L"]["e0"] == 1 for e in pure if e.label == "separating")
     pools = sorted({e.label for e in pure if e.label.startswith("pooling")})
@@ -383,6 +428,7 @@ def test_b2_spence_on_the_grid():
 # ----------------------------------------------------------------------------------------------
 # G2 escalation-tree
 # ----------------------------------------------------------------------------------------------
+
 
 def test_g2_defaults():
     g, sol = at("escalation-tree", "file")
@@ -450,6 +496,7 @@ def _child(g, actions) -> int:
 # ----------------------------------------------------------------------------------------------
 # G3 crisis-normal-form and crisis-four-powers
 # ----------------------------------------------------------------------------------------------
+
 
 def test_g3a_defaults_and_tsebelis():
     g, sol = at("crisis-normal-form")
@@ -534,6 +581,7 @@ def test_g3b_china_hedging_threshold_correction():
 # G4 territory-bargain, territory-ultimatum (models)
 # ----------------------------------------------------------------------------------------------
 
+
 def _model(name, **params):
     game = bargaining.load(name).with_params(**params)
     sol = solve(game)
@@ -573,7 +621,9 @@ def test_g4_territory_bargain(params, ru):
     assert s["agreement_round"] == 1
 
 
-@pytest.mark.parametrize("pi, offer, p_war", [("0.4", 0.285, 0.4), ("0.43", 0.285, 0.43), ("0.44", 0.485, 0.0)])
+@pytest.mark.parametrize(
+    "pi, offer, p_war", [("0.4", 0.285, 0.4), ("0.43", 0.285, 0.43), ("0.44", 0.485, 0.0)]
+)
 def test_g4_territory_ultimatum(pi, offer, p_war):
     sol, s = _model("territory-ultimatum", pi=pi)
     assert s["offer"] == pytest.approx(offer)
@@ -584,6 +634,7 @@ def test_g4_territory_ultimatum(pi, offer, p_war):
 # ----------------------------------------------------------------------------------------------
 # G5 deep-state-shift (tree) and deep-state-dynamic (model)
 # ----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "lam, path",
@@ -632,12 +683,14 @@ def test_g5_dynamic(params, x_h, war):
         assert s["state_H"]["x_H_star"] == pytest.approx(x_h, abs=1e-9)
     if "lambda_0" not in params and "delta" not in params:
         assert s["thresholds"]["lambda_0_star"] == pytest.approx(
-            (1 - d) * (1 - w_h) / (d * (w_h - w_l)))  # 62/297 at the defaults (hand derivation: 0.20875)
+            (1 - d) * (1 - w_h) / (d * (w_h - w_l))
+        )  # 62/297 at the defaults (hand derivation: 0.20875)
 
 
 # ----------------------------------------------------------------------------------------------
 # G6 wedge
 # ----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "params, path, payoffs",
@@ -677,6 +730,7 @@ def test_g6_without_sanctions_and_wedge_price():
 # G7 brinkmanship, tripwire
 # ----------------------------------------------------------------------------------------------
 
+
 def test_g7_chicken():
     g, sol = at("brinkmanship")
     check_normal(g, sol)
@@ -692,8 +746,12 @@ def test_g7_chicken():
 
 @pytest.mark.parametrize(
     "rho_bar, path, us",
-    [("0.05", "none K", F(-1, 2)), ("0.095", "none K", F(-1, 2)), ("2/21", "threshold H", F(1, 2)),
-     ("0.25", "threshold H", F(1, 2))],
+    [
+        ("0.05", "none K", F(-1, 2)),
+        ("0.095", "none K", F(-1, 2)),
+        ("2/21", "threshold H", F(1, 2)),
+        ("0.25", "threshold H", F(1, 2)),
+    ],
 )
 def test_g7_tripwire(rho_bar, path, us):
     g, sol = at("tripwire", "file", rho_bar=rho_bar)
@@ -713,6 +771,7 @@ def test_g7_tripwire_threshold_falls_in_w():
 # G8 flex-cheap-talk, B10 crawford-sobel (models)
 # ----------------------------------------------------------------------------------------------
 
+
 def _partitions(name, **params):
     sol = solve(bargaining.load(name).with_params(**params))
     return {e.extra["solution"]["intervals"]: e.extra["solution"] for e in sol.equilibria}
@@ -729,8 +788,9 @@ def test_g8_defaults():
     assert parts[1]["expected_loss"]["RU"] == pytest.approx(1 / 12)
 
 
-@pytest.mark.parametrize("b, n_max", [("0.26", 1), ("0.25", 1), ("0.24", 2), ("1/12", 2), ("0.08", 3),
-                                      ("1/24", 3), ("0.04", 4)])
+@pytest.mark.parametrize(
+    "b, n_max", [("0.26", 1), ("0.25", 1), ("0.24", 2), ("1/12", 2), ("0.08", 3), ("1/24", 3), ("0.04", 4)]
+)
 def test_g8_thresholds(b, n_max):
     assert max(_partitions("flex-cheap-talk", b=b)) == n_max
 
@@ -750,6 +810,7 @@ def test_b10_crawford_sobel():
 # ----------------------------------------------------------------------------------------------
 # B3 entry deterrence, chain store, Kreps-Wilson
 # ----------------------------------------------------------------------------------------------
+
 
 def test_b3_entry_deterrence():
     g, sol = at("entry-deterrence")
@@ -835,9 +896,14 @@ def test_b3_kreps_wilson_sequential_equilibrium(p):
     for i, per in enumerate(verify_tree.agent_regrets(g, beh, beliefs)):
         assert all(r == 0 for r in per if r is not None), g.players[i]
     if p == F(1, 5):  # the catalogue's check: entry, beta = 1/4, posterior 1/2, out w.p. 1/a
-        assert beh[0][[g.infosets[k].label for k in g.player_infosets[0]].index("weak:start")] == (F(1, 4), F(3, 4))
+        assert beh[0][[g.infosets[k].label for k in g.player_infosets[0]].index("weak:start")] == (
+            F(1, 4),
+            F(3, 4),
+        )
         e2 = [g.infosets[k].label for k in g.player_infosets[2]].index("E2:F")
-        assert post_f == F(1, 2) and dict(zip(g.infosets[g.player_infosets[2][e2]].actions, beh[2][e2]))["Out"] == F(1, 2)
+        assert post_f == F(1, 2) and dict(zip(g.infosets[g.player_infosets[2][e2]].actions, beh[2][e2]))[
+            "Out"
+        ] == F(1, 2)
     # the assessment built for another prior is not an equilibrium here (the test can fail)
     other = F(3, 5) if p != F(3, 5) else F(1, 5)
     assert verify_tree.nash_regret(g, _kw_assessment(g, p=other)[0]) > 0
@@ -847,10 +913,16 @@ def test_b3_kreps_wilson_sequential_equilibrium(p):
 # B4 rubinstein, B5 nash-bargaining (models)
 # ----------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "d1, d2, x1",
-    [("0.9", "0.9", 10 / 19), ("0.9", "0.8", 0.714286), ("0.8", "0.9", 0.357143), ("0.95", "0.9", 0.689655),
-     ("0.5", "0.5", 2 / 3)],
+    [
+        ("0.9", "0.9", 10 / 19),
+        ("0.9", "0.8", 0.714286),
+        ("0.8", "0.9", 0.357143),
+        ("0.95", "0.9", 0.689655),
+        ("0.5", "0.5", 2 / 3),
+    ],
 )
 def test_b4_rubinstein(d1, d2, x1):
     sol, s = _model("rubinstein", delta_1=d1, delta_2=d2)
@@ -877,6 +949,7 @@ def test_b5_nash_bargaining():
 # ----------------------------------------------------------------------------------------------
 # B6-B9 normal-form benchmarks and Selten's horse
 # ----------------------------------------------------------------------------------------------
+
 
 def test_b6_battle_of_the_sexes():
     g, sol = at("battle-of-the-sexes")
@@ -917,7 +990,10 @@ def test_b9_seltens_horse():
     # sequential rationality: (C, c, R) with P3's belief on D = 1/3 passes, (D, c, L) fails at P2
     ccr = [[(F(1), F(0))], [(F(1), F(0))], [(F(0), F(1))]]
     dcl = [[(F(0), F(1))], [(F(1), F(0))], [(F(1), F(0))]]
-    assert all(r in (0, None) for per in verify_tree.agent_regrets(g, ccr, [[(1,)], [(1,)], [(F(2, 3), F(1, 3))]])
-               for r in per)
+    assert all(
+        r in (0, None)
+        for per in verify_tree.agent_regrets(g, ccr, [[(1,)], [(1,)], [(F(2, 3), F(1, 3))]])
+        for r in per
+    )
     regrets = verify_tree.agent_regrets(g, dcl, [[(1,)], [(1,)], [(0, 1)]])
     assert regrets[1][0] > 0

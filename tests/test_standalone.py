@@ -20,24 +20,36 @@ HERE = Path(__file__).resolve()
 
 # Names of documents that lived outside the repository, and paths that lead out of it.
 OUTSIDE = re.compile(
-    r"\bSCENARIOS\b"            # the scenario catalogue's old home (now docs/scenarios.md)
-    r"|\bCONTRACTS\.md"         # names and output shapes (now docs/reference/)
-    r"|\bDESIGN\.md"            # the design sketch (now docs/architecture.md)
+    r"\bSCENARIOS\b"  # the scenario catalogue's old home (now docs/scenarios.md)
+    r"|\bCONTRACTS\.md"  # names and output shapes (now docs/reference/)
+    r"|\bDESIGN\.md"  # the design sketch (now docs/architecture.md)
     r"|\bCONVENTIONS\.md"
     r"|\bBRIEF\.md"
-    r"|(?<![\w.-])shared/"      # shared/seed, ../shared/...
-    r"|(?<![\w.:/-])/work/"     # absolute paths of a development machine
-    r"|§0"                      # section 0 of the old catalogue (the tie-break rule)
+    r"|(?<![\w.-])shared/"  # shared/seed, ../shared/...
+    r"|(?<![\w.:/-])/work/"  # absolute paths of a development machine
+    r"|§0"  # section 0 of the old catalogue (the tie-break rule)
 )
-SKIP_DIRS = {".git", ".venv", "venv", "build", "dist", "__pycache__", ".mypy_cache", ".ruff_cache",
-             ".pytest_cache", ".hypothesis", "node_modules"}
+SKIP_DIRS = {
+    ".git",
+    ".venv",
+    "venv",
+    "build",
+    "dist",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".hypothesis",
+    "node_modules",
+}
 
 
 def tracked_files() -> list[Path]:
     """The files git tracks (symlinks and folders left out), or every file of the checkout."""
     try:
-        out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True,
-                             timeout=60).stdout.decode("utf-8", "replace")
+        out = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60
+        ).stdout.decode("utf-8", "replace")
         paths = [ROOT / name for name in out.split("\0") if name]
     except (OSError, subprocess.SubprocessError):
         paths = []
@@ -63,12 +75,25 @@ def offending_lines(text: str) -> list[tuple[int, str]]:
 
 
 def test_the_pattern_flags_outside_documents_and_spares_citations():
-    bad = ["source: SCENARIOS.md G1; Spence (1973)", "the JSON shape of CONTRACTS.md",
-           "where it departs from `shared/DESIGN.md`", "(`shared/seed`)", "see ../shared/x",
-           "ties (SCENARIOS §0)", "tie-break (accept, §0)", "open /work/shared/notes.txt"]
-    good = ["source: Spence (1973); docs/scenarios.md G1", "Osborne (2004), §3.5",
-            "Crawford and Sobel (1982), §4", "the JSON shape of docs/reference/solve.md",
-            "Helpers shared by the game classes", "https://example.org/work/x", "shared_memory/x"]
+    bad = [
+        "source: SCENARIOS.md G1; Spence (1973)",
+        "the JSON shape of CONTRACTS.md",
+        "where it departs from `shared/DESIGN.md`",
+        "(`shared/seed`)",
+        "see ../shared/x",
+        "ties (SCENARIOS §0)",
+        "tie-break (accept, §0)",
+        "open /work/shared/notes.txt",
+    ]
+    good = [
+        "source: Spence (1973); docs/scenarios.md G1",
+        "Osborne (2004), §3.5",
+        "Crawford and Sobel (1982), §4",
+        "the JSON shape of docs/reference/solve.md",
+        "Helpers shared by the game classes",
+        "https://example.org/work/x",
+        "shared_memory/x",
+    ]
     assert [line for line in bad if not OUTSIDE.search(line)] == []
     assert [line for line in good if OUTSIDE.search(line)] == []
 
@@ -84,5 +109,7 @@ def test_no_tracked_file_points_outside_the_repository():
         if text is None:
             continue
         found.extend(f"{path.relative_to(ROOT)}:{n}: {line[:120]}" for n, line in offending_lines(text))
-    assert not found, ("references to documents outside the repository (cite the paper, or the page "
-                       "in docs/, e.g. docs/scenarios.md):\n" + "\n".join(found))
+    assert not found, (
+        "references to documents outside the repository (cite the paper, or the page "
+        "in docs/, e.g. docs/scenarios.md):\n" + "\n".join(found)
+    )

@@ -19,8 +19,14 @@ from bargaining.formats.convert import FORMATS, convert
 @click.argument("game", metavar="NAME|FILE")
 @click.option("--to", "to", type=click.Choice(FORMATS), required=True, help="Target format.")
 @set_option
-@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), default=None,
-              help="Output file (default: print to standard output).")
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Output file (default: print to standard output).",
+)
 @force_option("the -o file")
 def convert_command(game: str, to: str, assignments: tuple[str, ...], out: str | None, force: bool) -> None:
     """Convert a game: YAML to Gambit .nfg/.efg at fixed parameters, .nfg/.efg to YAML.

@@ -9,8 +9,9 @@ from bargaining.errors import BargainingError
 from bargaining.solvers.api import CONCEPTS
 
 
-def solve_for_picture(game, do_solve: bool, equilibrium: int | None, concept: str | None,
-                      method: str | None, exact: bool):
+def solve_for_picture(
+    game, do_solve: bool, equilibrium: int | None, concept: str | None, method: str | None, exact: bool
+):
     """The solution to overlay (``None`` without ``--solve``; ``--equilibrium`` implies it)."""
     if not do_solve and equilibrium is None:
         return None
@@ -26,16 +27,37 @@ def solve_for_picture(game, do_solve: bool, equilibrium: int | None, concept: st
 @click.argument("game", metavar="NAME|FILE")
 @set_option
 @click.option("--solve", "do_solve", is_flag=True, help="Solve the game and overlay its equilibria.")
-@click.option("--equilibrium", "-k", type=int, default=None, metavar="K",
-              help="Overlay only equilibrium K (0-based, as numbered by `bargain solve`); implies --solve.")
-@click.option("--concept", type=click.Choice(sorted(CONCEPTS)), default=None,
-              help="Solution concept for --solve (default: by the game's kind).")
+@click.option(
+    "--equilibrium",
+    "-k",
+    type=int,
+    default=None,
+    metavar="K",
+    help="Overlay only equilibrium K (0-based, as numbered by `bargain solve`); implies --solve.",
+)
+@click.option(
+    "--concept",
+    type=click.Choice(sorted(CONCEPTS)),
+    default=None,
+    help="Solution concept for --solve (default: by the game's kind).",
+)
 @click.option("--method", default=None, metavar="M", help="Solver method for --solve.")
 @click.option("--exact", is_flag=True, help="Rational arithmetic; numbers shown as fractions p/q.")
-@click.option("--style", type=click.Choice(["auto", "right", "butterfly"]), default="auto",
-              help="Tree layout: growing right, or the signaling 'butterfly' (auto: where it applies).")
-@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False), metavar="FILE",
-              help="Output picture: .png, .svg or .pdf.")
+@click.option(
+    "--style",
+    type=click.Choice(["auto", "right", "butterfly"]),
+    default="auto",
+    help="Tree layout: growing right, or the signaling 'butterfly' (auto: where it applies).",
+)
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Output picture: .png, .svg or .pdf.",
+)
 def draw_command(game, assignments, do_solve, equilibrium, concept, method, exact, style, out):
     """Draw a game: a payoff matrix (best responses underlined, equilibria shaded) or a tree
     (information sets dashed; with --solve the chosen actions thick, mixing probabilities on

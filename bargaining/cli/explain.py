@@ -11,10 +11,19 @@ from bargaining.report.explain import explain
 @click.command("explain")
 @click.argument("game", metavar="NAME|FILE")
 @set_option
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text",
-              help="Plain text (default) or Markdown for slides and notes.")
-@click.option("--concept", type=click.Choice(["pbe", "sequential"]), default=None,
-              help="pbe for signaling games, sequential for game trees (the default for each kind).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    help="Plain text (default) or Markdown for slides and notes.",
+)
+@click.option(
+    "--concept",
+    type=click.Choice(["pbe", "sequential"]),
+    default=None,
+    help="pbe for signaling games, sequential for game trees (the default for each kind).",
+)
 def explain_command(game, assignments, fmt, concept):
     """Derive every perfect Bayesian equilibrium of a signaling game (or, for a game tree, which
     subgame-perfect equilibria are sequential and the beliefs they need) step by step: Bayes' rule
@@ -34,8 +43,10 @@ def explain_command(game, assignments, fmt, concept):
     g = load_game(game, assignments)
     kind = getattr(g, "kind", None)
     if concept is not None and (concept == "sequential") != (kind == "tree"):
-        raise click.UsageError(f"--concept {concept} does not apply to a {kind} game; explain derives the PBE of "
-                               "signaling games and the sequential equilibria of game trees")
+        raise click.UsageError(
+            f"--concept {concept} does not apply to a {kind} game; explain derives the PBE of "
+            "signaling games and the sequential equilibria of game trees"
+        )
     if kind == "tree":  # trees: which SPE are sequential, and why not
         from bargaining.report.explain_sequential import explain_tree
 

@@ -14,19 +14,41 @@ from bargaining.solvers.api import CONCEPTS
 @click.command("export")
 @click.argument("game", metavar="NAME|FILE")
 @set_option
-@click.option("--to", "to", type=click.Choice(["tikz", "sgame"]), required=True,
-              help="sgame: a strategic form as a table; tikz: a tree as a tikzpicture.")
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["tikz", "sgame"]),
+    required=True,
+    help="sgame: a strategic form as a table; tikz: a tree as a tikzpicture.",
+)
 @click.option("--solve", "do_solve", is_flag=True, help="Overlay the equilibria (pure ones boxed / thick).")
-@click.option("--equilibrium", "-k", type=int, default=None, metavar="K",
-              help="Overlay only equilibrium K (0-based); implies --solve.")
+@click.option(
+    "--equilibrium",
+    "-k",
+    type=int,
+    default=None,
+    metavar="K",
+    help="Overlay only equilibrium K (0-based); implies --solve.",
+)
 @click.option("--concept", type=click.Choice(sorted(CONCEPTS)), default=None, help="Concept for --solve.")
 @click.option("--method", default=None, metavar="M", help="Solver method for --solve.")
 @click.option("--exact", is_flag=True, help="Rational arithmetic; numbers as \\frac{p}{q}.")
-@click.option("--standalone", is_flag=True, help="A complete document (class standalone) instead of a snippet.")
-@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), default=None, metavar="OUT",
-              help="Write to this file (default: standard output).")
+@click.option(
+    "--standalone", is_flag=True, help="A complete document (class standalone) instead of a snippet."
+)
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="OUT",
+    help="Write to this file (default: standard output).",
+)
 @force_option("the -o file")
-def export_command(game, assignments, to, do_solve, equilibrium, concept, method, exact, standalone, out, force):
+def export_command(
+    game, assignments, to, do_solve, equilibrium, concept, method, exact, standalone, out, force
+):
     """Export a game as LaTeX: a normal-form game as sgame tables (best responses underlined),
     a tree or signaling game as a TikZ picture.
 

@@ -17,8 +17,7 @@ import click
 from bargaining.errors import BargainingError
 from bargaining.model.template import Template, format_value
 
-__all__ = ["catalogue", "parameters_text", "template_section", "constraint_warnings",
-           "games_command"]
+__all__ = ["catalogue", "parameters_text", "template_section", "constraint_warnings", "games_command"]
 
 _SUFFIXES = (".yaml", ".yml", ".efg", ".nfg")
 
@@ -157,8 +156,10 @@ def games_command(fmt: str) -> None:
         click.echo(f"{e['name'] + mark:<{wn + 1}} {e['kind']:<{wk}}  {pl:<{wp}}  {_params_line(e)}")
     for e in entries:
         if e.get("also_found"):
-            click.echo(f"* {e['name']} is {e['path']}; also found {', '.join(e['also_found'])}, which is not used "
-                       "by that name (give its path to use it)")
+            click.echo(
+                f"* {e['name']} is {e['path']}; also found {', '.join(e['also_found'])}, which is not used "
+                "by that name (give its path to use it)"
+            )
 
 
 COMMANDS = (games_command,)

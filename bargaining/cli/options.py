@@ -11,8 +11,19 @@ import click
 from bargaining.errors import BargainingError
 from bargaining.formats.load import load, parse_assignment
 
-__all__ = ["set_option", "load_game", "timeout_option", "parse_assignments", "force_option", "input_file", "check_out",
-           "check_method_concept", "check_id_conflicts", "note_shadowing", "shadowed"]
+__all__ = [
+    "set_option",
+    "load_game",
+    "timeout_option",
+    "parse_assignments",
+    "force_option",
+    "input_file",
+    "check_out",
+    "check_method_concept",
+    "check_id_conflicts",
+    "note_shadowing",
+    "shadowed",
+]
 
 
 def set_option(f):
@@ -78,9 +89,12 @@ def force_option(what: str = "the output file"):
     """``--force``: replace an existing output file (an input file is never overwritten)."""
 
     def deco(f):
-        return click.option("--force", is_flag=True,
-                            help=f"Replace {what} if it exists (without it an existing file is kept and "
-                                 "the command stops; an input file is never overwritten).")(f)
+        return click.option(
+            "--force",
+            is_flag=True,
+            help=f"Replace {what} if it exists (without it an existing file is kept and "
+            "the command stops; an input file is never overwritten).",
+        )(f)
 
     return deco
 
@@ -117,8 +131,10 @@ def check_method_concept(game: Any, concept: str | None, method: str | None) -> 
             spelled = {v: k for k, v in CONCEPTS.items()}
             same = [x.name for x in methods_for(game, wanted)]
             hint = f"; methods for {concept}: {', '.join(same)}" if same else ""
-            raise BargainingError(f"--method {method} finds {spelled.get(m.concept, m.concept)} equilibria, not "
-                                  f"--concept {concept}: drop one of the two{hint}")
+            raise BargainingError(
+                f"--method {method} finds {spelled.get(m.concept, m.concept)} equilibria, not "
+                f"--concept {concept}: drop one of the two{hint}"
+            )
 
 
 def check_id_conflicts(spec: str, fixed: dict[str, str]) -> None:
@@ -129,14 +145,17 @@ def check_id_conflicts(spec: str, fixed: dict[str, str]) -> None:
         return
     name, id_params = parse_game_id(spec)
     if id_params and "(" in spec:
-        keys = [part.split("=", 1)[0].strip() for part in spec[spec.index("(") + 1: spec.rindex(")")].split(",")]
+        keys = [
+            part.split("=", 1)[0].strip() for part in spec[spec.index("(") + 1 : spec.rindex(")")].split(",")
+        ]
         twice = sorted({k for k in keys if keys.count(k) > 1})
         if twice:
             raise BargainingError(f"{spec}: {twice[0]} is given twice; give it once")
     for key, value in fixed.items():
         if key in id_params:
-            raise BargainingError(f"{key} is set twice: {key}={id_params[key]} in {spec} and --set {key}={value}; "
-                                  "give it once")
+            raise BargainingError(
+                f"{key} is set twice: {key}={id_params[key]} in {spec} and --set {key}={value}; give it once"
+            )
 
 
 def note_shadowing(spec: str) -> None:

@@ -24,20 +24,33 @@ def _where(where: tuple[str, ...]) -> dict[str, float]:
 def _slice_warning(varying: list[str]) -> None:
     example = ", ".join(f"--where {p}=VALUE" for p in varying)
     verb = "varies" if len(varying) == 1 else "vary"
-    click.echo(f"warning: {', '.join(varying)} also {verb} in this table: the plot overlays every slice; "
-               f"pick one with {example}", err=True)
+    click.echo(
+        f"warning: {', '.join(varying)} also {verb} in this table: the plot overlays every slice; "
+        f"pick one with {example}",
+        err=True,
+    )
 
 
 @click.command("plot")
 @click.argument("table", metavar="RESULTS", type=click.Path(dir_okay=False))
 @click.option("--x", "x", required=True, metavar="PARAM", help="Parameter on the horizontal axis.")
 @click.option("--y", "y", default=None, metavar="PARAM", help="Second parameter: draw the regime map.")
-@click.option("--value", default=None, metavar="COLUMN",
-              help="Without --y: plot this column (e.g. p:US:F, payoff:RU) against --x.")
-@click.option("--where", multiple=True, metavar="PARAM=VALUE",
-              help="Keep only the points with this parameter value (the nearest grid value; repeatable).")
+@click.option(
+    "--value",
+    default=None,
+    metavar="COLUMN",
+    help="Without --y: plot this column (e.g. p:US:F, payoff:RU) against --x.",
+)
+@click.option(
+    "--where",
+    multiple=True,
+    metavar="PARAM=VALUE",
+    help="Keep only the points with this parameter value (the nearest grid value; repeatable).",
+)
 @click.option("--title", default=None, help="Title of the figure.")
-@click.option("--out", default=None, metavar="FILE.png|svg|pdf", help="Picture file (default: beside the table).")
+@click.option(
+    "--out", default=None, metavar="FILE.png|svg|pdf", help="Picture file (default: beside the table)."
+)
 def plot_command(table, x, y, value, where, title, out):
     """Draw a sweep: the regime map over two parameters, or an equilibrium quantity over one.
 
@@ -59,8 +72,17 @@ def plot_command(table, x, y, value, where, title, out):
     from bargaining.cli.options import check_out
 
     check_out(out, table)  # never the table; an existing picture is replaced
-    path = plot_table(table, x, read_table=read_table, y=y, value=value, out=out, where=_where(where),
-                      title=title, warn=_slice_warning)
+    path = plot_table(
+        table,
+        x,
+        read_table=read_table,
+        y=y,
+        value=value,
+        out=out,
+        where=_where(where),
+        title=title,
+        warn=_slice_warning,
+    )
     click.echo(f"wrote {path}", err=True)
 
 

@@ -17,7 +17,9 @@ EXIT_INCOMPLETE = 3
 def _template(game: str):
     t = load_template(game)
     if not getattr(t, "parameters", None):
-        raise BargainingError(f"{game}: symbolic answers need a parametric game file (a YAML game with parameters)")
+        raise BargainingError(
+            f"{game}: symbolic answers need a parametric game file (a YAML game with parameters)"
+        )
     return t
 
 
@@ -30,8 +32,9 @@ def _names(text: str, template) -> list[str] | None:
     return names
 
 
-def solve_symbolic_command(game: str, assignments: tuple[str, ...], symbolic: str, check: int,
-                           timeout: float | None, fmt: str) -> None:
+def solve_symbolic_command(
+    game: str, assignments: tuple[str, ...], symbolic: str, check: int, timeout: float | None, fmt: str
+) -> None:
     from bargaining.report.render_symbolic import render_symbolic
     from bargaining.solvers.symbolic import solve_symbolic
     from bargaining.solvers.symbolic.check import check_families
@@ -43,14 +46,18 @@ def solve_symbolic_command(game: str, assignments: tuple[str, ...], symbolic: st
     fixed = parse_assignments(assignments)
     clash = [n for n in (names or []) if n in fixed]
     if clash:
-        raise BargainingError(f"--set {clash[0]}: the parameter is symbolic (--symbolic); drop one of the two")
+        raise BargainingError(
+            f"--set {clash[0]}: the parameter is symbolic (--symbolic); drop one of the two"
+        )
     res = solve_symbolic(t, names, fixed, timeout=timeout)
     report = check_families(res, t, n=check) if check else None
     click.echo(render_symbolic(res, fmt, check=report), nl=False)
     bad = [c for c in (report or []) if c["matched"] < c["checked"]]
     if bad:
-        click.echo(f"check: {len(bad)} famil{'y' if len(bad) == 1 else 'ies'} disagree with the numeric solver",
-                   err=True)
+        click.echo(
+            f"check: {len(bad)} famil{'y' if len(bad) == 1 else 'ies'} disagree with the numeric solver",
+            err=True,
+        )
         raise SystemExit(1)
     if not res.complete or any(f.region is None for f in res.families):
         click.echo("incomplete: " + "; ".join(res.notes), err=True)
@@ -62,13 +69,29 @@ def solve_symbolic_command(game: str, assignments: tuple[str, ...], symbolic: st
 @click.option("--x", "x", required=True, metavar="P", help="Parameter on the horizontal axis.")
 @click.option("--y", "y", required=True, metavar="Q", help="Parameter on the vertical axis.")
 @set_option
-@click.option("--out", default=None, metavar="FILE.png|svg|pdf",
-              help="Draw the exact boundaries over the numeric regime map sampled on a grid.")
-@click.option("--grid", type=click.IntRange(min=3, max=201), default=31, show_default=True, metavar="N",
-              help="Points per axis of the sampled map (with --out).")
+@click.option(
+    "--out",
+    default=None,
+    metavar="FILE.png|svg|pdf",
+    help="Draw the exact boundaries over the numeric regime map sampled on a grid.",
+)
+@click.option(
+    "--grid",
+    type=click.IntRange(min=3, max=201),
+    default=31,
+    show_default=True,
+    metavar="N",
+    help="Points per axis of the sampled map (with --out).",
+)
 @click.option("--force", is_flag=True, help="Write over an existing --out file.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True, metavar="S",
-              help="Time budget of the symbolic solve in seconds (0: none).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=120,
+    show_default=True,
+    metavar="S",
+    help="Time budget of the symbolic solve in seconds (0: none).",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def regimes_command(game, x, y, assignments, out, grid, force, timeout, fmt):
     """Exact regime boundaries of a game over two parameters (the others fixed).

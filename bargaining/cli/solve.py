@@ -35,7 +35,11 @@ class _HardTimeout(Exception):
 def _hard_timeout(seconds: float | None):
     """Stop a solver that does not poll its deadline: ``SIGALRM`` a little after the budget
     (POSIX, main thread; elsewhere nothing)."""
-    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    if (
+        not seconds
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield
         return
 
@@ -67,13 +71,17 @@ def budgets(timeout: float | None, memory_mb: float | None, stop=None):
         with memory_limit(memory_mb or None), _hard_timeout(timeout):
             yield
     except MemoryError:
-        raise out(f"the solver ran out of its memory budget of {memory_mb:g} MB before it found an answer; "
-                  f"{'' if stop else 'raise --memory, or '}try another --method or --concept (bargain methods "
-                  "lists them)") from None
+        raise out(
+            f"the solver ran out of its memory budget of {memory_mb:g} MB before it found an answer; "
+            f"{'' if stop else 'raise --memory, or '}try another --method or --concept (bargain methods "
+            "lists them)"
+        ) from None
     except _HardTimeout:
-        raise out(f"the time budget of {timeout:g} s ran out before the solver found an answer; "
-                  f"{'' if stop else 'raise --timeout, or '}try another --method or --concept (bargain methods "
-                  "lists them)") from None
+        raise out(
+            f"the time budget of {timeout:g} s ran out before the solver found an answer; "
+            f"{'' if stop else 'raise --timeout, or '}try another --method or --concept (bargain methods "
+            "lists them)"
+        ) from None
 
 
 def check_tie_break(game, concept: str | None, tie_break: str) -> None:
@@ -84,13 +92,21 @@ def check_tie_break(game, concept: str | None, tie_break: str) -> None:
     wanted = CONCEPTS.get(concept, concept) if concept else None
     if tie_break == "file":
         if kind != "tree" or wanted not in (None, "subgame-perfect"):
-            kinds = {"normal": "a normal-form game", "signaling": "a signaling game", "model": "a bargaining model"}
+            kinds = {
+                "normal": "a normal-form game",
+                "signaling": "a signaling game",
+                "model": "a bargaining model",
+            }
             what = kinds.get(str(kind), f"a {kind} game") if kind != "tree" else f"--concept {concept}"
-            raise BargainingError(f"--tie-break file picks among tied subgame-perfect equilibria of a tree; it does "
-                                  f"not apply to {what}")
+            raise BargainingError(
+                f"--tie-break file picks among tied subgame-perfect equilibria of a tree; it does "
+                f"not apply to {what}"
+            )
     elif wanted != "stackelberg":
-        raise BargainingError(f"--tie-break {tie_break} says how a Stackelberg follower breaks ties; add "
-                              "--concept stackelberg or drop it")
+        raise BargainingError(
+            f"--tie-break {tie_break} says how a Stackelberg follower breaks ties; add "
+            "--concept stackelberg or drop it"
+        )
 
 
 def parse_timeout(value: str | float | None) -> float | None:
@@ -116,37 +132,104 @@ def parse_timeout(value: str | float | None) -> float | None:
 @click.command("solve")
 @click.argument("game", metavar="NAME|FILE")
 @set_option
-@click.option("--concept", type=click.Choice(sorted(CONCEPTS)), default=None,
-              help="Solution concept (default: nash for normal form, spe for trees, pbe for signaling games).")
+@click.option(
+    "--concept",
+    type=click.Choice(sorted(CONCEPTS)),
+    default=None,
+    help="Solution concept (default: nash for normal form, spe for trees, pbe for signaling games).",
+)
 @click.option("--method", default=None, metavar="M", help="Solver method; `bargain methods GAME` lists them.")
 @click.option("--exact", is_flag=True, help="Rational arithmetic; numbers printed as fractions p/q.")
-@click.option("--timeout", "timeout", default=str(DEFAULT_TIMEOUT), show_default=True, metavar="S|none",
-              callback=lambda ctx, param, value: parse_timeout(value),
-              help="Time budget in seconds; 'none' or 0: no budget. On timeout the equilibria found so far "
-                   "are listed, the answer is marked incomplete and the exit status is 3.")
-@click.option("--tie-break", type=click.Choice(["all", "file", "strong", "weak"]), default="all",
-              help="SPE ties: all SPE (default) or the game file's tie_break rule; Stackelberg: the "
-                   "follower breaks ties for (strong, default) or against (weak) the leader.")
+@click.option(
+    "--timeout",
+    "timeout",
+    default=str(DEFAULT_TIMEOUT),
+    show_default=True,
+    metavar="S|none",
+    callback=lambda ctx, param, value: parse_timeout(value),
+    help="Time budget in seconds; 'none' or 0: no budget. On timeout the equilibria found so far "
+    "are listed, the answer is marked incomplete and the exit status is 3.",
+)
+@click.option(
+    "--tie-break",
+    type=click.Choice(["all", "file", "strong", "weak"]),
+    default="all",
+    help="SPE ties: all SPE (default) or the game file's tie_break rule; Stackelberg: the "
+    "follower breaks ties for (strong, default) or against (weak) the leader.",
+)
 @click.option("--leader", default=None, metavar="NAME", help="Stackelberg: the player who commits.")
-@click.option("--commitment", type=click.Choice(["mixed", "pure"]), default=None,
-              help="Stackelberg: the leader commits to a mixed (default) or a pure strategy.")
-@click.option("--objective", default=None, metavar="welfare|entropy|NAME",
-              help="Correlated: maximise welfare (default), entropy or a player's payoff.")
+@click.option(
+    "--commitment",
+    type=click.Choice(["mixed", "pure"]),
+    default=None,
+    help="Stackelberg: the leader commits to a mixed (default) or a pure strategy.",
+)
+@click.option(
+    "--objective",
+    default=None,
+    metavar="welfare|entropy|NAME",
+    help="Correlated: maximise welfare (default), entropy or a player's payoff.",
+)
 @click.option("--delta", default=None, metavar="D", help="Repeated: discount factor, 0 < D < 1.")
-@click.option("--periods", type=click.IntRange(min=1), default=None, metavar="T",
-              help="Repeated: a finite horizon of T periods instead of --delta.")
-@click.option("--symbolic", default=None, is_flag=False, flag_value="*", metavar="[PARAMS]",
-              help="Closed forms in the parameters (comma-separated names; alone: all parameters), "
-                   "each equilibrium family with the region where it holds.")
-@click.option("--check", "check", type=click.IntRange(min=0), default=0, metavar="N",
-              help="With --symbolic: compare each family with the numeric solver at N random points of its region.")
-@click.option("--memory", "memory", type=click.FloatRange(min=0), default=DEFAULT_MEMORY_MB, show_default=True,
-              metavar="MB", help="Memory budget in MB (0: none). A solve that needs more stops; the answer is "
-                                 "marked incomplete and the exit status is 3.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "latex"]), default="table",
-              help="latex: with --symbolic, the families in LaTeX.")
-def solve_command(game, assignments, concept, method, exact, timeout, tie_break, leader, commitment,
-                  objective, delta, periods, symbolic, check, memory, fmt):
+@click.option(
+    "--periods",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="T",
+    help="Repeated: a finite horizon of T periods instead of --delta.",
+)
+@click.option(
+    "--symbolic",
+    default=None,
+    is_flag=False,
+    flag_value="*",
+    metavar="[PARAMS]",
+    help="Closed forms in the parameters (comma-separated names; alone: all parameters), "
+    "each equilibrium family with the region where it holds.",
+)
+@click.option(
+    "--check",
+    "check",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="With --symbolic: compare each family with the numeric solver at N random points of its region.",
+)
+@click.option(
+    "--memory",
+    "memory",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_MEMORY_MB,
+    show_default=True,
+    metavar="MB",
+    help="Memory budget in MB (0: none). A solve that needs more stops; the answer is "
+    "marked incomplete and the exit status is 3.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "latex"]),
+    default="table",
+    help="latex: with --symbolic, the families in LaTeX.",
+)
+def solve_command(
+    game,
+    assignments,
+    concept,
+    method,
+    exact,
+    timeout,
+    tie_break,
+    leader,
+    commitment,
+    objective,
+    delta,
+    periods,
+    symbolic,
+    check,
+    memory,
+    fmt,
+):
     """Find the equilibria of a game file (.nfg, .efg, .yaml) or a scenario by name.
 
     Exit status: 0 a complete answer; 3 an answer that is not complete (the time budget ran
@@ -186,8 +269,13 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
     options = {}
     if tie_break != "all":
         options["tie_break"] = tie_break
-    for key, value in (("leader", leader), ("commitment", commitment), ("objective", objective),
-                       ("delta", delta), ("periods", periods)):
+    for key, value in (
+        ("leader", leader),
+        ("commitment", commitment),
+        ("objective", objective),
+        ("delta", delta),
+        ("periods", periods),
+    ):
         if value is not None:
             options[key] = value
     try:
@@ -196,8 +284,10 @@ def solve_command(game, assignments, concept, method, exact, timeout, tie_break,
     except BargainingError as err:
         hint = getattr(err, "hint", None)
         if hint and hint.get("option") == "tie_break":  # the solver's hint in CLI words
-            raise BargainingError(f"--tie-break {hint.get('instead_of', 'file')}: this game declares no "
-                                  f"tie_break rule; use --tie-break {hint['value']}") from None
+            raise BargainingError(
+                f"--tie-break {hint.get('instead_of', 'file')}: this game declares no "
+                f"tie_break rule; use --tie-break {hint['value']}"
+            ) from None
         raise
     if "exact" in sol.extra.get("hints", ()) and not exact:
         sol = sol.replace(message=f"{sol.message} (try --exact)" if sol.message else "try --exact")

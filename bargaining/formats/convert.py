@@ -115,7 +115,9 @@ def game_to_yaml(game: Any, name: str = "", source: str = "") -> str:
                 f"the tree is {depth} levels deep; a YAML game file nests at most {MAX_YAML_DEPTH} levels "
                 f"(two per tree level): convert it to efg instead"
             )
-        doc["root"] = fold_tree(0, lambda v: game.nodes[v].children, lambda v, kids: _tree_node(game, v, kids))
+        doc["root"] = fold_tree(
+            0, lambda v: game.nodes[v].children, lambda v, kids: _tree_node(game, v, kids)
+        )
     else:
         raise BargainingError(
             f"cannot write a {kind} game as YAML by conversion: only normal-form games and trees"
@@ -134,8 +136,12 @@ def _load(spec: str | os.PathLike, params: dict[str, Any]) -> tuple[Any, str, st
     return load(spec, params), path.stem, str(path)
 
 
-def convert(spec: str | os.PathLike, to: str, params: dict[str, Any] | None = None,
-            out: str | os.PathLike | None = None) -> str:
+def convert(
+    spec: str | os.PathLike,
+    to: str,
+    params: dict[str, Any] | None = None,
+    out: str | os.PathLike | None = None,
+) -> str:
     """Convert the game ``spec`` (path, name or canonical id; ``params`` set for YAML files) to
     ``to`` (``yaml``, ``efg``, ``nfg``); returns the text and writes it to ``out`` if given."""
     if to not in FORMATS:
@@ -143,7 +149,9 @@ def convert(spec: str | os.PathLike, to: str, params: dict[str, Any] | None = No
     game, name, origin = _load(spec, dict(params or {}))
     kind = getattr(game, "kind", None)
     if kind == "model":
-        raise BargainingError(f"{name}: a bargaining model has continuous moves; it cannot be converted to {to}")
+        raise BargainingError(
+            f"{name}: a bargaining model has continuous moves; it cannot be converted to {to}"
+        )
     if to == "yaml":
         text = game_to_yaml(game, name=Path(out).stem if out else name, source=f"converted from {origin}")
     elif to == "efg":

@@ -54,8 +54,11 @@ class _Tokens:
             value = m.group(kind)
             line = bisect_right(newlines, m.start()) + 1
             if kind == "bad":
-                raise FileFormatError(path, line, f"unterminated string {shorten(text[m.start():], 20)!r}: "
-                                      "expected a closing '\"'")
+                raise FileFormatError(
+                    path,
+                    line,
+                    f"unterminated string {shorten(text[m.start() :], 20)!r}: expected a closing '\"'",
+                )
             if kind == "str":
                 value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
             self.items.append((kind, value, line))
@@ -97,7 +100,9 @@ class _Tokens:
     def integer(self, what: str) -> int:
         t = self.next(what)
         if t[0] != "word" or not re.fullmatch(r"\d{1,18}", t[1]):
-            raise FileFormatError(self.path, t[2], f"expected {what} (a whole number), found {shorten(t[1])!r}")
+            raise FileFormatError(
+                self.path, t[2], f"expected {what} (a whole number), found {shorten(t[1])!r}"
+            )
         return int(t[1])
 
     def at(self, kind: str, value: str | None = None) -> bool:
@@ -147,7 +152,9 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
             vals.append(tk.number("a payoff"))
         tk.next("}")
         if len(vals) != n:
-            raise FileFormatError(path, line, f"outcome has {len(vals)} payoffs, expected {n} (one per player)")
+            raise FileFormatError(
+                path, line, f"outcome has {len(vals)} payoffs, expected {n} (one per player)"
+            )
         return tuple(vals)
 
     def read_outcome(line: int) -> tuple[Fraction, ...] | None:
@@ -175,9 +182,14 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
         def spec(self) -> NodeSpec:
             kids = tuple(zip(infoset_actions[self.key], self.kids))
             if self.pl == 0:
-                return NodeSpec("chance", player=CHANCE, children=kids, probs=chance_probs[self.key[1]], name=self.name)
+                return NodeSpec(
+                    "chance", player=CHANCE, children=kids, probs=chance_probs[self.key[1]], name=self.name
+                )
             return NodeSpec(
-                "decision", player=players[self.pl - 1], children=kids, infoset=f"\0{self.pl}:{self.key[1]}",
+                "decision",
+                player=players[self.pl - 1],
+                children=kids,
+                infoset=f"\0{self.pl}:{self.key[1]}",
                 name=self.name,
             )
 
@@ -187,7 +199,9 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
         """Read one node line: a terminal's spec, or an :class:`Open` node awaiting its children."""
         count[0] += 1
         if count[0] > MAX_NODES:
-            raise FileFormatError(path, tk.line(), f"more than {MAX_NODES} nodes; larger trees are not supported")
+            raise FileFormatError(
+                path, tk.line(), f"more than {MAX_NODES} nodes; larger trees are not supported"
+            )
         kind, word, line = tk.next("a node (p, c or t)")
         if kind != "word" or word not in ("p", "c", "t"):
             raise FileFormatError(
@@ -219,7 +233,8 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
             left = len(tk.items) - tk.k
             if 3 * len(acts) > left:  # every child takes at least 't "" 0'
                 raise FileFormatError(
-                    path, line,
+                    path,
+                    line,
                     f"the node has {len(acts)} actions but the file holds only {left} more tokens for their subtrees",
                 )
             acts = _distinct(acts)
@@ -231,7 +246,9 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
         elif key not in infoset_actions:
             raise FileFormatError(path, line, f"information set {iset} is used before its actions are listed")
         if not infoset_actions[key]:
-            raise FileFormatError(path, line, f"information set {iset} has no actions; a node needs at least one")
+            raise FileFormatError(
+                path, line, f"information set {iset} has no actions; a node needs at least one"
+            )
         if iname and key not in infoset_names:
             infoset_names[key] = iname
         out = read_outcome(line)
@@ -240,7 +257,8 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
         left = len(tk.items) - tk.k
         if need > left:
             raise FileFormatError(
-                path, line,
+                path,
+                line,
                 f"the node has {len(infoset_actions[key])} actions but the file holds only {left} more tokens "
                 "for their subtrees",
             )
@@ -301,7 +319,9 @@ def _distinct(labels: list[str]) -> list[str]:
     return out
 
 
-def _labels(infosets: dict[tuple[int, int], Any], names: dict[tuple[int, int], str]) -> dict[tuple[int, int], str]:
+def _labels(
+    infosets: dict[tuple[int, int], Any], names: dict[tuple[int, int], str]
+) -> dict[tuple[int, int], str]:
     """Information-set labels: the file's name when it is unique for the player, else ``#k``."""
     uses = Counter((pl, name) for (pl, _), name in names.items())
     out = {}
@@ -325,7 +345,14 @@ def _relabel(root: NodeSpec, labels: dict[tuple[int, int], str]) -> NodeSpec:
 
 def _with_comment(game: ExtensiveGame, comment: str) -> ExtensiveGame:
     return ExtensiveGame(
-        game.players, game.nodes, game.infosets, game.title, game.exact, game.description, game.tie_break, comment
+        game.players,
+        game.nodes,
+        game.infosets,
+        game.title,
+        game.exact,
+        game.description,
+        game.tie_break,
+        comment,
     )
 
 
@@ -353,11 +380,11 @@ def write_efg(game: ExtensiveGame, path: str | os.PathLike | None = None) -> str
         if node.kind == "terminal":
             outcome += 1
             pay = ", ".join(_num(x) for x in node.terminal_payoffs)
-            lines.append(f"t {_q(node.name)} {outcome} \"\" {{ {pay} }}")
+            lines.append(f't {_q(node.name)} {outcome} "" {{ {pay} }}')
         elif node.kind == "chance":
             chance_set += 1
             body = " ".join(f"{_q(a)} {_num(p)}" for a, p in zip(node.actions, node.chance_probs))
-            lines.append(f"c {_q(node.name)} {chance_set} \"\" {{ {body} }} 0")
+            lines.append(f'c {_q(node.name)} {chance_set} "" {{ {body} }} 0')
         else:
             h = game.infosets[node.infoset]
             acts = " ".join(_q(a) for a in h.actions)

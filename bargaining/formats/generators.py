@@ -36,7 +36,9 @@ def _whole(args: Mapping[str, Any], name: str, lo: int, hi: int) -> int:
         raise BargainingError(f"generator argument {name!r} is missing")
     v = Fraction(args[name]) if not isinstance(args[name], float) else Fraction(str(args[name]))
     if v.denominator != 1 or not lo <= v <= hi:
-        raise BargainingError(f"generator argument {name}={args[name]} must be a whole number in [{lo}, {hi}]")
+        raise BargainingError(
+            f"generator argument {name}={args[name]} must be a whole number in [{lo}, {hi}]"
+        )
     return int(v)
 
 

@@ -16,7 +16,13 @@ from typing import Any
 from bargaining.errors import BargainingError, FileFormatError
 
 __all__ = [
-    "load", "load_template", "open_game", "resolve", "games_dirs", "find_game_file", "parse_game_id",
+    "load",
+    "load_template",
+    "open_game",
+    "resolve",
+    "games_dirs",
+    "find_game_file",
+    "parse_game_id",
     "parse_assignment",
 ]
 
@@ -86,7 +92,9 @@ def unknown_game(name: str) -> BargainingError:
     names = known_game_names()
     close = difflib.get_close_matches(name, names, n=1)
     if close:
-        return BargainingError(f"unknown game {name!r}: did you mean {close[0]!r}? (bargain games lists them all)")
+        return BargainingError(
+            f"unknown game {name!r}: did you mean {close[0]!r}? (bargain games lists them all)"
+        )
     known = ", ".join(names) or "none installed"
     return BargainingError(f"unknown game {name!r}: give a file path or one of: {known}")
 

@@ -121,7 +121,9 @@ class _Parser:
     def error(self, expected: str, tok: _Token | None = None) -> FileFormatError:
         tok = tok if tok is not None else self.peek()
         if tok is None:
-            return FileFormatError(self.path, self.last_line, f"expected {expected}, found the end of the file")
+            return FileFormatError(
+                self.path, self.last_line, f"expected {expected}, found the end of the file"
+            )
         shown = f'"{shorten(tok.text)}"' if tok.kind == "str" else repr(shorten(tok.text))
         return FileFormatError(self.path, tok.line, f"expected {expected}, found {shown}")
 
@@ -136,7 +138,9 @@ class _Parser:
         tok = self.peek()
         if tok is None or tok.kind != "num":
             if tok is not None and tok.text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-                raise FileFormatError(self.path, tok.line, f"{tok.text} is not allowed: payoffs must be finite numbers")
+                raise FileFormatError(
+                    self.path, tok.line, f"{tok.text} is not allowed: payoffs must be finite numbers"
+                )
             raise self.error(expected)
         self.pos += 1
         try:
@@ -171,7 +175,9 @@ class _Parser:
         if not players:
             raise self.error("at least one player", self.toks[self.pos - 1])
         if len(players) > MAX_PLAYERS:
-            raise FileFormatError(self.path, head.line, f"{len(players)} players; at most {MAX_PLAYERS} are supported")
+            raise FileFormatError(
+                self.path, head.line, f"{len(players)} players; at most {MAX_PLAYERS} are supported"
+            )
         strategies = self.strategies(len(players))
         description = ""
         if self.at("str"):
@@ -183,7 +189,10 @@ class _Parser:
         if tok is not None and tok.kind == "{":
             flat = self.outcome_payoffs(n, cells)
         else:
-            flat = [self.number(f"a payoff ({n} per strategy profile, {n * cells} in all)") for _ in range(n * cells)]
+            flat = [
+                self.number(f"a payoff ({n} per strategy profile, {n * cells} in all)")
+                for _ in range(n * cells)
+            ]
         if self.peek() is not None:
             raise self.error("the end of the file (too many numbers?)")
         # flat[c * n + i] is player i's payoff at profile c, profiles with player 1 fastest
@@ -235,12 +244,15 @@ class _Parser:
         line = tok.line if tok is not None else self.last_line
         if cells > MAX_PROFILES:
             raise FileFormatError(
-                self.path, line, f"the strategies declare {cells} strategy profiles; at most {MAX_PROFILES} are supported"
+                self.path,
+                line,
+                f"the strategies declare {cells} strategy profiles; at most {MAX_PROFILES} are supported",
             )
         left = len(self.toks) - self.pos
         if cells > left:
             raise FileFormatError(
-                self.path, line,
+                self.path,
+                line,
                 f"the strategies declare {cells} strategy profiles but the file holds only {left} more values",
             )
 
@@ -315,7 +327,10 @@ def _number(value: Any, exact: bool) -> str:
 
 
 def write_nfg(
-    game: NormalFormGame, path: str | os.PathLike | None = None, *, exact: bool | None = None,
+    game: NormalFormGame,
+    path: str | os.PathLike | None = None,
+    *,
+    exact: bool | None = None,
     version: str = "outcome",
 ) -> str:
     """The ``.nfg`` text of ``game`` (and write it to ``path`` if given).
@@ -329,7 +344,9 @@ def write_nfg(
     n = game.num_players
     pay = game.payoffs
     lines = [f"NFG 1 R {_quote(game.title)} {{ {' '.join(_quote(p) for p in game.players)} }}", ""]
-    lines.append("{ " + "\n".join("{ " + " ".join(_quote(s) for s in labels) + " }" for labels in game.strategies))
+    lines.append(
+        "{ " + "\n".join("{ " + " ".join(_quote(s) for s in labels) + " }" for labels in game.strategies)
+    )
     lines.append("}")
     lines.append(_quote(game.description))
     lines.append("")

@@ -32,14 +32,18 @@ def read_game_text(path: str | os.PathLike, empty: str = "") -> tuple[bytes, str
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
             raise FileFormatError(
-                p, None, f"the file is {size / 2**20:.1f} MB; game files are limited to {MAX_FILE_BYTES // 2**20} MB"
+                p,
+                None,
+                f"the file is {size / 2**20:.1f} MB; game files are limited to {MAX_FILE_BYTES // 2**20} MB",
             )
         with open(p, "rb") as fh:  # a special file (a FIFO, /dev/zero) could grow: read at most the cap
             raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as err:
         raise FileFormatError(p, None, f"cannot read: {err.strerror or err}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise FileFormatError(p, None, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB, the limit for game files")
+        raise FileFormatError(
+            p, None, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB, the limit for game files"
+        )
     if not raw.strip():
         raise FileFormatError(p, 1, f"the file is empty{': ' + empty if empty else ''}")
     nul = raw.find(b"\0")
@@ -50,7 +54,9 @@ def read_game_text(path: str | os.PathLike, empty: str = "") -> tuple[bytes, str
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
-        raise FileFormatError(p, line, f"not a UTF-8 text file (undecodable byte 0x{raw[err.start]:02x})") from None
+        raise FileFormatError(
+            p, line, f"not a UTF-8 text file (undecodable byte 0x{raw[err.start]:02x})"
+        ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     return raw, text

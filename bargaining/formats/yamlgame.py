@@ -42,8 +42,17 @@ __all__ = ["load_template", "parse_template", "KINDS", "COMMON_KEYS", "NUMERIC_K
 
 KINDS = ("normal", "tree", "signaling", "model", "persuasion")
 COMMON_KEYS = (
-    "name", "kind", "title", "description", "source", "citation", "parameters", "constraints",
-    "tie_break", "corrections", "notes",
+    "name",
+    "kind",
+    "title",
+    "description",
+    "source",
+    "citation",
+    "parameters",
+    "constraints",
+    "tie_break",
+    "corrections",
+    "notes",
 )
 # keys of the body whose values (recursively) are numbers or expressions
 NUMERIC_KEYS = frozenset({"payoffs", "cells", "probs", "types", "prior", "arguments", "costs"})
@@ -60,6 +69,7 @@ _RESERVED = frozenset({"min", "max", "abs", "if", "sqrt", "exp", "log"})
 # reading with line numbers
 # ----------------------------------------------------------------------------------------------
 
+
 def _check_shape(path: Path, text: str) -> None:
     """Refuse YAML nested deeper than :data:`MAX_YAML_DEPTH` or with more than
     :data:`_MAX_ALIASES` aliases, from the event stream (PyYAML's parser is iterative, its
@@ -74,8 +84,10 @@ def _check_shape(path: Path, text: str) -> None:
                 if depth > MAX_YAML_DEPTH:
                     line = event.start_mark.line + 1 if event.start_mark else None
                     raise FileFormatError(
-                        path, line, f"nested deeper than {MAX_YAML_DEPTH} levels (a tree node takes two levels: "
-                        "the node and its actions)"
+                        path,
+                        line,
+                        f"nested deeper than {MAX_YAML_DEPTH} levels (a tree node takes two levels: "
+                        "the node and its actions)",
                     )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
@@ -170,6 +182,7 @@ class _Ctx:
 # the common top level
 # ----------------------------------------------------------------------------------------------
 
+
 def _number(ctx: _Ctx, at: tuple, value: Any) -> Any:
     try:
         if isinstance(value, str):
@@ -212,8 +225,10 @@ def _parse_parameters(ctx: _Ctx, raw: Any) -> tuple[Parameter, ...]:
             raise ctx.error(at, "each parameter is a mapping with name, default, range, meaning")
         unknown = set(item) - {"name", "default", "range", "meaning", "support", "integer"}
         if unknown:
-            raise ctx.error(at + (sorted(unknown)[0],), "unknown key; parameters have name, default, "
-                            "range, meaning, support, integer")
+            raise ctx.error(
+                at + (sorted(unknown)[0],),
+                "unknown key; parameters have name, default, range, meaning, support, integer",
+            )
         name = item.get("name")
         if not isinstance(name, str) or not name.isidentifier() or not name[0].isalpha():
             raise ctx.error(at + ("name",), f"parameter name {name!r} must be a name like p or c_B")
@@ -227,8 +242,13 @@ def _parse_parameters(ctx: _Ctx, raw: Any) -> tuple[Parameter, ...]:
         default = _number(ctx, at + ("default",), item["default"])
         rng, open_lo, open_hi = _parse_range(ctx, at + ("range",), item.get("range"))
         p = Parameter(
-            name=name, default=default, range=rng, meaning=str(item.get("meaning", "") or ""),
-            support=str(item.get("support", "") or ""), open_lo=open_lo, open_hi=open_hi,
+            name=name,
+            default=default,
+            range=rng,
+            meaning=str(item.get("meaning", "") or ""),
+            support=str(item.get("support", "") or ""),
+            open_lo=open_lo,
+            open_hi=open_hi,
             integer=bool(item.get("integer", False)),
         )
         try:
@@ -244,7 +264,9 @@ def _check_names(ctx: _Ctx, exprs: list[Expression], names: set[str]) -> None:
         unknown = sorted(e.names - names)
         if unknown:
             known = ", ".join(sorted(names)) or "none declared"
-            raise ExpressionError(f"{e.where}: unknown name {unknown[0]!r} in {e.text!r}; parameters: {known}")
+            raise ExpressionError(
+                f"{e.where}: unknown name {unknown[0]!r} in {e.text!r}; parameters: {known}"
+            )
 
 
 def _parse_body(ctx: _Ctx, value: Any, at: tuple, numeric: bool) -> Any:
@@ -253,8 +275,10 @@ def _parse_body(ctx: _Ctx, value: Any, at: tuple, numeric: bool) -> Any:
         raise ctx.error(at, f"more than {_MAX_NODES} values (anchors expanding?)")
     if isinstance(value, dict):
         is_node = any(k in value for k in _NODE_KEYS) or (
-            "payoffs" in value and not isinstance(value.get("payoffs"), (str, int, float))
-            and numeric and _looks_terminal(value)
+            "payoffs" in value
+            and not isinstance(value.get("payoffs"), (str, int, float))
+            and numeric
+            and _looks_terminal(value)
         )
         if numeric and not is_node:
             return {k: _parse_body(ctx, v, at + (k,), True) for k, v in value.items()}
@@ -271,12 +295,15 @@ def _looks_terminal(d: dict) -> bool:
     return set(d) <= {"payoffs", "name", "label"}
 
 
-def parse_template(data: Any, path: Path, lines: dict[tuple, int] | None = None,
-                   raw_bytes: bytes = b"") -> Template:
+def parse_template(
+    data: Any, path: Path, lines: dict[tuple, int] | None = None, raw_bytes: bytes = b""
+) -> Template:
     """A :class:`Template` from already-loaded YAML data (``lines``: path tuple → line)."""
     ctx = _Ctx(Path(path), lines or {})
     if not isinstance(data, dict):
-        raise FileFormatError(path, 1, "not a game file: expected a mapping with 'kind: normal|tree|signaling|model'")
+        raise FileFormatError(
+            path, 1, "not a game file: expected a mapping with 'kind: normal|tree|signaling|model'"
+        )
     kind = data.get("kind")
     if kind not in KINDS:
         if kind is None:
@@ -318,19 +345,30 @@ def parse_template(data: Any, path: Path, lines: dict[tuple, int] | None = None,
     builder, players = _BUILDERS[kind](ctx, body)
     builder = _located(ctx, builder)
     template = Template(
-        name=name, kind=kind, title=str(data.get("title") or name),
-        description=str(data.get("description") or "").strip(), source=str(data.get("source") or ""),
-        citation=str(data.get("citation") or ""), path=Path(path), parameters=params,
-        constraints=tuple(constraints), tie_break=tie_break,
-        corrections=tuple(str(c) for c in corrections), body=body, builder=builder,
-        raw_bytes=raw_bytes, players=tuple(players),
+        name=name,
+        kind=kind,
+        title=str(data.get("title") or name),
+        description=str(data.get("description") or "").strip(),
+        source=str(data.get("source") or ""),
+        citation=str(data.get("citation") or ""),
+        path=Path(path),
+        parameters=params,
+        constraints=tuple(constraints),
+        tie_break=tie_break,
+        corrections=tuple(str(c) for c in corrections),
+        body=body,
+        builder=builder,
+        raw_bytes=raw_bytes,
+        players=tuple(players),
     )
     if kind == "tree" and "generator" in body:  # the players of a generated tree depend on its size
         from dataclasses import replace
 
         from bargaining.formats.generators import GENERATORS
 
-        spec = GENERATORS[body["generator"]][0](dict(template.evaluate_point({}).get("arguments") or {}), template)
+        spec = GENERATORS[body["generator"]][0](
+            dict(template.evaluate_point({}).get("arguments") or {}), template
+        )
         template = replace(template, players=tuple(spec["players"]))
     return template
 
@@ -393,7 +431,9 @@ def _located(ctx: _Ctx, builder: Any) -> Any:
 def load_template(path: str | Path) -> Template:
     """Read a YAML game file into a :class:`Template`. Errors name the file, line and field."""
     path = Path(path)
-    raw, text = read_game_text(path, empty="not a game file (expected a mapping with 'kind: normal|tree|signaling|model')")
+    raw, text = read_game_text(
+        path, empty="not a game file (expected a mapping with 'kind: normal|tree|signaling|model')"
+    )
     data, lines = _read_yaml(path, text)
     return parse_template(data, path, lines, raw)
 
@@ -401,6 +441,7 @@ def load_template(path: str | Path) -> Template:
 # ----------------------------------------------------------------------------------------------
 # builders (static check at load time → (builder, players))
 # ----------------------------------------------------------------------------------------------
+
 
 def _labels(ctx: _Ctx, at: tuple, value: Any, what: str) -> list[str]:
     if not isinstance(value, list) or not value or not all(isinstance(v, (str, int)) for v in value):
@@ -415,8 +456,9 @@ def _normal(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     allowed = {"players", "strategies", "payoffs", "cells"}
     extra = sorted(set(body) - allowed)
     if extra:
-        raise ctx.error((extra[0],), "unknown key for kind: normal (expected players, strategies, "
-                        "payoffs or cells)")
+        raise ctx.error(
+            (extra[0],), "unknown key for kind: normal (expected players, strategies, payoffs or cells)"
+        )
     players = _labels(ctx, ("players",), body.get("players"), "player names")
     raw_s = body.get("strategies")
     if isinstance(raw_s, dict):
@@ -493,7 +535,11 @@ def _normal(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
 
         arrays = cells_of(ev)
         return NormalFormGame.from_arrays(
-            *arrays, players=players, strategies=strategies, title=t.title, exact=True,
+            *arrays,
+            players=players,
+            strategies=strategies,
+            title=t.title,
+            exact=True,
             description=t.description,
         )
 
@@ -533,7 +579,9 @@ def _tree(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
         if extra:
             raise ctx.error((extra[0],), "a generated tree has only 'generator' and 'arguments'")
         if gen not in GENERATORS:
-            raise ctx.error(("generator",), f"unknown generator {gen!r}: one of {', '.join(sorted(GENERATORS))}")
+            raise ctx.error(
+                ("generator",), f"unknown generator {gen!r}: one of {', '.join(sorted(GENERATORS))}"
+            )
         make, generated_players = GENERATORS[gen]
         if body.get("arguments") is not None and not isinstance(body["arguments"], dict):
             raise ctx.error(("arguments",), "expected a mapping argument -> expression")
@@ -602,7 +650,9 @@ def _model(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
 
         close = difflib.get_close_matches(model, list(MODELS), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise ctx.error(("model",), f"unknown model {model!r}; {hint}built-in models: {', '.join(sorted(MODELS))}")
+        raise ctx.error(
+            ("model",), f"unknown model {model!r}; {hint}built-in models: {', '.join(sorted(MODELS))}"
+        )
     args = body.get("arguments")
     if args is not None and not isinstance(args, dict):
         raise ctx.error(("arguments",), "expected a mapping argument -> expression")
@@ -625,8 +675,10 @@ def _persuasion(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
     mapping state -> probability), payoffs[state][action] = [sender, receiver]."""
     extra = sorted(set(body) - {"players", "states", "actions", "prior", "payoffs"})
     if extra:
-        raise ctx.error((extra[0],), "unknown key for kind: persuasion (expected players, states, actions, "
-                        "prior, payoffs)")
+        raise ctx.error(
+            (extra[0],),
+            "unknown key for kind: persuasion (expected players, states, actions, prior, payoffs)",
+        )
     players = _labels(ctx, ("players",), body.get("players"), "player names (sender, receiver)")
     if len(players) != 2:
         raise ctx.error(("players",), "a persuasion problem has two players: [sender, receiver]")
@@ -641,11 +693,23 @@ def _persuasion(ctx: _Ctx, body: dict) -> tuple[Any, list[str]]:
         prior = ev.get("prior")
         if isinstance(prior, dict):
             prior = [prior.get(s) for s in states]
-        return PersuasionProblem.from_spec(states, actions, prior or [], ev["payoffs"], players=tuple(players),
-                                           title=t.title, description=t.description)
+        return PersuasionProblem.from_spec(
+            states,
+            actions,
+            prior or [],
+            ev["payoffs"],
+            players=tuple(players),
+            title=t.title,
+            description=t.description,
+        )
 
     return build, players
 
 
-_BUILDERS = {"normal": _normal, "tree": _tree, "signaling": _signaling, "model": _model,
-             "persuasion": _persuasion}
+_BUILDERS = {
+    "normal": _normal,
+    "tree": _tree,
+    "signaling": _signaling,
+    "model": _model,
+    "persuasion": _persuasion,
+}

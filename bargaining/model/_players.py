@@ -18,4 +18,6 @@ def player_index(players: Sequence[str], player: int | str) -> int:
     try:
         return list(players).index(player)
     except ValueError:
-        raise GameValidationError(f"no player {player!r}: players are {', '.join(map(str, players))}") from None
+        raise GameValidationError(
+            f"no player {player!r}: players are {', '.join(map(str, players))}"
+        ) from None

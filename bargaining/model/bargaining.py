@@ -157,7 +157,9 @@ class BargainingModel:
             return self.concept_methods[concept]
         except KeyError:
             known = ", ".join(self.concept_methods)
-            raise SolverError(f"model {self.model!r} is not solved for concept {concept!r}; concepts: {known}") from None
+            raise SolverError(
+                f"model {self.model!r} is not solved for concept {concept!r}; concepts: {known}"
+            ) from None
 
     def with_params(self, **changes: Any) -> BargainingModel:
         """A copy with some parameters changed (validated again)."""
@@ -212,14 +214,18 @@ class Rubinstein(BargainingModel):
         _check_open01(m, "delta_1", self.delta_1, "a discount factor")
         _check_open01(m, "delta_2", self.delta_2, "a discount factor")
         if self.first not in (1, 2):
-            raise GameValidationError(f"{m}: first = {self.first!r}; the first proposer must be player 1 or 2")
+            raise GameValidationError(
+                f"{m}: first = {self.first!r}; the first proposer must be player 1 or 2"
+            )
         _check_closed01(m, "breakdown", self.breakdown, "a breakdown probability")
         if not _is_batch([self.breakdown]) and self.breakdown == 1:
             raise GameValidationError(f"{m}: breakdown = 1 ends the talks after the first rejection; use < 1")
         for name in ("d_1", "d_2"):
             _check_number(m, name, getattr(self, name))
         if not _all(_arr(self.d_1) + _arr(self.d_2) <= 1):
-            raise GameValidationError(f"{m}: disagreement point d_1 + d_2 > 1 lies outside the feasible set (the pie is 1)")
+            raise GameValidationError(
+                f"{m}: disagreement point d_1 + d_2 > 1 lies outside the feasible set (the pie is 1)"
+            )
         for name in ("outside_1", "outside_2"):
             v = getattr(self, name)
             if v is not None:
@@ -232,7 +238,9 @@ class Rubinstein(BargainingModel):
             )
         if self.horizon is not None:
             if isinstance(self.horizon, bool) or int(self.horizon) != self.horizon or self.horizon < 1:
-                raise GameValidationError(f"{m}: horizon = {self.horizon!r}; give a whole number of rounds >= 1 (or none)")
+                raise GameValidationError(
+                    f"{m}: horizon = {self.horizon!r}; give a whole number of rounds >= 1 (or none)"
+                )
             object.__setattr__(self, "horizon", int(self.horizon))
         for name in ("r_1", "r_2", "period"):
             v = getattr(self, name)
@@ -293,8 +301,15 @@ class BargainingProblem(BargainingModel):
         "nash-bargaining": "nash-product",
         "kalai-smorodinsky": "kalai-smorodinsky",
     }
-    _non_numeric: ClassVar[tuple[str, ...]] = ("players", "title", "u_1", "u_2", "frontier", "concept",
-                                                 "free_disposal")
+    _non_numeric: ClassVar[tuple[str, ...]] = (
+        "players",
+        "title",
+        "u_1",
+        "u_2",
+        "frontier",
+        "concept",
+        "free_disposal",
+    )
 
     d_1: Any = 0
     d_2: Any = 0
@@ -333,8 +348,13 @@ class BargainingProblem(BargainingModel):
     @property
     def linear_pie(self) -> bool:
         """True for the pie with linear utilities (the closed forms of Nash 1950 apply)."""
-        return self.representation == "pie" and self.u_1 is None and self.u_2 is None and \
-            _all(_arr(self.rho_1) == 1) and _all(_arr(self.rho_2) == 1)
+        return (
+            self.representation == "pie"
+            and self.u_1 is None
+            and self.u_2 is None
+            and _all(_arr(self.rho_1) == 1)
+            and _all(_arr(self.rho_2) == 1)
+        )
 
     def utilities(self) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
         """(u₁, u₂) of the pie representation (u₂ is applied to 1 − x)."""
@@ -344,7 +364,9 @@ class BargainingProblem(BargainingModel):
         m = self.model if self.concept != "kalai-smorodinsky" else "kalai-smorodinsky"
         object.__setattr__(self, "players", tuple(str(p) for p in self.players))
         if self.concept not in self.concept_methods:
-            raise GameValidationError(f"{m}: concept {self.concept!r}; use nash-bargaining or kalai-smorodinsky")
+            raise GameValidationError(
+                f"{m}: concept {self.concept!r}; use nash-bargaining or kalai-smorodinsky"
+            )
         given = [k for k in ("points", "frontier") if getattr(self, k) is not None]
         if len(given) > 1:
             raise GameValidationError(f"{m}: give the feasible set once: points or frontier, not both")
@@ -359,7 +381,9 @@ class BargainingProblem(BargainingModel):
             except (TypeError, ValueError):
                 ok = False
             if not ok or len(arr) == 0:
-                raise GameValidationError(f"{m}: the feasible set is empty or malformed; give points as a list of (u_1, u_2) pairs")
+                raise GameValidationError(
+                    f"{m}: the feasible set is empty or malformed; give points as a list of (u_1, u_2) pairs"
+                )
             _check_number(m, "points", np.asarray(pts, dtype=float))
             object.__setattr__(self, "points", tuple(tuple(p) for p in pts))
         elif self.representation == "frontier":
@@ -368,7 +392,9 @@ class BargainingProblem(BargainingModel):
             _check_number(m, "lo", self.lo)
             _check_number(m, "hi", self.hi)
             if not self.lo < self.hi:
-                raise GameValidationError(f"{m}: the feasible set is empty: frontier domain lo = {self.lo} >= hi = {self.hi}")
+                raise GameValidationError(
+                    f"{m}: the feasible set is empty: frontier domain lo = {self.lo} >= hi = {self.hi}"
+                )
             grid = np.linspace(float(self.lo), float(self.hi), 401)
             frontier = self.frontier
             assert frontier is not None  # rep == "frontier"
@@ -377,10 +403,14 @@ class BargainingProblem(BargainingModel):
                 raise GameValidationError(f"{m}: the frontier is not finite on [lo, hi]")
             scale = max(1.0, float(np.max(np.abs(f))))
             if np.any(np.diff(f) > 1e-9 * scale):
-                raise GameValidationError(f"{m}: the frontier must be non-increasing in u_1 (it is the Pareto frontier)")
+                raise GameValidationError(
+                    f"{m}: the frontier must be non-increasing in u_1 (it is the Pareto frontier)"
+                )
             if np.any(f[:-2] + f[2:] - 2 * f[1:-1] > 1e-9 * scale):
-                raise GameValidationError(f"{m}: the feasible set is not convex (the frontier is not concave); "
-                                          "convexify it or give points (their convex hull is used)")
+                raise GameValidationError(
+                    f"{m}: the feasible set is not convex (the frontier is not concave); "
+                    "convexify it or give points (their convex hull is used)"
+                )
         else:
             for name in ("rho_1", "rho_2"):
                 v = getattr(self, name)
@@ -389,7 +419,9 @@ class BargainingProblem(BargainingModel):
                 if not _all(a > 0):
                     raise GameValidationError(f"{m}: {name} = {_show(v)} must be > 0")
                 if not _all(a <= 1):
-                    raise GameValidationError(f"{m}: {name} = {_show(v)} > 1 makes the feasible set non-convex; use rho <= 1")
+                    raise GameValidationError(
+                        f"{m}: {name} = {_show(v)} > 1 makes the feasible set non-convex; use rho <= 1"
+                    )
             if self.u_1 is not None or self.u_2 is not None:
                 u1, u2 = self.utilities()
                 x = np.linspace(0.0, 1.0, 401)
@@ -400,7 +432,9 @@ class BargainingProblem(BargainingModel):
                     if np.any(np.diff(v) < -1e-12):
                         raise GameValidationError(f"{m}: utility {name} must be non-decreasing in the share")
                     if np.any(v[:-2] + v[2:] - 2 * v[1:-1] > 1e-9 * max(1.0, float(np.max(np.abs(v))))):
-                        raise GameValidationError(f"{m}: utility {name} is not concave, so the feasible set is not convex")
+                        raise GameValidationError(
+                            f"{m}: utility {name} is not concave, so the feasible set is not convex"
+                        )
         if not self.is_batch:
             self._check_disagreement(m)
 
@@ -413,31 +447,41 @@ class BargainingProblem(BargainingModel):
             poly = hull_polygon(self.points)
             if self.free_disposal:
                 if not weakly_dominated(poly, (d1, d2)):
-                    raise GameValidationError(f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
-                                              "feasible set (no point of the convex hull is weakly above it)")
+                    raise GameValidationError(
+                        f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
+                        "feasible set (no point of the convex hull is weakly above it)"
+                    )
             elif not point_in_polygon(poly, (d1, d2)):
-                raise GameValidationError(f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
-                                          "feasible set (the convex hull of the points)")
+                raise GameValidationError(
+                    f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
+                    "feasible set (the convex hull of the points)"
+                )
         elif rep == "frontier":
             frontier = self.frontier
             assert frontier is not None  # rep == "frontier"
             f = frontier(d1)
             if not (self.lo <= d1 <= self.hi) or d2 > f:
-                raise GameValidationError(f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
-                                          "feasible set (below the frontier on [lo, hi])")
+                raise GameValidationError(
+                    f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
+                    "feasible set (below the frontier on [lo, hi])"
+                )
         else:
             u1, u2 = self.utilities()
             lo1, hi1 = float(u1(0)), float(u1(1))
             if d1 < lo1 or d2 < float(u2(0)) or d1 > hi1:
-                raise GameValidationError(f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
-                                          "feasible set (utilities of the pie)")
+                raise GameValidationError(
+                    f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
+                    "feasible set (utilities of the pie)"
+                )
             # the share x that gives player 1 exactly d1; player 2 must get at least d2 from the rest
             xs = np.linspace(0.0, 1.0, 2001)
             v1 = np.asarray([float(u1(t)) for t in xs])
             v2 = np.asarray([float(u2(1 - t)) for t in xs])
             if not np.any((v1 >= float(d1) - 1e-12) & (v2 >= float(d2) - 1e-12)):
-                raise GameValidationError(f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
-                                          "feasible set (no split of the pie gives both their d_i)")
+                raise GameValidationError(
+                    f"{m}: disagreement point d = ({_show(d1)}, {_show(d2)}) is outside the "
+                    "feasible set (no split of the pie gives both their d_i)"
+                )
 
 
 # --------------------------------------------------------------------------------------------
@@ -480,7 +524,9 @@ class FearonUltimatum(BargainingModel):
         _check_nonneg(m, "c_high", self.c_high, "a war cost")
         _check_closed01(m, "pi", self.pi, "a prior probability")
         if not _all(_arr(self.c_low) <= _arr(self.c_high)):
-            raise GameValidationError(f"{m}: c_low > c_high; c_low is the resolute (low-cost) type, swap them")
+            raise GameValidationError(
+                f"{m}: c_low > c_high; c_low is the resolute (low-cost) type, swap them"
+            )
         if self.dist == "uniform" and not _all(_arr(self.c_low) < _arr(self.c_high)):
             raise GameValidationError(f"{m}: a uniform cost needs c_low < c_high")
 
@@ -567,9 +613,13 @@ class CrawfordSobel(BargainingModel):
         object.__setattr__(self, "players", tuple(str(q) for q in self.players))
         _check_number(m, "b", self.b)
         if not _all(_arr(self.b) > 0):
-            raise GameValidationError(f"{m}: bias b = {_show(self.b)} must be > 0 (use direction = -1 for a downward bias)")
+            raise GameValidationError(
+                f"{m}: bias b = {_show(self.b)} must be > 0 (use direction = -1 for a downward bias)"
+            )
         if self.direction not in (1, -1):
-            raise GameValidationError(f"{m}: direction = {self.direction!r}; use 1 (upward bias) or -1 (downward)")
+            raise GameValidationError(
+                f"{m}: direction = {self.direction!r}; use 1 (upward bias) or -1 (downward)"
+            )
         object.__setattr__(self, "direction", int(self.direction))
 
 
@@ -634,8 +684,14 @@ def model_from_spec(
             f"model {model}: unknown argument {unknown[0]!r}; arguments are: {', '.join(sorted(allowed))}"
         )
     args = {k: _plain(k, v) for k, v in args.items()}
-    if cls is Rubinstein and "r_1" in args and "r_2" in args and "period" in args and \
-            "delta_1" not in args and "delta_2" not in args:
+    if (
+        cls is Rubinstein
+        and "r_1" in args
+        and "r_2" in args
+        and "period" in args
+        and "delta_1" not in args
+        and "delta_2" not in args
+    ):
         r1, r2, per = args.pop("r_1"), args.pop("r_2"), args.pop("period")
         kw: dict[str, Any] = dict(args)
         if players is not None:

@@ -15,8 +15,14 @@ from typing import Any
 from bargaining.errors import GameValidationError
 from bargaining.model.extensive import ExtensiveGame
 
-__all__ = ["check_behavior", "reach_probabilities", "outcome_distribution", "node_values", "expected_payoffs",
-           "bayes_beliefs"]
+__all__ = [
+    "check_behavior",
+    "reach_probabilities",
+    "outcome_distribution",
+    "node_values",
+    "expected_payoffs",
+    "bayes_beliefs",
+]
 
 Behavior = Sequence[Sequence[Sequence[Any]]]
 
@@ -29,7 +35,9 @@ def check_behavior(game: ExtensiveGame, behavior: Behavior, tol: float = 1e-9) -
     """Validate a behaviour profile (per player, per information set, action probabilities) and
     return it indexed by global information-set index."""
     if len(behavior) != game.num_players:
-        raise GameValidationError(f"behaviour profile has {len(behavior)} players, the game {game.num_players}")
+        raise GameValidationError(
+            f"behaviour profile has {len(behavior)} players, the game {game.num_players}"
+        )
     flat: list[tuple[Any, ...] | None] = [None] * len(game.infosets)
     for i, ids in enumerate(game.player_infosets):
         if len(behavior[i]) != len(ids):
@@ -74,7 +82,9 @@ def reach_probabilities(game: ExtensiveGame, behavior: Behavior, root: int = 0) 
     return _reach(game, flat, root)
 
 
-def _reach(game: ExtensiveGame, flat: list[tuple[Any, ...]], root: int = 0, skip_player: int = -1) -> list[Any]:
+def _reach(
+    game: ExtensiveGame, flat: list[tuple[Any, ...]], root: int = 0, skip_player: int = -1
+) -> list[Any]:
     exact = _is_exact(game, flat)
     zero = Fraction(0) if exact else 0.0
     reach = [zero] * len(game.nodes)
@@ -106,7 +116,9 @@ def _values(game: ExtensiveGame, flat: list[tuple[Any, ...]]) -> list[tuple[Any,
     val: list[tuple[Any, ...]] = [()] * len(game.nodes)
     for node in reversed(game.nodes):
         if node.kind == "terminal":
-            val[node.index] = node.terminal_payoffs if exact else tuple(float(x) for x in node.terminal_payoffs)
+            val[node.index] = (
+                node.terminal_payoffs if exact else tuple(float(x) for x in node.terminal_payoffs)
+            )
             continue
         live = [(k, c) for k, c in enumerate(node.children) if _move_prob(game, flat, node.index, k)]
         if len(live) == 1:  # pure move: the child's value, no arithmetic

@@ -65,8 +65,15 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 
-FUNCTIONS = {"min": (1, None), "max": (1, None), "abs": (1, 1), "if": (3, 3),
-             "sqrt": (1, 1), "exp": (1, 1), "log": (1, 1)}
+FUNCTIONS = {
+    "min": (1, None),
+    "max": (1, None),
+    "abs": (1, 1),
+    "if": (3, 3),
+    "sqrt": (1, 1),
+    "exp": (1, 1),
+    "log": (1, 1),
+}
 MAX_LENGTH = 2000
 MAX_NESTING = 50  # parentheses, calls and powers inside one another
 _MAX_EXPONENT = 64  # exact powers beyond this are computed in floats (no huge integers)
@@ -256,6 +263,7 @@ def _names(node: tuple, out: set[str]) -> set[str]:
 
 # -- scalar evaluation (exact) ---------------------------------------------------------------
 
+
 def _div0(text: str) -> ExpressionError:
     return ExpressionError(f"division by zero in {_show(text)}")
 
@@ -357,6 +365,7 @@ def _check_result(value: Any, text: str) -> Any:
 
 # -- array evaluation (numpy, float) ------------------------------------------------------------
 
+
 def _eval_array(node: tuple, env: Mapping[str, np.ndarray]) -> Any:
     tag = node[0]
     if tag == "num":
@@ -374,7 +383,9 @@ def _eval_array(node: tuple, env: Mapping[str, np.ndarray]) -> Any:
     if tag == "bin":
         return np.power(np.asarray(_eval_array(node[2], env), dtype=float), _eval_array(node[3], env))
     if tag == "cmp":
-        return _COMPARE[node[1]](np.asarray(_eval_array(node[2], env)), _eval_array(node[3], env)).astype(float)
+        return _COMPARE[node[1]](np.asarray(_eval_array(node[2], env)), _eval_array(node[3], env)).astype(
+            float
+        )
     if tag == "call":
         f, args = node[1], node[2]
         vals = [_eval_array(a, env) for a in args]

@@ -102,7 +102,9 @@ class Node:
     def chance_probs(self) -> tuple[Any, ...]:
         """``probs`` of a chance node (every validated chance node has them)."""
         if self.probs is None:
-            raise ValueError(f"node {self.index} is a {self.kind} node, not a chance node: it has no probabilities")
+            raise ValueError(
+                f"node {self.index} is a {self.kind} node, not a chance node: it has no probabilities"
+            )
         return self.probs
 
 
@@ -168,7 +170,9 @@ class ExtensiveGame:
         )
 
     @classmethod
-    def from_spec(cls, body: Mapping[str, Any], *, title: str | None = None, exact: bool = True) -> ExtensiveGame:
+    def from_spec(
+        cls, body: Mapping[str, Any], *, title: str | None = None, exact: bool = True
+    ) -> ExtensiveGame:
         """A game from the ``kind: tree`` body of docs/game-format.md, with expressions already
         evaluated to numbers: ``{"players": [...], "root": {...}, "title"?: ..., "tie_break"?: ...}``.
         """
@@ -320,7 +324,9 @@ class ExtensiveGame:
     @cached_property
     def payoff_matrix(self) -> np.ndarray:
         """Terminal payoffs as a float array ``(num terminals, num players)``."""
-        arr = np.array([[float(x) for x in self.nodes[t].terminal_payoffs] for t in self.terminals], dtype=np.float64)
+        arr = np.array(
+            [[float(x) for x in self.nodes[t].terminal_payoffs] for t in self.terminals], dtype=np.float64
+        )
         arr = arr.reshape(len(self.terminals), self.num_players)
         arr.flags.writeable = False
         return arr
@@ -332,15 +338,10 @@ class ExtensiveGame:
             "kind": "tree",
             "players": list(self.players),
             "infosets": [
-                [
-                    {"label": self.infosets[k].label, "actions": list(self.infosets[k].actions)}
-                    for k in ids
-                ]
+                [{"label": self.infosets[k].label, "actions": list(self.infosets[k].actions)} for k in ids]
                 for ids in self.player_infosets
             ],
-            "terminals": [
-                " ".join(self.path_labels(t)) or "(root)" for t in self.terminals
-            ],
+            "terminals": [" ".join(self.path_labels(t)) or "(root)" for t in self.terminals],
         }
 
     # -- conversions ----------------------------------------------------------------------------
@@ -356,7 +357,10 @@ class ExtensiveGame:
             if node.kind == "chance":
                 return NodeSpec("chance", player=CHANCE, children=kids, probs=node.probs, name=node.name)
             return NodeSpec(
-                "decision", player=self.players[node.player], children=kids, infoset=labels[node.infoset],
+                "decision",
+                player=self.players[node.player],
+                children=kids,
+                infoset=labels[node.infoset],
                 name=node.name,
             )
 
@@ -376,21 +380,41 @@ class ExtensiveGame:
         conv = to_fraction if exact else float
         nodes = tuple(
             Node(
-                n.index, n.parent, n.kind, n.player, n.infoset, n.actions, n.children,
+                n.index,
+                n.parent,
+                n.kind,
+                n.player,
+                n.infoset,
+                n.actions,
+                n.children,
                 None if n.probs is None else tuple(conv(p) for p in n.probs),
                 None if n.payoffs is None else tuple(conv(p) for p in n.payoffs),
-                n.name, n.action_in,
+                n.name,
+                n.action_in,
             )
             for n in self.nodes
         )
         return ExtensiveGame(
-            self.players, nodes, self.infosets, self.title, exact, self.description, self.tie_break, self.comment
+            self.players,
+            nodes,
+            self.infosets,
+            self.title,
+            exact,
+            self.description,
+            self.tie_break,
+            self.comment,
         )
 
     def with_tie_break(self, rule: Mapping[str, Sequence[str]] | None) -> ExtensiveGame:
         return ExtensiveGame(
-            self.players, self.nodes, self.infosets, self.title, self.exact, self.description,
-            _check_tie_break(rule, self.players), self.comment,
+            self.players,
+            self.nodes,
+            self.infosets,
+            self.title,
+            self.exact,
+            self.description,
+            _check_tie_break(rule, self.players),
+            self.comment,
         )
 
     def to_arrays(self) -> TreeArrays:
@@ -405,7 +429,11 @@ class ExtensiveGame:
             dtype=np.int64,
         )
         probs = np.array(
-            [float(p) for v in self.nodes for p in (v.chance_probs if v.kind == "chance" else [0.0] * len(v.children))],
+            [
+                float(p)
+                for v in self.nodes
+                for p in (v.chance_probs if v.kind == "chance" else [0.0] * len(v.children))
+            ],
             dtype=np.float64,
         )
         payoffs = np.zeros((n, self.num_players))
@@ -519,21 +547,30 @@ class _Validator:
             if not isinstance(spec, NodeSpec):
                 raise GameValidationError(f"{where}: expected a node, got a {type(spec).__name__}")
             idx = len(nodes)
-            rec: dict[str, Any] = {"index": idx, "parent": parent, "action_in": action_in, "name": spec.name,
-                                   "kind": spec.kind}
+            rec: dict[str, Any] = {
+                "index": idx,
+                "parent": parent,
+                "action_in": action_in,
+                "name": spec.name,
+                "kind": spec.kind,
+            }
             if spec.kind == "terminal":
                 pay = spec.payoffs or ()
                 if len(pay) != n:
                     raise GameValidationError(
                         f"{where}: terminal has {len(pay)} payoffs, expected {n} (one per player: {', '.join(players)})"
                     )
-                rec["payoffs"] = tuple(self.num(p, f"{where}: payoff of {players[i]!r}") for i, p in enumerate(pay))
+                rec["payoffs"] = tuple(
+                    self.num(p, f"{where}: payoff of {players[i]!r}") for i, p in enumerate(pay)
+                )
             elif spec.kind in ("decision", "chance"):
                 if not spec.children:
                     raise GameValidationError(f"{where}: a {spec.kind} node needs at least one action")
                 acts = tuple(a for a, _ in spec.children)
                 if len(set(acts)) != len(acts):
-                    raise GameValidationError(f"{where}: action labels must be distinct, got {', '.join(acts)}")
+                    raise GameValidationError(
+                        f"{where}: action labels must be distinct, got {', '.join(acts)}"
+                    )
                 rec["actions"] = acts
                 if spec.kind == "chance":
                     probs = spec.probs
@@ -541,7 +578,9 @@ class _Validator:
                         raise GameValidationError(f"{where}: a chance node needs one probability per action")
                     ps = tuple(self.num(p, f"{where}: probability of {a!r}") for p, a in zip(probs, acts))
                     if any(p < 0 for p in ps):
-                        raise GameValidationError(f"{where}: chance probabilities must be >= 0, got {show_value(ps)}")
+                        raise GameValidationError(
+                            f"{where}: chance probabilities must be >= 0, got {show_value(ps)}"
+                        )
                     total = sum(ps)
                     bad = total != 1 if self.exact else abs(total - 1.0) > _PROB_TOL
                     if bad:
@@ -624,10 +663,14 @@ class _Validator:
             for r in nodes
         )
         return ExtensiveGame(
-            players, built, tuple(infosets), title=title, exact=self.exact, description=description,
+            players,
+            built,
+            tuple(infosets),
+            title=title,
+            exact=self.exact,
+            description=description,
             tie_break=_check_tie_break(tie_break, players),
         )
-
 
 
 def _inside_or_disjoint(members: list[int], lo: int, hi: int) -> bool:

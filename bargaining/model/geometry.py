@@ -14,8 +14,15 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 
-__all__ = ["cross", "hull_polygon", "point_in_polygon", "weakly_dominated", "clip_halfplane", "polygon_edges",
-           "clip_to_disagreement"]
+__all__ = [
+    "cross",
+    "hull_polygon",
+    "point_in_polygon",
+    "weakly_dominated",
+    "clip_halfplane",
+    "polygon_edges",
+    "clip_to_disagreement",
+]
 
 
 def cross(o: Sequence[Any], a: Sequence[Any], b: Sequence[Any]) -> Any:

@@ -201,9 +201,7 @@ class NormalFormGame:
         """Payoffs as a read-only float64 tensor (the payoffs themselves in float mode)."""
         if not self.exact:
             return self.payoffs
-        arr = np.array([float(v) for v in self.payoffs.ravel()], dtype=np.float64).reshape(
-            self.payoffs.shape
-        )
+        arr = np.array([float(v) for v in self.payoffs.ravel()], dtype=np.float64).reshape(self.payoffs.shape)
         arr.flags.writeable = False
         return arr
 

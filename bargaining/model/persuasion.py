@@ -56,22 +56,33 @@ class PersuasionProblem:
         except (TypeError, ValueError) as err:
             raise GameValidationError(f"persuasion problem: {err}") from None
         if len(prior) != k:
-            raise GameValidationError(f"persuasion problem: the prior has {len(prior)} entries for {k} states")
+            raise GameValidationError(
+                f"persuasion problem: the prior has {len(prior)} entries for {k} states"
+            )
         if any(p < 0 for p in prior) or sum(prior) != 1:
-            raise GameValidationError("persuasion problem: the prior must be >= 0 and sum to 1, "
-                                      f"got {[str(p) for p in prior]}")
+            raise GameValidationError(
+                f"persuasion problem: the prior must be >= 0 and sum to 1, got {[str(p) for p in prior]}"
+            )
         for name, arr in (("sender", sender), ("receiver", receiver)):
             if len(arr) != m or any(len(r) != k for r in arr):
-                raise GameValidationError(f"persuasion problem: {name} payoffs need one row per action "
-                                          f"({m}) and one entry per state ({k})")
+                raise GameValidationError(
+                    f"persuasion problem: {name} payoffs need one row per action "
+                    f"({m}) and one entry per state ({k})"
+                )
         object.__setattr__(self, "prior", prior)
         object.__setattr__(self, "sender", sender)
         object.__setattr__(self, "receiver", receiver)
         object.__setattr__(self, "players", tuple(str(p) for p in self.players))
 
     @classmethod
-    def from_spec(cls, states: Sequence[str], actions: Sequence[str], prior: Sequence[Any],
-                  payoffs: dict[str, dict[str, Sequence[Any]]], **kw: Any) -> PersuasionProblem:
+    def from_spec(
+        cls,
+        states: Sequence[str],
+        actions: Sequence[str],
+        prior: Sequence[Any],
+        payoffs: dict[str, dict[str, Sequence[Any]]],
+        **kw: Any,
+    ) -> PersuasionProblem:
         """From the ``kind: persuasion`` body: ``payoffs[state][action] = [sender, receiver]``."""
         states, actions = [str(s) for s in states], [str(a) for a in actions]
         for s in states:
@@ -80,22 +91,41 @@ class PersuasionProblem:
             for a in actions:
                 pair = payoffs[s].get(a) if isinstance(payoffs[s], dict) else None
                 if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-                    raise GameValidationError(f"persuasion problem: payoffs of {s!r}/{a!r} must be "
-                                              "[sender, receiver]")
+                    raise GameValidationError(
+                        f"persuasion problem: payoffs of {s!r}/{a!r} must be [sender, receiver]"
+                    )
         sender = [[payoffs[s][a][0] for s in states] for a in actions]
         receiver = [[payoffs[s][a][1] for s in states] for a in actions]
-        return cls(tuple(states), tuple(actions), tuple(prior), tuple(map(tuple, sender)),
-                   tuple(map(tuple, receiver)), **kw)
+        return cls(
+            tuple(states),
+            tuple(actions),
+            tuple(prior),
+            tuple(map(tuple, sender)),
+            tuple(map(tuple, receiver)),
+            **kw,
+        )
 
     def with_prior(self, prior: Sequence[Any]) -> PersuasionProblem:
-        return PersuasionProblem(self.states, self.actions, tuple(prior), self.sender, self.receiver,
-                                 self.players, self.title, self.description)
+        return PersuasionProblem(
+            self.states,
+            self.actions,
+            tuple(prior),
+            self.sender,
+            self.receiver,
+            self.players,
+            self.title,
+            self.description,
+        )
 
     def expected(self, arr: tuple[tuple[Fraction, ...], ...], a: int, belief: Sequence[Any]) -> Any:
         """Expected payoff of action ``a`` under ``belief`` (a distribution over states)."""
         return sum((b * arr[a][w] for w, b in enumerate(belief)), start=type(belief[0])(0))
 
     def describe(self) -> dict[str, Any]:
-        return {"title": self.title or "persuasion problem", "players": list(self.players),
-                "states": list(self.states), "actions": list(self.actions),
-                "prior": [str(p) for p in self.prior]}
+        return {
+            "title": self.title or "persuasion problem",
+            "players": list(self.players),
+            "states": list(self.states),
+            "actions": list(self.actions),
+            "prior": [str(p) for p in self.prior],
+        }

@@ -131,7 +131,8 @@ def _parse_node(spec: Any, sender: str, receiver: str, where: str) -> Node:
         raise GameValidationError(f"{where}: a node needs 'payoffs' or a non-empty 'actions' mapping")
     labels = tuple(str(a) for a in actions)
     children = tuple(
-        _parse_node(child, sender, receiver, f"{where} > {label}") for label, child in zip(labels, actions.values())
+        _parse_node(child, sender, receiver, f"{where} > {label}")
+        for label, child in zip(labels, actions.values())
     )
     if player == "chance":
         probs_spec = spec.get("probs")
@@ -171,7 +172,10 @@ def _node_to_spec(node: Node, sender: str) -> Any:
             "actions": {a: _node_to_spec(c, sender) for a, c in zip(node.actions, node.children)},
             "probs": dict(zip(node.actions, node.probs)),
         }
-    return {"player": sender, "actions": {a: _node_to_spec(c, sender) for a, c in zip(node.actions, node.children)}}
+    return {
+        "player": sender,
+        "actions": {a: _node_to_spec(c, sender) for a, c in zip(node.actions, node.children)},
+    }
 
 
 def _continuations(node: Node, tol: Fraction) -> list[tuple[Fraction, Fraction, tuple[str, ...]]]:
@@ -214,7 +218,11 @@ class SignalingGame:
     kind = "signaling"
 
     def __post_init__(self) -> None:
-        for name, labels in (("types", self.types), ("messages", self.messages), ("responses", self.responses)):
+        for name, labels in (
+            ("types", self.types),
+            ("messages", self.messages),
+            ("responses", self.responses),
+        ):
             if not labels:
                 raise GameValidationError(f"signaling game: at least one entry is needed in {name}")
             if len(set(labels)) != len(labels):
@@ -281,7 +289,9 @@ class SignalingGame:
             raise GameValidationError("signaling game: players must be {sender: NAME, receiver: NAME}")
         types_spec = body.get("types")
         if not isinstance(types_spec, Mapping) or not types_spec:
-            raise GameValidationError("signaling game: types must map each type label to its prior probability")
+            raise GameValidationError(
+                "signaling game: types must map each type label to its prior probability"
+            )
         types = tuple(str(t) for t in types_spec)
         prior = tuple(_num(v, f"prior of type {t!r}") for t, v in zip(types, types_spec.values()))
         for t, pr in zip(types, prior):
@@ -299,27 +309,39 @@ class SignalingGame:
             raise GameValidationError("signaling game: payoffs must map type -> message -> response")
         for key in payoffs:
             if str(key) not in types:
-                raise GameValidationError(f"signaling game: payoffs name unknown type {key!r}; types: {', '.join(types)}")
+                raise GameValidationError(
+                    f"signaling game: payoffs name unknown type {key!r}; types: {', '.join(types)}"
+                )
         outcomes = []
         for t in types:
             if t not in payoffs:
                 raise GameValidationError(f"signaling game: payoffs missing for type {t!r}")
             row_spec = payoffs[t]
             if not isinstance(row_spec, Mapping):
-                raise GameValidationError(f"signaling game: payoffs of type {t!r} must map message -> response")
+                raise GameValidationError(
+                    f"signaling game: payoffs of type {t!r} must map message -> response"
+                )
             for key in row_spec:
                 if str(key) not in messages:
-                    raise GameValidationError(f"signaling game: payoffs of type {t!r} name unknown message {key!r}")
+                    raise GameValidationError(
+                        f"signaling game: payoffs of type {t!r} name unknown message {key!r}"
+                    )
             row = []
             for m in messages:
                 if m not in row_spec:
-                    raise GameValidationError(f"signaling game: message {m!r} missing for type {t!r} in payoffs")
+                    raise GameValidationError(
+                        f"signaling game: message {m!r} missing for type {t!r} in payoffs"
+                    )
                 cell_spec = row_spec[m]
                 if not isinstance(cell_spec, Mapping):
-                    raise GameValidationError(f"signaling game: payoffs of {t!r}/{m!r} must map response -> outcome")
+                    raise GameValidationError(
+                        f"signaling game: payoffs of {t!r}/{m!r} must map response -> outcome"
+                    )
                 for key in cell_spec:
                     if str(key) not in responses:
-                        raise GameValidationError(f"signaling game: payoffs of {t!r}/{m!r} name unknown response {key!r}")
+                        raise GameValidationError(
+                            f"signaling game: payoffs of {t!r}/{m!r} name unknown response {key!r}"
+                        )
                 cell = []
                 for r in responses:
                     if r not in cell_spec:
@@ -355,7 +377,10 @@ class SignalingGame:
             "responses": list(self.responses),
             "payoffs": {
                 t: {
-                    m: {r: _node_to_spec(self.outcomes[i][j][k], self.sender) for k, r in enumerate(self.responses)}
+                    m: {
+                        r: _node_to_spec(self.outcomes[i][j][k], self.sender)
+                        for k, r in enumerate(self.responses)
+                    }
                     for j, m in enumerate(self.messages)
                 }
                 for i, t in enumerate(self.types)
@@ -398,7 +423,10 @@ class SignalingGame:
         for row in self.outcomes:
             out.append(
                 [
-                    [[Continuation(us, ur, plan) for us, ur, plan in _dedupe(_continuations(node, ftol))] for node in cell]
+                    [
+                        [Continuation(us, ur, plan) for us, ur, plan in _dedupe(_continuations(node, ftol))]
+                        for node in cell
+                    ]
                     for cell in row
                 ]
             )
@@ -410,12 +438,21 @@ class SignalingGame:
         ``plans[(t, m, r)]`` the continuation plan. One entry per combination of tie-breaks that
         changes a payoff (usually exactly one entry)."""
         conts = self.continuations()
-        cells = [(i, j, k) for i in range(len(self.types)) for j in range(len(self.messages)) for k in range(len(self.responses))]
+        cells = [
+            (i, j, k)
+            for i in range(len(self.types))
+            for j in range(len(self.messages))
+            for k in range(len(self.responses))
+        ]
         choices = [conts[i][j][k] for i, j, k in cells]
         out = []
         for combo in itertools.product(*choices):
-            us: list[list[list[Any]]] = [[[None] * len(self.responses) for _ in self.messages] for _ in self.types]
-            ur: list[list[list[Any]]] = [[[None] * len(self.responses) for _ in self.messages] for _ in self.types]
+            us: list[list[list[Any]]] = [
+                [[None] * len(self.responses) for _ in self.messages] for _ in self.types
+            ]
+            ur: list[list[list[Any]]] = [
+                [[None] * len(self.responses) for _ in self.messages] for _ in self.types
+            ]
             plans = {}
             for (i, j, k), c in zip(cells, combo):
                 us[i][j][k] = c.sender
@@ -440,7 +477,10 @@ class SignalingGame:
             return {
                 "player": self.receiver,
                 "infoset": f"after {self.messages[j]}",
-                "actions": {r: _node_to_spec(self.outcomes[i][j][k], self.sender) for k, r in enumerate(self.responses)},
+                "actions": {
+                    r: _node_to_spec(self.outcomes[i][j][k], self.sender)
+                    for k, r in enumerate(self.responses)
+                },
             }
 
         root = {
@@ -469,7 +509,9 @@ class SignalingGame:
         return figure_svg(self)
 
 
-def _dedupe(items: list[tuple[Fraction, Fraction, tuple[str, ...]]]) -> list[tuple[Fraction, Fraction, tuple[str, ...]]]:
+def _dedupe(
+    items: list[tuple[Fraction, Fraction, tuple[str, ...]]],
+) -> list[tuple[Fraction, Fraction, tuple[str, ...]]]:
     """Keep one plan per distinct (sender, receiver) payoff pair (ties that change nothing)."""
     seen: dict[tuple[Fraction, Fraction], tuple[Fraction, Fraction, tuple[str, ...]]] = {}
     for item in items:

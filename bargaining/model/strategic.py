@@ -85,7 +85,10 @@ def _player_plans(tree: ExtensiveGame, i: int) -> list[Plan]:
     if not ids:
         return [{}]
     if not tree.perfect_recall:
-        return [dict(zip(ids, combo)) for combo in itertools.product(*(range(len(tree.infosets[k].actions)) for k in ids))]
+        return [
+            dict(zip(ids, combo))
+            for combo in itertools.product(*(range(len(tree.infosets[k].actions)) for k in ids))
+        ]
     order, follows, _ = _structure(tree, i)
 
     def layer(sets: list[int], done: dict[int, list[Plan]]) -> list[Plan]:
@@ -117,8 +120,7 @@ def reduced_strategic_form(tree: ExtensiveGame) -> StrategicForm:
     counts = [_plan_count(tree, i) for i in range(n)]
     if math.prod(counts) > MAX_PROFILES:
         total = math.prod(counts)
-        sizes = (" x ".join(str(c) for c in counts) if total < 10**12
-                 else f"about 10^{len(str(total)) - 1}")
+        sizes = " x ".join(str(c) for c in counts) if total < 10**12 else f"about 10^{len(str(total)) - 1}"
         raise GameValidationError(
             f"the reduced strategic form would have {sizes} strategy profiles; at most {MAX_PROFILES} are "
             "supported (solve the tree itself instead)"
@@ -149,7 +151,8 @@ def reduced_strategic_form(tree: ExtensiveGame) -> StrategicForm:
         if not weight:
             continue
         consistent = [
-            [s for s, p in enumerate(plans[i]) if all(p.get(h) == a for h, a in needs[i].items())] for i in range(n)
+            [s for s, p in enumerate(plans[i]) if all(p.get(h) == a for h, a in needs[i].items())]
+            for i in range(n)
         ]
         u = tree.nodes[z].terminal_payoffs
         contrib = [weight * u[k] for k in range(n)]

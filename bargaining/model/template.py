@@ -193,8 +193,9 @@ class Template:
         """``name(k=v,...)`` listing only the parameters that differ from their defaults, in file
         order (``name`` alone at the defaults). Values are exact: ``0.4``, ``1/3``."""
         point = self.validate_params(params or {})
-        parts = [f"{p.name}={format_value(point[p.name])}" for p in self.parameters
-                 if point[p.name] != p.default]
+        parts = [
+            f"{p.name}={format_value(point[p.name])}" for p in self.parameters if point[p.name] != p.default
+        ]
         return f"{self.name}({','.join(parts)})" if parts else self.name
 
     @property

@@ -49,9 +49,9 @@ def fold_tree(root: T, children: Callable[[T], Iterable[T]], combine: Callable[[
             stack.extend((c, None) for c in reversed(kids))
         else:
             n = len(kids)
-            args = values[len(values) - n:] if n else []
+            args = values[len(values) - n :] if n else []
             if n:
-                del values[len(values) - n:]
+                del values[len(values) - n :]
             values.append(combine(item, args))
     return values[0]
 
@@ -159,9 +159,16 @@ class TreeBuilder:
         description: str = "",
     ) -> Any:
         if self.make is None:
-            raise GameValidationError("TreeBuilder.build needs a game constructor: use ExtensiveGame.builder(players)")
+            raise GameValidationError(
+                "TreeBuilder.build needs a game constructor: use ExtensiveGame.builder(players)"
+            )
         return self.make(
-            self.players, root, title=self.title, exact=self.exact, tie_break=tie_break, description=description
+            self.players,
+            root,
+            title=self.title,
+            exact=self.exact,
+            tie_break=tie_break,
+            description=description,
         )
 
 
@@ -196,7 +203,9 @@ def _mapping_children(item: tuple[Any, str]) -> list[tuple[Any, str]]:
             raise GameValidationError(f"{where}: no probability for chance action(s) {', '.join(missing)}")
         unknown = sorted(set(pmap) - {str(a) for a in actions})
         if unknown:
-            raise GameValidationError(f"{where}: probabilities given for unknown action(s) {', '.join(unknown)}")
+            raise GameValidationError(
+                f"{where}: probabilities given for unknown action(s) {', '.join(unknown)}"
+            )
     return [(child, f"{where}/{a}") for a, child in actions.items()]
 
 
@@ -209,10 +218,16 @@ def _mapping_node(item: tuple[Any, str], kids: list[NodeSpec]) -> NodeSpec:
     player = str(obj["player"])
     if player == CHANCE:
         pmap = {str(k): v for k, v in obj["probs"].items()}
-        return NodeSpec("chance", player=CHANCE, children=children, probs=tuple(pmap[a] for a, _ in children), name=name)
+        return NodeSpec(
+            "chance", player=CHANCE, children=children, probs=tuple(pmap[a] for a, _ in children), name=name
+        )
     infoset = obj.get("infoset")
     return NodeSpec(
-        "decision", player=player, children=children, infoset=None if infoset is None else str(infoset), name=name
+        "decision",
+        player=player,
+        children=children,
+        infoset=None if infoset is None else str(infoset),
+        name=name,
     )
 
 

@@ -116,8 +116,10 @@ def explain_persuasion(game: PersuasionProblem, fmt: str = "text") -> str:
     if getattr(game, "kind", None) != "persuasion":
         raise BargainingError("explain_persuasion needs a persuasion problem (kind: persuasion)")
     if len(game.states) != 2:
-        raise BargainingError(f"bargain explain derives the optimal signal by concavification for two states; "
-                              f"this problem has {len(game.states)}: bargain solve gives the optimum of the obedience LP")
+        raise BargainingError(
+            f"bargain explain derives the optimal signal by concavification for two states; "
+            f"this problem has {len(game.states)}: bargain solve gives the optimum of the obedience LP"
+        )
     if fmt not in ("text", "markdown"):
         raise BargainingError(f"--format {fmt}: expected text or markdown")
     doc = _Doc(fmt == "markdown")
@@ -125,13 +127,20 @@ def explain_persuasion(game: PersuasionProblem, fmt: str = "text") -> str:
     w0, w1 = game.states
     mu0 = game.prior[0]
     doc.h1(game.title or "Bayesian persuasion")
-    doc.p(f"Nature draws the state: {w0} with probability {_n(mu0)}, {w1} with {_n(game.prior[1])}. "
-          f"{sender} commits to a signal (how likely each message is in each state) before the state is "
-          f"drawn; {receiver} sees the message, updates by Bayes' rule and chooses one of "
-          f"{', '.join(game.actions)}. Write μ for {receiver}'s belief that the state is {w0}.")
+    doc.p(
+        f"Nature draws the state: {w0} with probability {_n(mu0)}, {w1} with {_n(game.prior[1])}. "
+        f"{sender} commits to a signal (how likely each message is in each state) before the state is "
+        f"drawn; {receiver} sees the message, updates by Bayes' rule and chooses one of "
+        f"{', '.join(game.actions)}. Write μ for {receiver}'s belief that the state is {w0}."
+    )
     doc.p(f"Payoffs ({sender}, {receiver}):")
-    doc.table(["action", w0, w1], [[a, *(f"({_n(game.sender[k][w])}, {_n(game.receiver[k][w])})" for w in (0, 1))]
-                                   for k, a in enumerate(game.actions)])
+    doc.table(
+        ["action", w0, w1],
+        [
+            [a, *(f"({_n(game.sender[k][w])}, {_n(game.receiver[k][w])})" for w in (0, 1))]
+            for k, a in enumerate(game.actions)
+        ],
+    )
 
     doc.h2(f"Step 1. {receiver}'s best response to a belief μ")
     for k, a in enumerate(game.actions):
@@ -148,16 +157,22 @@ def explain_persuasion(game: PersuasionProblem, fmt: str = "text") -> str:
     points = sorted({Fraction(0), Fraction(1), mu0, *(mu for mu, _, _ in ties)})
     vhat = {mu: _value(game, mu) for mu in points}
     doc.h2(f"Step 2. {sender}'s value v(μ) when {receiver} best-responds")
-    doc.p(f"v(μ) is linear between the ties and can jump only at them (a tie is broken in {sender}'s favour). "
-          "Its values at 0, 1, the ties and the prior:")
-    doc.table(["μ", f"{receiver} plays", "v(μ)"],
-              [[_n(mu) + (" (prior)" if mu == mu0 else ""), vhat[mu][1], _n(vhat[mu][0])] for mu in points])
+    doc.p(
+        f"v(μ) is linear between the ties and can jump only at them (a tie is broken in {sender}'s favour). "
+        "Its values at 0, 1, the ties and the prior:"
+    )
+    doc.table(
+        ["μ", f"{receiver} plays", "v(μ)"],
+        [[_n(mu) + (" (prior)" if mu == mu0 else ""), vhat[mu][1], _n(vhat[mu][0])] for mu in points],
+    )
 
     doc.h2("Step 3. Concavification at the prior")
-    doc.p(f"A signal splits the prior μ0 = {_n(mu0)} into posteriors that average to it (Bayes plausibility). "
-          f"With two states it is enough to split into two posteriors μL ≤ μ0 ≤ μH, reached with "
-          "probabilities (μH − μ0)/(μH − μL) and (μ0 − μL)/(μH − μL); the best split's value is the concave "
-          "envelope of v at the prior (Kamenica & Gentzkow 2011).")
+    doc.p(
+        f"A signal splits the prior μ0 = {_n(mu0)} into posteriors that average to it (Bayes plausibility). "
+        f"With two states it is enough to split into two posteriors μL ≤ μ0 ≤ μH, reached with "
+        "probabilities (μH − μ0)/(μH − μL) and (μ0 − μL)/(μH − μL); the best split's value is the concave "
+        "envelope of v at the prior (Kamenica & Gentzkow 2011)."
+    )
     rows: list[list[str]] = []
     best: tuple[Any, ...] | None = None
     for lo in (m for m in points if m <= mu0):
@@ -181,34 +196,49 @@ def explain_persuasion(game: PersuasionProblem, fmt: str = "text") -> str:
     assert best is not None  # the prior itself is always a (trivial) split
     (value, _), lo, hi, w_lo = best
     if lo == hi:
-        doc.p(f"No split beats the prior: the best is to send no information; {sender} gets v(μ0) = {_n(value)}.")
+        doc.p(
+            f"No split beats the prior: the best is to send no information; {sender} gets v(μ0) = {_n(value)}."
+        )
     else:
-        doc.p(f"The best split sends {receiver} to μ = {_n(lo)} (probability {_n(w_lo)}, where it plays "
-              f"{vhat[lo][1]}) and to μ = {_n(hi)} (probability {_n(1 - w_lo)}, where it plays {vhat[hi][1]}): "
-              f"{sender} gets {_n(value)}.")
+        doc.p(
+            f"The best split sends {receiver} to μ = {_n(lo)} (probability {_n(w_lo)}, where it plays "
+            f"{vhat[lo][1]}) and to μ = {_n(hi)} (probability {_n(1 - w_lo)}, where it plays {vhat[hi][1]}): "
+            f"{sender} gets {_n(value)}."
+        )
 
     sol = solve(game, method="concavification", exact=True)
     x = sol.equilibria[0].extra
     if x["sender_payoff"] != value:  # pragma: no cover - the derivation and the solver must agree
         raise BargainingError("the derivation and the concavification solver disagree (a bug)")
     doc.h2("Step 4. The signal, and what commitment is worth")
-    doc.p(f"The signal that produces this split recommends, in each state, each action with the probability "
-          f"below; {receiver} told an action holds the posterior at which that action is a best response, "
-          "so it obeys:")
-    doc.table(["state", *game.actions], [[w, *(_n(x["signal"][w][a]) for a in game.actions)] for w in game.states])
+    doc.p(
+        f"The signal that produces this split recommends, in each state, each action with the probability "
+        f"below; {receiver} told an action holds the posterior at which that action is a best response, "
+        "so it obeys:"
+    )
+    doc.table(
+        ["state", *game.actions], [[w, *(_n(x["signal"][w][a]) for a in game.actions)] for w in game.states]
+    )
     for post in x["posteriors"]:
-        doc.item(f"{post['action']} is recommended with probability {_n(post['probability'])}; then "
-                 f"μ = P({w0}) = {_n(post['posterior'][w0])} and {receiver} plays {post['action']}")
+        doc.item(
+            f"{post['action']} is recommended with probability {_n(post['probability'])}; then "
+            f"μ = P({w0}) = {_n(post['posterior'][w0])} and {receiver} plays {post['action']}"
+        )
     doc.end_list()
     ct = x["cheap_talk"]["best_sender_payoff"]
-    doc.table(["", f"{sender}'s payoff"], [
-        ["optimal signal (commitment)", _n(x["sender_payoff"])],
-        ["no information", _n(x["no_information"])],
-        ["full disclosure", _n(x["full_disclosure"])],
-        ["best cheap talk (no commitment)", "-" if ct is None else _n(ct)],
-    ])
+    doc.table(
+        ["", f"{sender}'s payoff"],
+        [
+            ["optimal signal (commitment)", _n(x["sender_payoff"])],
+            ["no information", _n(x["no_information"])],
+            ["full disclosure", _n(x["full_disclosure"])],
+            ["best cheap talk (no commitment)", "-" if ct is None else _n(ct)],
+        ],
+    )
     if x.get("value_of_commitment") is not None:
-        doc.p(f"Committing to the signal is worth {_n(x['value_of_commitment'])} over the best cheap talk "
-              f"(pure partitional cheap-talk equilibria) and {_n(x['value_of_information_policy'])} over "
-              "no information.")
+        doc.p(
+            f"Committing to the signal is worth {_n(x['value_of_commitment'])} over the best cheap talk "
+            f"(pure partitional cheap-talk equilibria) and {_n(x['value_of_information_policy'])} over "
+            "no information."
+        )
     return doc.text()

@@ -44,14 +44,18 @@ def _why_not(g: ExtensiveGame, flat: list) -> list[str]:
         who = g.players[i]
         if total > 0:
             mu = [reach[x] / total for x in h.nodes]
-            pay = [sum(m * values[g.nodes[x].children[a]][i] for m, x in zip(mu, h.nodes))
-                   for a in range(len(h.actions))]
+            pay = [
+                sum(m * values[g.nodes[x].children[a]][i] for m, x in zip(mu, h.nodes))
+                for a in range(len(h.actions))
+            ]
             best = max(pay)
             if any(pay[a] < best for a in chosen):
-                lines.append(f"  - {who} at {h.label!r} (on the path, Bayes belief "
-                             f"{', '.join(_n(m) for m in mu)}): "
-                             + ", ".join(f"{a} gives {_n(v)}" for a, v in zip(h.actions, pay))
-                             + f"; {h.actions[chosen[0]]} is not a best reply.")
+                lines.append(
+                    f"  - {who} at {h.label!r} (on the path, Bayes belief "
+                    f"{', '.join(_n(m) for m in mu)}): "
+                    + ", ".join(f"{a} gives {_n(v)}" for a, v in zip(h.actions, pay))
+                    + f"; {h.actions[chosen[0]]} is not a best reply."
+                )
         else:
             one = list(flat)
             probe: set = set()
@@ -64,14 +68,18 @@ def _why_not(g: ExtensiveGame, flat: list) -> list[str]:
                 if any(pay[a] < max(pay) for a in chosen):
                     b = max(range(len(pay)), key=lambda a: pay[a])
                     c = chosen[0]
-                    lines.append(f"  - {who} at {h.label!r} is off the path, but it is a single node, so every "
-                                 "consistent belief puts probability 1 on it: "
-                                 + ", ".join(f"{a} gives {_n(v)}" for a, v in zip(h.actions, pay))
-                                 + f"; {h.actions[b]} gives {_n(pay[b])} > {_n(pay[c])}, so {h.actions[c]} "
-                                 "is not sequentially rational.")
+                    lines.append(
+                        f"  - {who} at {h.label!r} is off the path, but it is a single node, so every "
+                        "consistent belief puts probability 1 on it: "
+                        + ", ".join(f"{a} gives {_n(v)}" for a, v in zip(h.actions, pay))
+                        + f"; {h.actions[b]} gives {_n(pay[b])} > {_n(pay[c])}, so {h.actions[c]} "
+                        "is not sequentially rational."
+                    )
             elif res is None:
-                lines.append(f"  - {who} at {h.label!r} is off the path: no belief that trembles can produce "
-                             f"makes {h.actions[chosen[0]]} a best reply there (or a later set fails).")
+                lines.append(
+                    f"  - {who} at {h.label!r} is off the path: no belief that trembles can produce "
+                    f"makes {h.actions[chosen[0]]} a best reply there (or a later set fails)."
+                )
     return lines
 
 
@@ -103,15 +111,25 @@ def _belief_condition(g: ExtensiveGame, flat: list, k: int) -> str | None:
             else:
                 lo = max(lo, t)
     acts = " and ".join(h.actions[a] for a in chosen)
-    pays = "; ".join(f"{act} gives (1 − μ)·{_n(v[a][0])} + μ·{_n(v[a][1])}" for a, act in enumerate(h.actions))
+    pays = "; ".join(
+        f"{act} gives (1 − μ)·{_n(v[a][0])} + μ·{_n(v[a][1])}" for a, act in enumerate(h.actions)
+    )
     who = g.players[i]
     if lo > hi:
         return f"  {who} at {h.label!r}: no belief makes {acts} a best reply ({pays}, μ = μ(after {name}))."
-    cond = (f"μ(after {name}) = {_n(lo)}" if lo == hi else
-            f"μ(after {name}) ≤ {_n(hi)}" if lo == 0 else
-            f"μ(after {name}) ≥ {_n(lo)}" if hi == 1 else f"{_n(lo)} ≤ μ(after {name}) ≤ {_n(hi)}")
-    return (f"  {who} plays {acts} at {h.label!r} only if its belief μ = μ(after {name}) satisfies {cond}: "
-            f"{pays}.")
+    cond = (
+        f"μ(after {name}) = {_n(lo)}"
+        if lo == hi
+        else f"μ(after {name}) ≤ {_n(hi)}"
+        if lo == 0
+        else f"μ(after {name}) ≥ {_n(lo)}"
+        if hi == 1
+        else f"{_n(lo)} ≤ μ(after {name}) ≤ {_n(hi)}"
+    )
+    return (
+        f"  {who} plays {acts} at {h.label!r} only if its belief μ = μ(after {name}) satisfies {cond}: "
+        f"{pays}."
+    )
 
 
 def explain_tree(game: ExtensiveGame, fmt: str = "text") -> str:
@@ -119,15 +137,20 @@ def explain_tree(game: ExtensiveGame, fmt: str = "text") -> str:
     g = game.as_exact()
     head = "# " if fmt == "markdown" else ""
     out = [f"{head}{g.title or 'Game tree'}: sequential equilibria", ""]
-    out.append("An assessment (behaviour, beliefs) is sequential (Kreps & Wilson 1982) when the beliefs are "
-               "limits of Bayes' rule under small trembles and every player, at every information set, on or "
-               "off the path, plays a best reply to its belief there.")
+    out.append(
+        "An assessment (behaviour, beliefs) is sequential (Kreps & Wilson 1982) when the beliefs are "
+        "limits of Bayes' rule under small trembles and every player, at every information set, on or "
+        "off the path, plays a best reply to its belief there."
+    )
     out.append("")
     spe = backward(g, exact=True)
     seq = sequential_enum(g)
     seq_keys = {tuple(p for per in e.behavior for probs in per for p in probs) for e in seq}
-    out.append(f"{head}#Subgame-perfect equilibria (pure) and whether they are sequential" if head else
-               "Subgame-perfect equilibria (pure) and whether they are sequential:")
+    out.append(
+        f"{head}#Subgame-perfect equilibria (pure) and whether they are sequential"
+        if head
+        else "Subgame-perfect equilibria (pure) and whether they are sequential:"
+    )
     for e in spe:
         if not e.is_pure:
             continue
@@ -157,13 +180,21 @@ def explain_tree(game: ExtensiveGame, fmt: str = "text") -> str:
                 out.append(cond)
             if len(h.nodes) > 1:
                 verts = "; ".join("(" + ", ".join(_n(x) for x in v) + ")" for v in bsets[k])
-                out.append(f"  beliefs at {h.label!r} (nodes: "
-                           + ", ".join(" ".join(g.path_labels(x)) or "root" for x in h.nodes)
-                           + f"): the set with vertices {verts}")
+                out.append(
+                    f"  beliefs at {h.label!r} (nodes: "
+                    + ", ".join(" ".join(g.path_labels(x)) or "root" for x in h.nodes)
+                    + f"): the set with vertices {verts}"
+                )
         if "vertices" in e.extra:
-            out.append("  a set: every mixture of " + " and ".join(
-                _profile_text(g, [probs for ids, per in zip(g.player_infosets, v['behavior']) for probs in per])
-                for v in e.extra["vertices"]))
+            out.append(
+                "  a set: every mixture of "
+                + " and ".join(
+                    _profile_text(
+                        g, [probs for ids, per in zip(g.player_infosets, v["behavior"]) for probs in per]
+                    )
+                    for v in e.extra["vertices"]
+                )
+            )
     if seq.message:
         out.append("")
         out.append(f"Note: {seq.message}.")

@@ -32,6 +32,7 @@ __all__ = ["latex_escape", "latex_number", "sgame", "tikz_tree", "export", "EXPO
 
 EXPORT_FORMATS = ("sgame", "tikz")
 
+
 def _header(packages: str, standalone: bool) -> list[str]:
     if standalone:
         return [r"\documentclass[border=4pt]{standalone}", rf"\usepackage{{{packages}}}", r"\begin{document}"]
@@ -86,7 +87,9 @@ def sgame(
         )
         lines.append(f"% equilibrium [{k}] {kind}: {probs}")
     for panel in itertools.product(*[range(m) for m in game.shape[2:]]):
-        title = ", ".join(f"{latex_escape(game.players[2 + j])}: {label(2 + j, s)}" for j, s in enumerate(panel))
+        title = ", ".join(
+            f"{latex_escape(game.players[2 + j])}: {label(2 + j, s)}" for j, s in enumerate(panel)
+        )
         opts = f"[{latex_escape(game.players[0])}][{latex_escape(game.players[1])}]"
         if title:
             opts += f"[{title}]"

@@ -77,7 +77,9 @@ def _normal_table(game: Any, shaded: frozenset | set = frozenset()) -> str:
                     f'<th rowspan="{rows}" style="{_CSS_HEAD};color:{c0};writing-mode:vertical-rl;'
                     f'transform:rotate(180deg)">{_esc(game.players[0])}</th>'
                 )
-            cells.append(f'<th style="{_CSS_HEAD};color:{c0};text-align:right">{_esc(game.strategies[0][r])}</th>')
+            cells.append(
+                f'<th style="{_CSS_HEAD};color:{c0};text-align:right">{_esc(game.strategies[0][r])}</th>'
+            )
             for c in range(cols):
                 idx = (r, c, *panel) if n > 1 else (r,)
                 spans = ", ".join(
@@ -104,7 +106,7 @@ def game_html(game: Any) -> str:
     if getattr(game, "kind", None) in ("tree", "signaling"):
         svg = figure_svg(game)
         if svg is not None:
-            return f"<div>{svg[svg.find('<svg'):]}</div>"
+            return f"<div>{svg[svg.find('<svg') :]}</div>"
     describe = getattr(game, "describe", None)
     body = json.dumps(describe(), indent=1, default=str) if describe else repr(game)
     return f"<div>{head}<pre>{_esc(body)}</pre></div>"
@@ -124,14 +126,23 @@ def template_html(template: Any) -> str:
         )
     table = ""
     if rows:
-        head = "".join(f'<th style="{_CSS_CELL}">{h}</th>' for h in ("parameter", "default", "range", "meaning"))
-        table = '<table style="border-collapse:collapse;margin:6px 0">' + f"<tr>{head}</tr>" + "".join(rows) + "</table>"
+        head = "".join(
+            f'<th style="{_CSS_CELL}">{h}</th>' for h in ("parameter", "default", "range", "meaning")
+        )
+        table = (
+            '<table style="border-collapse:collapse;margin:6px 0">'
+            + f"<tr>{head}</tr>"
+            + "".join(rows)
+            + "</table>"
+        )
     try:
         body = game_html(template.to_game())
     except Exception as err:  # a template whose defaults do not build still shows its parameters
         body = f"<p>(the game at the defaults cannot be built: {_esc(err)})</p>"
     name = _esc(getattr(template, "name", ""))
-    return f"<div><b>{_esc(getattr(template, 'title', '') or name)}</b> <code>{name}</code>{table}{body}</div>"
+    return (
+        f"<div><b>{_esc(getattr(template, 'title', '') or name)}</b> <code>{name}</code>{table}{body}</div>"
+    )
 
 
 def _profile_cell(sol: Any, eq: Any, exact: bool) -> str:
@@ -173,16 +184,21 @@ def solution_html(sol: Any) -> str:
     if getattr(game, "kind", None) in ("tree", "signaling") and sol.equilibria:
         svg = figure_svg(sol)
         if svg is not None:
-            parts.append(f"<div>{svg[svg.find('<svg'):]}</div>")
+            parts.append(f"<div>{svg[svg.find('<svg') :]}</div>")
     if getattr(game, "kind", None) == "normal":
         shaded = set()
         for eq in sol.equilibria:
             if eq.strategies is not None and eq.is_pure:
-                shaded.add(tuple(max(range(len(p)), key=[float(v) for v in p].__getitem__) for p in eq.strategies))
+                shaded.add(
+                    tuple(max(range(len(p)), key=[float(v) for v in p].__getitem__) for p in eq.strategies)
+                )
         parts.append(_normal_table(game, shaded))
-    rows = ['<table style="border-collapse:collapse;margin-top:6px">',
-            "<tr>" + "".join(f'<th style="{_CSS_CELL}">{h}</th>'
-                             for h in ("#", "label", "profile", "payoffs", "regret")) + "</tr>"]
+    rows = [
+        '<table style="border-collapse:collapse;margin-top:6px">',
+        "<tr>"
+        + "".join(f'<th style="{_CSS_CELL}">{h}</th>' for h in ("#", "label", "profile", "payoffs", "regret"))
+        + "</tr>",
+    ]
     for k, eq in enumerate(sol.equilibria):
         label = eq.label or ("pure" if eq.is_pure else "mixed")
         pay = ", ".join(format_value(v, exact) for v in eq.payoffs)

@@ -44,34 +44,42 @@ __all__ = ["TABLE_RENDERERS", "ROW_BUILDERS", "CONCEPT_TABLE_RENDERERS", "CONCEP
 TableRenderer = Callable[[Solution, bool], list[str]]
 RowBuilder = Callable[[Solution, Equilibrium], dict[str, Any]]
 
-TABLE_RENDERERS: Mapping[str, TableRenderer] = MappingProxyType({
-    "normal": normal_table,
-    "tree": tree_table,
-    "signaling": signaling_table,
-    "model": model_table,
-})
+TABLE_RENDERERS: Mapping[str, TableRenderer] = MappingProxyType(
+    {
+        "normal": normal_table,
+        "tree": tree_table,
+        "signaling": signaling_table,
+        "model": model_table,
+    }
+)
 
-ROW_BUILDERS: Mapping[str, RowBuilder] = MappingProxyType({
-    "normal": normal_row,
-    "tree": tree_row,
-    "signaling": signaling_row,
-    "model": model_row,
-})
+ROW_BUILDERS: Mapping[str, RowBuilder] = MappingProxyType(
+    {
+        "normal": normal_row,
+        "tree": tree_row,
+        "signaling": signaling_row,
+        "model": model_row,
+    }
+)
 
-CONCEPT_TABLE_RENDERERS: Mapping[str, TableRenderer] = MappingProxyType({
-    "stackelberg": stackelberg_table,
-    "correlated": correlated_table,
-    "coarse-correlated": correlated_table,
-    "bayesian-persuasion": persuasion_table,
-    "repeated-spe-payoffs": repeated_table,
-    "proper": proper_table,
-})
+CONCEPT_TABLE_RENDERERS: Mapping[str, TableRenderer] = MappingProxyType(
+    {
+        "stackelberg": stackelberg_table,
+        "correlated": correlated_table,
+        "coarse-correlated": correlated_table,
+        "bayesian-persuasion": persuasion_table,
+        "repeated-spe-payoffs": repeated_table,
+        "proper": proper_table,
+    }
+)
 
-CONCEPT_ROW_BUILDERS: Mapping[str, RowBuilder] = MappingProxyType({
-    "stackelberg": stackelberg_row,
-    "correlated": correlated_row,
-    "coarse-correlated": correlated_row,
-    "bayesian-persuasion": persuasion_row,
-    "repeated-spe-payoffs": repeated_row,
-    "proper": proper_row,
-})
+CONCEPT_ROW_BUILDERS: Mapping[str, RowBuilder] = MappingProxyType(
+    {
+        "stackelberg": stackelberg_row,
+        "correlated": correlated_row,
+        "coarse-correlated": correlated_row,
+        "bayesian-persuasion": persuasion_row,
+        "repeated-spe-payoffs": repeated_row,
+        "proper": proper_row,
+    }
+)

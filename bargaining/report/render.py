@@ -59,10 +59,13 @@ def _generic_table(sol: Solution, exact: bool) -> list[str]:
 
 def render_table(sol: Solution, exact: bool | None = None) -> str:
     exact = sol.exact if exact is None else exact
-    renderer = CONCEPT_TABLE_RENDERERS.get(sol.concept) or TABLE_RENDERERS.get(getattr(sol.game, "kind", ""),
-                                                                              _generic_table)
+    renderer = CONCEPT_TABLE_RENDERERS.get(sol.concept) or TABLE_RENDERERS.get(
+        getattr(sol.game, "kind", ""), _generic_table
+    )
     body = renderer(sol, exact)
-    if not sol.equilibria and not any(e.get("vertices_listed") is False for e in sol.extra.get("equilibrium_sets", ())):
+    if not sol.equilibria and not any(
+        e.get("vertices_listed") is False for e in sol.extra.get("equilibrium_sets", ())
+    ):
         body = ["(no equilibrium found)"]
     return "\n".join(_header(sol) + _off_path_note(sol) + [""] + body) + "\n"
 
@@ -80,15 +83,20 @@ def _off_path_note(sol: Solution) -> list[str]:
         groups.setdefault(key, []).append(kind_label(eq))
     if len(groups) == n:
         return []
-    hint = ("; --tie-break file keeps one, by the game file's tie_break rule"
-            if getattr(game, "tie_break", None) else "")
+    hint = (
+        "; --tie-break file keeps one, by the game file's tie_break rule"
+        if getattr(game, "tie_break", None)
+        else ""
+    )
     if len(groups) == 1:
         what = "all have the same outcome and payoffs"
     else:
         counts = ", ".join(f"{labels[0]} x{len(labels)}" for labels in groups.values())
         what = f"they have {len(groups)} outcomes ({counts})"
-    return [f"note: {n} equilibria, but {what}: those with one outcome differ only in choices off the equilibrium "
-            f"path{hint}"]
+    return [
+        f"note: {n} equilibria, but {what}: those with one outcome differ only in choices off the equilibrium "
+        f"path{hint}"
+    ]
 
 
 # round-off, not regret: a float regret below this (times the payoff scale) prints as 0
@@ -146,8 +154,9 @@ def render_json(sol: Solution, exact: bool | None = None) -> str:
     data = sol.to_dict(exact)
     exact = sol.exact if exact is None else exact
     if isinstance(data.get("equilibria"), list):
-        data["equilibria"] = [_json_equilibrium(e, exact) if isinstance(e, dict) else e
-                              for e in data["equilibria"]]
+        data["equilibria"] = [
+            _json_equilibrium(e, exact) if isinstance(e, dict) else e for e in data["equilibria"]
+        ]
     return json.dumps(data, indent=2) + "\n"
 
 

@@ -79,8 +79,9 @@ def _grid(header: Sequence[str], rows: Sequence[Sequence[str]], indent: int = 8,
     pad = " " * indent
 
     def line(cells: Sequence[str]) -> str:
-        parts = [str(c).ljust(w) if j < left else str(c).rjust(w)
-                 for j, (c, w) in enumerate(zip(cells, widths))]
+        parts = [
+            str(c).ljust(w) if j < left else str(c).rjust(w) for j, (c, w) in enumerate(zip(cells, widths))
+        ]
         return (pad + "  ".join(parts)).rstrip()
 
     return [line(header)] + [line(r) for r in rows]
@@ -108,8 +109,10 @@ def _vector(values: Sequence[Any], exact: bool) -> str:
 
 # -- Stackelberg ---------------------------------------------------------------------------------
 
-_TIES = {"strong": "strong: the follower breaks ties in the leader's favour",
-         "weak": "weak: the follower breaks ties against the leader"}
+_TIES = {
+    "strong": "strong: the follower breaks ties in the leader's favour",
+    "weak": "weak: the follower breaks ties against the leader",
+}
 
 
 def stackelberg_table(sol: Solution, exact: bool) -> list[str]:
@@ -123,26 +126,48 @@ def stackelberg_table(sol: Solution, exact: bool) -> list[str]:
         li, fi = game.players.index(leader), game.players.index(follower)
         lines.append(f"[{k}] {eq.label or 'commitment'}")
         lines.append(f"    {leader} (leader) commits to")
-        lines += _grid(["strategy", "probability"],
-                       [[s, _num(p, exact)] for s, p in zip(game.strategies[li], x["commitment"])])
+        lines += _grid(
+            ["strategy", "probability"],
+            [[s, _num(p, exact)] for s, p in zip(game.strategies[li], x["commitment"])],
+        )
         pay = eq.payoffs
         nash = x.get("nash_payoffs") or {}
         voc = x.get("value_of_commitment")
         attained = x.get("attained")
         rows = [
-            (f"{follower} (follower) responds", f"{x['follower_response']} (its payoff {_num(pay[fi], exact)})"),
+            (
+                f"{follower} (follower) responds",
+                f"{x['follower_response']} (its payoff {_num(pay[fi], exact)})",
+            ),
             (f"{leader}'s payoff", _num(x["leader_payoff"], exact)),
-            (f"{leader}'s Nash payoffs", "-" if nash.get("best") is None else
-             f"best {_num(nash['best'], exact)}, worst {_num(nash['worst'], exact)}"),
-            ("value of commitment", "- (no Nash equilibrium found)" if voc is None else
-             f"{_num(voc['over_best_nash'], exact)} over the best Nash payoff, "
-             f"{_num(voc['over_worst_nash'], exact)} over the worst"),
+            (
+                f"{leader}'s Nash payoffs",
+                "-"
+                if nash.get("best") is None
+                else f"best {_num(nash['best'], exact)}, worst {_num(nash['worst'], exact)}",
+            ),
+            (
+                "value of commitment",
+                "- (no Nash equilibrium found)"
+                if voc is None
+                else f"{_num(voc['over_best_nash'], exact)} over the best Nash payoff, "
+                f"{_num(voc['over_worst_nash'], exact)} over the worst",
+            ),
             ("tie-breaking", _TIES.get(str(x.get("tie_break")), str(x.get("tie_break")))),
-            ("attained", {True: "yes: a commitment reaches this payoff",
-                          False: "no: the payoff is a supremum that commitments approach (see the note)",
-                          None: "not decided (see the note)"}[attained]),
-            ("commitment to", {"mixed": "a mixed strategy", "pure": "a pure strategy (--commitment pure)"}.get(
-                str(x.get("commitment_kind")), str(x.get("commitment_kind")))),
+            (
+                "attained",
+                {
+                    True: "yes: a commitment reaches this payoff",
+                    False: "no: the payoff is a supremum that commitments approach (see the note)",
+                    None: "not decided (see the note)",
+                }[attained],
+            ),
+            (
+                "commitment to",
+                {"mixed": "a mixed strategy", "pure": "a pure strategy (--commitment pure)"}.get(
+                    str(x.get("commitment_kind")), str(x.get("commitment_kind"))
+                ),
+            ),
             ("regret", f"{_num(eq.regret, exact)} (the follower's gain from another response)"),
         ]
         lines += _block(rows)
@@ -165,11 +190,16 @@ def stackelberg_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
     voc = x.get("value_of_commitment") or {}
     row["value_of_commitment:over_best_nash"] = voc.get("over_best_nash")
     row["value_of_commitment:over_worst_nash"] = voc.get("over_worst_nash")
-    row["tie_break"], row["commitment_kind"], row["attained"] = x["tie_break"], x["commitment_kind"], x["attained"]
+    row["tie_break"], row["commitment_kind"], row["attained"] = (
+        x["tie_break"],
+        x["commitment_kind"],
+        x["attained"],
+    )
     return row
 
 
 # -- correlated ----------------------------------------------------------------------------------
+
 
 def _objective_words(obj: dict[str, Any] | None) -> str:
     if not obj:
@@ -187,26 +217,41 @@ def _mediator(sol: Solution, eq: Equilibrium, exact: bool) -> list[str]:
     game = sol.game
     dist = [(d["profile"], d["probability"]) for d in eq.extra["distribution"] if _positive(d["probability"])]
     coarse = sol.concept == "coarse-correlated"
-    lines = ["    the mediator draws a profile with these probabilities and tells each player only its own part:"]
+    lines = [
+        "    the mediator draws a profile with these probabilities and tells each player only its own part:"
+    ]
     for i, player in enumerate(game.players):
         others = [p for j, p in enumerate(game.players) if j != i]
-        whom = _who(others[0]) if len(others) == 1 else (
-            ("players " if all(str(o).isdigit() for o in others) else "") + "(" + ", ".join(others) + ")")
+        whom = (
+            _who(others[0])
+            if len(others) == 1
+            else (
+                ("players " if all(str(o).isdigit() for o in others) else "") + "(" + ", ".join(others) + ")"
+            )
+        )
         for s in game.strategies[i]:
             cells = [(prof, p) for prof, p in dist if prof[i] == s]
             if not cells:
                 continue
             total = sum(p for _, p in cells)
-            rest = [(", ".join(str(prof[j]) for j in range(len(prof)) if j != i), p / total) for prof, p in cells]
+            rest = [
+                (", ".join(str(prof[j]) for j in range(len(prof)) if j != i), p / total) for prof, p in cells
+            ]
             if len(others) > 1:
                 rest = [(f"({r})", q) for r, q in rest]
-            cond = ", ".join(f"{r} with probability {_num(q, exact)}" if n == 0 else f"{r} {_num(q, exact)}"
-                             for n, (r, q) in enumerate(rest))
-            lines.append(f"      {_who(player)} hears {s} (probability {_num(total, exact)}): then {whom} "
-                         f"{'was' if len(others) == 1 else 'were'} told {cond}")
+            cond = ", ".join(
+                f"{r} with probability {_num(q, exact)}" if n == 0 else f"{r} {_num(q, exact)}"
+                for n, (r, q) in enumerate(rest)
+            )
+            lines.append(
+                f"      {_who(player)} hears {s} (probability {_num(total, exact)}): then {whom} "
+                f"{'was' if len(others) == 1 else 'were'} told {cond}"
+            )
     if coarse:
-        lines.append("    coarse: each player agrees in advance to follow the draw; no player gains by "
-                     "committing to one fixed strategy instead (what it is told may not be a best response)")
+        lines.append(
+            "    coarse: each player agrees in advance to follow the draw; no player gains by "
+            "committing to one fixed strategy instead (what it is told may not be a best response)"
+        )
     else:
         lines.append("    obeying is a best response for each player, given what its recommendation tells it")
     return lines
@@ -228,8 +273,10 @@ def correlated_table(sol: Solution, exact: bool) -> list[str]:
             p1, p2 = game.players
             lines.append(f"    distribution (rows {_who(p1)}, columns {_who(p2)})")
             header = [f"{p1} \\ {p2}"] + [str(s) for s in game.strategies[1]]
-            rows = [[str(r)] + [_num(probs.get((r, c), 0), exact) for c in game.strategies[1]]
-                    for r in game.strategies[0]]
+            rows = [
+                [str(r)] + [_num(probs.get((r, c), 0), exact) for c in game.strategies[1]]
+                for r in game.strategies[0]
+            ]
             lines += _grid(header, rows)
         else:
             lines.append("    profiles with positive probability")
@@ -240,8 +287,10 @@ def correlated_table(sol: Solution, exact: bool) -> list[str]:
         lines.append(f"    regret {_num(eq.regret, exact)} (the largest gain from disobeying)")
     poly = sol.extra.get("polytope")
     if poly:
-        lines.append(f"the {sol.concept} polytope: {poly['vertices']} vertices over {poly['joint_profiles']} joint "
-                     f"profiles, {poly['constraints']} incentive constraints")
+        lines.append(
+            f"the {sol.concept} polytope: {poly['vertices']} vertices over {poly['joint_profiles']} joint "
+            f"profiles, {poly['constraints']} incentive constraints"
+        )
     return lines
 
 
@@ -258,6 +307,7 @@ def correlated_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
 
 # -- Bayesian persuasion -------------------------------------------------------------------------
 
+
 def _cheap_talk(ct: dict[str, Any] | None, exact: bool) -> str:
     if not ct or ct.get("best_sender_payoff") is None:
         return "-"
@@ -265,8 +315,10 @@ def _cheap_talk(ct: dict[str, Any] | None, exact: bool) -> str:
     best = eqs[0] if eqs else None
     how = ""
     if best is not None:
-        cells = "; ".join("{" + ", ".join(map(str, cell)) + "} -> " + str(a)
-                          for cell, a in zip(best["partition"], best["actions"]))
+        cells = "; ".join(
+            "{" + ", ".join(map(str, cell)) + "} -> " + str(a)
+            for cell, a in zip(best["partition"], best["actions"])
+        )
         how = f" (messages {cells}; {len(eqs)} pure partitional equilibri{'um' if len(eqs) == 1 else 'a'})"
     return _num(ct["best_sender_payoff"], exact) + how
 
@@ -282,26 +334,42 @@ def persuasion_table(sol: Solution, exact: bool) -> list[str]:
         lines.append(f"[{k}] {eq.label or 'signal'}")
         lines.append(f"    signal: probability that {sender} recommends each action in each state")
         header = ["state", "prior", *map(str, game.actions)]
-        rows = [[str(w), _num(pw, exact), *(_num(x["signal"][w][a], exact) for a in game.actions)]
-                for w, pw in zip(game.states, game.prior)]
+        rows = [
+            [str(w), _num(pw, exact), *(_num(x["signal"][w][a], exact) for a in game.actions)]
+            for w, pw in zip(game.states, game.prior)
+        ]
         lines += _grid(header, rows)
         lines.append(f"    posteriors: what {receiver} believes after each recommendation, and what it does")
         header = ["recommendation", "probability", *(f"P({w})" for w in game.states), f"{receiver} plays"]
         rows = []
         for post in x["posteriors"]:
             rec = post["action"]
-            rows.append([str(rec), _num(post["probability"], exact),
-                         *(_num(post["posterior"][w], exact) for w in game.states), str(rec)])
+            rows.append(
+                [
+                    str(rec),
+                    _num(post["probability"], exact),
+                    *(_num(post["posterior"][w], exact) for w in game.states),
+                    str(rec),
+                ]
+            )
         lines += _grid(header, rows)
         vals = [
-            (f"{sender}'s payoff (optimal signal)", _num(x["sender_payoff"], exact)
-             + f"   ({receiver}'s payoff {_num(x['receiver_payoff'], exact)})"),
+            (
+                f"{sender}'s payoff (optimal signal)",
+                _num(x["sender_payoff"], exact)
+                + f"   ({receiver}'s payoff {_num(x['receiver_payoff'], exact)})",
+            ),
             ("with no information", _num(x.get("no_information"), exact)),
             ("with full disclosure", _num(x.get("full_disclosure"), exact)),
             ("best cheap talk (no commitment)", _cheap_talk(x.get("cheap_talk"), exact)),
-            ("value of the information policy", f"{_num(x.get('value_of_information_policy'), exact)} "
-                                                "(over no information)"),
-            ("value of commitment", f"{_num(x.get('value_of_commitment'), exact)} (over the best cheap talk)"),
+            (
+                "value of the information policy",
+                f"{_num(x.get('value_of_information_policy'), exact)} (over no information)",
+            ),
+            (
+                "value of commitment",
+                f"{_num(x.get('value_of_commitment'), exact)} (over the best cheap talk)",
+            ),
             ("regret", f"{_num(eq.regret, exact)} ({receiver}'s largest gain from disobeying)"),
         ]
         lines += _block(vals)
@@ -331,6 +399,7 @@ def persuasion_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
 
 # -- repeated games ------------------------------------------------------------------------------
 
+
 def _sustained(threshold: Any, delta: Any) -> str:
     if threshold is None:
         return "no"
@@ -359,20 +428,31 @@ def repeated_table(sol: Solution, exact: bool) -> list[str]:
         lines.append(f"[{k}] {eq.label or 'SPE payoff set'}, {horizon}")
         kind = x.get("minmax_kind", "pure")
         nash = x.get("stage_nash") or []
-        lines += _block([(f"{kind} minmax", _pairs(players, x["minmax"], exact)),
-                         ("stage Nash", "; ".join(f"{e['profile']} payoffs {_vector(e['payoffs'], exact)}"
-                                                  for e in nash) or "-")])
-        lines.append("    grim trigger: the smallest δ at which each profile, played forever, is an SPE "
-                     "(a deviation is punished by a stage Nash equilibrium forever)")
+        lines += _block(
+            [
+                (f"{kind} minmax", _pairs(players, x["minmax"], exact)),
+                (
+                    "stage Nash",
+                    "; ".join(f"{e['profile']} payoffs {_vector(e['payoffs'], exact)}" for e in nash) or "-",
+                ),
+            ]
+        )
+        lines.append(
+            "    grim trigger: the smallest δ at which each profile, played forever, is an SPE "
+            "(a deviation is punished by a stage Nash equilibrium forever)"
+        )
         header = ["profile", "payoffs", "δ at least", "punishment"]
         if delta is not None:
             header.insert(3, f"at δ = {_num(delta, exact)}")
         rows = []
         for d in x["trigger_delta"]:
             t = d["trigger_delta"]
-            row = ["(" + ", ".join(map(str, d["profile"])) + ")", _vector(d["payoffs"], exact),
-                   "never" if t is None else _num(t, exact),
-                   (d["punishment"] or "-").replace("Nash reversion to ", "reversion to ")]
+            row = [
+                "(" + ", ".join(map(str, d["profile"])) + ")",
+                _vector(d["payoffs"], exact),
+                "never" if t is None else _num(t, exact),
+                (d["punishment"] or "-").replace("Nash reversion to ", "reversion to "),
+            ]
             if delta is not None:
                 row.insert(3, "sustained" if _sustained(t, delta) == "yes" else "not sustained")
             rows.append(row)
@@ -380,20 +460,28 @@ def repeated_table(sol: Solution, exact: bool) -> list[str]:
         verts = x.get("payoff_set_vertices") or []
         if periods is not None:
             avg = x.get("payoff_set") or []
-            lines.append(f"    pure SPE payoffs, average per period over {periods} periods: "
-                         f"{len(avg)} vector{'s' if len(avg) != 1 else ''}")
+            lines.append(
+                f"    pure SPE payoffs, average per period over {periods} periods: "
+                f"{len(avg)} vector{'s' if len(avg) != 1 else ''}"
+            )
             if avg:
                 lines += _grid(players, [[_num(v, exact) for v in p] for p in avg], left=0)
             only = _only_pure_nash(game, nash)
             if only is not None:
-                lines.append(f"    path: {only} in every period (the stage game's only equilibrium; backward "
-                             "induction leaves nothing to reward or punish)")
+                lines.append(
+                    f"    path: {only} in every period (the stage game's only equilibrium; backward "
+                    "induction leaves nothing to reward or punish)"
+                )
             elif len(avg) > 1:
-                lines.append(f"    path: not unique; {len(verts)} of these vectors are vertices of their hull")
+                lines.append(
+                    f"    path: not unique; {len(verts)} of these vectors are vertices of their hull"
+                )
         else:
             if verts:
-                lines.append(f"    pure SPE payoff set (public randomisation): polygon with {len(verts)} "
-                             f"vert{'ices' if len(verts) != 1 else 'ex'}")
+                lines.append(
+                    f"    pure SPE payoff set (public randomisation): polygon with {len(verts)} "
+                    f"vert{'ices' if len(verts) != 1 else 'ex'}"
+                )
                 lines += _grid(players, [[_num(v, exact) for v in p] for p in verts], left=0)
             else:
                 lines.append("    pure SPE payoff set: empty (no pure-strategy SPE)")
@@ -428,6 +516,7 @@ def repeated_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
 
 # -- proper equilibria ---------------------------------------------------------------------------
 
+
 def _order(level: int) -> str:
     return "ε" if level == 1 else f"ε^{level}"
 
@@ -451,10 +540,14 @@ def proper_table(sol: Solution, exact: bool) -> list[str]:
                 tr = [f"{s} ~ {_order(lv)}" for s, lv in zip(game.strategies[i], cert["levels"][i]) if lv > 0]
                 if tr:
                     parts.append(f"{player}: " + ", ".join(tr))
-            lines.append("    trembles " + ("; ".join(parts) if parts else "none needed (every strategy is played)"))
+            lines.append(
+                "    trembles " + ("; ".join(parts) if parts else "none needed (every strategy is played)")
+            )
     if any(eq.extra.get("proper_certificate") for eq in sol.equilibria):
-        lines.append("trembles: an unused strategy is played by mistake with probability of order ε^k; "
-                     "a strategy that is a costlier mistake has a higher k (Myerson 1978)")
+        lines.append(
+            "trembles: an unused strategy is played by mistake with probability of order ε^k; "
+            "a strategy that is a costlier mistake has a higher k (Myerson 1978)"
+        )
     return lines
 
 
@@ -467,4 +560,3 @@ def proper_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:
             for s, lv in zip(game.strategies[i], cert["levels"][i]):
                 row[f"tremble:{player}:{s}"] = lv
     return row
-

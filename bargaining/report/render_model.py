@@ -46,7 +46,9 @@ def model_table(sol: Solution, exact: bool) -> list[str]:
     lines: list[str] = []
     for k, eq in enumerate(sol.equilibria):
         lines.append(f"[{k}] {eq.label or 'equilibrium'}")
-        pay = ", ".join(f"{players[i] if i < len(players) else i} {_fmt(v, exact)}" for i, v in enumerate(eq.payoffs))
+        pay = ", ".join(
+            f"{players[i] if i < len(players) else i} {_fmt(v, exact)}" for i, v in enumerate(eq.payoffs)
+        )
         lines.append(f"    payoffs: {pay}")
         block = eq.extra.get("solution") or {}
         width = max((len(str(key)) for key in block), default=0)

@@ -49,12 +49,8 @@ def normal_table(sol: Solution, exact: bool) -> list[str]:
         lines.append(f"[{k}] {kind_label(eq, game)}")
         for i, player in enumerate(game.players):
             probs = eq.mixed_profile[i]
-            parts = [
-                f"{label} {_fmt(p, exact)}" for label, p in zip(game.strategies[i], probs) if p != 0
-            ]
-            lines.append(
-                f"    {player:<{width}}  {', '.join(parts):<40} payoff {_fmt(eq.payoffs[i], exact)}"
-            )
+            parts = [f"{label} {_fmt(p, exact)}" for label, p in zip(game.strategies[i], probs) if p != 0]
+            lines.append(f"    {player:<{width}}  {', '.join(parts):<40} payoff {_fmt(eq.payoffs[i], exact)}")
         lines.append(f"    regret {_fmt(eq.regret, exact)}")
     if sol.components is not None and any(len(c) > 1 for c in sol.components):
         lines.append("components (every convex combination within one is an equilibrium):")
@@ -63,8 +59,10 @@ def normal_table(sol: Solution, exact: bool) -> list[str]:
     for entry in sol.extra.get("equilibrium_sets", ()):
         if entry.get("vertices_listed") is False:
             sup = " x ".join("{" + ", ".join(map(str, s)) + "}" for s in entry["supports"])
-            lines.append(f"equilibrium set: every profile on the supports {sup} (dimension {entry['dimension']}, "
-                         f"{entry['vertex_count']} pure profiles, not listed)")
+            lines.append(
+                f"equilibrium set: every profile on the supports {sup} (dimension {entry['dimension']}, "
+                f"{entry['vertex_count']} pure profiles, not listed)"
+            )
     return lines
 
 

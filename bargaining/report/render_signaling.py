@@ -59,16 +59,23 @@ def signaling_table(sol: Solution, exact: bool) -> list[str]:
         lines.append(f"    {R:<{w}}  " + "; ".join(parts) + f"   payoff {_fmt(eq.payoffs[1], exact)}")
         for off in x.get("off_path", []):
             resp = ", ".join(
-                f"{r} in [{_fmt(lo, exact)}, {_fmt(hi, exact)}]" for r, (lo, hi) in off["responses"].items() if hi != 0
+                f"{r} in [{_fmt(lo, exact)}, {_fmt(hi, exact)}]"
+                for r, (lo, hi) in off["responses"].items()
+                if hi != 0
             )
             bel = ", ".join(
-                f"P({t}) in [{_fmt(lo, exact)}, {_fmt(hi, exact)}]" for t, (lo, hi) in zip(game.types, off["beliefs"])
+                f"P({t}) in [{_fmt(lo, exact)}, {_fmt(hi, exact)}]"
+                for t, (lo, hi) in zip(game.types, off["beliefs"])
             )
-            lines.append(f"    {'':<{w}}  after {off['message']} (off path): {resp}; sustained by beliefs {bel}"
-                         + ("" if off.get("connected", True) else " (a union of intervals)"))
+            lines.append(
+                f"    {'':<{w}}  after {off['message']} (off path): {resp}; sustained by beliefs {bel}"
+                + ("" if off.get("connected", True) else " (a union of intervals)")
+            )
         cont = x.get("continuation")
         if cont:
-            lines.append(f"    {'':<{w}}  later stages: " + "; ".join(f"{k} -> {'-'.join(v)}" for k, v in cont.items()))
+            lines.append(
+                f"    {'':<{w}}  later stages: " + "; ".join(f"{k} -> {'-'.join(v)}" for k, v in cont.items())
+            )
         for note in x.get("refinement_notes", []):
             if "fails" in note:
                 lines.append(f"    note: {note}")
@@ -86,21 +93,30 @@ def _family_lines(x: Mapping[str, Any], exact: bool) -> list[str]:
     for i, v in enumerate(verts):
         left = [o["message"] for o in v.get("off_path", []) if o.get("leaves_path")]
         sender = "; ".join(f"{t}: {_dist(d, exact)}" for t, d in v["sender_strategy"].items())
-        recv = "; ".join(f"after {m}: {_dist(d, exact)}" for m, d in v["receiver_strategy"].items() if d is not None)
-        lim = "; ".join(f"after {o['message']}: {_dist(o['family_response'], exact)}" for o in v.get("off_path", [])
-                        if o.get("leaves_path"))
+        recv = "; ".join(
+            f"after {m}: {_dist(d, exact)}" for m, d in v["receiver_strategy"].items() if d is not None
+        )
+        lim = "; ".join(
+            f"after {o['message']}: {_dist(o['family_response'], exact)}"
+            for o in v.get("off_path", [])
+            if o.get("leaves_path")
+        )
         ref = v.get("refinements") or {}
         flags = ", ".join(f"{_SHORT.get(n, n)} {'yes' if ok else 'no'}" for n, ok in ref.items())
-        out.append(f"      vertex {i} ({v.get('label')}{', ' + flags if flags else ''}): {sender}; {recv}"
-                   + (f"; {', '.join(left)} leaves the path ({lim})" if left else ""))
+        out.append(
+            f"      vertex {i} ({v.get('label')}{', ' + flags if flags else ''}): {sender}; {recv}"
+            + (f"; {', '.join(left)} leaves the path ({lim})" if left else "")
+        )
     for face in x.get("faces", []):
         out.append(f"      boundary: {face}")
     over = x.get("refinements_over_family") or {}
     for name, d in over.items():
         if d.get("part") == "part":
-            out.append(f"      {_SHORT.get(name, name)} holds on part of the family: vertices "
-                       f"{', '.join(map(str, d['surviving_vertices'])) or 'none'}"
-                       f"{' and the representative point' if d['interior'] else ''}")
+            out.append(
+                f"      {_SHORT.get(name, name)} holds on part of the family: vertices "
+                f"{', '.join(map(str, d['surviving_vertices'])) or 'none'}"
+                f"{' and the representative point' if d['interior'] else ''}"
+            )
     return out
 
 

@@ -59,7 +59,9 @@ def render_symbolic(res: Any, fmt: str = "table", check: list[dict] | None = Non
         lines.append(f"{res.game}: equilibrium families in {', '.join(res.parameters)}")
         if fixed:
             lines.append(f"fixed: {fixed}")
-        lines.append("box: " + ", ".join(f"{k} in [{sp.sstr(lo)}, {sp.sstr(hi)}]" for k, (lo, hi) in res.box.items()))
+        lines.append(
+            "box: " + ", ".join(f"{k} in [{sp.sstr(lo)}, {sp.sstr(hi)}]" for k, (lo, hi) in res.box.items())
+        )
     for k, fam in enumerate(res.families):
         if latex:
             lines.append(rf"\item \textbf{{{k}: {fam.label}}}")
@@ -90,8 +92,10 @@ def render_symbolic(res: Any, fmt: str = "table", check: list[dict] | None = Non
         lines.append("")
         lines.append("check against the numeric solver:")
         for c in check:
-            lines.append(f"  [{c['family']}] {c['label']}: {c['matched']}/{c['checked']} points match"
-                         + (f" ({c['note']})" if c.get("note") else ""))
+            lines.append(
+                f"  [{c['family']}] {c['label']}: {c['matched']}/{c['checked']} points match"
+                + (f" ({c['note']})" if c.get("note") else "")
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -126,10 +130,16 @@ def boundaries(res: Any, x: str, y: str) -> list[dict[str, Any]]:
 def render_boundaries(res: Any, x: str, y: str, fmt: str = "table") -> str:
     rows = boundaries(res, x, y)
     if fmt == "json":
-        data = {"game": res.game, "x": x, "y": y,
-                "boundaries": [{k: v for k, v in r.items() if k != "_key"} for r in rows],
-                "families": [{"label": f.label, "region": None if f.region is None else f.region.texts()}
-                             for f in res.families]}
+        data = {
+            "game": res.game,
+            "x": x,
+            "y": y,
+            "boundaries": [{k: v for k, v in r.items() if k != "_key"} for r in rows],
+            "families": [
+                {"label": f.label, "region": None if f.region is None else f.region.texts()}
+                for f in res.families
+            ],
+        }
         return json.dumps(data, indent=2) + "\n"
     lines = [f"{res.game}: exact regime boundaries over {x} and {y}"]
     for k, f in enumerate(res.families):

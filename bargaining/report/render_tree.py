@@ -52,17 +52,21 @@ def tree_table(sol: Solution, exact: bool) -> list[str]:
             for j, hid in sets[:MAX_LISTED]:
                 h = game.infosets[hid]
                 probs = eq.behavior_profile[i][j]
-                acts = [
-                    a if p == 1 else f"{a} {_fmt(p, exact)}" for a, p in zip(h.actions, probs) if p != 0
-                ]
+                acts = [a if p == 1 else f"{a} {_fmt(p, exact)}" for a, p in zip(h.actions, probs) if p != 0]
                 parts.append(f"{infoset_name(game, h)}: {', '.join(acts)}")
             hidden = len(game.player_infosets[i]) - min(len(sets), MAX_LISTED)
             if hidden:
-                parts.append(f"and {hidden} more information sets, off the path or past the first "
-                             f"{MAX_LISTED} (--format json lists all)")
-            lines.append(f"    {player:<{width}}  payoff {_fmt(eq.payoffs[i], exact):<10} " + "; ".join(parts))
+                parts.append(
+                    f"and {hidden} more information sets, off the path or past the first "
+                    f"{MAX_LISTED} (--format json lists all)"
+                )
+            lines.append(
+                f"    {player:<{width}}  payoff {_fmt(eq.payoffs[i], exact):<10} " + "; ".join(parts)
+            )
         reached = [
-            (" ".join(game.path_labels(t)) or "(root)", p) for t, p in zip(game.terminals, eq.outcomes or ()) if p != 0
+            (" ".join(game.path_labels(t)) or "(root)", p)
+            for t, p in zip(game.terminals, eq.outcomes or ())
+            if p != 0
         ]
         lines.append("    outcomes  " + "; ".join(f"{w} {_fmt(p, exact)}" for w, p in reached))
         off = []
@@ -72,7 +76,9 @@ def tree_table(sol: Solution, exact: bool) -> list[str]:
                 h = game.infosets[game.player_infosets[i][j]]
                 if len(h.nodes) > 1:
                     if belief_sets is not None and belief_sets[i][j]:
-                        off.append(f"{infoset_name(game, h)}: {belief_set_text(game, h, belief_sets[i][j], exact)}")
+                        off.append(
+                            f"{infoset_name(game, h)}: {belief_set_text(game, h, belief_sets[i][j], exact)}"
+                        )
                         continue
                     text = "off path" if mu is None else ", ".join(_fmt(m, exact) for m in mu)
                     off.append(f"{infoset_name(game, h)}: {text}")
@@ -94,7 +100,9 @@ def belief_set_text(game: ExtensiveGame, h: InfoSet, verts: Any, exact: bool) ->
         return f"μ(after {names[1]}) ∈ [{_fmt(lo, exact)}, {_fmt(hi, exact)}]"
     if len(verts) == 1:
         return ", ".join(f"μ(after {n}) = {_fmt(p, exact)}" for n, p in zip(names, verts[0]))
-    return "the beliefs with vertices " + "; ".join("(" + ", ".join(_fmt(p, exact) for p in v) + ")" for v in verts)
+    return "the beliefs with vertices " + "; ".join(
+        "(" + ", ".join(_fmt(p, exact) for p in v) + ")" for v in verts
+    )
 
 
 def tree_row(sol: Solution, eq: Equilibrium) -> dict[str, Any]:

@@ -65,8 +65,10 @@ def tikz_picture(
         lines.append(f"% {latex_escape(game.title)}")
     lines.append("% payoffs (" + ", ".join(latex_escape(p) for p in tree.players) + ")")
     if ov is not None:
-        lines.append(f"% equilibrium [{ov.index}] {latex_escape(ov.label)}: thick = chosen, "
-                     "numbers after actions = probabilities, [ ] = beliefs")
+        lines.append(
+            f"% equilibrium [{ov.index}] {latex_escape(ov.label)}: thick = chosen, "
+            "numbers after actions = probabilities, [ ] = beliefs"
+        )
     lines += [
         r"\begin{tikzpicture}[font=\small,",
         r"  dec/.style={circle,fill,inner sep=1.6pt},",
@@ -87,14 +89,24 @@ def tikz_picture(
             continue
         mover = "chance" if node.kind == "chance" else tree.players[node.player]
         back = "left" if lay.side[v] > 0 else "right"
-        pos = {"left": "left", "below": "below", "above": "above", "upper-back": f"above {back}",
-               "lower-back": f"below {back}"}[lay.label_at[v]]
+        pos = {
+            "left": "left",
+            "below": "below",
+            "above": "above",
+            "upper-back": f"above {back}",
+            "lower-back": f"below {back}",
+        }[lay.label_at[v]]
         mover_text = latex_escape(mover)
         generic = lay.label_at[v] in ("upper-back", "lower-back")
         if generic and ov is not None and v in ov.belief:
             mu = ov.belief[v]
-            mover_text += f" [{interval_text(ov.belief_notes[v], exact)}]" if mu is None and v in ov.belief_notes \
-                else " [?]" if mu is None else f" [{num(mu)}]"
+            mover_text += (
+                f" [{interval_text(ov.belief_notes[v], exact)}]"
+                if mu is None and v in ov.belief_notes
+                else " [?]"
+                if mu is None
+                else f" [{num(mu)}]"
+            )
         lines.append(rf"\node[{pos}=2pt] at (n{v}) {{{mover_text}}};")
         for a, c in enumerate(node.children):
             label = latex_escape(node.actions[a])
@@ -105,21 +117,27 @@ def tikz_picture(
                 assert ov is not None  # edge_style says "mixed" only with an overlay
                 label += f" {num(ov.action_prob[(v, a)])}"
             elif ov is not None and ov.action_prob.get((v, a)) is None and (v, a) in ov.notes:
-                label += " [" + interval_text(ov.notes[(v, a)], exact)+ "]"
+                label += " [" + interval_text(ov.notes[(v, a)], exact) + "]"
             opts = {"normal": "", "pure": "chosen", "mixed": "mixed", "off": "unplayed"}[st]
             side = "above" if lay.y[c] >= lay.y[v] else "below"
             if lay.butterfly and v != 0 and lay.y[c] == lay.y[v] and lay.y[v] < 0:
                 side = "below"
-            lines.append(
-                rf"\draw[{opts}] (n{v}) -- node[{side},sloped,inner sep=1pt] {{{label}}} (n{c});"
-            )
+            lines.append(rf"\draw[{opts}] (n{v}) -- node[{side},sloped,inner sep=1pt] {{{label}}} (n{c});")
         if ov is not None and v in ov.belief and not generic:
             mu = ov.belief[v]
-            text = f"[{interval_text(ov.belief_notes[v], exact)}]" if mu is None and v in ov.belief_notes \
-                else "[?]" if mu is None else f"[{num(mu)}]"
+            text = (
+                f"[{interval_text(ov.belief_notes[v], exact)}]"
+                if mu is None and v in ov.belief_notes
+                else "[?]"
+                if mu is None
+                else f"[{num(mu)}]"
+            )
             inner = lay.inner.get(v)
-            where = "below left" if inner is None else (
-                ("above" if inner > 0 else "below") + (" right" if lay.side[v] < 0 else " left"))
+            where = (
+                "below left"
+                if inner is None
+                else (("above" if inner > 0 else "below") + (" right" if lay.side[v] < 0 else " left"))
+            )
             lines.append(rf"\node[{where}=1pt,purple] at (n{v}) {{{text}}};")
     rails = infoset_rails(tree, lay)
     for h in tree.infosets:
@@ -131,8 +149,10 @@ def tikz_picture(
             off = back * (0.25 + 0.16 * rails[h.index])
             ends = " ".join(f"(n{v}) -- ++({off:.2f},0)" for v in members)
             lines.append(rf"\draw[iset] {ends};")
-            lines.append(rf"\draw[iset] ([xshift={off:.2f}cm]n{members[0]}.center) -- "
-                         rf"([xshift={off:.2f}cm]n{members[-1]}.center);")
+            lines.append(
+                rf"\draw[iset] ([xshift={off:.2f}cm]n{members[0]}.center) -- "
+                rf"([xshift={off:.2f}cm]n{members[-1]}.center);"
+            )
             continue
         path = " -- ".join(f"(n{v})" for v in members)
         lines.append(rf"\draw[iset] {path};")

@@ -71,7 +71,7 @@ class AgentLogit:
     def log_sigma(self, y: np.ndarray) -> list[np.ndarray]:
         out = []
         for k in range(len(self.sizes)):
-            z = np.concatenate([[0.0], y[self.offsets[k]:self.offsets[k + 1]]])
+            z = np.concatenate([[0.0], y[self.offsets[k] : self.offsets[k + 1]]])
             top = z.max()
             out.append(z - (top + math.log(np.exp(z - top).sum())))
         return out
@@ -97,7 +97,9 @@ class AgentLogit:
             if node.kind == "terminal":
                 values[node.index] = [float(p) for p in node.terminal_payoffs]
                 continue
-            probs = [float(p) for p in node.chance_probs] if node.kind == "chance" else np.exp(ls[node.infoset])
+            probs = (
+                [float(p) for p in node.chance_probs] if node.kind == "chance" else np.exp(ls[node.infoset])
+            )
             values[node.index] = sum(p * values[c] for p, c in zip(probs, node.children))
         beliefs, qs = [], []
         for h in g.infosets:
@@ -107,8 +109,12 @@ class AgentLogit:
             else:
                 mu = np.exp(lr - lr.max())
                 mu /= mu.sum()
-            q = np.array([sum(mu[j] * values[g.nodes[x].children[a]][h.player] for j, x in enumerate(h.nodes))
-                          for a in range(len(h.actions))])
+            q = np.array(
+                [
+                    sum(mu[j] * values[g.nodes[x].children[a]][h.player] for j, x in enumerate(h.nodes))
+                    for a in range(len(h.actions))
+                ]
+            )
             beliefs.append(mu)
             qs.append(q)
         return ls, beliefs, qs
@@ -128,7 +134,9 @@ class AgentLogit:
         return J
 
 
-def _newton(A: AgentLogit, y: np.ndarray, lam: float, tol: float = 1e-10, maxit: int = 12) -> np.ndarray | None:
+def _newton(
+    A: AgentLogit, y: np.ndarray, lam: float, tol: float = 1e-10, maxit: int = 12
+) -> np.ndarray | None:
     for _ in range(maxit):
         f = A.residual(y, lam)
         if np.max(np.abs(f), initial=0.0) < tol * max(1.0, lam):
@@ -144,8 +152,9 @@ def _newton(A: AgentLogit, y: np.ndarray, lam: float, tol: float = 1e-10, maxit:
     return y if np.max(np.abs(f), initial=0.0) < 1e-7 * max(1.0, lam) else None
 
 
-def trace_agent_qre(game: ExtensiveGame, max_lambda: float = 1e4, deadline: Deadline = Deadline.NONE
-                    ) -> tuple[AgentLogit, np.ndarray, float, str | None]:
+def trace_agent_qre(
+    game: ExtensiveGame, max_lambda: float = 1e4, deadline: Deadline = Deadline.NONE
+) -> tuple[AgentLogit, np.ndarray, float, str | None]:
     """Follow the principal branch from λ = 0 to ``max_lambda`` (in units of 1/payoff range).
     Returns ``(map, y, λ reached (payoff units), stop reason or None)``."""
     A = AgentLogit(game)
@@ -192,8 +201,14 @@ def _round_profile(ls: Sequence[np.ndarray], den: int) -> list[tuple[Fraction, .
     return out
 
 
-def _certificate(A: AgentLogit, ls: Sequence[np.ndarray], flat: Sequence[Sequence[Fraction]], lam: float,
-                 den: int, wden: int) -> tuple[list, list]:
+def _certificate(
+    A: AgentLogit,
+    ls: Sequence[np.ndarray],
+    flat: Sequence[Sequence[Fraction]],
+    lam: float,
+    den: int,
+    wden: int,
+) -> tuple[list, list]:
     """Orders and weights of the off-support actions (0 and σ on the support)."""
     orders, weights = [], []
     floor = Fraction(1, 1000 * den)
@@ -244,13 +259,17 @@ def _limit_beliefs(g: ExtensiveGame, orders: list, weights: list) -> list[tuple[
     return out
 
 
-def _rational(g: ExtensiveGame, flat: Sequence[Sequence[Fraction]], beliefs: Sequence[Sequence[Fraction]]) -> bool:
+def _rational(
+    g: ExtensiveGame, flat: Sequence[Sequence[Fraction]], beliefs: Sequence[Sequence[Fraction]]
+) -> bool:
     """Exact sequential rationality: every action in the support maximises the belief-weighted
     continuation value at its information set."""
     _, values, _, _ = tree_tables(g, flat)
     for k, h in enumerate(g.infosets):
-        q = [sum((beliefs[k][j] * values[g.nodes[x].children[a]][h.player] for j, x in enumerate(h.nodes)), F0)
-             for a in range(len(h.actions))]
+        q = [
+            sum((beliefs[k][j] * values[g.nodes[x].children[a]][h.player] for j, x in enumerate(h.nodes)), F0)
+            for a in range(len(h.actions))
+        ]
         best = max(q)
         if any(flat[k][a] > 0 and q[a] < best for a in range(len(h.actions))):
             return False
@@ -261,8 +280,14 @@ def _per_player(g: ExtensiveGame, flat: Sequence[Any]) -> tuple:
     return tuple(tuple(flat[k] for k in ids) for ids in g.player_infosets)
 
 
-def agent_qre(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False,
-              max_lambda: float = 1e4, denominators: Sequence[int] = (10, 100, 1000)) -> Solution:
+def agent_qre(
+    game: ExtensiveGame,
+    *,
+    deadline: Deadline = Deadline.NONE,
+    exact: bool = False,
+    max_lambda: float = 1e4,
+    denominators: Sequence[int] = (10, 100, 1000),
+) -> Solution:
     """One sequential equilibrium as the limit of the agent logit QRE (see the module docstring)."""
     from bargaining.solvers.backward import path_label
 
@@ -281,7 +306,7 @@ def agent_qre(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE, exact:
         flat = _round_profile(ls, den)
         if flat is None:
             continue
-        for wden in (den, 10 ** 6):  # simple weights first (round beliefs), then close to the QRE's
+        for wden in (den, 10**6):  # simple weights first (round beliefs), then close to the QRE's
             orders, weights = _certificate(A, ls, flat, lam, den, wden)
             beliefs = _limit_beliefs(g, orders, weights)
             if _rational(g, flat, beliefs):
@@ -290,8 +315,10 @@ def agent_qre(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE, exact:
         if chosen is not None:
             break
     if chosen is None:
-        raise SolverError(f"agent-qre: the logit QRE at lambda = {lam:.4g} does not round to a sequential "
-                          f"equilibrium with denominators {list(denominators)}; raise max_lambda or the denominators")
+        raise SolverError(
+            f"agent-qre: the logit QRE at lambda = {lam:.4g} does not round to a sequential "
+            f"equilibrium with denominators {list(denominators)}; raise max_lambda or the denominators"
+        )
     den, flat, orders, weights, beliefs = chosen
     reach, values, _, _ = tree_tables(g, flat)
     behavior = _per_player(g, flat)
@@ -308,26 +335,50 @@ def agent_qre(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE, exact:
         },
         "belief_sets": _per_player(g, [[list(b)] for b in beliefs]),
     }
-    eq = Equilibrium(payoffs=values[0], regret=None, behavior=behavior, beliefs=_per_player(g, beliefs),
-                     outcomes=outcomes, label=path_label(g, behavior, outcomes), extra=extra)
-    msg = (f"one sequential equilibrium, the limit of the agent logit QRE (last lambda {lam:.4g}, probabilities "
-           f"rounded to denominator {den}); other sequential equilibria are not searched")
+    eq = Equilibrium(
+        payoffs=values[0],
+        regret=None,
+        behavior=behavior,
+        beliefs=_per_player(g, beliefs),
+        outcomes=outcomes,
+        label=path_label(g, behavior, outcomes),
+        extra=extra,
+    )
+    msg = (
+        f"one sequential equilibrium, the limit of the agent logit QRE (last lambda {lam:.4g}, probabilities "
+        f"rounded to denominator {den}); other sequential equilibria are not searched"
+    )
     if reason:
         msg += f"; {reason}"
-    return Solution(game=game, concept="sequential", method="agent-qre", equilibria=(eq,), complete=False,
-                    exact=True, options={"max_lambda": max_lambda, "denominators": list(denominators)}, message=msg)
+    return Solution(
+        game=game,
+        concept="sequential",
+        method="agent-qre",
+        equilibria=(eq,),
+        complete=False,
+        exact=True,
+        options={"max_lambda": max_lambda, "denominators": list(denominators)},
+        message=msg,
+    )
 
 
 def _register() -> None:
     from bargaining.solvers.registry import Method, register
 
-    register(Method(
-        name="agent-qre", kinds=("tree",), concept="sequential", function=agent_qre,
-        summary="one sequential equilibrium of a larger tree: the limit of the agent logit QRE, rounded and "
-        "certified with its tremble sequence (not complete)",
-        options={"max_lambda": "last logit precision, per unit of the payoff range (default 10,000)",
-                 "denominators": "denominators tried when rounding the limit (default 10, 100, 1000)"},
-    ))
+    register(
+        Method(
+            name="agent-qre",
+            kinds=("tree",),
+            concept="sequential",
+            function=agent_qre,
+            summary="one sequential equilibrium of a larger tree: the limit of the agent logit QRE, rounded and "
+            "certified with its tremble sequence (not complete)",
+            options={
+                "max_lambda": "last logit precision, per unit of the payoff range (default 10,000)",
+                "denominators": "denominators tried when rounding the limit (default 10, 100, 1000)",
+            },
+        )
+    )
 
 
 _register()

@@ -162,14 +162,19 @@ def check_concept(game: Any, concept: str, name: str | None = None) -> None:
     concept = CONCEPTS.get(concept, concept)
     cli_name = {v: k for k, v in CONCEPTS.items()}
     order = list(cli_name)
-    offered = sorted({m.concept for m in methods_for(game)}, key=lambda c: order.index(c) if c in order else 99)
+    offered = sorted(
+        {m.concept for m in methods_for(game)}, key=lambda c: order.index(c) if c in order else 99
+    )
     if concept in offered or not offered:
         return
     default = default_concept(game)
-    listed = " or ".join(f"--concept {cli_name.get(c, c)}" + (" (the default)" if c == default else "")
-                         for c in offered)
-    raise SolverError(f"{name or 'this game'} is {_KIND_NAMES[kind]}: concept {cli_name.get(concept, concept)} "
-                      f"is not offered; use {listed}")
+    listed = " or ".join(
+        f"--concept {cli_name.get(c, c)}" + (" (the default)" if c == default else "") for c in offered
+    )
+    raise SolverError(
+        f"{name or 'this game'} is {_KIND_NAMES[kind]}: concept {cli_name.get(concept, concept)} "
+        f"is not offered; use {listed}"
+    )
 
 
 def check_options(method: Method, options: dict[str, Any]) -> None:
@@ -235,4 +240,3 @@ def solve(
     from bargaining.verify import certify  # the independent certificate (verify never imports solvers)
 
     return certify(game, solution)
-

@@ -62,13 +62,17 @@ def resolve_tie_break(game: ExtensiveGame, tie_break: Any) -> Mapping[str, Seque
         return None
     if tie_break == "file":
         if game.tie_break is None:
-            err = BargainingError("tie_break='file': this game declares no tie_break rule; use tie_break='all'")
+            err = BargainingError(
+                "tie_break='file': this game declares no tie_break rule; use tie_break='all'"
+            )
             err.hint = {"option": "tie_break", "value": "all", "instead_of": "file"}  # worded by the CLI
             raise err
         return game.tie_break
     if isinstance(tie_break, Mapping):
         return game.with_tie_break(tie_break).tie_break
-    raise BargainingError(f"tie_break must be 'all', 'file' or a mapping player -> actions, got {tie_break!r}")
+    raise BargainingError(
+        f"tie_break must be 'all', 'file' or a mapping player -> actions, got {tie_break!r}"
+    )
 
 
 def _tolerance(game: ExtensiveGame) -> float:
@@ -138,15 +142,19 @@ def backward(
             steps[r] = _nash_step(g, r, root_set, child_options, state, max_equilibria, exact, deadline)
         # frontier solutions no longer needed by value can stay: refs point into them
     if 0 not in steps:
-        return Solution(game=game, concept="subgame-perfect", method="backward", equilibria=(),
-                        complete=False, exact=bool(exact),
-                        message="; ".join(state["notes"]) or "time budget exhausted")
+        return Solution(
+            game=game,
+            concept="subgame-perfect",
+            method="backward",
+            equilibria=(),
+            complete=False,
+            exact=bool(exact),
+            message="; ".join(state["notes"]) or "time budget exhausted",
+        )
     profiles = []
     for k in range(min(len(steps[0]), max_equilibria)):
         local = _expand(steps, 0, k)
-        behavior = tuple(
-            tuple(local[h] for h in ids) for ids in g.player_infosets
-        )
+        behavior = tuple(tuple(local[h] for h in ids) for ids in g.player_infosets)
         profiles.append(behavior)
     if len(steps[0]) > max_equilibria:
         state["incomplete"] = True
@@ -205,7 +213,11 @@ def _pi_step(g: ExtensiveGame, r: int, child_options, rule, tol, state, cap) -> 
     for combo in _combos(g, r, child_options, state, cap):
         scores = [val[i] for _, _, val in combo]
         top = max(scores)
-        best = [a for a in range(m) if scores[a] >= top - tol] if tol else [a for a in range(m) if scores[a] == top]
+        best = (
+            [a for a in range(m) if scores[a] >= top - tol]
+            if tol
+            else [a for a in range(m) if scores[a] == top]
+        )
         if len(best) > 1:
             if rule is not None:
                 rank = {lab: k for k, lab in enumerate(prefs or ())}
@@ -255,7 +267,9 @@ def _truncated_spec(g: ExtensiveGame, r: int, values: dict[int, tuple]) -> NodeS
         kids = tuple((a, make(c)) for a, c in zip(node.actions, node.children))
         if node.kind == "chance":
             return NodeSpec("chance", player="chance", children=kids, probs=node.probs)
-        return NodeSpec("decision", player=g.players[node.player], children=kids, infoset=labels[node.infoset])
+        return NodeSpec(
+            "decision", player=g.players[node.player], children=kids, infoset=labels[node.infoset]
+        )
 
     return make(r)
 

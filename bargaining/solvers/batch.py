@@ -57,8 +57,16 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 
-__all__ = ["BimatrixBatch", "bimatrix_equilibria", "normalise_stack", "stack_resolution", "stack_bimatrix", "MAX_BATCH_LABELS", "TreeStack",
-           "tree_spe_stack"]
+__all__ = [
+    "BimatrixBatch",
+    "bimatrix_equilibria",
+    "normalise_stack",
+    "stack_resolution",
+    "stack_bimatrix",
+    "MAX_BATCH_LABELS",
+    "TreeStack",
+    "tree_spe_stack",
+]
 
 MAX_BATCH_LABELS = 9  # m + n; C(9, 4)^2 = 15876 pair tests per game
 _SUB_BATCH = 1 << 14  # games per chunk (cache-sized; measured)
@@ -214,7 +222,11 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, 
         width = int(np.bincount(g).max())
         for d in range(1, width):
             prev = np.arange(d, len(g))
-            same = (g[prev] == g[prev - d]) & keep[prev - d] & np.all(np.abs(p[prev] - p[prev - d]) <= 1e3 * tol, axis=1)
+            same = (
+                (g[prev] == g[prev - d])
+                & keep[prev - d]
+                & np.all(np.abs(p[prev] - p[prev - d]) <= 1e3 * tol, axis=1)
+            )
             keep[prev[same]] = False
         g, p = g[keep], p[keep]
     x, y = p[:, :m], p[:, m:]
@@ -291,7 +303,13 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
     first = np.concatenate([[0], np.cumsum(count)[:-1]])
     index = np.arange(len(g)) - first[g]
     return BimatrixBatch(
-        game=g, index=index, x=x, y=y, payoffs=np.stack([u1, u2], axis=1), regret=regret, count=count,
+        game=g,
+        index=index,
+        x=x,
+        y=y,
+        payoffs=np.stack([u1, u2], axis=1),
+        regret=regret,
+        count=count,
         uncertain=uncertain,
     )
 
@@ -337,7 +355,9 @@ def _levels(offsets: np.ndarray, child: np.ndarray) -> list[np.ndarray]:
     return levels
 
 
-def tree_spe_stack(offsets: Any, child: Any, player: Any, payoffs: Any, probs: Any, tol: float = 1e-9) -> TreeStack:
+def tree_spe_stack(
+    offsets: Any, child: Any, player: Any, payoffs: Any, probs: Any, tol: float = 1e-9
+) -> TreeStack:
     """Backward induction on ``G`` trees of one shape at once.
 
     Structure (shared, the layout of ``ExtensiveGame.to_arrays``): ``offsets`` (N+1,),
@@ -410,5 +430,7 @@ def tree_spe_stack(offsets: Any, child: Any, player: Any, payoffs: Any, probs: A
             follow = np.add.reduceat(w * vals, starts, axis=1)
             mine = (player[nodes] == i)[None, :]
             br[i][:, nodes] = np.where(mine, best, follow)
-            regret = np.maximum(regret, np.max(np.where(mine, br[i][:, nodes] - prof[:, nodes, i], 0.0), axis=1))
+            regret = np.maximum(
+                regret, np.max(np.where(mine, br[i][:, nodes] - prof[:, nodes, i], 0.0), axis=1)
+            )
     return TreeStack(choice=choice, value=value[:, 0], reach=reach, tie=tie, regret=np.maximum(regret, 0.0))

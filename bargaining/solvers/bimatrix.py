@@ -722,8 +722,10 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     hidden: set[tuple[int, int]] = set()
     collapsed: set[int] = set()
     for k, (X_, Y_) in enumerate(bicliques):
-        if len(X_) * len(Y_) > LIST_LIMIT and is_simplex_face([xs[a] for a in X_]) and is_simplex_face(
-            [ys[b] for b in Y_]
+        if (
+            len(X_) * len(Y_) > LIST_LIMIT
+            and is_simplex_face([xs[a] for a in X_])
+            and is_simplex_face([ys[b] for b in Y_])
         ):
             collapsed.add(k)
             hidden |= {(a, b) for a in X_ for b in Y_}
@@ -738,7 +740,12 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
         payoffs = pay[k]
         pure = all(sum(1 for p in s if p != 0) == 1 for s in profile)
         eqs.append(
-            (Equilibrium(strategies=profile, payoffs=payoffs, regret=None, label="pure" if pure else "mixed"), e)
+            (
+                Equilibrium(
+                    strategies=profile, payoffs=payoffs, regret=None, label="pure" if pure else "mixed"
+                ),
+                e,
+            )
         )
     eqs.sort(key=lambda t: sort_key_profile(t[0].mixed_profile))
     index = {e: k for k, (_, e) in enumerate(eqs)}

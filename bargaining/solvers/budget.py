@@ -20,6 +20,7 @@ from bargaining.errors import SolverError
 
 __all__ = ["Deadline", "BudgetExceeded", "parse_timeout", "run_in_subprocess", "run_streaming"]
 
+
 def parse_timeout(timeout: object) -> float | None:
     """Seconds of budget, or ``None`` for no limit (``None``, 0, ``"none"``, infinity).
     A negative number, NaN or anything that is not a number is a :class:`SolverError`."""
@@ -30,7 +31,9 @@ def parse_timeout(timeout: object) -> float | None:
         try:
             timeout = float(text)
         except ValueError:
-            raise SolverError(f"timeout {timeout!r} is not a number of seconds; give seconds > 0 or 'none'") from None
+            raise SolverError(
+                f"timeout {timeout!r} is not a number of seconds; give seconds > 0 or 'none'"
+            ) from None
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real):
@@ -108,7 +111,9 @@ def run_in_subprocess(
     Returns ``("ok", result)``, ``("timeout", None)`` or ``("error", text)``. ``fn`` and its
     result must be picklable (a module-level function).
     """
-    ctx = mp.get_context("spawn") if mp.get_start_method(allow_none=True) == "spawn" else mp.get_context("fork")
+    ctx = (
+        mp.get_context("spawn") if mp.get_start_method(allow_none=True) == "spawn" else mp.get_context("fork")
+    )
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, fn, args, kwargs), daemon=True)
     proc.start()
@@ -158,7 +163,9 @@ def run_streaming(
             return "ok", items, fn(*args, emit=items.append, **kwargs)
         except Exception as err:  # noqa: BLE001 - reported like the child's errors
             return "error", items, repr(err)
-    ctx = mp.get_context("spawn") if mp.get_start_method(allow_none=True) == "spawn" else mp.get_context("fork")
+    ctx = (
+        mp.get_context("spawn") if mp.get_start_method(allow_none=True) == "spawn" else mp.get_context("fork")
+    )
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_stream_child, args=(child, fn, args, kwargs), daemon=True)
     proc.start()

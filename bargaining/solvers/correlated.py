@@ -81,17 +81,26 @@ def _objective_vector(game: NormalFormGame, pay: np.ndarray, objective: str) -> 
     if objective in game.players or objective.isdigit():
         k = game.player_index(objective)
         return pay[k].reshape(-1), f"payoff of {game.players[k]}"
-    raise SolverError(f"--objective {objective}: use welfare, entropy or a player's name "
-                      f"({', '.join(game.players)})")
+    raise SolverError(
+        f"--objective {objective}: use welfare, entropy or a player's name ({', '.join(game.players)})"
+    )
 
 
-def _equilibrium(game: NormalFormGame, pay: np.ndarray, rows: list, p: list[Any], exact: bool,
-                 label: str, objective: dict[str, Any] | None) -> Equilibrium:
+def _equilibrium(
+    game: NormalFormGame,
+    pay: np.ndarray,
+    rows: list,
+    p: list[Any],
+    exact: bool,
+    label: str,
+    objective: dict[str, Any] | None,
+) -> Equilibrium:
     shape = game.shape
     zero = Fraction(0) if exact else 0.0
     cells = list(np.ndindex(*shape))
-    payoffs = tuple(sum((p[k] * pay[(i, *c)] for k, c in enumerate(cells)), start=zero)
-                    for i in range(game.num_players))
+    payoffs = tuple(
+        sum((p[k] * pay[(i, *c)] for k, c in enumerate(cells)), start=zero) for i in range(game.num_players)
+    )
     marg = []
     for i, m in enumerate(shape):
         probs = [zero] * m
@@ -100,8 +109,10 @@ def _equilibrium(game: NormalFormGame, pay: np.ndarray, rows: list, p: list[Any]
         marg.append(tuple(probs))
     gains = [-sum((r[k] * p[k] for k in range(len(p))), start=zero) for *_, r in rows]
     regret = max([zero, *gains])
-    dist = [{"profile": [game.strategies[i][c[i]] for i in range(len(shape))], "probability": p[k]}
-            for k, c in enumerate(cells)]
+    dist = [
+        {"profile": [game.strategies[i][c[i]] for i in range(len(shape))], "probability": p[k]}
+        for k, c in enumerate(cells)
+    ]
     extra: dict[str, Any] = {"distribution": dist}
     if objective is not None:
         extra["objective"] = objective
@@ -110,8 +121,10 @@ def _equilibrium(game: NormalFormGame, pay: np.ndarray, rows: list, p: list[Any]
 
 def _setup(game: NormalFormGame, exact: bool, coarse: bool) -> tuple[np.ndarray, list]:
     if getattr(game, "kind", None) != "normal":
-        raise SolverError("correlated equilibria are computed for normal-form games; convert the tree "
-                          "to normal form first (bargain convert FILE --to nfg)")
+        raise SolverError(
+            "correlated equilibria are computed for normal-form games; convert the tree "
+            "to normal form first (bargain convert FILE --to nfg)"
+        )
     pay = game.as_exact().payoffs if exact else game.float_payoffs
     return pay, incentive_rows(pay, coarse)
 
@@ -138,22 +151,35 @@ def _optimise(game: NormalFormGame, *, exact: bool, objective: str, coarse: bool
         start = _optimise(game, exact=False, objective="welfare", coarse=coarse)
         p0 = np.array([d["probability"] for d in start[0].extra["distribution"]], dtype=float)
         p0 = 0.5 * p0 + 0.5 / N  # pulled inside the simplex; SLSQP restores feasibility
-        res = minimize(f, p0, jac=grad, method="SLSQP", bounds=[(0.0, 1.0)] * N,
-                       constraints=[{"type": "ineq", "fun": lambda p: G @ p, "jac": lambda p: G},
-                                    {"type": "eq", "fun": lambda p: np.sum(p) - 1.0,
-                                     "jac": lambda p: np.ones(N)}],
-                       options={"maxiter": 1000, "ftol": 1e-12})
+        res = minimize(
+            f,
+            p0,
+            jac=grad,
+            method="SLSQP",
+            bounds=[(0.0, 1.0)] * N,
+            constraints=[
+                {"type": "ineq", "fun": lambda p: G @ p, "jac": lambda p: G},
+                {"type": "eq", "fun": lambda p: np.sum(p) - 1.0, "jac": lambda p: np.ones(N)},
+            ],
+            options={"maxiter": 1000, "ftol": 1e-12},
+        )
         if not res.success:
             raise SolverError(f"maximum-entropy {concept} equilibrium: SLSQP failed ({res.message})")
         p = [float(max(v, 0.0)) for v in res.x]
         s = sum(p)
         p = [v / s for v in p]
         ent = -sum(v * math.log(v) for v in p if v > 0)
-        eq = _equilibrium(game, fpay, frows, p, False, concept,
-                          {"name": "entropy", "value": ent})
-        return Solution(game=game, concept=concept, method="cce-lp" if coarse else "ce-lp", equilibria=(eq,), complete=True,
-                        exact=False, options={"objective": "entropy"},
-                        message="maximum entropy by SLSQP in floats (tolerance 1e-12 on the objective)")
+        eq = _equilibrium(game, fpay, frows, p, False, concept, {"name": "entropy", "value": ent})
+        return Solution(
+            game=game,
+            concept=concept,
+            method="cce-lp" if coarse else "ce-lp",
+            equilibria=(eq,),
+            complete=True,
+            exact=False,
+            options={"objective": "entropy"},
+            message="maximum entropy by SLSQP in floats (tolerance 1e-12 on the objective)",
+        )
     c, name = _objective_vector(game, pay, objective)
     res = solve_lp([float(v) for v in c], [[float(v) for v in r] for r in A_ub], b_ub, A_eq, b_eq)
     if res.status != "optimal":
@@ -170,20 +196,37 @@ def _optimise(game: NormalFormGame, *, exact: bool, objective: str, coarse: bool
         point = [float(v) for v in res.point]
         value = res.optimum
     eq = _equilibrium(game, pay, rows, point, exact, concept, {"name": name, "value": value})
-    return Solution(game=game, concept=concept, method="cce-lp" if coarse else "ce-lp", equilibria=(eq,), complete=True, exact=exact,
-                    options={"objective": objective},
-                    message=f"an optimal {concept} distribution for the objective {name} (optimal value is "
-                            "unique; the distribution need not be)")
+    return Solution(
+        game=game,
+        concept=concept,
+        method="cce-lp" if coarse else "ce-lp",
+        equilibria=(eq,),
+        complete=True,
+        exact=exact,
+        options={"objective": objective},
+        message=f"an optimal {concept} distribution for the objective {name} (optimal value is "
+        "unique; the distribution need not be)",
+    )
 
 
-def correlated(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE,
-               exact: bool = False, objective: str = "welfare") -> Solution:
+def correlated(
+    game: NormalFormGame,
+    *,
+    deadline: Deadline = Deadline.NONE,
+    exact: bool = False,
+    objective: str = "welfare",
+) -> Solution:
     """An optimal correlated equilibrium for ``objective`` (welfare, a player's name, entropy)."""
     return _optimise(game, exact=exact, objective=objective, coarse=False)
 
 
-def coarse_correlated(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE,
-                      exact: bool = False, objective: str = "welfare") -> Solution:
+def coarse_correlated(
+    game: NormalFormGame,
+    *,
+    deadline: Deadline = Deadline.NONE,
+    exact: bool = False,
+    objective: str = "welfare",
+) -> Solution:
     """An optimal coarse correlated equilibrium for ``objective``."""
     return _optimise(game, exact=exact, objective=objective, coarse=True)
 
@@ -200,14 +243,17 @@ def _vertices(game: NormalFormGame, *, deadline: Deadline, exact: bool, coarse: 
     concept = "coarse-correlated" if coarse else "correlated"
     pay, rows = _setup(game, True, coarse)  # exact rows: vertices are decided exactly
     N = int(np.prod(game.shape))
-    ineq = [[Fraction(v) for v in r] for *_, r in rows] + [[Fraction(int(k == j)) for k in range(N)]
-                                                          for j in range(N)]
+    ineq = [[Fraction(v) for v in r] for *_, r in rows] + [
+        [Fraction(int(k == j)) for k in range(N)] for j in range(N)
+    ]
     fineq = np.array([[float(v) for v in r] for r in ineq])
     count = math.comb(len(ineq), N - 1)
     if count > VERTEX_LIMIT:
-        raise SolverError(f"the {concept} polytope of this game has {count} candidate vertex bases (limit "
-                          f"{VERTEX_LIMIT}): list vertices only for small games (2x2, 2x3, 2x2x2); use "
-                          "--objective for an optimal equilibrium")
+        raise SolverError(
+            f"the {concept} polytope of this game has {count} candidate vertex bases (limit "
+            f"{VERTEX_LIMIT}): list vertices only for small games (2x2, 2x3, 2x2x2); use "
+            "--objective for an optimal equilibrium"
+        )
     ones = [Fraction(1)] * N
     found: dict[tuple, list[Fraction]] = {}
     complete = True
@@ -234,26 +280,62 @@ def _vertices(game: NormalFormGame, *, deadline: Deadline, exact: bool, coarse: 
         q = p if exact else [float(v) for v in p]
         rws = rows if exact else incentive_rows(fpay, coarse)
         eqs.append(_equilibrium(game, fpay, rws, q, exact, f"{concept} vertex", None))
-    return Solution(game=game, concept=concept, method="cce-vertices" if coarse else "ce-vertices", equilibria=tuple(eqs), complete=complete,
-                    exact=exact, options={"coarse": coarse},
-                    message=None if complete else deadline.message(),
-                    extra={"polytope": {"vertices": len(eqs), "joint_profiles": N, "constraints": len(rows)}})
+    return Solution(
+        game=game,
+        concept=concept,
+        method="cce-vertices" if coarse else "ce-vertices",
+        equilibria=tuple(eqs),
+        complete=complete,
+        exact=exact,
+        options={"coarse": coarse},
+        message=None if complete else deadline.message(),
+        extra={"polytope": {"vertices": len(eqs), "joint_profiles": N, "constraints": len(rows)}},
+    )
 
 
-def cce_vertices(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE,
-                 exact: bool = False) -> Solution:
+def cce_vertices(
+    game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False
+) -> Solution:
     """Every vertex of the coarse correlated equilibrium polytope."""
     return _vertices(game, deadline=deadline, exact=exact, coarse=True)
 
 
 _OBJ = {"objective": "welfare (default), entropy, or a player's name (that player's payoff)"}
-register(method(name="ce-lp", kinds=("normal",), concept="correlated", function=correlated,
-                summary="an optimal correlated equilibrium: welfare, a player's payoff or max entropy (LP/SLSQP)",
-                options=_OBJ))
-register(method(name="cce-lp", kinds=("normal",), concept="coarse-correlated", function=coarse_correlated,
-                summary="an optimal coarse correlated equilibrium: welfare, a player's payoff or max entropy",
-                options=_OBJ))
-register(method(name="ce-vertices", kinds=("normal",), concept="correlated", function=ce_vertices,
-                summary=f"every vertex of the correlated equilibrium polytope (small games: <= {VERTEX_LIMIT} bases)"))
-register(method(name="cce-vertices", kinds=("normal",), concept="coarse-correlated", function=cce_vertices,
-                summary="every vertex of the coarse correlated equilibrium polytope (small games)"))
+register(
+    method(
+        name="ce-lp",
+        kinds=("normal",),
+        concept="correlated",
+        function=correlated,
+        summary="an optimal correlated equilibrium: welfare, a player's payoff or max entropy (LP/SLSQP)",
+        options=_OBJ,
+    )
+)
+register(
+    method(
+        name="cce-lp",
+        kinds=("normal",),
+        concept="coarse-correlated",
+        function=coarse_correlated,
+        summary="an optimal coarse correlated equilibrium: welfare, a player's payoff or max entropy",
+        options=_OBJ,
+    )
+)
+register(
+    method(
+        name="ce-vertices",
+        kinds=("normal",),
+        concept="correlated",
+        function=ce_vertices,
+        summary=f"every vertex of the correlated equilibrium polytope (small games: <= {VERTEX_LIMIT} bases)",
+    )
+)
+register(
+    method(
+        name="cce-vertices",
+        kinds=("normal",),
+        concept="coarse-correlated",
+        function=cce_vertices,
+        summary="every vertex of the coarse correlated equilibrium polytope (small games)",
+    )
+)

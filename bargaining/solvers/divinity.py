@@ -126,13 +126,19 @@ def _why_removed(name: str, t: int, m: int, US, u_star, cache, labels, equal: bo
     brs = _pure_brs(cache, m, cache.full)
     best = max(US[t][m][r] for r in brs)
     if best < u_star[t]:
-        return (f"{T[t]} is removed at {M[m]}: its best payoff there is {_fmt(best)} < {_fmt(u_star[t])} "
-                f"(no response makes it {'indifferent' if equal else 'weakly willing to deviate'})")
+        return (
+            f"{T[t]} is removed at {M[m]}: its best payoff there is {_fmt(best)} < {_fmt(u_star[t])} "
+            f"(no response makes it {'indifferent' if equal else 'weakly willing to deviate'})"
+        )
     if equal:
-        return (f"{T[t]} is removed at {M[m]}: every receiver response to {M[m]} that leaves {T[t]} indifferent "
-                f"({_fmt(u_star[t])}) makes {' or '.join(T[s] for s in others)} strictly better off")
-    return (f"{T[t]} is removed at {M[m]}: every receiver response to {M[m]} that makes {T[t]} weakly willing "
-            f"to deviate makes {' or '.join(T[s] for s in others)} strictly willing")
+        return (
+            f"{T[t]} is removed at {M[m]}: every receiver response to {M[m]} that leaves {T[t]} indifferent "
+            f"({_fmt(u_star[t])}) makes {' or '.join(T[s] for s in others)} strictly better off"
+        )
+    return (
+        f"{T[t]} is removed at {M[m]}: every receiver response to {M[m]} that makes {T[t]} weakly willing "
+        f"to deviate makes {' or '.join(T[s] for s in others)} strictly willing"
+    )
 
 
 def _why_fails(name: str, m: int, deleted: Sequence[int], US, u_star, cache, labels) -> str:
@@ -141,17 +147,26 @@ def _why_fails(name: str, m: int, deleted: Sequence[int], US, u_star, cache, lab
     keep = tuple(t for t in range(nT) if t not in deleted)
     brs = _pure_brs(cache, m, keep)
     gain = [(t, r) for r in brs for t in range(nT) if US[t][m][r] > u_star[t]]
-    head = f"{name} fails at {M[m]}: with beliefs on {{{', '.join(T[s] for s in keep)}}} the receiver answers " \
-           f"{M[m]} with {'/'.join(R[r] for r in brs)} (or a mixture of best replies)"
+    head = (
+        f"{name} fails at {M[m]}: with beliefs on {{{', '.join(T[s] for s in keep)}}} the receiver answers "
+        f"{M[m]} with {'/'.join(R[r] for r in brs)} (or a mixture of best replies)"
+    )
     if gain:
         t, r = gain[0]
-        return head + (f", none of which deters every type: against {R[r]} type {T[t]} gets "
-                       f"{_fmt(US[t][m][r])} > {_fmt(u_star[t])}, so {T[t]} deviates to {M[m]}")
+        return head + (
+            f", none of which deters every type: against {R[r]} type {T[t]} gets "
+            f"{_fmt(US[t][m][r])} > {_fmt(u_star[t])}, so {T[t]} deviates to {M[m]}"
+        )
     return head + ", and no such reply deters every type"
 
 
-def divinity_tests(US, u_star: Sequence[Fraction], offpath: Sequence[Any], cache,
-                   labels: tuple[Sequence[str], Sequence[str], Sequence[str]]) -> DivinityResult:
+def divinity_tests(
+    US,
+    u_star: Sequence[Fraction],
+    offpath: Sequence[Any],
+    cache,
+    labels: tuple[Sequence[str], Sequence[str], Sequence[str]],
+) -> DivinityResult:
     """D2 and NWBR for one PBE with type payoffs ``u_star`` and off-path sustaining sets
     ``offpath`` (``OffPath`` records of :mod:`bargaining.solvers.signaling`)."""
     res = DivinityResult()
@@ -170,9 +185,13 @@ def divinity_tests(US, u_star: Sequence[Fraction], offpath: Sequence[Any], cache
             res.notes.append(f"{_why_fails(name, m, dele, US, u_star, cache, labels)} ({why})")
     if offpath:
         if res.d2:
-            res.notes.append("D2: a belief on the types not removed (no other type strictly gains whenever they "
-                             "weakly gain) sustains the equilibrium after every off-path message")
+            res.notes.append(
+                "D2: a belief on the types not removed (no other type strictly gains whenever they "
+                "weakly gain) sustains the equilibrium after every off-path message"
+            )
         if res.nwbr:
-            res.notes.append("NWBR: a belief on the types for which the off-path message can be a weak best "
-                             "response sustains the equilibrium after every off-path message")
+            res.notes.append(
+                "NWBR: a belief on the types for which the off-path message can be a weak best "
+                "response sustains the equilibrium after every off-path message"
+            )
     return res

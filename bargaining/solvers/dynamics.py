@@ -59,8 +59,13 @@ from bargaining.errors import BargainingError
 __all__ = ["DYNAMICS", "LearningRun", "learn", "strategic_game", "classify"]
 
 DYNAMICS = ("fictitious", "stochastic-fictitious", "replicator", "best-response", "logit")
-DEFAULT_STEPS = {"fictitious": 5000, "stochastic-fictitious": 5000, "replicator": 2000,
-                 "best-response": 40, "logit": 2000}
+DEFAULT_STEPS = {
+    "fictitious": 5000,
+    "stochastic-fictitious": 5000,
+    "replicator": 2000,
+    "best-response": 40,
+    "logit": 2000,
+}
 MAX_STEPS = 1_000_000
 
 
@@ -95,18 +100,27 @@ class LearningRun:
     def to_dict(self) -> dict[str, Any]:
         m = self.split
         return {
-            "game": {"title": self.game.title, "players": list(self.game.players),
-                     "strategies": [list(s) for s in self.game.strategies]},
-            "dynamics": self.dynamics, "steps": self.steps, "seed": self.seed,
+            "game": {
+                "title": self.game.title,
+                "players": list(self.game.players),
+                "strategies": [list(s) for s in self.game.strategies],
+            },
+            "dynamics": self.dynamics,
+            "steps": self.steps,
+            "seed": self.seed,
             "options": dict(self.options),
-            "status": self.status, "equilibrium": self.equilibrium, "distance": self.distance,
+            "status": self.status,
+            "equilibrium": self.equilibrium,
+            "distance": self.distance,
             "note": self.note,
             "final": [self.states[-1, :m].tolist(), self.states[-1, m:].tolist()],
             "equilibria": [[list(s) for s in eq] for eq in self.equilibria],
             "nash_complete": self.nash_complete,
             "runs": [dict(r) for r in self.runs],
-            "trajectory": [{"t": float(t), "strategies": [s[:m].tolist(), s[m:].tolist()]}
-                           for t, s in zip(self.times, self.states)],
+            "trajectory": [
+                {"t": float(t), "strategies": [s[:m].tolist(), s[m:].tolist()]}
+                for t, s in zip(self.times, self.states)
+            ],
         }
 
     def rows(self, every: int = 1) -> list[dict[str, Any]]:
@@ -121,6 +135,7 @@ class LearningRun:
 # ----------------------------------------------------------------------------------------------
 # the game
 # ----------------------------------------------------------------------------------------------
+
 
 def strategic_game(game: Any) -> Any:
     """The two-player NormalFormGame a dynamic runs on: the game itself, or the reduced
@@ -137,11 +152,13 @@ def strategic_game(game: Any) -> Any:
     if kind != "normal":
         raise BargainingError(
             f"learning dynamics need a game in strategic form or a tree, not a {kind or type(game).__name__} "
-            "model: pick a normal-form, tree or signaling game")
+            "model: pick a normal-form, tree or signaling game"
+        )
     if game.num_players != 2:
         raise BargainingError(
             f"learning dynamics are built for two players; {game.title or 'this game'} has "
-            f"{game.num_players}: pick a two-player game")
+            f"{game.num_players}: pick a two-player game"
+        )
     return game
 
 
@@ -157,24 +174,26 @@ def _nash(game: Any, timeout: float | None) -> tuple[list[np.ndarray], bool]:
 # classification
 # ----------------------------------------------------------------------------------------------
 
-def classify(states: np.ndarray, equilibria: list[np.ndarray], *, match_tol: float,
-             rest_tol: float) -> tuple[str, int | None, float | None]:
+
+def classify(
+    states: np.ndarray, equilibria: list[np.ndarray], *, match_tol: float, rest_tol: float
+) -> tuple[str, int | None, float | None]:
     """``(status, equilibrium index or None, distance)`` of a trajectory ``states`` (T, d); see
     the module docstring. Distances are sup norms."""
     T = len(states)
-    tail = states[max(0, T - max(2, T // 10)):]
+    tail = states[max(0, T - max(2, T // 10)) :]
     best, best_d = None, None
     for k, eq in enumerate(equilibria):
         d = float(np.max(np.abs(tail - eq)))
         if best_d is None or d < best_d:
             best, best_d = k, d
-    final_d = (None if best is None else float(np.max(np.abs(states[-1] - equilibria[best]))))
+    final_d = None if best is None else float(np.max(np.abs(states[-1] - equilibria[best])))
     if best_d is not None and best_d <= match_tol:
         return "converged", best, final_d
     moving = float(np.max(np.abs(tail - states[-1])))
     if moving <= rest_tol:
         return "converged", None, final_d
-    half = states[T // 2:]
+    half = states[T // 2 :]
     r = np.max(np.abs(half - states[-1]), axis=1)
     D = float(r.max())
     out = np.flatnonzero(r > D / 2)
@@ -194,6 +213,7 @@ def classify(states: np.ndarray, equilibria: list[np.ndarray], *, match_tol: flo
 # the dynamics
 # ----------------------------------------------------------------------------------------------
 
+
 def _seeded(seed: int):
     class _Seed:
         def __enter__(self):
@@ -212,8 +232,11 @@ def _fictitious(A, B, steps, seed, stochastic, etha, epsilon_bar):
     g = nashpy.Game(A, B)
     rows = []
     with _seeded(seed):
-        it = (g.stochastic_fictitious_play(steps, etha=etha, epsilon_bar=epsilon_bar) if stochastic
-              else g.fictitious_play(steps))
+        it = (
+            g.stochastic_fictitious_play(steps, etha=etha, epsilon_bar=epsilon_bar)
+            if stochastic
+            else g.fictitious_play(steps)
+        )
         for item in it:
             counts = item[0] if stochastic else item
             total = [c.sum() for c in counts]
@@ -271,6 +294,7 @@ def _softmax(u: np.ndarray) -> np.ndarray:
 
 def _logit(A, B, steps, x0, y0, eta, dt):
     """Euler steps of the logit dynamic for a batch of starts x0 (R, m), y0 (R, n)."""
+
     def f(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return _softmax((y @ A.T) / eta) - x, _softmax((x @ B) / eta) - y
 
@@ -291,10 +315,22 @@ def _interior(rng: np.random.Generator, k: int, size: int) -> np.ndarray:
     return rng.dirichlet(np.ones(k), size=size)
 
 
-def learn(game: Any, dynamics: str, *, steps: int | None = None, seed: int = 0, runs: int = 1,
-          start: tuple[Any, Any] | None = None, horizon: float = 100.0, eta: float = 0.1,
-          dt: float = 0.05, etha: float = 0.1, epsilon_bar: float = 0.01,
-          match_tol: float | None = None, timeout: float | None = 30.0) -> LearningRun:
+def learn(
+    game: Any,
+    dynamics: str,
+    *,
+    steps: int | None = None,
+    seed: int = 0,
+    runs: int = 1,
+    start: tuple[Any, Any] | None = None,
+    horizon: float = 100.0,
+    eta: float = 0.1,
+    dt: float = 0.05,
+    etha: float = 0.1,
+    epsilon_bar: float = 0.01,
+    match_tol: float | None = None,
+    timeout: float | None = 30.0,
+) -> LearningRun:
     """Run ``dynamics`` (one of :data:`DYNAMICS`) on a two-player ``game`` for ``steps`` steps
     from ``runs`` seeded starts (``start``: run 0's mixed strategies, or pure strategy indices for
     best-response) and classify every run against the Nash equilibria of ``bargaining.solve``
@@ -334,7 +370,9 @@ def learn(game: Any, dynamics: str, *, steps: int | None = None, seed: int = 0, 
         if dynamics != "fictitious":
             options.update(etha=etha, epsilon_bar=epsilon_bar)
         for r in range(runs):
-            trajectories.append(_fictitious(A, B, steps, seed + r, dynamics != "fictitious", etha, epsilon_bar))
+            trajectories.append(
+                _fictitious(A, B, steps, seed + r, dynamics != "fictitious", etha, epsilon_bar)
+            )
     elif dynamics == "replicator":
         options["horizon"] = horizon
         xs, ys = mixed_starts()
@@ -358,16 +396,33 @@ def learn(game: Any, dynamics: str, *, steps: int | None = None, seed: int = 0, 
             status, k, d = _classify_pure(states, equilibria)
         else:
             status, k, d = classify(states, equilibria, match_tol=match_tol, rest_tol=rest_tol)
-        results.append({"run": r, "status": status, "equilibrium": k, "distance": d,
-                        "final": [states[-1, :m].tolist(), states[-1, m:].tolist()]})
+        results.append(
+            {
+                "run": r,
+                "status": status,
+                "equilibrium": k,
+                "distance": d,
+                "final": [states[-1, :m].tolist(), states[-1, m:].tolist()],
+            }
+        )
     t0, s0 = trajectories[0]
     note = _note(dynamics, results[0], equilibria, complete, eta)
-    return LearningRun(game=g, dynamics=dynamics, steps=steps, seed=seed, times=t0, states=s0,
-                       status=results[0]["status"], equilibrium=results[0]["equilibrium"],
-                       distance=results[0]["distance"], runs=tuple(results),
-                       equilibria=tuple((tuple(map(float, e[:m])), tuple(map(float, e[m:])))
-                                        for e in equilibria),
-                       nash_complete=complete, options=options, note=note)
+    return LearningRun(
+        game=g,
+        dynamics=dynamics,
+        steps=steps,
+        seed=seed,
+        times=t0,
+        states=s0,
+        status=results[0]["status"],
+        equilibrium=results[0]["equilibrium"],
+        distance=results[0]["distance"],
+        runs=tuple(results),
+        equilibria=tuple((tuple(map(float, e[:m])), tuple(map(float, e[m:]))) for e in equilibria),
+        nash_complete=complete,
+        options=options,
+        note=note,
+    )
 
 
 def _classify_pure(states: np.ndarray, equilibria: list[np.ndarray]) -> tuple[str, int | None, float | None]:
@@ -409,8 +464,10 @@ def _note(dynamics: str, result: dict, equilibria: list, complete: bool, eta: fl
         what = "time averages converge" if dynamics.endswith("fictitious") else "converges"
         parts.append(f"{what} to Nash equilibrium [{k}] (sup distance {result['distance']:.3g})")
     elif status == "converged":
-        parts.append("comes to rest at a point that is not one of the Nash equilibria"
-                     + (f" (a logit equilibrium for eta={eta})" if dynamics == "logit" else ""))
+        parts.append(
+            "comes to rest at a point that is not one of the Nash equilibria"
+            + (f" (a logit equilibrium for eta={eta})" if dynamics == "logit" else "")
+        )
     elif status == "cycles":
         parts.append("cycles: keeps orbiting and does not converge")
     else:

@@ -135,9 +135,7 @@ def _conditionally_dominated(U: np.ndarray, supports: Sequence[Sequence[int]]) -
 def support_profiles(alive: Sequence[Sequence[int]]) -> Iterator[tuple[tuple[int, ...], ...]]:
     """Every support profile over the ``alive`` strategies, ordered as in Porter, Nudelman &
     Shoham (2008): by total size, then by imbalance (max − min support size), then lexically."""
-    per_player = [
-        [c for k in range(1, len(a) + 1) for c in itertools.combinations(a, k)] for a in alive
-    ]
+    per_player = [[c for k in range(1, len(a) + 1) for c in itertools.combinations(a, k)] for a in alive]
     profiles = list(itertools.product(*per_player))
     profiles.sort(
         key=lambda p: (
@@ -575,6 +573,7 @@ def enumpoly(
     items: list = []
     if deadline.limited:
         import scipy.optimize  # noqa: F401 - imported before the fork, not once per child
+
         status, items, summary = run_streaming(_enumpoly_kernel, U, seed, deadline, deadline=deadline)
         if status == "error":
             raise BargainingError(f"enumpoly failed: {summary}")
@@ -626,6 +625,7 @@ def enumpoly_is_small(game: NormalFormGame) -> bool:
     dominance, at most 2,401 support profiles and at most 8 free probabilities in the largest
     support system (up to 4 players × 3 strategies, or 7 players × 2 strategies; a random
     3×3×3×3 game takes about 10 s)."""
+
     def fits(sizes) -> bool:
         return math.prod(2**m - 1 for m in sizes) <= 2401 and sum(m - 1 for m in sizes) <= 8
 

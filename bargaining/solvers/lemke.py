@@ -184,7 +184,8 @@ def lemke_howson_method(
                 label="pure" if pure else "mixed",
                 extra={
                     "start_labels": [
-                        f"{game.players[0]}:{game.strategies[0][k]}" if k < m
+                        f"{game.players[0]}:{game.strategies[0][k]}"
+                        if k < m
                         else f"{game.players[1]}:{game.strategies[1][k - m]}"
                         for k in labels
                     ]

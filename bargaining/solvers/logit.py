@@ -32,6 +32,7 @@ from bargaining.solvers.registry import Method, register
 
 __all__ = ["logit", "qre_at", "logit_branch"]
 
+
 # --------------------------------------------------------------------------------------------
 # logit QRE path following
 # --------------------------------------------------------------------------------------------
@@ -346,7 +347,10 @@ def logit(
         equilibria=tuple(eqs),
         complete=False,
         exact=bool((exact or game.exact) and rational),
-        extra={"scope": "one equilibrium: the limit of the principal logit QRE branch", "lambda_max": lam_max},
+        extra={
+            "scope": "one equilibrium: the limit of the principal logit QRE branch",
+            "lambda_max": lam_max,
+        },
         message=message,
     )
 

@@ -54,16 +54,26 @@ class LPResult:
         return self.value
 
 
-def solve_lp(c: Any, A_ub: Any = None, b_ub: Any = None, A_eq: Any = None, b_eq: Any = None,
-             bounds: Any = (0, None), maximize: bool = True) -> LPResult:
+def solve_lp(
+    c: Any,
+    A_ub: Any = None,
+    b_ub: Any = None,
+    A_eq: Any = None,
+    b_eq: Any = None,
+    bounds: Any = (0, None),
+    maximize: bool = True,
+) -> LPResult:
     """Solve the LP with HiGHS; ``maximize`` flips the sign of ``c``."""
     c = np.asarray(c, dtype=float)
-    res = linprog(-c if maximize else c,
-                  A_ub=None if A_ub is None or len(A_ub) == 0 else np.asarray(A_ub, dtype=float),
-                  b_ub=None if b_ub is None or len(b_ub) == 0 else np.asarray(b_ub, dtype=float),
-                  A_eq=None if A_eq is None or len(A_eq) == 0 else np.asarray(A_eq, dtype=float),
-                  b_eq=None if b_eq is None or len(b_eq) == 0 else np.asarray(b_eq, dtype=float),
-                  bounds=bounds, method="highs")
+    res = linprog(
+        -c if maximize else c,
+        A_ub=None if A_ub is None or len(A_ub) == 0 else np.asarray(A_ub, dtype=float),
+        b_ub=None if b_ub is None or len(b_ub) == 0 else np.asarray(b_ub, dtype=float),
+        A_eq=None if A_eq is None or len(A_eq) == 0 else np.asarray(A_eq, dtype=float),
+        b_eq=None if b_eq is None or len(b_eq) == 0 else np.asarray(b_eq, dtype=float),
+        bounds=bounds,
+        method="highs",
+    )
     if res.status == 2:
         return LPResult("infeasible", None, None)
     if res.status == 3:
@@ -111,8 +121,13 @@ def _independent_rows(rows: list[list[Fraction]], need: int) -> list[int] | None
     return None
 
 
-def exact_vertex(x: np.ndarray, A_ub: Sequence[Sequence[Any]], b_ub: Sequence[Any],
-                 A_eq: Sequence[Sequence[Any]], b_eq: Sequence[Any]) -> list[Fraction] | None:
+def exact_vertex(
+    x: np.ndarray,
+    A_ub: Sequence[Sequence[Any]],
+    b_ub: Sequence[Any],
+    A_eq: Sequence[Sequence[Any]],
+    b_eq: Sequence[Any],
+) -> list[Fraction] | None:
     """The rational vertex near the float point ``x`` of ``{A_ub x <= b_ub, A_eq x = b_eq, x >= 0}``.
 
     The rows are Fractions (or numbers read exactly). Equalities come first, then tight

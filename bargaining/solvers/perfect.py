@@ -38,7 +38,13 @@ from bargaining.model.extensive import ExtensiveGame
 from bargaining.model.profile import Solution
 from bargaining.solvers.budget import Deadline
 
-__all__ = ["perfect_certificate", "perfect_enum", "proper_certificate", "proper_enum", "recommended_tree_method"]
+__all__ = [
+    "perfect_certificate",
+    "perfect_enum",
+    "proper_certificate",
+    "proper_enum",
+    "recommended_tree_method",
+]
 
 F0, F1 = Fraction(0), Fraction(1)
 Poly = dict  # exponent -> Fraction
@@ -118,8 +124,9 @@ def _check_orders(g: ExtensiveGame, choice: Sequence[int], kappa: dict, weight: 
     return True
 
 
-def perfect_certificate(game: ExtensiveGame, choice: Sequence[int], hint: dict | None = None,
-                        deadline: Deadline | None = None) -> dict | None:
+def perfect_certificate(
+    game: ExtensiveGame, choice: Sequence[int], hint: dict | None = None, deadline: Deadline | None = None
+) -> dict | None:
     """Orders (and weights) of trembles against which the pure profile ``choice`` (an action index
     per global information set) is a best reply at every agent, or ``None`` if none was found."""
     g = game.as_exact()
@@ -152,8 +159,13 @@ def hint_orders(hint: dict, off: list) -> tuple[dict, dict]:
     return kappa, weight
 
 
-def perfect_enum(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE,
-                 exact: bool = False, max_profiles: int = 50_000) -> Solution:
+def perfect_enum(
+    game: ExtensiveGame,
+    *,
+    deadline: Deadline = Deadline.NONE,
+    exact: bool = False,
+    max_profiles: int = 50_000,
+) -> Solution:
     """Extensive-form trembling-hand perfect equilibria among the pure sequential assessments of a
     small tree, each with its tremble certificate (see the module docstring)."""
     from bargaining.solvers.sequential import sequential_enum
@@ -178,19 +190,39 @@ def perfect_enum(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE,
         if found is None:
             undecided += 1
             continue
-        orders = tuple(tuple(tuple(found["orders"].get((k, a), 0) for a in range(len(g.infosets[k].actions)))
-                             for k in ids) for ids in g.player_infosets)
-        weights = tuple(tuple(tuple(found["weights"].get((k, a), F1) if a != choice[k] else F1
-                                    for a in range(len(g.infosets[k].actions))) for k in ids)
-                        for ids in g.player_infosets)
+        orders = tuple(
+            tuple(
+                tuple(found["orders"].get((k, a), 0) for a in range(len(g.infosets[k].actions))) for k in ids
+            )
+            for ids in g.player_infosets
+        )
+        weights = tuple(
+            tuple(
+                tuple(
+                    found["weights"].get((k, a), F1) if a != choice[k] else F1
+                    for a in range(len(g.infosets[k].actions))
+                )
+                for k in ids
+            )
+            for ids in g.player_infosets
+        )
         kept.append(eq.with_extra(perfect_certificate={"orders": orders, "weights": weights}))
     notes = [seq.message] if seq.message else []
     if undecided:
-        notes.append(f"{undecided} sequential assessment(s) (mixed ones included) not decided: no tremble "
-                     "certificate found among those tried")
-    return Solution(game=game, concept="trembling-hand-perfect", method="perfect-enum", equilibria=tuple(kept),
-                    complete=seq.complete and not undecided, exact=True, options={"max_profiles": max_profiles},
-                    message="; ".join(notes) or None)
+        notes.append(
+            f"{undecided} sequential assessment(s) (mixed ones included) not decided: no tremble "
+            "certificate found among those tried"
+        )
+    return Solution(
+        game=game,
+        concept="trembling-hand-perfect",
+        method="perfect-enum",
+        equilibria=tuple(kept),
+        complete=seq.complete and not undecided,
+        exact=True,
+        options={"max_profiles": max_profiles},
+        message="; ".join(notes) or None,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,8 +247,10 @@ def proper_certificate(game: Any, profile: Sequence[Sequence[Any]], max_tries: i
     pay = game.payoffs
     n = pay.shape[0]
     shape = pay.shape[1:]
-    prof = [[Fraction(p) if not isinstance(p, float) else Fraction(p).limit_denominator(10**9) for p in probs]
-            for probs in profile]
+    prof = [
+        [Fraction(p) if not isinstance(p, float) else Fraction(p).limit_denominator(10**9) for p in probs]
+        for probs in profile
+    ]
     supports = [[s for s, p in enumerate(probs) if p > 0] for probs in prof]
     rest = [[s for s, p in enumerate(probs) if p == 0] for probs in prof]
     per_player = [list(_weak_orders(r)) for r in rest]
@@ -258,12 +292,13 @@ def proper_certificate(game: Any, profile: Sequence[Sequence[Any]], max_tries: i
             if not ok:
                 break
         if ok:
-            return {"levels": [[0 if prof[i][s] > 0 else ranks[i][s] for s in range(shape[i])] for i in range(n)]}
+            return {
+                "levels": [[0 if prof[i][s] > 0 else ranks[i][s] for s in range(shape[i])] for i in range(n)]
+            }
     return None
 
 
-def proper_enum(game: Any, *, deadline: Deadline = Deadline.NONE,
-                exact: bool = False) -> Solution:
+def proper_enum(game: Any, *, deadline: Deadline = Deadline.NONE, exact: bool = False) -> Solution:
     """The proper equilibria among the extreme Nash equilibria of a small normal-form game, each with
     its tremble levels. ``complete=False``: proper points inside a Nash component that are not
     extreme, and equilibria with no ranked certificate, are not listed."""
@@ -277,9 +312,16 @@ def proper_enum(game: Any, *, deadline: Deadline = Deadline.NONE,
         cert = proper_certificate(game, eq.mixed_profile)
         if cert is not None:
             kept.append(eq.with_extra(proper_certificate=cert))
-    return Solution(game=game, concept="proper", method="proper-enum", equilibria=tuple(kept), complete=False,
-                    exact=True, options={},
-                    message="extreme Nash equilibria certified proper by ranked trembles; others not certified")
+    return Solution(
+        game=game,
+        concept="proper",
+        method="proper-enum",
+        equilibria=tuple(kept),
+        complete=False,
+        exact=True,
+        options={},
+        message="extreme Nash equilibria certified proper by ranked trembles; others not certified",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -303,11 +345,25 @@ def recommended_tree_method(game: ExtensiveGame, concept: str, max_profiles: int
 def _register() -> None:
     from bargaining.solvers.registry import Method, register
 
-    register(Method(name="perfect-enum", kinds=("tree",), concept="trembling-hand-perfect", function=perfect_enum,
-                    summary="pure extensive-form perfect equilibria of small trees, with tremble certificates",
-                    options={"max_profiles": "largest number of pure profiles searched (default 50,000)"}))
-    register(Method(name="proper-enum", kinds=("normal",), concept="proper", function=proper_enum,
-                    summary="proper equilibria (Myerson) among the extreme Nash equilibria of small games"))
+    register(
+        Method(
+            name="perfect-enum",
+            kinds=("tree",),
+            concept="trembling-hand-perfect",
+            function=perfect_enum,
+            summary="pure extensive-form perfect equilibria of small trees, with tremble certificates",
+            options={"max_profiles": "largest number of pure profiles searched (default 50,000)"},
+        )
+    )
+    register(
+        Method(
+            name="proper-enum",
+            kinds=("normal",),
+            concept="proper",
+            function=proper_enum,
+            summary="proper equilibria (Myerson) among the extreme Nash equilibria of small games",
+        )
+    )
 
 
 _register()

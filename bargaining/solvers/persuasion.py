@@ -69,7 +69,7 @@ def _partitions(items: list[int]):
     first, rest = items[0], items[1:]
     for part in _partitions(rest):
         for k in range(len(part)):
-            yield part[:k] + [[first, *part[k]]] + part[k + 1:]
+            yield part[:k] + [[first, *part[k]]] + part[k + 1 :]
         yield [[first], *part]
 
 
@@ -81,22 +81,35 @@ def cheap_talk_payoffs(game: PersuasionProblem) -> list[dict[str, Any]]:
     another message's action. Sorted by the sender's payoff, best first."""
     states = [w for w, p in enumerate(game.prior) if p > 0]
     if len(states) > CHEAP_TALK_STATES:
-        raise SolverError(f"cheap-talk comparison: {len(states)} states; at most {CHEAP_TALK_STATES} are enumerated")
+        raise SolverError(
+            f"cheap-talk comparison: {len(states)} states; at most {CHEAP_TALK_STATES} are enumerated"
+        )
     out = []
     for part in _partitions(states):
         posts = []
         for cell in part:
             mass = sum(game.prior[w] for w in cell)
-            posts.append([game.prior[w] / mass if w in cell else Fraction(0) for w in range(len(game.states))])
+            posts.append(
+                [game.prior[w] / mass if w in cell else Fraction(0) for w in range(len(game.states))]
+            )
         for acts in product(*[_best_actions(game, q) for q in posts]):
-            ok = all(game.sender[acts[c]][w] >= max(game.sender[a][w] for a in acts)
-                     for c, cell in enumerate(part) for w in cell)
+            ok = all(
+                game.sender[acts[c]][w] >= max(game.sender[a][w] for a in acts)
+                for c, cell in enumerate(part)
+                for w in cell
+            )
             if not ok:
                 continue
             vs = sum(game.prior[w] * game.sender[acts[c]][w] for c, cell in enumerate(part) for w in cell)
             vr = sum(game.prior[w] * game.receiver[acts[c]][w] for c, cell in enumerate(part) for w in cell)
-            out.append({"partition": [[game.states[w] for w in cell] for cell in part],
-                        "actions": [game.actions[a] for a in acts], "sender": vs, "receiver": vr})
+            out.append(
+                {
+                    "partition": [[game.states[w] for w in cell] for cell in part],
+                    "actions": [game.actions[a] for a in acts],
+                    "sender": vs,
+                    "receiver": vr,
+                }
+            )
     out.sort(key=lambda d: (-d["sender"], -d["receiver"], len(d["partition"])))
     return out
 
@@ -104,8 +117,13 @@ def cheap_talk_payoffs(game: PersuasionProblem) -> list[dict[str, Any]]:
 def _benchmarks(game: PersuasionProblem, value: Any, exact: bool) -> dict[str, Any]:
     prior = list(game.prior)
     none, _ = sender_value_at(game, prior)
-    full = sum((p * sender_value_at(game, [Fraction(int(k == w)) for k in range(len(prior))])[0]
-                for w, p in enumerate(prior)), start=Fraction(0))
+    full = sum(
+        (
+            p * sender_value_at(game, [Fraction(int(k == w)) for k in range(len(prior))])[0]
+            for w, p in enumerate(prior)
+        ),
+        start=Fraction(0),
+    )
     talk = cheap_talk_payoffs(game)
     conv = (lambda v: v) if exact else float
     best_talk = talk[0]["sender"] if talk else None
@@ -118,13 +136,20 @@ def _benchmarks(game: PersuasionProblem, value: Any, exact: bool) -> dict[str, A
             "best_sender_payoff": None if best_talk is None else conv(best_talk),
             "scope": "pure partitional cheap-talk equilibria (no mixed messages)",
         },
-        "value_of_commitment": None if best_talk is None else (
-            conv(Fraction(value) - best_talk) if exact else float(value) - float(best_talk)),
+        "value_of_commitment": None
+        if best_talk is None
+        else (conv(Fraction(value) - best_talk) if exact else float(value) - float(best_talk)),
     }
 
 
-def _solution(game: PersuasionProblem, signal: list[list[Any]], value: Any, exact: bool, meth: str,
-              note: str | None = None) -> Solution:
+def _solution(
+    game: PersuasionProblem,
+    signal: list[list[Any]],
+    value: Any,
+    exact: bool,
+    meth: str,
+    note: str | None = None,
+) -> Solution:
     """``signal[w][a]`` = π(a | w)."""
     k, m = len(game.states), len(game.actions)
     prior = list(game.prior) if exact else [float(p) for p in game.prior]
@@ -138,13 +163,16 @@ def _solution(game: PersuasionProblem, signal: list[list[Any]], value: Any, exac
         post = [prior[w] * signal[w][a] / mass for w in range(k)]
         ra = sum((post[w] * game.receiver[a][w] for w in range(k)), start=zero)
         recv += mass * ra
-        posteriors.append({"probability": mass, "posterior": dict(zip(game.states, post)),
-                           "action": game.actions[a]})
+        posteriors.append(
+            {"probability": mass, "posterior": dict(zip(game.states, post)), "action": game.actions[a]}
+        )
     regret = zero
     for a in range(m):  # obedience slack: the receiver's gain from disobeying recommendation a
         for b in range(m):
-            gain = sum((prior[w] * signal[w][a] * (game.receiver[b][w] - game.receiver[a][w]) for w in range(k)),
-                       start=zero)
+            gain = sum(
+                (prior[w] * signal[w][a] * (game.receiver[b][w] - game.receiver[a][w]) for w in range(k)),
+                start=zero,
+            )
             regret = max(regret, gain)
     extra = {
         "signal": {game.states[w]: dict(zip(game.actions, signal[w])) for w in range(k)},
@@ -154,18 +182,28 @@ def _solution(game: PersuasionProblem, signal: list[list[Any]], value: Any, exac
         **_benchmarks(game, value, exact),
     }
     eq = Equilibrium(payoffs=(value, recv), regret=regret, label="optimal signal", extra=extra)
-    return Solution(game=game, concept="bayesian-persuasion", method=meth, equilibria=(eq,), complete=True,
-                    exact=exact, message=note)
+    return Solution(
+        game=game,
+        concept="bayesian-persuasion",
+        method=meth,
+        equilibria=(eq,),
+        complete=True,
+        exact=exact,
+        message=note,
+    )
 
 
 def _check(game: Any) -> PersuasionProblem:
     if getattr(game, "kind", None) != "persuasion":
-        raise SolverError("Bayesian persuasion needs a persuasion problem (a game file with kind: persuasion)")
+        raise SolverError(
+            "Bayesian persuasion needs a persuasion problem (a game file with kind: persuasion)"
+        )
     return game
 
 
-def persuasion_lp(game: PersuasionProblem, *, deadline: Deadline = Deadline.NONE,
-                  exact: bool = False) -> Solution:
+def persuasion_lp(
+    game: PersuasionProblem, *, deadline: Deadline = Deadline.NONE, exact: bool = False
+) -> Solution:
     """The optimal recommendation signal by the obedience LP (any finite number of states)."""
     game = _check(game)
     k, m = len(game.states), len(game.actions)
@@ -190,8 +228,13 @@ def persuasion_lp(game: PersuasionProblem, *, deadline: Deadline = Deadline.NONE
             b_ub.append(Fraction(0))
     A_eq = [[Fraction(int(v // m == w)) for v in range(n)] for w in range(k)]
     b_eq = [Fraction(1)] * k
-    res = solve_lp([float(v) for v in c], [[float(v) for v in r] for r in A_ub], [0.0] * len(A_ub),
-                   [[float(v) for v in r] for r in A_eq], [1.0] * k)
+    res = solve_lp(
+        [float(v) for v in c],
+        [[float(v) for v in r] for r in A_ub],
+        [0.0] * len(A_ub),
+        [[float(v) for v in r] for r in A_eq],
+        [1.0] * k,
+    )
     if res.status != "optimal":
         raise SolverError(f"persuasion LP is {res.status} (a bug: full disclosure is always feasible)")
     x: list[Any]
@@ -209,13 +252,16 @@ def persuasion_lp(game: PersuasionProblem, *, deadline: Deadline = Deadline.NONE
     return _solution(game, signal, value, exact, "persuasion-lp")
 
 
-def concavification(game: PersuasionProblem, *, deadline: Deadline = Deadline.NONE,
-                    exact: bool = False) -> Solution:
+def concavification(
+    game: PersuasionProblem, *, deadline: Deadline = Deadline.NONE, exact: bool = False
+) -> Solution:
     """The optimal signal for two states by the concave envelope of the sender's value at the prior."""
     game = _check(game)
     if len(game.states) != 2:
-        raise SolverError(f"concavification is for two states; this problem has {len(game.states)}: "
-                          "use --method persuasion-lp")
+        raise SolverError(
+            f"concavification is for two states; this problem has {len(game.states)}: "
+            "use --method persuasion-lp"
+        )
     q0 = game.prior[1]
     pts = {Fraction(0), Fraction(1), q0}
     m = len(game.actions)
@@ -252,12 +298,31 @@ def concavification(game: PersuasionProblem, *, deadline: Deadline = Deadline.NO
     if not exact:
         signal = [[float(v) for v in row] for row in signal]
         value = float(value)
-    return _solution(game, signal, value, exact, "concavification",
-                     note="posteriors are the split of the prior between the two belief points shown")
+    return _solution(
+        game,
+        signal,
+        value,
+        exact,
+        "concavification",
+        note="posteriors are the split of the prior between the two belief points shown",
+    )
 
 
-register(method(name="persuasion-lp", kinds=("persuasion",), concept="bayesian-persuasion", function=persuasion_lp,
-                summary="the sender's optimal signal: obedience LP over recommendations (Kamenica-Gentzkow; any states)"))
-register(method(name="concavification", kinds=("persuasion",), concept="bayesian-persuasion",
-                function=concavification,
-                summary="the sender's optimal signal for two states: concave envelope at the prior (exact)"))
+register(
+    method(
+        name="persuasion-lp",
+        kinds=("persuasion",),
+        concept="bayesian-persuasion",
+        function=persuasion_lp,
+        summary="the sender's optimal signal: obedience LP over recommendations (Kamenica-Gentzkow; any states)",
+    )
+)
+register(
+    method(
+        name="concavification",
+        kinds=("persuasion",),
+        concept="bayesian-persuasion",
+        function=concavification,
+        summary="the sender's optimal signal for two states: concave envelope at the prior (exact)",
+    )
+)

@@ -49,7 +49,7 @@ def rref_solve(A: list[Row], b: Row, n: int) -> tuple[list[Fraction], list[list[
     if not rows:
         return [Fraction(0)] * n, [[Fraction(int(i == j)) for i in range(n)] for j in range(n)]
     m, pivots = _rref(rows, n)
-    for row in m[len(pivots):]:
+    for row in m[len(pivots) :]:
         if row[n] != 0:
             return None
     free = [c for c in range(n) if c not in pivots]
@@ -66,7 +66,9 @@ def rref_solve(A: list[Row], b: Row, n: int) -> tuple[list[Fraction], list[list[
     return x0, basis
 
 
-def vertices(n: int, eqs: Sequence[tuple[Row, Fraction]], ineqs: Sequence[tuple[Row, Fraction]]) -> list[tuple[Fraction, ...]]:
+def vertices(
+    n: int, eqs: Sequence[tuple[Row, Fraction]], ineqs: Sequence[tuple[Row, Fraction]]
+) -> list[tuple[Fraction, ...]]:
     """Vertices of ``{x : a·x = b for (a, b) in eqs, g·x ≥ h for (g, h) in ineqs}`` (assumed
     bounded), exact, without duplicates, in a deterministic order."""
     sol = rref_solve([a for a, _ in eqs], [b for _, b in eqs], n)

@@ -35,8 +35,10 @@ def pure_payoff_vectors(game: NormalFormGame, profile: Sequence[Sequence[Any]]) 
     """:math:`v_i` for every player (object arrays of Fractions in exact mode)."""
     exact = _exact(game, profile)
     U = game.payoffs if exact else game.float_payoffs
-    mixes = [np.array([Fraction(p) for p in probs], dtype=object) if exact else np.asarray(probs, dtype=float)
-             for probs in profile]
+    mixes = [
+        np.array([Fraction(p) for p in probs], dtype=object) if exact else np.asarray(probs, dtype=float)
+        for probs in profile
+    ]
     out = []
     for i in range(game.num_players):
         t = U[i]
@@ -51,7 +53,10 @@ def profile_payoffs(game: NormalFormGame, profile: Sequence[Sequence[Any]]) -> t
     """:math:`u_i(\\sigma)` for every player."""
     vecs = pure_payoff_vectors(game, profile)
     if _exact(game, profile):
-        return tuple(sum((v * Fraction(p) for v, p in zip(vec, probs)), Fraction(0)) for vec, probs in zip(vecs, profile))
+        return tuple(
+            sum((v * Fraction(p) for v, p in zip(vec, probs)), Fraction(0))
+            for vec, probs in zip(vecs, profile)
+        )
     return tuple(float(np.dot(vec, np.asarray(probs, dtype=float))) for vec, probs in zip(vecs, profile))
 
 

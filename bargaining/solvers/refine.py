@@ -90,7 +90,8 @@ def intuitive_test(US, UR, u_star, m: int, cache, labels) -> tuple[bool, list[in
                 + "), so the receiver should rule "
                 + ("it" if len(J) == 1 else "them")
                 + " out; "
-                if J else "no type is equilibrium-dominated at this message; "
+                if J
+                else "no type is equilibrium-dominated at this message; "
             )
             note = (
                 f"intuitive criterion fails at {M[m]}: {why_j}against any best reply to beliefs on "
@@ -149,20 +150,29 @@ def d1_test(US, UR, u_star, off, cache, labels) -> tuple[bool, dict[int, int], s
     brs = _pure_brs(cache, m, keep)
     gainers = [(t, r) for r in brs for t in range(nT) if US[t][m][r] > u_star[t]]
     why = "; ".join(
-        f"{T[t]} is deleted (whenever it weakly gains from {M[m]}, {T[t2]} strictly gains)" for t, t2 in deleted.items()
+        f"{T[t]} is deleted (whenever it weakly gains from {M[m]}, {T[t2]} strictly gains)"
+        for t, t2 in deleted.items()
     )
     if gainers:
         t, r = gainers[0]
-        dev = (f"with beliefs on {{{', '.join(T[s] for s in keep)}}} the receiver answers {M[m]} with "
-               f"{'/'.join(R[x] for x in brs)}, and type {T[t]} gets {_fmt(US[t][m][r])} > {_fmt(u_star[t])} "
-               f"from {M[m]}, so {T[t]} deviates")
+        dev = (
+            f"with beliefs on {{{', '.join(T[s] for s in keep)}}} the receiver answers {M[m]} with "
+            f"{'/'.join(R[x] for x in brs)}, and type {T[t]} gets {_fmt(US[t][m][r])} > {_fmt(u_star[t])} "
+            f"from {M[m]}, so {T[t]} deviates"
+        )
     else:
         dev = f"no belief on {{{', '.join(T[s] for s in keep)}}} sustains the equilibrium"
     return False, deleted, f"D1 fails at {M[m]}: {why}; {dev}"
 
 
-def refine_equilibrium(US, UR, prior, raw, labels: tuple[Sequence[str], Sequence[str], Sequence[str]] | None = None,
-                       cache: Any = None) -> Refinement:
+def refine_equilibrium(
+    US,
+    UR,
+    prior,
+    raw,
+    labels: tuple[Sequence[str], Sequence[str], Sequence[str]] | None = None,
+    cache: Any = None,
+) -> Refinement:
     """Intuitive criterion, D1, D2 and NWBR for one PBE ``raw`` (a ``RawPBE``) of the one-shot game."""
 
     nT, nM, nR = len(US), len(US[0]), len(US[0][0])
@@ -190,8 +200,12 @@ def refine_equilibrium(US, UR, prior, raw, labels: tuple[Sequence[str], Sequence
         res.notes.append("every message is on the path: all refinements hold trivially")
     else:
         if res.intuitive:
-            res.notes.append("intuitive criterion: no type gains from an off-path message once equilibrium-dominated types are ruled out")
+            res.notes.append(
+                "intuitive criterion: no type gains from an off-path message once equilibrium-dominated types are ruled out"
+            )
         if res.d1:
-            res.notes.append("D1: a belief on the undeleted types sustains the equilibrium after every off-path message")
+            res.notes.append(
+                "D1: a belief on the undeleted types sustains the equilibrium after every off-path message"
+            )
     res.notes += div.notes
     return res

@@ -93,14 +93,19 @@ def trigger_deltas(game: NormalFormGame, nash: list[tuple[Any, Any, str]], exact
                         break
                 if need is not None and (best is None or max(need) < best[0]):
                     best = (max(need), lab)
-            out.append({"profile": [game.strategies[0][r], game.strategies[1][c]],
-                        "payoffs": [A[r, c], B[r, c]],
-                        "trigger_delta": None if best is None else best[0],
-                        "punishment": None if best is None else f"Nash reversion to {best[1]}"})
+            out.append(
+                {
+                    "profile": [game.strategies[0][r], game.strategies[1][c]],
+                    "payoffs": [A[r, c], B[r, c]],
+                    "trigger_delta": None if best is None else best[0],
+                    "punishment": None if best is None else f"Nash reversion to {best[1]}",
+                }
+            )
     return out
 
 
 # -- polygons -----------------------------------------------------------------------------------
+
 
 def _hull(points: np.ndarray) -> np.ndarray:
     """Vertices of the convex hull, counter-clockwise (Andrew's monotone chain; handles points
@@ -149,8 +154,15 @@ def _clip(poly: np.ndarray, axis: int, bound: float) -> np.ndarray:
     return np.array(out) if out else poly[:0]
 
 
-def aps_polygon(A: np.ndarray, B: np.ndarray, delta: float, *, tol: float = 1e-9, max_iter: int = 100_000,
-                deadline: Deadline | None = None) -> tuple[np.ndarray, int, bool]:
+def aps_polygon(
+    A: np.ndarray,
+    B: np.ndarray,
+    delta: float,
+    *,
+    tol: float = 1e-9,
+    max_iter: int = 100_000,
+    deadline: Deadline | None = None,
+) -> tuple[np.ndarray, int, bool]:
     """Iterate the APS operator with public randomisation on polygons; returns (vertices,
     iterations, converged). An empty array means no pure-strategy SPE."""
     d1, d2 = _deviation(A, B)
@@ -194,8 +206,10 @@ def finite_spe_payoffs(game: NormalFormGame, periods: int, exact: bool = False) 
                 if A[r, c] + w1 >= d1[r, c] + lo1 and B[r, c] + w2 >= d2[r, c] + lo2:
                     new.add((A[r, c] + w1, B[r, c] + w2))
         if len(new) > FINITE_LIMIT:
-            raise SolverError(f"the {periods}-period game has more than {FINITE_LIMIT} pure SPE payoff vectors; "
-                              "use fewer --periods or the discounted game (--delta)")
+            raise SolverError(
+                f"the {periods}-period game has more than {FINITE_LIMIT} pure SPE payoff vectors; "
+                "use fewer --periods or the discounted game (--delta)"
+            )
         P = new
     return sorted(P, key=lambda p: (-p[0], -p[1]))
 
@@ -208,8 +222,13 @@ def _stage_nash(game: NormalFormGame, exact: bool, deadline: Deadline) -> list[t
     for eq in sol.equilibria:
         parts = []
         for labels, probs in zip(game.strategies, eq.mixed_profile):
-            parts.append("+".join(f"{lab}" if float(p) == 1 else f"{float(p):.4g} {lab}"
-                                  for lab, p in zip(labels, probs) if float(p) > 0))
+            parts.append(
+                "+".join(
+                    f"{lab}" if float(p) == 1 else f"{float(p):.4g} {lab}"
+                    for lab, p in zip(labels, probs)
+                    if float(p) > 0
+                )
+            )
         out.append((eq.payoffs[0], eq.payoffs[1], "(" + ", ".join(parts) + ")"))
     return out
 
@@ -255,9 +274,14 @@ def repeated(
         avg = [(a / periods, b / periods) for a, b in totals]
         hull = _hull(np.array([[float(a), float(b)] for a, b in avg])) if avg else np.zeros((0, 2))
         avg_verts = [p for p in avg if any(np.allclose([float(p[0]), float(p[1])], h) for h in hull)]
-        extra.update({"periods": int(periods), "payoff_set": [list(p) for p in avg],
-                      "payoff_set_vertices": [list(p) for p in avg_verts],
-                      "payoff_set_method": "backward induction over pure SPE continuation payoffs (average per period)"})
+        extra.update(
+            {
+                "periods": int(periods),
+                "payoff_set": [list(p) for p in avg],
+                "payoff_set_vertices": [list(p) for p in avg_verts],
+                "payoff_set_method": "backward induction over pure SPE continuation payoffs (average per period)",
+            }
+        )
         payoffs: tuple = ()
     else:
         A, B = _matrices(game, False)
@@ -269,20 +293,45 @@ def repeated(
             note = deadline.message()
         complete = converged
         verts = _hull(np.round(verts, 9)) if len(verts) else verts  # round-off of the limit removed
-        extra.update({"delta": delta, "payoff_set_vertices": [[float(a), float(b)] for a, b in verts],
-                      "payoff_set_method": f"APS operator on polygons with public randomisation; outer "
-                                          f"approximation, {iters} iterations, stopped at Hausdorff step < {tol:g}",
-                      "converged": converged})
+        extra.update(
+            {
+                "delta": delta,
+                "payoff_set_vertices": [[float(a), float(b)] for a, b in verts],
+                "payoff_set_method": f"APS operator on polygons with public randomisation; outer "
+                f"approximation, {iters} iterations, stopped at Hausdorff step < {tol:g}",
+                "converged": converged,
+            }
+        )
         if not converged and note is None:
             note = "the APS iteration did not converge; the polygon shown is an outer approximation"
         payoffs = ()
-    eq = Equilibrium(payoffs=payoffs, regret=Fraction(0) if exact else 0.0, label="SPE payoff set", extra=extra)
-    return Solution(game=game, concept="repeated-spe-payoffs", method="aps", equilibria=(eq,), complete=complete,
-                    exact=exact, message=note, options={"delta": delta, "periods": periods})
+    eq = Equilibrium(
+        payoffs=payoffs, regret=Fraction(0) if exact else 0.0, label="SPE payoff set", extra=extra
+    )
+    return Solution(
+        game=game,
+        concept="repeated-spe-payoffs",
+        method="aps",
+        equilibria=(eq,),
+        complete=complete,
+        exact=exact,
+        message=note,
+        options={"delta": delta, "periods": periods},
+    )
 
 
-register(method(name="aps", kinds=("normal",), concept="repeated-spe-payoffs", function=repeated,
-                summary="repeated 2-player game: pure minmax, grim-trigger deltas, pure SPE payoffs (APS polygons)",
-                players="2",
-                options={"delta": "discount factor, 0 < delta < 1", "periods": "finite horizon instead of delta",
-                         "tol": "stopping tolerance of the APS iteration"}))
+register(
+    method(
+        name="aps",
+        kinds=("normal",),
+        concept="repeated-spe-payoffs",
+        function=repeated,
+        summary="repeated 2-player game: pure minmax, grim-trigger deltas, pure SPE payoffs (APS polygons)",
+        players="2",
+        options={
+            "delta": "discount factor, 0 < delta < 1",
+            "periods": "finite horizon instead of delta",
+            "tol": "stopping tolerance of the APS iteration",
+        },
+    )
+)

@@ -96,16 +96,26 @@ class _Stage:
         else:
             entry = (F0, F1)
         vals = [(1 - e) * o + e * n for e in entry for o in out for n in enter]
-        return {"beta": beta, "phi": phi, "entry": entry, "out": out, "enter": enter, "post": post,
-                "fight_target": fight_target, "value": (min(vals), max(vals))}
+        return {
+            "beta": beta,
+            "phi": phi,
+            "entry": entry,
+            "out": out,
+            "enter": enter,
+            "post": post,
+            "fight_target": fight_target,
+            "value": (min(vals), max(vals)),
+        }
 
 
 def _q_star(prev: StepCorrespondence, c: Fraction) -> Fraction | None:
     w0 = prev(F0)[0]
     for i, x in enumerate(prev.xs):
         if prev.opens[i] - w0 >= c:
-            raise SolverError("reputation: the weak type's value jumps past its indifference point; no "
-                              "equilibrium of the Kreps-Wilson form")
+            raise SolverError(
+                "reputation: the weak type's value jumps past its indifference point; no "
+                "equilibrium of the Kreps-Wilson form"
+            )
         if prev.at[i][1] - w0 >= c:
             return x
     return None
@@ -154,8 +164,10 @@ def _parse(game: ExtensiveGame) -> tuple[int, Fraction, dict[str, Any]]:
         raise SolverError("method 'reputation' solves game trees")
     root = game.root
     if root.kind != "chance" or root.actions != ("tough", "weak"):
-        raise SolverError("method 'reputation' needs a chance move over types 'tough' and 'weak' at the root "
-                          "(the kreps-wilson tree)")
+        raise SolverError(
+            "method 'reputation' needs a chance move over types 'tough' and 'weak' at the root "
+            "(the kreps-wilson tree)"
+        )
     k = game.num_players - 1
     if k < 1 or game.players[0] != "Incumbent":
         raise SolverError("method 'reputation' needs players Incumbent, E1, ..., Ek")
@@ -172,8 +184,10 @@ def _parse(game: ExtensiveGame) -> tuple[int, Fraction, dict[str, Any]]:
         """The payoffs at the end of ``actions`` from node ``v``, which must be a terminal."""
         node = game.nodes[walk(v, actions)]
         if node.payoffs is None:
-            raise SolverError(f"method 'reputation': the play {' '.join(actions)} must end the game after "
-                              f"{k} markets (one per entrant)")
+            raise SolverError(
+                f"method 'reputation': the play {' '.join(actions)} must end the game after "
+                f"{k} markets (one per entrant)"
+            )
         return node.payoffs
 
     pay: dict[str, Any] = {}
@@ -184,8 +198,9 @@ def _parse(game: ExtensiveGame) -> tuple[int, Fraction, dict[str, Any]]:
         o = out / k
         pay[t] = (o, acc - (k - 1) * o, fight - (k - 1) * o)
     tw = root.children[1]
-    pay["entrant"] = tuple(leaf(tw, seq + ["Out"] * (k - 1))[1]
-                           for seq in (["Out"], ["In", "Accommodate"], ["In", "Fight"]))
+    pay["entrant"] = tuple(
+        leaf(tw, seq + ["Out"] * (k - 1))[1] for seq in (["Out"], ["In", "Accommodate"], ["In", "Fight"])
+    )
     # additivity over the whole tree
     for t, child in zip(root.actions, root.children):
         o, a, f = pay[t]
@@ -194,7 +209,11 @@ def _parse(game: ExtensiveGame) -> tuple[int, Fraction, dict[str, Any]]:
             v, inc, j, ents = stack.pop()
             node = game.nodes[v]
             if node.kind == "terminal":
-                if j != k or node.terminal_payoffs[0] != inc or tuple(node.terminal_payoffs[1:]) != tuple(ents):
+                if (
+                    j != k
+                    or node.terminal_payoffs[0] != inc
+                    or tuple(node.terminal_payoffs[1:]) != tuple(ents)
+                ):
                     raise SolverError("method 'reputation': payoffs are not additive over markets")
                 continue
             if node.actions != ("Out", "In") or node.player != j + 1:
@@ -202,19 +221,26 @@ def _parse(game: ExtensiveGame) -> tuple[int, Fraction, dict[str, Any]]:
             stack.append((node.children[0], inc + o, j + 1, ents + [pay["entrant"][0]]))
             inn = game.nodes[node.children[1]]
             if inn.actions != ("Fight", "Accommodate") or inn.player != 0:
-                raise SolverError("method 'reputation': the incumbent must answer In with Fight or Accommodate")
+                raise SolverError(
+                    "method 'reputation': the incumbent must answer In with Fight or Accommodate"
+                )
             stack.append((inn.children[0], inc + f, j + 1, ents + [pay["entrant"][2]]))
             stack.append((inn.children[1], inc + a, j + 1, ents + [pay["entrant"][1]]))
     p = root.chance_probs[0]
     e_o, e_a, e_f = pay["entrant"]
-    if not (e_f < e_o < e_a) or not (pay["weak"][1] > pay["weak"][2]) or not (pay["tough"][2] > pay["tough"][1]):
-        raise SolverError("method 'reputation': needs entrant fought < out < accommodated, the weak type "
-                          "preferring Accommodate and the tough type Fight in a single market")
+    if (
+        not (e_f < e_o < e_a)
+        or not (pay["weak"][1] > pay["weak"][2])
+        or not (pay["tough"][2] > pay["tough"][1])
+    ):
+        raise SolverError(
+            "method 'reputation': needs entrant fought < out < accommodated, the weak type "
+            "preferring Accommodate and the tough type Fight in a single market"
+        )
     return k, p, pay
 
 
-def reputation(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE,
-               exact: bool = False) -> Solution:
+def reputation(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False) -> Solution:
     """One sequential equilibrium of the kreps-wilson tree (see the module docstring)."""
     from bargaining.solvers.backward import path_label
     from bargaining.solvers.sequential import tree_tables
@@ -272,30 +298,58 @@ def reputation(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE,
     reach, values, _, _ = tree_tables(g, flat)
     per = tuple(tuple(flat[x] for x in ids) for ids in g.player_infosets)
     bel = tuple(tuple(beliefs[x] for x in ids) for ids in g.player_infosets)
-    orders = tuple(tuple(tuple((k + 1 if (g.infosets[x].label.startswith("tough") and a == 1) else 1)
-                               if flat[x][a] == 0 else 0 for a in range(2)) for x in ids)
-                   for ids in g.player_infosets)
+    orders = tuple(
+        tuple(
+            tuple(
+                (k + 1 if (g.infosets[x].label.startswith("tough") and a == 1) else 1)
+                if flat[x][a] == 0
+                else 0
+                for a in range(2)
+            )
+            for x in ids
+        )
+        for ids in g.player_infosets
+    )
     outcomes = tuple(reach[t] for t in g.terminals)
-    thresholds = {"entry_below": [None] + [stage.phi_star * q if q is not None else stage.phi_star for q in qs[1:]],
-                  "weak_fights_surely_from": qs}
-    eq = Equilibrium(payoffs=values[0], regret=F0, behavior=per, beliefs=bel, outcomes=outcomes,
-                     label=path_label(g, per, outcomes),
-                     extra={"certificate": {"kind": "ranked trembles", "orders": orders},
-                            "thresholds": thresholds})
-    return Solution(game=game, concept="sequential", method="reputation", equilibria=(eq,), complete=False,
-                    exact=True, options={},
-                    message="one sequential equilibrium by backward induction on the public belief; off-path "
-                    "beliefs after a surprise Accommodate are set to 0 (other consistent choices may sustain more)")
+    thresholds = {
+        "entry_below": [None] + [stage.phi_star * q if q is not None else stage.phi_star for q in qs[1:]],
+        "weak_fights_surely_from": qs,
+    }
+    eq = Equilibrium(
+        payoffs=values[0],
+        regret=F0,
+        behavior=per,
+        beliefs=bel,
+        outcomes=outcomes,
+        label=path_label(g, per, outcomes),
+        extra={"certificate": {"kind": "ranked trembles", "orders": orders}, "thresholds": thresholds},
+    )
+    return Solution(
+        game=game,
+        concept="sequential",
+        method="reputation",
+        equilibria=(eq,),
+        complete=False,
+        exact=True,
+        options={},
+        message="one sequential equilibrium by backward induction on the public belief; off-path "
+        "beliefs after a surprise Accommodate are set to 0 (other consistent choices may sustain more)",
+    )
 
 
 def _register() -> None:
     from bargaining.solvers.registry import Method, register
 
-    register(Method(
-        name="reputation", kinds=("tree",), concept="sequential", function=reputation,
-        summary="one sequential equilibrium of the kreps-wilson reputation tree by backward induction on "
-        "the public belief (exact, linear in the tree)",
-    ))
+    register(
+        Method(
+            name="reputation",
+            kinds=("tree",),
+            concept="sequential",
+            function=reputation,
+            summary="one sequential equilibrium of the kreps-wilson reputation tree by backward induction on "
+            "the public belief (exact, linear in the tree)",
+        )
+    )
 
 
 _register()

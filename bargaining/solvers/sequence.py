@@ -91,8 +91,14 @@ def all_nash_behaviors(
     try:
         sf = reduced_strategic_form(game)
     except GameValidationError as err:  # too large to build: nothing found, and say why
-        return [], False, (f"{err}; a subgame without proper subgames is solved through its strategic form, "
-                           "which is too large here: solve the tree for concept sequential instead")
+        return (
+            [],
+            False,
+            (
+                f"{err}; a subgame without proper subgames is solved through its strategic form, "
+                "which is too large here: solve the tree for concept sequential instead"
+            ),
+        )
     nfg = sf.game
     active = [i for i, m in enumerate(nfg.shape) if m > 1]
     exact_mode = exact or game.exact
@@ -142,8 +148,10 @@ def all_nash_behaviors(
         if sol.message and not note:
             note = sol.message
         if not sol.complete and not note:
-            note = (f"the strategic form ({'x'.join(map(str, sub.shape))}) was solved by {sol.method}, "
-                    "which does not guarantee every equilibrium")
+            note = (
+                f"the strategic form ({'x'.join(map(str, sub.shape))}) was solved by {sol.method}, "
+                "which does not guarantee every equilibrium"
+            )
         mixed_list = []
         for eq in sol.equilibria:
             prof = [(one,) for _ in nfg.shape]
@@ -155,7 +163,11 @@ def all_nash_behaviors(
 
 
 def strategic(
-    game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False, nash_method: str | None = None,
+    game: ExtensiveGame,
+    *,
+    deadline: Deadline = Deadline.NONE,
+    exact: bool = False,
+    nash_method: str | None = None,
 ) -> Solution:
     """All Nash equilibria (extreme ones, for two players) through the reduced strategic form."""
     from bargaining.solvers.treeprofile import tree_equilibrium
@@ -165,8 +177,13 @@ def strategic(
     eqs = [tree_equilibrium(g, b, concept="nash") for b in behaviors]
     eqs.sort(key=lambda e: sort_key_profile([p for per in e.behavior_profile for p in per]))
     return Solution(
-        game=game, concept="nash", method="strategic", equilibria=tuple(eqs), complete=complete,
-        exact=bool(exact), message=note,
+        game=game,
+        concept="nash",
+        method="strategic",
+        equilibria=tuple(eqs),
+        complete=complete,
+        exact=bool(exact),
+        message=note,
     )
 
 
@@ -177,11 +194,11 @@ register(
         concept="nash",
         function=strategic,
         summary="Nash equilibria via the reduced strategic form and the normal-form solvers (small trees)",
-        options={"nash_method": "the normal-form method for the strategic form (default: the best for its size)"},
+        options={
+            "nash_method": "the normal-form method for the strategic form (default: the best for its size)"
+        },
     )
 )
-
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,7 +264,9 @@ def sequence_form(game: ExtensiveGame, exact: bool = False) -> SequenceForm:
         A[s1, s2] += w * conv(u[0])
         B[s1, s2] += w * conv(u[1])
         W[s1, s2] += w
-    return SequenceForm(game, (tuple(seqs[0]), tuple(seqs[1])), (index[0], index[1]), (Es[0], Es[1]), (A, B), W)
+    return SequenceForm(
+        game, (tuple(seqs[0]), tuple(seqs[1])), (index[0], index[1]), (Es[0], Es[1]), (A, B), W
+    )
 
 
 def lemke_mixed(
@@ -302,7 +321,9 @@ def lemke_mixed(
         row = n + j
         col = cz + var
         if abs(T[row, col]) <= tol:
-            col = next((cz + v for v in range(n) if abs(T[row, cz + v]) > tol and (cz + v) not in basis), None)
+            col = next(
+                (cz + v for v in range(n) if abs(T[row, cz + v]) > tol and (cz + v) not in basis), None
+            )
             if col is None:
                 return None
         _pivot(T, row, col, exact)
@@ -545,9 +566,7 @@ def _behavior_from_plan(sf: SequenceForm, i: int, x: np.ndarray, exact: bool) ->
     return tuple(out)
 
 
-def sequence(
-    game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False
-) -> Solution:
+def sequence(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE, exact: bool = False) -> Solution:
     """One Nash equilibrium of a two-player tree by Lemke's algorithm on the sequence form
     (Koller, Megiddo & von Stengel 1996). Dense tableau; exact with ``exact=True``."""
     from bargaining.solvers.treeprofile import tree_equilibrium
@@ -580,6 +599,7 @@ def sequence(
     e = np.full(k1 + k2, zero, dtype=dtype)
     e[0] = conv(1)
     e[k1] = conv(1)
+
     # start: the pure plan "first action everywhere" (the empty sequences and each set's first
     # action); if float pivoting ends on a ray (round-off on a long degenerate path), once more
     # from "last action everywhere" before giving up
@@ -600,14 +620,26 @@ def sequence(
         z = lemke_mixed(Mzz, Mzu, Euz, e, starts[0], deadline=deadline)
     if z is None:
         msg = deadline.message() if deadline.expired() else "Lemke's algorithm ended on a ray"
-        return Solution(game=game, concept="nash", method="sequence", equilibria=(), complete=False,
-                        exact=bool(exact), message=msg)
+        return Solution(
+            game=game,
+            concept="nash",
+            method="sequence",
+            equilibria=(),
+            complete=False,
+            exact=bool(exact),
+            message=msg,
+        )
     ox, oy, op = 0, n1, n
     x, y = z[ox:oy], z[oy:op]
     behavior = (_behavior_from_plan(sf, 0, x, exact), _behavior_from_plan(sf, 1, y, exact))
     eq = tree_equilibrium(g, behavior, concept="nash")
     return Solution(
-        game=game, concept="nash", method="sequence", equilibria=(eq,), complete=False, exact=bool(exact),
+        game=game,
+        concept="nash",
+        method="sequence",
+        equilibria=(eq,),
+        complete=False,
+        exact=bool(exact),
         extra={"scope": "one equilibrium (Lemke on the sequence form)"},
     )
 

@@ -73,8 +73,15 @@ MAX_COMBOS = 4096
 class Assessment:
     """A sequential assessment found by the enumeration (one point or a polytope of behaviour)."""
 
-    def __init__(self, behavior: list, beliefs: list, belief_sets: list, certificate: dict,
-                 vertices_: list | None = None, mixing: str | None = None):
+    def __init__(
+        self,
+        behavior: list,
+        beliefs: list,
+        belief_sets: list,
+        certificate: dict,
+        vertices_: list | None = None,
+        mixing: str | None = None,
+    ):
         self.behavior = behavior  # per global infoset: tuple of Fractions
         self.beliefs = beliefs  # per global infoset: tuple of Fractions
         self.belief_sets = belief_sets  # per global infoset: list of vertex beliefs
@@ -130,12 +137,15 @@ def _gaps(g: ExtensiveGame, values: list, k: int, chosen: Sequence[int]) -> list
     h = g.infosets[k]
     i = h.player
     s = chosen[0]
-    return [[values[g.nodes[x].children[s]][i] - values[g.nodes[x].children[a]][i] for a in range(len(h.actions))]
-            for x in h.nodes]
+    return [
+        [values[g.nodes[x].children[s]][i] - values[g.nodes[x].children[a]][i] for a in range(len(h.actions))]
+        for x in h.nodes
+    ]
 
 
-def _belief_options(g: ExtensiveGame, k: int, D: list[list[Fraction]], chosen: Sequence[int], off: list,
-                    pi: list, flags: set) -> list[tuple]:
+def _belief_options(
+    g: ExtensiveGame, k: int, D: list[list[Fraction]], chosen: Sequence[int], off: list, pi: list, flags: set
+) -> list[tuple]:
     """Candidate belief supports ``T`` at off-path set ``k`` with the sequentially rational beliefs
     on them: ``(T, kind, verts, G)`` with kind ``free`` (relative interior of a polytope) or
     ``fixed``."""
@@ -147,8 +157,10 @@ def _belief_options(g: ExtensiveGame, k: int, D: list[list[Fraction]], chosen: S
         for T in itertools.combinations(range(m), size):
             x0 = T[0]
             keys = sorted(set().union(*(off[nodes[t]] for t in T)))
-            G = [[(1 if key in off[nodes[t]] else 0) - (1 if key in off[nodes[x0]] else 0) for key in keys]
-                 for t in T[1:]]
+            G = [
+                [(1 if key in off[nodes[t]] else 0) - (1 if key in off[nodes[x0]] else 0) for key in keys]
+                for t in T[1:]
+            ]
             rank = int(np.linalg.matrix_rank(np.array(G, dtype=float))) if G and keys else 0
             eqs = [([F1] * size, F1)]
             ineqs = []
@@ -169,7 +181,8 @@ def _belief_options(g: ExtensiveGame, k: int, D: list[list[Fraction]], chosen: S
                 total = sum(pi[nodes[t]] for t in T)
                 mu = tuple(pi[nodes[t]] / total for t in T)
                 ok = all(sum(r[j] * mu[j] for j in range(size)) == rhs for r, rhs in eqs[1:]) and all(
-                    sum(r[j] * mu[j] for j in range(size)) >= 0 for r, _ in ineqs)
+                    sum(r[j] * mu[j] for j in range(size)) >= 0 for r, _ in ineqs
+                )
                 if ok:
                     out.append((T, "fixed", [mu], G, keys))
             else:
@@ -204,9 +217,15 @@ def _orders_lp(g: ExtensiveGame, combo: list[tuple[int, tuple]], off: list, offk
             else:
                 A_ub.append(-d)
                 b_ub.append(-1.0)
-    res = linprog(np.ones(len(offkeys)), A_ub=np.array(A_ub) if A_ub else None, b_ub=b_ub or None,
-                  A_eq=np.array(A_eq) if A_eq else None, b_eq=b_eq or None,
-                  bounds=[(1, None)] * len(offkeys), method="highs")
+    res = linprog(
+        np.ones(len(offkeys)),
+        A_ub=np.array(A_ub) if A_ub else None,
+        b_ub=b_ub or None,
+        A_eq=np.array(A_eq) if A_eq else None,
+        b_eq=b_eq or None,
+        bounds=[(1, None)] * len(offkeys),
+        method="highs",
+    )
     if res.status != 0:
         return None
     kappa = {key: Fraction(float(v)).limit_denominator(1000) for key, v in zip(offkeys, res.x)}
@@ -251,8 +270,13 @@ def _weights(beliefs_by_set: dict[int, tuple], g: ExtensiveGame, combo: list, of
 # --------------------------------------------------------------------------------------------
 # one support pattern
 # --------------------------------------------------------------------------------------------
-def assess_profile(g: ExtensiveGame, flat: list[tuple[Fraction, ...]], flags: set,
-                   exempt: int | None = None, deadline: Deadline | None = None) -> Assessment | None:
+def assess_profile(
+    g: ExtensiveGame,
+    flat: list[tuple[Fraction, ...]],
+    flags: set,
+    exempt: int | None = None,
+    deadline: Deadline | None = None,
+) -> Assessment | None:
     """The sequential assessments with behaviour ``flat`` (exact, per global information set):
     ``None`` if there is none, else one with the belief polytopes. ``exempt`` names a set whose
     optimality the caller has already imposed (the mixing set of a family)."""
@@ -277,7 +301,9 @@ def assess_profile(g: ExtensiveGame, flat: list[tuple[Fraction, ...]], flags: se
                 return None
             options[k] = opts
     # joint: orders and independence of the weights, first feasible combination as representative
-    offkeys = sorted({(k, a) for k, h in enumerate(g.infosets) for a in range(len(h.actions)) if flat[k][a] == 0})
+    offkeys = sorted(
+        {(k, a) for k, h in enumerate(g.infosets) for a in range(len(h.actions)) if flat[k][a] == 0}
+    )
     sets = sorted(options)
     feasible_sets: dict[int, list] = {k: [] for k in sets}
     rep = None
@@ -344,19 +370,28 @@ def assess_profile(g: ExtensiveGame, flat: list[tuple[Fraction, ...]], flags: se
                 full[t] = val
             beliefs[k] = tuple(full)
         weights = _weights({k: beliefs[k] for k in sets}, g, combo, off, pi)
-    orders = [[(kappa.get((k, a), F1) if flat[k][a] == 0 else 0) for a in range(len(h.actions))]
-              for k, h in enumerate(g.infosets)]
-    wts = [[(weights.get((k, a), 1) if flat[k][a] == 0 else 1) for a in range(len(h.actions))]
-           for k, h in enumerate(g.infosets)]
-    return Assessment(list(flat), [beliefs[k] for k in range(len(g.infosets))], belief_sets,
-                      {"orders": orders, "weights": wts})
+    orders = [
+        [(kappa.get((k, a), F1) if flat[k][a] == 0 else 0) for a in range(len(h.actions))]
+        for k, h in enumerate(g.infosets)
+    ]
+    wts = [
+        [(weights.get((k, a), 1) if flat[k][a] == 0 else 1) for a in range(len(h.actions))]
+        for k, h in enumerate(g.infosets)
+    ]
+    return Assessment(
+        list(flat),
+        [beliefs[k] for k in range(len(g.infosets))],
+        belief_sets,
+        {"orders": orders, "weights": wts},
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # families with one mixing information set
 # --------------------------------------------------------------------------------------------
-def _family(g: ExtensiveGame, base: list, k: int, S: tuple[int, ...], flags: set,
-            deadline: Deadline | None) -> Assessment | None:
+def _family(
+    g: ExtensiveGame, base: list, k: int, S: tuple[int, ...], flags: set, deadline: Deadline | None
+) -> Assessment | None:
     """Assessments pure as ``base`` except at set ``k``, which mixes with full support ``S``."""
     h = g.infosets[k]
     m = len(h.actions)
@@ -384,14 +419,26 @@ def _family(g: ExtensiveGame, base: list, k: int, S: tuple[int, ...], flags: set
             coeffs = []
             for a in S:
                 reach, values, _, _ = pure[a]
-                coeffs.append(sum(
-                    (reach[x] * (values[g.nodes[x].children[b]][i] - values[g.nodes[x].children[a2]][i])
-                     for x in h2.nodes), F0))
+                coeffs.append(
+                    sum(
+                        (
+                            reach[x]
+                            * (values[g.nodes[x].children[b]][i] - values[g.nodes[x].children[a2]][i])
+                            for x in h2.nodes
+                        ),
+                        F0,
+                    )
+                )
             if on_path:
                 ineqs.append((coeffs, F0))
             else:
-                gaps = {tuple(pure[a][1][g.nodes[x].children[b]][i] - pure[a][1][g.nodes[x].children[a2]][i]
-                              for x in h2.nodes) for a in S}
+                gaps = {
+                    tuple(
+                        pure[a][1][g.nodes[x].children[b]][i] - pure[a][1][g.nodes[x].children[a2]][i]
+                        for x in h2.nodes
+                    )
+                    for a in S
+                }
                 bilinear = bilinear or len(gaps) > 1
     verts = vertices(n, eqs, ineqs)
     centre = relint_point(verts)
@@ -411,8 +458,10 @@ def _family(g: ExtensiveGame, base: list, k: int, S: tuple[int, ...], flags: set
             fv = list(base)
             fv[k] = tuple(v[S.index(j)] if j in S else F0 for j in range(m))
             if assess_profile(g, fv, local, deadline=deadline) is None:
-                flags.add(f"mixing at {h.label!r}: an off-path condition is bilinear; the family is reported at "
-                          "its centre only")
+                flags.add(
+                    f"mixing at {h.label!r}: an off-path condition is bilinear; the family is reported at "
+                    "its centre only"
+                )
                 verts = [centre]
                 break
     flags.update(local)
@@ -451,18 +500,32 @@ def _record(g: ExtensiveGame, found: Assessment) -> Equilibrium:
         dim = int(np.linalg.matrix_rank(arr[1:] - arr[0])) if len(arr) > 1 else 0
         extra["dimension"] = dim
         extra["vertices"] = [{"behavior": _per_player(g, v)} for v in found.vertices]
-        extra["description"] = (f"a set of sequential equilibria: {found.mixing!r} mixes; every convex "
-                                f"combination of the {len(found.vertices)} listed behaviours is one")
+        extra["description"] = (
+            f"a set of sequential equilibria: {found.mixing!r} mixes; every convex "
+            f"combination of the {len(found.vertices)} listed behaviours is one"
+        )
     elif found.mixing:
         extra["dimension"] = 0
     regret = F0  # optimality is imposed exactly; the independent check is bargaining.verify.sequential
-    return Equilibrium(payoffs=values[0], regret=regret, behavior=behavior,
-                       beliefs=_per_player(g, found.beliefs), outcomes=outcomes,
-                       label=path_label(g, behavior, outcomes), extra=extra)
+    return Equilibrium(
+        payoffs=values[0],
+        regret=regret,
+        behavior=behavior,
+        beliefs=_per_player(g, found.beliefs),
+        outcomes=outcomes,
+        label=path_label(g, behavior, outcomes),
+        extra=extra,
+    )
 
 
-def sequential_enum(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE,
-                    exact: bool = False, max_profiles: int = 50_000, mixed: bool = True) -> Solution:
+def sequential_enum(
+    game: ExtensiveGame,
+    *,
+    deadline: Deadline = Deadline.NONE,
+    exact: bool = False,
+    max_profiles: int = 50_000,
+    mixed: bool = True,
+) -> Solution:
     """Sequential equilibria of a small tree: all pure assessments and all families with one mixing
     information set, with exact belief sets and tremble certificates (see the module docstring)."""
     if getattr(game, "kind", None) != "tree":
@@ -472,8 +535,10 @@ def sequential_enum(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE,
     sizes = [len(h.actions) for h in g.infosets]
     total = math.prod(sizes)
     if total > max_profiles:
-        raise SolverError(f"sequential-enum: {total} pure behaviour profiles exceed max_profiles={max_profiles}; "
-                          "raise it with care (the work grows with the product of the action counts)")
+        raise SolverError(
+            f"sequential-enum: {total} pure behaviour profiles exceed max_profiles={max_profiles}; "
+            "raise it with care (the work grows with the product of the action counts)"
+        )
     flags: set = set()
     found: list[Assessment] = []
     timed_out = False
@@ -507,21 +572,35 @@ def sequential_enum(game: ExtensiveGame, *, deadline: Deadline = Deadline.NONE,
     if len(choosers) > 1:
         notes.append("assessments in which two or more information sets mix at once are not searched")
     complete = not notes
-    return Solution(game=game, concept="sequential", method="sequential-enum", equilibria=tuple(eqs),
-                    complete=complete, exact=True, options={"max_profiles": max_profiles, "mixed": mixed},
-                    message="; ".join(notes) or None)
+    return Solution(
+        game=game,
+        concept="sequential",
+        method="sequential-enum",
+        equilibria=tuple(eqs),
+        complete=complete,
+        exact=True,
+        options={"max_profiles": max_profiles, "mixed": mixed},
+        message="; ".join(notes) or None,
+    )
 
 
 def _register() -> None:
     from bargaining.solvers.registry import Method, register
 
-    register(Method(
-        name="sequential-enum", kinds=("tree",), concept="sequential", function=sequential_enum,
-        summary="sequential equilibria of small trees: all pure assessments and one-set mixing families, "
-        "exact belief sets and tremble certificates",
-        options={"max_profiles": "largest number of pure profiles searched (default 50,000)",
-                 "mixed": "also search families in which one information set mixes (default true)"},
-    ))
+    register(
+        Method(
+            name="sequential-enum",
+            kinds=("tree",),
+            concept="sequential",
+            function=sequential_enum,
+            summary="sequential equilibria of small trees: all pure assessments and one-set mixing families, "
+            "exact belief sets and tremble certificates",
+            options={
+                "max_profiles": "largest number of pure profiles searched (default 50,000)",
+                "mixed": "also search families in which one information set mixes (default true)",
+            },
+        )
+    )
 
 
 _register()

@@ -82,8 +82,16 @@ from bargaining.solvers.polytope import relint_point, vertices
 from bargaining.solvers.registry import Method, register
 from bargaining.solvers.signaling_sets import Family, describe_affine, enumerate_families, shape_name
 
-__all__ = ["pbe", "enumerate_pbe", "RawPBE", "OffPath", "belief_polytope", "label_of", "outcome_distribution",
-           "leaves"]
+__all__ = [
+    "pbe",
+    "enumerate_pbe",
+    "RawPBE",
+    "OffPath",
+    "belief_polytope",
+    "label_of",
+    "outcome_distribution",
+    "leaves",
+]
 
 F0 = Fraction(0)
 F1 = Fraction(1)
@@ -121,8 +129,9 @@ def _value(US, t: int, m: int, rho_m: Sequence[Fraction]) -> Fraction:
     return sum((p * US[t][m][r] for r, p in enumerate(rho_m)), F0)
 
 
-def offpath_sets(US, UR, m: int, u_star: Sequence[Fraction], cache: BeliefCache,
-                 attract: dict[int, Fraction] | None = None) -> OffPath | None:
+def offpath_sets(
+    US, UR, m: int, u_star: Sequence[Fraction], cache: BeliefCache, attract: dict[int, Fraction] | None = None
+) -> OffPath | None:
     """Sustaining beliefs and deterring responses after off-path message ``m``; ``None`` if no
     belief sustains the equilibrium (some type would deviate to ``m`` whatever the receiver
     believes). ``attract``: zero-prior types that send ``m`` themselves, each with the payoff
@@ -140,7 +149,9 @@ def offpath_sets(US, UR, m: int, u_star: Sequence[Fraction], cache: BeliefCache,
         ineqs += [([US[t][m][r] for r in range(nR)], w) for t, w in attract.items()]
         rv = vertices(nR, eqs, ineqs)
         if rv:
-            pieces.append({"responses": K, "belief_vertices": cache.verts(m, K, cache.full), "response_vertices": rv})
+            pieces.append(
+                {"responses": K, "belief_vertices": cache.verts(m, K, cache.full), "response_vertices": rv}
+            )
     if not pieces:
         return None
     # keep only maximal-by-inclusion belief sets' information; bounds over the union
@@ -150,7 +161,9 @@ def offpath_sets(US, UR, m: int, u_star: Sequence[Fraction], cache: BeliefCache,
     response_bounds = [(min(v[r] for v in rv), max(v[r] for v in rv)) for r in range(nR)]
     connected = True
     if nT == 2:  # the union of intervals of μ(type 0): is it one interval?
-        ivs = sorted((min(v[0] for v in p["belief_vertices"]), max(v[0] for v in p["belief_vertices"])) for p in pieces)
+        ivs = sorted(
+            (min(v[0] for v in p["belief_vertices"]), max(v[0] for v in p["belief_vertices"])) for p in pieces
+        )
         hi = ivs[0][1]
         for lo2, hi2 in ivs[1:]:
             if lo2 > hi:
@@ -159,8 +172,15 @@ def offpath_sets(US, UR, m: int, u_star: Sequence[Fraction], cache: BeliefCache,
     return OffPath(m, pieces, belief_bounds, response_bounds, connected)
 
 
-def point_pbe(US, UR, prior: Sequence[Fraction], fam: Family, sigma: list[list[Fraction]],
-              rho_on: dict[int, list[Fraction]], cache: BeliefCache) -> RawPBE | None:
+def point_pbe(
+    US,
+    UR,
+    prior: Sequence[Fraction],
+    fam: Family,
+    sigma: list[list[Fraction]],
+    rho_on: dict[int, list[Fraction]],
+    cache: BeliefCache,
+) -> RawPBE | None:
     """The assessment at one point ``(σ, ρ_on)`` of a family: Bayes beliefs where ``P(m) > 0``;
     after the other messages (off the path of the pattern, or leaving the path at this point)
     the sustaining sets at this point's payoffs. A message of the pattern that leaves the path
@@ -175,8 +195,9 @@ def point_pbe(US, UR, prior: Sequence[Fraction], fam: Family, sigma: list[list[F
     off = [m for m in range(nM) if beliefs[m] is None]
     rho: list[list[Fraction] | None] = [rho_on[m] if m in on else None for m in range(nM)]
     zsend = {t: fam.S[t][0] for t in range(nT) if not pos[t] and fam.S[t][0] not in on}
-    u_star: list = [_value(US, t, fam.S[t][0], rho_on[fam.S[t][0]]) if fam.S[t][0] in rho_on else None
-                    for t in range(nT)]
+    u_star: list = [
+        _value(US, t, fam.S[t][0], rho_on[fam.S[t][0]]) if fam.S[t][0] in rho_on else None for t in range(nT)
+    ]
     for t in zsend:
         u_star[t] = None
     unpinned: set[int] = set()
@@ -195,8 +216,15 @@ def point_pbe(US, UR, prior: Sequence[Fraction], fam: Family, sigma: list[list[F
     for t in range(nT):  # a zero-prior type on another type's off-path message: deterred value
         if u_star[t] is None:
             u_star[t] = max(_value(US, t, m2, rho_on[m2]) for m2 in on)
-    rp = sum((prior[t] * sigma[t][m] * rho_on[m][r] * UR[t][m][r]
-              for t in range(nT) for m in on for r in range(len(UR[0][0]))), F0)
+    rp = sum(
+        (
+            prior[t] * sigma[t][m] * rho_on[m][r] * UR[t][m][r]
+            for t in range(nT)
+            for m in on
+            for r in range(len(UR[0][0]))
+        ),
+        F0,
+    )
     raw = RawPBE(sigma, rho, beliefs, u_star, rp, offs, unpinned=tuple(sorted(unpinned)))
     raw.limit = {m: rho_on[m] for m in fam.on_path if m in off}
     return raw
@@ -230,19 +258,21 @@ def enumerate_pbe(
         raise SolverError("pbe: a prior probability is negative")
     nT, nM, nR = len(US), len(US[0]), len(US[0][0])
     cache = BeliefCache(UR, nT, nR, support=[t for t in range(nT) if prior[t] > 0])
-    fams, complete, notes = enumerate_families(US, UR, prior, cache,
-                                               deadline=None if deadline is None else deadline)
+    fams, complete, notes = enumerate_families(
+        US, UR, prior, cache, deadline=None if deadline is None else deadline
+    )
     out = []
     for k, fam in enumerate(fams):
         (sig, rho_on), _ = family_points(fam, nT, nM, nR)
         raw = point_pbe(US, UR, prior, fam, sig, rho_on, cache)
         if raw is None:
-            raise SolverError("pbe: internal error: a family's representative point is not sustained off the path")
+            raise SolverError(
+                "pbe: internal error: a family's representative point is not sustained off the path"
+            )
         raw.family = k
         raw.fam = fam
         out.append(raw)
     return out, complete, notes
-
 
 
 # --------------------------------------------------------------------------- labels
@@ -282,8 +312,12 @@ def leaves(node, plan: Sequence[str], pos: list[int], path: tuple[str, ...], pro
             yield from leaves(c, (), [0], path + (a,), F0)
 
 
-def outcome_distribution(game: SignalingGame, sigma: Sequence[Sequence[Any]],
-                         rho: Sequence[Sequence[Any] | None], plans: dict | None = None) -> list[tuple[str, Any]]:
+def outcome_distribution(
+    game: SignalingGame,
+    sigma: Sequence[Sequence[Any]],
+    rho: Sequence[Sequence[Any] | None],
+    plans: dict | None = None,
+) -> list[tuple[str, Any]]:
     """Probability of every terminal of the game, in the depth-first order of
     :meth:`SignalingGame.tree_spec` (type, message, response, later-stage actions): ``P = π_t
     σ_t(m) ρ_m(r) × Π`` (chance probabilities along the later stage, the sender following its
@@ -298,7 +332,9 @@ def outcome_distribution(game: SignalingGame, sigma: Sequence[Sequence[Any]],
                 reach = to_fraction(game.prior[t]) * to_fraction(sigma[t][m])
                 rho_m = rho[m]
                 reach = reach * to_fraction(rho_m[r]) if reach and rho_m is not None else F0
-                for path, p in leaves(game.outcomes[t][m][r], list(plans.get((t, m, r), ())), [0], (tl, ml, rl), reach):
+                for path, p in leaves(
+                    game.outcomes[t][m][r], list(plans.get((t, m, r), ())), [0], (tl, ml, rl), reach
+                ):
                     out.append((" ".join(path), p))
     return out
 
@@ -340,14 +376,38 @@ def _refine(US, UR, prior, raw: RawPBE, labels):
     keep = [t for t, p in enumerate(prior) if p > 0]
     if len(keep) == len(prior):
         return refine_equilibrium(US, UR, prior, raw, labels)
-    offs = [OffPath(o.message,
-                    [{**pc, "belief_vertices": [tuple(v[t] for t in keep) for v in pc["belief_vertices"]]} for pc in o.pieces],
-                    [o.belief_bounds[t] for t in keep], o.response_bounds, o.connected) for o in raw.offpath]
-    sub = RawPBE([raw.sigma[t] for t in keep], raw.rho, [None if b is None else [b[t] for t in keep] for b in raw.beliefs],
-                 [raw.type_payoffs[t] for t in keep], raw.receiver_payoff, offs, raw.family, raw.plans, raw.reduced)
+    offs = [
+        OffPath(
+            o.message,
+            [
+                {**pc, "belief_vertices": [tuple(v[t] for t in keep) for v in pc["belief_vertices"]]}
+                for pc in o.pieces
+            ],
+            [o.belief_bounds[t] for t in keep],
+            o.response_bounds,
+            o.connected,
+        )
+        for o in raw.offpath
+    ]
+    sub = RawPBE(
+        [raw.sigma[t] for t in keep],
+        raw.rho,
+        [None if b is None else [b[t] for t in keep] for b in raw.beliefs],
+        [raw.type_payoffs[t] for t in keep],
+        raw.receiver_payoff,
+        offs,
+        raw.family,
+        raw.plans,
+        raw.reduced,
+    )
     T, M, R = labels
-    return refine_equilibrium([US[t] for t in keep], [UR[t] for t in keep], [prior[t] for t in keep], sub,
-                              ([T[t] for t in keep], M, R))
+    return refine_equilibrium(
+        [US[t] for t in keep],
+        [UR[t] for t in keep],
+        [prior[t] for t in keep],
+        sub,
+        ([T[t] for t in keep], M, R),
+    )
 
 
 def _assessment(game: SignalingGame, raw: RawPBE, US, UR, prior, refine: bool) -> dict[str, Any]:
@@ -366,8 +426,13 @@ def _assessment(game: SignalingGame, raw: RawPBE, US, UR, prior, refine: bool) -
             r = raw.limit[m]
             K = tuple(i for i, x in enumerate(r) if x > 0)
             rho_full.append(r)
-            mu_full.append(list(BeliefCache(UR, len(T), len(R), [t for t in range(len(T)) if prior[t] > 0])
-                                .verts(m, K, tuple(t for t in range(len(T)) if prior[t] > 0))[0]))
+            mu_full.append(
+                list(
+                    BeliefCache(UR, len(T), len(R), [t for t in range(len(T)) if prior[t] > 0]).verts(
+                        m, K, tuple(t for t in range(len(T)) if prior[t] > 0)
+                    )[0]
+                )
+            )
         else:
             o = next(o for o in raw.offpath if o.message == m)
             b, r = _representative(o)
@@ -375,10 +440,16 @@ def _assessment(game: SignalingGame, raw: RawPBE, US, UR, prior, refine: bool) -
             mu_full.append(b)
     ref = _refine(US, UR, prior, raw, (T, M, R)) if refine else None
     mixing: dict[str, Any] = {}
-    smix = {T[t]: {M[m]: raw.sigma[t][m] for m in range(len(M)) if raw.sigma[t][m] > 0}
-            for t in range(len(T)) if sum(1 for p in raw.sigma[t] if p > 0) > 1}
-    rmix = {M[m]: {R[r]: rho_m[r] for r in range(len(R)) if rho_m[r] > 0}
-            for m, rho_m in enumerate(raw.rho) if rho_m is not None and sum(1 for p in rho_m if p > 0) > 1}
+    smix = {
+        T[t]: {M[m]: raw.sigma[t][m] for m in range(len(M)) if raw.sigma[t][m] > 0}
+        for t in range(len(T))
+        if sum(1 for p in raw.sigma[t] if p > 0) > 1
+    }
+    rmix = {
+        M[m]: {R[r]: rho_m[r] for r in range(len(R)) if rho_m[r] > 0}
+        for m, rho_m in enumerate(raw.rho)
+        if rho_m is not None and sum(1 for p in rho_m if p > 0) > 1
+    }
     if smix:
         mixing[game.sender] = smix
     if rmix:
@@ -398,8 +469,12 @@ def _assessment(game: SignalingGame, raw: RawPBE, US, UR, prior, refine: bool) -
         off.append(entry)
     x: dict[str, Any] = {
         "sender_strategy": {T[t]: dict(zip(M, raw.sigma[t])) for t in range(len(T))},
-        "receiver_strategy": {M[m]: (dict(zip(R, rho_m)) if rho_m is not None else None) for m, rho_m in enumerate(raw.rho)},
-        "beliefs_on_path": {M[m]: dict(zip(T, mu_m)) for m, mu_m in enumerate(raw.beliefs) if mu_m is not None},
+        "receiver_strategy": {
+            M[m]: (dict(zip(R, rho_m)) if rho_m is not None else None) for m, rho_m in enumerate(raw.rho)
+        },
+        "beliefs_on_path": {
+            M[m]: dict(zip(T, mu_m)) for m, mu_m in enumerate(raw.beliefs) if mu_m is not None
+        },
         "off_path": off,
         "type_payoffs": {T[t]: (None if t in raw.unpinned else v) for t, v in enumerate(raw.type_payoffs)},
         "mixing": mixing,
@@ -467,8 +542,10 @@ def _describe_family(game: SignalingGame, fam: Family, fmt) -> tuple[int, str, l
     for m in fam.on_path:
         senders = [t for t in range(len(T)) if m in fam.S[t]]
         if any(all(v[fam.sigma_var.index((t, m))] == 0 for t in senders) for v in fam.sigma_verts):
-            faces.append(f"where no type sends {M[m]}, {M[m]} leaves the path: those boundary points are PBE "
-                         f"with {M[m]} off the path, sustained by the family's response and its limit belief")
+            faces.append(
+                f"where no type sends {M[m]}, {M[m]} leaves the path: those boundary points are PBE "
+                f"with {M[m]} off the path, sustained by the family's response and its limit belief"
+            )
     return dim, desc, faces
 
 
@@ -511,7 +588,9 @@ def pbe(
             (sig, rho_on), verts = family_points(fam, nT, nM, nR)
             raw = point_pbe(US, UR, prior, fam, sig, rho_on, cache)
             if raw is None:
-                raise SolverError("pbe: internal error: a family's representative point is not sustained off the path")
+                raise SolverError(
+                    "pbe: internal error: a family's representative point is not sustained off the path"
+                )
             raw.plans, raw.reduced = plans, ri
             x = _assessment(game, raw, US, UR, prior, refine)
             vx = []
@@ -536,28 +615,37 @@ def pbe(
             if len(fam.pieces) > 1:
                 idx = []
                 for p in fam.pieces:
-                    idx.append([k for k, (s, r) in enumerate(verts)
-                                if tuple(r[m][rr] for m, rr in fam.rho_var) in p["verts"]])
+                    idx.append(
+                        [
+                            k
+                            for k, (s, r) in enumerate(verts)
+                            if tuple(r[m][rr] for m, rr in fam.rho_var) in p["verts"]
+                        ]
+                    )
                 extra["pieces"] = idx
             if refine:
                 extra["refinements_over_family"] = _refinement_summary(x.get("refinements"), vx)
             if len(reduced) > 1:
                 extra["tie_break"] = ri
             if plans:
-                extra["continuation"] = {f"{T[t]}/{M[m]}/{R[r]}": list(p) for (t, m, r), p in sorted(plans.items())}
+                extra["continuation"] = {
+                    f"{T[t]}/{M[m]}/{R[r]}": list(p) for (t, m, r), p in sorted(plans.items())
+                }
             ex_ante = sum((p * u for p, u in zip(prior, raw.type_payoffs)), F0)
             paths, probs = zip(*outcome_distribution(game, raw.sigma, raw.rho, plans))
             extra["outcome_paths"] = list(paths)
-            eqs.append(Equilibrium(
-                payoffs=(ex_ante, raw.receiver_payoff),
-                outcomes=tuple(probs),
-                regret=None,  # certified by the dispatcher (bargaining.verify.signaling)
-                behavior=(tuple(tuple(row) for row in raw.sigma), tuple(tuple(r) for r in rho_full)),
-                witness={"beliefs": tuple(tuple(b) for b in mu_full), "plans": dict(plans)},
-                beliefs=tuple(tuple(b) if b is not None else None for b in raw.beliefs),
-                label=label,
-                extra=extra,
-            ))
+            eqs.append(
+                Equilibrium(
+                    payoffs=(ex_ante, raw.receiver_payoff),
+                    outcomes=tuple(probs),
+                    regret=None,  # certified by the dispatcher (bargaining.verify.signaling)
+                    behavior=(tuple(tuple(row) for row in raw.sigma), tuple(tuple(r) for r in rho_full)),
+                    witness={"beliefs": tuple(tuple(b) for b in mu_full), "plans": dict(plans)},
+                    beliefs=tuple(tuple(b) if b is not None else None for b in raw.beliefs),
+                    label=label,
+                    extra=extra,
+                )
+            )
     eqs.sort(key=_sort_key)
     eqs = [e.with_extra(family=k) for k, e in enumerate(eqs)]
     # computed exactly; values stay Fractions when the game's numbers are rational (or exact
@@ -638,7 +726,9 @@ register(
         kinds=("signaling",),
         concept="perfect-bayesian",
         function=pbe,
-        options={"refine": "test each family against the intuitive criterion, D1, D2 and NWBR (default true)"},
+        options={
+            "refine": "test each family against the intuitive criterion, D1, D2 and NWBR (default true)"
+        },
         summary="all PBE families (pure, pooling, hybrid) with off-path belief sets; intuitive criterion, D1, D2, NWBR",
     )
 )

@@ -74,7 +74,9 @@ SLOTS = 9
 TOL = 1e-9
 
 
-def _reduce_node(node: Any, sender: str, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, list, np.ndarray]:
+def _reduce_node(
+    node: Any, sender: str, shape: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray, list, np.ndarray]:
     """(sender, receiver) payoff arrays of a later stage, by vectorised backward induction;
     at a tie the first optimal action (file order) is taken. Third item: the terminals in
     depth-first order, each ``(actions from here, probability array of reaching it)``. Fourth:
@@ -84,24 +86,33 @@ def _reduce_node(node: Any, sender: str, shape: tuple[int, ...]) -> tuple[np.nda
         node = {"payoffs": node}
     if "payoffs" in node:
         pay = node["payoffs"]
-        return (np.broadcast_to(np.asarray(pay[0], dtype=float), shape),
-                np.broadcast_to(np.asarray(pay[1], dtype=float), shape), [((), np.ones(shape))],
-                np.zeros(shape, bool))
+        return (
+            np.broadcast_to(np.asarray(pay[0], dtype=float), shape),
+            np.broadcast_to(np.asarray(pay[1], dtype=float), shape),
+            [((), np.ones(shape))],
+            np.zeros(shape, bool),
+        )
     labels = [str(a) for a in node["actions"]]
     children = [_reduce_node(c, sender, shape) for c in node["actions"].values()]
     tie = np.logical_or.reduce([c[3] for c in children])
     if node.get("player") == "chance":
         probs = [np.asarray(node["probs"][a], dtype=float) for a in node["actions"]]
         leaves = [((a,) + path, p * w) for a, p, c in zip(labels, probs, children) for path, w in c[2]]
-        return (sum(p * c[0] for p, c in zip(probs, children)), sum(p * c[1] for p, c in zip(probs, children)),
-                leaves, tie)
+        return (
+            sum(p * c[0] for p, c in zip(probs, children)),
+            sum(p * c[1] for p, c in zip(probs, children)),
+            leaves,
+            tie,
+        )
     us = np.stack([c[0] for c in children])
     ur = np.stack([c[1] for c in children])
     k = np.argmax(us, axis=0)  # first maximum on ties
     best = np.take_along_axis(us, k[None], 0)[0]
     close = np.abs(us - best) <= TOL * (1 + np.abs(best))
     tie = tie | (close.sum(axis=0) > 1)
-    leaves = [((a,) + path, (k == i) * w) for i, (a, c) in enumerate(zip(labels, children)) for path, w in c[2]]
+    leaves = [
+        ((a,) + path, (k == i) * w) for i, (a, c) in enumerate(zip(labels, children)) for path, w in c[2]
+    ]
     return (best, np.take_along_axis(ur, k[None], 0)[0], leaves, tie)
 
 
@@ -131,7 +142,9 @@ class SignalingBatch:
         UR = np.asarray(UR, dtype=float)
         prior0 = np.broadcast_to(np.asarray(prior0, dtype=float), US.shape[:1]).copy()
         if US.ndim != 4 or US.shape != UR.shape:
-            raise GameValidationError("signaling batch: US and UR must have the same shape (N, types, messages, responses)")
+            raise GameValidationError(
+                "signaling batch: US and UR must have the same shape (N, types, messages, responses)"
+            )
         if np.any(prior0 < 0) or np.any(prior0 > 1) or np.any(~np.isfinite(prior0)):
             raise GameValidationError("signaling batch: the prior of type 0 must lie in [0, 1]")
         return cls(prior0, US, UR, **{k: tuple(v) for k, v in labels.items()})
@@ -145,7 +158,11 @@ class SignalingBatch:
             raise GameValidationError("signaling batch: exactly two types are supported")
         messages = [str(m) for m in body["messages"]]
         responses = [str(r) for r in body["responses"]]
-        sender = str(body["players"]["sender"]) if isinstance(body["players"], Mapping) else str(body["players"][0])
+        sender = (
+            str(body["players"]["sender"])
+            if isinstance(body["players"], Mapping)
+            else str(body["players"][0])
+        )
         arrays = [np.asarray(v, dtype=float) for v in body["types"].values()]
         shape = np.broadcast_shapes(*(a.shape for a in arrays), *_leaf_shapes(body["payoffs"]))
         n = int(np.prod(shape)) if shape else 1
@@ -160,17 +177,23 @@ class SignalingBatch:
                     try:
                         node = body["payoffs"][t][m][r]
                     except (KeyError, TypeError):
-                        raise GameValidationError(f"signaling batch: payoffs missing for {t}/{m}/{r}") from None
+                        raise GameValidationError(
+                            f"signaling batch: payoffs missing for {t}/{m}/{r}"
+                        ) from None
                     us, ur, lv, tie = _reduce_node(node, sender, shape)
                     stage_tie |= np.reshape(np.broadcast_to(tie, shape), flat)
                     US[:, i, j, k] = np.reshape(us, flat)
                     UR[:, i, j, k] = np.reshape(ur, flat)
-                    leaves[(i, j, k)] = [(path, np.reshape(np.broadcast_to(w, shape), flat)) for path, w in lv]
+                    leaves[(i, j, k)] = [
+                        (path, np.reshape(np.broadcast_to(w, shape), flat)) for path, w in lv
+                    ]
         p0 = np.reshape(np.broadcast_to(arrays[0], shape), flat)
         total = np.reshape(np.broadcast_to(arrays[0] + arrays[1], shape), flat)
         if np.any(np.abs(total - 1) > 1e-9):
             raise GameValidationError("signaling batch: the prior does not sum to 1 at some points")
-        out = cls.from_arrays(p0, US, UR, types=[str(t) for t in types], messages=messages, responses=responses)
+        out = cls.from_arrays(
+            p0, US, UR, types=[str(t) for t in types], messages=messages, responses=responses
+        )
         return replace(out, leaves=leaves, stage_tie=stage_tie)
 
     @classmethod
@@ -190,17 +213,29 @@ class SignalingBatch:
             ties.append(len(reduced) > 1)  # a later-stage tie that changes a payoff
             us, ur, plans = reduced[0]
             for key in itertools.product(range(2), range(2), range(2)) if g0.shape == (2, 2, 2) else ():
-                walk = list(_leaves(g.outcomes[key[0]][key[1]][key[2]], list(plans.get(key, ())), [0], (), Fraction(1)))
+                walk = list(
+                    _leaves(
+                        g.outcomes[key[0]][key[1]][key[2]], list(plans.get(key, ())), [0], (), Fraction(1)
+                    )
+                )
                 walks.setdefault(key, []).append(walk)
             US.append(np.array(us, dtype=float))
             UR.append(np.array(ur, dtype=float))
             P.append(float(g.prior[0]))
-        out = cls.from_arrays(np.array(P), np.array(US), np.array(UR), types=g0.types, messages=g0.messages,
-                              responses=g0.responses)
+        out = cls.from_arrays(
+            np.array(P),
+            np.array(US),
+            np.array(UR),
+            types=g0.types,
+            messages=g0.messages,
+            responses=g0.responses,
+        )
         if g0.shape != (2, 2, 2):
             return out
-        leaves = {key: [(w[0][k][0], np.array([float(g[k][1]) for g in w])) for k in range(len(w[0]))]
-                  for key, w in walks.items()}
+        leaves = {
+            key: [(w[0][k][0], np.array([float(g[k][1]) for g in w])) for k in range(len(w[0]))]
+            for key, w in walks.items()
+        }
         return replace(out, leaves=leaves)
 
 
@@ -252,6 +287,7 @@ class BatchResult:
     def complete(self) -> np.ndarray:
         """(N,) bool: the valid slots are proven to be every PBE family (``generic``)."""
         return self.generic
+
     d2: np.ndarray = None  # type: ignore[assignment]  # set by every constructor; equal to d1 with two types
     nwbr: np.ndarray = None  # type: ignore[assignment]  # set by every constructor
 
@@ -275,21 +311,23 @@ class BatchResult:
         beliefs, payoffs, refinement flags)."""
         out = []
         for s in np.flatnonzero(self.valid[n]):
-            out.append({
-                "slot": int(s),
-                "label": self.labels[s],
-                "sigma": [[float(v), float(1 - v)] for v in self.s0[n, s]],
-                "rho": [[float(v), float(1 - v)] for v in self.x[n, s]],
-                "mu": self.mu[n, s].tolist(),
-                "off_path_belief": [float(self.off_lo[n, s]), float(self.off_hi[n, s])],
-                "type_payoffs": self.type_payoffs[n, s].tolist(),
-                "receiver_payoff": float(self.receiver_payoff[n, s]),
-                "intuitive": bool(self.intuitive[n, s]),
-                "d1": bool(self.d1[n, s]),
-                "complete": bool(self.generic[n]),
-                "d2": bool(self.d2[n, s]),
-                "nwbr": bool(self.nwbr[n, s]),
-            })
+            out.append(
+                {
+                    "slot": int(s),
+                    "label": self.labels[s],
+                    "sigma": [[float(v), float(1 - v)] for v in self.s0[n, s]],
+                    "rho": [[float(v), float(1 - v)] for v in self.x[n, s]],
+                    "mu": self.mu[n, s].tolist(),
+                    "off_path_belief": [float(self.off_lo[n, s]), float(self.off_hi[n, s])],
+                    "type_payoffs": self.type_payoffs[n, s].tolist(),
+                    "receiver_payoff": float(self.receiver_payoff[n, s]),
+                    "intuitive": bool(self.intuitive[n, s]),
+                    "d1": bool(self.d1[n, s]),
+                    "complete": bool(self.generic[n]),
+                    "d2": bool(self.d2[n, s]),
+                    "nwbr": bool(self.nwbr[n, s]),
+                }
+            )
         return out
 
     def rows(self) -> dict[str, np.ndarray]:
@@ -439,6 +477,7 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
         a = np.asarray(a, dtype=float)
         with np.errstate(invalid="ignore"):
             edge_ |= np.isfinite(a) & (np.abs(a - bound) <= TOL * scale)
+
     nwf = np.ones((SLOTS, N), bool)
 
     def br(mu_: np.ndarray, m: int) -> np.ndarray:
@@ -499,8 +538,12 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
         det0 &= I0lo <= I0hi
         det1 &= I1lo <= I1hi
         detm &= (thr >= bl) & (thr <= bh)
-        lo = np.minimum.reduce([np.where(det0, I0lo, inf), np.where(det1, I1lo, inf), np.where(detm, thr, inf)])
-        hi = np.maximum.reduce([np.where(det0, I0hi, -inf), np.where(det1, I1hi, -inf), np.where(detm, thr, -inf)])
+        lo = np.minimum.reduce(
+            [np.where(det0, I0lo, inf), np.where(det1, I1lo, inf), np.where(detm, thr, inf)]
+        )
+        hi = np.maximum.reduce(
+            [np.where(det0, I0hi, -inf), np.where(det1, I1hi, -inf), np.where(detm, thr, -inf)]
+        )
         ok = lo <= hi
         valid[s] = ok
         S0[s] = 1.0 if m == 0 else 0.0
@@ -510,24 +553,41 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
         mu[s, :, mo] = np.nan
         off_lo[s] = np.where(ok, lo, np.nan)
         off_hi[s] = np.where(ok, hi, np.nan)
-        xl = np.minimum.reduce([np.where(det0, 1.0, inf), np.where(det1, 0.0, inf), np.where(detm, np.clip(lo_x, 0, 1), inf)])
-        xh = np.maximum.reduce([np.where(det0, 1.0, -inf), np.where(det1, 0.0, -inf), np.where(detm, np.clip(hi_x, 0, 1), -inf)])
+        xl = np.minimum.reduce(
+            [np.where(det0, 1.0, inf), np.where(det1, 0.0, inf), np.where(detm, np.clip(lo_x, 0, 1), inf)]
+        )
+        xh = np.maximum.reduce(
+            [np.where(det0, 1.0, -inf), np.where(det1, 0.0, -inf), np.where(detm, np.clip(hi_x, 0, 1), -inf)]
+        )
         x_lo[s] = np.where(ok, xl, np.nan)
         x_hi[s] = np.where(ok, xh, np.nan)
         tp[s] = u
         rp[s] = p * rec(0, m, x) + q * rec(1, m, x)
         # -- intuitive criterion at mo
-        best = np.stack([np.maximum(np.where(r0_ok, US[:, t, mo, 0], -inf), np.where(r1_ok, US[:, t, mo, 1], -inf))
-                         for t in (0, 1)], axis=1)
+        best = np.stack(
+            [
+                np.maximum(np.where(r0_ok, US[:, t, mo, 0], -inf), np.where(r1_ok, US[:, t, mo, 1], -inf))
+                for t in (0, 1)
+            ],
+            axis=1,
+        )
         J = u > best  # equilibrium-dominated
-        worst_all = np.stack([np.minimum(np.where(r0_ok, US[:, t, mo, 0], inf), np.where(r1_ok, US[:, t, mo, 1], inf))
-                              for t in (0, 1)], axis=1)
+        worst_all = np.stack(
+            [
+                np.minimum(np.where(r0_ok, US[:, t, mo, 0], inf), np.where(r1_ok, US[:, t, mo, 1], inf))
+                for t in (0, 1)
+            ],
+            axis=1,
+        )
 
         def worst_at_point(t: int, mo: int = mo) -> np.ndarray:
             """Worst payoff of type t among best replies to the belief concentrated on t."""
             dt = d[:, t, mo]
-            return np.where(dt > 0, US[:, t, mo, 0], np.where(dt < 0, US[:, t, mo, 1],
-                                                             np.minimum(US[:, t, mo, 0], US[:, t, mo, 1])))
+            return np.where(
+                dt > 0,
+                US[:, t, mo, 0],
+                np.where(dt < 0, US[:, t, mo, 1], np.minimum(US[:, t, mo, 0], US[:, t, mo, 1])),
+            )
 
         fail_none = ~J[:, 0] & ~J[:, 1] & ((worst_all[:, 0] > u[:, 0]) | (worst_all[:, 1] > u[:, 1]))
         fail_j0 = J[:, 0] & ~J[:, 1] & (worst_at_point(1) > u[:, 1])
@@ -653,9 +713,25 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
         x1 = (A[:, 0, 0] * r1_ - A[:, 1, 0] * r0_) / det
         s00 = P0 * t0 / p
         s10 = P0 * (1 - t0) / q
-    ok = (np.isfinite(P0) & (P0 > 0) & (P0 < 1) & (t0 > 0) & (t0 < 1) & (t1 > 0) & (t1 < 1)
-          & np.isfinite(x0) & np.isfinite(x1) & (x0 > 0) & (x0 < 1) & (x1 > 0) & (x1 < 1)
-          & (s00 > 0) & (s00 < 1) & (s10 > 0) & (s10 < 1))
+    ok = (
+        np.isfinite(P0)
+        & (P0 > 0)
+        & (P0 < 1)
+        & (t0 > 0)
+        & (t0 < 1)
+        & (t1 > 0)
+        & (t1 < 1)
+        & np.isfinite(x0)
+        & np.isfinite(x1)
+        & (x0 > 0)
+        & (x0 < 1)
+        & (x1 > 0)
+        & (x1 < 1)
+        & (s00 > 0)
+        & (s00 < 1)
+        & (s10 > 0)
+        & (s10 < 1)
+    )
     for v_ in (P0, t0, t1, x0, x1, s00, s10):
         near(v_, 0.0)
         near(v_, 1.0)
@@ -668,16 +744,35 @@ def _solve_222(b: SignalingBatch) -> BatchResult:
     mu[s, :, 1] = t1
     tp[s, :, 0] = value(0, 0, x0)
     tp[s, :, 1] = value(1, 0, x0)
-    rp[s] = (p * (s00 * rec(0, 0, x0) + (1 - s00) * rec(0, 1, x1))
-                + q * (s10 * rec(1, 0, x0) + (1 - s10) * rec(1, 1, x1)))
+    rp[s] = p * (s00 * rec(0, 0, x0) + (1 - s00) * rec(0, 1, x1)) + q * (
+        s10 * rec(1, 0, x0) + (1 - s10) * rec(1, 1, x1)
+    )
 
     M = b.messages
-    labels = (f"pooling on {M[0]}", f"pooling on {M[1]}", "separating", "separating") + ("semi-separating",) * 5
+    labels = (f"pooling on {M[0]}", f"pooling on {M[1]}", "separating", "separating") + (
+        "semi-separating",
+    ) * 5
     T = np.moveaxis  # (slot, game, ...) -> (game, slot, ...): views, no copies
     generic = ~(edge_ | nongeneric(b))
-    return BatchResult(b, T(valid, 0, 1), T(S0, 0, 1), T(X, 0, 1), T(mu, 0, 1), T(off_lo, 0, 1), T(off_hi, 0, 1),
-                       T(x_lo, 0, 1), T(x_hi, 0, 1), T(tp, 0, 1), T(rp, 0, 1), T(ic & valid, 0, 1),
-                       T(d1f & valid, 0, 1), labels, generic, d2=T(d1f & valid, 0, 1), nwbr=T(nwf & valid, 0, 1))
+    return BatchResult(
+        b,
+        T(valid, 0, 1),
+        T(S0, 0, 1),
+        T(X, 0, 1),
+        T(mu, 0, 1),
+        T(off_lo, 0, 1),
+        T(off_hi, 0, 1),
+        T(x_lo, 0, 1),
+        T(x_hi, 0, 1),
+        T(tp, 0, 1),
+        T(rp, 0, 1),
+        T(ic & valid, 0, 1),
+        T(d1f & valid, 0, 1),
+        labels,
+        generic,
+        d2=T(d1f & valid, 0, 1),
+        nwbr=T(nwf & valid, 0, 1),
+    )
 
 
 def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | list:
@@ -711,20 +806,47 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
             return _solve_222(batch)
     with np.errstate(all="ignore"):
         parts = [
-            _solve_222(SignalingBatch(batch.prior0[k:k + chunk], batch.US[k:k + chunk], batch.UR[k:k + chunk],
-                                      batch.types, batch.messages, batch.responses,
-                                      None if batch.leaves is None else
-                                      {key: [(path, w[k:k + chunk]) for path, w in lv] for key, lv in batch.leaves.items()},
-                                      None if batch.stage_tie is None else batch.stage_tie[k:k + chunk]))
+            _solve_222(
+                SignalingBatch(
+                    batch.prior0[k : k + chunk],
+                    batch.US[k : k + chunk],
+                    batch.UR[k : k + chunk],
+                    batch.types,
+                    batch.messages,
+                    batch.responses,
+                    None
+                    if batch.leaves is None
+                    else {
+                        key: [(path, w[k : k + chunk]) for path, w in lv] for key, lv in batch.leaves.items()
+                    },
+                    None if batch.stage_tie is None else batch.stage_tie[k : k + chunk],
+                )
+            )
             for k in range(0, batch.size, chunk)
         ]
-    fields = ("valid", "s0", "x", "mu", "off_lo", "off_hi", "x_lo", "x_hi", "type_payoffs",
-              "receiver_payoff", "intuitive", "d1")
+    fields = (
+        "valid",
+        "s0",
+        "x",
+        "mu",
+        "off_lo",
+        "off_hi",
+        "x_lo",
+        "x_hi",
+        "type_payoffs",
+        "receiver_payoff",
+        "intuitive",
+        "d1",
+    )
     joined = {f: np.concatenate([getattr(r, f) for r in parts]) for f in fields + ("d2", "nwbr")}
-    return BatchResult(batch, **joined, labels=parts[0].labels, generic=np.concatenate([r.generic for r in parts]))
+    return BatchResult(
+        batch, **joined, labels=parts[0].labels, generic=np.concatenate([r.generic for r in parts])
+    )
 
 
-def row_columns(res: BatchResult, gi: np.ndarray, si: np.ndarray, sender: str, receiver: str) -> dict[str, np.ndarray]:
+def row_columns(
+    res: BatchResult, gi: np.ndarray, si: np.ndarray, sender: str, receiver: str
+) -> dict[str, np.ndarray]:
     """The sweep columns of the PBE ``(gi, si)`` (game, slot) in the order and with the meaning of
     the per-game row builder ``bargaining.report.render_signaling.signaling_row``:
 

@@ -56,7 +56,9 @@ def _subsets(n: int) -> list[tuple[int, ...]]:
 
 
 # --------------------------------------------------------------------------- geometry
-def affine_hull(points: Sequence[Sequence[Fraction]]) -> tuple[list[Fraction], list[list[Fraction]], list[int]]:
+def affine_hull(
+    points: Sequence[Sequence[Fraction]],
+) -> tuple[list[Fraction], list[list[Fraction]], list[int]]:
     """``(p0, basis, pivots)``: the affine hull of ``points`` is ``p0 + span(basis)``; ``basis`` is
     in reduced row echelon form with identity columns ``pivots`` (so the coordinates of a point
     of the hull are its entries at ``pivots`` minus those of ``p0``). ``len(basis)`` is the
@@ -127,7 +129,7 @@ def extreme_points(points: Sequence[Sequence[Fraction]]) -> list[tuple[Fraction,
                 upper.pop()
             upper.append(p)
         return sorted(set(lower[:-1] + upper[:-1]))
-    out = [p for i, p in enumerate(pts) if not _in_hull(p, pts[:i] + pts[i + 1:])]
+    out = [p for i, p in enumerate(pts) if not _in_hull(p, pts[:i] + pts[i + 1 :])]
     return out
 
 
@@ -200,12 +202,14 @@ def _sigma_system(S, K, UR, prior, nT):
         ineqs.append(([F1 if j == i else F0 for j in range(n)], F0))
     nR = len(UR[0][0])
     for m, Km in K.items():
+
         def row(r_a, r_b, m=m):
             a = [F0] * n
             for t in range(nT):
                 if (t, m) in idx:
                     a[idx[(t, m)]] = prior[t] * (UR[t][m][r_a] - UR[t][m][r_b])
             return a
+
         r0 = Km[0]
         for r in Km[1:]:
             eqs.append((row(r0, r), F0))
@@ -264,7 +268,9 @@ def _normalize(row: list[Fraction], h: Fraction) -> tuple[tuple[Fraction, ...], 
     return tuple(x / k for x in row), h / k
 
 
-def fourier_motzkin(ineqs: list[tuple[list[Fraction], Fraction]], n_keep: int) -> list[tuple[list[Fraction], Fraction]] | None:
+def fourier_motzkin(
+    ineqs: list[tuple[list[Fraction], Fraction]], n_keep: int
+) -> list[tuple[list[Fraction], Fraction]] | None:
     """Project ``{(y, x) : g·(y, x) ≥ h}`` onto ``y`` (the first ``n_keep`` coordinates) by
     Fourier–Motzkin elimination (Schrijver 1986, §12.2), exact; ``None`` if the system is
     infeasible in a way the elimination detects (``0 ≥ h > 0``). Duplicate rows are removed."""
@@ -289,8 +295,14 @@ def fourier_motzkin(ineqs: list[tuple[list[Fraction], Fraction]], n_keep: int) -
     return [(list(g[:n_keep]), h) for g, h in sorted(rows)]
 
 
-def _project_pieces(S, K: dict[int, tuple[int, ...]], off_choice: dict[int, tuple[int, ...]], US, nT,
-                    rvar: list[tuple[int, int]]):
+def _project_pieces(
+    S,
+    K: dict[int, tuple[int, ...]],
+    off_choice: dict[int, tuple[int, ...]],
+    US,
+    nT,
+    rvar: list[tuple[int, int]],
+):
     """The on-path ρ-polytope of a pattern with the off-path responses restricted to the faces
     ``off_choice`` and projected out: ``(eqs, ineqs)`` over ``rvar``, or ``None`` if empty."""
     Kall = dict(K)
@@ -347,8 +359,14 @@ def maximal_realizable(cache, m: int) -> list[tuple[int, ...]]:
     return [K for K in real if not any(set(K) < set(K2) for K2 in real)]
 
 
-def enumerate_families(US, UR, prior: Sequence[Fraction], cache, *, deadline: float | None = None,
-                       ) -> tuple[list[Family], bool, list[str]]:
+def enumerate_families(
+    US,
+    UR,
+    prior: Sequence[Fraction],
+    cache,
+    *,
+    deadline: float | None = None,
+) -> tuple[list[Family], bool, list[str]]:
     """All PBE families of the one-shot game ``(prior, U_S, U_R)`` (exact Fractions, indexed
     ``[t][m][r]``); ``cache`` is a belief cache over the positive-prior types. Returns
     ``(families, complete, notes)``."""
@@ -393,7 +411,9 @@ def enumerate_families(US, UR, prior: Sequence[Fraction], cache, *, deadline: fl
                 proj = vertices(len(rvar), peq, pin)
                 if not _positive_relint(proj):
                     continue
-                fam.pieces.append({"verts": proj, "eqs": peq, "ineqs": pin, "off": dict(zip(off_path, choice))})
+                fam.pieces.append(
+                    {"verts": proj, "eqs": peq, "ineqs": pin, "off": dict(zip(off_path, choice))}
+                )
             if not fam.pieces:
                 continue
             _drop_covered_pieces(fam)
@@ -401,8 +421,13 @@ def enumerate_families(US, UR, prior: Sequence[Fraction], cache, *, deadline: fl
     return _merge(found), complete, notes
 
 
-def _K_combos(S: Sequence[Sequence[int]], on_path: Sequence[int], K_options: Sequence[Sequence[tuple[int, ...]]],
-              US: Any, nT: int) -> Iterator[tuple[tuple[int, ...], ...]]:
+def _K_combos(
+    S: Sequence[Sequence[int]],
+    on_path: Sequence[int],
+    K_options: Sequence[Sequence[tuple[int, ...]]],
+    US: Any,
+    nT: int,
+) -> Iterator[tuple[tuple[int, ...], ...]]:
     """Receiver supports on the path, by backtracking with a necessary condition from interval
     bounds: type t's equilibrium value v_t lies in [min, max]_{r ∈ K_m} U_S(t, m, r) for every m in
     S_t, and is at least min_{r ∈ K_m} U_S(t, m, r) for every other message on the path."""
@@ -502,4 +527,3 @@ def _merge(found: list[Family]) -> list[Family]:
         if not covered:
             out.append(F)
     return out
-

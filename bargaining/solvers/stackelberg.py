@@ -86,12 +86,23 @@ class _Problem:
         tol = 0 if self.exact else _TOL * max(1.0, abs(float(top)))
         return [j for j, v in enumerate(vals) if v >= top - tol]
 
-    def solve(self, c: list[Fraction], A_ub: list[list[Fraction]], b_ub: list[Fraction],
-              A_eq: list[list[Fraction]], b_eq: list[Fraction]) -> tuple[list[Any], Any] | None:
+    def solve(
+        self,
+        c: list[Fraction],
+        A_ub: list[list[Fraction]],
+        b_ub: list[Fraction],
+        A_eq: list[list[Fraction]],
+        b_eq: list[Fraction],
+    ) -> tuple[list[Any], Any] | None:
         """Maximise ``c x`` over ``x >= 0``; returns (point, value) or ``None`` if infeasible."""
         f = [[float(v) for v in r] for r in A_ub]
-        res = solve_lp([float(v) for v in c], f, [float(v) for v in b_ub],
-                       [[float(v) for v in r] for r in A_eq], [float(v) for v in b_eq])
+        res = solve_lp(
+            [float(v) for v in c],
+            f,
+            [float(v) for v in b_ub],
+            [[float(v) for v in r] for r in A_eq],
+            [float(v) for v in b_eq],
+        )
         if res.status == "infeasible":
             return None
         if res.status != "optimal":
@@ -112,8 +123,9 @@ class _Problem:
         best = None
         for j in range(self.n):
             rows = self.region_rows(j, [k for k in range(self.n) if k != j])
-            got = self.solve(self.col(self.A, j), rows, [Fraction(0)] * len(rows),
-                             [[Fraction(1)] * self.m], [Fraction(1)])
+            got = self.solve(
+                self.col(self.A, j), rows, [Fraction(0)] * len(rows), [[Fraction(1)] * self.m], [Fraction(1)]
+            )
             if got is not None and (best is None or got[1] > best[2] + (0 if self.exact else _TOL)):
                 best = (got[0], j, got[1])
         assert best is not None  # the regions cover the simplex
@@ -137,8 +149,14 @@ class _Problem:
         m = self.m
         rows = [r[:m] + [Fraction(1)] for r in self.region_rows(C[0], others)]
         rows += [[Fraction(-int(i == k)) for i in range(m)] + [Fraction(1)] for k in range(m)]
-        res = solve_lp([0.0] * m + [1.0], [[float(v) for v in r] for r in rows], [0.0] * len(rows),
-                       [[1.0] * m + [0.0]], [1.0], bounds=[(0, None)] * m + [(0, 1)])
+        res = solve_lp(
+            [0.0] * m + [1.0],
+            [[float(v) for v in r] for r in rows],
+            [0.0] * len(rows),
+            [[1.0] * m + [0.0]],
+            [1.0],
+            bounds=[(0, None)] * m + [(0, 1)],
+        )
         return res.status == "optimal" and res.optimum > _SLACK
 
     def weak_class(self, C: list[int]) -> tuple[list[Any], Any]:
@@ -151,8 +169,9 @@ class _Problem:
         for j in C:  # t' + lo <= x A e_j  (sum x = 1)  <=>  t' - x (A e_j - lo) <= 0
             rows.append([-(self.A[i][j] - lo) for i in range(m)] + [Fraction(1)])
             b.append(Fraction(0))
-        got = self.solve([Fraction(0)] * m + [Fraction(1)], rows, b, [[Fraction(1)] * m + [Fraction(0)]],
-                         [Fraction(1)])
+        got = self.solve(
+            [Fraction(0)] * m + [Fraction(1)], rows, b, [[Fraction(1)] * m + [Fraction(0)]], [Fraction(1)]
+        )
         assert got is not None
         x = got[0][:m]
         return x, min(self.value(x, self.A, j) for j in C)
@@ -184,7 +203,9 @@ class _Problem:
         return None
 
 
-def _nash_payoffs(game: NormalFormGame, leader: int, exact: bool, deadline: Deadline) -> tuple[Any, Any, bool]:
+def _nash_payoffs(
+    game: NormalFormGame, leader: int, exact: bool, deadline: Deadline
+) -> tuple[Any, Any, bool]:
     from bargaining.solvers.bimatrix import enummixed  # the project's Nash solver for two players
 
     sol = enummixed(game, deadline=deadline, exact=exact)
@@ -209,11 +230,15 @@ def stackelberg(
     follower breaks ties for the leader) or ``weak`` (against it; the value may be a supremum
     that no commitment attains). ``commitment``: ``mixed`` (default) or ``pure``."""
     if getattr(game, "kind", None) != "normal":
-        raise SolverError("Stackelberg commitment is computed for normal-form games only; "
-                          "convert the tree to normal form first")
+        raise SolverError(
+            "Stackelberg commitment is computed for normal-form games only; "
+            "convert the tree to normal form first"
+        )
     if game.num_players != 2:
-        raise SolverError(f"Stackelberg commitment needs a two-player game; this one has {game.num_players} "
-                          "players (with more followers the followers' equilibrium is not unique)")
+        raise SolverError(
+            f"Stackelberg commitment needs a two-player game; this one has {game.num_players} "
+            "players (with more followers the followers' equilibrium is not unique)"
+        )
     if tie_break not in ("strong", "weak"):
         raise SolverError(f"tie_break {tie_break!s}: Stackelberg ties are broken 'strong' or 'weak'")
     if commitment not in ("mixed", "pure"):
@@ -253,8 +278,10 @@ def stackelberg(
             attained = True
         elif P.n > ATTAIN_LIMIT:
             attained = None
-            note = (f"weak Stackelberg value {float(value):g} is a supremum; whether a commitment attains it "
-                    f"is not decided for more than {ATTAIN_LIMIT} follower strategies")
+            note = (
+                f"weak Stackelberg value {float(value):g} is a supremum; whether a commitment attains it "
+                f"is not decided for more than {ATTAIN_LIMIT} follower strategies"
+            )
         else:
             other = P.attaining(value)
             if other is not None:
@@ -265,10 +292,12 @@ def stackelberg(
                     j = min(br, key=lambda k: (P.value(x, P.A, k), k))
             else:
                 attained = False
-                note = (f"weak Stackelberg value {float(value):g} is a supremum that no commitment attains: "
-                        "commitments converging to the one shown approach it while the follower's response "
-                        f"stays {game.strategies[fi][j]}; at the limit the follower is indifferent and breaks "
-                        "the tie against the leader")
+                note = (
+                    f"weak Stackelberg value {float(value):g} is a supremum that no commitment attains: "
+                    "commitments converging to the one shown approach it while the follower's response "
+                    f"stays {game.strategies[fi][j]}; at the limit the follower is indifferent and breaks "
+                    "the tie against the leader"
+                )
     best_nash, worst_nash, nash_complete = _nash_payoffs(game, li, exact, deadline)
     follower_pay = P.value(x, P.B, j)
     regret = max(P.value(x, P.B, k) for k in range(P.n)) - follower_pay
@@ -285,27 +314,46 @@ def stackelberg(
         "tie_break": tie_break,
         "attained": attained,
         "nash_payoffs": {"best": best_nash, "worst": worst_nash},
-        "value_of_commitment": (None if best_nash is None else
-                                {"over_best_nash": value - best_nash, "over_worst_nash": value - worst_nash}),
+        "value_of_commitment": (
+            None
+            if best_nash is None
+            else {"over_best_nash": value - best_nash, "over_worst_nash": value - worst_nash}
+        ),
     }
-    eq = Equilibrium(strategies=strategies, payoffs=payoffs, regret=regret,
-                     label=f"{commitment} commitment ({tie_break})", extra=extra)
+    eq = Equilibrium(
+        strategies=strategies,
+        payoffs=payoffs,
+        regret=regret,
+        label=f"{commitment} commitment ({tie_break})",
+        extra=extra,
+    )
     complete = bool(nash_complete) and attained is not None
     if not nash_complete and note is None:
         note = "the Nash equilibria used for the value of commitment may be incomplete (time budget)"
-    return Solution(game=game, concept="stackelberg", method="commitment-lp", equilibria=(eq,),
-                    complete=complete, exact=exact, message=note,
-                    options={"leader": game.players[li], "tie_break": tie_break, "commitment": commitment})
+    return Solution(
+        game=game,
+        concept="stackelberg",
+        method="commitment-lp",
+        equilibria=(eq,),
+        complete=complete,
+        exact=exact,
+        message=note,
+        options={"leader": game.players[li], "tie_break": tie_break, "commitment": commitment},
+    )
 
 
-register(method(
-    name="commitment-lp",
-    kinds=("normal",),
-    concept="stackelberg",
-    function=stackelberg,
-    summary="leader's optimal pure/mixed commitment, strong or weak ties (Conitzer-Sandholm LPs; 2 players)",
-    players="2",
-    options={"leader": "the leader's name (default: the first player)",
-             "tie_break": "strong (follower breaks ties for the leader) or weak (against)",
-             "commitment": "mixed (default) or pure"},
-))
+register(
+    method(
+        name="commitment-lp",
+        kinds=("normal",),
+        concept="stackelberg",
+        function=stackelberg,
+        summary="leader's optimal pure/mixed commitment, strong or weak ties (Conitzer-Sandholm LPs; 2 players)",
+        players="2",
+        options={
+            "leader": "the leader's name (default: the first player)",
+            "tie_break": "strong (follower breaks ties for the leader) or weak (against)",
+            "commitment": "mixed (default) or pure",
+        },
+    )
+)

@@ -16,7 +16,9 @@ from bargaining.model.profile import Equilibrium
 __all__ = ["tree_equilibrium", "path_label"]
 
 
-def path_label(game: ExtensiveGame, behavior: Sequence[Sequence[Sequence[Any]]], outcomes: Sequence[Any]) -> str:
+def path_label(
+    game: ExtensiveGame, behavior: Sequence[Sequence[Sequence[Any]]], outcomes: Sequence[Any]
+) -> str:
     """``pure``/``mixed`` plus the equilibrium path in words: the action paths of the terminals
     reached with positive probability (``|`` between them, at most four)."""
     flat = [p for player in behavior for probs in player for p in probs]

@@ -58,10 +58,26 @@ def sweep(
     from bargaining.sweep.spec import make_spec
     from bargaining.sweep.store import output_paths, read_table
 
-    spec = make_spec(game, fixed=fixed, grid=list(grid), sample=sample, seed=seed, concept=concept,
-                     method=method, point_timeout=point_timeout)
+    spec = make_spec(
+        game,
+        fixed=fixed,
+        grid=list(grid),
+        sample=sample,
+        seed=seed,
+        concept=concept,
+        method=method,
+        point_timeout=point_timeout,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(out) if out is not None else Path(tmp) / "sweep.jsonl"
-        run_sweep(spec, target, executor=executor, workers=workers, quiet=True, force=force, max_points=max_points,
-                  command="bargaining.sweep.sweep()")
+        run_sweep(
+            spec,
+            target,
+            executor=executor,
+            workers=workers,
+            quiet=True,
+            force=force,
+            max_points=max_points,
+            command="bargaining.sweep.sweep()",
+        )
         return read_table(output_paths(target)["regimes" if regimes else "rows"])

@@ -28,6 +28,7 @@ from bargaining.sweep.spec import SweepSpec, source_parameters
 
 __all__ = ["NotAStack", "solve_chunk_bimatrix", "solve_chunk_signaling", "solve_chunk_tree"]
 
+
 def _build_stack(src: Any, params: dict[str, np.ndarray], n: int):
     """The chunk's games as a payoff stack ``(n, players, s_1, s_2)``, with the game at the
     first good point (for labels), the per-point error messages and ``constraints_ok`` flags.
@@ -233,7 +234,12 @@ def solve_chunk_bimatrix(spec: SweepSpec, src: Any, k: int, start: int, stop: in
         rows = merge_rows(rows, extra)
         reg = {key: list(vals) for key, vals in reg.items()}
         for j, (reg_j, cnt_j, comp_j, err_j) in summary.items():
-            reg["regime"][j], reg["equilibria"][j], reg["complete"][j], reg["error"][j] = reg_j, cnt_j, comp_j, err_j
+            reg["regime"][j], reg["equilibria"][j], reg["complete"][j], reg["error"][j] = (
+                reg_j,
+                cnt_j,
+                comp_j,
+                err_j,
+            )
     return ChunkResult(k, rows, reg, n, sum(e is not None for e in reg["error"]))
 
 
@@ -244,9 +250,17 @@ def _drop_uncertain(res: Any, point_of: np.ndarray) -> tuple[Any, list[int]]:
 
     flagged = np.asarray(res.uncertain, dtype=bool)
     keep = ~flagged[res.game]
-    res = replace(res, game=res.game[keep], index=res.index[keep], x=res.x[keep], y=res.y[keep],
-                  payoffs=res.payoffs[keep], regret=res.regret[keep], count=np.where(flagged, 0, res.count),
-                  uncertain=None)
+    res = replace(
+        res,
+        game=res.game[keep],
+        index=res.index[keep],
+        x=res.x[keep],
+        y=res.y[keep],
+        payoffs=res.payoffs[keep],
+        regret=res.regret[keep],
+        count=np.where(flagged, 0, res.count),
+        uncertain=None,
+    )
     return res, point_of[np.flatnonzero(flagged)].tolist()
 
 
@@ -322,7 +336,9 @@ def _signaling_regret(res: Any, gi: np.ndarray, si: np.ndarray) -> np.ndarray:
     got = x * eu[..., 0] + (1 - x) * eu[..., 1]
     receiver = np.where(off, 0.0, eu.max(axis=2) - got)
     with np.errstate(invalid="ignore"):
-        return np.maximum(np.max(sender, axis=1), np.max(np.nan_to_num(receiver, nan=0.0), axis=1)).clip(min=0.0)
+        return np.maximum(np.max(sender, axis=1), np.max(np.nan_to_num(receiver, nan=0.0), axis=1)).clip(
+            min=0.0
+        )
 
 
 def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: int, params) -> ChunkResult:
@@ -354,7 +370,9 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
     good = np.array([j for j in range(n) if errors[j] is None], dtype=np.int64)
     ok = _constraints_vector(src, params, n)
     try:
-        game0 = src.with_params(**{name: float(params[name][good[0]]) for name in params}) if len(good) else None
+        game0 = (
+            src.with_params(**{name: float(params[name][good[0]]) for name in params}) if len(good) else None
+        )
     except BargainingError:  # the per-point path records why the point has no game
         raise NotAStack from None
     sender, receiver = (game0.players[0], game0.players[1]) if game0 is not None else ("sender", "receiver")
@@ -382,7 +400,14 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
         cols["point"] = start + point
         for name, vals in params.items():
             cols[name] = vals[point]
-        for key in ("equilibrium", "label", "refinement:intuitive", "refinement:d1", "refinement:d2", "refinement:nwbr"):
+        for key in (
+            "equilibrium",
+            "label",
+            "refinement:intuitive",
+            "refinement:d1",
+            "refinement:d2",
+            "refinement:nwbr",
+        ):
             cols[key] = raw[key]
         # the columns of the per-game row builder (render_signaling.signaling_row), same order
         T, M, R = b.types, b.messages, b.responses
@@ -402,16 +427,22 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
         # the per-game solver's order: sender pure before mixed, receiver pure before mixed,
         # then by the profile (sigma, rho), larger probabilities first
         sig = np.stack([cols[f"p:{sender}:{tl}:{ml}"] for tl in T for ml in M], axis=1)
-        rho = np.stack([x_off[:, m] if r == 0 else 1 - x_off[:, m] for m in range(len(M)) for r in range(len(R))], axis=1)
+        rho = np.stack(
+            [x_off[:, m] if r == 0 else 1 - x_off[:, m] for m in range(len(M)) for r in range(len(R))], axis=1
+        )
         flat = np.round(np.concatenate([sig, rho], axis=1), 9)
         smixed = np.any((flat[:, : sig.shape[1]] > 0) & (flat[:, : sig.shape[1]] < 1), axis=1)
         rmixed = np.any((flat[:, sig.shape[1] :] > 0) & (flat[:, sig.shape[1] :] < 1), axis=1)
         keys = [-flat[:, j] for j in range(flat.shape[1] - 1, -1, -1)] + [rmixed, smixed, gi]
         order = np.lexsort(keys)
-        cols = {key: (v[order] if isinstance(v, np.ndarray) else np.asarray(v, dtype=object)[order])
-                for key, v in cols.items()}
+        cols = {
+            key: (v[order] if isinstance(v, np.ndarray) else np.asarray(v, dtype=object)[order])
+            for key, v in cols.items()
+        }
         gi, si = gi[order], si[order]
-        starts = np.concatenate([[0], np.flatnonzero(np.diff(gi)) + 1]) if len(gi) else np.zeros(0, dtype=np.int64)
+        starts = (
+            np.concatenate([[0], np.flatnonzero(np.diff(gi)) + 1]) if len(gi) else np.zeros(0, dtype=np.int64)
+        )
         first_of = np.repeat(starts, np.diff(np.concatenate([starts, [len(gi)]])))
         cols["equilibrium"] = np.arange(len(gi)) - first_of
         ok_arr = np.asarray(ok, dtype=object)
@@ -479,8 +510,10 @@ def _tree_stack_arrays(src: Any, game0: Any, params: dict[str, np.ndarray], good
     if counter[0] != N:
         raise NotAStack
     term = ta.player == -2
-    if not (np.allclose(pay[0, term], ta.payoffs[term], rtol=0, atol=1e-12)
-            and np.allclose(probs[0], ta.probs, rtol=0, atol=1e-12)):
+    if not (
+        np.allclose(pay[0, term], ta.payoffs[term], rtol=0, atol=1e-12)
+        and np.allclose(probs[0], ta.probs, rtol=0, atol=1e-12)
+    ):
         raise NotAStack
     return ta, pay, probs
 
@@ -547,7 +580,9 @@ def solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, p
                     per.append(tuple(1.0 if a == choice[h.nodes[0]] else 0.0 for a in range(len(h.actions))))
                 behavior.append(tuple(per))
             eq = tree_equilibrium(game.as_float(), behavior, concept="subgame-perfect")
-            sol = Solution(game=game, concept="subgame-perfect", method="backward", equilibria=(eq,), complete=True)
+            sol = Solution(
+                game=game, concept="subgame-perfect", method="backward", equilibria=(eq,), complete=True
+            )
             templates.append({key_: cell(v) for key_, v in equilibrium_rows(sol)[0].items()})
         pts = good[cg]
         cols["point"] = start + pts
@@ -559,8 +594,8 @@ def solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, p
             if c.startswith("outcome:"):
                 t = outcome_cols.index(c)
                 cols[c] = res.reach[cg, terms[t]]
-            elif c.startswith("payoff:") and c[len("payoff:"):] in players:
-                cols[c] = res.value[cg, players.index(c[len("payoff:"):])]
+            elif c.startswith("payoff:") and c[len("payoff:") :] in players:
+                cols[c] = res.value[cg, players.index(c[len("payoff:") :])]
             elif c == "regret":
                 cols[c] = res.regret[cg]
             elif c == "complete":
@@ -579,7 +614,8 @@ def solve_chunk_tree(spec: SweepSpec, src: Any, k: int, start: int, stop: int, p
     for j in list(good[~clean]) + undefined + [j for j in range(n) if errors[j] is not None]:
         j = int(j)
         rows, (regime[j], counts[j], complete[j], point_errors[j]) = point_rows(
-            spec, src, start + j, point_of(j), errors[j], ok[j])
+            spec, src, start + j, point_of(j), errors[j], ok[j]
+        )
         extra.extend(rows)
     errors = point_errors
     if not cols:

@@ -51,8 +51,11 @@ def solve_chunk(spec: SweepSpec, k: int, start: int, stop: int) -> ChunkResult:
     """Solve points ``start..stop-1`` (chunk ``k``); rows sorted by point, then equilibrium."""
     src = get_source(spec)
     params = spec.points.points(start, stop)
-    batched = {"bimatrix": solve_chunk_bimatrix, "signaling": solve_chunk_signaling,
-               "tree": solve_chunk_tree}.get(spec.mode)
+    batched = {
+        "bimatrix": solve_chunk_bimatrix,
+        "signaling": solve_chunk_signaling,
+        "tree": solve_chunk_tree,
+    }.get(spec.mode)
     if batched is not None:
         try:
             return batched(spec, src, k, start, stop, params)
@@ -75,8 +78,15 @@ def _progress(total: int, initial: int, quiet: bool):
     import shutil
 
     width = shutil.get_terminal_size((100, 20)).columns
-    return tqdm(total=total, initial=initial, unit="pt", unit_scale=True, smoothing=0.1,
-                ncols=width if width >= 40 else 100, desc="sweep")
+    return tqdm(
+        total=total,
+        initial=initial,
+        unit="pt",
+        unit_scale=True,
+        smoothing=0.1,
+        ncols=width if width >= 40 else 100,
+        desc="sweep",
+    )
 
 
 def command_line() -> str:
@@ -128,12 +138,29 @@ def run_sweep(
         except Exception:  # noqa: BLE001 - the point's own error is recorded by the sweep
             first = None
         nworkers = 1 if executor == "serial" else (dask_local or workers or default_workers())
-        check_estimate(estimate(n, len(spec.points.order), first, paths["rows"], size, nworkers),
-                       max_points=max_points, yes=yes)
+        check_estimate(
+            estimate(n, len(spec.points.order), first, paths["rows"], size, nworkers),
+            max_points=max_points,
+            yes=yes,
+        )
     with SweepLock(paths["rows"], note=log):
-        return _run_locked(spec, src, out, n, size, executor=executor, workers=workers, scheduler=scheduler,
-                           dask_local=dask_local, resume=resume, force=force, memory_mb=memory_mb, quiet=quiet,
-                           command=command, log=log)
+        return _run_locked(
+            spec,
+            src,
+            out,
+            n,
+            size,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            dask_local=dask_local,
+            resume=resume,
+            force=force,
+            memory_mb=memory_mb,
+            quiet=quiet,
+            command=command,
+            log=log,
+        )
 
 
 def _check_out(paths: dict[str, Any], *, resume: bool, force: bool) -> None:
@@ -151,11 +178,28 @@ def _check_out(paths: dict[str, Any], *, resume: bool, force: bool) -> None:
     if existing:
         raise SweepError(
             f"{existing[0]} already exists: add <opt:force> to replace it, or <opt:resume> to finish or "
-            "keep an earlier run with the same settings")
+            "keep an earlier run with the same settings"
+        )
 
 
-def _run_locked(spec, src, out, n, size, *, executor, workers, scheduler, dask_local, resume, force, memory_mb,
-                quiet, command, log) -> dict[str, Any]:
+def _run_locked(
+    spec,
+    src,
+    out,
+    n,
+    size,
+    *,
+    executor,
+    workers,
+    scheduler,
+    dask_local,
+    resume,
+    force,
+    memory_mb,
+    quiet,
+    command,
+    log,
+) -> dict[str, Any]:
     game_hash = source_hash(src)
     store = ResultStore(out, spec.signature(game_hash), n, size)
     if force and not resume and store.parts.exists():
@@ -188,8 +232,17 @@ def _run_locked(spec, src, out, n, size, *, executor, workers, scheduler, dask_l
 
     # the spec sent to workers carries the game by name (they load it once each)
     try:
-        run_tasks(solve_chunk, spec, tasks, on_result, executor=executor, workers=workers,
-                  scheduler=scheduler, dask_local=dask_local, memory_mb=memory_mb)
+        run_tasks(
+            solve_chunk,
+            spec,
+            tasks,
+            on_result,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            dask_local=dask_local,
+            memory_mb=memory_mb,
+        )
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
@@ -198,14 +251,18 @@ def _run_locked(spec, src, out, n, size, *, executor, workers, scheduler, dask_l
     except OutputError as err:  # disk full, permission lost: the chunks written so far stay
         if bar is not None:
             bar.close()
-        raise SweepError(f"{err}; {len(store.done)} of {store.n_chunks} chunks are saved in {store.parts}: "
-                         "finish with <opt:resume> once it can be written") from None
+        raise SweepError(
+            f"{err}; {len(store.done)} of {store.n_chunks} chunks are saved in {store.parts}: "
+            "finish with <opt:resume> once it can be written"
+        ) from None
     except MemoryError:
         if bar is not None:
             bar.close()
-        raise SweepError(f"ran out of memory; {len(store.done)} of {store.n_chunks} chunks are saved in "
-                         f"{store.parts}: finish with <opt:resume>, with fewer <opt:workers> or a larger "
-                         "<opt:memory>") from None
+        raise SweepError(
+            f"ran out of memory; {len(store.done)} of {store.n_chunks} chunks are saved in "
+            f"{store.parts}: finish with <opt:resume>, with fewer <opt:workers> or a larger "
+            "<opt:memory>"
+        ) from None
     except Exception as err:
         from concurrent.futures.process import BrokenProcessPool
 
@@ -213,9 +270,11 @@ def _run_locked(spec, src, out, n, size, *, executor, workers, scheduler, dask_l
             raise
         if bar is not None:
             bar.close()
-        raise SweepError(f"a worker process died (killed, or out of memory); {len(store.done)} of "
-                         f"{store.n_chunks} chunks are saved in {store.parts}: finish with <opt:resume>, "
-                         "with fewer <opt:workers> or a smaller <opt:memory>") from None
+        raise SweepError(
+            f"a worker process died (killed, or out of memory); {len(store.done)} of "
+            f"{store.n_chunks} chunks are saved in {store.parts}: finish with <opt:resume>, "
+            "with fewer <opt:workers> or a smaller <opt:memory>"
+        ) from None
     if bar is not None:
         bar.close()
     elapsed = time.time() - t0
@@ -228,9 +287,11 @@ def _run_locked(spec, src, out, n, size, *, executor, workers, scheduler, dask_l
         "points": spec.points.describe(),
         "concept": spec.concept,
         "method": spec.method,
-        "solver": {"bimatrix": "batch (bimatrix vertex enumeration)",
-                   "tree": "batch (backward induction on a stack of trees; ties per point)",
-                   "signaling": "batch (two-type signaling PBE, signaling_batch)"}.get(spec.mode, spec.method or "default"),
+        "solver": {
+            "bimatrix": "batch (bimatrix vertex enumeration)",
+            "tree": "batch (backward induction on a stack of trees; ties per point)",
+            "signaling": "batch (two-type signaling PBE, signaling_batch)",
+        }.get(spec.mode, spec.method or "default"),
         "point_timeout": spec.point_timeout,
         "memory_mb": memory_mb or None,
         "options": jsonify(dict(spec.options)),

@@ -23,8 +23,24 @@ from bargaining.errors import BargainingError
 
 __all__ = ["SweepError", "SweepInterrupted", "OPTIONS"]
 
-OPTIONS = ("grid", "fixed", "sample", "seed", "method", "out", "resume", "executor", "scheduler", "force",
-           "max_points", "yes", "memory", "workers", "dask_local", "point_timeout")
+OPTIONS = (
+    "grid",
+    "fixed",
+    "sample",
+    "seed",
+    "method",
+    "out",
+    "resume",
+    "executor",
+    "scheduler",
+    "force",
+    "max_points",
+    "yes",
+    "memory",
+    "workers",
+    "dask_local",
+    "point_timeout",
+)
 _PLACEHOLDER = re.compile(r"<opt:(\w+)>")
 
 

@@ -76,8 +76,15 @@ def estimate(n_points: int, n_params: int, game: Any, out: Path, chunk_size: int
         free_disk = shutil.disk_usage(out.parent if str(out.parent) else Path(".")).free
     except OSError:
         free_disk = None
-    return Estimate(n_points, cols, n_points * per_point, inflight * ROWS_PER_POINT * cols * MEMORY_BYTES_PER_CELL,
-                    free_disk, available_memory(), str(out.parent))
+    return Estimate(
+        n_points,
+        cols,
+        n_points * per_point,
+        inflight * ROWS_PER_POINT * cols * MEMORY_BYTES_PER_CELL,
+        free_disk,
+        available_memory(),
+        str(out.parent),
+    )
 
 
 def _size(n: float) -> str:
@@ -95,15 +102,18 @@ def check_estimate(est: Estimate, *, max_points: int | None, yes: bool) -> None:
     if est.points > cap and not (yes and max_points is None):
         raise SweepError(
             f"{est.points:,} points exceed the cap of {cap:,} (about {_size(est.disk_bytes)} on disk); "
-            f"check the grid, or raise the cap with <opt:max_points> {est.points} (or <opt:yes>)")
+            f"check the grid, or raise the cap with <opt:max_points> {est.points} (or <opt:yes>)"
+        )
     if yes:
         return
     if est.free_disk is not None and est.disk_bytes > 0.9 * est.free_disk:
         raise SweepError(
             f"{est.points:,} points need about {_size(est.disk_bytes)} on disk and the output's folder "
             f"{est.folder} has {_size(est.free_disk)} free; free some space, write elsewhere (<opt:out>), or add <opt:yes> "
-            "to start anyway")
+            "to start anyway"
+        )
     if est.free_memory is not None and est.memory_bytes > 0.8 * est.free_memory:
         raise SweepError(
             f"the chunks in flight need about {_size(est.memory_bytes)} of memory and {_size(est.free_memory)} "
-            "is available; use fewer <opt:workers>, or add <opt:yes> to start anyway")
+            "is available; use fewer <opt:workers>, or add <opt:yes> to start anyway"
+        )

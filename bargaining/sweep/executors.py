@@ -158,8 +158,9 @@ def _run_dask(fn, spec, tasks, on_result, workers, scheduler, dask_local) -> Non
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise SweepError("needs dask.distributed: pip install 'bargaining[dask]'", option="executor",
-                         value="dask") from None
+        raise SweepError(
+            "needs dask.distributed: pip install 'bargaining[dask]'", option="executor", value="dask"
+        ) from None
     cluster = None
     if scheduler:
         try:

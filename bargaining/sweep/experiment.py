@@ -36,8 +36,22 @@ from bargaining.errors import BargainingError, FileFormatError
 
 __all__ = ["Experiment", "load_experiment", "run_experiment"]
 
-_KEYS = {"name", "question", "title", "description", "game", "fixed", "grid", "sample", "concept", "method",
-         "point_timeout", "out", "plots", "options"}
+_KEYS = {
+    "name",
+    "question",
+    "title",
+    "description",
+    "game",
+    "fixed",
+    "grid",
+    "sample",
+    "concept",
+    "method",
+    "point_timeout",
+    "out",
+    "plots",
+    "options",
+}
 _PLOT_KEYS = {"x", "y", "value", "where", "out", "title"}
 
 
@@ -80,18 +94,24 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        raise FileFormatError(path, mark.line + 1 if mark else None, f"not valid YAML ({getattr(err, 'problem', err)})") from None
+        raise FileFormatError(
+            path, mark.line + 1 if mark else None, f"not valid YAML ({getattr(err, 'problem', err)})"
+        ) from None
 
     def fail(key: str, msg: str) -> FileFormatError:
         return FileFormatError(path, _line(text, key), f"{key}: {msg}")
 
     if not isinstance(raw, dict):
-        raise FileFormatError(path, 1, "an experiment file is a mapping with at least 'game' and 'grid' or 'sample'")
+        raise FileFormatError(
+            path, 1, "an experiment file is a mapping with at least 'game' and 'grid' or 'sample'"
+        )
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
         raise fail(unknown[0], f"unknown key; expected some of: {', '.join(sorted(_KEYS))}")
     if not isinstance(raw.get("game"), str):
-        raise FileFormatError(path, _line(text, "game"), "game: give the game's name or file, e.g. game: crisis-normal-form")
+        raise FileFormatError(
+            path, _line(text, "game"), "game: give the game's name or file, e.g. game: crisis-normal-form"
+        )
     try:
         from bargaining.formats.load import resolve
 
@@ -110,17 +130,21 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
         for k, v in grid_raw.items():
             if not isinstance(v, str) or v.count(":") != 2:
                 # YAML 1.1 reads an unquoted 1:30:10 as a base-60 integer: ask for quotes
-                raise fail("grid", f"{k}: expected a quoted \"START:STOP:N\", e.g. {k}: \"0:1:101\"")
+                raise fail("grid", f'{k}: expected a quoted "START:STOP:N", e.g. {k}: "0:1:101"')
             grid.append(f"{k}={v}")
     elif isinstance(grid_raw, list) and all(isinstance(g, str) for g in grid_raw):
         grid = list(grid_raw)
     else:
-        raise fail("grid", "expected a mapping parameter -> \"START:STOP:N\"")
+        raise fail("grid", 'expected a mapping parameter -> "START:STOP:N"')
     sample, seed = 0, None
     if raw.get("sample") is not None:
         s = raw["sample"]
-        if not isinstance(s, dict) or not isinstance(s.get("n"), int) or not isinstance(s.get("seed"), int) \
-                or set(s) - {"n", "seed"}:
+        if (
+            not isinstance(s, dict)
+            or not isinstance(s.get("n"), int)
+            or not isinstance(s.get("seed"), int)
+            or set(s) - {"n", "seed"}
+        ):
             raise fail("sample", "expected {n: POINTS, seed: INTEGER}")
         sample, seed = s["n"], s["seed"]
     if not grid and not sample:
@@ -129,14 +153,18 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise fail(key, "expected text")
     timeout = raw.get("point_timeout", 60)
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0):
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0
+    ):
         raise fail("point_timeout", "expected seconds (a number >= 0; 0 means none)")
     plots = raw.get("plots") or []
     if not isinstance(plots, list):
         raise fail("plots", "expected a list of {x, y} or {x, value} entries")
     for p in plots:
         if not isinstance(p, dict) or "x" not in p or (("y" in p) == ("value" in p)) or set(p) - _PLOT_KEYS:
-            raise fail("plots", f"each entry needs x and one of y (regime map) or value (a column); got {p!r}")
+            raise fail(
+                "plots", f"each entry needs x and one of y (regime map) or value (a column); got {p!r}"
+            )
         if "where" in p and not isinstance(p["where"], dict):
             raise fail("plots", "where: expected a mapping parameter -> value")
     _check_plots(path, text, raw["game"], plots)
@@ -145,11 +173,22 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
         raise fail("options", "expected a mapping of solver options")
     name = raw.get("name") or path.stem
     return Experiment(
-        path=path, name=name, game=raw["game"], question=raw.get("question") or "", title=raw.get("title") or "",
-        description=raw.get("description") or "", fixed={k: str(v) for k, v in fixed.items()}, grid=tuple(grid),
-        sample=sample, seed=seed, concept=raw.get("concept"), method=raw.get("method"),
-        point_timeout=None if not timeout else float(timeout), out=raw.get("out") or f"results/{name}.csv",
-        plots=tuple(plots), options=dict(options),
+        path=path,
+        name=name,
+        game=raw["game"],
+        question=raw.get("question") or "",
+        title=raw.get("title") or "",
+        description=raw.get("description") or "",
+        fixed={k: str(v) for k, v in fixed.items()},
+        grid=tuple(grid),
+        sample=sample,
+        seed=seed,
+        concept=raw.get("concept"),
+        method=raw.get("method"),
+        point_timeout=None if not timeout else float(timeout),
+        out=raw.get("out") or f"results/{name}.csv",
+        plots=tuple(plots),
+        options=dict(options),
     )
 
 
@@ -177,7 +216,9 @@ def _check_plots(path: Path, text: str, game: str, plots: list[dict[str, Any]]) 
     for i, p in enumerate(plots):
         for axis in ("x", "y"):
             if axis in p and str(p[axis]) not in params:
-                raise fail(f"plots[{i}].{axis}", f"{p[axis]!r} is not a parameter of {game} (parameters: {listed})")
+                raise fail(
+                    f"plots[{i}].{axis}", f"{p[axis]!r} is not a parameter of {game} (parameters: {listed})"
+                )
         for k in p.get("where") or {}:
             if str(k) not in params and str(k) not in _ROW_COLUMNS and ":" not in str(k):
                 raise fail(f"plots[{i}].where", f"{k!r} is not a parameter of {game} (parameters: {listed})")
@@ -189,11 +230,16 @@ def _check_plots(path: Path, text: str, game: str, plots: list[dict[str, Any]]) 
         if prefix in ("p", "payoff") and rest:
             player = rest.split(":", 1)[0]
             if players and player not in players:
-                raise fail(f"plots[{i}].value", f"{value!r}: {player!r} is not a player of {game} "
-                           f"(players: {', '.join(players)})")
+                raise fail(
+                    f"plots[{i}].value",
+                    f"{value!r}: {player!r} is not a player of {game} (players: {', '.join(players)})",
+                )
         elif ":" not in value and value not in _ROW_COLUMNS and value not in params:
-            raise fail(f"plots[{i}].value", f"{value!r} is not a column of the sweep table (columns: the "
-                       f"parameters, {', '.join(_ROW_COLUMNS)}, p:PLAYER:..., payoff:PLAYER, ...)")
+            raise fail(
+                f"plots[{i}].value",
+                f"{value!r} is not a column of the sweep table (columns: the "
+                f"parameters, {', '.join(_ROW_COLUMNS)}, p:PLAYER:..., payoff:PLAYER, ...)",
+            )
 
 
 def run_experiment(exp: Experiment, *, out: str | None = None, plot: bool = True, **run_options: Any) -> dict:
@@ -209,8 +255,17 @@ def run_experiment(exp: Experiment, *, out: str | None = None, plot: bool = True
         from bargaining.output import os_error
 
         raise os_error(target.parent, err, "cannot create the output folder") from None
-    spec = make_spec(exp.game, fixed=exp.fixed, grid=list(exp.grid), sample=exp.sample, seed=exp.seed,
-                     concept=exp.concept, method=exp.method, point_timeout=exp.point_timeout, options=exp.options)
+    spec = make_spec(
+        exp.game,
+        fixed=exp.fixed,
+        grid=list(exp.grid),
+        sample=exp.sample,
+        seed=exp.seed,
+        concept=exp.concept,
+        method=exp.method,
+        point_timeout=exp.point_timeout,
+        options=exp.options,
+    )
     meta = run_sweep(spec, target, command=command_line(), **run_options)
     figures: list[str] = []
     if plot and exp.plots:
@@ -229,6 +284,18 @@ def run_experiment(exp: Experiment, *, out: str | None = None, plot: bool = True
                 where = {k: float(v) for k, v in (p.get("where") or {}).items()}
             except (TypeError, ValueError):
                 raise BargainingError(f"plots[{i}].where: expected parameter: number pairs") from None
-            figures.append(str(plot_table(target, p["x"], read_table=read_table, y=p.get("y"), value=p.get("value"),
-                                          out=p.get("out"), where=where, title=p.get("title"))))
+            figures.append(
+                str(
+                    plot_table(
+                        target,
+                        p["x"],
+                        read_table=read_table,
+                        y=p.get("y"),
+                        value=p.get("value"),
+                        out=p.get("out"),
+                        where=where,
+                        title=p.get("title"),
+                    )
+                )
+            )
     return {**meta, "figures": figures}

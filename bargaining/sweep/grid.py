@@ -91,7 +91,9 @@ def parse_grid(text: str) -> Axis:
     if num < 1:
         raise SweepError("N must be at least 1", option="grid", value=repr(text))
     if num == 1 and start != stop:
-        raise SweepError("with N=1 give START equal to STOP (or use <opt:fixed>)", option="grid", value=repr(text))
+        raise SweepError(
+            "with N=1 give START equal to STOP (or use <opt:fixed>)", option="grid", value=repr(text)
+        )
     return Axis(name, start, stop, num)
 
 
@@ -143,8 +145,9 @@ class PointSet:
         seen: set[str] = set()
         for ax in axes:
             if ax.name not in by_name:
-                raise SweepError(f"the game has no parameter {ax.name!r} (it has: {known})", option="grid",
-                                 value=ax.spec())
+                raise SweepError(
+                    f"the game has no parameter {ax.name!r} (it has: {known})", option="grid", value=ax.spec()
+                )
             if ax.name in seen:
                 raise SweepError("the parameter is given twice", option="grid", value=ax.name)
             if ax.name in fixed:
@@ -155,12 +158,16 @@ class PointSet:
                 lo, hi = rng
                 a, b = sorted((float(ax.start), float(ax.stop)))
                 if a < lo - 1e-12 or b > hi + 1e-12:
-                    raise SweepError(f"outside the range [{lo:g}, {hi:g}] of {ax.name}; narrow the grid",
-                                     option="grid", value=ax.spec())
+                    raise SweepError(
+                        f"outside the range [{lo:g}, {hi:g}] of {ax.name}; narrow the grid",
+                        option="grid",
+                        value=ax.spec(),
+                    )
         for k in fixed:
             if k not in by_name:
-                raise SweepError(f"the game has no parameter {k!r} (it has: {known})", option="fixed",
-                                 value=f"{k}=...")
+                raise SweepError(
+                    f"the game has no parameter {k!r} (it has: {known})", option="fixed", value=f"{k}=..."
+                )
         values: dict[str, float] = {}
         for name, p in by_name.items():
             if name in seen:
@@ -175,9 +182,14 @@ class PointSet:
             if sample_size < 0:
                 raise SweepError("N must be positive", option="sample", value="N")
             if seed is None:
-                raise SweepError("needs <opt:seed> S (an integer), so the run can be repeated", option="sample",
-                                 value="N")
-            if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**63:
+                raise SweepError(
+                    "needs <opt:seed> S (an integer), so the run can be repeated", option="sample", value="N"
+                )
+            if (
+                isinstance(seed, bool)
+                or not isinstance(seed, (int, np.integer))
+                or not 0 <= int(seed) < 2**63
+            ):
                 raise SweepError("expected a whole number from 0 to 2^63 - 1", option="seed", value=seed)
             for name, p in by_name.items():
                 if name in seen or name in fixed:
@@ -188,8 +200,9 @@ class PointSet:
                     sampled.append((name, rng[0], rng[1], integer))
                     values.pop(name, None)
             if not sampled:
-                raise SweepError("no parameter left to sample (each is on a grid, fixed, or has no range)",
-                                 option="sample")
+                raise SweepError(
+                    "no parameter left to sample (each is on a grid, fixed, or has no range)", option="sample"
+                )
         return PointSet(
             fixed=values,
             axes=tuple(axes),

@@ -60,8 +60,9 @@ class SweepLock:
 
     def acquire(self) -> None:
         host = socket.gethostname()
-        body = json.dumps({"pid": os.getpid(), "host": host,
-                           "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+        body = json.dumps(
+            {"pid": os.getpid(), "host": host, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        )
         for _ in range(3):
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -75,11 +76,13 @@ class SweepLock:
                 else:
                     raise SweepError(
                         f"{self.out} is locked by process {pid} on host {owner_host} ({self.path}); "
-                        f"if that run is over, delete {self.path} and run again") from None
+                        f"if that run is over, delete {self.path} and run again"
+                    ) from None
                 if not stale:
                     raise SweepError(
                         f"{self.out} is being written by another run (process {pid} on {owner_host}, "
-                        f"lock {self.path}); wait for it to finish, then run again") from None
+                        f"lock {self.path}); wait for it to finish, then run again"
+                    ) from None
                 self.note(f"note: taking over a stale lock {self.path} (process {pid} is no longer running)")
                 try:
                     self.path.unlink()
@@ -89,8 +92,9 @@ class SweepLock:
                     raise SweepError(f"{self.path}: cannot remove a stale lock ({err.strerror})") from None
                 continue
             except OSError as err:
-                raise SweepError(f"{self.path}: cannot create the lock file ({err.strerror})", option="out",
-                                 value=self.out) from None
+                raise SweepError(
+                    f"{self.path}: cannot create the lock file ({err.strerror})", option="out", value=self.out
+                ) from None
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(body)
             self.held = True

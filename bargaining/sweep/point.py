@@ -35,6 +35,7 @@ __all__ = [
     "solve_points",
 ]
 
+
 @dataclass
 class ChunkResult:
     """The rows and regimes of chunk ``k`` as columns, with its numbers of points and errors."""
@@ -54,9 +55,7 @@ class PointTimeout(Exception):
 def _hard_timeout(seconds: float | None):
     """Raise :class:`PointTimeout` after ``seconds`` (main thread on POSIX only; else no-op)."""
     usable = (
-        seconds
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
+        seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     )
     if not usable or seconds is None:
         yield
@@ -101,7 +100,9 @@ def constraints_ok(src: Any, point: Mapping[str, float]) -> bool | None:
         return None
 
 
-def solve_point(spec: SweepSpec, src: Any, point: dict[str, float]) -> tuple[list[dict[str, Any]], str | None]:
+def solve_point(
+    spec: SweepSpec, src: Any, point: dict[str, float]
+) -> tuple[list[dict[str, Any]], str | None]:
     """The equilibrium rows of one point and its error (``None`` if it was solved in time)."""
     from bargaining.report.render import equilibrium_rows
     from bargaining.solvers.api import solve
@@ -124,26 +125,44 @@ def solve_point(spec: SweepSpec, src: Any, point: dict[str, float]) -> tuple[lis
         return [], one_line(err)
 
 
-def point_rows(spec: SweepSpec, src: Any, index: int, point: dict[str, float], error: str | None,
-                ok: Any) -> tuple[list[dict[str, Any]], tuple]:
+def point_rows(
+    spec: SweepSpec, src: Any, index: int, point: dict[str, float], error: str | None, ok: Any
+) -> tuple[list[dict[str, Any]], tuple]:
     """Rows of one point solved by the per-point path (or of its ``error``, found earlier), and
     its ``(regime, count, complete, error)``."""
     head = {"point": index, **point}
     eq_rows: list[dict[str, Any]] = []
     if error is None:
         eq_rows, error = solve_point(spec, src, point)
-    rows = [{**head, **{key: cell(v) for key, v in r.items()}, "constraints_ok": ok, "error": error}
-            for r in eq_rows]
+    rows = [
+        {**head, **{key: cell(v) for key, v in r.items()}, "constraints_ok": ok, "error": error}
+        for r in eq_rows
+    ]
     if not eq_rows:
-        rows.append({**head, "equilibrium": None, "label": None, "complete": error is None,
-                     "constraints_ok": ok, "error": error})
+        rows.append(
+            {
+                **head,
+                "equilibrium": None,
+                "label": None,
+                "complete": error is None,
+                "constraints_ok": ok,
+                "error": error,
+            }
+        )
     regime = None if (error and not eq_rows) else regime_text([r["label"] for r in eq_rows])
     complete = (bool(eq_rows[0]["complete"]) if eq_rows else error is None) and error is None
     return rows, (regime, len(eq_rows), complete, error)
 
 
-def per_point_rows(spec: SweepSpec, src: Any, start: int, js: Any, params: dict[str, np.ndarray],
-                    errors: list[str | None], ok: list) -> tuple[list[dict[str, Any]], dict[int, tuple]]:
+def per_point_rows(
+    spec: SweepSpec,
+    src: Any,
+    start: int,
+    js: Any,
+    params: dict[str, np.ndarray],
+    errors: list[str | None],
+    ok: list,
+) -> tuple[list[dict[str, Any]], dict[int, tuple]]:
     """Rows of the points ``js`` (chunk offsets) by the per-point path (or their range error),
     and per point ``(regime, count, complete)``."""
     extra: list[dict[str, Any]] = []
@@ -156,8 +175,9 @@ def per_point_rows(spec: SweepSpec, src: Any, start: int, js: Any, params: dict[
     return extra, summary
 
 
-def solve_points(spec: SweepSpec, src: Any, k: int, start: int, stop: int,
-                 params: dict[str, np.ndarray]) -> ChunkResult:
+def solve_points(
+    spec: SweepSpec, src: Any, k: int, start: int, stop: int, params: dict[str, np.ndarray]
+) -> ChunkResult:
     """Chunk ``k`` (points ``start..stop-1``) point by point."""
     rows: list[dict[str, Any]] = []
     regimes: list[dict[str, Any]] = []
@@ -169,6 +189,15 @@ def solve_points(spec: SweepSpec, src: Any, k: int, start: int, stop: int,
         point_rows_, (regime, count, complete, error) = point_rows(spec, src, start + j, point, None, ok)
         rows.extend(point_rows_)
         n_errors += error is not None
-        regimes.append({"point": start + j, **point, "regime": regime, "equilibria": count, "complete": complete,
-                        "constraints_ok": ok, "error": error})
+        regimes.append(
+            {
+                "point": start + j,
+                **point,
+                "regime": regime,
+                "equilibria": count,
+                "complete": complete,
+                "constraints_ok": ok,
+                "error": error,
+            }
+        )
     return ChunkResult(k, columns(rows), columns(regimes), stop - start, n_errors)

@@ -55,8 +55,10 @@ def regimes_from_labels(label_id: np.ndarray, texts: list[str], counts: np.ndarr
     if len(texts) <= 62:
         masks = np.bitwise_or.reduceat(np.left_shift(np.int64(1), label_id.astype(np.int64)), starts)
         uniq, inv = np.unique(masks, return_inverse=True)
-        names = [REGIME_SEPARATOR.join(sorted(texts[b] for b in range(len(texts)) if (int(mk) >> b) & 1))
-                 for mk in uniq.tolist()]
+        names = [
+            REGIME_SEPARATOR.join(sorted(texts[b] for b in range(len(texts)) if (int(mk) >> b) & 1))
+            for mk in uniq.tolist()
+        ]
         regime[has] = np.array(names, dtype=object)[inv.reshape(-1)]
     else:  # pragma: no cover
         per = np.split(label_id, starts[1:])
@@ -70,7 +72,9 @@ def merge_rows(cols: dict[str, Any], extra: list[dict[str, Any]]) -> dict[str, l
         return cols
     E = len(cols["point"]) if cols else 0
     if E == 0:
-        return columns(sorted(extra, key=lambda r: (r["point"], -1 if r["equilibrium"] is None else r["equilibrium"])))
+        return columns(
+            sorted(extra, key=lambda r: (r["point"], -1 if r["equilibrium"] is None else r["equilibrium"]))
+        )
     names = list(cols)
     for r in extra:
         for key in r:

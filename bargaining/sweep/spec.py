@@ -53,7 +53,9 @@ class FixedSource:
 
     @property
     def hash(self) -> str:
-        text = json.dumps(jsonify(self.game.describe()) if hasattr(self.game, "describe") else repr(self.game))
+        text = json.dumps(
+            jsonify(self.game.describe()) if hasattr(self.game, "describe") else repr(self.game)
+        )
         payoffs = getattr(self.game, "float_payoffs", None)
         if payoffs is not None:
             text += repr(np.asarray(payoffs).tolist())
@@ -151,7 +153,13 @@ def plan(spec: SweepSpec, src: Any) -> SweepSpec:
     except Exception:  # noqa: BLE001 - the per-point path will record the error
         game = None
     kind = getattr(game, "kind", None)
-    if kind == "normal" and game is not None and spec.concept in (None, "nash") and len(game.shape) == 2 and sum(game.shape) <= 9:
+    if (
+        kind == "normal"
+        and game is not None
+        and spec.concept in (None, "nash")
+        and len(game.shape) == 2
+        and sum(game.shape) <= 9
+    ):
         return _replace(spec, mode="bimatrix")
     if (
         kind == "tree"
@@ -172,7 +180,9 @@ def plan(spec: SweepSpec, src: Any) -> SweepSpec:
     if spec.method == "batch":
         raise SweepError(
             "only small two-player normal-form games, perfect-information trees and "
-            "two-type 2x2 signaling games are solved in batches", option="method", value="batch"
+            "two-type 2x2 signaling games are solved in batches",
+            option="method",
+            value="batch",
         )
     return _replace(spec, mode="point")
 
@@ -232,5 +242,12 @@ def make_spec(
         validate({**points.point(0)})
     if point_timeout is not None and point_timeout <= 0:
         point_timeout = None
-    return SweepSpec(game=name, points=points, concept=concept, method=method, point_timeout=point_timeout,
-                     options=dict(options or {}), source=obj)
+    return SweepSpec(
+        game=name,
+        points=points,
+        concept=concept,
+        method=method,
+        point_timeout=point_timeout,
+        options=dict(options or {}),
+        source=obj,
+    )

@@ -50,8 +50,11 @@ Columns = dict[str, Any]  # column name -> list or 1-d numpy array, all of one l
 def output_paths(out: str | os.PathLike) -> dict[str, Path]:
     """The files of a sweep written to ``out``: rows, regimes, meta and the parts folder."""
     if str(out).endswith(("/", os.sep)) or Path(out).is_dir():
-        raise SweepError("is a directory; give a file name for the table (.parquet, .csv or .jsonl)",
-                         option="out", value=out)
+        raise SweepError(
+            "is a directory; give a file name for the table (.parquet, .csv or .jsonl)",
+            option="out",
+            value=out,
+        )
     out = Path(out)
     fmt = OUTPUT_FORMATS.get(out.suffix.lower())
     if fmt is None:
@@ -130,8 +133,11 @@ class ResultStore:
         self.parts: Path = paths["parts"]
         self.format: str = paths["format"]  # type: ignore[assignment]
         if self.format == "parquet" and not _have_pyarrow():
-            raise SweepError("Parquet needs pyarrow (pip install 'bargaining[parquet]'), or use .csv/.jsonl",
-                             option="out", value=self.out)
+            raise SweepError(
+                "Parquet needs pyarrow (pip install 'bargaining[parquet]'), or use .csv/.jsonl",
+                option="out",
+                value=self.out,
+            )
         self.chunk_format = "arrow" if self.format == "parquet" else "json"
         self.signature = signature
         self.n_points = int(n_points)
@@ -170,7 +176,9 @@ class ResultStore:
             try:
                 manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as err:
-                raise BargainingError(f"{manifest_path}: unreadable ({err}); delete {self.parts} to start again") from None
+                raise BargainingError(
+                    f"{manifest_path}: unreadable ({err}); delete {self.parts} to start again"
+                ) from None
             if not resume:
                 raise SweepError(
                     f"{self.parts} holds an unfinished sweep: add <opt:resume> to finish it, or delete that folder "
@@ -237,7 +245,9 @@ class ResultStore:
     def _read_chunk(self, k: int, part: str):
         path = self._chunk_file(k, part)
         if not path.is_file():
-            raise BargainingError(f"{path}: missing although the manifest lists it; delete {self.parts} and rerun")
+            raise BargainingError(
+                f"{path}: missing although the manifest lists it; delete {self.parts} and rerun"
+            )
         if self.chunk_format == "arrow":
             import pyarrow as pa
             import pyarrow.ipc as ipc
@@ -283,8 +293,12 @@ class ResultStore:
             raise SweepError(f"{self.parts}: {len(missing)} chunks still missing; rerun with <opt:resume>")
         for part, target in (("rows", self.out), ("regimes", self.regimes_path)):
             names, types = self._schema_pass(part)
-            writer = {"parquet": self._write_parquet, "csv": self._write_csv, "jsonl": self._write_jsonl}[self.format]
-            _atomic_write(target, lambda tmp, part=part, names=names, types=types, w=writer: w(tmp, part, names, types))
+            writer = {"parquet": self._write_parquet, "csv": self._write_csv, "jsonl": self._write_jsonl}[
+                self.format
+            ]
+            _atomic_write(
+                target, lambda tmp, part=part, names=names, types=types, w=writer: w(tmp, part, names, types)
+            )
         _atomic_text(self.meta_path, json.dumps({**meta, "signature": self.signature}, indent=2) + "\n")
         trash = self.out.parent / f".{self.parts.name}.trash-{os.getpid()}"
         os.replace(self.parts, trash)
@@ -293,7 +307,10 @@ class ResultStore:
 
     def _rows_of(self, chunk: Any, names: list[str]) -> Iterator[list]:
         if self.chunk_format == "arrow":
-            cols = [chunk.column(n).to_pylist() if n in chunk.column_names else [None] * chunk.num_rows for n in names]
+            cols = [
+                chunk.column(n).to_pylist() if n in chunk.column_names else [None] * chunk.num_rows
+                for n in names
+            ]
             n = chunk.num_rows
         else:
             n = len(next(iter(chunk.values()))) if chunk else 0
@@ -377,7 +394,9 @@ def read_table(path: str | os.PathLike, columns: list[str] | None = None) -> lis
     keep = (lambda row: row) if columns is None else (lambda row: {k: row[k] for k in columns if k in row})
     if fmt == "parquet":
         if not _have_pyarrow():
-            raise BargainingError(f"{path}: reading Parquet needs pyarrow (pip install 'bargaining[parquet]')")
+            raise BargainingError(
+                f"{path}: reading Parquet needs pyarrow (pip install 'bargaining[parquet]')"
+            )
         import pyarrow.parquet as pq
 
         if columns is not None:

@@ -158,14 +158,20 @@ def certify(game: Any, solution: Solution) -> Solution:
     if batch is not None and verifier is not None:
         found = batch(target, solution.equilibria, solution.concept)
     else:
-        found = [verifier(target, eq, solution.concept) if verifier is not None else None for eq in solution.equilibria]
+        found = [
+            verifier(target, eq, solution.concept) if verifier is not None else None
+            for eq in solution.equilibria
+        ]
     for eq, regret in zip(solution.equilibria, found):
         uncertified += regret is None
         eqs.append(replace(eq, regret=regret))
     message = solution.message
     if uncertified:
-        note = (f"{uncertified} of {len(eqs)} equilibria uncertified: no independent check for "
-                f"{kind} games under {solution.concept}" if verifier is None else
-                f"{uncertified} of {len(eqs)} equilibria uncertified (no independent check applies)")
+        note = (
+            f"{uncertified} of {len(eqs)} equilibria uncertified: no independent check for "
+            f"{kind} games under {solution.concept}"
+            if verifier is None
+            else f"{uncertified} of {len(eqs)} equilibria uncertified (no independent check applies)"
+        )
         message = f"{message}; {note}" if message else note
     return replace(solution, equilibria=tuple(eqs), message=message)

@@ -67,6 +67,7 @@ def _finish(checks: dict[str, bool]) -> dict[str, bool]:
 
 # -- Stackelberg ---------------------------------------------------------------------------------
 
+
 def _strong_value_by_vertices(A: list[list[Fraction]], B: list[list[Fraction]]) -> Fraction | None:
     """max over follower responses j and vertices x of {x in simplex : j in BR(x)} of x A e_j."""
     m, n = len(A), len(A[0])
@@ -113,7 +114,9 @@ def check_stackelberg(game: Any, eq: Any, tol: float = 1e-7) -> dict[str, bool]:
     }
     if ex.get("commitment_kind") == "mixed" and ex.get("tie_break") == "strong":
         best = _strong_value_by_vertices(A, B)
-        checks["optimal_over_region_vertices"] = None if best is None else _close(ex["leader_payoff"], best, tol)
+        checks["optimal_over_region_vertices"] = (
+            None if best is None else _close(ex["leader_payoff"], best, tol)
+        )
     if ex.get("commitment_kind") == "pure":
         i = next(k for k, v in enumerate(xs) if float(v) > 0.5)
         checks["pure"] = _close(xs[i], 1, tol)
@@ -121,6 +124,7 @@ def check_stackelberg(game: Any, eq: Any, tol: float = 1e-7) -> dict[str, bool]:
 
 
 # -- correlated ------------------------------------------------------------------------------------
+
 
 def check_correlated(game: Any, eq: Any, coarse: bool = False, tol: float = 1e-7) -> dict[str, bool]:
     """Obedience (or coarse) constraints, probabilities and payoffs of a correlated answer."""
@@ -141,21 +145,26 @@ def check_correlated(game: Any, eq: Any, coarse: bool = False, tol: float = 1e-7
                 for c in cells:
                     if s is not None and c[i] != s:
                         continue
-                    dev = c[:i] + (t,) + c[i + 1:]
+                    dev = c[:i] + (t,) + c[i + 1 :]
                     total += P[c] * (pay[(i, *c)] - pay[(i, *dev)])
                 ok_ic &= _ge(total, zero, tol)
     payoffs = [sum((P[c] * pay[(i, *c)] for c in cells), start=zero) for i in range(game.num_players)]
-    labels_ok = all(d["profile"] == [game.strategies[i][c[i]] for i in range(len(shape))]
-                    for d, c in zip(dist, cells))
-    return _finish({
-        "distribution": all(_ge(p, zero, tol) for p in probs) and _close(sum(probs, start=zero), 1, tol)
-        and labels_ok,
-        "obedience": ok_ic,
-        "payoffs": all(_close(a, b, tol) for a, b in zip(eq.payoffs, payoffs)),
-    })
+    labels_ok = all(
+        d["profile"] == [game.strategies[i][c[i]] for i in range(len(shape))] for d, c in zip(dist, cells)
+    )
+    return _finish(
+        {
+            "distribution": all(_ge(p, zero, tol) for p in probs)
+            and _close(sum(probs, start=zero), 1, tol)
+            and labels_ok,
+            "obedience": ok_ic,
+            "payoffs": all(_close(a, b, tol) for a, b in zip(eq.payoffs, payoffs)),
+        }
+    )
 
 
 # -- persuasion ------------------------------------------------------------------------------------
+
 
 def check_persuasion(game: Any, eq: Any, tol: float = 1e-7, grid: int = 400) -> dict[str, bool]:
     """Stochastic signal, obedience, payoffs; optimality among two-point splits for two states."""
@@ -169,10 +178,17 @@ def check_persuasion(game: Any, eq: Any, tol: float = 1e-7, grid: int = 400) -> 
     zero = Fraction(0) if exact else 0.0
     k, m = len(S), len(Ac)
     stoch = all(all(_ge(v, zero, tol) for v in r) and _close(sum(r, start=zero), 1, tol) for r in sig)
-    obey = all(_ge(sum((prior[w] * sig[w][a] * (U[a][w] - U[b][w]) for w in range(k)), start=zero), zero, tol)
-               for a in range(m) for b in range(m))
+    obey = all(
+        _ge(sum((prior[w] * sig[w][a] * (U[a][w] - U[b][w]) for w in range(k)), start=zero), zero, tol)
+        for a in range(m)
+        for b in range(m)
+    )
     value = sum((prior[w] * sig[w][a] * V[a][w] for w in range(k) for a in range(m)), start=zero)
-    checks: dict[str, Any] = {"signal": stoch, "obedience": obey, "sender_payoff": _close(ex["sender_payoff"], value, tol)}
+    checks: dict[str, Any] = {
+        "signal": stoch,
+        "obedience": obey,
+        "sender_payoff": _close(ex["sender_payoff"], value, tol),
+    }
     if k == 2:
         q0 = float(prior[1])
         qs = set(np.linspace(0.0, 1.0, grid + 1).tolist()) | {q0}
@@ -184,16 +200,29 @@ def check_persuasion(game: Any, eq: Any, tol: float = 1e-7, grid: int = 400) -> 
         def vhat(q: float) -> float:
             vals = [(1 - q) * float(U[a][0]) + q * float(U[a][1]) for a in range(m)]
             top = max(vals)
-            return max((1 - q) * float(V[a][0]) + q * float(V[a][1]) for a in range(m) if vals[a] >= top - 1e-12)
+            return max(
+                (1 - q) * float(V[a][0]) + q * float(V[a][1]) for a in range(m) if vals[a] >= top - 1e-12
+            )
 
         vh = {q: vhat(q) for q in qs}
-        best = max([vh[q0], *(((hi - q0) * vh[lo] + (q0 - lo) * vh[hi]) / (hi - lo)
-                              for lo in qs if lo < q0 for hi in qs if hi > q0)])  # a prior of 0 or 1: no split
+        best = max(
+            [
+                vh[q0],
+                *(
+                    ((hi - q0) * vh[lo] + (q0 - lo) * vh[hi]) / (hi - lo)
+                    for lo in qs
+                    if lo < q0
+                    for hi in qs
+                    if hi > q0
+                ),
+            ]
+        )  # a prior of 0 or 1: no split
         checks["no_better_split"] = float(value) >= best - 1e-7
     return _finish(checks)
 
 
 # -- repeated ----------------------------------------------------------------------------------------
+
 
 def check_repeated(game: Any, eq: Any, tol: float = 1e-6) -> dict[str, bool]:
     """Minmax, grim-trigger thresholds and the vertices of a repeated-game answer."""
@@ -203,7 +232,9 @@ def check_repeated(game: Any, eq: Any, tol: float = 1e-6) -> dict[str, bool]:
     r_, c_ = A.shape
     mm1 = min(max(A[r, c] for r in range(r_)) for c in range(c_))
     mm2 = min(max(B[r, c] for c in range(c_)) for r in range(r_))
-    checks: dict[str, Any] = {"minmax": _close(ex["minmax"][0], mm1, 1e-12) and _close(ex["minmax"][1], mm2, 1e-12)}
+    checks: dict[str, Any] = {
+        "minmax": _close(ex["minmax"][0], mm1, 1e-12) and _close(ex["minmax"][1], mm2, 1e-12)
+    }
     ok = True
     for item in ex["trigger_delta"]:
         d = item["trigger_delta"]
@@ -218,8 +249,10 @@ def check_repeated(game: Any, eq: Any, tol: float = 1e-6) -> dict[str, bool]:
 
         def holds(delta: Fraction, e: list, pairs: tuple = pairs) -> bool:
             # staying earns u forever; deviating earns dev once, then the reversion payoff e
-            return all(u >= (1 - delta) * dev + delta * Fraction(e[i]) - Fraction(1, 10**9)
-                       for i, (u, dev) in enumerate(pairs))
+            return all(
+                u >= (1 - delta) * dev + delta * Fraction(e[i]) - Fraction(1, 10**9)
+                for i, (u, dev) in enumerate(pairs)
+            )
 
         ok &= any(holds(d, e) for e in stage)
         if d > 0:
@@ -234,10 +267,16 @@ def check_repeated(game: Any, eq: Any, tol: float = 1e-6) -> dict[str, bool]:
                 h = np.array([np.cos(ang), np.sin(ang)])
                 feas &= float(h @ v) <= float((pts @ h).max()) + tol
         checks["feasible"] = bool(feas)
-        checks["individually_rational"] = all(v[0] >= float(mm1) - tol and v[1] >= float(mm2) - tol for v in verts)
+        checks["individually_rational"] = all(
+            v[0] >= float(mm1) - tol and v[1] >= float(mm2) - tol for v in verts
+        )
         V = np.array(verts)
-        pure_ne = [(float(A[r, c]), float(B[r, c])) for r in range(r_) for c in range(c_)
-                   if A[r, c] == max(A[:, c]) and B[r, c] == max(B[r, :])]
+        pure_ne = [
+            (float(A[r, c]), float(B[r, c]))
+            for r in range(r_)
+            for c in range(c_)
+            if A[r, c] == max(A[:, c]) and B[r, c] == max(B[r, :])
+        ]
         contains = True
         for p in pure_ne:
             for ang in np.linspace(0, 2 * np.pi, 360, endpoint=False):

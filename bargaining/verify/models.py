@@ -29,8 +29,15 @@ from bargaining.model.geometry import hull_polygon, polygon_edges
 from bargaining.model.profile import Equilibrium
 from bargaining.numeric import to_fraction
 
-__all__ = ["verify_rubinstein", "verify_fearon", "verify_powell", "verify_cs", "verify_nash", "verify_ks",
-           "model_regret"]
+__all__ = [
+    "verify_rubinstein",
+    "verify_fearon",
+    "verify_powell",
+    "verify_cs",
+    "verify_nash",
+    "verify_ks",
+    "model_regret",
+]
 
 
 def _isarr(*vs: Any) -> bool:
@@ -114,14 +121,17 @@ def verify_fearon(model: FearonUltimatum, x: Any, exact: bool = False, grid: int
     return max(float(U.max()) - ux, 0.0)
 
 
-def verify_powell(model: PowellShift, offer_H: Any, offer_L: Any, peace_H: bool, peace_L: bool,
-                  exact: bool = False) -> Any:
+def verify_powell(
+    model: PowellShift, offer_H: Any, offer_L: Any, peace_H: bool, peace_L: bool, exact: bool = False
+) -> Any:
     r"""Independent certificate of the stationary profile by policy evaluation: RU's values V_L,
     V_H from the offers (linear equations), then the one-shot gains: RU advancing instead of
     accepting; the US lowering its offer (RU advances, the US gets its war flow 1 − p − c_US)
     or, under war, offering the whole flow (RU still advances)."""
-    g = {k: _num(getattr(model, k), exact) for k in ("delta", "p_H", "p_L", "c_R", "kappa_R", "lambda_0",
-                                                     "lambda_A", "c_US")}
+    g = {
+        k: _num(getattr(model, k), exact)
+        for k in ("delta", "p_H", "p_L", "c_R", "kappa_R", "lambda_0", "lambda_A", "c_US")
+    }
     dl, l0, lA = g["delta"], g["lambda_0"], g["lambda_A"]
     WL = g["p_L"] - g["c_R"] - g["kappa_R"]
     WH = (1 - lA) * (g["p_H"] - g["c_R"]) + lA * WL
@@ -153,8 +163,9 @@ def verify_powell(model: PowellShift, offer_H: Any, offer_L: Any, peace_H: bool,
     return gain
 
 
-def verify_cs(b: Any, direction: int, t: Sequence[Any], a: Sequence[Any], exact: bool = False,
-              grid: int = 400) -> Any:
+def verify_cs(
+    b: Any, direction: int, t: Sequence[Any], a: Sequence[Any], exact: bool = False, grid: int = 400
+) -> Any:
     r"""Independent certificate: the receiver's regret (its action minus the posterior mean of
     each interval) and the sender's largest gain from sending another interval's message, over
     a grid of types and every boundary. Returns the maximum of the two."""
@@ -222,7 +233,9 @@ def verify_ks(model: BargainingProblem, u: Sequence[Any], ideal: Sequence[Any]) 
     |(u₁ − d₁)(I₂ − d₂) − (u₂ − d₂)(I₁ − d₁)| plus the largest amount by which a sampled
     frontier point dominates u in both coordinates (weak Pareto optimality)."""
     d = (float(model.d_1), float(model.d_2))
-    prop = abs((float(u[0]) - d[0]) * (float(ideal[1]) - d[1]) - (float(u[1]) - d[1]) * (float(ideal[0]) - d[0]))
+    prop = abs(
+        (float(u[0]) - d[0]) * (float(ideal[1]) - d[1]) - (float(u[1]) - d[1]) * (float(ideal[0]) - d[0])
+    )
     S = _frontier_sample(model)
     dom = np.minimum(S[:, 0] - float(u[0]), S[:, 1] - float(u[1]))
     return max(prop, float(np.max(dom)), 0.0)

@@ -130,7 +130,9 @@ def is_nash(game: NormalFormGame, profile: Sequence[Sequence[Any]], tol: float |
     return r <= (default_tolerance(game) * 10 if tol is None else tol)
 
 
-def _stack(game: NormalFormGame, profiles: Sequence[Sequence[Sequence[Any]]]) -> tuple[list[np.ndarray], bool] | None:
+def _stack(
+    game: NormalFormGame, profiles: Sequence[Sequence[Sequence[Any]]]
+) -> tuple[list[np.ndarray], bool] | None:
     """The profiles as one ``(E, m_i)`` array per player, validated as :func:`check_profile`
     does, and whether they are exact; ``None`` when exact and float profiles are mixed (then
     each is checked on its own)."""
@@ -143,7 +145,9 @@ def _stack(game: NormalFormGame, profiles: Sequence[Sequence[Sequence[Any]]]) ->
     E = len(profiles)
     for prof in profiles:
         if len(prof) != game.num_players:
-            raise GameValidationError(f"profile has {len(prof)} strategies for a {game.num_players}-player game")
+            raise GameValidationError(
+                f"profile has {len(prof)} strategies for a {game.num_players}-player game"
+            )
     mixes = []
     for i, m in enumerate(game.shape):
         rows = [prof[i] for prof in profiles]
@@ -156,12 +160,16 @@ def _stack(game: NormalFormGame, profiles: Sequence[Sequence[Sequence[Any]]]) ->
             M = np.empty((E, m), dtype=object)
             M[:] = [[Fraction(p) for p in r] for r in rows]
             if (M < 0).any() or any(sum(r) != 1 for r in M.tolist()):
-                raise GameValidationError(f"probabilities of player {game.players[i]!r} must be >= 0 and sum to 1")
+                raise GameValidationError(
+                    f"probabilities of player {game.players[i]!r} must be >= 0 and sum to 1"
+                )
         else:
             M = np.array(rows, dtype=np.float64).reshape(E, m)
             tol = 1e-9
             if np.any(M < -tol) or np.any(np.abs(M.sum(axis=1) - 1.0) > tol * max(1, m)):
-                raise GameValidationError(f"probabilities of player {game.players[i]!r} must be >= 0 and sum to 1")
+                raise GameValidationError(
+                    f"probabilities of player {game.players[i]!r} must be >= 0 and sum to 1"
+                )
         mixes.append(M)
     return mixes, bool(exact)
 

@@ -44,8 +44,14 @@ from bargaining.errors import GameValidationError
 from bargaining.model.extensive import ExtensiveGame
 from bargaining.verify import tree as verify_tree
 
-__all__ = ["limit_beliefs", "consistency_error", "sequential_regret", "check_assessment", "perfect_regrets",
-           "perturbed_behavior"]
+__all__ = [
+    "limit_beliefs",
+    "consistency_error",
+    "sequential_regret",
+    "check_assessment",
+    "perfect_regrets",
+    "perturbed_behavior",
+]
 
 Behavior = Sequence[Sequence[Sequence[Any]]]
 
@@ -62,8 +68,11 @@ def _orders(game: ExtensiveGame, behavior: Behavior, certificate: Mapping[str, A
     """Per global information set: tuples of orders and weights (0 and 1 on the support)."""
     flat = _flat(game, behavior)
     orders = _flat(game, certificate["orders"])
-    weights = _flat(game, certificate.get("weights") or [[[1] * len(game.infosets[k].actions) for k in ids]
-                                                         for ids in game.player_infosets])
+    weights = _flat(
+        game,
+        certificate.get("weights")
+        or [[[1] * len(game.infosets[k].actions) for k in ids] for ids in game.player_infosets],
+    )
     out_o, out_w = [], []
     for k, h in enumerate(game.infosets):
         o, w = [], []
@@ -76,7 +85,8 @@ def _orders(game: ExtensiveGame, behavior: Behavior, certificate: Mapping[str, A
                 if not kappa or kappa <= 0 or not c or c <= 0:
                     raise GameValidationError(
                         f"certificate: action {h.actions[a]!r} at {h.label!r} is outside the support but has "
-                        f"order {kappa!r} and weight {c!r}; both must be positive")
+                        f"order {kappa!r} and weight {c!r}; both must be positive"
+                    )
                 o.append(kappa)
                 w.append(c)
         out_o.append(o)
@@ -120,8 +130,9 @@ def limit_beliefs(game: ExtensiveGame, behavior: Behavior, certificate: Mapping[
     return tuple(out)
 
 
-def consistency_error(game: ExtensiveGame, behavior: Behavior, beliefs: Sequence[Sequence[Any]],
-                      certificate: Mapping[str, Any]) -> Any:
+def consistency_error(
+    game: ExtensiveGame, behavior: Behavior, beliefs: Sequence[Sequence[Any]], certificate: Mapping[str, Any]
+) -> Any:
     """Largest gap between ``beliefs`` and the certificate's limit beliefs (0 when consistent)."""
     limit = limit_beliefs(game, behavior, certificate)
     worst: Any = 0
@@ -129,8 +140,10 @@ def consistency_error(game: ExtensiveGame, behavior: Behavior, beliefs: Sequence
         for j, k in enumerate(ids):
             mu, lim = beliefs[i][j], limit[i][j]
             if mu is None:
-                raise GameValidationError(f"information set {game.infosets[k].label!r} has no beliefs; a "
-                                          "sequential equilibrium needs beliefs everywhere")
+                raise GameValidationError(
+                    f"information set {game.infosets[k].label!r} has no beliefs; a "
+                    "sequential equilibrium needs beliefs everywhere"
+                )
             if lim is None:
                 continue
             for x, y in zip(mu, lim):
@@ -152,32 +165,42 @@ def sequential_regret(game: ExtensiveGame, behavior: Behavior, beliefs: Sequence
     return worst
 
 
-def check_assessment(game: ExtensiveGame, behavior: Behavior, beliefs: Sequence[Sequence[Any]],
-                     certificate: Mapping[str, Any] | None) -> dict[str, Any]:
+def check_assessment(
+    game: ExtensiveGame,
+    behavior: Behavior,
+    beliefs: Sequence[Sequence[Any]],
+    certificate: Mapping[str, Any] | None,
+) -> dict[str, Any]:
     """``{"regret", "consistency"}`` of an assessment; ``consistency`` is ``None`` without a
     certificate (then only the on-path Bayes error is checked and reported as ``bayes``)."""
     out: dict[str, Any] = {"regret": sequential_regret(game, behavior, beliefs)}
     out["bayes"] = verify_tree.bayes_error(game, behavior, beliefs)
-    out["consistency"] = None if certificate is None else consistency_error(game, behavior, beliefs, certificate)
+    out["consistency"] = (
+        None if certificate is None else consistency_error(game, behavior, beliefs, certificate)
+    )
     return out
 
 
-def perturbed_behavior(game: ExtensiveGame, behavior: Behavior, certificate: Mapping[str, Any],
-                       eps: float) -> tuple:
+def perturbed_behavior(
+    game: ExtensiveGame, behavior: Behavior, certificate: Mapping[str, Any], eps: float
+) -> tuple:
     """The certificate's fully mixed profile at ``eps`` (floats)."""
     orders, weights = _orders(game, behavior, certificate)
     flat = _flat(game, behavior)
     rows = []
     for k in range(len(game.infosets)):
-        raw = [float(flat[k][a]) + (float(weights[k][a]) * eps ** float(orders[k][a]) if orders[k][a] else 0.0)
-               for a in range(len(flat[k]))]
+        raw = [
+            float(flat[k][a]) + (float(weights[k][a]) * eps ** float(orders[k][a]) if orders[k][a] else 0.0)
+            for a in range(len(flat[k]))
+        ]
         total = sum(raw)
         rows.append(tuple(x / total for x in raw))
     return tuple(tuple(rows[k] for k in ids) for ids in game.player_infosets)
 
 
-def perfect_regrets(game: ExtensiveGame, behavior: Behavior, certificate: Mapping[str, Any],
-                    eps: float = 1e-6) -> float:
+def perfect_regrets(
+    game: ExtensiveGame, behavior: Behavior, certificate: Mapping[str, Any], eps: float = 1e-6
+) -> float:
     r"""Largest agent regret of ``behavior`` against the perturbed profile at ``eps``: at each
     set :math:`h`, the best action's payoff minus the payoff of :math:`\sigma_h`, both weighted by
     the probability the others and chance reach each node of :math:`h` (agent normal form,
@@ -194,8 +217,10 @@ def perfect_regrets(game: ExtensiveGame, behavior: Behavior, certificate: Mappin
         total = sum(reach[x] for x in h.nodes)
         if total <= 0:
             continue
-        score = [sum(reach[x] * float(values[game.nodes[x].children[a]][i]) for x in h.nodes) / total
-                 for a in range(len(h.actions))]
+        score = [
+            sum(reach[x] * float(values[game.nodes[x].children[a]][i]) for x in h.nodes) / total
+            for a in range(len(h.actions))
+        ]
         mine = sum(float(p) * s for p, s in zip(flat[k], score))
         worst = max(worst, max(score) - mine)
     return worst

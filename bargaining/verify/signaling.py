@@ -89,7 +89,9 @@ def assessment_regret(
         pm = sum((prior[t] * to_fraction(sigma[t][m]) for t in range(nT)), F0)
         mu = [to_fraction(x) for x in beliefs[m]]
         if pm > 0:
-            regret = max(regret, max(abs(mu[t] - prior[t] * to_fraction(sigma[t][m]) / pm) for t in range(nT)))
+            regret = max(
+                regret, max(abs(mu[t] - prior[t] * to_fraction(sigma[t][m]) / pm) for t in range(nT))
+            )
         eu = [sum((mu[t] * ur[t][m][r] for t in range(nT)), F0) for r in range(nR)]
         got = sum((to_fraction(rho[m][r]) * eu[r] for r in range(nR)), F0)
         regret = max(regret, max(eu) - got)

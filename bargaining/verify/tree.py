@@ -58,7 +58,9 @@ def check_behavior(game: ExtensiveGame, behavior: Behavior, tol: float = 1e-9) -
     """Validate a behaviour profile (per player, per information set, action probabilities) and
     return it indexed by global information-set index."""
     if len(behavior) != game.num_players:
-        raise GameValidationError(f"behaviour profile has {len(behavior)} players, the game {game.num_players}")
+        raise GameValidationError(
+            f"behaviour profile has {len(behavior)} players, the game {game.num_players}"
+        )
     flat: list[tuple[Any, ...] | None] = [None] * len(game.infosets)
     for i, ids in enumerate(game.player_infosets):
         if len(behavior[i]) != len(ids):
@@ -103,7 +105,9 @@ def reach_probabilities(game: ExtensiveGame, behavior: Behavior, root: int = 0) 
     return _reach(game, flat, root)
 
 
-def _reach(game: ExtensiveGame, flat: list[tuple[Any, ...]], root: int = 0, skip_player: int = -1) -> list[Any]:
+def _reach(
+    game: ExtensiveGame, flat: list[tuple[Any, ...]], root: int = 0, skip_player: int = -1
+) -> list[Any]:
     exact = _is_exact(game, flat)
     zero = Fraction(0) if exact else 0.0
     reach = [zero] * len(game.nodes)
@@ -135,7 +139,9 @@ def _values(game: ExtensiveGame, flat: list[tuple[Any, ...]]) -> list[tuple[Any,
     val: list[tuple[Any, ...]] = [()] * len(game.nodes)
     for node in reversed(game.nodes):
         if node.kind == "terminal":
-            val[node.index] = node.terminal_payoffs if exact else tuple(float(x) for x in node.terminal_payoffs)
+            val[node.index] = (
+                node.terminal_payoffs if exact else tuple(float(x) for x in node.terminal_payoffs)
+            )
             continue
         live = [(k, c) for k, c in enumerate(node.children) if _move_prob(game, flat, node.index, k)]
         if len(live) == 1:  # pure move: the child's value, no arithmetic
@@ -242,7 +248,9 @@ def _nash_regrets(game: ExtensiveGame, flat: list[tuple[Any, ...]], root: int) -
             memo: dict[int, Any] = {}
             choice: dict[int, int] = {}
 
-            def best(v: int, i: int = i, others: list = others, memo: dict = memo, choice: dict = choice) -> Any:
+            def best(
+                v: int, i: int = i, others: list = others, memo: dict = memo, choice: dict = choice
+            ) -> Any:
                 if v in memo:
                     return memo[v]
                 node = game.nodes[v]
@@ -288,9 +296,7 @@ def agent_regrets(game: ExtensiveGame, behavior: Behavior, beliefs: Sequence[Seq
     flat = check_behavior(game, behavior)
     values = _values(game, flat)
     return tuple(
-        tuple(
-            _agent_regret(game, flat, values, k, beliefs[i][j]) for j, k in enumerate(ids)
-        )
+        tuple(_agent_regret(game, flat, values, k, beliefs[i][j]) for j, k in enumerate(ids))
         for i, ids in enumerate(game.player_infosets)
     )
 
@@ -302,7 +308,8 @@ def _agent_regret(game: ExtensiveGame, flat, values, k: int, mu) -> Any:
     i = h.player
     current = sum(m * values[y][i] for m, y in zip(mu, h.nodes))
     best = max(
-        sum(m * values[game.nodes[y].children[a]][i] for m, y in zip(mu, h.nodes)) for a in range(len(h.actions))
+        sum(m * values[game.nodes[y].children[a]][i] for m, y in zip(mu, h.nodes))
+        for a in range(len(h.actions))
     )
     gap = best - current
     return gap if isinstance(gap, Fraction) else max(0.0, float(gap))

@@ -25,6 +25,7 @@ from bargaining.viz.backend import FORMATS, as_game, require_matplotlib, save
 
 __all__ = ["draw", "draw_matrix", "draw_tree", "save", "require_matplotlib", "as_game", "FORMATS"]
 
+
 def draw_matrix(game: Any, solution: Any = None, equilibrium: int | None = None, **options: Any) -> Any:
     """See :func:`bargaining.viz.matrix.draw_matrix`."""
     from bargaining.viz.matrix import draw_matrix as _draw

@@ -50,7 +50,7 @@ def draw_learning(run: Any) -> Any:
             ax.plot([0, 1, 0.5, 0], [0, 0, np.sqrt(3) / 2, 0], color="0.4", lw=1)
             for v, (vx, vy) in enumerate(((0, 0), (1, 0), (0.5, np.sqrt(3) / 2))):
                 ax.annotate(g.strategies[i][v], (vx, vy), ha="center", va="top" if vy == 0 else "bottom")
-            x, y = simplex_xy(S[:, lo:lo + 3])
+            x, y = simplex_xy(S[:, lo : lo + 3])
             ax.plot(x, y, lw=1, color="tab:blue")
             ax.plot(x[0], y[0], "o", color="tab:green")
             for eq in run.equilibria:

@@ -222,8 +222,10 @@ def draw_matrix(
         for r in range(rows):
             for c in range(cols):
                 idx = cell_index(panel, r, c)
-                widths = [text_width(format_value(pay[(i, *idx)], exact), fs, bool(mask[(i, *idx)]))
-                          for i in range(n)]
+                widths = [
+                    text_width(format_value(pay[(i, *idx)], exact), fs, bool(mask[(i, *idx)]))
+                    for i in range(n)
+                ]
                 max_cell_text = max(max_cell_text, sum(widths) + sep_w * (n - 1))
 
     cell_w = max(0.9, max_cell_text + 0.35)
@@ -279,8 +281,15 @@ def draw_matrix(
         return ax.text(x, y, s, parse_math=False, **kw)
 
     if title:
-        text(width / 2, height - title_h / 2 - 0.05, title, ha="center", va="center",
-             fontsize=fs * 1.15, fontweight="bold")
+        text(
+            width / 2,
+            height - title_h / 2 - 0.05,
+            title,
+            ha="center",
+            va="center",
+            fontsize=fs * 1.15,
+            fontweight="bold",
+        )
 
     probs_cells = None
     pure_cells: set[tuple[int, ...]] = set()
@@ -304,20 +313,43 @@ def draw_matrix(
                 if single:
                     label += f" ({format_value(shown[0][1].strategies[player][strat], exact)})"
                 parts.append(label)
-            text(x0 + table_w / 2, y - panel_title_h / 2, ",  ".join(parts), ha="center", va="center",
-                 fontstyle="italic")
+            text(
+                x0 + table_w / 2,
+                y - panel_title_h / 2,
+                ",  ".join(parts),
+                ha="center",
+                va="center",
+                fontstyle="italic",
+            )
             y -= panel_title_h
         gx = x0 + name_w + label_w  # left edge of the grid
         if n > 1:
-            text(gx + cols * cell_w / 2, y - cname_h / 2, game.players[1], ha="center", va="center",
-                 color=colors[1], fontweight="bold")
+            text(
+                gx + cols * cell_w / 2,
+                y - cname_h / 2,
+                game.players[1],
+                ha="center",
+                va="center",
+                color=colors[1],
+                fontweight="bold",
+            )
             y -= cname_h
             for c, lab in enumerate(col_labels):
-                text(gx + (c + 0.5) * cell_w, y - header_h / 2, lab, ha="center", va="center", color=colors[1])
+                text(
+                    gx + (c + 0.5) * cell_w, y - header_h / 2, lab, ha="center", va="center", color=colors[1]
+                )
         y -= header_h
         gy = y  # top edge of the grid
-        text(x0 + name_w / 2, gy - rows * cell_h / 2, game.players[0], ha="center", va="center",
-             rotation=90, color=colors[0], fontweight="bold")
+        text(
+            x0 + name_w / 2,
+            gy - rows * cell_h / 2,
+            game.players[0],
+            ha="center",
+            va="center",
+            rotation=90,
+            color=colors[0],
+            fontweight="bold",
+        )
         for r, lab in enumerate(row_labels):
             text(gx - 0.15, gy - (r + 0.5) * cell_h, lab, ha="right", va="center", color=colors[0])
         for r in range(rows):
@@ -330,11 +362,29 @@ def draw_matrix(
                     shade = 0.0 if pr <= 1e-12 else 0.2 + 0.8 * pr
                 elif idx in pure_cells:
                     shade = 1.0
-                ax.add_patch(Rectangle((cx, cy), cell_w, cell_h, facecolor=_blend(shade),
-                                       edgecolor="black", linewidth=0.8, zorder=1))
+                ax.add_patch(
+                    Rectangle(
+                        (cx, cy),
+                        cell_w,
+                        cell_h,
+                        facecolor=_blend(shade),
+                        edgecolor="black",
+                        linewidth=0.8,
+                        zorder=1,
+                    )
+                )
                 if shade >= 1.0 or (probs_cells is None and idx in pure_cells):
-                    ax.add_patch(Rectangle((cx, cy), cell_w, cell_h, facecolor="none", edgecolor="black",
-                                           linewidth=2.0, zorder=2))
+                    ax.add_patch(
+                        Rectangle(
+                            (cx, cy),
+                            cell_w,
+                            cell_h,
+                            facecolor="none",
+                            edgecolor="black",
+                            linewidth=2.0,
+                            zorder=2,
+                        )
+                    )
                 strings = [format_value(pay[(i, *idx)], exact) for i in range(n)]
                 bold = [bool(mask[(i, *idx)]) for i in range(n)]
                 widths = [text_width(s, fs, b) for s, b in zip(strings, bold)]
@@ -343,11 +393,26 @@ def draw_matrix(
                 ty = cy + cell_h / 2
                 gid = f"cell-{pk}-{r}-{c}"
                 for i, (s, b, w) in enumerate(zip(strings, bold, widths)):
-                    text(tx, ty, s, ha="left", va="center", color=colors[i],
-                         fontweight="bold" if b else "normal", zorder=3, gid=gid)
+                    text(
+                        tx,
+                        ty,
+                        s,
+                        ha="left",
+                        va="center",
+                        color=colors[i],
+                        fontweight="bold" if b else "normal",
+                        zorder=3,
+                        gid=gid,
+                    )
                     if b:
-                        ax.plot([tx, tx + w - 0.01], [ty - fs / 72 * 0.55] * 2, color=colors[i],
-                                linewidth=1.2, zorder=3, solid_capstyle="butt")
+                        ax.plot(
+                            [tx, tx + w - 0.01],
+                            [ty - fs / 72 * 0.55] * 2,
+                            color=colors[i],
+                            linewidth=1.2,
+                            zorder=3,
+                            solid_capstyle="butt",
+                        )
                     tx += w
                     if i < n - 1:
                         text(tx, ty, sep, ha="left", va="center", zorder=3, gid=gid)
@@ -355,14 +420,28 @@ def draw_matrix(
         if single:
             eq = shown[0][1]
             for r in range(rows):
-                text(gx + cols * cell_w + 0.15, gy - (r + 0.5) * cell_h,
-                     format_value(eq.strategies[0][r], exact), ha="left", va="center",
-                     fontsize=small, color=colors[0], fontstyle="italic")
+                text(
+                    gx + cols * cell_w + 0.15,
+                    gy - (r + 0.5) * cell_h,
+                    format_value(eq.strategies[0][r], exact),
+                    ha="left",
+                    va="center",
+                    fontsize=small,
+                    color=colors[0],
+                    fontstyle="italic",
+                )
             if n > 1:
                 for c in range(cols):
-                    text(gx + (c + 0.5) * cell_w, gy - rows * cell_h - margin_b / 2,
-                         format_value(eq.strategies[1][c], exact), ha="center", va="center",
-                         fontsize=small, color=colors[1], fontstyle="italic")
+                    text(
+                        gx + (c + 0.5) * cell_w,
+                        gy - rows * cell_h - margin_b / 2,
+                        format_value(eq.strategies[1][c], exact),
+                        ha="center",
+                        va="center",
+                        fontsize=small,
+                        color=colors[1],
+                        fontstyle="italic",
+                    )
 
     yc = caption_h + 0.1 - line * 0.5
     for s in caption:

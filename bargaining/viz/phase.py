@@ -93,17 +93,36 @@ def regime_map(regimes: Sequence[dict[str, Any]], x: str, y: str, title: str | N
             mid = (u[1:] + u[:-1]) / 2
             return np.concatenate([[u[0] - (mid[0] - u[0])], mid, [u[-1] + (u[-1] - mid[-1])]])
 
-        ax.pcolormesh(edges(ux), edges(uy), Z, cmap=ListedColormap(colors), vmin=-0.5,
-                      vmax=len(order) - 0.5, shading="flat")
+        ax.pcolormesh(
+            edges(ux),
+            edges(uy),
+            Z,
+            cmap=ListedColormap(colors),
+            vmin=-0.5,
+            vmax=len(order) - 0.5,
+            shading="flat",
+        )
     else:
-        ax.scatter(xs, ys, c=[colors[code[n]] for n in names], s=max(4, min(40, 4000 / max(1, len(xs)))),
-                   linewidths=0)
+        ax.scatter(
+            xs,
+            ys,
+            c=[colors[code[n]] for n in names],
+            s=max(4, min(40, 4000 / max(1, len(xs)))),
+            linewidths=0,
+        )
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.set_title(title or f"Regimes over {x} and {y}")
     handles = [Patch(color=colors[i], label=_wrap(name)) for i, name in enumerate(order)]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8, frameon=False,
-              title="regime (equilibrium labels)", title_fontsize=8)
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1),
+        fontsize=8,
+        frameon=False,
+        title="regime (equilibrium labels)",
+        title_fontsize=8,
+    )
     fig.tight_layout()
     return fig
 
@@ -139,7 +158,13 @@ def value_plot(rows: Sequence[dict[str, Any]], x: str, value: str, title: str | 
     ax.set_ylabel(value)
     ax.set_title(title or f"{value} against {x}")
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8, frameon=False, title="equilibrium",
-              title_fontsize=8)
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1),
+        fontsize=8,
+        frameon=False,
+        title="equilibrium",
+        title_fontsize=8,
+    )
     fig.tight_layout()
     return fig

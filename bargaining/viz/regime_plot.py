@@ -45,7 +45,8 @@ def filter_rows(rows: Rows, where: Mapping[str, float]) -> Rows:
         if not (vals[0] - slack <= v <= vals[-1] + slack):
             raise BargainingError(
                 f"--where {key}={v:g}: off the grid of {key} (from {vals[0]:g} to {vals[-1]:g}, "
-                f"{len(vals)} values); the nearest grid value is {nearest:g}")
+                f"{len(vals)} values); the nearest grid value is {nearest:g}"
+            )
         rows = [r for r in rows if r.get(key) is not None and float(r[key]) == nearest]
     return rows
 
@@ -54,15 +55,18 @@ def sweep_parameters(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     """The parameter columns of a rows table: those between ``point`` and ``equilibrium``."""
     cols = list(rows[0]) if rows else []
     if "point" in cols and "equilibrium" in cols:
-        return cols[cols.index("point") + 1: cols.index("equilibrium")]
+        return cols[cols.index("point") + 1 : cols.index("equilibrium")]
     return []
 
 
 def varying_parameters(rows: Rows, x: str, fixed: Sequence[str] = ()) -> list[str]:
     """Parameters other than ``x`` and ``fixed`` that take several values in ``rows`` (a value
     plot then overlays every slice)."""
-    return [p for p in sweep_parameters(rows) if p != x and p not in fixed
-            and len({r.get(p) for r in rows if r.get(p) is not None}) > 1]
+    return [
+        p
+        for p in sweep_parameters(rows)
+        if p != x and p not in fixed and len({r.get(p) for r in rows if r.get(p) is not None}) > 1
+    ]
 
 
 def plot_table(

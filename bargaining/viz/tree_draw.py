@@ -98,8 +98,14 @@ def _edge_candidates(p0: tuple, p1: tuple, outer_down: bool) -> list[tuple]:
                 rising, rightward = y1 > y0, x1 > x0
                 if inner:
                     rising, rightward = not rising, not rightward
-                out.append((mx + (-0.03 if rightward else 0.03), my + (0.03 if rising else -0.03),
-                            "right" if rightward else "left", "bottom" if rising else "top"))
+                out.append(
+                    (
+                        mx + (-0.03 if rightward else 0.03),
+                        my + (0.03 if rising else -0.03),
+                        "right" if rightward else "left",
+                        "bottom" if rising else "top",
+                    )
+                )
     return out
 
 
@@ -118,8 +124,21 @@ def _node_candidates(x: float, y: float, first: str, side: int, extra: float, li
         "upper-front": (x - back * 0.09, y + d + 0.05, "left" if back < 0 else "right", "bottom"),
         "lower-front": (x - back * 0.09, y - d - 0.05, "left" if back < 0 else "right", "top"),
     }
-    order = [first] + [k for k in ("upper-back", "lower-back", "above", "below", "inner-up", "inner-down",
-                                   "upper-front", "lower-front", "left") if k != first]
+    order = [first] + [
+        k
+        for k in (
+            "upper-back",
+            "lower-back",
+            "above",
+            "below",
+            "inner-up",
+            "inner-down",
+            "upper-front",
+            "lower-front",
+            "left",
+        )
+        if k != first
+    ]
     return [spots[k] for k in order]
 
 
@@ -183,11 +202,15 @@ def draw_tree(
     if legend:
         notes.append("payoffs (" + ", ".join(tree.players) + ")")
         if ov is not None:
-            notes.append("thick: chosen actions; numbers after actions: mixing probabilities; "
-                         "[ ]: beliefs; bold: reached (p: its probability)")
+            notes.append(
+                "thick: chosen actions; numbers after actions: mixing probabilities; "
+                "[ ]: beliefs; bold: reached (p: its probability)"
+            )
         if ov is not None and (ov.notes or ov.belief_notes):
-            notes.append("off the path: [lo, hi] = the range of response probabilities and beliefs "
-                         "that sustain the equilibrium")
+            notes.append(
+                "off the path: [lo, hi] = the range of response probabilities and beliefs "
+                "that sustain the equilibrium"
+            )
         if any(len(h.nodes) > 1 for h in tree.infosets):
             notes.append("dashed: information sets")
     top_pad = (line * 1.6 if title else 0.2) + 0.3
@@ -219,8 +242,12 @@ def draw_tree(
         for a, c in enumerate(node.children):
             (x0, y0), (x1, y1) = P[v], P[c]
             style_ = edge_style(tree, ov, v, a)
-            lw, color = {"normal": (1.0, "black"), "pure": (3.2, "black"), "mixed": (2.4, "#444444"),
-                         "off": (0.8, "#9a9a9a")}[style_]
+            lw, color = {
+                "normal": (1.0, "black"),
+                "pure": (3.2, "black"),
+                "mixed": (2.4, "#444444"),
+                "off": (0.8, "#9a9a9a"),
+            }[style_]
             ax.plot([x0, x1], [y0, y1], color=color, linewidth=lw, solid_capstyle="round", zorder=2)
             segments.append(((x0, y0), (x1, y1)))
     rails = infoset_rails(tree, lay)
@@ -237,13 +264,15 @@ def draw_tree(
             ax.plot([rx, rx], [bottom, top], linestyle=dash, color=color, linewidth=1.6, zorder=1)
             segments.append(((rx, bottom), (rx, top)))
             for v in members:
-                ax.plot([rx, P[v][0]], [P[v][1], P[v][1]], linestyle=dash, color=color, linewidth=1.6,
-                        zorder=1)
+                ax.plot(
+                    [rx, P[v][0]], [P[v][1], P[v][1]], linestyle=dash, color=color, linewidth=1.6, zorder=1
+                )
                 segments.append(((rx, P[v][1]), P[v]))
             continue
         for a, b in zip(members, members[1:]):
-            ax.plot([P[a][0], P[b][0]], [P[a][1], P[b][1]], linestyle=dash, color=color,
-                    linewidth=1.6, zorder=1)
+            ax.plot(
+                [P[a][0], P[b][0]], [P[a][1], P[b][1]], linestyle=dash, color=color, linewidth=1.6, zorder=1
+            )
             segments.append((P[a], P[b]))
     placer = _Placer(segments, [P[v] for v in range(len(tree.nodes))])
 
@@ -269,15 +298,19 @@ def draw_tree(
             ax.add_patch(Circle((x, y), 0.06, color="black", zorder=3))
         mover = labels.mover[v]
         kw = {"fontweight": "bold"} if node.kind == "decision" else {"fontstyle": "italic"}
-        pos = placer.place(_node_candidates(x, y, lay.label_at[v], lay.side[v], 0.0, line),
-                           text_width(mover, fs, node.kind == "decision"), fs)
+        pos = placer.place(
+            _node_candidates(x, y, lay.label_at[v], lay.side[v], 0.0, line),
+            text_width(mover, fs, node.kind == "decision"),
+            fs,
+        )
         text(pos[0], pos[1], mover, ha=pos[2], va=pos[3], fontsize=fs, **kw)
         if v in labels.belief:
             inner = lay.inner.get(v)
             first = ("inner-up" if inner > 0 else "inner-down") if inner is not None else lay.label_at[v]
             s_ = labels.belief[v]
-            pos = placer.place(_node_candidates(x, y, first, lay.side[v], line, line),
-                               text_width(s_, small), small)
+            pos = placer.place(
+                _node_candidates(x, y, first, lay.side[v], line, line), text_width(s_, small), small
+            )
             text(pos[0], pos[1], s_, ha=pos[2], va=pos[3], color="#6a3d9a", fontstyle="italic")
 
     # action labels beside their edges, on the outer side where there is room
@@ -290,8 +323,15 @@ def draw_tree(
             w = text_width(s_, small, bold)
             outer_down = lay.butterfly and lay.y[v] < 0
             pos = placer.place(_edge_candidates(P[v], P[c], outer_down), w, small)
-            text(pos[0], pos[1], s_, ha=pos[2], va=pos[3], color="#9a9a9a" if style_ == "off" else "black",
-                 fontweight="bold" if bold else "normal")
+            text(
+                pos[0],
+                pos[1],
+                s_,
+                ha=pos[2],
+                va=pos[3],
+                color="#9a9a9a" if style_ == "off" else "black",
+                fontweight="bold" if bold else "normal",
+            )
     if title:
         text(width / 2, height - line, title, ha="center", va="center", fontsize=fs * 1.2, fontweight="bold")
     yn = bottom_pad - 0.25
@@ -315,12 +355,13 @@ def label_overlaps(fig: Any, pad_px: float = 0.5) -> list[tuple[str, str]]:
             if not t.get_text().strip():
                 continue
             bb = t.get_window_extent(renderer)
-            boxes.append((t.get_text(), bb.x0 + pad_px, bb.y0 + pad_px, bb.x1 - pad_px, bb.y1 - pad_px,
-                          t.get_gid()))
+            boxes.append(
+                (t.get_text(), bb.x0 + pad_px, bb.y0 + pad_px, bb.x1 - pad_px, bb.y1 - pad_px, t.get_gid())
+            )
     boxes.sort(key=lambda b: b[1])
     out = []
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             if b[1] >= a[3]:
                 break
             if a[5] is not None and a[5] == b[5]:

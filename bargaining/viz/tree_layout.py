@@ -423,8 +423,12 @@ def tree_labels(tree: Any, ov: Overlay | None, exact: bool) -> TreeLabels:
         v = node.index
         if node.kind == "terminal":
             text = "(" + ", ".join(format_label_number(u, exact) for u in node.payoffs) + ")"
-            if ov is not None and ov.outcome.get(v) is not None and not is_zero(ov.outcome[v]) \
-                    and not is_one(ov.outcome[v]):
+            if (
+                ov is not None
+                and ov.outcome.get(v) is not None
+                and not is_zero(ov.outcome[v])
+                and not is_one(ov.outcome[v])
+            ):
                 text += f"  p={format_label_number(ov.outcome[v], exact)}"
             payoff[v] = text
             continue

@@ -20,8 +20,17 @@ from typing import Any
 from bargaining.errors import BargainingError, FileFormatError
 from bargaining.formats.load import known_game_names, load_template, open_game, resolve
 
-__all__ = ["MAX_TEXT", "games", "game_info", "solve_view", "regimes", "learn_view", "validate",
-           "export_file", "warm_up"]
+__all__ = [
+    "MAX_TEXT",
+    "games",
+    "game_info",
+    "solve_view",
+    "regimes",
+    "learn_view",
+    "validate",
+    "export_file",
+    "warm_up",
+]
 
 MAX_TEXT = 256 * 1024
 FILETYPES = ("yaml", "efg", "nfg")
@@ -45,6 +54,7 @@ def warm_up() -> bool:
 # ----------------------------------------------------------------------------------------------
 # sources
 # ----------------------------------------------------------------------------------------------
+
 
 class _Source:
     """A game source opened by path; uploaded text lives in a temporary folder meanwhile."""
@@ -131,7 +141,7 @@ def games() -> list[dict[str, Any]]:
 def _slider(p: Any) -> dict[str, Any]:
     d = p.to_dict()
     default = float(d["default"])
-    lo, hi = (d["range"] or [None, None])
+    lo, hi = d["range"] or [None, None]
     lo = default - 10 if lo is None or lo == float("-inf") else float(lo)
     hi = default + 10 if hi is None or hi == float("inf") else float(hi)
     if getattr(p, "integer", False):
@@ -150,12 +160,23 @@ def game_info(source: dict[str, Any]) -> dict[str, Any]:
             text = src.path.read_text(encoding="utf-8") if src.path.stat().st_size <= MAX_TEXT else ""
             if t is None:
                 g = src.game(None)
-                return {"kind": g.kind, "title": getattr(g, "title", "") or src.path.name,
-                        "players": list(g.players), "parameters": [], "text": text,
-                        "filetype": src.path.suffix.lstrip(".")}
-            return {"kind": t.kind, "title": t.title, "description": t.description,
-                    "players": list(getattr(t, "players", ()) or ()),
-                    "parameters": [_slider(p) for p in t.parameters], "text": text, "filetype": "yaml"}
+                return {
+                    "kind": g.kind,
+                    "title": getattr(g, "title", "") or src.path.name,
+                    "players": list(g.players),
+                    "parameters": [],
+                    "text": text,
+                    "filetype": src.path.suffix.lstrip("."),
+                }
+            return {
+                "kind": t.kind,
+                "title": t.title,
+                "description": t.description,
+                "players": list(getattr(t, "players", ()) or ()),
+                "parameters": [_slider(p) for p in t.parameters],
+                "text": text,
+                "filetype": "yaml",
+            }
         except BargainingError as err:
             raise BargainingError(src.message(err)) from None
 
@@ -164,7 +185,7 @@ def _svg(fig: Any) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
-    return text[text.find("<svg"):]
+    return text[text.find("<svg") :]
 
 
 def _picture(game: Any, sol: Any, k: int | None) -> str | None:
@@ -196,8 +217,13 @@ def _explanation(game: Any) -> str:
 
 def _summary(eq: dict[str, Any], k: int) -> dict[str, Any]:
     ref = eq.get("refinements") or {}
-    out = {"index": k, "label": eq.get("label") or "", "refinements": ref,
-           "payoffs": eq.get("payoffs"), "regret": eq.get("regret")}
+    out = {
+        "index": k,
+        "label": eq.get("label") or "",
+        "refinements": ref,
+        "payoffs": eq.get("payoffs"),
+        "regret": eq.get("regret"),
+    }
     for key in ("strategies", "behavior", "beliefs", "solution", "mixing", "refinement_notes", "description"):
         if key in eq:
             out[key] = eq[key]
@@ -205,8 +231,13 @@ def _summary(eq: dict[str, Any], k: int) -> dict[str, Any]:
 
 
 @_user_errors
-def solve_view(source: dict[str, Any], params: dict[str, Any] | None = None, equilibrium: int | None = None,
-               timeout: float | None = None, concept: str | None = None) -> dict[str, Any]:
+def solve_view(
+    source: dict[str, Any],
+    params: dict[str, Any] | None = None,
+    equilibrium: int | None = None,
+    timeout: float | None = None,
+    concept: str | None = None,
+) -> dict[str, Any]:
     """Solve at ``params``: the equilibria (summaries), the table text, the picture (SVG) with
     equilibrium ``equilibrium`` overlaid (all if None) and the step-by-step explanation."""
     from bargaining.report.render import render_json, render_table
@@ -222,10 +253,17 @@ def solve_view(source: dict[str, Any], params: dict[str, Any] | None = None, equ
     eqs = data.get("equilibria", [])
     if equilibrium is not None and not 0 <= equilibrium < len(eqs):
         equilibrium = None
-    return {"concept": data.get("concept"), "method": data.get("method"), "complete": data.get("complete"),
-            "message": sol.message, "equilibria": [_summary(e, k) for k, e in enumerate(eqs)],
-            "table": render_table(sol), "svg": _picture(game, sol, equilibrium),
-            "equilibrium": equilibrium, "explanation": _explanation(game)}
+    return {
+        "concept": data.get("concept"),
+        "method": data.get("method"),
+        "complete": data.get("complete"),
+        "message": sol.message,
+        "equilibria": [_summary(e, k) for k, e in enumerate(eqs)],
+        "table": render_table(sol),
+        "svg": _picture(game, sol, equilibrium),
+        "equilibrium": equilibrium,
+        "explanation": _explanation(game),
+    }
 
 
 def _values(lo: float, hi: float, n: int) -> list[float]:
@@ -233,8 +271,14 @@ def _values(lo: float, hi: float, n: int) -> list[float]:
 
 
 @_user_errors
-def regimes(source: dict[str, Any], params: dict[str, Any], x: str, y: str | None = None, n: int = 10,
-            point_timeout: float = 2.0) -> dict[str, Any]:
+def regimes(
+    source: dict[str, Any],
+    params: dict[str, Any],
+    x: str,
+    y: str | None = None,
+    n: int = 10,
+    point_timeout: float = 2.0,
+) -> dict[str, Any]:
     """A regime map: on an ``n``×``n`` grid of ``x`` and ``y`` (or ``n`` points of ``x``) over
     the parameters' slider ranges, the set of equilibrium labels at each point."""
     from bargaining.solvers.api import solve
@@ -272,8 +316,14 @@ def regimes(source: dict[str, Any], params: dict[str, Any], x: str, y: str | Non
 
 
 @_user_errors
-def learn_view(source: dict[str, Any], params: dict[str, Any] | None, dynamics: str, steps: int | None = None,
-               seed: int = 0, points: int = 300) -> dict[str, Any]:
+def learn_view(
+    source: dict[str, Any],
+    params: dict[str, Any] | None,
+    dynamics: str,
+    steps: int | None = None,
+    seed: int = 0,
+    points: int = 300,
+) -> dict[str, Any]:
     """A learning run, its trajectory thinned to about ``points`` frames for the animation."""
     from bargaining.solvers.dynamics import learn
 
@@ -309,13 +359,23 @@ def validate(text: str) -> dict[str, Any]:
         if m and line is None and m.group(1):
             line = int(m.group(1))
         return {"ok": False, "errors": [{"line": line, "message": message}]}
-    return {"ok": True, "errors": [], "title": t.title, "kind": t.kind,
-            "parameters": [p.name for p in t.parameters]}
+    return {
+        "ok": True,
+        "errors": [],
+        "title": t.title,
+        "kind": t.kind,
+        "parameters": [p.name for p in t.parameters],
+    }
 
 
 @_user_errors
-def export_file(source: dict[str, Any], params: dict[str, Any] | None, fmt: str,
-                equilibrium: int | None = None, timeout: float | None = None) -> dict[str, Any]:
+def export_file(
+    source: dict[str, Any],
+    params: dict[str, Any] | None,
+    fmt: str,
+    equilibrium: int | None = None,
+    timeout: float | None = None,
+) -> dict[str, Any]:
     """The picture or LaTeX of the game with its equilibria: ``{"filename", "media_type",
     "data"}`` (``data``: text, or base64 for PNG)."""
     import base64
@@ -331,8 +391,11 @@ def export_file(source: dict[str, Any], params: dict[str, Any] | None, fmt: str,
                 from bargaining.report.latex import export
 
                 to = "sgame" if game.kind == "normal" else "tikz"
-                return {"filename": f"{stem}.tex", "media_type": "text/x-tex",
-                        "data": export(game, to, sol, equilibrium)}
+                return {
+                    "filename": f"{stem}.tex",
+                    "media_type": "text/x-tex",
+                    "data": export(game, to, sol, equilibrium),
+                }
             if fmt not in ("png", "svg"):
                 raise BargainingError(f"export format {fmt!r}: use png, svg or tikz")
             from bargaining.viz import draw
@@ -342,7 +405,11 @@ def export_file(source: dict[str, Any], params: dict[str, Any] | None, fmt: str,
                 return {"filename": f"{stem}.svg", "media_type": "image/svg+xml", "data": _svg(fig)}
             buf = io.BytesIO()
             fig.savefig(buf, format="png", dpi=150)
-            return {"filename": f"{stem}.png", "media_type": "image/png",
-                    "data": base64.b64encode(buf.getvalue()).decode("ascii"), "base64": True}
+            return {
+                "filename": f"{stem}.png",
+                "media_type": "image/png",
+                "data": base64.b64encode(buf.getvalue()).decode("ascii"),
+                "base64": True,
+            }
         except BargainingError as err:
             raise BargainingError(src.message(err)) from None

@@ -29,7 +29,9 @@ def _require_web() -> None:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ModuleNotFoundError:
-        raise BargainingError("the web lab needs starlette and uvicorn: pip install 'bargaining[web]'") from None
+        raise BargainingError(
+            "the web lab needs starlette and uvicorn: pip install 'bargaining[web]'"
+        ) from None
 
 
 def create_app(workers: int = 2, timeout: float = 20.0, warm: bool = True) -> Any:
@@ -50,8 +52,13 @@ def create_app(workers: int = 2, timeout: float = 20.0, warm: bool = True) -> An
         try:
             result = await run_in_threadpool(pool.run, fn, budget, kwargs)
         except JobTimeout:
-            return JSONResponse({"error": f"this took longer than {budget:g} s and was stopped; "
-                                          "try a smaller game or other parameters"}, status_code=504)
+            return JSONResponse(
+                {
+                    "error": f"this took longer than {budget:g} s and was stopped; "
+                    "try a smaller game or other parameters"
+                },
+                status_code=504,
+            )
         except JobFailed as err:
             return JSONResponse({"error": f"internal error: {err}"}, status_code=500)
         if isinstance(result, dict) and "error" in result:
@@ -100,18 +107,34 @@ def create_app(workers: int = 2, timeout: float = 20.0, warm: bool = True) -> An
         return await job(compute.game_info, source=d.get("source"))
 
     async def solve(d):
-        return await job(compute.solve_view, source=d.get("source"), params=d.get("params") or {},
-                         equilibrium=num(d.get("equilibrium"), "equilibrium"), timeout=0.75 * timeout)
+        return await job(
+            compute.solve_view,
+            source=d.get("source"),
+            params=d.get("params") or {},
+            equilibrium=num(d.get("equilibrium"), "equilibrium"),
+            timeout=0.75 * timeout,
+        )
 
     async def regimes(d):
-        return await job(compute.regimes, budget=4 * timeout, source=d.get("source"),
-                         params=d.get("params") or {}, x=str(d.get("x")),
-                         y=(str(d["y"]) if d.get("y") else None), n=num(d.get("n"), "n", 10))
+        return await job(
+            compute.regimes,
+            budget=4 * timeout,
+            source=d.get("source"),
+            params=d.get("params") or {},
+            x=str(d.get("x")),
+            y=(str(d["y"]) if d.get("y") else None),
+            n=num(d.get("n"), "n", 10),
+        )
 
     async def learn(d):
-        return await job(compute.learn_view, source=d.get("source"), params=d.get("params") or {},
-                         dynamics=str(d.get("dynamics")), steps=num(d.get("steps"), "steps"),
-                         seed=num(d.get("seed"), "seed", 0))
+        return await job(
+            compute.learn_view,
+            source=d.get("source"),
+            params=d.get("params") or {},
+            dynamics=str(d.get("dynamics")),
+            steps=num(d.get("steps"), "steps"),
+            seed=num(d.get("seed"), "seed", 0),
+        )
 
     async def validate(d):
         text = d.get("text")
@@ -120,14 +143,22 @@ def create_app(workers: int = 2, timeout: float = 20.0, warm: bool = True) -> An
         return await job(compute.validate, text=text)
 
     async def export(d):
-        out = await job(compute.export_file, source=d.get("source"), params=d.get("params") or {},
-                        fmt=str(d.get("format")), equilibrium=num(d.get("equilibrium"), "equilibrium"),
-                        timeout=0.75 * timeout)
+        out = await job(
+            compute.export_file,
+            source=d.get("source"),
+            params=d.get("params") or {},
+            fmt=str(d.get("format")),
+            equilibrium=num(d.get("equilibrium"), "equilibrium"),
+            timeout=0.75 * timeout,
+        )
         if isinstance(out, Response):
             return out
         data = base64.b64decode(out["data"]) if out.get("base64") else out["data"].encode("utf-8")
-        return Response(data, media_type=out["media_type"],
-                        headers={"Content-Disposition": f'attachment; filename="{out["filename"]}"'})
+        return Response(
+            data,
+            media_type=out["media_type"],
+            headers={"Content-Disposition": f'attachment; filename="{out["filename"]}"'},
+        )
 
     routes = [
         Route("/", index),

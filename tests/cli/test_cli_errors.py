@@ -37,16 +37,37 @@ def one_line_error(result, *needles: str) -> str:
 
 
 # -- 2, 7: option values ---------------------------------------------------------------------------
-@pytest.mark.parametrize("args, needles", [
-    (("solve", "resolve-signal", "--timeout", "-1"), ("--timeout", "-1")),
-    (("sweep", "resolve-signal", "--grid", "p=0:1:3", "--out", "x.csv", "--point-timeout", "-5"),
-     ("--point-timeout", "-5")),
-    (("solve", "chain-store", "--set", "N=2.5"), ("N must be a whole number, got 2.5",)),
-    (("solve", "resolve-signal", "--set", "p=abc"), ("parameter p: expected a number", "'abc'")),
-    (("solve", "resolve-signal", "--set", "p=0.25", "--set", "p=0.4"), ("--set p is given twice", "give it once")),
-    (("sweep", "resolve-signal", "--grid", "p=0:1:3", "--out", "x.csv", "--set", "c_B=1", "--set", "c_B=2"),
-     ("--set c_B is given twice",)),
-])
+@pytest.mark.parametrize(
+    "args, needles",
+    [
+        (("solve", "resolve-signal", "--timeout", "-1"), ("--timeout", "-1")),
+        (
+            ("sweep", "resolve-signal", "--grid", "p=0:1:3", "--out", "x.csv", "--point-timeout", "-5"),
+            ("--point-timeout", "-5"),
+        ),
+        (("solve", "chain-store", "--set", "N=2.5"), ("N must be a whole number, got 2.5",)),
+        (("solve", "resolve-signal", "--set", "p=abc"), ("parameter p: expected a number", "'abc'")),
+        (
+            ("solve", "resolve-signal", "--set", "p=0.25", "--set", "p=0.4"),
+            ("--set p is given twice", "give it once"),
+        ),
+        (
+            (
+                "sweep",
+                "resolve-signal",
+                "--grid",
+                "p=0:1:3",
+                "--out",
+                "x.csv",
+                "--set",
+                "c_B=1",
+                "--set",
+                "c_B=2",
+            ),
+            ("--set c_B is given twice",),
+        ),
+    ],
+)
 def test_option_errors(args, needles, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     line = one_line_error(run(*args), *needles)
@@ -55,8 +76,12 @@ def test_option_errors(args, needles, tmp_path, monkeypatch):
 
 # -- 3: a concept the game does not offer ---------------------------------------------------------
 def test_concept_not_offered_names_the_offered_ones():
-    line = one_line_error(run("solve", "resolve-signal", "--concept", "nash"), "resolve-signal is a signaling game",
-                          "concept nash is not offered", "--concept pbe (the default)")
+    line = one_line_error(
+        run("solve", "resolve-signal", "--concept", "nash"),
+        "resolve-signal is a signaling game",
+        "concept nash is not offered",
+        "--concept pbe (the default)",
+    )
     assert "backward" not in line  # not a method the user never gave
     one_line_error(run("solve", "battle-of-the-sexes", "--concept", "spe"), "--concept nash (the default)")
 
@@ -77,23 +102,36 @@ def _line_of(path: Path, needle: str) -> int:
 def test_tree_errors_name_file_and_line(tmp_path):
     bad = _variant(tmp_path, "entry-deterrence", "  player: Entrant", "  player: C", "player.yaml")
     one_line_error(run("solve", str(bad)), f"{bad}:{_line_of(bad, 'player: C')}: root: player 'C'")
-    bad = _variant(tmp_path, "entry-deterrence", "Out: {payoffs: [0, m], name: out}",
-                   "Out: {payoffs: [0], name: out}", "short.yaml")
+    bad = _variant(
+        tmp_path,
+        "entry-deterrence",
+        "Out: {payoffs: [0, m], name: out}",
+        "Out: {payoffs: [0], name: out}",
+        "short.yaml",
+    )
     one_line_error(run("solve", str(bad)), f"{bad}:{_line_of(bad, 'Out:')}: root/Out: terminal has 1 payoffs")
     infoset = tmp_path / "infoset.yaml"
     infoset.write_text(
         "kind: tree\nplayers: [A, B]\nroot:\n  player: A\n  actions:\n"
         "    L: {player: B, infoset: h, actions: {x: {payoffs: [1, 1]}, y: {payoffs: [0, 0]}}}\n"
-        "    R: {player: B, infoset: h, actions: {x: {payoffs: [1, 1]}, z: {payoffs: [0, 0]}}}\n")
+        "    R: {player: B, infoset: h, actions: {x: {payoffs: [1, 1]}, z: {payoffs: [0, 0]}}}\n"
+    )
     one_line_error(run("solve", str(infoset)), f"{infoset}:6: information set 'h'")
 
 
 def test_signaling_and_model_errors_name_file(tmp_path):
-    bad = _variant(tmp_path, "beer-quiche", "types: {strong: 1 - w, weak: w}", "types: {strong: 1 - w, weak: 0}",
-                   "prior.yaml")
+    bad = _variant(
+        tmp_path,
+        "beer-quiche",
+        "types: {strong: 1 - w, weak: w}",
+        "types: {strong: 1 - w, weak: 0}",
+        "prior.yaml",
+    )
     one_line_error(run("show", str(bad)), f"{bad}:{_line_of(bad, 'types:')}:", "the prior sums to 9/10")
     bad = _variant(tmp_path, "rubinstein", "model: rubinstein", "model: rubinstien", "model.yaml")
-    one_line_error(run("solve", str(bad)), f"{bad}:", "unknown model 'rubinstien'", "did you mean 'rubinstein'")
+    one_line_error(
+        run("solve", str(bad)), f"{bad}:", "unknown model 'rubinstien'", "did you mean 'rubinstein'"
+    )
     one_line_error(run("solve", "rubinstien"), "unknown game 'rubinstien'", "did you mean 'rubinstein'")
 
 
@@ -102,9 +140,14 @@ def test_experiment_checks_game_and_plots_before_sweeping(tmp_path, monkeypatch)
     (tmp_path / "e1.yaml").write_text('game: resolve-signl\ngrid: {p: "0:1:3"}\n')
     one_line_error(run("run", "e1.yaml"), "e1.yaml:1: game: unknown game 'resolve-signl'", "'resolve-signal'")
     (tmp_path / "e3.yaml").write_text('game: resolve-signal\ngrid: {p: "0:1:3"}\nplots: [{x: q, y: c_B}]\n')
-    one_line_error(run("run", "e3.yaml"), "e3.yaml:3: plots[0].x: 'q' is not a parameter of resolve-signal",
-                   "parameters: p, ")
-    (tmp_path / "e4.yaml").write_text('game: resolve-signal\ngrid: {p: "0:1:3"}\nplots: [{x: p, value: "payoff:Z"}]\n')
+    one_line_error(
+        run("run", "e3.yaml"),
+        "e3.yaml:3: plots[0].x: 'q' is not a parameter of resolve-signal",
+        "parameters: p, ",
+    )
+    (tmp_path / "e4.yaml").write_text(
+        'game: resolve-signal\ngrid: {p: "0:1:3"}\nplots: [{x: p, value: "payoff:Z"}]\n'
+    )
     one_line_error(run("run", "e4.yaml"), "plots[0].value", "'Z' is not a player")
     assert not (tmp_path / "results").exists()  # nothing was swept
 
@@ -114,16 +157,30 @@ def test_sweep_reports_failed_points(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "div.yaml").write_text(
         "kind: tree\nparameters:\n  - {name: b, default: 1, range: [-1, 1]}\nplayers: [A, B]\n"
-        "root:\n  player: A\n  actions:\n    L: {payoffs: [1/b, 0]}\n    R: {payoffs: [0, 1]}\n")
+        "root:\n  player: A\n  actions:\n    L: {payoffs: [1/b, 0]}\n    R: {payoffs: [0, 1]}\n"
+    )
     out = tmp_path / "sub" / "d.jsonl"
     out.parent.mkdir()
     for quiet in ((), ("-q",)):
-        res = run("sweep", "div.yaml", "--grid", "b=-1:1:3", "--out", str(out), "--executor", "serial", *quiet,
-                  "--force")
+        res = run(
+            "sweep",
+            "div.yaml",
+            "--grid",
+            "b=-1:1:3",
+            "--out",
+            str(out),
+            "--executor",
+            "serial",
+            *quiet,
+            "--force",
+        )
         assert res.exit_code == 0, res.output  # the sweep completed: failures are recorded results
         summary = [x for x in res.output.splitlines() if "points of" in x]
         assert len(summary) == 1
-        assert "2 solved, 1 failed" in summary[0] and f"error column of {out.parent / 'd.regimes.jsonl'}" in summary[0]
+        assert (
+            "2 solved, 1 failed" in summary[0]
+            and f"error column of {out.parent / 'd.regimes.jsonl'}" in summary[0]
+        )
         assert f"wrote {out}" in summary[0]
         regimes = [json.loads(x) for x in (out.parent / "d.regimes.jsonl").read_text().splitlines()]
         assert [r["error"] is not None for r in regimes] == [False, True, False]
@@ -142,12 +199,26 @@ def test_plot_messages(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     one_line_error(run("plot", "nosuch.csv", "--x", "p", "--y", "c_B"), "nosuch.csv: no such file")
     assert "regimes" not in run("plot", "nosuch.csv", "--x", "p", "--y", "c_B").output
-    res = run("sweep", "crisis-normal-form", "--grid", "w=0:4:3", "--grid", "k_F=0:1:2", "--out", "c.csv",
-              "--executor", "serial", "-q")
+    res = run(
+        "sweep",
+        "crisis-normal-form",
+        "--grid",
+        "w=0:4:3",
+        "--grid",
+        "k_F=0:1:2",
+        "--out",
+        "c.csv",
+        "--executor",
+        "serial",
+        "-q",
+    )
     assert res.exit_code == 0, res.output
     one_line_error(run("plot", "c.csv", "--x", "w"), "give --y PARAM (a regime map) or --value COLUMN")
-    one_line_error(run("plot", "c.csv", "--x", "q", "--value", "p:US:F"), "--x q: not a parameter of the sweep",
-                   "parameters: W, k_F")
+    one_line_error(
+        run("plot", "c.csv", "--x", "q", "--value", "p:US:F"),
+        "--x q: not a parameter of the sweep",
+        "parameters: W, k_F",
+    )
     line = one_line_error(run("plot", "c.csv", "--x", "w", "--value", "p:US:X"), "no column 'p:US:X'")
     assert "p:US:F" in line and "p:RU:C" in line
     pytest.importorskip("matplotlib")
@@ -216,7 +287,9 @@ def test_off_path_note_points_to_tie_break():
 # -- 13: the .nfg is the YAML game ------------------------------------------------------------------
 def test_battle_of_the_sexes_nfg_is_the_yaml_game():
     a, b = load(str(GAMES / "battle-of-the-sexes.nfg")), load("battle-of-the-sexes")
-    assert list(a.players) == list(b.players) and [list(s) for s in a.strategies] == [list(s) for s in b.strategies]
+    assert list(a.players) == list(b.players) and [list(s) for s in a.strategies] == [
+        list(s) for s in b.strategies
+    ]
     for i in range(2):
         assert (a.payoffs[i] == b.payoffs[i]).all()
     sol = solve(a, exact=True)
@@ -228,8 +301,13 @@ def test_battle_of_the_sexes_nfg_is_the_yaml_game():
 
 def test_signaling_sweep_records_points_without_a_game(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    bad = _variant(tmp_path, "beer-quiche", "types: {strong: 1 - w, weak: w}", "types: {strong: 1 - w, weak: 0.1}",
-                   "pq.yaml")
+    bad = _variant(
+        tmp_path,
+        "beer-quiche",
+        "types: {strong: 1 - w, weak: w}",
+        "types: {strong: 1 - w, weak: 0.1}",
+        "pq.yaml",
+    )
     res = run("sweep", str(bad), "--grid", "w=0:0.2:3", "--out", "pq.jsonl", "--executor", "serial", "-q")
     assert res.exit_code == 0, res.output
     assert "1 solved, 2 failed" in res.output

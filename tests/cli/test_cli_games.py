@@ -40,9 +40,14 @@ def test_games_json_shape():
             assert set(p) >= {"name", "default", "range", "meaning"}
     g1 = by_name["crisis-normal-form"]
     assert g1["players"] == ["US", "RU"]
-    assert g1["parameters"][1] == {"name": "k_F", "default": 0.2, "range": [0, 10],
-                                   "meaning": "cost of firmness to the US (China focus diverted)",
-                                   "range_open": [False, False], "range_text": "[0, 10]"}
+    assert g1["parameters"][1] == {
+        "name": "k_F",
+        "default": 0.2,
+        "range": [0, 10],
+        "meaning": "cost of firmness to the US (China focus diverted)",
+        "range_open": [False, False],
+        "range_text": "[0, 10]",
+    }
     # an open end is shown: delta_1 = 0 is refused, so the JSON must not read as [0, 1]
     delta_1 = by_name["rubinstein"]["parameters"][0]
     assert delta_1["range"] == [0, 1] and delta_1["range_open"] == [True, True]
@@ -63,15 +68,20 @@ def test_show_prints_parameters_with_point():
 
 
 def test_solve_by_name_with_set_and_canonical_id():
-    a = json.loads(run("solve", "crisis-normal-form", "--set", "k_F=0.4", "--set", "w=3", "--format", "json",
-                       "--exact").stdout)
+    a = json.loads(
+        run(
+            "solve", "crisis-normal-form", "--set", "k_F=0.4", "--set", "w=3", "--format", "json", "--exact"
+        ).stdout
+    )
     b = json.loads(run("solve", "crisis-normal-form(k_F=0.4,w=3)", "--format", "json", "--exact").stdout)
     assert a["equilibria"] == b["equilibria"]
     assert a["equilibria"][0]["strategies"] == [["1/8", "7/8"], ["1/2", "1/2"]]
 
 
 def test_solve_tree_with_file_tie_break():
-    out = json.loads(run("solve", "escalation-tree", "--tie-break", "file", "--format", "json", "--exact").stdout)
+    out = json.loads(
+        run("solve", "escalation-tree", "--tie-break", "file", "--format", "json", "--exact").stdout
+    )
     assert out["concept"] == "subgame-perfect" and len(out["equilibria"]) == 1
     assert out["equilibria"][0]["payoffs"] == ["19/20", "1/2", "3/5"]
 
@@ -89,7 +99,13 @@ def test_solve_warns_on_broken_ordering():
         (("solve", "tripwire", "--set", "rho_bar=2"), "parameter rho_bar=2 is outside its range [0, 1]"),
         (("solve", "tripwire", "--set", "rho_bar"), "expected NAME=VALUE"),
         (("solve", "tripwire", "--set", "rho_bar=abc"), "parameter rho_bar"),
-        (("solve", "tripwire(W=0,v_R=0)",), "division by zero in 'min((v_R + l_R)/(v_R + W), rho_bar)' (at rho_bar=0.05"),
+        (
+            (
+                "solve",
+                "tripwire(W=0,v_R=0)",
+            ),
+            "division by zero in 'min((v_R + l_R)/(v_R + W), rho_bar)' (at rho_bar=0.05",
+        ),
         (("solve", "no-such-game"), "unknown game 'no-such-game'"),
         (("solve", "chain-store", "--set", "N=2.5"), "must be a whole number"),
         (("solve", "chain-store", "--set", "N=9"), "outside its range [1, 8]"),
@@ -107,10 +123,15 @@ def test_user_errors_are_one_line_exit_2(args, message):
 
 def test_bad_files_are_one_line_exit_2(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("kind: normal\nplayers: [A, B]\nstrategies: {A: [x], B: [y]}\npayoffs:\n  A: [[q]]\n  B: [[1]]\n")
+    bad.write_text(
+        "kind: normal\nplayers: [A, B]\nstrategies: {A: [x], B: [y]}\npayoffs:\n  A: [[q]]\n  B: [[1]]\n"
+    )
     result = CliRunner().invoke(main, ["solve", str(bad)])
     assert result.exit_code == 2
-    assert result.output.strip() == f"Error: {bad}:5: payoffs.A[0][0]: unknown name 'q' in 'q'; parameters: none declared"
+    assert (
+        result.output.strip()
+        == f"Error: {bad}:5: payoffs.A[0][0]: unknown name 'q' in 'q'; parameters: none declared"
+    )
     notgame = tmp_path / "list.yaml"
     notgame.write_text("- a\n- b\n")
     result = CliRunner().invoke(main, ["solve", str(notgame)])

@@ -64,7 +64,11 @@ def test_json_shape(exact):
             assert all(isinstance(v, (int, float)) for v in values)
     strategies = [eq["strategies"] for eq in data["equilibria"]]
     if exact:
-        assert strategies == [[["1", "0"], ["1", "0"]], [["0", "1"], ["0", "1"]], [["1", "0"], ["1/2", "1/2"]]]
+        assert strategies == [
+            [["1", "0"], ["1", "0"]],
+            [["0", "1"], ["0", "1"]],
+            [["1", "0"], ["1/2", "1/2"]],
+        ]
     else:
         assert strategies == [[[1, 0], [1, 0]], [[0, 1], [0, 1]], [[1, 0], [0.5, 0.5]]]
 
@@ -76,8 +80,11 @@ def test_csv_rows():
     assert len(rows) == 3
     assert rows[2]["p:Row:Opera"] == "3/5" and rows[2]["p:Column:Football"] == "3/5"
     # the labels name the supports, as in sweeps
-    assert [r["label"] for r in rows] == ["pure (Opera, Opera)", "pure (Football, Football)",
-                                          "mixed (Opera+Football, Opera+Football)"]
+    assert [r["label"] for r in rows] == [
+        "pure (Opera, Opera)",
+        "pure (Football, Football)",
+        "mixed (Opera+Football, Opera+Football)",
+    ]
     assert all(r["complete"] == "True" for r in rows)
 
 

@@ -55,8 +55,12 @@ def _disk_full(monkeypatch):
 
 # -- files: directories, unwritable and full outputs, overwriting ---------------------------------------
 def test_directory_as_game_file_says_directory(here):
-    for cmd in (("solve", "adir"), ("show", "adir"), ("methods", "adir"),
-                ("sweep", "adir", "--grid", "a=0:1:2", "--out", "x.csv")):
+    for cmd in (
+        ("solve", "adir"),
+        ("show", "adir"),
+        ("methods", "adir"),
+        ("sweep", "adir", "--grid", "a=0:1:2", "--out", "x.csv"),
+    ):
         one_line_error(run(*cmd), "adir", "is a directory")
 
 
@@ -64,18 +68,32 @@ def test_directory_as_output_says_directory(here):
     one_line_error(run("draw", "battle-of-the-sexes", "--out", "adir"), "is a directory")
     one_line_error(run("convert", "g.nfg", "--to", "yaml", "-o", "adir"), "is a directory")
     one_line_error(run("export", "battle-of-the-sexes", "--to", "sgame", "-o", "adir"), "is a directory")
-    one_line_error(run("sweep", "crisis-normal-form", "--grid", "w=0:1:2", "--out", "adir/",
-                       "--executor", "serial"), "is a directory")
+    one_line_error(
+        run("sweep", "crisis-normal-form", "--grid", "w=0:1:2", "--out", "adir/", "--executor", "serial"),
+        "is a directory",
+    )
 
 
-@pytest.mark.parametrize("cmd", [
-    ("draw", "battle-of-the-sexes", "--out", "/proc/x.png"),
-    ("convert", "g.nfg", "--to", "nfg", "-o", "/proc/x.nfg"),
-    ("export", "battle-of-the-sexes", "--to", "sgame", "-o", "/proc/x.tex"),
-    ("sweep", "crisis-normal-form", "--grid", "w=0:1:2", "--out", "/proc/x.csv", "--executor", "serial"),
-    ("draw", "battle-of-the-sexes", "--out", "missing/x.png"),
-    ("sweep", "crisis-normal-form", "--grid", "w=0:1:2", "--out", "missing/x.csv", "--executor", "serial"),
-])
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        ("draw", "battle-of-the-sexes", "--out", "/proc/x.png"),
+        ("convert", "g.nfg", "--to", "nfg", "-o", "/proc/x.nfg"),
+        ("export", "battle-of-the-sexes", "--to", "sgame", "-o", "/proc/x.tex"),
+        ("sweep", "crisis-normal-form", "--grid", "w=0:1:2", "--out", "/proc/x.csv", "--executor", "serial"),
+        ("draw", "battle-of-the-sexes", "--out", "missing/x.png"),
+        (
+            "sweep",
+            "crisis-normal-form",
+            "--grid",
+            "w=0:1:2",
+            "--out",
+            "missing/x.csv",
+            "--executor",
+            "serial",
+        ),
+    ],
+)
 def test_unwritable_output_is_one_line(here, cmd):
     if not Path("/proc/self").exists() and "/proc" in " ".join(cmd):
         pytest.skip("no /proc")
@@ -83,11 +101,14 @@ def test_unwritable_output_is_one_line(here, cmd):
     one_line_error(run(*cmd), str(Path(out).parent))  # "cannot write", or (a sweep) no room for its estimate
 
 
-@pytest.mark.parametrize("cmd,out", [
-    (("convert", "g.nfg", "--to", "yaml", "-o", "g.yaml"), "g.yaml"),
-    (("export", "battle-of-the-sexes", "--to", "sgame", "-o", "t.tex"), "t.tex"),
-    (("draw", "battle-of-the-sexes", "--out", "b.svg"), "b.svg"),
-])
+@pytest.mark.parametrize(
+    "cmd,out",
+    [
+        (("convert", "g.nfg", "--to", "yaml", "-o", "g.yaml"), "g.yaml"),
+        (("export", "battle-of-the-sexes", "--to", "sgame", "-o", "t.tex"), "t.tex"),
+        (("draw", "battle-of-the-sexes", "--out", "b.svg"), "b.svg"),
+    ],
+)
 def test_disk_full_leaves_nothing(here, monkeypatch, cmd, out):
     pytest.importorskip("matplotlib") if cmd[0] == "draw" else None
     _disk_full(monkeypatch)
@@ -98,8 +119,10 @@ def test_disk_full_leaves_nothing(here, monkeypatch, cmd, out):
 
 def test_disk_full_during_a_sweep_keeps_the_saved_chunks(here, monkeypatch):
     _disk_full(monkeypatch)
-    last = one_line_error(run("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", "s.csv",
-                              "--executor", "serial"), "disk is full")
+    last = one_line_error(
+        run("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", "s.csv", "--executor", "serial"),
+        "disk is full",
+    )
     assert "--resume" in last or "s.csv" in last
     assert not (here / "s.csv").exists()
     assert not (here / "s.csv.lock").exists()  # the lock is released on failure
@@ -108,7 +131,9 @@ def test_disk_full_during_a_sweep_keeps_the_saved_chunks(here, monkeypatch):
 def test_disk_full_keeps_the_old_file(here, monkeypatch):
     (here / "t.tex").write_text("old\n")
     _disk_full(monkeypatch)
-    one_line_error(run("export", "battle-of-the-sexes", "--to", "sgame", "-o", "t.tex", "--force"), "disk is full")
+    one_line_error(
+        run("export", "battle-of-the-sexes", "--to", "sgame", "-o", "t.tex", "--force"), "disk is full"
+    )
     assert (here / "t.tex").read_text() == "old\n"
 
 
@@ -133,7 +158,17 @@ def test_existing_outputs_need_force(here):
 
 
 def test_sweep_table_is_replaced_only_with_force(here):
-    args = ("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", "s.csv", "--executor", "serial", "-q")
+    args = (
+        "sweep",
+        "crisis-normal-form",
+        "--grid",
+        "w=0:1:3",
+        "--out",
+        "s.csv",
+        "--executor",
+        "serial",
+        "-q",
+    )
     assert run(*args).exit_code == 0
     first = (here / "s.csv").read_text()
     (here / "s.csv").write_text("precious\n")
@@ -148,7 +183,17 @@ def test_sweep_table_is_replaced_only_with_force(here):
 def test_second_run_on_a_locked_output_is_refused(here):
     from bargaining.sweep.lock import SweepLock
 
-    args = ("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", "s.csv", "--executor", "serial", "-q")
+    args = (
+        "sweep",
+        "crisis-normal-form",
+        "--grid",
+        "w=0:1:3",
+        "--out",
+        "s.csv",
+        "--executor",
+        "serial",
+        "-q",
+    )
     with SweepLock(here / "s.csv"):  # this process holds it
         lock = json.loads((here / "s.csv.lock").read_text())
         assert lock["pid"] == os.getpid() and lock["host"] == socket.gethostname()
@@ -165,7 +210,9 @@ def test_stale_lock_is_taken_over_with_a_note(here):
     while bargaining.sweep.lock.pid_alive(dead):
         dead += 1
     (here / "s.csv.lock").write_text(json.dumps({"pid": dead, "host": socket.gethostname()}))
-    res = run("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", "s.csv", "--executor", "serial", "-q")
+    res = run(
+        "sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", "s.csv", "--executor", "serial", "-q"
+    )
     assert res.exit_code == 0, res.output
     assert "stale lock" in res.output and str(dead) in res.output
     assert not (here / "s.csv.lock").exists()
@@ -173,18 +220,25 @@ def test_stale_lock_is_taken_over_with_a_note(here):
 
 def test_lock_from_another_host_is_refused(here):
     (here / "s.csv.lock").write_text(json.dumps({"pid": 1, "host": "elsewhere.example"}))
-    one_line_error(run("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", "s.csv", "--executor", "serial"),
-                   "elsewhere.example", "delete")
+    one_line_error(
+        run("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", "s.csv", "--executor", "serial"),
+        "elsewhere.example",
+        "delete",
+    )
 
 
 # -- estimates before a sweep starts ----------------------------------------------------------------
 def test_point_cap_refuses_before_work(here):
-    res = run("sweep", "crisis-normal-form", "--grid", "w=0:4:2000", "--grid", "k_F=0:1:1000", "--out", "s.csv")
+    res = run(
+        "sweep", "crisis-normal-form", "--grid", "w=0:4:2000", "--grid", "k_F=0:1:1000", "--out", "s.csv"
+    )
     last = one_line_error(res, "2,000,000 points", "--max-points")
     assert "MB" in last or "GB" in last  # the estimate is given
     assert not (here / "s.csv.parts").exists() and not (here / "s.csv.lock").exists()
-    one_line_error(run("sweep", "crisis-normal-form", "--grid", "w=0:4:5", "--out", "s.csv", "--max-points", "4"),
-                   "5 points exceed the cap of 4")
+    one_line_error(
+        run("sweep", "crisis-normal-form", "--grid", "w=0:4:5", "--out", "s.csv", "--max-points", "4"),
+        "5 points exceed the cap of 4",
+    )
 
 
 def test_disk_estimate_refuses_and_yes_goes_through(here, monkeypatch):
@@ -192,7 +246,17 @@ def test_disk_estimate_refuses_and_yes_goes_through(here, monkeypatch):
 
     usage = shutil.disk_usage(here)
     monkeypatch.setattr(shutil, "disk_usage", lambda p: usage._replace(free=1000))
-    args = ("sweep", "crisis-normal-form", "--grid", "w=0:4:50", "--out", "s.csv", "--executor", "serial", "-q")
+    args = (
+        "sweep",
+        "crisis-normal-form",
+        "--grid",
+        "w=0:4:50",
+        "--out",
+        "s.csv",
+        "--executor",
+        "serial",
+        "-q",
+    )
     one_line_error(run(*args), "on disk", "--yes")
     assert run(*args, "--yes").exit_code == 0
 
@@ -204,10 +268,13 @@ def test_run_uses_the_progress_bar_with_eta(here, monkeypatch):
     assert "tqdm" in bar.co_names  # the bar is tqdm's, whose default format ends in [elapsed<remaining]
     seen = []
     real = engine._progress
-    monkeypatch.setattr(engine, "_progress", lambda total, initial, quiet: seen.append((total, quiet)) or real(
-        total, initial, quiet))
+    monkeypatch.setattr(
+        engine,
+        "_progress",
+        lambda total, initial, quiet: seen.append((total, quiet)) or real(total, initial, quiet),
+    )
     exp = here / "e.yaml"
-    exp.write_text("name: e\nquestion: Q2\ngame: crisis-normal-form\ngrid: [\"w=0:1:3\"]\nout: e.csv\n")
+    exp.write_text('name: e\nquestion: Q2\ngame: crisis-normal-form\ngrid: ["w=0:1:3"]\nout: e.csv\n')
     res = run("run", str(exp), "--executor", "serial", "--no-plot")
     assert res.exit_code == 0, res.output
     assert seen == [(3, False)]
@@ -225,8 +292,19 @@ def test_memory_error_in_a_sweep_point_is_recorded(here, monkeypatch):
         return real(game, **kw)
 
     monkeypatch.setattr(api, "solve", hungry)
-    res = run("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--method", "enumpure", "--out", "s.jsonl",
-              "--executor", "serial", "-q")
+    res = run(
+        "sweep",
+        "crisis-normal-form",
+        "--grid",
+        "w=0:1:3",
+        "--method",
+        "enumpure",
+        "--out",
+        "s.jsonl",
+        "--executor",
+        "serial",
+        "-q",
+    )
     assert res.exit_code == 3, res.output  # nothing was solved
     regimes = [json.loads(x) for x in (here / "s.regimes.jsonl").read_text().splitlines()]
     assert all(r["error"].startswith("MemoryError") for r in regimes)
@@ -240,8 +318,9 @@ def test_solve_memory_budget_gives_an_incomplete_answer(here, monkeypatch):
         raise MemoryError
 
     monkeypatch.setattr(solve_cli, "solve_game", hungry)
-    last = one_line_error(run("solve", "battle-of-the-sexes", "--memory", "100"), "memory budget of 100 MB",
-                          code=3)
+    last = one_line_error(
+        run("solve", "battle-of-the-sexes", "--memory", "100"), "memory budget of 100 MB", code=3
+    )
     assert "--memory" in last
     assert "--memory" in run("solve", "--help").output
 
@@ -271,25 +350,85 @@ def test_kreps_wilson_at_the_top_of_its_range_stays_bounded(here):
 
 
 # -- conflicting flags -------------------------------------------------------------------------------
-@pytest.mark.parametrize("cmd,needles", [
-    (("solve", "g.nfg", "--concept", "spe", "--method", "enummixed"), ("enummixed", "nash", "spe")),
-    (("solve", "g.nfg", "--tie-break", "file"), ("--tie-break file", "normal-form")),
-    (("solve", "battle-of-the-sexes", "--tie-break", "weak"), ("stackelberg",)),
-    (("solve", "crisis-normal-form(w=2)", "--set", "w=3"), ("w=2", "w=3", "once")),
-    (("solve", "crisis-normal-form(w=2,w=3)"), ("w", "twice")),
-    (("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", "s.csv", "--executor", "serial",
-      "--dask-local", "2"), ("--dask-local", "--executor serial")),
-    (("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", "s.csv", "--executor", "serial",
-      "--workers", "3"), ("--workers 3",)),
-    (("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", "s.csv", "--scheduler", "tcp://x:1",
-      "--dask-local", "2"), ("not both",)),
-    (("sweep", "crisis-normal-form", "--sample", "3", "--seed", "-1", "--out", "s.csv"), ("--seed",)),
-    (("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--seed", "4", "--out", "s.csv"), ("--sample",)),
-    (("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--concept", "correlated", "--method", "enummixed",
-      "--out", "s.csv", "--executor", "serial"), ("enummixed",)),
-    (("solve", "battle-of-the-sexes", "--timeout", "nan"), ("--timeout",)),
-    (("solve", "battle-of-the-sexes", "--timeout", "1e400000"), ()),
-])
+@pytest.mark.parametrize(
+    "cmd,needles",
+    [
+        (("solve", "g.nfg", "--concept", "spe", "--method", "enummixed"), ("enummixed", "nash", "spe")),
+        (("solve", "g.nfg", "--tie-break", "file"), ("--tie-break file", "normal-form")),
+        (("solve", "battle-of-the-sexes", "--tie-break", "weak"), ("stackelberg",)),
+        (("solve", "crisis-normal-form(w=2)", "--set", "w=3"), ("w=2", "w=3", "once")),
+        (("solve", "crisis-normal-form(w=2,w=3)"), ("w", "twice")),
+        (
+            (
+                "sweep",
+                "crisis-normal-form",
+                "--grid",
+                "w=0:1:3",
+                "--out",
+                "s.csv",
+                "--executor",
+                "serial",
+                "--dask-local",
+                "2",
+            ),
+            ("--dask-local", "--executor serial"),
+        ),
+        (
+            (
+                "sweep",
+                "crisis-normal-form",
+                "--grid",
+                "w=0:1:3",
+                "--out",
+                "s.csv",
+                "--executor",
+                "serial",
+                "--workers",
+                "3",
+            ),
+            ("--workers 3",),
+        ),
+        (
+            (
+                "sweep",
+                "crisis-normal-form",
+                "--grid",
+                "w=0:1:3",
+                "--out",
+                "s.csv",
+                "--scheduler",
+                "tcp://x:1",
+                "--dask-local",
+                "2",
+            ),
+            ("not both",),
+        ),
+        (("sweep", "crisis-normal-form", "--sample", "3", "--seed", "-1", "--out", "s.csv"), ("--seed",)),
+        (
+            ("sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--seed", "4", "--out", "s.csv"),
+            ("--sample",),
+        ),
+        (
+            (
+                "sweep",
+                "crisis-normal-form",
+                "--grid",
+                "w=0:1:3",
+                "--concept",
+                "correlated",
+                "--method",
+                "enummixed",
+                "--out",
+                "s.csv",
+                "--executor",
+                "serial",
+            ),
+            ("enummixed",),
+        ),
+        (("solve", "battle-of-the-sexes", "--timeout", "nan"), ("--timeout",)),
+        (("solve", "battle-of-the-sexes", "--timeout", "1e400000"), ()),
+    ],
+)
 def test_conflicts_are_refused(here, cmd, needles):
     res = run(*cmd)
     if cmd[-1] == "1e400000":  # an infinite budget is no budget
@@ -310,11 +449,19 @@ def test_api_refuses_bad_timeouts_and_conflicts():
 
 
 def test_plot_where_off_the_grid_names_the_nearest_values(here):
-    assert run("sweep", "crisis-normal-form", "--grid", "w=0:4:5", "--out", "s.csv", "--executor", "serial",
-               "-q").exit_code == 0
+    assert (
+        run(
+            "sweep", "crisis-normal-form", "--grid", "w=0:4:5", "--out", "s.csv", "--executor", "serial", "-q"
+        ).exit_code
+        == 0
+    )
     pytest.importorskip("matplotlib")
-    last = one_line_error(run("plot", "s.csv", "--x", "k_F", "--value", "p:US:F", "--where", "w=99"), "w=99",
-                          "off the grid", "4")
+    last = one_line_error(
+        run("plot", "s.csv", "--x", "k_F", "--value", "p:US:F", "--where", "w=99"),
+        "w=99",
+        "off the grid",
+        "4",
+    )
     assert "0" in last
     res = run("plot", "s.csv", "--x", "w", "--value", "p:US:F", "--out", "s.csv")
     one_line_error(res)
@@ -324,7 +471,8 @@ def test_plot_where_off_the_grid_names_the_nearest_values(here):
 def test_sweep_with_every_point_failed_exits_3(here):
     (here / "div.yaml").write_text(
         "kind: tree\nparameters:\n  - {name: b, default: 1, range: [-1, 1]}\nplayers: [A, B]\n"
-        "root:\n  player: A\n  actions:\n    L: {payoffs: [1/b, 0]}\n    R: {payoffs: [0, 1]}\n")
+        "root:\n  player: A\n  actions:\n    L: {payoffs: [1/b, 0]}\n    R: {payoffs: [0, 1]}\n"
+    )
     res = run("sweep", "div.yaml", "--grid", "b=0:0:1", "--out", "d.csv", "--executor", "serial")
     assert res.exit_code == 3, res.output
     assert "no point was solved" in res.output
@@ -340,7 +488,10 @@ def test_game_in_working_directory_shadowing_a_builtin_is_reported(here):
     res = run("solve", "chicken")
     assert res.exit_code == 0
     note = [x for x in res.output.splitlines() if x.startswith("note:")][0]
-    assert str(ROOT / "bargaining" / "games" / "chicken.yaml") in note and "chicken.yaml" in note.split("also found")[1]
+    assert (
+        str(ROOT / "bargaining" / "games" / "chicken.yaml") in note
+        and "chicken.yaml" in note.split("also found")[1]
+    )
     entries = json.loads(run("games", "--format", "json").stdout)
     assert [e["also_found"] for e in entries if e["name"] == "chicken"] == [["chicken.yaml"]]
 
@@ -365,7 +516,8 @@ def test_batched_sweep_resolves_uncertain_games_exactly(here, monkeypatch):
     (here / "spread.yaml").write_text(
         "kind: normal\nparameters:\n  - {name: s, default: 10000000, range: [1, 100000000]}\n"
         "players: [P1, P2]\nstrategies: [[T, B], [L, R]]\n"
-        "payoffs:\n  P1: [[s, 0], [0, 1]]\n  P2: [[1, 0], [0, s]]\n")
+        "payoffs:\n  P1: [[s, 0], [0, 1]]\n  P2: [[1, 0], [0, s]]\n"
+    )
     from bargaining.solvers.batch import bimatrix_equilibria
 
     A = np.array([[[1e7, 0], [0, 1]]])
@@ -375,9 +527,20 @@ def test_batched_sweep_resolves_uncertain_games_exactly(here, monkeypatch):
 
     resolved = []
     real = batched.per_point_rows
-    monkeypatch.setattr(batched, "per_point_rows", lambda spec, *a: resolved.append(spec.method) or real(spec, *a))
-    res = run("sweep", "spread.yaml", "--grid", "s=10000000:30000000:3", "--out", "s.jsonl", "--executor", "serial",
-              "-q")
+    monkeypatch.setattr(
+        batched, "per_point_rows", lambda spec, *a: resolved.append(spec.method) or real(spec, *a)
+    )
+    res = run(
+        "sweep",
+        "spread.yaml",
+        "--grid",
+        "s=10000000:30000000:3",
+        "--out",
+        "s.jsonl",
+        "--executor",
+        "serial",
+        "-q",
+    )
     assert res.exit_code == 0, res.output
     assert resolved == ["enummixed"]  # the flagged points went through the exact-fallback solver
     meta = json.loads((here / "s.meta.json").read_text())
@@ -412,7 +575,9 @@ def test_paths_with_spaces_and_unicode(here):
 def test_file_name_too_long_is_one_line(here):
     long = "a" * 300
     one_line_error(run("draw", "battle-of-the-sexes", "--out", f"{long}.png"), "name is too long")
-    one_line_error(run("sweep", "crisis-normal-form", "--grid", "w=0:1:2", "--out", f"{long}.csv"), "too long")
+    one_line_error(
+        run("sweep", "crisis-normal-form", "--grid", "w=0:1:2", "--out", f"{long}.csv"), "too long"
+    )
     one_line_error(run("convert", "g.nfg", "--to", "yaml", "-o", f"{long}.yaml"), "too long")
 
 

@@ -72,7 +72,9 @@ def test_malformed_files_name_the_line(text, line, message):
 
 
 def test_cli_solve_efg_json():
-    res = CliRunner().invoke(main, ["solve", str(DATA / "entry-deterrence.efg"), "--format", "json", "--exact"])
+    res = CliRunner().invoke(
+        main, ["solve", str(DATA / "entry-deterrence.efg"), "--format", "json", "--exact"]
+    )
     assert res.exit_code == 0, res.output
     import json
 

@@ -29,12 +29,39 @@ SEEDS = {
 }
 PER_EXAMPLE_SECONDS = 5
 HOSTILE_TOKENS = [
-    "1e99999999", "1e309", "-1e400", "9" * 5000, "1/0", "nan", "-inf", "0", "-1", "100000000",
-    "(" * 80, "9^9^9^9", "exp(100000)", "\x00", "\ufffd", '"', "{", "}", "[", "]", "&a", "*a", "!!python/object:x",
-    "((((2^64)^64)^64)^64)", "-" * 3000 + "1", "1/3", "0.1",
+    "1e99999999",
+    "1e309",
+    "-1e400",
+    "9" * 5000,
+    "1/0",
+    "nan",
+    "-inf",
+    "0",
+    "-1",
+    "100000000",
+    "(" * 80,
+    "9^9^9^9",
+    "exp(100000)",
+    "\x00",
+    "\ufffd",
+    '"',
+    "{",
+    "}",
+    "[",
+    "]",
+    "&a",
+    "*a",
+    "!!python/object:x",
+    "((((2^64)^64)^64)^64)",
+    "-" * 3000 + "1",
+    "1/3",
+    "0.1",
 ]
 FUZZ = settings(
-    max_examples=40, deadline=None, derandomize=True, database=None,
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 
@@ -126,12 +153,16 @@ def yaml_mutation(draw) -> bytes:
         parent = data
         for k in at[:-1]:
             parent = parent[k]
-        value = draw(st.one_of(
-            st.sampled_from(HOSTILE_TOKENS),
-            st.sampled_from([None, True, [], {}, 10**400, -1, 0, 1.5e308, float("nan"), [[[[1]]]], {"a": 1}]),
-            st.integers(-10**20, 10**20),
-            st.text(max_size=20),
-        ))
+        value = draw(
+            st.one_of(
+                st.sampled_from(HOSTILE_TOKENS),
+                st.sampled_from(
+                    [None, True, [], {}, 10**400, -1, 0, 1.5e308, float("nan"), [[[[1]]]], {"a": 1}]
+                ),
+                st.integers(-(10**20), 10**20),
+                st.text(max_size=20),
+            )
+        )
         parent[at[-1]] = value
     return yaml.safe_dump(data, allow_unicode=True).encode("utf-8", "surrogatepass")
 

@@ -41,16 +41,20 @@ def refused(path, *needles: str, seconds: float = 5.0) -> str:
 
 # -- numbers -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, needle", [
-    ("1e99999999", "too large"),
-    ("1e309", "too large"),
-    ("1e400", "too large"),
-    ("-1e309", "too large"),
-    ("1e-99999999", "too small"),
-    ("9" * 5000, "digits"),
-    ("1/0", "division by zero"),
-    ("1/" + "7" * 500, "digits"),
-])
+
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("1e99999999", "too large"),
+        ("1e309", "too large"),
+        ("1e400", "too large"),
+        ("-1e309", "too large"),
+        ("1e-99999999", "too small"),
+        ("9" * 5000, "digits"),
+        ("1/0", "division by zero"),
+        ("1/" + "7" * 500, "digits"),
+    ],
+)
 def test_number_texts_are_bounded(text, needle):
     start = time.monotonic()
     with pytest.raises(ValueError, match=needle):
@@ -60,25 +64,36 @@ def test_number_texts_are_bounded(text, needle):
     assert time.monotonic() - start < 1
 
 
-@pytest.mark.parametrize("text, value", [
-    ("1e308", F(10) ** 308), ("0e99999999", F(0)), ("1e-400", F(1, 10**400)), ("-.25", F(-1, 4)),
-    ("3/5", F(3, 5)), ("2E3", F(2000)), ("1.", F(1)),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1e308", F(10) ** 308),
+        ("0e99999999", F(0)),
+        ("1e-400", F(1, 10**400)),
+        ("-.25", F(-1, 4)),
+        ("3/5", F(3, 5)),
+        ("2E3", F(2000)),
+        ("1.", F(1)),
+    ],
+)
 def test_number_texts_within_bounds_are_exact(text, value):
     assert parse_number(text) == value
 
 
-@pytest.mark.parametrize("text, needle", [
-    ("exp(100000)", "too large"),
-    ("9^9^9^9", "too large"),
-    ("((((2^64)^64)^64)^64)^64", "too large"),
-    ("10^64 * 10^64 * 10^64 * 10^64 * 10^64", "too large"),
-    ("1e300 * 1e300", "too large"),
-    ("(" * 60 + "1" + ")" * 60, "nested deeper"),
-    ("max(" * 60 + "1" + ")" * 60, "nested deeper"),
-    ("2^" * 60 + "1", "nested deeper"),
-    ("1" + "+1" * 1000, "longer than"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("exp(100000)", "too large"),
+        ("9^9^9^9", "too large"),
+        ("((((2^64)^64)^64)^64)^64", "too large"),
+        ("10^64 * 10^64 * 10^64 * 10^64 * 10^64", "too large"),
+        ("1e300 * 1e300", "too large"),
+        ("(" * 60 + "1" + ")" * 60, "nested deeper"),
+        ("max(" * 60 + "1" + ")" * 60, "nested deeper"),
+        ("2^" * 60 + "1", "nested deeper"),
+        ("1" + "+1" * 1000, "longer than"),
+    ],
+)
 def test_expressions_are_bounded(text, needle):
     start = time.monotonic()
     with pytest.raises(BargainingError) as err:
@@ -130,6 +145,7 @@ def test_set_values_are_bounded():
 
 # -- files -----------------------------------------------------------------------------------
 
+
 def test_nfg_declared_size_is_refused_before_allocating(tmp_path):
     f = tmp_path / "big.nfg"
     f.write_text('NFG 1 R "" { "1" "2" }\n{ 100000000 2 }\n1 2 3 4\n')
@@ -153,7 +169,11 @@ def test_nfg_and_efg_numbers(tmp_path, number):
 
 def test_efg_action_list_longer_than_the_file(tmp_path):
     f = tmp_path / "acts.efg"
-    f.write_text('EFG 2 R "" { "A" }\n""\np "" 1 1 "" { ' + " ".join(f'"a{i}"' for i in range(20000)) + " } 0\nt \"\" 0\n")
+    f.write_text(
+        'EFG 2 R "" { "A" }\n""\np "" 1 1 "" { '
+        + " ".join(f'"a{i}"' for i in range(20000))
+        + ' } 0\nt "" 0\n'
+    )
     refused(f, "acts.efg:3:", "20000 actions")
 
 
@@ -183,12 +203,22 @@ def test_efg_5000_levels_deep_is_read_without_recursion(tmp_path):
 
 def test_yaml_tree_5000_levels_deep(tmp_path):
     f = tmp_path / "deep.yaml"
-    f.write_text("kind: tree\nplayers: [A]\nroot: " + "{player: A, actions: {x: " * 5000 + "{payoffs: [1]}"
-                 + "}}" * 5000 + "\n")
+    f.write_text(
+        "kind: tree\nplayers: [A]\nroot: "
+        + "{player: A, actions: {x: " * 5000
+        + "{payoffs: [1]}"
+        + "}}" * 5000
+        + "\n"
+    )
     refused(f, "deep.yaml:3:", "nested deeper than")
     g = tmp_path / "ok.yaml"  # 90 levels: within the cap, built and validated
-    g.write_text("kind: tree\nplayers: [A]\nroot: " + "{player: A, actions: {x: " * 90 + "{payoffs: [1]}"
-                 + "}}" * 90 + "\n")
+    g.write_text(
+        "kind: tree\nplayers: [A]\nroot: "
+        + "{player: A, actions: {x: " * 90
+        + "{payoffs: [1]}"
+        + "}}" * 90
+        + "\n"
+    )
     assert len(load(str(g)).nodes) == 91
 
 
@@ -228,17 +258,20 @@ def test_directory_given_by_name(tmp_path, monkeypatch):
         load("games.yaml")
 
 
-@pytest.mark.parametrize("text, needle", [
-    ("- 1\n- 2\n", "not a game file"),
-    ("just text\n", "not a game file"),
-    ("kind: normal\n" + "a: " + "[" * 300 + "]" * 300 + "\n", "nested deeper"),
-    (NORMAL.format("9" * 5000), "digits"),
-    (NORMAL.format("9" * 400), "too large"),
-    (NORMAL.format("1.0e+400"), "finite"),
-    (NORMAL.format("'1e99999999'"), "too large"),
-    (NORMAL.format("2020-13-45"), "month"),
-    (NORMAL.format("!!python/object:os.system {}"), "not allowed"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("- 1\n- 2\n", "not a game file"),
+        ("just text\n", "not a game file"),
+        ("kind: normal\n" + "a: " + "[" * 300 + "]" * 300 + "\n", "nested deeper"),
+        (NORMAL.format("9" * 5000), "digits"),
+        (NORMAL.format("9" * 400), "too large"),
+        (NORMAL.format("1.0e+400"), "finite"),
+        (NORMAL.format("'1e99999999'"), "too large"),
+        (NORMAL.format("2020-13-45"), "month"),
+        (NORMAL.format("!!python/object:os.system {}"), "not allowed"),
+    ],
+)
 def test_yaml_hostile(tmp_path, text, needle):
     f = tmp_path / "g.yaml"
     f.write_text(text)
@@ -257,12 +290,21 @@ def test_yaml_billion_laughs(tmp_path):
 
 def test_messages_have_no_python_reprs():
     with pytest.raises(BargainingError) as err:
-        ExtensiveGame.from_spec({"players": ["A"], "root": {
-            "player": "chance", "actions": {"x": {"payoffs": [0]}, "y": {"payoffs": [1]}},
-            "probs": {"x": F(-1, 3), "y": F(4, 3)}}})
+        ExtensiveGame.from_spec(
+            {
+                "players": ["A"],
+                "root": {
+                    "player": "chance",
+                    "actions": {"x": {"payoffs": [0]}, "y": {"payoffs": [1]}},
+                    "probs": {"x": F(-1, 3), "y": F(4, 3)},
+                },
+            }
+        )
     msg = one_line(err.value, "-1/3", "4/3")
     assert not re.search(r"\[\s*'", msg)
     with pytest.raises(BargainingError) as err:
-        ExtensiveGame.from_spec({"players": ["A", "B"], "root": {"player": "C", "actions": {"x": {"payoffs": [0, 1]}}}})
+        ExtensiveGame.from_spec(
+            {"players": ["A", "B"], "root": {"player": "C", "actions": {"x": {"payoffs": [0, 1]}}}}
+        )
     msg = one_line(err.value, "A, B")
     assert "['A'" not in msg

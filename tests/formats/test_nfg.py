@@ -108,11 +108,20 @@ BAD = [
     pytest.param('NFG 1 R "" { "1" "2" }\n{ 2 2 }\n1/0 2 3 4 5 6 7 8', 3, "division by zero", id="div0"),
     pytest.param('NFG 1 R "" { "1" "2" }\n{ 2 0 }\n', 2, "positive number", id="zero-strategies"),
     pytest.param('NFG 1 R "unterminated { "1" }\n\n', 1, "unterminated", id="unterminated"),
-    pytest.param('NFG 1 R "" { "1" "2" }\n{ 1 1 }\n{ { "" 1 2 } }\n2', 4, "outcome number between 0 and 1", id="outcome-index"),
-    pytest.param('NFG 1 R "" { "1" "2" }\n{ 1 1 }\n{ { "" 1 } }\n1', 3, "payoff of player 2", id="outcome-short"),
+    pytest.param(
+        'NFG 1 R "" { "1" "2" }\n{ 1 1 }\n{ { "" 1 2 } }\n2',
+        4,
+        "outcome number between 0 and 1",
+        id="outcome-index",
+    ),
+    pytest.param(
+        'NFG 1 R "" { "1" "2" }\n{ 1 1 }\n{ { "" 1 } }\n1', 3, "payoff of player 2", id="outcome-short"
+    ),
     pytest.param('NFG 1 R "" { "1" "2" }\n{ { "a" } }\n1 2', 2, "strategy labels of player 2", id="labels"),
-    pytest.param('NFG 1 R "" { "1" "2" }\n{ { "a" "a" } { "b" } }\n1 2 3 4', None, "distinct", id="dup-labels"),
-    pytest.param("NFG 1 R \"\" { \"1\" \"2\" } { 1 1 }\n# a comment\n1 2", 2, "a payoff", id="comment"),
+    pytest.param(
+        'NFG 1 R "" { "1" "2" }\n{ { "a" "a" } { "b" } }\n1 2 3 4', None, "distinct", id="dup-labels"
+    ),
+    pytest.param('NFG 1 R "" { "1" "2" } { 1 1 }\n# a comment\n1 2', 2, "a payoff", id="comment"),
 ]
 
 

@@ -86,12 +86,15 @@ def test_evaluate_vectorised(tmp_path):
 
 
 def test_cells_form_equals_payoffs_form(tmp_path):
-    cells = GOOD.split("payoffs:")[0] + """cells:
+    cells = (
+        GOOD.split("payoffs:")[0]
+        + """cells:
   "F, C": [1 - k, 0.5]
   "F, A": [-1/10, -w]
   "S, C": [1, 0.5]
   "S, A": [-0.5, 1]
 """
+    )
     a = load_template(write(tmp_path, GOOD, "a.yaml")).with_params(k="0.4")
     b = load_template(write(tmp_path, cells, "b.yaml")).with_params(k="0.4")
     assert np.array_equal(a.payoffs, b.payoffs)
@@ -118,26 +121,48 @@ def _error(tmp_path, text) -> str:
 @pytest.mark.parametrize(
     "change, expected",
     [
-        (("  US: [[1 - k, -1/10], [1, -0.5]]", "  US: [[1 - q, -1/10], [1, -0.5]]"),
-         r"g\.yaml:14: payoffs\.US\[0\]\[0\]: unknown name 'q' in '1 - q'; parameters: k, w"),
-        (("  RU: [[0.5, -w], [0.5, 1]]", "  RU: [[0.5, -w], [0.5, 1 +]]"),
-         r"g\.yaml:15: payoffs\.RU\[1\]\[1\]: unexpected end of expression"),
-        (("  RU: [[0.5, -w], [0.5, 1]]", "  RU: [[0.5, -w], [0.5, 1 / (k - 0.2)]]"),
-         r"g\.yaml:15: payoffs\.RU\[1\]\[1\]: division by zero in '1 / \(k - 0\.2\)' \(at k=0\.2,w=1\)"),
-        (("  RU: [[0.5, -w], [0.5, 1]]", "  RU: [[0.5, -w, 3], [0.5, 1]]"),
-         r"g\.yaml:15: payoffs\.RU: payoff array has shape \(2,\), expected \(2, 2\)"),
-        (("    default: 0.2", "    default: 2"), r"g\.yaml:5: parameters\[0\]\.default: default outside the range"),
+        (
+            ("  US: [[1 - k, -1/10], [1, -0.5]]", "  US: [[1 - q, -1/10], [1, -0.5]]"),
+            r"g\.yaml:14: payoffs\.US\[0\]\[0\]: unknown name 'q' in '1 - q'; parameters: k, w",
+        ),
+        (
+            ("  RU: [[0.5, -w], [0.5, 1]]", "  RU: [[0.5, -w], [0.5, 1 +]]"),
+            r"g\.yaml:15: payoffs\.RU\[1\]\[1\]: unexpected end of expression",
+        ),
+        (
+            ("  RU: [[0.5, -w], [0.5, 1]]", "  RU: [[0.5, -w], [0.5, 1 / (k - 0.2)]]"),
+            r"g\.yaml:15: payoffs\.RU\[1\]\[1\]: division by zero in '1 / \(k - 0\.2\)' \(at k=0\.2,w=1\)",
+        ),
+        (
+            ("  RU: [[0.5, -w], [0.5, 1]]", "  RU: [[0.5, -w, 3], [0.5, 1]]"),
+            r"g\.yaml:15: payoffs\.RU: payoff array has shape \(2,\), expected \(2, 2\)",
+        ),
+        (
+            ("    default: 0.2", "    default: 2"),
+            r"g\.yaml:5: parameters\[0\]\.default: default outside the range",
+        ),
         (("kind: normal", "kind: poker"), r"g\.yaml:1: kind: unknown kind 'poker'"),
-        (("    range: [0, 1]", "    range: [1, 0]"), r"g\.yaml:6: parameters\[0\]\.range: range \[1, 0\] is empty"),
+        (
+            ("    range: [0, 1]", "    range: [1, 0]"),
+            r"g\.yaml:6: parameters\[0\]\.range: range \[1, 0\] is empty",
+        ),
         (("  - name: k\n", "  - name: max\n"), r"parameters\[0\]\.name: 'max' is a function name"),
-        (("strategies: {US: [F, S], RU: [C, A]}", "strategies: {US: [F, F], RU: [C, A]}"),
-         r"g\.yaml:12: strategies\.US: strategy labels must be distinct"),
-        (("  - {expr: k < w, why: firmness is cheaper than war}", "  - {expr: k < v}"),
-         r"g\.yaml:10: constraints\[0\]\.expr: unknown name 'v'"),
-        (("  RU: [[0.5, -w], [0.5, 1]]", "  RU: [[0.5, -w], [0.5, __import__('os')]]"),
-         r"g\.yaml:15: payoffs\.RU\[1\]\[1\]: unexpected character '_'"),
-        (("  RU: [[0.5, -w], [0.5, 1]]", "  RU: [[0.5, -w], [0.5, \"exec('import os')\"]]"),
-         r"g\.yaml:15: payoffs\.RU\[1\]\[1\]: unexpected character"),
+        (
+            ("strategies: {US: [F, S], RU: [C, A]}", "strategies: {US: [F, F], RU: [C, A]}"),
+            r"g\.yaml:12: strategies\.US: strategy labels must be distinct",
+        ),
+        (
+            ("  - {expr: k < w, why: firmness is cheaper than war}", "  - {expr: k < v}"),
+            r"g\.yaml:10: constraints\[0\]\.expr: unknown name 'v'",
+        ),
+        (
+            ("  RU: [[0.5, -w], [0.5, 1]]", "  RU: [[0.5, -w], [0.5, __import__('os')]]"),
+            r"g\.yaml:15: payoffs\.RU\[1\]\[1\]: unexpected character '_'",
+        ),
+        (
+            ("  RU: [[0.5, -w], [0.5, 1]]", "  RU: [[0.5, -w], [0.5, \"exec('import os')\"]]"),
+            r"g\.yaml:15: payoffs\.RU\[1\]\[1\]: unexpected character",
+        ),
     ],
 )
 def test_file_errors_name_file_line_field(tmp_path, change, expected):

@@ -78,8 +78,9 @@ def test_fearon_closed_form_vs_brute_force(uniform):
         cP = float(rng.uniform(0, 0.4))
         cl, ch = sorted(rng.uniform(0, 0.6, 2))
         pi = float(rng.uniform(0, 1))
-        m = FearonUltimatum(p=p, c_P=cP, c_low=float(cl), c_high=float(ch), pi=pi,
-                            dist="uniform" if uniform else "two-types")
+        m = FearonUltimatum(
+            p=p, c_P=cP, c_low=float(cl), c_high=float(ch), pi=pi, dist="uniform" if uniform else "two-types"
+        )
         eq = solve(m).equilibria[0]
         best = _grid_best(p, cP, cl, ch, pi, uniform)
         assert eq.payoffs[0] >= best - 1e-9  # no offer on the grid does better
@@ -140,8 +141,14 @@ def test_g5_by_zeta(zeta, x):
 
 def test_g5_thresholds_cross():
     z = 39 / 44
-    assert not solve(load("deep-state-dynamic", zeta=z - 1e-6)).equilibria[0].extra["solution"]["preventive_advance"]
-    assert solve(load("deep-state-dynamic", zeta=z + 1e-6)).equilibria[0].extra["solution"]["preventive_advance"]
+    assert (
+        not solve(load("deep-state-dynamic", zeta=z - 1e-6))
+        .equilibria[0]
+        .extra["solution"]["preventive_advance"]
+    )
+    assert (
+        solve(load("deep-state-dynamic", zeta=z + 1e-6)).equilibria[0].extra["solution"]["preventive_advance"]
+    )
     l0 = 62 / 297
     assert not solve(load("deep-state-dynamic", lambda_0=l0 - 1e-6)).equilibria[0].label == "preventive war"
     assert solve(load("deep-state-dynamic", lambda_0=l0 + 1e-6)).equilibria[0].label == "preventive war"
@@ -150,16 +157,24 @@ def test_g5_thresholds_cross():
     assert round(float(pi_star), 4) == 0.0744
     for pi, war in ((pi_star - F(1, 1000), True), (pi_star + F(1, 1000), False)):
         lam = F(1, 20) + F(55, 100) * pi
-        assert solve(PowellShift(lambda_A=lam), exact=True).equilibria[0].extra["solution"]["preventive_advance"] == war
+        assert (
+            solve(PowellShift(lambda_A=lam), exact=True).equilibria[0].extra["solution"]["preventive_advance"]
+            == war
+        )
 
 
 def test_powell_closed_form_vs_backward_induction():
     rng = np.random.default_rng(2006)
     for _ in range(15):
-        m = PowellShift(delta=float(rng.uniform(0.5, 0.95)), p_H=float(rng.uniform(0.4, 0.9)),
-                        p_L=float(rng.uniform(0.1, 0.4)), c_R=float(rng.uniform(0, 0.15)),
-                        kappa_R=float(rng.uniform(0, 0.2)), lambda_0=float(rng.uniform(0, 0.3)),
-                        lambda_A=float(rng.uniform(0, 1)))
+        m = PowellShift(
+            delta=float(rng.uniform(0.5, 0.95)),
+            p_H=float(rng.uniform(0.4, 0.9)),
+            p_L=float(rng.uniform(0.1, 0.4)),
+            c_R=float(rng.uniform(0, 0.15)),
+            kappa_R=float(rng.uniform(0, 0.2)),
+            lambda_0=float(rng.uniform(0, 0.3)),
+            lambda_A=float(rng.uniform(0, 1)),
+        )
         cf = solve(m).equilibria[0].extra["solution"]
         nb = powell_backward(m, T=2000)
         assert (not nb["war_H"]) == cf["state_H"]["accepted"]
@@ -246,7 +261,9 @@ def test_boundaries_closed_form_vs_root_finding(direction):
             assert rl == pytest.approx(sum((y - x) ** 3 for x, y in zip(t, t[1:])) / 12, abs=1e-12)
             assert sl == pytest.approx(rl + b * b)
     sol = solve(CrawfordSobel(b=0.02, direction=direction), method="numeric")
-    assert [e.extra["solution"]["intervals"] for e in sol.equilibria] == list(range(cs_max_intervals(0.02), 0, -1))
+    assert [e.extra["solution"]["intervals"] for e in sol.equilibria] == list(
+        range(cs_max_intervals(0.02), 0, -1)
+    )
     assert all(e.regret <= 1e-9 for e in sol.equilibria)
 
 
@@ -266,8 +283,18 @@ def test_cs_bad_input():
 
 
 # ---- every bargaining game file loads, solves, and passes its certificate --------------------------
-@pytest.mark.parametrize("name", ["rubinstein", "nash-bargaining", "territory-bargain", "territory-ultimatum",
-                                  "deep-state-dynamic", "flex-cheap-talk", "crawford-sobel"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "rubinstein",
+        "nash-bargaining",
+        "territory-bargain",
+        "territory-ultimatum",
+        "deep-state-dynamic",
+        "flex-cheap-talk",
+        "crawford-sobel",
+    ],
+)
 def test_game_files(name):
     g = load(name)
     assert g.kind == "model"

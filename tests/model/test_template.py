@@ -134,8 +134,11 @@ def test_array_evaluation_matches_scalar_and_marks_undefined_points():
 
 
 @settings(max_examples=150, deadline=None)
-@given(expressions(), st.lists(st.fractions(-3, 3, max_denominator=8), min_size=3, max_size=3),
-       st.fractions(-3, 3, max_denominator=8))
+@given(
+    expressions(),
+    st.lists(st.fractions(-3, 3, max_denominator=8), min_size=3, max_size=3),
+    st.fractions(-3, 3, max_denominator=8),
+)
 def test_property_vectorised_equals_exact(text, a_values, b):
     """Evaluating over an array gives, point by point, the float of the exact value."""
     e = parse_expression(text)
@@ -167,7 +170,9 @@ def test_parameter_check():
     assert n.check("4", "g") == 4
 
 
-@pytest.mark.parametrize("value, text", [(F(2, 5), "0.4"), (F(1, 3), "1/3"), (F(-2), "-2"), (F(1, 8), "0.125")])
+@pytest.mark.parametrize(
+    "value, text", [(F(2, 5), "0.4"), (F(1, 3), "1/3"), (F(-2), "-2"), (F(1, 8), "0.125")]
+)
 def test_format_value(value, text):
     assert format_value(value) == text
     assert parse_expression(text).value({}) == value

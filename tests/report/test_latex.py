@@ -48,8 +48,11 @@ def environments_match(text: str) -> bool:
 
 def bos():
     return bargaining.NormalFormGame.from_arrays(
-        [[3, 0], [0, 2]], [[2, 0], [0, 3]], players=["Row", "Column"],
-        strategies=[["Opera", "Football"], ["Opera", "Football"]], exact=True,
+        [[3, 0], [0, 2]],
+        [[2, 0], [0, 3]],
+        players=["Row", "Column"],
+        strategies=[["Opera", "Football"], ["Opera", "Football"]],
+        exact=True,
     )
 
 
@@ -60,7 +63,9 @@ def test_escaping_and_numbers():
     assert latex_number(0.125, False) == "0.125"
 
 
-@pytest.mark.parametrize("name", ["battle-of-the-sexes", "crisis-normal-form", "crisis-four-powers", "chicken"])
+@pytest.mark.parametrize(
+    "name", ["battle-of-the-sexes", "crisis-normal-form", "crisis-four-powers", "chicken"]
+)
 def test_sgame_tables_are_well_formed(name):
     g = load(name)
     text = sgame(g, standalone=True)

@@ -51,8 +51,11 @@ def test_beer_quiche_tree_lands_in_a_pbe_family():
     (strong, weak), (after_beer, after_quiche) = eq.behavior
     assert strong == (1, 0) and weak == (1, 0)  # both drink beer
     labels = [game.infosets[k].actions for k in game.player_infosets[1]]
-    beer_set = next(j for j, k in enumerate(game.player_infosets[1])
-                    if any("beer" in n for n in game.path_labels(game.infosets[k].nodes[0])))
+    beer_set = next(
+        j
+        for j, k in enumerate(game.player_infosets[1])
+        if any("beer" in n for n in game.path_labels(game.infosets[k].nodes[0]))
+    )
     quiche_set = 1 - beer_set
     not_idx = labels[beer_set].index("not")
     duel_idx = labels[quiche_set].index("duel")

@@ -37,16 +37,20 @@ backward = _certified(backward)
 def _check(game, sol):
     """Independent certificate for each listed SPE: zero regret in every subgame, Bayes."""
     for eq in sol.equilibria:
-        assert verify_tree.spe_regret(game, eq.behavior) == 0 if game.exact else verify_tree.spe_regret(
-            game, eq.behavior
-        ) < 1e-9
+        assert (
+            verify_tree.spe_regret(game, eq.behavior) == 0
+            if game.exact
+            else verify_tree.spe_regret(game, eq.behavior) < 1e-9
+        )
         assert verify_tree.bayes_error(game, eq.behavior, eq.beliefs) == 0
         assert sum(eq.outcomes) == 1
 
 
 def entry():
     b = ExtensiveGame.builder(["Entrant", "Incumbent"], exact=True)
-    return b.build(b.decision("Entrant", Out=(0, 2), In=b.decision("Incumbent", Fight=(-1, -1), Accommodate=(1, 1))))
+    return b.build(
+        b.decision("Entrant", Out=(0, 2), In=b.decision("Incumbent", Fight=(-1, -1), Accommodate=(1, 1)))
+    )
 
 
 def test_entry_deterrence_spe_is_in_accommodate():
@@ -133,16 +137,38 @@ def test_chain_store_eight_markets_array_path():
 
 def g2(psi=F(-4, 10), a=F(3, 10), s=F(2, 10), c_P=F(1, 2)):
     """G2 of docs/scenarios.md rebuilt by hand from its table (payoffs RU, US, EU) with the builder."""
-    g_R, g_A, u_AS, k = F(6, 10), F(9, 10), F(-3, 10), {"N": 0, "E": F(5, 100), "E0": F(75, 1000), "E5": F(1, 10)}
-    after_c = {"N": (c_P, 1, F(6, 10)), "E": (c_P, 1, F(6, 10)),
-               "E0": (F(35, 100), F(825, 1000) + k["E0"], F(1, 2)), "E5": (F(2, 10), F(7, 10) + k["E5"], F(8, 10))}
+    g_R, g_A, u_AS, k = (
+        F(6, 10),
+        F(9, 10),
+        F(-3, 10),
+        {"N": 0, "E": F(5, 100), "E0": F(75, 1000), "E5": F(1, 10)},
+    )
+    after_c = {
+        "N": (c_P, 1, F(6, 10)),
+        "E": (c_P, 1, F(6, 10)),
+        "E0": (F(35, 100), F(825, 1000) + k["E0"], F(1, 2)),
+        "E5": (F(2, 10), F(7, 10) + k["E5"], F(8, 10)),
+    }
 
     def ru(m):
         def t(r, u, e):
             return (r, u - k[m], e)
-        return D("RU", C=t(*after_c[m]), R=D("US", S=t(g_R - s, F(2, 10), F(2, 10)), Q=t(g_R, 0, 0)),
-                 A=D("US", S=t(g_A - s, u_AS - (a if m != "N" else 0), u_AS),
-                     X=D("EU", U=D("RU", H=t(F(1, 10), psi, F(3, 10)), K=t(-3, -5, -4)), P=t(F(8, 10), F(-8, 10), F(-6, 10)))))
+
+        return D(
+            "RU",
+            C=t(*after_c[m]),
+            R=D("US", S=t(g_R - s, F(2, 10), F(2, 10)), Q=t(g_R, 0, 0)),
+            A=D(
+                "US",
+                S=t(g_A - s, u_AS - (a if m != "N" else 0), u_AS),
+                X=D(
+                    "EU",
+                    U=D("RU", H=t(F(1, 10), psi, F(3, 10)), K=t(-3, -5, -4)),
+                    P=t(F(8, 10), F(-8, 10), F(-6, 10)),
+                ),
+            ),
+        )
+
     root = D("US", {m: ru(m) for m in ("N", "E", "E0", "E5")})
     rule = {"RU": ["C", "R", "A", "H", "K"], "US": ["S", "X", "Q"], "EU": ["U", "P"]}
     return ExtensiveGame.from_tree(["RU", "US", "EU"], root, exact=True, tie_break=rule)
@@ -214,11 +240,13 @@ def test_imperfect_information_subgame_battle_of_the_sexes():
     sol = backward(g, exact=True)
     _check(g, sol)
     got = sorted((e.payoffs, e.behavior[0][0]) for e in sol)
-    assert got == sorted([
-        ((2, 1), (0, 1)),
-        ((F(3, 2), 0), (1, 0)),
-        ((F(3, 2), 0), (1, 0)),
-    ])
+    assert got == sorted(
+        [
+            ((2, 1), (0, 1)),
+            ((F(3, 2), 0), (1, 0)),
+            ((F(3, 2), 0), (1, 0)),
+        ]
+    )
     mixed = [e for e in sol if not e.is_pure]
     assert len(mixed) == 1 and mixed[0].behavior[0][1] == (F(2, 3), F(1, 3))
     # the off-path subgame's beliefs are pinned by its own play
@@ -228,8 +256,11 @@ def test_imperfect_information_subgame_battle_of_the_sexes():
 def test_seltens_horse_no_proper_subgame():
     g = ExtensiveGame.from_tree(
         ["1", "2", "3"],
-        D("1", C=D("2", c=(1, 1, 1), d=D("3", L=(4, 4, 0), R=(0, 0, 1), infoset="p3")),
-          D=D("3", L=(3, 3, 2), R=(0, 0, 0), infoset="p3")),
+        D(
+            "1",
+            C=D("2", c=(1, 1, 1), d=D("3", L=(4, 4, 0), R=(0, 0, 1), infoset="p3")),
+            D=D("3", L=(3, 3, 2), R=(0, 0, 0), infoset="p3"),
+        ),
         exact=True,
     )
     assert g.subgame_roots == (0,)

@@ -36,8 +36,11 @@ def test_b5_weighted_linear(alpha):
     eq = payoffs(BargainingProblem(d_1=d1, d_2=d2, alpha=alpha), exact=True)
     assert eq.payoffs[0] == d1 + alpha * (1 - d1 - d2)
     # scipy maximisation of the weighted Nash product on the pie
-    res = minimize(lambda x: -(float(alpha) * math.log(x[0] - 0.2) + (1 - float(alpha)) * math.log(0.9 - x[0])),
-                   [0.5], bounds=[(0.2 + 1e-9, 0.9 - 1e-9)])
+    res = minimize(
+        lambda x: -(float(alpha) * math.log(x[0] - 0.2) + (1 - float(alpha)) * math.log(0.9 - x[0])),
+        [0.5],
+        bounds=[(0.2 + 1e-9, 0.9 - 1e-9)],
+    )
     assert abs(float(eq.payoffs[0]) - res.x[0]) < 1e-6
 
 
@@ -80,9 +83,14 @@ def _slsqp_nash(pts, d, alpha):
 
     best = None
     for start in [np.full(k, 1 / k), *np.eye(k)]:
-        res = minimize(obj, 0.98 * start + 0.02 / k, method="SLSQP", bounds=[(0, 1)] * k,
-                       constraints=[{"type": "eq", "fun": lambda lam: lam.sum() - 1}],
-                       options={"ftol": 1e-14, "maxiter": 500})
+        res = minimize(
+            obj,
+            0.98 * start + 0.02 / k,
+            method="SLSQP",
+            bounds=[(0, 1)] * k,
+            constraints=[{"type": "eq", "fun": lambda lam: lam.sum() - 1}],
+            options={"ftol": 1e-14, "maxiter": 500},
+        )
         if best is None or res.fun < best.fun:
             best = res
     return -best.fun
@@ -170,7 +178,7 @@ def test_non_convex_feasible_set():
         BargainingProblem(rho_1=2)
     assert "non-convex" in _one_line(err)
     with pytest.raises(GameValidationError) as err:
-        BargainingProblem(u_1=lambda x: x ** 3)
+        BargainingProblem(u_1=lambda x: x**3)
     assert "not concave" in _one_line(err)
 
 

@@ -95,8 +95,18 @@ def _grid_models():
             o2 = 0.9 - o1
         q = 0.0 if rng.random() < 0.5 else float(rng.uniform(0, 0.5))
         dd1, dd2 = (0.0, 0.0) if rng.random() < 0.5 else tuple(rng.uniform(0, 0.3, 2))
-        out.append(Rubinstein(delta_1=float(d1), delta_2=float(d2), outside_1=o1, outside_2=o2,
-                              breakdown=q, d_1=float(dd1), d_2=float(dd2), first=int(rng.integers(1, 3))))
+        out.append(
+            Rubinstein(
+                delta_1=float(d1),
+                delta_2=float(d2),
+                outside_1=o1,
+                outside_2=o2,
+                breakdown=q,
+                d_1=float(dd1),
+                d_2=float(dd2),
+                first=int(rng.integers(1, 3)),
+            )
+        )
     return out
 
 
@@ -199,9 +209,7 @@ def test_g4_deep_state_threshold():
         assert solve(territory(lambda_=lam), exact=True).equilibria[0].payoffs[1] == x
 
 
-@pytest.mark.parametrize(
-    "dU, dR, x", [(0.9, 0.95, F(19, 29)), (0.9, 0.8, F(87, 200)), (0.8, 0.9, F(9, 14))]
-)
+@pytest.mark.parametrize("dU, dR, x", [(0.9, 0.95, F(19, 29)), (0.9, 0.8, F(87, 200)), (0.8, 0.9, F(9, 14))])
 def test_g4_patience(dU, dR, x):
     eq = solve(territory(delta_U=dU, delta_R=dR), exact=True).equilibria[0]
     assert eq.payoffs[1] == x
@@ -246,12 +254,13 @@ def test_cli_solve_and_errors():
 
     from bargaining.cli import main
 
-    r = CliRunner().invoke(main, ["solve", "rubinstein", "--set", "delta_1=0.9", "--set", "delta_2=0.8",
-                                  "--format", "json"])
+    r = CliRunner().invoke(
+        main, ["solve", "rubinstein", "--set", "delta_1=0.9", "--set", "delta_2=0.8", "--format", "json"]
+    )
     assert r.exit_code == 0, r.output
     import json
 
-    data = json.loads(r.output[r.output.index("{"):])
+    data = json.loads(r.output[r.output.index("{") :])
     assert math.isclose(data["equilibria"][0]["solution"]["shares"]["1"], 5 / 7)
     assert data["concept"] == "subgame-perfect"
     r = CliRunner().invoke(main, ["solve", "rubinstein", "--set", "delta_1=1.5"])
@@ -280,7 +289,14 @@ from strategies import outside_options as _opt  # noqa: E402
 
 
 @settings(max_examples=60, deadline=None)
-@given(d1=_unit, d2=_unit, o1=_opt, o2=_opt, q=st.floats(min_value=0.0, max_value=0.5), first=st.sampled_from([1, 2]))
+@given(
+    d1=_unit,
+    d2=_unit,
+    o1=_opt,
+    o2=_opt,
+    q=st.floats(min_value=0.0, max_value=0.5),
+    first=st.sampled_from([1, 2]),
+)
 def test_property_closed_form_equals_iteration(d1, d2, o1, o2, q, first):
     m = Rubinstein(delta_1=d1, delta_2=d2, outside_1=o1, outside_2=o2, breakdown=q, first=first)
     a = solve(m).equilibria[0]
@@ -300,8 +316,9 @@ def test_model_from_spec_switches():
     assert solve(m).equilibria[0].extra["solution"]["continuous_limit"]["1"] == pytest.approx(2 / 3)
     fin = model_from_spec("rubinstein", {"delta_1": F(1, 2), "delta_2": F(1, 2), "horizon": 3})
     assert solve(fin, exact=True).equilibria[0].payoffs[0] == F(3, 4)  # 1 - 1/2 (1 - 1/2)
-    inf = model_from_spec("rubinstein", {"delta_1": F(1, 2), "delta_2": F(1, 2), "horizon": 0},
-                          players=["A", "B"], title="t")
+    inf = model_from_spec(
+        "rubinstein", {"delta_1": F(1, 2), "delta_2": F(1, 2), "horizon": 0}, players=["A", "B"], title="t"
+    )
     assert inf.horizon is None and inf.players == ("A", "B") and inf.title == "t"
     with pytest.raises(GameValidationError, match="whole number"):
         model_from_spec("rubinstein", {"horizon": F(5, 2)})

@@ -71,7 +71,9 @@ CASES = [
         ),
         id="chicken",
     ),
-    pytest.param(Case("prisoners-dilemma.nfg", [((0, 1), (0, 1))], [(-2, -2)], [[0]]), id="prisoners-dilemma"),
+    pytest.param(
+        Case("prisoners-dilemma.nfg", [((0, 1), (0, 1))], [(-2, -2)], [[0]]), id="prisoners-dilemma"
+    ),
     pytest.param(
         Case("rock-paper-scissors.nfg", [((T, T, T), (T, T, T))], [(0, 0)], [[0]]), id="rock-paper-scissors"
     ),
@@ -169,8 +171,11 @@ def test_nashpy_support_enumeration_misses_an_extreme_equilibrium():
         warnings.simplefilter("ignore")
         theirs = list(nashpy.Game(A, B).support_enumeration())
     missed = [
-        p for p in ours
-        if not any(np.allclose(np.array(p[0], float), a) and np.allclose(np.array(p[1], float), b) for a, b in theirs)
+        p
+        for p in ours
+        if not any(
+            np.allclose(np.array(p[0], float), a) and np.allclose(np.array(p[1], float), b) for a, b in theirs
+        )
     ]
     assert ((H, 0, H), (0, 1, 0)) in missed  # unequal supports: found by us and Gambit only
 

@@ -110,8 +110,10 @@ def test_degenerate_games_against_brute_force(game, exact):
     sol = solve(g)
     assert sol.complete
     want_eqs, want_subsets = brute_force([[F(v) for v in r] for r in A], [[F(v) for v in r] for r in B])
-    got = [tuple(tuple(F(p) if exact else F(p).limit_denominator(1000) for p in s) for s in e.strategies)
-           for e in sol.equilibria]
+    got = [
+        tuple(tuple(F(p) if exact else F(p).limit_denominator(1000) for p in s) for s in e.strategies)
+        for e in sol.equilibria
+    ]
     hidden = [s for s in sol.extra["equilibrium_sets"] if s.get("vertices_listed") is False]
     assert not hidden  # at most 9 vertices here
     assert set(got) == want_eqs and len(got) == len(want_eqs)
@@ -154,7 +156,10 @@ def test_three_subsets_one_component():
     sol = solve(g)
     H = F(1, 2)
     assert [e.strategies for e in sol.equilibria] == [
-        ((1, 0), (1, 0)), ((0, 1), (0, 1)), ((H, H), (1, 0)), ((H, H), (0, 1))
+        ((1, 0), (1, 0)),
+        ((0, 1), (0, 1)),
+        ((H, H), (1, 0)),
+        ((H, H), (0, 1)),
     ] or len(sol.equilibria) == 4
     assert len(sol.extra["maximal_nash_subsets"]) == 3
     assert sol.extra["connected_components"] == [[0, 1, 2]]

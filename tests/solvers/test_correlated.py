@@ -38,8 +38,13 @@ def test_aumann_chicken_vertices():
     # mixed one (2/3 C each: 4/9, 2/9, 2/9, 1/9), a = 2b = 2c with d = 0, and a = 0, b = c = 2d
     sol = _check(AUMANN, solve(AUMANN, concept="correlated", method="ce-vertices", exact=True))
     got = {tuple(_probs(eq)) for eq in sol}
-    want = {(0, 1, 0, 0), (0, 0, 1, 0), (F(4, 9), F(2, 9), F(2, 9), F(1, 9)), (F(1, 2), F(1, 4), F(1, 4), 0),
-            (0, F(2, 5), F(2, 5), F(1, 5))}
+    want = {
+        (0, 1, 0, 0),
+        (0, 0, 1, 0),
+        (F(4, 9), F(2, 9), F(2, 9), F(1, 9)),
+        (F(1, 2), F(1, 4), F(1, 4), 0),
+        (0, F(2, 5), F(2, 5), F(1, 5)),
+    }
     assert got == want and sol.complete
 
 

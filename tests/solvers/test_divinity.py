@@ -35,7 +35,7 @@ def test_beer_quiche_quiche_fails_all_beer_survives_all():
     nw = next(n for n in q.extra["refinement_notes"] if n.startswith("NWBR fails"))
     assert "weak is removed at beer" in nw and "2 < 3" in nw
     game = bargaining.load("beer-quiche").with_params()
-    (US, UR, _), = game.reduced()
+    ((US, UR, _),) = game.reduced()
     cache = BeliefCache(UR, 2, 2)
     assert d2_deleted(US, [F(2), F(3)], 0, cache) == [1] == nwbr_deleted(US, [F(2), F(3)], 0, cache)
     assert d2_deleted(US, [F(3), F(2)], 1, cache) == [0] == nwbr_deleted(US, [F(3), F(2)], 1, cache)
@@ -64,7 +64,7 @@ def test_spence_grid_only_riley_payoffs_survive_d1_d2_nwbr():
     pools = [eq for eq in sol.equilibria if eq.label.startswith("pooling")]
     assert len(pools) == 2 and all(not flags(eq)["d2"] and not flags(eq)["nwbr"] for eq in pools)
     assert all(flags(eq)["intuitive"] for eq in pools)  # the grid is too coarse for IC (see the game file)
-    (US, UR, _), = bargaining.load("spence-job-market").with_params().reduced()
+    ((US, UR, _),) = bargaining.load("spence-job-market").with_params().reduced()
     cache = BeliefCache(UR, 2, 3)
     e1 = 2
     assert d2_deleted(US, [F(1), F(5, 4)], e1, cache) == [0] == nwbr_deleted(US, [F(1), F(5, 4)], e1, cache)
@@ -80,9 +80,18 @@ def three_types(a=F(1, 5), c=F(1, 2)) -> SignalingGame:
     mixture of them. Sender after m: A gets 1 from x, B 1 from z, C 1 from x or z, 0 from y."""
     t = F(1, 10)
     pay = {
-        "A": {"e": {r: [a, 1 if r == "y" else 0] for r in "xyz"}, "m": {"x": [1, 1], "y": [0, -t], "z": [0, -1]}},
-        "B": {"e": {r: [a, 1 if r == "y" else 0] for r in "xyz"}, "m": {"x": [0, -1], "y": [0, -t], "z": [1, 1]}},
-        "C": {"e": {r: [c, 1 if r == "y" else 0] for r in "xyz"}, "m": {"x": [1, -1], "y": [0, 1], "z": [1, -1]}},
+        "A": {
+            "e": {r: [a, 1 if r == "y" else 0] for r in "xyz"},
+            "m": {"x": [1, 1], "y": [0, -t], "z": [0, -1]},
+        },
+        "B": {
+            "e": {r: [a, 1 if r == "y" else 0] for r in "xyz"},
+            "m": {"x": [0, -1], "y": [0, -t], "z": [1, 1]},
+        },
+        "C": {
+            "e": {r: [c, 1 if r == "y" else 0] for r in "xyz"},
+            "m": {"x": [1, -1], "y": [0, 1], "z": [1, -1]},
+        },
     }
     return SignalingGame.build({"A": F(1, 3), "B": F(1, 3), "C": F(1, 3)}, ["e", "m"], ["x", "y", "z"], pay)
 
@@ -103,7 +112,7 @@ def test_three_types_d1_keeps_d2_and_nwbr_kill():
     assert flags(pool) == {"intuitive": True, "d1": True, "d2": False, "nwbr": False}
     note = next(n for n in pool.extra["refinement_notes"] if n.startswith("D2 fails"))
     assert "C is removed at m" in note and "A or B strictly willing" in note
-    (US, UR, _), = three_types().reduced()
+    ((US, UR, _),) = three_types().reduced()
     cache = BeliefCache(UR, 3, 3)
     u = [F(1, 5), F(1, 5), F(1, 2)]
     assert d1_deleted(US, u, 1, cache) == {}
@@ -121,11 +130,23 @@ def test_stronger_tests_remove_more_and_keep_fewer_on_random_games():
     for k in range(40):
         nT, nM, nR = (3, 2, int(rng.integers(2, 4))) if k % 2 else (2, int(rng.integers(2, 4)), 3)
         hi = 3 if k % 3 else 50
-        pay = {f"t{i}": {f"m{j}": {f"r{l}": [F(int(rng.integers(-hi, hi + 1)), 3), F(int(rng.integers(-hi, hi + 1)), 2)]
-                                   for l in range(nR)} for j in range(nM)} for i in range(nT)}
-        game = SignalingGame.build({f"t{i}": F(1, nT) for i in range(nT)}, [f"m{j}" for j in range(nM)],
-                                   [f"r{l}" for l in range(nR)], pay)
-        (US, UR, _), = game.reduced()
+        pay = {
+            f"t{i}": {
+                f"m{j}": {
+                    f"r{l}": [F(int(rng.integers(-hi, hi + 1)), 3), F(int(rng.integers(-hi, hi + 1)), 2)]
+                    for l in range(nR)
+                }
+                for j in range(nM)
+            }
+            for i in range(nT)
+        }
+        game = SignalingGame.build(
+            {f"t{i}": F(1, nT) for i in range(nT)},
+            [f"m{j}" for j in range(nM)],
+            [f"r{l}" for l in range(nR)],
+            pay,
+        )
+        ((US, UR, _),) = game.reduced()
         cache = BeliefCache(UR, nT, nR)
         for eq in solve(game, exact=True).equilibria:
             assert eq.regret == 0
@@ -134,8 +155,11 @@ def test_stronger_tests_remove_more_and_keep_fewer_on_random_games():
             all2 = all3 = False
             for off in eq.extra["off_path"]:
                 m = game.messages.index(off["message"])
-                r1, r2, r3 = set(d1_deleted(US, u, m, cache)), set(d2_deleted(US, u, m, cache)), \
-                    set(nwbr_deleted(US, u, m, cache))
+                r1, r2, r3 = (
+                    set(d1_deleted(US, u, m, cache)),
+                    set(d2_deleted(US, u, m, cache)),
+                    set(nwbr_deleted(US, u, m, cache)),
+                )
                 assert r1 <= r2 <= r3
                 all2 |= len(r2) == nT
                 all3 |= len(r3) == nT

@@ -81,7 +81,9 @@ def test_logit_dynamics_rest_near_nash_and_stochastic_fp():
 
 def test_classify_on_synthetic_paths():
     t = np.linspace(0, 60, 3000)
-    circle = np.column_stack([0.5 + 0.3 * np.cos(t), 0.5 - 0.3 * np.cos(t), 0.5 + 0.3 * np.sin(t), 0.5 - 0.3 * np.sin(t)])
+    circle = np.column_stack(
+        [0.5 + 0.3 * np.cos(t), 0.5 - 0.3 * np.cos(t), 0.5 + 0.3 * np.sin(t), 0.5 - 0.3 * np.sin(t)]
+    )
     eq = [np.full(4, 0.5)]
     assert classify(circle, eq, match_tol=0.02, rest_tol=1e-3)[0] == "cycles"
     spiral = 0.5 + (circle - 0.5) * np.exp(-t / 5)[:, None]
@@ -107,8 +109,10 @@ def test_cli_learn(tmp_path):
     res = runner.invoke(main, ["learn", "matching-pennies", "--dynamics", "fictitious", "--steps", "2000"])
     assert res.exit_code == 0 and "converge to Nash equilibrium [0]" in res.output
     out = tmp_path / "t.csv"
-    res = runner.invoke(main, ["learn", "battle-of-the-sexes", "--dynamics", "best-response", "--format", "csv",
-                               "--out", str(out)])
+    res = runner.invoke(
+        main,
+        ["learn", "battle-of-the-sexes", "--dynamics", "best-response", "--format", "csv", "--out", str(out)],
+    )
     assert res.exit_code == 0, res.output
     assert out.read_text().splitlines()[0].startswith("t,p:")
     res = runner.invoke(main, ["learn", "crisis-four-powers", "--dynamics", "logit"])
@@ -118,6 +122,8 @@ def test_cli_learn(tmp_path):
 def test_cli_learn_picture(tmp_path):
     pytest.importorskip("matplotlib")
     out = tmp_path / "mp.svg"
-    res = CliRunner().invoke(main, ["learn", "matching-pennies", "--dynamics", "replicator", "--out", str(out)])
+    res = CliRunner().invoke(
+        main, ["learn", "matching-pennies", "--dynamics", "replicator", "--out", str(out)]
+    )
     assert res.exit_code == 0, res.output
     assert out.read_text().lstrip().startswith("<?xml")

@@ -16,7 +16,9 @@ def by_n(sol):
     return {eq.extra["solution"]["intervals"]: eq for eq in sol.equilibria}
 
 
-@pytest.mark.parametrize("b, nstar", [(F(1, 10), 2), (F(1, 20), 3), (F(1, 12), 2), (F(1, 50), 5), (F(3, 10), 1)])
+@pytest.mark.parametrize(
+    "b, nstar", [(F(1, 10), 2), (F(1, 20), 3), (F(1, 12), 2), (F(1, 50), 5), (F(3, 10), 1)]
+)
 def test_only_the_most_informative_equilibrium_passes(b, nstar):
     """Type 0 gets a_1 = t_1/2 with t_1 = 1/N − 2b(N − 1) and wants b; revealing gives a = 0 (loss
     b²). NITS ⟺ (t_1/2 − b)² ≤ b² ⟺ t_1 ≤ 4b ⟺ 2bN(N + 1) ≥ 1, which among N ≤ N*(b) (the

@@ -53,7 +53,9 @@ def gambit(game: NormalFormGame, solver: str, timeout: float = 20.0) -> list | N
     """pygambit's ``enumpoly``, ``gnm`` or ``logit`` in a child process (they can hang): the
     profiles as float lists, or None when the child was killed at ``timeout``."""
     payoffs = [game.float_payoffs[i].tolist() for i in range(game.num_players)]
-    status, value = run_in_subprocess(gambit_oracle.solve_in_child, payoffs, solver, deadline=Deadline(timeout))
+    status, value = run_in_subprocess(
+        gambit_oracle.solve_in_child, payoffs, solver, deadline=Deadline(timeout)
+    )
     if status == "error":
         raise AssertionError(value)
     return value if status == "ok" else None
@@ -131,9 +133,27 @@ def test_nau_continuum_is_incomplete_and_points_verify():
 # G3b crisis-four-powers (docs/scenarios.md), built here from the formulas and loaded from games/
 # --------------------------------------------------------------------------------------------
 G3B = dict(
-    W=1, k_F=F(2, 10), psi_F=F(-1, 10), psi_S=F(-5, 10), eps=F(2, 10), beta=F(3, 10), c_P=F(1, 2),
-    tau=F(2, 10), phi_C=F(1, 10), g_A=1, phi_A=F(3, 10), w=1, w_U=F(3, 10), e_C=F(6, 10),
-    e_A=F(-3, 10), b_U=F(2, 10), d_U=F(1, 4), rho=F(4, 10), rho_F=F(2, 10), sigma_C=F(3, 10), d_F=F(1, 10),
+    W=1,
+    k_F=F(2, 10),
+    psi_F=F(-1, 10),
+    psi_S=F(-5, 10),
+    eps=F(2, 10),
+    beta=F(3, 10),
+    c_P=F(1, 2),
+    tau=F(2, 10),
+    phi_C=F(1, 10),
+    g_A=1,
+    phi_A=F(3, 10),
+    w=1,
+    w_U=F(3, 10),
+    e_C=F(6, 10),
+    e_A=F(-3, 10),
+    b_U=F(2, 10),
+    d_U=F(1, 4),
+    rho=F(4, 10),
+    rho_F=F(2, 10),
+    sigma_C=F(3, 10),
+    d_F=F(1, 10),
 )
 
 
@@ -143,17 +163,25 @@ def g3b(**changes) -> NormalFormGame:
     p = {**G3B, **changes}
     U = np.empty((4, 2, 2, 2, 2), dtype=object)
     for f, z, u, n in itertools.product((0, 1), repeat=4):
-        ru = p["c_P"] - p["tau"] * u + p["phi_C"] * n if z == 0 else (
-            p["g_A"] + p["phi_A"] * n - p["w"] * f - p["w_U"] * u)
-        us = p["W"] - p["k_F"] * f - p["beta"] * n if z == 0 else (
-            (p["psi_F"] if f else p["psi_S"] - p["eps"] * u) - p["beta"] * n)
+        ru = (
+            p["c_P"] - p["tau"] * u + p["phi_C"] * n
+            if z == 0
+            else (p["g_A"] + p["phi_A"] * n - p["w"] * f - p["w_U"] * u)
+        )
+        us = (
+            p["W"] - p["k_F"] * f - p["beta"] * n
+            if z == 0
+            else ((p["psi_F"] if f else p["psi_S"] - p["eps"] * u) - p["beta"] * n)
+        )
         eu = (p["e_C"] if z == 0 else p["e_A"]) + u * (p["b_U"] * f - p["d_U"] * (1 - f))
         cn = n * (p["rho"] + (p["rho_F"] - p["sigma_C"]) * f) + p["d_F"] * f
         for i, v in enumerate((us, ru, eu, cn)):
             U[(i, f, z, u, n)] = F(v)
     return NormalFormGame.from_tensor(
-        U, players=["US", "RU", "EU", "CN"],
-        strategies=[["S", "F"], ["C", "A"], ["P", "U"], ["H", "B"]], exact=True,
+        U,
+        players=["US", "RU", "EU", "CN"],
+        strategies=[["S", "F"], ["C", "A"], ["P", "U"], ["H", "B"]],
+        exact=True,
     )
 
 

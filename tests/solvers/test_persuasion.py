@@ -40,8 +40,13 @@ def test_prosecutor_high_prior_needs_no_signal():
 def test_three_states_lp_floats():
     # three states, the receiver acts (1) iff P(high) >= 2/3; the sender always wants action 1.
     # Pool all of "high" (0.2) with "mid"/"low" up to posterior 2/3: P(act) = 0.2 * 3/2 = 0.3
-    g = PersuasionProblem(("high", "mid", "low"), ("act", "wait"), (F(1, 5), F(2, 5), F(2, 5)),
-                          ((1, 1, 1), (0, 0, 0)), ((1, -2, -2), (0, 0, 0)))
+    g = PersuasionProblem(
+        ("high", "mid", "low"),
+        ("act", "wait"),
+        (F(1, 5), F(2, 5), F(2, 5)),
+        ((1, 1, 1), (0, 0, 0)),
+        ((1, -2, -2), (0, 0, 0)),
+    )
     eq = _solve(g)[0]
     assert eq.extra["sender_payoff"] == pytest.approx(0.3)
     with pytest.raises(Exception, match="two states"):

@@ -35,7 +35,12 @@ def labels(sol):
 def test_beer_quiche_ic_kills_quiche_and_says_why():
     sol = pbe(bargaining.load("beer-quiche").with_params(), exact=True)
     eqs = labels(sol)
-    assert eqs["pooling on beer"].extra["refinements"] == {"intuitive": True, "d1": True, "d2": True, "nwbr": True}
+    assert eqs["pooling on beer"].extra["refinements"] == {
+        "intuitive": True,
+        "d1": True,
+        "d2": True,
+        "nwbr": True,
+    }
     q = eqs["pooling on quiche"]
     assert q.extra["refinements"] == {"intuitive": False, "d1": False, "d2": False, "nwbr": False}
     ic_note = next(n for n in q.extra["refinement_notes"] if n.startswith("intuitive criterion fails"))
@@ -46,7 +51,7 @@ def test_beer_quiche_ic_kills_quiche_and_says_why():
 
 def test_equilibrium_dominance_sets_exact():
     game = bargaining.load("beer-quiche").with_params()
-    (US, UR, _), = game.reduced()
+    ((US, UR, _),) = game.reduced()
     cache = _BeliefCache(UR, 2, 2)
     T, M, R = game.types, game.messages, game.responses
     # pooling on quiche: u* = (strong 2, weak 3); at beer the weak type's best is 2 < 3
@@ -59,7 +64,7 @@ def test_equilibrium_dominance_sets_exact():
 
 def test_g1_d1_deletes_the_bluffer_at_endorsement():
     game = bargaining.load("resolve-signal").with_params()
-    (US, UR, _), = game.reduced()
+    ((US, UR, _),) = game.reduced()
     cache = _BeliefCache(UR, 2, 2)
     # pooling on N: u*_S = f_S = 1/5, u*_B = 0. After E the serious type gains once
     # rho_E(C) > 1/8, the bluffer only once rho_E(C) > 5/12: the bluffer is deleted.
@@ -84,8 +89,16 @@ def test_d1_implies_intuitive_on_random_games():
     for k in range(60):
         nT, nM, nR = (2, int(rng.integers(2, 4)), int(rng.integers(2, 4))) if k % 3 else (3, 2, 2)
         hi = 4 if k % 2 else 1000
-        pay = {f"t{i}": {f"m{j}": {f"r{l}": [F(int(rng.integers(-hi, hi + 1)), 7), F(int(rng.integers(-hi, hi + 1)), 5)]
-                                   for l in range(nR)} for j in range(nM)} for i in range(nT)}
+        pay = {
+            f"t{i}": {
+                f"m{j}": {
+                    f"r{l}": [F(int(rng.integers(-hi, hi + 1)), 7), F(int(rng.integers(-hi, hi + 1)), 5)]
+                    for l in range(nR)
+                }
+                for j in range(nM)
+            }
+            for i in range(nT)
+        }
         w = rng.integers(1, 10, size=nT)
         prior = {f"t{i}": F(int(w[i]), int(w.sum())) for i in range(nT)}
         game = SignalingGame.build(prior, [f"m{j}" for j in range(nM)], [f"r{l}" for l in range(nR)], pay)
@@ -115,7 +128,7 @@ def test_three_types_refinements_run_and_equilibria_verified():
 
 def test_enumerate_pbe_raw_interface():
     game = bargaining.load("beer-quiche").with_params()
-    (US, UR, _), = game.reduced()
+    ((US, UR, _),) = game.reduced()
     found, complete, notes = enumerate_pbe(US, UR, game.prior)
     assert complete and not notes and len(found) == 2
 

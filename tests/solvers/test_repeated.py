@@ -66,7 +66,9 @@ def test_against_quantecon(delta):
     qe = pytest.importorskip("quantecon.game_theory")
     for game in (PD, load("deterrence-repeated").to_game()):
         A, B = game.bimatrix()
-        rg = qe.RepeatedGame(qe.NormalFormGame(np.stack([np.asarray(A, float), np.asarray(B, float)], axis=-1)), delta)
+        rg = qe.RepeatedGame(
+            qe.NormalFormGame(np.stack([np.asarray(A, float), np.asarray(B, float)], axis=-1)), delta
+        )
         got = _vertices(_solve(game, delta=delta))
         try:
             hull = rg.equilibrium_payoffs()

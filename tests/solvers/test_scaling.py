@@ -31,7 +31,9 @@ def _profiles(sol):
 
 
 def _close(a, b):
-    return len(a) == len(b) and all(np.allclose(np.concatenate(x), np.concatenate(y), atol=1e-9) for x, y in zip(a, b))
+    return len(a) == len(b) and all(
+        np.allclose(np.concatenate(x), np.concatenate(y), atol=1e-9) for x, y in zip(a, b)
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -94,7 +96,9 @@ def test_huge_integers_exact():
     sol = solve(NormalFormGame.from_arrays(A + 7, B, exact=True))
     assert sol.complete
     assert [e.strategies for e in sol.equilibria] == [
-        ((1, 0), (1, 0)), ((0, 1), (0, 1)), ((F(3, 5), F(2, 5)), (F(2, 5), F(3, 5)))
+        ((1, 0), (1, 0)),
+        ((0, 1), (0, 1)),
+        ((F(3, 5), F(2, 5)), (F(2, 5), F(3, 5))),
     ]
 
 

@@ -73,12 +73,17 @@ def kuhn_poker() -> ExtensiveGame:
         for c2 in range(3):
             if c1 == c2:
                 continue
-            after_check = D("P2", infoset=f"2{cards[c2]}-check",
-                            Check=show(c1, c2, 1),
-                            Bet=D("P1", infoset=f"1{cards[c1]}-check-bet", Fold=(-1, 1), Call=show(c1, c2, 2)))
+            after_check = D(
+                "P2",
+                infoset=f"2{cards[c2]}-check",
+                Check=show(c1, c2, 1),
+                Bet=D("P1", infoset=f"1{cards[c1]}-check-bet", Fold=(-1, 1), Call=show(c1, c2, 2)),
+            )
             after_bet = D("P2", infoset=f"2{cards[c2]}-bet", Fold=(1, -1), Call=show(c1, c2, 2))
-            deals[cards[c1] + cards[c2]] = (F(1, 6), D("P1", infoset=f"1{cards[c1]}", Check=after_check,
-                                                       Bet=after_bet))
+            deals[cards[c1] + cards[c2]] = (
+                F(1, 6),
+                D("P1", infoset=f"1{cards[c1]}", Check=after_check, Bet=after_bet),
+            )
     return ExtensiveGame.from_tree(["P1", "P2"], chance(deals), exact=True, title="Kuhn poker")
 
 
@@ -253,8 +258,11 @@ def test_three_players_and_imperfect_recall_are_refused():
         solve(three, method="sequence")
     forgetful = ExtensiveGame.from_tree(
         ["A", "B"],
-        D("A", L=D("B", l=D("A", a=(1, 0), b=(0, 1), infoset="A2"), r=(0, 0)),
-          R=D("B", l=D("A", a=(0, 1), b=(1, 0), infoset="A2"), r=(0, 0))),
+        D(
+            "A",
+            L=D("B", l=D("A", a=(1, 0), b=(0, 1), infoset="A2"), r=(0, 0)),
+            R=D("B", l=D("A", a=(0, 1), b=(1, 0), infoset="A2"), r=(0, 0)),
+        ),
     )
     assert not forgetful.perfect_recall
     with pytest.raises(BargainingError, match="perfect recall"):

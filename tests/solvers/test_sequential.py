@@ -25,8 +25,9 @@ def _game(name, **params):
 
 def _certified(game, eq):
     cert = eq.extra["certificate"]
-    res = check_assessment(game.as_exact(), eq.behavior, eq.beliefs,
-                           {"orders": cert["orders"], "weights": cert.get("weights")})
+    res = check_assessment(
+        game.as_exact(), eq.behavior, eq.beliefs, {"orders": cert["orders"], "weights": cert.get("weights")}
+    )
     assert res["regret"] == 0
     assert res["bayes"] == 0
     assert res["consistency"] < 1e-12
@@ -124,15 +125,23 @@ def _closed_form(k, b, p):
             beta = Fr(1)
         else:
             beta = pj * (1 - b ** (j - 1)) / ((1 - pj) * b ** (j - 1))
-        enters = pj < b ** j
+        enters = pj < b**j
         path.append((pj, beta, enters))
         if enters:  # after a fight
             pj = pj / (pj + (1 - pj) * beta) if beta else pj
     return path
 
 
-@pytest.mark.parametrize("k,b,p", [(2, Fr(1, 2), Fr(1, 5)), (3, Fr(1, 2), Fr(1, 5)), (4, Fr(1, 3), Fr(1, 20)),
-                                   (5, Fr(2, 3), Fr(3, 10)), (6, Fr(1, 2), Fr(1, 5))])
+@pytest.mark.parametrize(
+    "k,b,p",
+    [
+        (2, Fr(1, 2), Fr(1, 5)),
+        (3, Fr(1, 2), Fr(1, 5)),
+        (4, Fr(1, 3), Fr(1, 20)),
+        (5, Fr(2, 3), Fr(3, 10)),
+        (6, Fr(1, 2), Fr(1, 5)),
+    ],
+)
 def test_kreps_wilson_matches_closed_form(k, b, p):
     g = _game("kreps-wilson", k=k, b=b, p=p, a=2)
     start = time.perf_counter()
@@ -147,7 +156,7 @@ def test_kreps_wilson_matches_closed_form(k, b, p):
         ent = gx.infoset_of(f"E{k - j + 1}", f"E{k - j + 1}:{hist or 'start'}")
         i, n = gx.player_index(f"E{k - j + 1}"), ent.number
         assert eq.beliefs[i][n] == (pj, 1 - pj)
-        if pj != b ** j:
+        if pj != b**j:
             assert eq.behavior[i][n] == ((0, 1) if enters else (1, 0))
         weak = gx.infoset_of("Incumbent", f"weak:{hist or 'start'}")
         assert eq.behavior[0][weak.number][0] == beta
@@ -178,14 +187,27 @@ def test_chain_look_alike_that_does_not_end_falls_back_to_enumeration():
     from bargaining.model.extensive import ExtensiveGame
 
     def market():
-        return {"player": "E1", "actions": {
-            "Out": {"player": "E1", "actions": {"Out": {"payoffs": [2, 0]}, "In": {"payoffs": [0, 1]}}},
-            "In": {"player": "Incumbent", "actions": {"Fight": {"payoffs": [-1, -1]},
-                                                      "Accommodate": {"payoffs": [0, 1]}}}}}
+        return {
+            "player": "E1",
+            "actions": {
+                "Out": {"player": "E1", "actions": {"Out": {"payoffs": [2, 0]}, "In": {"payoffs": [0, 1]}}},
+                "In": {
+                    "player": "Incumbent",
+                    "actions": {"Fight": {"payoffs": [-1, -1]}, "Accommodate": {"payoffs": [0, 1]}},
+                },
+            },
+        }
 
-    g = ExtensiveGame.from_spec({"players": ["Incumbent", "E1"],
-                                 "root": {"player": "chance", "probs": {"tough": "1/5", "weak": "4/5"},
-                                          "actions": {"tough": market(), "weak": market()}}})
+    g = ExtensiveGame.from_spec(
+        {
+            "players": ["Incumbent", "E1"],
+            "root": {
+                "player": "chance",
+                "probs": {"tough": "1/5", "weak": "4/5"},
+                "actions": {"tough": market(), "weak": market()},
+            },
+        }
+    )
     with pytest.raises(SolverError, match="must end the game"):
         reputation(g)
     sol = solve(g, concept="sequential")

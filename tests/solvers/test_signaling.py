@@ -54,7 +54,9 @@ def pure_vertices(sol):
 
 
 def pure_profile(v, game):
-    return tuple(next(j for j, m in enumerate(game.messages) if v["sender_strategy"][t][m] == 1) for t in game.types)
+    return tuple(
+        next(j for j, m in enumerate(game.messages) if v["sender_strategy"][t][m] == 1) for t in game.types
+    )
 
 
 def sender(eq):
@@ -62,7 +64,10 @@ def sender(eq):
 
 
 def receiver(eq):
-    return {m: (None if d is None else {r: p for r, p in d.items() if p}) for m, d in eq.extra["receiver_strategy"].items()}
+    return {
+        m: (None if d is None else {r: p for r, p in d.items() if p})
+        for m, d in eq.extra["receiver_strategy"].items()
+    }
 
 
 def g1(**params):
@@ -119,8 +124,11 @@ def brute_force_pure_pbe(game):
     found = set()
     for s in itertools.product(range(nM), repeat=nT):
         on = sorted(set(s))
-        mus = {m: sum(prior[t] for t in range(nT) if s[t] == m and t == 0) /
-               sum(prior[t] for t in range(nT) if s[t] == m) for m in on}
+        mus = {
+            m: sum(prior[t] for t in range(nT) if s[t] == m and t == 0)
+            / sum(prior[t] for t in range(nT) if s[t] == m)
+            for m in on
+        }
         for rs in itertools.product(*(brs(m, mus[m]) for m in on)):
             resp = dict(zip(on, rs))
             u = [us[t][s[t]][resp[s[t]]] for t in range(nT)]
@@ -174,7 +182,10 @@ def test_g1_defaults_semi_separating_and_pooling_on_N():
     assert semi.extra["beliefs_on_path"]["E"] == {"S": F(3, 10), "B": F(7, 10)}
     assert semi.extra["type_payoffs"] == {"S": F(13, 30), "B": 0}
     assert semi.payoffs[1] == F(1, 2)  # Russia ex ante
-    assert semi.extra["mixing"] == {"US": {"B": {"E": F(7, 9), "N": F(2, 9)}}, "RU": {"E": {"C": F(5, 12), "A": F(7, 12)}}}
+    assert semi.extra["mixing"] == {
+        "US": {"B": {"E": F(7, 9), "N": F(2, 9)}},
+        "RU": {"E": {"C": F(5, 12), "A": F(7, 12)}},
+    }
     # P(E) = p / mu* = 5/6 and the outcome probabilities of G1 in docs/scenarios.md
     p = F(1, 4)
     p_e = p + (1 - p) * F(7, 9)
@@ -195,7 +206,12 @@ def test_g1_defaults_semi_separating_and_pooling_on_N():
 
 def test_g1_refinements_ic_keeps_both_d1_removes_pooling():
     labels = by_label(pbe(g1(), exact=True))
-    assert labels["semi-separating"][0].extra["refinements"] == {"intuitive": True, "d1": True, "d2": True, "nwbr": True}
+    assert labels["semi-separating"][0].extra["refinements"] == {
+        "intuitive": True,
+        "d1": True,
+        "d2": True,
+        "nwbr": True,
+    }
     pool = labels["pooling on N"][0]
     assert pool.extra["refinements"] == {"intuitive": True, "d1": False, "d2": False, "nwbr": False}
     note = " ".join(pool.extra["refinement_notes"])
@@ -281,7 +297,10 @@ def test_spence_pure_pbe_on_the_grid():
     sol = pbe(spence(), exact=True)
     assert sol.complete
     pure = pure_vertices(sol)
-    got = {(v["label"], tuple(sorted(m for d in v["sender_strategy"].values() for m, p in d.items() if p))) for v in pure}
+    got = {
+        (v["label"], tuple(sorted(m for d in v["sender_strategy"].values() for m, p in d.items() if p)))
+        for v in pure
+    }
     assert got == {
         ("pooling on e0", ("e0", "e0")),
         ("pooling on e0.5", ("e0.5", "e0.5")),
@@ -300,15 +319,19 @@ def test_spence_pure_pbe_on_the_grid():
 def test_spence_grid_correction_ic_keeps_pooling_d1_leaves_riley():
     """The textbook B2 answer says that IC leaves only the Riley outcome; on the grid it does not."""
     sol = pbe(spence(), exact=True)
-    ic = {(eq.label, tuple(eq.extra["type_payoffs"].values())) for eq in sol.equilibria
-          if eq.extra["refinements"]["intuitive"] and "semi" not in eq.label}
+    ic = {
+        (eq.label, tuple(eq.extra["type_payoffs"].values()))
+        for eq in sol.equilibria
+        if eq.extra["refinements"]["intuitive"] and "semi" not in eq.label
+    }
     assert ("pooling on e0", (F(3, 2), F(3, 2))) in ic
     assert ("pooling on e0.5", (1, F(5, 4))) in ic
     d1 = [eq for eq in sol.equilibria if eq.extra["refinements"]["d1"]]
     assert {tuple(eq.extra["type_payoffs"].values()) for eq in d1} == {(1, F(3, 2))}  # Riley payoffs
     riley = [v for v in pure_vertices(sol) if v["label"] == "separating" and v["refinements"]["d1"]]
-    assert len(riley) == 1 and {t: {m: p for m, p in d.items() if p} for t, d in riley[0]["sender_strategy"].items()} \
-        == {"L": {"e0": 1}, "H": {"e1": 1}}
+    assert len(riley) == 1 and {
+        t: {m: p for m, p in d.items() if p} for t, d in riley[0]["sender_strategy"].items()
+    } == {"L": {"e0": 1}, "H": {"e1": 1}}
 
 
 # ------------------------------------------------------------------------------ Watson (pygambit catalogue)
@@ -328,8 +351,9 @@ def from_gambit(name):
             pay[types[ti]][messages[mi]] = {}
             for ri, leaf in enumerate(t.children(mnode)):
                 pay[types[ti]][messages[mi]][responses[ri]] = list(t.node_payoffs(leaf))
-    game = SignalingGame.build(dict(zip(types, prior)), messages, responses, pay,
-                               sender=t.players[0], receiver=t.players[1])
+    game = SignalingGame.build(
+        dict(zip(types, prior)), messages, responses, pay, sender=t.players[0], receiver=t.players[1]
+    )
     return t, game
 
 
@@ -355,8 +379,11 @@ def test_watson_games_every_pbe_is_a_gambit_nash_equilibrium(name):
     ne = t.enumpure()
     assert ne
     ours = {tuple(tuple(row) for row in eq.behavior[0]) for eq in sol.equilibria}
-    ours |= {tuple(tuple(v["sender_strategy"][ty][m] for m in game.messages) for ty in game.types)
-             for eq in sol.equilibria for v in eq.extra["vertices"]}  # a family's vertices
+    ours |= {
+        tuple(tuple(v["sender_strategy"][ty][m] for m in game.messages) for ty in game.types)
+        for eq in sol.equilibria
+        for v in eq.extra["vertices"]
+    }  # a family's vertices
     for prof in ne:
         sigma = tuple(prof[t.infoset(tnode)] for tnode in t.children())
         on_all = all(any(row[m] for row in sigma) for m in range(len(game.messages)))
@@ -374,8 +401,9 @@ def test_watson_job_market_answer():
     sep = labels["separating"][0]
     assert sender(sep) == {"High": {"E": 1}, "Low": {"N": 1}}
     assert receiver(sep) == {"E": {"M": 1}, "N": {"C": 1}}
-    assert {tuple(int(np.argmax(r)) for r in eq.behavior[0]) for eq in sol.equilibria if eq.is_pure} == \
-        brute_force_pure_pbe(game)
+    assert {
+        tuple(int(np.argmax(r)) for r in eq.behavior[0]) for eq in sol.equilibria if eq.is_pure
+    } == brute_force_pure_pbe(game)
 
 
 # ------------------------------------------------------------------------------ certificate
@@ -386,7 +414,9 @@ def test_regret_certificate_detects_a_wrong_profile():
     sigma, rho = semi.behavior
     beliefs = [list(b) for b in semi.beliefs]
     assert assessment_regret(game, sigma, rho, beliefs, plans) == 0
-    assert assessment_regret(game, sigma, [[F(1, 2), F(1, 2)], rho[1]], beliefs, plans) > 0  # RU not indifferent
+    assert (
+        assessment_regret(game, sigma, [[F(1, 2), F(1, 2)], rho[1]], beliefs, plans) > 0
+    )  # RU not indifferent
     assert assessment_regret(game, sigma, rho, [[F(1, 2), F(1, 2)], beliefs[1]], plans) > 0  # Bayes violated
     bad_plans = dict(plans)
     bad_plans[(1, 0, 1)] = ("F",)  # the bluffer follows through: not sequentially rational
@@ -397,10 +427,17 @@ def test_random_games_every_pbe_has_zero_regret_and_pure_ones_match_brute_force(
     rng = np.random.default_rng(7)
     for _ in range(25):
         nM, nR = int(rng.integers(2, 4)), int(rng.integers(2, 4))
-        pay = {t: {f"m{j}": {f"r{k}": [int(rng.integers(-3, 4)), int(rng.integers(-3, 4))] for k in range(nR)}
-                   for j in range(nM)} for t in ("a", "b")}
+        pay = {
+            t: {
+                f"m{j}": {f"r{k}": [int(rng.integers(-3, 4)), int(rng.integers(-3, 4))] for k in range(nR)}
+                for j in range(nM)
+            }
+            for t in ("a", "b")
+        }
         p = F(int(rng.integers(1, 10)), 10)
-        game = SignalingGame.build({"a": p, "b": 1 - p}, [f"m{j}" for j in range(nM)], [f"r{k}" for k in range(nR)], pay)
+        game = SignalingGame.build(
+            {"a": p, "b": 1 - p}, [f"m{j}" for j in range(nM)], [f"r{k}" for k in range(nR)], pay
+        )
         sol = pbe(game, exact=True)
         for eq in sol.equilibria:
             assert eq.regret == 0
@@ -415,10 +452,20 @@ def test_random_generic_games_pure_pbe_equal_brute_force():
     rng = np.random.default_rng(11)
     for _ in range(20):
         nM, nR = int(rng.integers(2, 4)), int(rng.integers(2, 4))
-        pay = {t: {f"m{j}": {f"r{k}": [F(int(rng.integers(-999, 1000)), 97), F(int(rng.integers(-999, 1000)), 89)]
-                             for k in range(nR)} for j in range(nM)} for t in ("a", "b")}
+        pay = {
+            t: {
+                f"m{j}": {
+                    f"r{k}": [F(int(rng.integers(-999, 1000)), 97), F(int(rng.integers(-999, 1000)), 89)]
+                    for k in range(nR)
+                }
+                for j in range(nM)
+            }
+            for t in ("a", "b")
+        }
         p = F(int(rng.integers(1, 100)), 101)
-        game = SignalingGame.build({"a": p, "b": 1 - p}, [f"m{j}" for j in range(nM)], [f"r{k}" for k in range(nR)], pay)
+        game = SignalingGame.build(
+            {"a": p, "b": 1 - p}, [f"m{j}" for j in range(nM)], [f"r{k}" for k in range(nR)], pay
+        )
         sol = pbe(game, exact=True)
         assert all(eq.regret == 0 for eq in sol.equilibria)
         pure = {pure_profile(v, game) for v in pure_vertices(sol)}
@@ -467,7 +514,11 @@ def test_receiver_in_later_stage_rejected_and_chance_probability_checked():
     pay["x"]["m"]["a"] = {"player": "R", "actions": {"u": {"payoffs": [0, 0]}}}
     with pytest.raises(GameValidationError, match="receiver 'R' moves in a later stage"):
         SignalingGame.from_spec(_body(payoffs=pay))
-    pay["x"]["m"]["a"] = {"player": "chance", "actions": {"u": [0, 0], "v": [1, 1]}, "probs": {"u": F(1, 2), "v": F(-1, 2)}}
+    pay["x"]["m"]["a"] = {
+        "player": "chance",
+        "actions": {"u": [0, 0], "v": [1, 1]},
+        "probs": {"u": F(1, 2), "v": F(-1, 2)},
+    }
     with pytest.raises(GameValidationError, match="negative probability"):
         SignalingGame.from_spec(_body(payoffs=pay))
 
@@ -477,8 +528,11 @@ def test_cli_bad_prior_one_line_exit_2(tmp_path):
 
     from bargaining.cli import main
 
-    text = (bargaining.formats.load.find_game_file("beer-quiche").read_text()
-            .replace("types: {strong: 1 - w, weak: w}", "types: {strong: 1 - w, weak: 0.5}"))
+    text = (
+        bargaining.formats.load.find_game_file("beer-quiche")
+        .read_text()
+        .replace("types: {strong: 1 - w, weak: w}", "types: {strong: 1 - w, weak: 0.5}")
+    )
     f = tmp_path / "bad.yaml"
     f.write_text(text)
     res = CliRunner().invoke(main, ["solve", str(f)])
@@ -502,7 +556,16 @@ def test_solve_dispatch_and_json_shape():
     assert sol.concept == "perfect-bayesian" and sol.method == "pbe"
     d = sol.to_dict()
     eq = d["equilibria"][0]
-    for key in ("label", "mixing", "beliefs", "off_path", "refinements", "refinement_notes", "regret", "payoffs"):
+    for key in (
+        "label",
+        "mixing",
+        "beliefs",
+        "off_path",
+        "refinements",
+        "refinement_notes",
+        "regret",
+        "payoffs",
+    ):
         assert key in eq
     assert set(eq["refinements"]) == {"intuitive", "d1", "d2", "nwbr"}
     assert eq["off_path"][0]["beliefs"] == [[0.0, 0.5], [0.5, 1.0]]
@@ -525,8 +588,11 @@ def test_watson_princess_bride_answer():
     # end pools on Up); and "strong mixes with sigma_strong(Up) <= 1/2, weak stays" is a segment
     segments = {str(eq.extra["description"]): eq for eq in labels["semi-separating"]}
     assert all(eq.extra["dimension"] == 1 for eq in segments.values()) and len(segments) == 2
-    ends = {tuple(tuple(sorted(v["sender_strategy"][t].items())) for t in ("Strong", "Weak"))
-            for eq in segments.values() for v in eq.extra["vertices"]}
+    ends = {
+        tuple(tuple(sorted(v["sender_strategy"][t].items())) for t in ("Strong", "Weak"))
+        for eq in segments.values()
+        for v in eq.extra["vertices"]
+    }
     assert ((("Stay", 0), ("Up", 1)), (("Stay", 1), ("Up", 0))) in ends  # separating
     assert ((("Stay", F(1, 2)), ("Up", F(1, 2))), (("Stay", 1), ("Up", 0))) in ends  # sigma_strong(Up) = 1/2
 

@@ -34,20 +34,44 @@ def per_game_view(sol):
     out = []
     for eq in sol.equilibria:
         sigma = np.array(eq.behavior[0], float)
-        rho = np.array([r if b is not None else [np.nan, np.nan] for r, b in zip(eq.behavior[1], eq.beliefs)], float)
+        rho = np.array(
+            [r if b is not None else [np.nan, np.nan] for r, b in zip(eq.behavior[1], eq.beliefs)], float
+        )
         mu = np.array([b[0] if b is not None else np.nan for b in eq.beliefs], float)
         off = eq.extra["off_path"]
         lohi = (float(off[0]["beliefs"][0][0]), float(off[0]["beliefs"][0][1])) if off else (np.nan, np.nan)
-        out.append((eq.label, sigma, rho, mu, lohi, np.array([float(v) for v in eq.extra["type_payoffs"].values()]),
-                    float(eq.payoffs[1]), eq.extra["refinements"]["intuitive"], eq.extra["refinements"]["d1"]))
+        out.append(
+            (
+                eq.label,
+                sigma,
+                rho,
+                mu,
+                lohi,
+                np.array([float(v) for v in eq.extra["type_payoffs"].values()]),
+                float(eq.payoffs[1]),
+                eq.extra["refinements"]["intuitive"],
+                eq.extra["refinements"]["d1"],
+            )
+        )
     return out
 
 
 def batch_view(res, n):
     out = []
     for s in np.flatnonzero(res.valid[n]):
-        out.append((res.labels[s], res.sigma[n, s], res.rho[n, s], res.mu[n, s], (res.off_lo[n, s], res.off_hi[n, s]),
-                    res.type_payoffs[n, s], res.receiver_payoff[n, s], bool(res.intuitive[n, s]), bool(res.d1[n, s])))
+        out.append(
+            (
+                res.labels[s],
+                res.sigma[n, s],
+                res.rho[n, s],
+                res.mu[n, s],
+                (res.off_lo[n, s], res.off_hi[n, s]),
+                res.type_payoffs[n, s],
+                res.receiver_payoff[n, s],
+                bool(res.intuitive[n, s]),
+                bool(res.d1[n, s]),
+            )
+        )
     return out
 
 
@@ -68,8 +92,19 @@ def random_games(seed, n):
     rng = np.random.default_rng(seed)
     games = []
     for _ in range(n):
-        pay = {t: {m: {r: [F(int(rng.integers(-10**5, 10**5)), 10**4), F(int(rng.integers(-10**5, 10**5)), 10**4)]
-                       for r in ("x", "y")} for m in ("a", "b")} for t in ("S", "T")}
+        pay = {
+            t: {
+                m: {
+                    r: [
+                        F(int(rng.integers(-(10**5), 10**5)), 10**4),
+                        F(int(rng.integers(-(10**5), 10**5)), 10**4),
+                    ]
+                    for r in ("x", "y")
+                }
+                for m in ("a", "b")
+            }
+            for t in ("S", "T")
+        }
         p = F(int(rng.integers(1, 10**4)), 10**4)
         games.append(SignalingGame.build({"S": p, "T": 1 - p}, ["a", "b"], ["x", "y"], pay))
     return games
@@ -90,8 +125,13 @@ def test_batch_agrees_on_random_resolve_signal_points():
     t = bargaining.load("resolve-signal")
     rng = np.random.default_rng(5)
     n = 150
-    pts = {"p": rng.uniform(0.01, 0.99, n), "c_B": rng.uniform(0, 2, n), "a": rng.uniform(0, 1, n),
-           "c_S": rng.uniform(0, 0.5, n), "y_C": rng.uniform(-0.5, 1, n)}
+    pts = {
+        "p": rng.uniform(0.01, 0.99, n),
+        "c_B": rng.uniform(0, 2, n),
+        "a": rng.uniform(0, 1, n),
+        "c_S": rng.uniform(0, 0.5, n),
+        "y_C": rng.uniform(-0.5, 1, n),
+    }
     res = solve_batch(t.evaluate(pts))
     assert res.batch.types == ("S", "B") and res.batch.messages == ("E", "N")
     kinds = set()

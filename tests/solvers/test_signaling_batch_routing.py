@@ -38,8 +38,11 @@ def _families(sol):
     out = []
     for eq in sol.equilibria:
         sigma = tuple(round(float(v), 9) for row in eq.behavior[0] for v in row)
-        rho = tuple(round(float(v), 9) if b is not None else None
-                    for r, b in zip(eq.behavior[1], eq.beliefs) for v in r)
+        rho = tuple(
+            round(float(v), 9) if b is not None else None
+            for r, b in zip(eq.behavior[1], eq.beliefs)
+            for v in r
+        )
         ref = eq.extra["refinements"]
         out.append((eq.label, sigma, rho, bool(ref["intuitive"]), bool(ref["d1"])))
     return sorted(out, key=repr)
@@ -103,7 +106,9 @@ def _rows(chunk):
 
 def _regimes(chunk):
     r = chunk.regimes
-    return [(str(r["regime"][i]), int(r["equilibria"][i]), bool(r["complete"][i])) for i in range(len(r["point"]))]
+    return [
+        (str(r["regime"][i]), int(r["equilibria"][i]), bool(r["complete"][i])) for i in range(len(r["point"]))
+    ]
 
 
 def _same_chunks(a, b):
@@ -160,8 +165,18 @@ NONNEG = st.integers(0, 8).map(lambda k: F(k, 4))
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
-@given(p=st.integers(0, 4).map(lambda k: F(k, 4)), W=QUARTER, f_S=QUARTER, f_B=QUARTER, c_S=NONNEG,
-       c_B=NONNEG, a=NONNEG, y_C=QUARTER, y_A=QUARTER, y_W=QUARTER)
+@given(
+    p=st.integers(0, 4).map(lambda k: F(k, 4)),
+    W=QUARTER,
+    f_S=QUARTER,
+    f_B=QUARTER,
+    c_S=NONNEG,
+    c_B=NONNEG,
+    a=NONNEG,
+    y_C=QUARTER,
+    y_A=QUARTER,
+    y_W=QUARTER,
+)
 def test_quarter_grid_points_batch_equals_per_game(**point):
     g = _src().with_params(**{k: str(v) for k, v in point.items()})
     _check_batch_claims([g])
@@ -175,7 +190,9 @@ def test_grid_across_boundaries_batched_equals_per_point(tmp_path):
 
     grid = ["c_S=0:1:7", "p=0:1:11"]  # c_S = 1/3 and p = 0.3 (mu*), 0 and 1
     a = run_sweep(make_spec(GAME, grid=grid), tmp_path / "b.jsonl", executor="serial", quiet=True)
-    b = run_sweep(make_spec(GAME, grid=grid, method="pbe"), tmp_path / "p.jsonl", executor="serial", quiet=True)
+    b = run_sweep(
+        make_spec(GAME, grid=grid, method="pbe"), tmp_path / "p.jsonl", executor="serial", quiet=True
+    )
     del a, b
     ra, rb = read_table(tmp_path / "b.jsonl"), read_table(tmp_path / "p.jsonl")
     assert len(ra) == len(rb)
@@ -201,8 +218,9 @@ def test_grid_across_boundaries_batched_equals_per_point(tmp_path):
 def test_generic_points_are_never_routed():
     rng = np.random.default_rng(7)
     N = 20_000
-    b = SignalingBatch.from_arrays(rng.uniform(0.01, 0.99, N), rng.normal(size=(N, 2, 2, 2)),
-                                   rng.normal(size=(N, 2, 2, 2)))
+    b = SignalingBatch.from_arrays(
+        rng.uniform(0.01, 0.99, N), rng.normal(size=(N, 2, 2, 2)), rng.normal(size=(N, 2, 2, 2))
+    )
     res = solve_batch(b)
     assert res.generic.all() and not nongeneric(b).any()
     # resolve-signal over a grid that avoids the tie lines: nothing leaves the batch

@@ -32,7 +32,6 @@ def pbe(game, **options):
     return certify(game, _pbe(game, **options))
 
 
-
 def g1(**params):
     return bargaining.load("resolve-signal").with_params(**params)
 
@@ -73,7 +72,9 @@ def test_c_S_one_third_both_types_mix_on_a_segment():
     assert sol.complete
     fam = family_with(sol, lambda eq: eq.extra["dimension"] == 1)
     assert fam.label == "semi-separating"
-    assert "σ_B(E) = 7/9·σ_S(E)" in fam.extra["description"] and "σ_S(E) from 0 to 1" in fam.extra["description"]
+    assert (
+        "σ_B(E) = 7/9·σ_S(E)" in fam.extra["description"] and "σ_S(E) from 0 to 1" in fam.extra["description"]
+    )
     ends = {(v["sender_strategy"]["S"]["E"], v["sender_strategy"]["B"]["E"]) for v in fam.extra["vertices"]}
     assert ends == {(0, 0), (1, F(7, 9))}
     for v in fam.extra["vertices"]:
@@ -157,7 +158,10 @@ def test_spence_hybrid_families_exact():
         if eq.label != "semi-separating":
             continue
         sup = tuple(tuple(m for m, p in eq.extra["sender_strategy"][t].items() if p) for t in ("L", "H"))
-        verts = sorted(tuple(v["sender_strategy"][t][m] for t, m in (("L", "e0.5"), ("H", "e0"))) for v in eq.extra["vertices"])
+        verts = sorted(
+            tuple(v["sender_strategy"][t][m] for t, m in (("L", "e0.5"), ("H", "e0")))
+            for v in eq.extra["vertices"]
+        )
         hybrid[sup] = (eq.extra["dimension"], verts)
     assert hybrid == {
         (("e0",), ("e0", "e1")): (1, [(0, F(1, 3)), (0, 1)]),
@@ -169,7 +173,9 @@ def test_spence_hybrid_families_exact():
         (("e0",), ("e0", "e1.5")): (0, [(0, F(1, 3))]),
     }
     poly = next(eq for eq in sol.equilibria if eq.extra["dimension"] == 2)
-    corners = {(v["sender_strategy"]["L"]["e0.5"], v["sender_strategy"]["H"]["e0.5"]) for v in poly.extra["vertices"]}
+    corners = {
+        (v["sender_strategy"]["L"]["e0.5"], v["sender_strategy"]["H"]["e0.5"]) for v in poly.extra["vertices"]
+    }
     assert corners == {(0, 0), (1, 1), (1, F(1, 3)), (F(1, 3), 1)}
     all_regrets_zero(sol)
 
@@ -266,13 +272,22 @@ quarter = st.integers(0, 4)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(p=st.integers(1, 3), us=st.lists(quarter, min_size=8, max_size=8), ur=st.lists(quarter, min_size=8, max_size=8))
+@given(
+    p=st.integers(1, 3),
+    us=st.lists(quarter, min_size=8, max_size=8),
+    ur=st.lists(quarter, min_size=8, max_size=8),
+)
 def test_random_tied_games_families_cover_the_brute_force(p, us, ur):
     US4 = np.array(us).reshape(2, 2, 2)
     UR4 = np.array(ur).reshape(2, 2, 2)
     prior = [F(p, 4), F(4 - p, 4)]
-    pay = {t: {m: {r: [F(int(US4[i, j, k]), 4), F(int(UR4[i, j, k]), 4)] for k, r in enumerate("xy")}
-               for j, m in enumerate("ab")} for i, t in enumerate("ST")}
+    pay = {
+        t: {
+            m: {r: [F(int(US4[i, j, k]), 4), F(int(UR4[i, j, k]), 4)] for k, r in enumerate("xy")}
+            for j, m in enumerate("ab")
+        }
+        for i, t in enumerate("ST")
+    }
     game = SignalingGame.build({"S": prior[0], "T": prior[1]}, ["a", "b"], ["x", "y"], pay)
     sol = pbe(game, exact=True)
     assert sol.complete
@@ -281,9 +296,14 @@ def test_random_tied_games_families_cover_the_brute_force(p, us, ur):
     # every reported vertex (and representative) is a PBE: the off-path response interval's
     # both ends must deter and be best replies to some belief
     for eq in sol.equilibria:
-        for v in eq.extra["vertices"] + [eq.to_dict(True) | {"receiver_strategy": eq.extra["receiver_strategy"],
-                                                              "sender_strategy": eq.extra["sender_strategy"],
-                                                              "off_path": eq.extra["off_path"]}]:
+        for v in eq.extra["vertices"] + [
+            eq.to_dict(True)
+            | {
+                "receiver_strategy": eq.extra["receiver_strategy"],
+                "sender_strategy": eq.extra["sender_strategy"],
+                "off_path": eq.extra["off_path"],
+            }
+        ]:
             sigma = [[F(v["sender_strategy"][t][m]) for m in "ab"] for t in "ST"]
             ends = []
             for m in "ab":
@@ -301,14 +321,27 @@ def test_random_tied_games_families_cover_the_brute_force(p, us, ur):
     by_class: dict = {}
     for row in pts:
         s0, s1, r0, r1 = (F(int(x), GRID) for x in row)
-        on = tuple(m for m in range(2) if prior[0] * (s0 if m == 0 else 1 - s0) + prior[1] * (s1 if m == 0 else 1 - s1) > 0)
-        key = (on, tuple(np.sign(row * (GRID - row))), tuple(int(x) for x in (row[:2] == 0)), tuple(int(x) for x in (row == GRID)))
+        on = tuple(
+            m
+            for m in range(2)
+            if prior[0] * (s0 if m == 0 else 1 - s0) + prior[1] * (s1 if m == 0 else 1 - s1) > 0
+        )
+        key = (
+            on,
+            tuple(np.sign(row * (GRID - row))),
+            tuple(int(x) for x in (row[:2] == 0)),
+            tuple(int(x) for x in (row == GRID)),
+        )
         by_class.setdefault(key, []).append((s0, s1, r0, r1, on))
     fams = [(on_path_of(eq, game), family_coords(eq, on_path_of(eq, game), game)) for eq in sol.equilibria]
     for rows in by_class.values():
         for s0, s1, r0, r1, on in {rows[0], rows[len(rows) // 2], rows[-1]}:
             x = [s0, s1] + [(r0, r1)[m] for m in on]
-            assert any(fo == on and in_hull(x, fp) for fo, fp in fams), (x, on, [e.extra["description"] for e in sol.equilibria])
+            assert any(fo == on and in_hull(x, fp) for fo, fp in fams), (
+                x,
+                on,
+                [e.extra["description"] for e in sol.equilibria],
+            )
 
 
 @pytest.mark.parametrize("c_S", ["0.2", "1/3"])
@@ -319,8 +352,23 @@ def test_json_families_have_dimension_vertices_description(c_S):
 
     data = json.loads(render_json(pbe(g1(c_S=c_S), exact=True)))
     for e in data["equilibria"]:
-        assert {"dimension", "vertices", "description", "sender_strategy", "receiver_strategy",
-                "off_path", "refinements", "refinements_over_family"} <= set(e)
+        assert {
+            "dimension",
+            "vertices",
+            "description",
+            "sender_strategy",
+            "receiver_strategy",
+            "off_path",
+            "refinements",
+            "refinements_over_family",
+        } <= set(e)
         for v in e["vertices"]:
-            assert {"sender_strategy", "receiver_strategy", "beliefs_on_path", "off_path", "type_payoffs",
-                    "label", "refinements"} <= set(v)
+            assert {
+                "sender_strategy",
+                "receiver_strategy",
+                "beliefs_on_path",
+                "off_path",
+                "type_payoffs",
+                "label",
+                "refinements",
+            } <= set(v)

@@ -133,9 +133,11 @@ def test_zero_prior_type_must_best_respond():
 
 def _per_game_rows(game):
     sol = pbe(game)
-    return {(eq.label, tuple(np.round(np.array(eq.behavior[0], float).ravel(), 9))): signaling_row(sol, eq) | {
-        "intuitive": eq.extra["refinements"]["intuitive"], "d1": eq.extra["refinements"]["d1"]}
-        for eq in sol.equilibria}
+    return {
+        (eq.label, tuple(np.round(np.array(eq.behavior[0], float).ravel(), 9))): signaling_row(sol, eq)
+        | {"intuitive": eq.extra["refinements"]["intuitive"], "d1": eq.extra["refinements"]["d1"]}
+        for eq in sol.equilibria
+    }
 
 
 def _batch_rows(res, n, sender, receiver):
@@ -144,7 +146,10 @@ def _batch_rows(res, n, sender, receiver):
     cols = row_columns(res, gi, si, sender, receiver)
     out = {}
     for e, s in enumerate(si):
-        row = {k: v[e] for k, v in cols.items()} | {"intuitive": bool(res.intuitive[n, s]), "d1": bool(res.d1[n, s])}
+        row = {k: v[e] for k, v in cols.items()} | {
+            "intuitive": bool(res.intuitive[n, s]),
+            "d1": bool(res.d1[n, s]),
+        }
         out[(res.labels[s], tuple(np.round(res.sigma[n, s].ravel(), 9)))] = row
     return out
 
@@ -159,10 +164,16 @@ def _same(a, b):
     return b is not None and abs(float(a) - float(b)) <= 1e-9
 
 
-@pytest.mark.parametrize("name, par, extra", [
-    ("resolve-signal", "p", {}), ("resolve-signal", "p", {"c_B": 1.2}), ("resolve-signal", "p", {"a": 0.6}),
-    ("beer-quiche", "w", {}), ("beer-quiche", "w", {"b": 0.5}),
-])
+@pytest.mark.parametrize(
+    "name, par, extra",
+    [
+        ("resolve-signal", "p", {}),
+        ("resolve-signal", "p", {"c_B": 1.2}),
+        ("resolve-signal", "p", {"a": 0.6}),
+        ("beer-quiche", "w", {}),
+        ("beer-quiche", "w", {"b": 0.5}),
+    ],
+)
 def test_batch_equals_per_game_at_prior_zero_and_one(name, par, extra):
     tmpl = bargaining.load(name)
     values = [0.0, 1.0, 0.25]
@@ -223,8 +234,19 @@ def test_random_games_with_a_zero_prior_type_batch_equals_per_game():
     games = []
     for k in range(40):
         # generic payoffs (ties, where the batch reports the generic limit, have probability ~0)
-        pay = {t: {m: {r: [F(int(rng.integers(-10**4, 10**4)), 997), F(int(rng.integers(-10**4, 10**4)), 991)]
-                       for r in ("x", "y")} for m in ("a", "b")} for t in ("S", "T")}
+        pay = {
+            t: {
+                m: {
+                    r: [
+                        F(int(rng.integers(-(10**4), 10**4)), 997),
+                        F(int(rng.integers(-(10**4), 10**4)), 991),
+                    ]
+                    for r in ("x", "y")
+                }
+                for m in ("a", "b")
+            }
+            for t in ("S", "T")
+        }
         p = F(k % 2)
         games.append(SignalingGame.build({"S": p, "T": 1 - p}, ["a", "b"], ["x", "y"], pay))
     res = solve_batch(games)
@@ -239,7 +261,13 @@ def test_random_games_with_a_zero_prior_type_batch_equals_per_game():
         assert all(eq.regret == 0 for eq in sol.equilibria)
         # on the path, the known type plays its complete-information best reply
         t = 0 if game.prior[0] == 1 else 1
-        best = max(max(game.outcomes[t][m][r].payoffs[0] for r in range(2)
-                       if game.outcomes[t][m][r].payoffs[1] == max(game.outcomes[t][m][s].payoffs[1] for s in range(2)))
-                   for m in range(2))
+        best = max(
+            max(
+                game.outcomes[t][m][r].payoffs[0]
+                for r in range(2)
+                if game.outcomes[t][m][r].payoffs[1]
+                == max(game.outcomes[t][m][s].payoffs[1] for s in range(2))
+            )
+            for m in range(2)
+        )
         assert all(eq.extra["type_payoffs"][game.types[t]] == best for eq in sol.equilibria)

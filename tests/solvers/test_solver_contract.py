@@ -126,9 +126,16 @@ def test_certify_dispatches_per_kind():
     first = eq.behavior[0][0]
     flipped = tuple(reversed(first))
     if flipped != first:
-        bad = eq.__class__(**{**{k: getattr(eq, k) for k in ("payoffs", "strategies", "beliefs", "outcomes", "label",
-                                                             "extra")},
-                              "behavior": ((flipped, *eq.behavior[0][1:]), *eq.behavior[1:]), "regret": None})
+        bad = eq.__class__(
+            **{
+                **{
+                    k: getattr(eq, k)
+                    for k in ("payoffs", "strategies", "beliefs", "outcomes", "label", "extra")
+                },
+                "behavior": ((flipped, *eq.behavior[0][1:]), *eq.behavior[1:]),
+                "regret": None,
+            }
+        )
         again = certify(tree, sol.replace(equilibria=(bad,)))
         assert again.equilibria[0].regret > 0
 
@@ -203,8 +210,11 @@ def test_no_solver_module_imports_verify():
 
 def test_model_layer_imports_no_solver():
     model = Path(bargaining.__file__).parent / "model"
-    offenders = [str(p.name) for p in model.rglob("*.py")
-                 if any(m.startswith("bargaining.solvers") for m in _imports(p))]
+    offenders = [
+        str(p.name)
+        for p in model.rglob("*.py")
+        if any(m.startswith("bargaining.solvers") for m in _imports(p))
+    ]
     assert not offenders
 
 

@@ -15,8 +15,9 @@ from bargaining.verify.commitment import check_stackelberg
 # iff p >= 1/2 (follower: L pays p, R pays 1 - p); the leader gets 3 + p against R, so the
 # optimum is p = 1/2 with the follower breaking the tie to R: 3.5. Weakly (ties against the
 # leader) 3.5 is a supremum approached as p -> 1/2 from below and not attained. Pure: D -> R pays 3.
-CS = NormalFormGame.from_arrays([[2, 4], [1, 3]], [[1, 0], [0, 1]], players=["L", "F"],
-                                strategies=[["U", "D"], ["Left", "Right"]])
+CS = NormalFormGame.from_arrays(
+    [[2, 4], [1, 3]], [[1, 0], [0, 1]], players=["L", "F"], strategies=[["U", "D"], ["Left", "Right"]]
+)
 
 
 def _solve(game, **kw):

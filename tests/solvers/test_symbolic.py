@@ -57,11 +57,26 @@ def test_regions_tile_the_box(game, names):
     assert uncovered(res, n=150, seed=2) == []
 
 
-@pytest.mark.parametrize("game,names,grid", [
-    ("resolve-signal", ["p", "c_B"], [(x, y) for x in (0.05, 0.2, 0.29, 0.31, 0.6, 0.95) for y in (0.05, 0.5, 0.99, 1.01, 3.0)]),
-    ("escalation-tree", ["psi", "a"], [(x, y) for x in (-2.0, -0.65, -0.5, -0.35, -0.25, 1.0) for y in (0.0, 0.05, 0.15, 0.4, 2.0)]),
-    ("crisis-normal-form", ["psi_F", "c_P"], [(x, y) for x in (-1.0, -0.6, -0.4, 0.5) for y in (-2.0, 0.0, 0.9, 1.1, 3.0)]),
-])
+@pytest.mark.parametrize(
+    "game,names,grid",
+    [
+        (
+            "resolve-signal",
+            ["p", "c_B"],
+            [(x, y) for x in (0.05, 0.2, 0.29, 0.31, 0.6, 0.95) for y in (0.05, 0.5, 0.99, 1.01, 3.0)],
+        ),
+        (
+            "escalation-tree",
+            ["psi", "a"],
+            [(x, y) for x in (-2.0, -0.65, -0.5, -0.35, -0.25, 1.0) for y in (0.0, 0.05, 0.15, 0.4, 2.0)],
+        ),
+        (
+            "crisis-normal-form",
+            ["psi_F", "c_P"],
+            [(x, y) for x in (-1.0, -0.6, -0.4, 0.5) for y in (-2.0, 0.0, 0.9, 1.1, 3.0)],
+        ),
+    ],
+)
 def test_exact_regimes_match_numeric_labels_on_a_grid(game, names, grid):
     t, res = solved(game, names)
     sx, sy = (res.setup.symbols[n] for n in names)
@@ -105,8 +120,15 @@ def test_resolve_signal_semi_separating_formulas_and_boundaries():
     semi = [f for f in res.families if f.label == "semi-separating" and f.strategies["sender"]["S"]["E"] == 1]
     assert len(semi) == 1
     fam = semi[0]
-    assert sp.simplify(fam.strategies["sender"]["B"]["E"] - p * sp.Rational(7, 10) / ((1 - p) * sp.Rational(3, 10))) == 0
-    assert sp.simplify(fam.strategies["receiver"]["E"]["C"] - (c_B + sp.Rational(1, 5)) / sp.Rational(6, 5)) == 0
+    assert (
+        sp.simplify(
+            fam.strategies["sender"]["B"]["E"] - p * sp.Rational(7, 10) / ((1 - p) * sp.Rational(3, 10))
+        )
+        == 0
+    )
+    assert (
+        sp.simplify(fam.strategies["receiver"]["E"]["C"] - (c_B + sp.Rational(1, 5)) / sp.Rational(6, 5)) == 0
+    )
     assert set(fam.region.conditions) == {10 * p - 3, c_B - 1}
     sep = [f for f in res.families if f.label == "separating"]
     assert [f.region.conditions for f in sep] == [(1 - c_B,)]
@@ -133,7 +155,10 @@ def test_territory_bargain_deep_state_threshold():
     (root,) = sp.solve(g, lam)
     R0 = sp.Rational(9, 10) * sp.Rational(1, 10) / (1 - sp.Rational(81, 100))
     assert root == (sp.Rational(6, 10) - R0) / sp.Rational(55, 100)
-    assert sp.simplify(binds[0].strategies["shares"]["RU"] - (sp.Rational(6, 10) - sp.Rational(55, 100) * lam)) == 0
+    assert (
+        sp.simplify(binds[0].strategies["shares"]["RU"] - (sp.Rational(6, 10) - sp.Rational(55, 100) * lam))
+        == 0
+    )
 
 
 def test_converter_builds_sympy_from_the_tree():
@@ -141,7 +166,9 @@ def test_converter_builds_sympy_from_the_tree():
     W, c_S, a = S("W"), S("c_S"), S("a")
     got = to_sympy(e.tree, {"W": W, "c_S": c_S, "a": a})
     assert got.subs({W: 1, c_S: sp.Rational(1, 10), a: 2}) == sp.Rational(9, 20) + 4
-    assert got.subs({W: 1, c_S: sp.Rational(1, 10), a: sp.Rational(1, 2)}) == sp.Rational(9, 20) - sp.Rational(1, 2)
+    assert got.subs({W: 1, c_S: sp.Rational(1, 10), a: sp.Rational(1, 2)}) == sp.Rational(
+        9, 20
+    ) - sp.Rational(1, 2)
 
 
 def test_unsupported_model_is_refused():
@@ -173,7 +200,8 @@ def test_non_rational_payoffs_are_refused(tmp_path):
     game.write_text(
         "kind: normal\nparameters:\n  - {name: x, default: 0.5, range: [0, 1]}\n"
         "players: [A, B]\nstrategies: {A: [U, D], B: [L, R]}\n"
-        "cells:\n  'U, L': ['max(x, 0.3)', 0]\n  'U, R': [0, 1]\n  'D, L': [0, 1]\n  'D, R': [1, 0]\n")
+        "cells:\n  'U, L': ['max(x, 0.3)', 0]\n  'U, R': [0, 1]\n  'D, L': [0, 1]\n  'D, R': [1, 0]\n"
+    )
     t = load_template(str(game))
     with pytest.raises(SymbolicError, match="not a rational function"):
         solve_symbolic(t, ["x"])

@@ -78,8 +78,9 @@ def test_sample_is_uniform_in_range_seeded_and_chunk_independent():
     # integer parameters are sampled as whole numbers, each equally likely
     import types
 
-    ps_int = PointSet.build([types.SimpleNamespace(name="N", default=2, range=(1, 3), integer=True)],
-                            sample_size=3000, seed=5).points(0, 3000)["N"]
+    ps_int = PointSet.build(
+        [types.SimpleNamespace(name="N", default=2, range=(1, 3), integer=True)], sample_size=3000, seed=5
+    ).points(0, 3000)["N"]
     assert set(ps_int.tolist()) == {1.0, 2.0, 3.0}
     assert all(abs((ps_int == v).mean() - 1 / 3) < 0.05 for v in (1, 2, 3))
     # grid x sample: the grid is the outer product
@@ -92,8 +93,13 @@ def test_sample_is_uniform_in_range_seeded_and_chunk_independent():
 def _run(tmp_path, name, **kw):
     out = tmp_path / name
     grid = kw.pop("grid", ["a=-1:1:9", "b=-1:1:9"])
-    spec = make_spec(kw.pop("game", GAME), grid=grid, method=kw.pop("method", None),
-                     fixed=kw.pop("fixed", None), point_timeout=kw.pop("point_timeout", 60))
+    spec = make_spec(
+        kw.pop("game", GAME),
+        grid=grid,
+        method=kw.pop("method", None),
+        fixed=kw.pop("fixed", None),
+        point_timeout=kw.pop("point_timeout", 60),
+    )
     run_sweep(spec, out, quiet=True, command="test", **kw)
     return out
 
@@ -108,8 +114,20 @@ def test_sweep_table_regimes_meta_and_spot_checks(tmp_path):
     keys = [(r["point"], r["equilibrium"]) for r in rows]
     assert keys == sorted(keys)
     assert set(meta) >= {"command", "game_hash", "version", "seed"}
-    for col in ("a", "b", "d", "equilibrium", "label", "p:Row:T", "p:Column:R", "payoff:Row", "regret",
-                "complete", "constraints_ok", "error"):
+    for col in (
+        "a",
+        "b",
+        "d",
+        "equilibrium",
+        "label",
+        "p:Row:T",
+        "p:Column:R",
+        "payoff:Row",
+        "regret",
+        "complete",
+        "constraints_ok",
+        "error",
+    ):
         assert col in rows[0]
     # spot checks against single solves at a few points
     game = load_template(Path(GAME))
@@ -202,8 +220,21 @@ def test_point_timeout_records_error(tmp_path):
 def test_cli_sweep_and_errors(tmp_path):
     runner = CliRunner()
     out = tmp_path / "c.csv"
-    res = runner.invoke(main, ["sweep", "crisis-normal-form", "--grid", "w=0:4:5", "--grid", "k_F=0:1:3",
-                               "--out", str(out), "--executor", "serial"])
+    res = runner.invoke(
+        main,
+        [
+            "sweep",
+            "crisis-normal-form",
+            "--grid",
+            "w=0:4:5",
+            "--grid",
+            "k_F=0:1:3",
+            "--out",
+            str(out),
+            "--executor",
+            "serial",
+        ],
+    )
     assert res.exit_code == 0, res.output
     rows = read_table(out)
     # G3a (docs/scenarios.md) at the defaults: US firm 1/4, RU advance 1/3 (w = 1, k_F = 0.2 is not on
@@ -214,7 +245,9 @@ def test_cli_sweep_and_errors(tmp_path):
             assert r["p:RU:A"] == pytest.approx(r["k_F"] / (r["k_F"] + 0.4))
     res = runner.invoke(main, ["sweep", "crisis-normal-form", "--grid", "nope=0:1:3", "--out", str(out)])
     assert res.exit_code == 2 and "no parameter 'nope'" in res.output
-    res = runner.invoke(main, ["sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", str(tmp_path / "x.txt")])
+    res = runner.invoke(
+        main, ["sweep", "crisis-normal-form", "--grid", "w=0:1:3", "--out", str(tmp_path / "x.txt")]
+    )
     assert res.exit_code == 2 and ".parquet, .csv or .jsonl" in res.output
 
 
@@ -226,10 +259,13 @@ def test_dask_local_cluster_equals_process(tmp_path):
     assert read_table(tmp_path / "p.regimes.parquet") == read_table(tmp_path / "d.regimes.parquet")
 
 
-@pytest.mark.parametrize("game, grid", [
-    ("resolve-signal", ["p=0.05:0.95:7", "c_B=0:2:5"]),  # c_B = W = 1 and p = 0.3-type boundaries
-    ("beer-quiche", ["w=0:1:5", "b=0:2:3"]),  # priors 0 and 1: errors, as in the per-point path
-])
+@pytest.mark.parametrize(
+    "game, grid",
+    [
+        ("resolve-signal", ["p=0.05:0.95:7", "c_B=0:2:5"]),  # c_B = W = 1 and p = 0.3-type boundaries
+        ("beer-quiche", ["w=0:1:5", "b=0:2:3"]),  # priors 0 and 1: errors, as in the per-point path
+    ],
+)
 def test_signaling_sweep_batched_equals_per_point(tmp_path, game, grid):
     pytest.importorskip("bargaining.solvers.signaling_batch")
     a = _run(tmp_path, "sb.jsonl", executor="serial", game=game, grid=grid)
@@ -270,10 +306,13 @@ def test_python_api_docstring_example_runs():
     assert result.attempted >= 2 and result.failed == 0
 
 
-@pytest.mark.parametrize("game, grid", [
-    ("escalation-tree", ["psi=-1:0:11", "a=0:0.6:4"]),  # crosses the ties at psi = -0.6, -0.3
-    ("deep-state-shift", ["lambda_A=0:1:11", "c_P=0:1:3"]),  # chance node; ties at lambda_A = 1/3 ...
-])
+@pytest.mark.parametrize(
+    "game, grid",
+    [
+        ("escalation-tree", ["psi=-1:0:11", "a=0:0.6:4"]),  # crosses the ties at psi = -0.6, -0.3
+        ("deep-state-shift", ["lambda_A=0:1:11", "c_P=0:1:3"]),  # chance node; ties at lambda_A = 1/3 ...
+    ],
+)
 def test_tree_sweep_batched_equals_per_point(tmp_path, game, grid):
     a = _run(tmp_path, "tb.csv", executor="serial", game=game, grid=grid)
     b = _run(tmp_path, "tp.csv", executor="serial", game=game, grid=grid, method="backward")
@@ -292,9 +331,17 @@ def test_tree_sweep_batched_equals_per_point(tmp_path, game, grid):
 def test_dask_scheduler_address_equals_serial(tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     s = _run(tmp_path, "s.csv", executor="serial", grid=["a=-1:1:5", "b=-1:1:5"], chunk_size=4)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
-        d = _run(tmp_path, "d.csv", executor="dask", scheduler=cl.scheduler_address,
-                 grid=["a=-1:1:5", "b=-1:1:5"], chunk_size=4)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cl:
+        d = _run(
+            tmp_path,
+            "d.csv",
+            executor="dask",
+            scheduler=cl.scheduler_address,
+            grid=["a=-1:1:5", "b=-1:1:5"],
+            chunk_size=4,
+        )
     assert s.read_bytes() == d.read_bytes()
     with pytest.raises(BargainingError, match="cannot connect"):
         _run(tmp_path, "x.csv", executor="dask", scheduler="tcp://127.0.0.1:1", grid=["a=-1:1:2"])

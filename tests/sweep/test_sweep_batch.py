@@ -55,7 +55,10 @@ def test_batch_property_regret_and_gambit(case):
     game = NormalFormGame.from_arrays(A.astype(int).tolist(), B.astype(int).tolist(), exact=True)
     for x, y in zip(res.x, res.y):
         # independent certificate, exact: round the float profile to a nearby fraction
-        prof = [[Fraction(v).limit_denominator(10**6) for v in x], [Fraction(v).limit_denominator(10**6) for v in y]]
+        prof = [
+            [Fraction(v).limit_denominator(10**6) for v in x],
+            [Fraction(v).limit_denominator(10**6) for v in y],
+        ]
         prof = [[p / sum(ps) for p in ps] for ps in prof]
         assert verify.max_regret(game, prof) == 0
     assert _ours(res, 0) == _gambit(A, B)
@@ -72,8 +75,10 @@ def test_batch_agrees_with_per_game_solver():
     for k, game in enumerate(games):
         sol = solve(game)  # the per-game default (enummixed: all extreme equilibria)
         assert sol.complete
-        per_game = [np.concatenate([np.asarray(eq.strategies[0], float), np.asarray(eq.strategies[1], float)])
-                    for eq in sol.equilibria]
+        per_game = [
+            np.concatenate([np.asarray(eq.strategies[0], float), np.asarray(eq.strategies[1], float)])
+            for eq in sol.equilibria
+        ]
         ours = [np.concatenate([x, y]) for x, y in zip(res.x[res.game == k], res.y[res.game == k])]
         assert len(ours) == len(per_game)
         # same deterministic order (sort_key_profile), same profiles
@@ -116,7 +121,11 @@ def _tree_stack_case(name: str, G: int, seed: int):
 
     from bargaining.formats.yamlgame import load_template
 
-    game = load_template(Path(__file__).resolve().parents[2] / "bargaining" / "games" / f"{name}.yaml").with_params().as_float()
+    game = (
+        load_template(Path(__file__).resolve().parents[2] / "bargaining" / "games" / f"{name}.yaml")
+        .with_params()
+        .as_float()
+    )
     ta = game.to_arrays()
     rng = np.random.default_rng(seed)
     pay = np.repeat(ta.payoffs[None], G, axis=0)

@@ -71,8 +71,17 @@ def test_run_experiment_with_tree_game_matches_scenarios_q5(tmp_path, monkeypatc
 def test_cli_run_and_plot(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    res = runner.invoke(main, ["run", str(ROOT / "experiments" / "q2-crisis-mixing.yaml"), "--executor", "serial",
-                               "--out", "q2.parquet"])
+    res = runner.invoke(
+        main,
+        [
+            "run",
+            str(ROOT / "experiments" / "q2-crisis-mixing.yaml"),
+            "--executor",
+            "serial",
+            "--out",
+            "q2.parquet",
+        ],
+    )
     assert res.exit_code == 0, res.output
     rows = read_table(tmp_path / "q2.parquet")
     # G3a of docs/scenarios.md at the defaults (w = 1, k_F = 0.2): US firm 1/4, Russia advances 1/3

@@ -37,8 +37,14 @@ def _default_sigint() -> None:
 
 
 def _start(out: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen(_cmd(out, *extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True, text=True, preexec_fn=_default_sigint)
+    return subprocess.Popen(
+        _cmd(out, *extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        text=True,
+        preexec_fn=_default_sigint,
+    )
 
 
 def _wait_for_chunks(proc: subprocess.Popen, out: Path, n: int, limit: float = 60) -> None:
@@ -104,7 +110,20 @@ def test_resume_with_other_settings_is_refused(tmp_path):
     _wait_for_chunks(proc, out, 2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    other = [sys.executable, "-m", "bargaining", "sweep", GAME, "--grid", "a=-1:1:21", "--method", "enummixed",
-             "--out", str(out), "--resume", "-q"]
+    other = [
+        sys.executable,
+        "-m",
+        "bargaining",
+        "sweep",
+        GAME,
+        "--grid",
+        "a=-1:1:21",
+        "--method",
+        "enummixed",
+        "--out",
+        str(out),
+        "--resume",
+        "-q",
+    ]
     res = subprocess.run(other, capture_output=True, text=True)
     assert res.returncode == 2 and "other settings" in res.stderr

@@ -31,31 +31,60 @@ pytest.importorskip("matplotlib")
 
 def bos() -> bargaining.NormalFormGame:
     return bargaining.NormalFormGame.from_arrays(
-        [[3, 0], [0, 2]], [[2, 0], [0, 3]], players=["Row", "Column"],
-        strategies=[["Opera", "Football"], ["Opera", "Football"]], exact=True, title="Battle of the sexes",
+        [[3, 0], [0, 2]],
+        [[2, 0], [0, 3]],
+        players=["Row", "Column"],
+        strategies=[["Opera", "Football"], ["Opera", "Football"]],
+        exact=True,
+        title="Battle of the sexes",
     )
 
 
 def resolve_signal(**kw) -> SignalingGame:
     """G1 of docs/scenarios.md at its defaults (built here so that the test does not depend on the
     scenario file)."""
-    v = {"p": F(1, 4), "W": 1, "f_S": F(1, 5), "f_B": F(-1, 2), "c_S": F(1, 10), "c_B": F(3, 10),
-         "a": F(1, 5), "y_C": F(2, 5), "y_A": 1, "y_W": 1, **kw}
+    v = {
+        "p": F(1, 4),
+        "W": 1,
+        "f_S": F(1, 5),
+        "f_B": F(-1, 2),
+        "c_S": F(1, 10),
+        "c_B": F(3, 10),
+        "a": F(1, 5),
+        "y_C": F(2, 5),
+        "y_A": 1,
+        "y_W": 1,
+        **kw,
+    }
 
     def pay(f, c):
         def after(cost):
-            return {"C": [v["W"] - cost, v["y_C"]],
-                    "A": {"player": "US", "actions": {"F": {"payoffs": [f - cost, -v["y_W"]]},
-                                                      "D": {"payoffs": [-(cost + v["a"]) if cost else 0,
-                                                                        v["y_A"]]}}}}
+            return {
+                "C": [v["W"] - cost, v["y_C"]],
+                "A": {
+                    "player": "US",
+                    "actions": {
+                        "F": {"payoffs": [f - cost, -v["y_W"]]},
+                        "D": {"payoffs": [-(cost + v["a"]) if cost else 0, v["y_A"]]},
+                    },
+                },
+            }
+
         return {"E": after(c), "N": after(0)}
 
-    return SignalingGame.build({"S": v["p"], "B": 1 - v["p"]}, ["E", "N"], ["C", "A"],
-                               {"S": pay(v["f_S"], v["c_S"]), "B": pay(v["f_B"], v["c_B"])},
-                               sender="US", receiver="RU", title="Bluff or commitment")
+    return SignalingGame.build(
+        {"S": v["p"], "B": 1 - v["p"]},
+        ["E", "N"],
+        ["C", "A"],
+        {"S": pay(v["f_S"], v["c_S"]), "B": pay(v["f_B"], v["c_B"])},
+        sender="US",
+        receiver="RU",
+        title="Bluff or commitment",
+    )
 
 
 # -- best responses ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", range(5))
 def test_best_response_mask_against_a_brute_force(seed):
@@ -66,7 +95,7 @@ def test_best_response_mask_against_a_brute_force(seed):
     mask = best_response_mask(g)
     for i in range(len(shape)):
         for cell in itertools.product(*[range(m) for m in shape]):
-            deviations = [pay[(i, *cell[:i], k, *cell[i + 1:])] for k in range(shape[i])]
+            deviations = [pay[(i, *cell[:i], k, *cell[i + 1 :])] for k in range(shape[i])]
             assert mask[(i, *cell)] == (pay[(i, *cell)] == max(deviations))
 
 
@@ -77,6 +106,7 @@ def test_cell_probabilities_is_the_product_measure():
 
 
 # -- matrices ---------------------------------------------------------------------------------
+
 
 def test_matrix_pictures_in_three_formats(tmp_path):
     g = bos()
@@ -99,7 +129,9 @@ def test_matrix_marks_best_responses_and_the_equilibrium():
     # the mixing probabilities sit in the margins: 3/5, 2/5 for Row and 2/5, 3/5 for Column
     assert texts.count("3/5") >= 2 and texts.count("2/5") >= 2
     # every best-response payoff is bold: here the four payoffs of the two pure equilibria
-    bold = [t.get_text() for t in fig.axes[0].texts if t.get_fontweight() == "bold" and t.get_text() in "0123"]
+    bold = [
+        t.get_text() for t in fig.axes[0].texts if t.get_fontweight() == "bold" and t.get_text() in "0123"
+    ]
     assert sorted(bold) == ["2", "2", "3", "3"]
 
 
@@ -123,6 +155,7 @@ def test_bad_requests_are_one_line_errors(tmp_path):
 
 
 # -- trees ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["entry-deterrence", "escalation-tree", "deep-state-shift", "seltens-horse"])
 def test_scenario_trees_are_legible_with_their_equilibria(name, tmp_path):
@@ -172,8 +205,14 @@ def test_signaling_overlay_gives_the_semi_separating_outcome_of_g1(tmp_path):
     sol = solve(g)
     k = next(k for k, eq in enumerate(sol.equilibria) if eq.label == "semi-separating")
     ov = signaling_overlay(g, tree, sol.equilibria[k])
-    behavior = [[tuple(ov.action_prob[(h_node, a)] for a in range(len(tree.infosets[h].actions)))
-                 for h in ids for h_node in tree.infosets[h].nodes[:1]] for ids in tree.player_infosets]
+    behavior = [
+        [
+            tuple(ov.action_prob[(h_node, a)] for a in range(len(tree.infosets[h].actions)))
+            for h in ids
+            for h_node in tree.infosets[h].nodes[:1]
+        ]
+        for ids in tree.player_infosets
+    ]
     assert tuple(ov.outcome[t] for t in tree.terminals) == verify_tree.outcome_distribution(tree, behavior)
     by_path = {" ".join(tree.path_labels(t)): ov.outcome[t] for t in tree.terminals}
     assert by_path["S E C"] + by_path["B E C"] == F(25, 72)
@@ -195,6 +234,7 @@ def test_signaling_overlay_gives_the_semi_separating_outcome_of_g1(tmp_path):
 
 # -- notebook ---------------------------------------------------------------------------------
 
+
 def test_notebook_html_and_svg():
     g = bos()
     html = g._repr_html_()
@@ -210,13 +250,16 @@ def test_notebook_html_and_svg():
 
 # -- CLI --------------------------------------------------------------------------------------
 
+
 def test_bargain_draw(tmp_path):
     runner = CliRunner()
     out = tmp_path / "tree.svg"
     r = runner.invoke(main, ["draw", "entry-deterrence", "--solve", "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert out.read_text().lstrip().startswith("<?xml")
-    r = runner.invoke(main, ["draw", "battle-of-the-sexes", "--equilibrium", "7", "--out", str(tmp_path / "a.png")])
+    r = runner.invoke(
+        main, ["draw", "battle-of-the-sexes", "--equilibrium", "7", "--out", str(tmp_path / "a.png")]
+    )
     assert r.exit_code == 2 and "numbered 0 to" in r.output
     r = runner.invoke(main, ["draw", "battle-of-the-sexes", "--out", str(tmp_path / "a.bmp")])
     assert r.exit_code == 2 and ".png" in r.output

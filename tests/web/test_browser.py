@@ -24,8 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("BARGAIN_ARTIFACTS", ROOT / "artifacts")) / "browser"
 
 if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
-    pytest.skip("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
-                allow_module_level=True)
+    pytest.skip(
+        "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -39,12 +41,18 @@ def _free_port() -> int:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
+
 @pytest.fixture(scope="module")
 def server():
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    proc = subprocess.Popen([sys.executable, "-m", "bargaining", "serve", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bargaining", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}/"
     start = time.monotonic()
     while True:
@@ -54,7 +62,9 @@ def server():
         except OSError:
             if proc.poll() is not None or time.monotonic() - start > 30:
                 proc.kill()
-                raise RuntimeError(f"bargain serve did not start: {proc.stdout.read().decode()[-2000:]}") from None
+                raise RuntimeError(
+                    f"bargain serve did not start: {proc.stdout.read().decode()[-2000:]}"
+                ) from None
             time.sleep(0.1)
     startup = time.monotonic() - start
     yield url, startup
@@ -64,15 +74,26 @@ def server():
     except subprocess.TimeoutExpired:
         proc.kill()
 
+
 @pytest.fixture(scope="module")
 def browser():
     os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager: never download a driver
     profile = tempfile.mkdtemp(prefix="bargain-chromium-")
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1500,1000"):
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1500,1000",
+    ):
         opts.add_argument(arg)
     service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
     driver = webdriver.Chrome(options=opts, service=service)
@@ -82,15 +103,19 @@ def browser():
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
 
+
 def _labels(driver) -> list[str]:
     return [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#equilibria li .label")]
+
 
 def _idle(driver) -> bool:
     cls = driver.find_element(By.ID, "status").get_attribute("class")
     return "busy" not in cls
 
+
 def _wait(driver, cond, timeout=60):
     return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: cond(d))
+
 
 def test_slider_changes_the_pbe_and_bad_yaml_shows_an_error(server, browser):
     url, startup = server
@@ -114,7 +139,7 @@ def test_slider_changes_the_pbe_and_bad_yaml_shows_an_error(server, browser):
         slider.send_keys(Keys.ARROW_RIGHT)
     _wait(d, lambda d: abs(float(slider.get_attribute("value")) - 0.5) < 1e-9)
     _wait(d, lambda d: _idle(d) and "pooling on E" in _labels(d))
-    assert d.find_element(By.CSS_SELECTOR, '.param input + div, .param output').text
+    assert d.find_element(By.CSS_SELECTOR, ".param input + div, .param output").text
     d.save_screenshot(str(ARTIFACTS / "02-resolve-signal-p-0.5.png"))
 
     # select an equilibrium: it is highlighted and the picture redrawn for it
@@ -131,6 +156,7 @@ def test_slider_changes_the_pbe_and_bad_yaml_shows_an_error(server, browser):
     assert "line" in error
     d.save_screenshot(str(ARTIFACTS / "03-bad-yaml.png"))
 
+
 def test_regime_map_click_and_learning_animation(server, browser):
     url, _ = server
     d = browser
@@ -145,8 +171,16 @@ def test_regime_map_click_and_learning_animation(server, browser):
     cells = d.find_elements(By.CSS_SELECTOR, "#regime-map rect.cell")
     assert len(cells) == 11
     cells[-2].click()  # p = 0.9
-    _wait(d, lambda d: abs(float(d.find_element(By.CSS_SELECTOR, '.param-slider[data-name="p"]')
-                                 .get_attribute("value")) - 0.9) < 1e-9)
+    _wait(
+        d,
+        lambda d: (
+            abs(
+                float(d.find_element(By.CSS_SELECTOR, '.param-slider[data-name="p"]').get_attribute("value"))
+                - 0.9
+            )
+            < 1e-9
+        ),
+    )
     _wait(d, lambda d: _idle(d) and "pooling on E" in _labels(d))
     d.save_screenshot(str(ARTIFACTS / "04-regime-map.png"))
 

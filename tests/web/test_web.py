@@ -58,24 +58,35 @@ def test_solve_follows_the_slider(client):
 
 
 def test_validate_names_the_line(client):
-    r = client.post("/api/validate", json={"text": "kind: normal\ntitle: x\nplayers: [A, B\npayoffs: 1\n"}).json()
+    r = client.post(
+        "/api/validate", json={"text": "kind: normal\ntitle: x\nplayers: [A, B\npayoffs: 1\n"}
+    ).json()
     assert not r["ok"] and r["errors"][0]["line"] == 4
-    r = client.post("/api/validate", json={"text": "kind: normal\ntitle: x\nplayers: [A, B]\n"
-                                                   "strategies: {A: [a], B: [b]}\npayoffs: {A: [[q]], B: [[0]]}\n"}).json()
+    r = client.post(
+        "/api/validate",
+        json={
+            "text": "kind: normal\ntitle: x\nplayers: [A, B]\n"
+            "strategies: {A: [a], B: [b]}\npayoffs: {A: [[q]], B: [[0]]}\n"
+        },
+    ).json()
     assert not r["ok"] and "unknown name 'q'" in r["errors"][0]["message"] and r["errors"][0]["line"] == 5
     assert "/tmp" not in r["errors"][0]["message"]
     r = client.post("/api/validate", json={"text": "!!python/object/apply:os.system ['echo hi']\n"}).json()
     assert not r["ok"] and "not allowed" in r["errors"][0]["message"]
-    ok = client.post("/api/validate", json={"text": open(compute.resolve("matching-pennies")[0]).read()}).json()
+    ok = client.post(
+        "/api/validate", json={"text": open(compute.resolve("matching-pennies")[0]).read()}
+    ).json()
     assert ok["ok"] and ok["parameters"] == ["v"]
     big = client.post("/api/validate", json={"text": "#" * (compute.MAX_TEXT + 10)}).json()
     assert not big["ok"] and "larger than" in big["errors"][0]["message"]
 
 
 def test_uploaded_game_solves(client):
-    text = ("kind: normal\ntitle: coordination\nparameters:\n  - {name: a, default: 2, range: [0, 5]}\n"
-            "players: [A, B]\nstrategies: {A: [L, R], B: [L, R]}\n"
-            "payoffs: {A: [[a, 0], [0, 1]], B: [[a, 0], [0, 1]]}\n")
+    text = (
+        "kind: normal\ntitle: coordination\nparameters:\n  - {name: a, default: 2, range: [0, 5]}\n"
+        "players: [A, B]\nstrategies: {A: [L, R], B: [L, R]}\n"
+        "payoffs: {A: [[a, 0], [0, 1]], B: [[a, 0], [0, 1]]}\n"
+    )
     src = {"text": text, "filetype": "yaml"}
     info = client.post("/api/info", json={"source": src}).json()
     assert [p["name"] for p in info["parameters"]] == ["a"]
@@ -83,9 +94,11 @@ def test_uploaded_game_solves(client):
     assert len(sol["equilibria"]) == 3  # (L,L), (R,R) and the mixed one
 
 
-COORD = ("kind: normal\ntitle: coordination\nparameters:\n  - {name: a, default: 2, range: [1, 5]}\n"
-         "players: [A, B]\nstrategies: {A: [L, R], B: [L, R]}\n"
-         "payoffs: {A: [[a, 0], [0, 1]], B: [[a, 0], [0, 1]]}\n")
+COORD = (
+    "kind: normal\ntitle: coordination\nparameters:\n  - {name: a, default: 2, range: [1, 5]}\n"
+    "players: [A, B]\nstrategies: {A: [L, R], B: [L, R]}\n"
+    "payoffs: {A: [[a, 0], [0, 1]], B: [[a, 0], [0, 1]]}\n"
+)
 
 
 def test_regimes_name_unlabelled_equilibria_pure_or_mixed(monkeypatch):
@@ -114,7 +127,9 @@ def test_regimes_learn_export(client):
     assert len(r["cells"]) == 5 and r["xs"] == [0, 0.25, 0.5, 0.75, 1]
     at_half = r["regimes"][r["cells"][2]["regime"]]
     assert "pooling on E" in at_half
-    run = client.post("/api/learn", json={"source": {"name": "matching-pennies"}, "dynamics": "replicator"}).json()
+    run = client.post(
+        "/api/learn", json={"source": {"name": "matching-pennies"}, "dynamics": "replicator"}
+    ).json()
     assert run["status"] == "cycles" and 2 <= len(run["trajectory"]) <= 400
     bad = client.post("/api/learn", json={"source": {"name": "matching-pennies"}, "dynamics": "nope"})
     assert bad.status_code == 422

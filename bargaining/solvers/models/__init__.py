@@ -75,18 +75,40 @@ from bargaining.solvers.models.rubinstein import (
 from bargaining.solvers.registry import Method, register
 
 __all__ = [
-    "rubinstein_shares", "rubinstein_iterate", "rubinstein_backward", "continuous_limit_share",
-    "fearon_range", "fearon_two_types", "fearon_uniform", "powell_offer", "powell_backward",
-    "cs_max_intervals", "cs_boundaries", "cs_boundaries_numeric", "cs_losses", "nash_linear_pie",
-    "batch_closed_form", "closed_form", "numeric", "nash_product", "kalai_smorodinsky", "MODEL_SOLVERS",
+    "rubinstein_shares",
+    "rubinstein_iterate",
+    "rubinstein_backward",
+    "continuous_limit_share",
+    "fearon_range",
+    "fearon_two_types",
+    "fearon_uniform",
+    "powell_offer",
+    "powell_backward",
+    "cs_max_intervals",
+    "cs_boundaries",
+    "cs_boundaries_numeric",
+    "cs_losses",
+    "nash_linear_pie",
+    "batch_closed_form",
+    "closed_form",
+    "numeric",
+    "nash_product",
+    "kalai_smorodinsky",
+    "MODEL_SOLVERS",
 ]
 
 
 def _rubinstein(game: Rubinstein, exact: bool, numeric_only: bool, method: str) -> Solution:
     eq, used, _ = solve_rubinstein(game, exact, numeric_only)
     exact_out = exact and ("closed form" in used or "exact backward" in used)
-    return model_solution(game, "subgame-perfect", method, [eq], exact_out,
-                          message=None if "closed form" in used or numeric_only else f"method used: {used}")
+    return model_solution(
+        game,
+        "subgame-perfect",
+        method,
+        [eq],
+        exact_out,
+        message=None if "closed form" in used or numeric_only else f"method used: {used}",
+    )
 
 
 def _fearon(game: FearonUltimatum, exact: bool, numeric_only: bool, method: str) -> Solution:
@@ -107,8 +129,14 @@ def _crawford_sobel(game: CrawfordSobel, exact: bool, numeric_only: bool, method
 def _axiomatic(game: BargainingProblem, exact: bool, numeric_only: bool, method: str) -> Solution:
     eq, used = solve_axiomatic(game, game.concept, exact, numeric_only)
     ex = exact and not used.startswith("numeric") and all(isinstance(v, (int, Fraction)) for v in eq.payoffs)
-    return model_solution(game, game.concept, method, [eq], ex,
-                          message=None if not used.startswith("numeric") or numeric_only else f"method used: {used}")
+    return model_solution(
+        game,
+        game.concept,
+        method,
+        [eq],
+        ex,
+        message=None if not used.startswith("numeric") or numeric_only else f"method used: {used}",
+    )
 
 
 @dataclass(frozen=True)
@@ -143,7 +171,9 @@ def _solve_model(game: BargainingModel, exact: bool, numeric_only: bool, method:
     return sol.replace(extra={"seconds": time.perf_counter() - t0})
 
 
-def closed_form(game: BargainingModel, *, deadline: Deadline = Deadline.NONE, exact: bool = False) -> Solution:
+def closed_form(
+    game: BargainingModel, *, deadline: Deadline = Deadline.NONE, exact: bool = False
+) -> Solution:
     """Closed form of the model in its regime; numeric method outside it (``method_used``).
     Closed forms take no measurable time, so ``deadline`` is not polled."""
     return _solve_model(game, exact, False, "closed-form")
@@ -155,13 +185,20 @@ def numeric(game: BargainingModel, *, deadline: Deadline = Deadline.NONE, exact:
 
 
 def _axiomatic_entry(concept: str, method: str) -> Callable[..., Solution]:
-    def run(game: BargainingModel, *, deadline: Deadline = Deadline.NONE, exact: bool = False,
-            numeric: bool = False) -> Solution:
+    def run(
+        game: BargainingModel,
+        *,
+        deadline: Deadline = Deadline.NONE,
+        exact: bool = False,
+        numeric: bool = False,
+    ) -> Solution:
         if isinstance(game, Rubinstein):
             game = rubinstein_as_pie(game)
         if not isinstance(game, BargainingProblem):
-            raise SolverError(f"method {method!r} solves bargaining problems (nash-bargaining, rubinstein), "
-                              f"not model {getattr(game, 'model', type(game).__name__)!r}")
+            raise SolverError(
+                f"method {method!r} solves bargaining problems (nash-bargaining, rubinstein), "
+                f"not model {getattr(game, 'model', type(game).__name__)!r}"
+            )
         g = dc_replace(game, concept=concept) if game.concept != concept else game
         return _solve_model(g, exact, bool(numeric), method)
 
@@ -188,13 +225,41 @@ def batch_closed_form(model: BargainingModel) -> dict[str, Any]:
 
 
 _NUMERIC_DOC = "true: the numeric method instead of the closed form (float arithmetic)"
-register(Method("closed-form", ("model",), "subgame-perfect", closed_form,
-                "bargaining models: closed form in its regime (numeric outside it); complete"))
-register(Method("numeric", ("model",), "subgame-perfect", numeric,
-                "bargaining models: independent numeric method (value iteration, root finding, scipy)"))
-register(Method("nash-product", ("model",), "nash-bargaining", nash_product,
-                "Nash bargaining solution (weighted): exact on polygons and linear pies",
-                options={"numeric": _NUMERIC_DOC}))
-register(Method("kalai-smorodinsky", ("model",), "kalai-smorodinsky", kalai_smorodinsky,
-                "Kalai–Smorodinsky solution: exact on polygons and linear pies",
-                options={"numeric": _NUMERIC_DOC}))
+register(
+    Method(
+        "closed-form",
+        ("model",),
+        "subgame-perfect",
+        closed_form,
+        "bargaining models: closed form in its regime (numeric outside it); complete",
+    )
+)
+register(
+    Method(
+        "numeric",
+        ("model",),
+        "subgame-perfect",
+        numeric,
+        "bargaining models: independent numeric method (value iteration, root finding, scipy)",
+    )
+)
+register(
+    Method(
+        "nash-product",
+        ("model",),
+        "nash-bargaining",
+        nash_product,
+        "Nash bargaining solution (weighted): exact on polygons and linear pies",
+        options={"numeric": _NUMERIC_DOC},
+    )
+)
+register(
+    Method(
+        "kalai-smorodinsky",
+        ("model",),
+        "kalai-smorodinsky",
+        kalai_smorodinsky,
+        "Kalai–Smorodinsky solution: exact on polygons and linear pies",
+        options={"numeric": _NUMERIC_DOC},
+    )
+)

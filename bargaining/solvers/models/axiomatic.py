@@ -20,6 +20,7 @@ from bargaining.solvers.models.common import num
 
 __all__ = ["nash_linear_pie", "solve_axiomatic", "rubinstein_as_pie", "batch_axiomatic"]
 
+
 def nash_linear_pie(d_1: Any, d_2: Any, alpha: Any = Fraction(1, 2)) -> Any:
     r"""**Vectorised.** Player 1's share in the Nash solution of the pie with linear utilities:
     x₁ = d₁ + α(1 − d₁ − d₂) (Nash 1950; weights: Kalai 1977)."""
@@ -122,7 +123,9 @@ def _argmax_scalar(fun: Callable[[float], float], lo: float, hi: float) -> float
     return float(res.x) if -res.fun >= vals[k] else float(xs[k])
 
 
-def solve_axiomatic(model: BargainingProblem, concept: str, exact: bool, numeric_only: bool) -> tuple[Equilibrium, str]:
+def solve_axiomatic(
+    model: BargainingProblem, concept: str, exact: bool, numeric_only: bool
+) -> tuple[Equilibrium, str]:
     """The Nash (weighted) or Kalai–Smorodinsky solution of ``model`` and the method used."""
     P = model.players
     rep = model.representation
@@ -137,7 +140,9 @@ def solve_axiomatic(model: BargainingProblem, concept: str, exact: bool, numeric
             u = _nash_polygon(pts, d, alpha)
         else:
             u, ideal = _ks_polygon(pts, d)
-        used = "exact: edges of the convex hull" if exact else "edges of the convex hull (closed form per edge)"
+        used = (
+            "exact: edges of the convex hull" if exact else "edges of the convex hull (closed form per edge)"
+        )
     elif rep == "pie" and model.linear_pie and not numeric_only:
         # linear pie: Nash x1 = d1 + α(1 − d1 − d2); KS: the ray from d to the ideal (1 − d2, 1 − d1)
         if concept == "nash-bargaining":
@@ -147,19 +152,36 @@ def solve_axiomatic(model: BargainingProblem, concept: str, exact: bool, numeric
             ideal = (1 - d[1], 1 - d[0])
         u = (share, 1 - share)
         used = "closed form (linear utilities)"
-    elif rep == "pie" and not numeric_only and concept == "nash-bargaining" and model.u_1 is None \
-            and model.u_2 is None and d[0] == 0 and d[1] == 0:
+    elif (
+        rep == "pie"
+        and not numeric_only
+        and concept == "nash-bargaining"
+        and model.u_1 is None
+        and model.u_2 is None
+        and d[0] == 0
+        and d[1] == 0
+    ):
         r1, r2 = num(model.rho_1, exact), num(model.rho_2, exact)
         share = alpha * r1 / (alpha * r1 + (1 - alpha) * r2)
         u1, u2 = model.utilities()
-        u = (u1(share), u2(1 - share)) if not exact or (r1 == 1 and r2 == 1) else (
-            float(share) ** float(r1), float(1 - share) ** float(r2))
+        u = (
+            (u1(share), u2(1 - share))
+            if not exact or (r1 == 1 and r2 == 1)
+            else (float(share) ** float(r1), float(1 - share) ** float(r2))
+        )
         if r1 != 1 or r2 != 1:
             u = (float(share) ** float(r1), float(1 - share) ** float(r2))
         used = "closed form (power utilities, d = 0: x = αρ₁/(αρ₁ + (1 − α)ρ₂))"
     else:
-        used = "numeric (" + ("scipy bounded maximisation of the Nash product" if concept == "nash-bargaining"
-                              else "root finding on the ray to the ideal point") + ")"
+        used = (
+            "numeric ("
+            + (
+                "scipy bounded maximisation of the Nash product"
+                if concept == "nash-bargaining"
+                else "root finding on the ray to the ideal point"
+            )
+            + ")"
+        )
         if not numeric_only:
             used += "; no closed form for this feasible set"
         exact = False
@@ -172,6 +194,7 @@ def solve_axiomatic(model: BargainingProblem, concept: str, exact: bool, numeric
             # maximise over lottery weights λ on the simplex: u = λ S
             k = len(S)
             if concept == "nash-bargaining":
+
                 def obj(lam: np.ndarray) -> float:
                     u_ = lam @ S
                     g = np.maximum(u_ - df, 1e-300)
@@ -180,10 +203,17 @@ def solve_axiomatic(model: BargainingProblem, concept: str, exact: bool, numeric
                 best = None
                 for start in [np.full(k, 1 / k), *np.eye(k)]:
                     st = 0.98 * start + 0.02 / k
-                    res = minimize(obj, st, method="SLSQP", bounds=[(0, 1)] * k,
-                                   constraints=[{"type": "eq", "fun": lambda lam: lam.sum() - 1},
-                                                {"type": "ineq", "fun": lambda lam: lam @ S - np.asarray(df)}],
-                                   options={"ftol": 1e-15, "maxiter": 500})
+                    res = minimize(
+                        obj,
+                        st,
+                        method="SLSQP",
+                        bounds=[(0, 1)] * k,
+                        constraints=[
+                            {"type": "eq", "fun": lambda lam: lam.sum() - 1},
+                            {"type": "ineq", "fun": lambda lam: lam @ S - np.asarray(df)},
+                        ],
+                        options={"ftol": 1e-15, "maxiter": 500},
+                    )
                     if best is None or res.fun < best.fun:
                         best = res
                 assert best is not None  # at least one start was tried
@@ -195,7 +225,14 @@ def solve_axiomatic(model: BargainingProblem, concept: str, exact: bool, numeric
                 for i in (0, 1):
                     c = np.zeros(k)
                     c -= S[:, i]
-                    res = linprog(c, A_ub=-S.T, b_ub=-np.asarray(df), A_eq=np.ones((1, k)), b_eq=[1], bounds=[(0, 1)] * k)
+                    res = linprog(
+                        c,
+                        A_ub=-S.T,
+                        b_ub=-np.asarray(df),
+                        A_eq=np.ones((1, k)),
+                        b_eq=[1],
+                        bounds=[(0, 1)] * k,
+                    )
                     I.append(-res.fun)
                 ideal = tuple(I)
                 g = np.asarray(ideal) - np.asarray(df)
@@ -213,6 +250,7 @@ def solve_axiomatic(model: BargainingProblem, concept: str, exact: bool, numeric
             assert f is not None  # rep == "frontier" means a frontier is given
             lo, hi = _frontier_interval(model)
             if concept == "nash-bargaining":
+
                 def fun(x: float) -> float:
                     return _log_nash((x, f(x)), df, af)
 
@@ -229,6 +267,7 @@ def solve_axiomatic(model: BargainingProblem, concept: str, exact: bool, numeric
             u1, u2 = model.utilities()
             lo, hi = _pie_interval(model)
             if concept == "nash-bargaining":
+
                 def fun(x: float) -> float:
                     return _log_nash((float(u1(x)), float(u2(1 - x))), df, af)
 
@@ -272,8 +311,6 @@ def rubinstein_as_pie(model: Rubinstein) -> BargainingProblem:
     d1 = model.d_1 if model.outside_1 is None else max(model.outside_1, model.d_1)
     d2 = model.d_2 if model.outside_2 is None else max(model.outside_2, model.d_2)
     return BargainingProblem(d_1=d1, d_2=d2, players=model.players, title=model.title)
-
-
 
 
 def batch_axiomatic(model: BargainingProblem, f: Any) -> dict[str, Any]:

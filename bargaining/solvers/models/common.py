@@ -44,8 +44,22 @@ def num(v: Any, exact: bool) -> Any:
     return float(v)
 
 
-def model_solution(model: BargainingModel, concept: str, method: str, eqs: list[Equilibrium], exact: bool,
-                   message: str | None = None, complete: bool = True) -> Solution:
+def model_solution(
+    model: BargainingModel,
+    concept: str,
+    method: str,
+    eqs: list[Equilibrium],
+    exact: bool,
+    message: str | None = None,
+    complete: bool = True,
+) -> Solution:
     """The Solution of a model solver (options are recorded by the dispatcher)."""
-    return Solution(game=model, concept=concept, method=method, equilibria=tuple(eqs), complete=complete,
-                    exact=exact, message=message)
+    return Solution(
+        game=model,
+        concept=concept,
+        method=method,
+        equilibria=tuple(eqs),
+        complete=complete,
+        exact=exact,
+        message=message,
+    )

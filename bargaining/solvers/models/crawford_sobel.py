@@ -16,8 +16,16 @@ from bargaining.model.bargaining import CrawfordSobel
 from bargaining.model.profile import Equilibrium
 from bargaining.solvers.models.common import num
 
-__all__ = ["cs_max_intervals", "cs_boundaries", "cs_boundaries_numeric", "cs_losses", "solve_crawford_sobel",
-           "batch_crawford_sobel", "nits"]
+__all__ = [
+    "cs_max_intervals",
+    "cs_boundaries",
+    "cs_boundaries_numeric",
+    "cs_losses",
+    "solve_crawford_sobel",
+    "batch_crawford_sobel",
+    "nits",
+]
+
 
 def cs_max_intervals(b: Any) -> Any:
     r"""**Vectorised.** N*(b): the largest N with 2N(N − 1)b < 1 (Crawford–Sobel 1982, §4;
@@ -43,8 +51,12 @@ def cs_boundaries(b: Any, N: int, direction: int = 1) -> list[Any]:
     difference equation t_{i+1} = 2t_i − t_{i−1} + 4sb (s = direction), so
     t_i = i/N − 2sb·i(N − i) (Crawford–Sobel 1982, eq. (21)). Exact for Fractions."""
     s = direction
-    return [Fraction(i, N) - 2 * s * b * i * (N - i) if isinstance(b, Fraction)
-            else i / N - 2 * s * b * i * (N - i) for i in range(N + 1)]
+    return [
+        Fraction(i, N) - 2 * s * b * i * (N - i)
+        if isinstance(b, Fraction)
+        else i / N - 2 * s * b * i * (N - i)
+        for i in range(N + 1)
+    ]
 
 
 def cs_boundaries_numeric(b: float, N: int, direction: int = 1) -> list[float]:
@@ -101,13 +113,17 @@ def nits(b: Any, direction: int, t: list[Any], a: list[Any]) -> tuple[bool, str]
     sep_loss = (reveal - ideal) ** 2
     holds = bool(eq_loss <= sep_loss)
     f = (lambda x: str(x)) if isinstance(b, Fraction) else (lambda x: f"{float(x):.6g}")
-    note = (f"NITS {'holds' if holds else 'fails'}: the {name} type θ = {f(edge)} loses {f(eq_loss)} with its "
-            f"equilibrium action {f(action)} and {f(sep_loss)} if it revealed itself (action {f(reveal)}), so it "
-            + ("has no incentive to separate" if holds else "would rather separate"))
+    note = (
+        f"NITS {'holds' if holds else 'fails'}: the {name} type θ = {f(edge)} loses {f(eq_loss)} with its "
+        f"equilibrium action {f(action)} and {f(sep_loss)} if it revealed itself (action {f(reveal)}), so it "
+        + ("has no incentive to separate" if holds else "would rather separate")
+    )
     return holds, note
 
 
-def solve_crawford_sobel(model: CrawfordSobel, exact: bool, numeric_only: bool) -> tuple[list[Equilibrium], str]:
+def solve_crawford_sobel(
+    model: CrawfordSobel, exact: bool, numeric_only: bool
+) -> tuple[list[Equilibrium], str]:
     """Every partition equilibrium (N = 1..N*), most informative first."""
     P = model.players
     if model.is_batch:
@@ -116,8 +132,11 @@ def solve_crawford_sobel(model: CrawfordSobel, exact: bool, numeric_only: bool) 
     s = model.direction
     Nmax = cs_max_intervals(b)
     eqs = []
-    used = "numeric (root finding on the indifference conditions)" if numeric_only else \
-        "closed form (difference equation)"
+    used = (
+        "numeric (root finding on the indifference conditions)"
+        if numeric_only
+        else "closed form (difference equation)"
+    )
     if numeric_only:
         exact = False
         b = float(b)
@@ -143,13 +162,17 @@ def solve_crawford_sobel(model: CrawfordSobel, exact: bool, numeric_only: bool) 
         ok, note = nits(b, s, t, a)
         block["nits"] = ok
         label = "babbling" if N == 1 else f"{N} messages"
-        eqs.append(Equilibrium(payoffs=(-sl, -rl), regret=None, label=label,
-                               extra={"solution": block, "refinements": {"nits": ok}, "refinement_notes": [note]}))
+        eqs.append(
+            Equilibrium(
+                payoffs=(-sl, -rl),
+                regret=None,
+                label=label,
+                extra={"solution": block, "refinements": {"nits": ok}, "refinement_notes": [note]},
+            )
+        )
     # deterministic order: most informative first
     eqs.reverse()
     return eqs, used
-
-
 
 
 def batch_crawford_sobel(model: CrawfordSobel, f: Any) -> dict[str, Any]:

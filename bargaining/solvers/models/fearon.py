@@ -15,6 +15,7 @@ from bargaining.solvers.models.common import num, vmax, vwhere
 
 __all__ = ["fearon_range", "fearon_two_types", "fearon_uniform", "solve_fearon", "batch_fearon"]
 
+
 def fearon_range(p: Any, c_A: Any, c_B: Any) -> tuple[Any, Any]:
     r"""**Vectorised.** Fearon's (1995, p. 388) bargaining range for A's share: the deals both
     prefer to war, [p − c_A, p + c_B], where A wins with probability p and war costs c_A, c_B."""
@@ -44,9 +45,18 @@ def fearon_two_types(p: Any, c_P: Any, c_low: Any, c_high: Any, pi: Any) -> dict
     p_war = vwhere(best_safe, 0 * pi, vwhere(risky_distinct, pi, 0 * pi))
     denom = 1 - xr - war
     pi_star = vwhere(denom > 0, (xs - xr) / vwhere(denom > 0, denom, 1 + 0 * denom), 1 + 0 * denom)
-    return {"offer": offer, "proposer_payoff": u, "p_war": p_war, "safe_offer": xs, "risky_offer": xr,
-            "u_safe": u_safe, "u_risky": u_risky, "war_payoff": war, "pi_star": pi_star,
-            "safe": best_safe}
+    return {
+        "offer": offer,
+        "proposer_payoff": u,
+        "p_war": p_war,
+        "safe_offer": xs,
+        "risky_offer": xr,
+        "u_safe": u_safe,
+        "u_risky": u_risky,
+        "war_payoff": war,
+        "pi_star": pi_star,
+        "safe": best_safe,
+    }
 
 
 def fearon_uniform(p: Any, c_P: Any, c_low: Any, c_high: Any) -> dict[str, Any]:
@@ -105,8 +115,11 @@ def solve_fearon(model: FearonUltimatum, exact: bool, numeric_only: bool) -> tup
             from scipy.optimize import minimize_scalar
 
             lo, hi = xs[max(k - 1, 0)], xs[min(k + 1, len(xs) - 1)]
-            obj = lambda t: -(min(max((chf - pf + t) / (chf - clf), 0), 1) * (1 - t)  # noqa: E731
-                              + (1 - min(max((chf - pf + t) / (chf - clf), 0), 1)) * (1 - pf - cPf))
+
+            def obj(t: float) -> float:
+                accept = min(max((chf - pf + t) / (chf - clf), 0), 1)
+                return -(accept * (1 - t) + (1 - accept) * (1 - pf - cPf))
+
             res = minimize_scalar(obj, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
             x = float(res.x)
             Fx = min(max((chf - pf + x) / (chf - clf), 0), 1)
@@ -136,23 +149,33 @@ def solve_fearon(model: FearonUltimatum, exact: bool, numeric_only: bool) -> tup
             ur = _fearon_payoff_two(model, x, False)[1]
         exact_ok = False
         block = {"model": "fearon-ultimatum", "offer": x, "p_war": pw, "method_used": used}
-        eqs.append(Equilibrium(payoffs=(up, ur), regret=None,
-                               label="peace" if pw == 0 else "risky offer", extra={"solution": block}))
+        eqs.append(
+            Equilibrium(
+                payoffs=(up, ur),
+                regret=None,
+                label="peace" if pw == 0 else "risky offer",
+                extra={"solution": block},
+            )
+        )
         return eqs, used
     used = "closed form"
     ranges = {}
     if model.dist == "uniform":
         r = fearon_uniform(p, cP, cl, ch)
         offers = [(r["offer"], r["p_war"])]
-        ranges = {"bargaining_range_for_resolute": fearon_range(p, cl, cP),
-                  "bargaining_range_for_weak": fearon_range(p, ch, cP)}
+        ranges = {
+            "bargaining_range_for_resolute": fearon_range(p, cl, cP),
+            "bargaining_range_for_weak": fearon_range(p, ch, cP),
+        }
     else:
         r = fearon_two_types(p, cP, cl, ch, pi)
         offers = [(r["offer"], r["p_war"])]
         if r["u_safe"] == r["u_risky"] and r["risky_offer"] < r["safe_offer"]:
             offers.append((r["risky_offer"], pi))  # an exact tie: both offers are SPE
-        ranges = {"bargaining_range_resolute": fearon_range(p, cl, cP),
-                  "bargaining_range_weak": fearon_range(p, ch, cP)}
+        ranges = {
+            "bargaining_range_resolute": fearon_range(p, cl, cP),
+            "bargaining_range_weak": fearon_range(p, ch, cP),
+        }
     for x, pw in offers:
         if model.dist == "uniform":
             F = 1 - pw
@@ -173,8 +196,11 @@ def solve_fearon(model: FearonUltimatum, exact: bool, numeric_only: bool) -> tup
             "shares_if_accepted": {P[0]: 1 - x, P[1]: x},
             "acceptance": accept,
             "p_war": pw,
-            "war_payoffs": ({P[0]: 1 - p - cP, P[1] + " (resolute)": p - cl, P[1] + " (weak)": p - ch}
-                            if model.dist == "two-types" else {P[0]: 1 - p - cP}),
+            "war_payoffs": (
+                {P[0]: 1 - p - cP, P[1] + " (resolute)": p - cl, P[1] + " (weak)": p - ch}
+                if model.dist == "two-types"
+                else {P[0]: 1 - p - cP}
+            ),
             **ranges,
             "method_used": used,
         }
@@ -187,11 +213,8 @@ def solve_fearon(model: FearonUltimatum, exact: bool, numeric_only: bool) -> tup
         label = "peace" if pw == 0 else "risky offer"
         if model.dist == "two-types" and pw == 0:
             label = "safe offer"
-        eqs.append(Equilibrium(payoffs=(up, ur), regret=None, label=label,
-                               extra={"solution": block}))
+        eqs.append(Equilibrium(payoffs=(up, ur), regret=None, label=label, extra={"solution": block}))
     return eqs, used
-
-
 
 
 def batch_fearon(model: FearonUltimatum, f: Any) -> dict[str, Any]:

@@ -15,8 +15,10 @@ from bargaining.solvers.models.common import num, vmax, vwhere
 
 __all__ = ["powell_offer", "powell_backward", "solve_powell", "batch_powell"]
 
-def powell_offer(delta: Any, p_H: Any, p_L: Any, c_R: Any, kappa_R: Any, lambda_0: Any,
-                 lambda_A: Any) -> dict[str, Any]:
+
+def powell_offer(
+    delta: Any, p_H: Any, p_L: Any, c_R: Any, kappa_R: Any, lambda_0: Any, lambda_A: Any
+) -> dict[str, Any]:
     r"""**Vectorised.** Stationary SPE of the shifting-power game (Powell 2006, §2; game G5(b) of docs/scenarios.md).
 
     In L (absorbing) RU's war flow is W_L = p_L − c_R − κ_R; the US offers x_L = max(W_L, 0)
@@ -44,8 +46,17 @@ def powell_offer(delta: Any, p_H: Any, p_L: Any, c_R: Any, kappa_R: Any, lambda_
     lam_star = vwhere(den_a != 0, (p_H - c_R - Wbar) / vwhere(den_a != 0, den_a, 1 + 0 * den_a), np.nan)
     den_0 = delta * (W_H - x_L)
     lam0_star = vwhere(den_0 > 0, (1 - delta) * (1 - W_H) / vwhere(den_0 > 0, den_0, 1 + 0 * den_0), np.nan)
-    return {"W_L": W_L, "W_H": W_H, "x_L": x_L, "x_H_star": x_H, "offer_H": offer_H, "peace": peace,
-            "peace_L": peace_L, "lambda_A_star": lam_star, "lambda_0_star": lam0_star}
+    return {
+        "W_L": W_L,
+        "W_H": W_H,
+        "x_L": x_L,
+        "x_H_star": x_H,
+        "offer_H": offer_H,
+        "peace": peace,
+        "peace_L": peace_L,
+        "lambda_A_star": lam_star,
+        "lambda_0_star": lam0_star,
+    }
 
 
 def powell_backward(model: PowellShift, T: int = 3000) -> dict[str, Any]:
@@ -53,8 +64,9 @@ def powell_backward(model: PowellShift, T: int = 3000) -> dict[str, Any]:
     each period and state the US offers the least RU accepts given the continuation (RU's war
     value is its war flow summed over the remaining periods), or RU advances if that exceeds 1.
     Returns the period-1 offer in H (converges to x_H* as T → ∞, error O(δ^T))."""
-    dl, pH, pL, cR, kR, l0, lA = (float(getattr(model, k)) for k in
-                                  ("delta", "p_H", "p_L", "c_R", "kappa_R", "lambda_0", "lambda_A"))
+    dl, pH, pL, cR, kR, l0, lA = (
+        float(getattr(model, k)) for k in ("delta", "p_H", "p_L", "c_R", "kappa_R", "lambda_0", "lambda_A")
+    )
     WL = pL - cR - kR
     WH = (1 - lA) * (pH - cR) + lA * WL
     VH = VL = 0.0
@@ -89,7 +101,10 @@ def solve_powell(model: PowellShift, exact: bool, numeric_only: bool) -> tuple[l
     P = model.players
     if model.is_batch:
         raise SolverError("a batch of Powell games: use bargaining.solvers.models.batch_closed_form")
-    args = [num(getattr(model, k), exact) for k in ("delta", "p_H", "p_L", "c_R", "kappa_R", "lambda_0", "lambda_A")]
+    args = [
+        num(getattr(model, k), exact)
+        for k in ("delta", "p_H", "p_L", "c_R", "kappa_R", "lambda_0", "lambda_A")
+    ]
     r = powell_offer(*args)
     if numeric_only:
         nb = powell_backward(model)
@@ -118,8 +133,12 @@ def solve_powell(model: PowellShift, exact: bool, numeric_only: bool) -> tuple[l
         us = (1 - lA) * (1 - args[1] - cUS) + lA * (1 - args[2] - cUS)
     block = {
         "model": "powell-shift",
-        "state_H": {"offer": offer_H if peace else None, "x_H_star": x_H_star, "accepted": peace,
-                    "action": "accept" if peace else "advance (preventive war)"},
+        "state_H": {
+            "offer": offer_H if peace else None,
+            "x_H_star": x_H_star,
+            "accepted": peace,
+            "action": "accept" if peace else "advance (preventive war)",
+        },
         "state_L": {"offer": offer_L if peace_L else None, "accepted": peace_L},
         "war_values": {"W_H": r["W_H"], "W_L": r["W_L"]},
         "lambda_A": args[6],
@@ -137,9 +156,8 @@ def solve_powell(model: PowellShift, exact: bool, numeric_only: bool) -> tuple[l
     return [eq], used
 
 
-
-
 def batch_powell(model: PowellShift, f: Any) -> dict[str, Any]:
     """**Vectorised.** Offers and peace over a batch."""
-    return powell_offer(*(f(getattr(model, k)) for k in ("delta", "p_H", "p_L", "c_R", "kappa_R",
-                                                          "lambda_0", "lambda_A")))
+    return powell_offer(
+        *(f(getattr(model, k)) for k in ("delta", "p_H", "p_L", "c_R", "kappa_R", "lambda_0", "lambda_A"))
+    )

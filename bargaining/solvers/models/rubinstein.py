@@ -14,8 +14,15 @@ from bargaining.model.bargaining import Rubinstein
 from bargaining.model.profile import Equilibrium
 from bargaining.solvers.models.common import isarr, num, vwhere
 
-__all__ = ["continuous_limit_share", "rubinstein_shares", "rubinstein_backward", "rubinstein_iterate",
-           "solve_rubinstein", "batch_rubinstein"]
+__all__ = [
+    "continuous_limit_share",
+    "rubinstein_shares",
+    "rubinstein_backward",
+    "rubinstein_iterate",
+    "solve_rubinstein",
+    "batch_rubinstein",
+]
+
 
 def continuous_limit_share(r_1: Any, r_2: Any) -> Any:
     r"""**Vectorised.** Player 1's share as the time between offers Δ → 0 with δ_i = e^{−r_iΔ}:
@@ -35,8 +42,15 @@ def _regime_text(letter: str, players: Sequence[str]) -> str:
     return _REGIMES[letter].format(p1=players[0], p2=players[1])
 
 
-def rubinstein_shares(delta_1: Any, delta_2: Any, outside_1: Any = None, outside_2: Any = None,
-                      breakdown: Any = 0, d_1: Any = 0, d_2: Any = 0) -> dict[str, Any]:
+def rubinstein_shares(
+    delta_1: Any,
+    delta_2: Any,
+    outside_1: Any = None,
+    outside_2: Any = None,
+    breakdown: Any = 0,
+    d_1: Any = 0,
+    d_2: Any = 0,
+) -> dict[str, Any]:
     r"""**Vectorised.** Stationary SPE of infinite alternating offers in closed form.
 
     Let s_i be player i's share when it proposes and r_i its reservation value when it
@@ -89,8 +103,13 @@ def rubinstein_shares(delta_1: Any, delta_2: Any, outside_1: Any = None, outside
     s2: Any
     regime: Any
     if batch:
-        shape = np.broadcast_shapes(*(np.shape(v) for v in (delta_1, delta_2, outside_1, outside_2,
-                                                             breakdown, d_1, d_2) if v is not None))
+        shape = np.broadcast_shapes(
+            *(
+                np.shape(v)
+                for v in (delta_1, delta_2, outside_1, outside_2, breakdown, d_1, d_2)
+                if v is not None
+            )
+        )
         s1 = np.full(shape, np.nan)
         s2 = np.full(shape, np.nan)
         regime = np.full(shape, "", dtype=object)
@@ -111,10 +130,16 @@ def rubinstein_shares(delta_1: Any, delta_2: Any, outside_1: Any = None, outside
     r1, r2 = 1 - s2, 1 - s1
     # agreement must beat an unacceptable offer: the responder then rejects (proposer gets e_i +
     # β_i r_i) or, if its option beats continuing, opts out (proposer gets d_i)
-    opt2 = outside_2 is not None and (outside_2 > e2 + b2 * s2) if not batch else (
-        (outside_2 > e2 + b2 * s2) if outside_2 is not None else False)
-    opt1 = outside_1 is not None and (outside_1 > e1 + b1 * s1) if not batch else (
-        (outside_1 > e1 + b1 * s1) if outside_1 is not None else False)
+    opt2 = (
+        outside_2 is not None and (outside_2 > e2 + b2 * s2)
+        if not batch
+        else ((outside_2 > e2 + b2 * s2) if outside_2 is not None else False)
+    )
+    opt1 = (
+        outside_1 is not None and (outside_1 > e1 + b1 * s1)
+        if not batch
+        else ((outside_1 > e1 + b1 * s1) if outside_1 is not None else False)
+    )
     dev1 = vwhere(opt2, d_1 + 0 * s1, e1 + b1 * r1)
     dev2 = vwhere(opt1, d_2 + 0 * s2, e2 + b2 * r2)
     good = (s1 >= dev1) & (s2 >= dev2) & (r1 >= 0) & (r2 >= 0) & (r1 <= 1) & (r2 <= 1)
@@ -123,7 +148,9 @@ def rubinstein_shares(delta_1: Any, delta_2: Any, outside_1: Any = None, outside
     return {"valid": good, "regime": regime, "s_1": s1, "s_2": s2, "r_1": r1, "r_2": r2}
 
 
-def _round_op(i: int, cont: tuple[Any, Any], o: tuple[Any, Any], d: tuple[Any, Any]) -> tuple[tuple[Any, Any], dict]:
+def _round_op(
+    i: int, cont: tuple[Any, Any], o: tuple[Any, Any], d: tuple[Any, Any]
+) -> tuple[tuple[Any, Any], dict]:
     """One round with proposer ``i`` (0/1), given both players' payoffs ``cont`` after a
     rejection: the responder's threshold, and the round's outcome."""
     j = 1 - i
@@ -171,8 +198,10 @@ def rubinstein_iterate(model: Rubinstein, tol: float = 1e-13, max_iter: int = 1_
     (the finite game's recursion) from d until it stops moving; it is a contraction with
     modulus (1 − q)²δ₁δ₂, so it converges to the unique stationary SPE. Float arithmetic."""
     d = (float(model.d_1), float(model.d_2))
-    o = (None if model.outside_1 is None else float(model.outside_1),
-         None if model.outside_2 is None else float(model.outside_2))
+    o = (
+        None if model.outside_1 is None else float(model.outside_1),
+        None if model.outside_2 is None else float(model.outside_2),
+    )
     dl = (float(model.delta_1), float(model.delta_2))
     q = float(model.breakdown)
     first = model.first - 1
@@ -191,8 +220,13 @@ def rubinstein_iterate(model: Rubinstein, tol: float = 1e-13, max_iter: int = 1_
             vals = new
             break
         vals = new
-    return {"payoffs": vals, "agree": info["agree"], "offer": info["offer"], "iterations": it,
-            "cont": info.get("cont")}
+    return {
+        "payoffs": vals,
+        "agree": info["agree"],
+        "offer": info["offer"],
+        "iterations": it,
+        "cont": info.get("cont"),
+    }
 
 
 def solve_rubinstein(model: Rubinstein, exact: bool, numeric_only: bool) -> tuple[Equilibrium, str, str]:
@@ -206,8 +240,11 @@ def solve_rubinstein(model: Rubinstein, exact: bool, numeric_only: bool) -> tupl
     cf = None
     if model.horizon is not None:
         res = rubinstein_backward(model, exact=exact)
-        used = f"exact backward induction over {model.horizon} rounds" if exact else \
-            f"backward induction over {model.horizon} rounds"
+        used = (
+            f"exact backward induction over {model.horizon} rounds"
+            if exact
+            else f"backward induction over {model.horizon} rounds"
+        )
         pay = res["payoffs"]
         agree = res["agree"]
         s_first = pay[first]
@@ -216,9 +253,14 @@ def solve_rubinstein(model: Rubinstein, exact: bool, numeric_only: bool) -> tupl
     else:
         if not numeric_only:
             cf = rubinstein_shares(
-                num(model.delta_1, exact), num(model.delta_2, exact), num(model.outside_1, exact),
-                num(model.outside_2, exact), num(model.breakdown, exact), num(model.d_1, exact),
-                num(model.d_2, exact))
+                num(model.delta_1, exact),
+                num(model.delta_2, exact),
+                num(model.outside_1, exact),
+                num(model.outside_2, exact),
+                num(model.breakdown, exact),
+                num(model.d_1, exact),
+                num(model.d_2, exact),
+            )
         if cf is not None and cf["valid"]:
             s: tuple[Any, ...] = (cf["s_1"], cf["s_2"])
             regime = f"({cf['regime']}) {_regime_text(cf['regime'], P)}"
@@ -242,11 +284,21 @@ def solve_rubinstein(model: Rubinstein, exact: bool, numeric_only: bool) -> tupl
                 pay = it["payoffs"]
                 # the verifier checks the proposer's best acceptable offer against the
                 # continuation payoffs after a rejection (the witness)
-                eq = Equilibrium(payoffs=pay, regret=None, label="no agreement",
-                                 extra={"solution": {"model": "rubinstein", "first_proposer": P[first],
-                                                     "agreement": False, "method_used": used,
-                                                     "payoffs": dict(zip(P, pay))}},
-                                 witness={"continuation": tuple(it["cont"])})
+                eq = Equilibrium(
+                    payoffs=pay,
+                    regret=None,
+                    label="no agreement",
+                    extra={
+                        "solution": {
+                            "model": "rubinstein",
+                            "first_proposer": P[first],
+                            "agreement": False,
+                            "method_used": used,
+                            "payoffs": dict(zip(P, pay)),
+                        }
+                    },
+                    witness={"continuation": tuple(it["cont"])},
+                )
                 return eq, used, regime
         s_first = s[first]
         offer = 1 - s_first
@@ -273,21 +325,28 @@ def solve_rubinstein(model: Rubinstein, exact: bool, numeric_only: bool) -> tupl
             block["outside_options"] = {P[0]: model.outside_1, P[1]: model.outside_2}
     if model.r_1 is not None and model.r_2 is not None:
         lim = continuous_limit_share(num(model.r_1, exact), num(model.r_2, exact))
-        block["continuous_limit"] = {P[first]: lim if first == 0 else 1 - lim,
-                                     P[1 - first]: 1 - lim if first == 0 else lim}
+        block["continuous_limit"] = {
+            P[first]: lim if first == 0 else 1 - lim,
+            P[1 - first]: 1 - lim if first == 0 else lim,
+        }
     label = "agreement" if agree else "no agreement"
     if cf is not None and cf["valid"]:
         label = f"agreement; {_regime_text(cf['regime'], P)}"
     return Equilibrium(payoffs=pay, regret=None, label=label, extra={"solution": block}), used, regime
 
 
-
-
 def batch_rubinstein(model: Rubinstein, f: Any) -> dict[str, Any]:
     """**Vectorised.** Round-1 shares over a batch (``f`` turns a parameter into a float array)."""
     if model.horizon is not None:
         raise SolverError("batch closed forms need an infinite horizon")
-    r = rubinstein_shares(f(model.delta_1), f(model.delta_2), f(model.outside_1), f(model.outside_2),
-                          f(model.breakdown), f(model.d_1), f(model.d_2))
+    r = rubinstein_shares(
+        f(model.delta_1),
+        f(model.delta_2),
+        f(model.outside_1),
+        f(model.outside_2),
+        f(model.breakdown),
+        f(model.d_1),
+        f(model.d_2),
+    )
     first = r["s_1"] if model.first == 1 else 1 - r["s_2"]
     return {"share_1": first, "share_2": 1 - first, "regime": r["regime"], "valid": r["valid"]}

@@ -42,8 +42,13 @@ def _families(st: SymbolicSetup, deadline: Deadline) -> tuple[list[Family], list
     raise SymbolicError(f"{st.template.name}: symbolic answers are not available for kind {kind!r}")
 
 
-def solve_symbolic(template: Any, parameters: Sequence[str] | None = None,
-                   fixed: Mapping[str, Any] | None = None, *, timeout: float | None = DEFAULT_TIMEOUT) -> SymbolicResult:
+def solve_symbolic(
+    template: Any,
+    parameters: Sequence[str] | None = None,
+    fixed: Mapping[str, Any] | None = None,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> SymbolicResult:
     """Every equilibrium family of ``template`` as closed forms in ``parameters`` (all
     parameters when None; the others fixed at ``fixed`` or their defaults), each with its
     region. On timeout the families found so far are returned with ``complete = False``."""
@@ -62,10 +67,18 @@ def solve_symbolic(template: Any, parameters: Sequence[str] | None = None,
         notes = [deadline.message()]
     undecided = [f for f in fams if f.region is None]
     if undecided:
-        notes.append(f"{len(undecided)} famil{'y' if len(undecided) == 1 else 'ies'} with region null: "
-                     "not decided symbolically")
+        notes.append(
+            f"{len(undecided)} famil{'y' if len(undecided) == 1 else 'ies'} with region null: "
+            "not decided symbolically"
+        )
     return SymbolicResult(
-        game=template.name, kind=template.kind, parameters=list(st.symbols),
-        fixed=dict(st.fixed), box={n: b for n, b in zip(st.symbols, st.box.bounds)},
-        families=fams, complete=complete, notes=notes, setup=st,
+        game=template.name,
+        kind=template.kind,
+        parameters=list(st.symbols),
+        fixed=dict(st.fixed),
+        box={n: b for n, b in zip(st.symbols, st.box.bounds)},
+        families=fams,
+        complete=complete,
+        notes=notes,
+        setup=st,
     )

@@ -17,7 +17,14 @@ import sympy as sp
 
 from bargaining.solvers.symbolic.family import Family, SymbolicResult
 
-__all__ = ["check_families", "numeric_regime", "regime_at", "uncovered", "family_numbers", "equilibrium_numbers"]
+__all__ = [
+    "check_families",
+    "numeric_regime",
+    "regime_at",
+    "uncovered",
+    "family_numbers",
+    "equilibrium_numbers",
+]
 
 TOL = 1e-6
 
@@ -68,8 +75,16 @@ def check_families(res: SymbolicResult, template: Any, n: int = 5, seed: int = 0
     report = []
     for k, fam in enumerate(res.families):
         if fam.region is None:
-            report.append({"family": k, "label": fam.label, "checked": 0, "matched": 0, "failures": [],
-                           "note": "region null: not checked"})
+            report.append(
+                {
+                    "family": k,
+                    "label": fam.label,
+                    "checked": 0,
+                    "matched": 0,
+                    "failures": [],
+                    "note": "region null: not checked",
+                }
+            )
             continue
         pts = fam.region.sample_points(n, seed=seed + k)
         matched, failures = 0, []
@@ -83,16 +98,25 @@ def check_families(res: SymbolicResult, template: Any, n: int = 5, seed: int = 0
                 if eq.label != fam.label:
                     continue
                 got = equilibrium_numbers(res, fam, eq)
-                if got is not None and len(got) == len(want) and all(abs(a - b) <= TOL for a, b in zip(got, want)):
+                if (
+                    got is not None
+                    and len(got) == len(want)
+                    and all(abs(a - b) <= TOL for a, b in zip(got, want))
+                ):
                     ok = True
                     break
             if ok:
                 matched += 1
             else:
-                failures.append({"point": {k2: float(v) for k2, v in point.items() if k2 in st.symbols},
-                                 "numeric_labels": sorted({e.label for e in sol.equilibria})})
-        report.append({"family": k, "label": fam.label, "checked": len(pts), "matched": matched,
-                       "failures": failures})
+                failures.append(
+                    {
+                        "point": {k2: float(v) for k2, v in point.items() if k2 in st.symbols},
+                        "numeric_labels": sorted({e.label for e in sol.equilibria}),
+                    }
+                )
+        report.append(
+            {"family": k, "label": fam.label, "checked": len(pts), "matched": matched, "failures": failures}
+        )
     return report
 
 

@@ -58,7 +58,7 @@ def to_sympy(node: tuple, env: Mapping[str, sp.Expr]) -> sp.Expr:
             return a * b
         if op == "/":
             return a / b
-        return a ** b
+        return a**b
     if tag == "chain":  # a run of + - or of * / (left to right)
         acc = to_sympy(node[1], env)
         for op, operand in node[2]:
@@ -73,7 +73,13 @@ def to_sympy(node: tuple, env: Mapping[str, sp.Expr]) -> sp.Expr:
         if f == "if":
             return sp.Piecewise((args[1], sp.Ne(args[0], 0)), (args[2], True))
         table: dict[str, Callable[..., sp.Expr]] = {
-            "min": sp.Min, "max": sp.Max, "abs": sp.Abs, "sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log}
+            "min": sp.Min,
+            "max": sp.Max,
+            "abs": sp.Abs,
+            "sqrt": sp.sqrt,
+            "exp": sp.exp,
+            "log": sp.log,
+        }
         return table[f](*args)
     raise AssertionError(tag)  # pragma: no cover
 
@@ -111,7 +117,9 @@ def _map(node: Any, fn: Callable[[Expression], Any]) -> Any:
     return node
 
 
-def setup(template: Template, names: Sequence[str] | None, fixed: Mapping[str, Any] | None = None) -> SymbolicSetup:
+def setup(
+    template: Template, names: Sequence[str] | None, fixed: Mapping[str, Any] | None = None
+) -> SymbolicSetup:
     """The symbolic view of ``template``: ``names`` (all parameters when None) become symbols,
     the others keep their values (``fixed`` overrides, checked against the ranges)."""
     point = template.validate_params(dict(fixed or {}))
@@ -136,9 +144,11 @@ def setup(template: Template, names: Sequence[str] | None, fixed: Mapping[str, A
     def convert(e: Expression) -> sp.Expr:
         value = to_sympy(e.tree, env)
         if syms and not sp.sympify(value).is_rational_function(*syms):
-            raise SymbolicError(f"{e.where or template.name}: {e.text!r} is not a rational function of the "
-                                "symbolic parameters (min, max, if, abs, sqrt, exp, log): keep its "
-                                "parameters fixed (--symbolic with fewer names) or use the numeric solver")
+            raise SymbolicError(
+                f"{e.where or template.name}: {e.text!r} is not a rational function of the "
+                "symbolic parameters (min, max, if, abs, sqrt, exp, log): keep its "
+                "parameters fixed (--symbolic with fewer names) or use the numeric solver"
+            )
         return value
 
     body = _map(template.body, convert)

@@ -37,15 +37,20 @@ def model_families(st: SymbolicSetup, deadline: Deadline) -> tuple[list[Family],
     body = st.body
     model = body.get("model")
     if model != "rubinstein":
-        raise SymbolicError(f"{st.template.name}: model {model!r} has no symbolic closed form here "
-                            "(symbolic answers cover the rubinstein model)")
+        raise SymbolicError(
+            f"{st.template.name}: model {model!r} has no symbolic closed form here "
+            "(symbolic answers cover the rubinstein model)"
+        )
     args = body.get("arguments")
     if args is None:
         args = {**st.fixed, **st.symbols}
     if args.get("horizon") is not None:
         raise SymbolicError(f"{st.template.name}: a finite horizon has no symbolic closed form here")
     players = [str(p) for p in (body.get("players") or ["1", "2"])]
-    d1, d2 = sp.sympify(args.get("delta_1", sp.Rational(9, 10))), sp.sympify(args.get("delta_2", sp.Rational(9, 10)))
+    d1, d2 = (
+        sp.sympify(args.get("delta_1", sp.Rational(9, 10))),
+        sp.sympify(args.get("delta_2", sp.Rational(9, 10))),
+    )
     q = sp.sympify(args.get("breakdown", 0))
     dd1, dd2 = sp.sympify(args.get("d_1", 0)), sp.sympify(args.get("d_2", 0))
     o1, o2 = args.get("outside_1"), args.get("outside_2")
@@ -72,10 +77,16 @@ def model_families(st: SymbolicSetup, deadline: Deadline) -> tuple[list[Family],
         share1 = sp.simplify(s1 if first == 1 else 1 - s2)
         label = "agreement; " + _TEXT[reg].format(p1=players[0], p2=players[1])
         for region in st.region.impose_all(conds):
-            fams.append(Family(label=label,
-                               strategies={"shares": {players[0]: share1, players[1]: sp.simplify(1 - share1)},
-                                           "proposer_share": {players[0]: sp.simplify(s1), players[1]: sp.simplify(s2)},
-                                           "first_proposer": players[first - 1]},
-                               region=region.simplified(),
-                               values={players[0]: share1, players[1]: sp.simplify(1 - share1)}))
+            fams.append(
+                Family(
+                    label=label,
+                    strategies={
+                        "shares": {players[0]: share1, players[1]: sp.simplify(1 - share1)},
+                        "proposer_share": {players[0]: sp.simplify(s1), players[1]: sp.simplify(s2)},
+                        "first_proposer": players[first - 1],
+                    },
+                    region=region.simplified(),
+                    values={players[0]: share1, players[1]: sp.simplify(1 - share1)},
+                )
+            )
     return fams, []

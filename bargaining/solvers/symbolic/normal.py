@@ -70,8 +70,10 @@ def normal_families(st: SymbolicSetup, game: Any, deadline: Deadline) -> tuple[l
     A, B = payoff_matrices(st, game)
     m, n = A.shape
     if max(m, n) > MAX_STRATEGIES:
-        raise SymbolicError(f"{st.template.name}: symbolic support enumeration is limited to {MAX_STRATEGIES} "
-                            "strategies per player")
+        raise SymbolicError(
+            f"{st.template.name}: symbolic support enumeration is limited to {MAX_STRATEGIES} "
+            "strategies per player"
+        )
     names = [list(s) for s in game.strategies]
     players = list(game.players)
     families: list[Family] = []
@@ -83,8 +85,10 @@ def normal_families(st: SymbolicSetup, game: Any, deadline: Deadline) -> tuple[l
                 y = _solve_indifference(A, I, J)
                 x = _solve_indifference(B.T, J, I)
                 if x is None or y is None:
-                    notes.append(f"supports {[names[0][i] for i in I]} x {[names[1][j] for j in J]}: "
-                                 "indifference system without a unique solution (skipped: degenerate)")
+                    notes.append(
+                        f"supports {[names[0][i] for i in I]} x {[names[1][j] for j in J]}: "
+                        "indifference system without a unique solution (skipped: degenerate)"
+                    )
                     continue
                 X = [sp.Integer(0)] * m
                 Y = [sp.Integer(0)] * n
@@ -102,10 +106,15 @@ def normal_families(st: SymbolicSetup, game: Any, deadline: Deadline) -> tuple[l
                 v2 = sp.simplify(sum(Y[j] * u2[j] for j in range(n)))
                 label = "pure" if k == 1 else "mixed"
                 for reg in regions:
-                    families.append(Family(
-                        label=label,
-                        strategies={players[0]: dict(zip(names[0], X)), players[1]: dict(zip(names[1], Y))},
-                        region=reg.simplified(),
-                        values={players[0]: v1, players[1]: v2},
-                    ))
+                    families.append(
+                        Family(
+                            label=label,
+                            strategies={
+                                players[0]: dict(zip(names[0], X)),
+                                players[1]: dict(zip(names[1], Y)),
+                            },
+                            region=reg.simplified(),
+                            values={players[0]: v1, players[1]: v2},
+                        )
+                    )
     return families, notes

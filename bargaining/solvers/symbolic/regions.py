@@ -101,8 +101,9 @@ class Region:
         bounds = [(float(lo), float(hi)) for lo, hi in self.box.bounds]
         if not syms:
             return c0 if all(r <= rhs_i for r, rhs_i in zip([0.0] * len(rhs), rhs)) else False
-        res = linprog([sense * v for v in cvec], A_ub=rows or None, b_ub=rhs or None, bounds=bounds,
-                      method="highs")
+        res = linprog(
+            [sense * v for v in cvec], A_ub=rows or None, b_ub=rhs or None, bounds=bounds, method="highs"
+        )
         if res.status == 2:
             return False
         if res.status != 0:
@@ -190,8 +191,10 @@ class Region:
                 return []  # undefined (a zero denominator): not a region
             pieces = [self.with_condition(num * s)]
         except Undecided:
-            pieces = [self.with_condition(-den).with_condition(num),
-                      self.with_condition(den).with_condition(-num)]
+            pieces = [
+                self.with_condition(-den).with_condition(num),
+                self.with_condition(den).with_condition(-num),
+            ]
         return [r for r in pieces if r.feasible()]
 
     def impose_all(self, gs: Iterable[sp.Expr]) -> list[Region]:

@@ -58,8 +58,10 @@ def _continuations(st: SymbolicSetup, deadline: Deadline) -> list[tuple[Region, 
                         nxt.append((reg, plan, {**red, key: tuple(sp.sympify(v) for v in node)}))
                         continue
                     if "actions" in node and str(node.get("player")) == receiver:
-                        raise SymbolicError(f"{st.template.name}: {key}: a later move of the receiver "
-                                            "(who does not see the type) is not supported symbolically")
+                        raise SymbolicError(
+                            f"{st.template.name}: {key}: a later move of the receiver "
+                            "(who does not see the type) is not supported symbolically"
+                        )
                     for reg2, plan2, vals in solve_subtree(node, reg, players, deadline, key):
                         nxt.append((reg2, {**plan, **plan2}, {**red, key: vals}))
                 cases = nxt
@@ -92,20 +94,24 @@ def signaling_families(st: SymbolicSetup, deadline: Deadline) -> tuple[list[Fami
     messages = [str(m) for m in body["messages"]]
     responses = [str(r) for r in body["responses"]]
     if len(types) != 2 or len(messages) != 2 or len(responses) != 2:
-        raise SymbolicError(f"{st.template.name}: symbolic PBE needs two types, two messages and two responses")
+        raise SymbolicError(
+            f"{st.template.name}: symbolic PBE needs two types, two messages and two responses"
+        )
     families: list[Family] = []
     notes: list[str] = []
-    sig = [sp.Symbol(f"sigma_{t}") for t in types]      # P(m1 | t)
-    rho = [sp.Symbol(f"rho_{m}") for m in messages]     # P(r1 | m)
+    sig = [sp.Symbol(f"sigma_{t}") for t in types]  # P(m1 | t)
+    rho = [sp.Symbol(f"rho_{m}") for m in messages]  # P(r1 | m)
     for case_region, plan, red in _continuations(st, deadline):
+
         def uS(t: int, m: int, r: int, red: dict = red) -> sp.Expr:
             return red[f"{types[t]}/{messages[m]}/{responses[r]}"][0]
 
         def uR(t: int, m: int, r: int, red: dict = red) -> sp.Expr:
             return red[f"{types[t]}/{messages[m]}/{responses[r]}"][1]
 
-        for spat in itertools.product((0, 1, 2), repeat=2):   # 0: m1, 1: m2, 2: mixes
+        for spat in itertools.product((0, 1, 2), repeat=2):  # 0: m1, 1: m2, 2: mixes
             x = [sp.Integer(1) if s == 0 else sp.Integer(0) if s == 1 else sig[t] for t, s in enumerate(spat)]
+
             def pm(t: int, m: int, x: list = x) -> sp.Expr:
                 return x[t] if m == 0 else 1 - x[t]
 
@@ -117,14 +123,33 @@ def signaling_families(st: SymbolicSetup, deadline: Deadline) -> tuple[list[Fami
                 y: list[Any] = [None, None]
                 for m, rp in zip(on, rpat):
                     y[m] = sp.Integer(1) if rp == 0 else sp.Integer(0) if rp == 1 else rho[m]
-                fam = _pattern(st, case_region, plan, types, messages, responses, prior, spat, on, off,
-                               x, y, pm, uS, uR, sig, rho, notes)
+                fam = _pattern(
+                    st,
+                    case_region,
+                    plan,
+                    types,
+                    messages,
+                    responses,
+                    prior,
+                    spat,
+                    on,
+                    off,
+                    x,
+                    y,
+                    pm,
+                    uS,
+                    uR,
+                    sig,
+                    rho,
+                    notes,
+                )
                 families.extend(fam)
     return families, sorted(set(notes))
 
 
-def _pattern(st, region, plan, types, messages, responses, prior, spat, on, off, x, y, pm, uS, uR,
-             sig, rho, notes) -> list[Family]:
+def _pattern(
+    st, region, plan, types, messages, responses, prior, spat, on, off, x, y, pm, uS, uR, sig, rho, notes
+) -> list[Family]:
     def U(t: int, m: int) -> sp.Expr:
         return y[m] * uS(t, m, 0) + (1 - y[m]) * uS(t, m, 1)
 
@@ -156,11 +181,19 @@ def _pattern(st, region, plan, types, messages, responses, prior, spat, on, off,
         sol.update(got[0])
     if continuum:
         pat = _pattern_text(types, messages, responses, spat, on, y)
-        notes.append(f"{pat}: a continuum of equilibria (the indifference conditions do not pin the mixing "
-                     "down); region not computed")
-        return [Family(label=_label(spat, messages), strategies={"pattern": pat}, region=None,
-                       note="a continuum of equilibria: the indifference conditions do not pin the "
-                            "mixing probabilities down; use the numeric solver")]
+        notes.append(
+            f"{pat}: a continuum of equilibria (the indifference conditions do not pin the mixing "
+            "down); region not computed"
+        )
+        return [
+            Family(
+                label=_label(spat, messages),
+                strategies={"pattern": pat},
+                region=None,
+                note="a continuum of equilibria: the indifference conditions do not pin the "
+                "mixing probabilities down; use the numeric solver",
+            )
+        ]
     xs = [sp.simplify(v.subs(sol)) if isinstance(v, sp.Expr) else v for v in x]
     ys = [None if v is None else sp.simplify(v.subs(sol)) for v in y]
     conds: list[sp.Expr] = []
@@ -192,8 +225,10 @@ def _pattern(st, region, plan, types, messages, responses, prior, spat, on, off,
     for m in on:
         num = prior[0] * pm(0, m)
         den = num + prior[1] * pm(1, m)
-        beliefs[messages[m]] = {types[0]: sp.simplify((num / den).subs(sol)),
-                                types[1]: sp.simplify((prior[1] * pm(1, m) / den).subs(sol))}
+        beliefs[messages[m]] = {
+            types[0]: sp.simplify((num / den).subs(sol)),
+            types[1]: sp.simplify((prior[1] * pm(1, m) / den).subs(sol)),
+        }
     out: list[Family] = []
     if off:
         mo = off[0]
@@ -227,10 +262,17 @@ def _pattern(st, region, plan, types, messages, responses, prior, spat, on, off,
                         mu_star = None
                         if (s1, s2) not in ((1, 1), (-1, -1)) and (alpha[0] - alpha[1]) != 0:
                             mu_star = sp.simplify(-alpha[1] / (alpha[0] - alpha[1]))
-                        out_regions.append((reg2, {"off_path": True,
-                                                   f"P({responses[0]}) at least": _compact(lo, max),
-                                                   f"P({responses[0]}) at most": _compact(hi, min),
-                                                   f"belief in {types[0]} making {st.template.players[1] if len(st.template.players) > 1 else 'the receiver'} indifferent": mu_star}))
+                        out_regions.append(
+                            (
+                                reg2,
+                                {
+                                    "off_path": True,
+                                    f"P({responses[0]}) at least": _compact(lo, max),
+                                    f"P({responses[0]}) at most": _compact(hi, min),
+                                    f"belief in {types[0]} making {st.template.players[1] if len(st.template.players) > 1 else 'the receiver'} indifferent": mu_star,
+                                },
+                            )
+                        )
         for reg, b in out_regions:
             bel = dict(beliefs)
             bel[messages[mo]] = b
@@ -273,7 +315,10 @@ def _family(spat, messages, types, responses, xs, ys, region, beliefs, eq_value,
             receiver[messages[m]] = None
         else:
             receiver[messages[m]] = {responses[0]: ys[m], responses[1]: sp.simplify(1 - ys[m])}
-    return Family(label=_label(spat, messages),
-                  strategies={"sender": sender, "receiver": receiver, "continuation": dict(plan)},
-                  region=region.simplified(), beliefs=beliefs,
-                  values={"type_payoffs": dict(zip(types, eq_value))})
+    return Family(
+        label=_label(spat, messages),
+        strategies={"sender": sender, "receiver": receiver, "continuation": dict(plan)},
+        region=region.simplified(),
+        beliefs=beliefs,
+        values={"type_payoffs": dict(zip(types, eq_value))},
+    )

@@ -34,7 +34,9 @@ def _payoffs(node: dict, n: int) -> tuple[sp.Expr, ...]:
     return pay
 
 
-def solve_subtree(node: dict, region: Region, players: list[str], deadline: Deadline, path: str = "") -> list[Branch]:
+def solve_subtree(
+    node: dict, region: Region, players: list[str], deadline: Deadline, path: str = ""
+) -> list[Branch]:
     """Every backward-induction branch of ``node`` inside ``region``: (region, plan, values),
     where ``plan`` maps each reached decision node's path (``"E/A"``) to the chosen action."""
     deadline.check()
@@ -42,8 +44,10 @@ def solve_subtree(node: dict, region: Region, players: list[str], deadline: Dead
     if "payoffs" in node:
         return [(region, {}, _payoffs(node, n))]
     if "infoset" in node:
-        raise SymbolicError(f"node {path or 'root'}: information sets are not supported symbolically "
-                            "(perfect-information trees only)")
+        raise SymbolicError(
+            f"node {path or 'root'}: information sets are not supported symbolically "
+            "(perfect-information trees only)"
+        )
     actions = list(node["actions"].items())
     partial: list[tuple[Region, dict[str, str], list[tuple[sp.Expr, ...]]]] = [(region, {}, [])]
     for a, child in actions:
@@ -56,7 +60,9 @@ def solve_subtree(node: dict, region: Region, players: list[str], deadline: Dead
     if str(node["player"]) == CHANCE:
         probs = node["probs"]
         for r, plan, vals in partial:
-            v = tuple(sum(sp.sympify(probs[a]) * vals[k][i] for k, (a, _) in enumerate(actions)) for i in range(n))
+            v = tuple(
+                sum(sp.sympify(probs[a]) * vals[k][i] for k, (a, _) in enumerate(actions)) for i in range(n)
+            )
             out.append((r, plan, v))
         return out
     mover = players.index(str(node["player"]))
@@ -88,6 +94,12 @@ def tree_families(st: SymbolicSetup, deadline: Deadline) -> tuple[list[Family], 
     for r, plan, vals in branches:
         path = _on_path(plan, body["root"])
         label = "pure: " + " ".join(path)
-        fams.append(Family(label=label, strategies={"plan": dict(plan), "path": path},
-                           region=r.simplified(), values=dict(zip(players, vals))))
+        fams.append(
+            Family(
+                label=label,
+                strategies={"plan": dict(plan), "path": path},
+                region=r.simplified(),
+                values=dict(zip(players, vals)),
+            )
+        )
     return fams, []
