@@ -16,9 +16,9 @@ times out once, or another peer that times out on most games of a size, is not r
 (``timeout``). Times are medians per game in
 milliseconds, measured inside the process that solves: every solver, ours included, runs in a
 fresh child process, and a run under 50 ms is repeated there and the better of the two kept
-(:func:`best_of`), so that a cold start does not count as solving time. ``#eq`` is the total number of equilibria
-found over the seeds; ``dis`` counts games where our extreme equilibria differ from Gambit's
-(exact sets for ``int``, within 1e-6 for ``float``).
+(:func:`best_of`), so that a cold start does not count as solving time. ``#eq`` is the total
+number of equilibria found over the seeds; ``dis`` counts games where our extreme equilibria
+differ from Gambit's (exact sets for ``int``, within 1e-6 for ``float``).
 """
 
 from __future__ import annotations
@@ -214,7 +214,8 @@ def main() -> int:
             )
             found = "/".join(f"{counts[c]}" + (f"({outs[c]}TO)" if outs[c] else "") for c in cols)
             print(
-                f"{kind:<5} {n:>2} {' '.join(_cell(times[c], outs[c]) for c in cols)}  {ratios}  {found}  {dis}",
+                f"{kind:<5} {n:>2} {' '.join(_cell(times[c], outs[c]) for c in cols)}  "
+                f"{ratios}  {found}  {dis}",
                 flush=True,
             )
     print(f"disagreements with Gambit: {total_dis} (int games where exact Gambit timed out: {unchecked})")

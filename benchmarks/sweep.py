@@ -53,7 +53,8 @@ def bench_solvers(quick: bool) -> None:
     gambit = _oracle()
     rng = np.random.default_rng(2026)
     print(
-        f"{'shape':<6} {'games':>8} {'batch g/s':>12} {'nashpy g/s':>11} {'speed-up':>9}  {'eq/game':>7} agree"
+        f"{'shape':<6} {'games':>8} {'batch g/s':>12} {'nashpy g/s':>11} {'speed-up':>9}  "
+        f"{'eq/game':>7} agree"
     )
     for m, n in ((2, 2), (3, 3), (2, 4)):
         G = 20_000 if quick else 200_000
@@ -97,7 +98,8 @@ def bench_engine(quick: bool, workers: int) -> None:
     me, kids = _peak_mb()
     print(
         f"crisis-normal-form {side}x{side} = {side * side:,} points, {rows:,} rows, {workers} workers: "
-        f"{wall:.1f} s ({side * side / wall:,.0f} points/s); peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB"
+        f"{wall:.1f} s ({side * side / wall:,.0f} points/s); "
+        f"peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB"
     )
 
 
@@ -125,8 +127,10 @@ def bench_tree(quick: bool, workers: int) -> None:
             rates[label] = len(spec.points) / (time.perf_counter() - t)
     me, kids = _peak_mb()
     print(
-        f"escalation-tree (SPE, 3 players, 49 nodes) {side}x{side}: batched {rates['batched']:,.0f} points/s, "
-        f"per point {rates['per point (backward)']:,.0f} points/s ({rates['batched'] / rates['per point (backward)']:.0f}x); "
+        f"escalation-tree (SPE, 3 players, 49 nodes) {side}x{side}: "
+        f"batched {rates['batched']:,.0f} points/s, "
+        f"per point {rates['per point (backward)']:,.0f} points/s "
+        f"({rates['batched'] / rates['per point (backward)']:.0f}x); "
         f"peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB"
     )
 
@@ -164,8 +168,9 @@ def bench_signal(quick: bool, workers: int, side: int | None = None) -> None:
         res = solve_batch(get_source(spec).evaluate(spec.points.points(0, len(spec.points))))
         routed = f", {int((~res.generic).sum()):,} at ties solved by the per-game solver"
     print(
-        f"resolve-signal {side}x{side} = {side * side:,} points, {how}{routed}, {workers} workers: {wall:.1f} s "
-        f"({side * side / wall:,.0f} points/s); peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB"
+        f"resolve-signal {side}x{side} = {side * side:,} points, {how}{routed}, {workers} workers: "
+        f"{wall:.1f} s ({side * side / wall:,.0f} points/s); "
+        f"peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB"
     )
 
 

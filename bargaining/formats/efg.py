@@ -235,7 +235,8 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
                 raise FileFormatError(
                     path,
                     line,
-                    f"the node has {len(acts)} actions but the file holds only {left} more tokens for their subtrees",
+                    f"the node has {len(acts)} actions but the file holds only {left} more tokens "
+                    "for their subtrees",
                 )
             acts = _distinct(acts)
             if key in infoset_actions and infoset_actions[key] != tuple(acts):
@@ -259,8 +260,8 @@ def parse_efg(text: str, path: Any = None) -> ExtensiveGame:
             raise FileFormatError(
                 path,
                 line,
-                f"the node has {len(infoset_actions[key])} actions but the file holds only {left} more tokens "
-                "for their subtrees",
+                f"the node has {len(infoset_actions[key])} actions but the file holds only "
+                f"{left} more tokens for their subtrees",
             )
         return Open(word, name, pl, key, here)
 

@@ -253,7 +253,8 @@ class _Parser:
             raise FileFormatError(
                 self.path,
                 line,
-                f"the strategies declare {cells} strategy profiles but the file holds only {left} more values",
+                f"the strategies declare {cells} strategy profiles but the file holds only "
+                f"{left} more values",
             )
 
     def outcome_payoffs(self, n: int, cells: int) -> list[Fraction]:

@@ -497,8 +497,9 @@ class FearonUltimatum(BargainingModel):
     value is p − c; the proposer's war value is 1 − p − ``c_P``. The receiver's cost is private:
     ``c_low`` (resolute) with probability ``pi``, ``c_high`` (weak) otherwise
     (``dist = "two-types"``), or uniform on [c_low, c_high] (``dist = "uniform"``). The
-    receiver accepts iff x ≥ p − c (indifferent → accepts, the responder tie-break of docs/scenarios.md). Under complete
-    information the bargaining range is [p − c, p + c_P] (Fearon's [p − c_A, p + c_B]).
+    receiver accepts iff x ≥ p − c (indifferent → accepts, the responder tie-break of
+    docs/scenarios.md). Under complete information the bargaining range is [p − c, p + c_P]
+    (Fearon's [p − c_A, p + c_B]).
     """
 
     model: ClassVar[str] = "fearon-ultimatum"

@@ -14,9 +14,10 @@ equivalent; the solvers that need it check :attr:`ExtensiveGame.perfect_recall`.
 
 Nodes are stored in depth-first preorder (node 0 is the root, children in action order), so the
 subtree of node ``v`` is the index range ``[v, v + size[v])`` and terminals in index order are the
-"file's depth-first order" of the JSON output (docs/reference/solve.md). Information sets are numbered per player in the order
-given (``.efg``: by their number; builder and YAML: by first appearance depth-first). Games are
-immutable and validated on construction; exact games hold ``Fraction`` payoffs and probabilities.
+"file's depth-first order" of the JSON output (docs/reference/solve.md). Information sets are
+numbered per player in the order given (``.efg``: by their number; builder and YAML: by first
+appearance depth-first). Games are immutable and validated on construction; exact games hold
+``Fraction`` payoffs and probabilities.
 
 For very large perfect-information trees (the 10⁶-node SPE path) see :class:`TreeArrays`, a plain
 array representation that :mod:`bargaining.solvers.backward` solves in linear time without
@@ -159,8 +160,9 @@ class ExtensiveGame:
         """Validate a :class:`NodeSpec` tree into a game.
 
         ``infoset_order`` optionally fixes, per player, the order of information-set labels
-        (default: first appearance, depth first); ``tie_break`` is the preference rule (docs/scenarios.md, tie-break rule)
-        ``{player: [actions, most preferred first]}`` used by ``backward`` with ``tie_break="file"``.
+        (default: first appearance, depth first); ``tie_break`` is the preference rule
+        (docs/scenarios.md, tie-break rule) ``{player: [actions, most preferred first]}`` used by
+        ``backward`` with ``tie_break="file"``.
         ``allow_absent_minded`` accepts an information set that holds a node and its descendant
         (Piccione–Rubinstein's absent-minded driver, in Gambit's catalogue); such a game has no
         perfect recall, so only methods that do not need it apply.
@@ -558,7 +560,8 @@ class _Validator:
                 pay = spec.payoffs or ()
                 if len(pay) != n:
                     raise GameValidationError(
-                        f"{where}: terminal has {len(pay)} payoffs, expected {n} (one per player: {', '.join(players)})"
+                        f"{where}: terminal has {len(pay)} payoffs, expected {n} "
+                        f"(one per player: {', '.join(players)})"
                     )
                 rec["payoffs"] = tuple(
                     self.num(p, f"{where}: payoff of {players[i]!r}") for i, p in enumerate(pay)
@@ -626,7 +629,8 @@ class _Validator:
                     if nodes[v]["actions"] != acts:
                         raise GameValidationError(
                             f"information set {label!r} of player {players[p]!r}: its nodes offer different "
-                            f"actions ({', '.join(acts)}) and ({', '.join(nodes[v]['actions'])}); they must be the same"
+                            f"actions ({', '.join(acts)}) and ({', '.join(nodes[v]['actions'])}); "
+                            "they must be the same"
                         )
                 gidx = len(infosets)
                 display = label if not label.startswith("#") else f"{players[p]}:{number + 1}"

@@ -84,7 +84,8 @@ class NormalFormGame:
                 )
             if len(set(labels)) != m:
                 raise GameValidationError(
-                    f"strategy labels of player {self.players[i]!r} must be distinct, got {show_value(list(labels))}"
+                    f"strategy labels of player {self.players[i]!r} must be distinct, "
+                    f"got {show_value(list(labels))}"
                 )
         if self.exact:
             if pay.dtype != object:
@@ -124,7 +125,8 @@ class NormalFormGame:
         for idx, v in np.ndenumerate(raw):
             if not is_finite_number(v):
                 raise GameValidationError(
-                    f"payoff at index {', '.join(map(str, idx))} is {show_value(v)}: payoffs must be finite numbers"
+                    f"payoff at index {', '.join(map(str, idx))} is {show_value(v)}: "
+                    "payoffs must be finite numbers"
                 )
         if exact:
             try:

@@ -143,7 +143,8 @@ class Solution:
         return self.equilibria[k]
 
     def to_dict(self, exact: bool | None = None) -> dict[str, Any]:
-        """The stable JSON shape of ``bargain solve --format json`` (docs/reference/solve.md) (``exact`` defaults to the solution's mode)."""
+        """The stable JSON shape of ``bargain solve --format json`` (docs/reference/solve.md)
+        (``exact`` defaults to the solution's mode)."""
         exact = self.exact if exact is None else exact
         describe = getattr(self.game, "describe", None)
         out: dict[str, Any] = {
@@ -178,9 +179,9 @@ class Solution:
 
 
 def sort_key_profile(profile: Sequence[Sequence[Any]]) -> tuple:
-    """Deterministic order of the JSON output (docs/reference/solve.md): pure before mixed, then by the profile read as
-    numbers from the first player's first strategy on, larger probabilities first (so that a
-    pure profile on earlier strategies comes first)."""
+    """Deterministic order of the JSON output (docs/reference/solve.md): pure before mixed, then
+    by the profile read as numbers from the first player's first strategy on, larger
+    probabilities first (so that a pure profile on earlier strategies comes first)."""
     flat = [p for probs in profile for p in probs]
     mixed = any(0 < p < 1 for p in flat)
     return (mixed, tuple(-float(p) for p in flat))

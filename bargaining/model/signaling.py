@@ -346,7 +346,8 @@ class SignalingGame:
                 for r in responses:
                     if r not in cell_spec:
                         raise GameValidationError(
-                            f"signaling game: response {r!r} missing after message {m!r} for type {t!r} in payoffs"
+                            f"signaling game: response {r!r} missing after message {m!r} "
+                            f"for type {t!r} in payoffs"
                         )
                     cell.append(_parse_node(cell_spec[r], sender, receiver, f"payoffs {t} > {m} > {r}"))
                 row.append(tuple(cell))

@@ -64,7 +64,10 @@ class Parameter:
         lo, hi = self.range
         left = "(" if self.open_lo or lo is None else "["
         right = ")" if self.open_hi or hi is None else "]"
-        return f"{left}{'-inf' if lo is None else format_value(lo)}, {'inf' if hi is None else format_value(hi)}{right}"
+        return (
+            f"{left}{'-inf' if lo is None else format_value(lo)}, "
+            f"{'inf' if hi is None else format_value(hi)}{right}"
+        )
 
     def check(self, value: Any, where: str) -> Fraction | float:
         """``value`` converted (exactly where it is decimal) and checked against the range."""
@@ -82,7 +85,8 @@ class Parameter:
             ) from None
         except (TypeError, ValueError):
             raise BargainingError(
-                f"{where}: parameter {self.name}: expected a number (such as 0.4 or 1/3), got {shorten(given)!r}"
+                f"{where}: parameter {self.name}: expected a number (such as 0.4 or 1/3), "
+                f"got {shorten(given)!r}"
             ) from None
         if isinstance(v, float) and not math.isfinite(v):
             raise BargainingError(f"{where}: parameter {self.name} must be a finite number, got {given}")
@@ -134,8 +138,8 @@ class Template:
     """A parametric game, built by :func:`bargaining.formats.yamlgame.load_template`.
 
     ``body`` is the kind-specific part of the file in which every number is an
-    :class:`Expression`; ``builder(template, evaluated_body, point)`` turns an evaluated body into a game. Templates are
-    immutable; ``with_params`` returns a new game each time.
+    :class:`Expression`; ``builder(template, evaluated_body, point)`` turns an evaluated body
+    into a game. Templates are immutable; ``with_params`` returns a new game each time.
     """
 
     name: str

@@ -274,10 +274,11 @@ def _equilibrium(doc: _Doc, game: SignalingGame, k: int, eq, US, UR) -> None:
                     pi, po = prior[i], prior[o]
                     sig = to_fraction(sigma[i][j])
                     doc.item(
-                        f"{game.receiver} mixes after {m} only if it is indifferent there, so P({t} | {m}) must "
-                        f"equal the threshold {_n(mu)}. Bayes' rule: {_c(pi)}·σ / ({_c(pi)}·σ + {_c(po)}·{_c(so)}) "
-                        f"= {_c(mu)} gives σ = {_c(po)}·{_c(so)}·{_c(mu)} / ({_c(pi)}·(1 − {_c(mu)})) = {_n(sig)}: "
-                        f"{t} sends {m} with probability {_n(sig)}."
+                        f"{game.receiver} mixes after {m} only if it is indifferent there, "
+                        f"so P({t} | {m}) must equal the threshold {_n(mu)}. "
+                        f"Bayes' rule: {_c(pi)}·σ / ({_c(pi)}·σ + {_c(po)}·{_c(so)}) = {_c(mu)} "
+                        f"gives σ = {_c(po)}·{_c(so)}·{_c(mu)} / ({_c(pi)}·(1 − {_c(mu)})) "
+                        f"= {_n(sig)}: {t} sends {m} with probability {_n(sig)}."
                     )
                     continue
             doc.item(
@@ -311,7 +312,8 @@ def _equilibrium(doc: _Doc, game: SignalingGame, k: int, eq, US, UR) -> None:
                         ua, ub = US[i][j][a], US[i][j][b]
                         doc.item(
                             f"{t}: {others[0]} gives {rhs}; {m} gives q·{_c(ua)} + (1 − q)·{_c(ub)} with "
-                            f"q = P({R[a]} | {m}). Indifference: q = ({_c(v)} − {_c(ub)}) / ({_c(ua)} − {_c(ub)}) "
+                            f"q = P({R[a]} | {m}). "
+                            f"Indifference: q = ({_c(v)} − {_c(ub)}) / ({_c(ua)} − {_c(ub)}) "
                             f"= {_n(rho[j][a])}.",
                             1,
                         )
@@ -405,7 +407,8 @@ def explain(game: SignalingGame, fmt: str = "text") -> str:
 
     if getattr(game, "kind", None) != "signaling":
         raise BargainingError(
-            f"bargain explain derives perfect Bayesian equilibria of signaling games; this is {_KINDS.get(str(getattr(game, 'kind', '')), 'another kind of game')}"
+            "bargain explain derives perfect Bayesian equilibria of signaling games; this is "
+            f"{_KINDS.get(str(getattr(game, 'kind', '')), 'another kind of game')}"
         )
     if fmt not in ("text", "markdown"):
         raise BargainingError(f"--format {fmt}: expected text or markdown")
@@ -432,7 +435,8 @@ def explain(game: SignalingGame, fmt: str = "text") -> str:
     doc.p(
         f"There {'is' if n == 1 else 'are'} {n} PBE famil{'y' if n == 1 else 'ies'}"
         + (
-            f" ({n - sets} single point{'' if n - sets == 1 else 's'}, {sets} continuum{'' if sets == 1 else 's'} of equilibria)"
+            f" ({n - sets} single point{'' if n - sets == 1 else 's'}, "
+            f"{sets} continuum{'' if sets == 1 else 's'} of equilibria)"
             if sets
             else ""
         )
@@ -456,9 +460,10 @@ def explain(game: SignalingGame, fmt: str = "text") -> str:
     keep_d2 = [str(k) for k, eq in enumerate(sol.equilibria) if eq.extra["refinements"].get("d2")]
     keep_nw = [str(k) for k, eq in enumerate(sol.equilibria) if eq.extra["refinements"].get("nwbr")]
     doc.p(
-        f"The intuitive criterion keeps {', '.join(keep_ic) or 'none'}; D1 keeps {', '.join(keep_d1) or 'none'}. "
-        f"D2 (universal divinity) keeps {', '.join(keep_d2) or 'none'}; NWBR (never a weak best response) keeps "
-        f"{', '.join(keep_nw) or 'none'}."
+        f"The intuitive criterion keeps {', '.join(keep_ic) or 'none'}; "
+        f"D1 keeps {', '.join(keep_d1) or 'none'}. "
+        f"D2 (universal divinity) keeps {', '.join(keep_d2) or 'none'}; "
+        f"NWBR (never a weak best response) keeps {', '.join(keep_nw) or 'none'}."
     )
     return doc.text()
 

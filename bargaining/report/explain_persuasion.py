@@ -197,7 +197,8 @@ def explain_persuasion(game: PersuasionProblem, fmt: str = "text") -> str:
     (value, _), lo, hi, w_lo = best
     if lo == hi:
         doc.p(
-            f"No split beats the prior: the best is to send no information; {sender} gets v(μ0) = {_n(value)}."
+            "No split beats the prior: the best is to send no information; "
+            f"{sender} gets v(μ0) = {_n(value)}."
         )
     else:
         doc.p(

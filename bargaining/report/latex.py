@@ -8,10 +8,11 @@ finding pure equilibria, Osborne 2004 §2.8), pure equilibria of a given solutio
 (``\fbox``), and a mixed equilibrium's probabilities follow the strategy labels.
 
 **TikZ** trees (``\usepackage{tikz}``, no other library): the node positions come from the
-same layout as the matplotlib pictures (:func:`bargaining.viz.tree_layout.layout_tree`; the code is in :mod:`bargaining.report.tikz`); decision
-nodes are filled circles labelled by their player, chance nodes hollow, information sets dashed
-lines between their nodes, payoffs under the leaves; with an equilibrium, the chosen actions are
-thick, mixing probabilities sit next to the action labels and beliefs in brackets by the nodes.
+same layout as the matplotlib pictures (:func:`bargaining.viz.tree_layout.layout_tree`; the
+code is in :mod:`bargaining.report.tikz`); decision nodes are filled circles labelled by their
+player, chance nodes hollow, information sets dashed lines between their nodes, payoffs under
+the leaves; with an equilibrium, the chosen actions are thick, mixing probabilities sit next to
+the action labels and beliefs in brackets by the nodes.
 
 The output is text only (no TeX is run): the tests check it is well-formed (balanced braces,
 matching environments, the expected number of cells).

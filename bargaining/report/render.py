@@ -94,8 +94,8 @@ def _off_path_note(sol: Solution) -> list[str]:
         counts = ", ".join(f"{labels[0]} x{len(labels)}" for labels in groups.values())
         what = f"they have {len(groups)} outcomes ({counts})"
     return [
-        f"note: {n} equilibria, but {what}: those with one outcome differ only in choices off the equilibrium "
-        f"path{hint}"
+        f"note: {n} equilibria, but {what}: those with one outcome differ only in choices off the "
+        f"equilibrium path{hint}"
     ]
 
 

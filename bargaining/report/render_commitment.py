@@ -23,7 +23,8 @@ and ``complete`` that :func:`bargaining.report.render.equilibrium_rows` adds:
   ``posterior:<action>:<state>``, ``sender_payoff``, ``receiver_payoff``, ``no_information``,
   ``full_disclosure``, ``cheap_talk:best_sender_payoff``, ``value_of_information_policy``,
   ``value_of_commitment``;
-- ``repeated-spe-payoffs``: ``horizon:delta`` or ``horizon:periods`` (named apart from a game parameter ``delta``), ``minmax:<player>``,
+- ``repeated-spe-payoffs``: ``horizon:delta`` or ``horizon:periods`` (named apart from a game
+  parameter ``delta``), ``minmax:<player>``,
   ``trigger_delta:<s_1>:<s_2>`` (empty where grim trigger sustains nothing),
   ``payoff_set:vertices``, ``payoff_set:min:<player>``, ``payoff_set:max:<player>``,
   ``converged`` (discounted game);

@@ -40,8 +40,9 @@ def tikz_picture(
 ) -> str:
     r"""The tree of ``game`` as a plain-TikZ ``tikzpicture`` (see the module docstring).
 
-    Coordinates come from :func:`~bargaining.viz.tree_layout.layout_tree`; ``scale_cm`` = (column width, row height) in cm
-    (default: wide enough for the longest action label at ``\small``)."""
+    Coordinates come from :func:`~bargaining.viz.tree_layout.layout_tree`; ``scale_cm`` =
+    (column width, row height) in cm (default: wide enough for the longest action label at
+    ``\small``)."""
     game = as_game(game)
     tree = as_tree(game)
     ov = pick_overlay(game, tree, solution, equilibrium)

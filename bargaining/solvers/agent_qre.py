@@ -180,7 +180,10 @@ def trace_agent_qre(
             growth = 1 + (growth - 1) / 2
             dl /= 2
             if growth < 1 + 1e-6:
-                reason = f"the logit branch could not be followed beyond lambda = {lam * A.scale:.4g} (per unit payoff range)"
+                reason = (
+                    f"the logit branch could not be followed beyond lambda = {lam * A.scale:.4g} "
+                    "(per unit payoff range)"
+                )
                 break
             continue
         prev = (y, lam)
@@ -371,8 +374,8 @@ def _register() -> None:
             kinds=("tree",),
             concept="sequential",
             function=agent_qre,
-            summary="one sequential equilibrium of a larger tree: the limit of the agent logit QRE, rounded and "
-            "certified with its tremble sequence (not complete)",
+            summary="one sequential equilibrium of a larger tree: the limit of the agent logit QRE, "
+            "rounded and certified with its tremble sequence (not complete)",
             options={
                 "max_lambda": "last logit precision, per unit of the payoff range (default 10,000)",
                 "denominators": "denominators tried when rounding the limit (default 10, 100, 1000)",

@@ -25,10 +25,11 @@ ties at perfect-information steps (with ties, mixing the tied actions gives furt
 ones are all listed) and every imperfect-information step returned a complete list of isolated
 equilibria. With a tie-break rule the answer is the one SPE the rule selects.
 
-**Tie-break rule** (docs/scenarios.md, tie-break rule): ``tie_break={player: [actions, most preferred first]}``;
-among maximisers the earliest listed action wins, unlisted actions come after, in the node's order
-(so at a node without listed actions the earlier option wins). ``tie_break="file"`` takes the rule
-the game file declares (``ExtensiveGame.tie_break``).
+**Tie-break rule** (docs/scenarios.md, tie-break rule):
+``tie_break={player: [actions, most preferred first]}``; among maximisers the earliest listed
+action wins, unlisted actions come after, in the node's order (so at a node without listed
+actions the earlier option wins). ``tie_break="file"`` takes the rule the game file declares
+(``ExtensiveGame.tie_break``).
 
 **Large perfect-information trees**: :func:`spe_arrays` solves a :class:`TreeArrays` tree level by
 level with numpy (single SPE, linear time).

@@ -265,8 +265,8 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
     relative to each player's payoff range: each player's payoffs are normalised to [1, 2]
     per game (:func:`normalise_stack`). Games whose payoffs are too finely spread for that
     (two distinct payoffs of one player closer than 1e-6 of the player's range) are flagged in
-    ``uncertain``: solve those one by one (``enummixed`` falls back to exact arithmetic). Games are processed in sub-batches of
-    :data:`_SUB_BATCH` to bound memory.
+    ``uncertain``: solve those one by one (``enummixed`` falls back to exact arithmetic). Games
+    are processed in sub-batches of :data:`_SUB_BATCH` to bound memory.
     """
     A = np.asarray(A, dtype=np.float64)
     B = np.asarray(B, dtype=np.float64)

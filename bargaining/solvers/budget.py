@@ -149,9 +149,9 @@ def run_streaming(
 
     ``fn`` calls ``emit(item)`` for each result as soon as it has it (e.g. each equilibrium), so
     that when the child is killed at ``timeout`` seconds the parent still holds everything found
-    so far (when ``deadline`` passes). Returns ``(status, items, value)`` with status ``"ok"`` (``value`` is ``fn``'s return
-    value), ``"timeout"`` or ``"error"`` (``value`` is the error text). ``fn``, its arguments and
-    the items must be picklable (a module-level function).
+    so far (when ``deadline`` passes). Returns ``(status, items, value)`` with status ``"ok"``
+    (``value`` is ``fn``'s return value), ``"timeout"`` or ``"error"`` (``value`` is the error
+    text). ``fn``, its arguments and the items must be picklable (a module-level function).
 
     Inside a daemonic process (a ``multiprocessing.Pool`` worker, e.g. a sweep executor), which
     may not start children, ``fn`` runs in this process instead: it must then poll its own

@@ -314,7 +314,8 @@ register(
         kinds=("persuasion",),
         concept="bayesian-persuasion",
         function=persuasion_lp,
-        summary="the sender's optimal signal: obedience LP over recommendations (Kamenica-Gentzkow; any states)",
+        summary="the sender's optimal signal: obedience LP over recommendations "
+        "(Kamenica-Gentzkow; any states)",
     )
 )
 register(

@@ -95,7 +95,8 @@ def intuitive_test(US, UR, u_star, m: int, cache, labels) -> tuple[bool, list[in
             )
             note = (
                 f"intuitive criterion fails at {M[m]}: {why_j}against any best reply to beliefs on "
-                f"{{{', '.join(T[s] for s in rest)}}} ({'/'.join(R[r] for r in brs_rest)}) type {T[t]} gets at least "
+                f"{{{', '.join(T[s] for s in rest)}}} ({'/'.join(R[r] for r in brs_rest)}) "
+                f"type {T[t]} gets at least "
                 f"{_fmt(worst)} > {_fmt(u_star[t])}, so {T[t]} would deviate to {M[m]}"
             )
             return False, J, note
@@ -201,7 +202,8 @@ def refine_equilibrium(
     else:
         if res.intuitive:
             res.notes.append(
-                "intuitive criterion: no type gains from an off-path message once equilibrium-dominated types are ruled out"
+                "intuitive criterion: no type gains from an off-path message once "
+                "equilibrium-dominated types are ruled out"
             )
         if res.d1:
             res.notes.append(

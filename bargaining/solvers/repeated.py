@@ -279,7 +279,8 @@ def repeated(
                 "periods": int(periods),
                 "payoff_set": [list(p) for p in avg],
                 "payoff_set_vertices": [list(p) for p in avg_verts],
-                "payoff_set_method": "backward induction over pure SPE continuation payoffs (average per period)",
+                "payoff_set_method": "backward induction over pure SPE continuation payoffs "
+                "(average per period)",
             }
         )
         payoffs: tuple = ()

@@ -116,7 +116,10 @@ def all_nash_behaviors(
         best = [s for s in range(len(u)) if u[s] >= top - tol]
         if len(best) > 1:
             complete = False
-            note = "a player is indifferent between plans: pure choices listed, their mixtures are equilibria too"
+            note = (
+                "a player is indifferent between plans: pure choices listed, "
+                "their mixtures are equilibria too"
+            )
         mixed_list = []
         for s in best:
             prof: list[tuple[Any, ...]] = [(one,) for _ in nfg.shape]
@@ -650,7 +653,8 @@ register(
         kinds=("tree",),
         concept="nash",
         function=sequence,
-        summary="one Nash equilibrium of a 2-player tree: Lemke on the sequence form (dense, to ~2,000 nodes)",
+        summary="one Nash equilibrium of a 2-player tree: Lemke on the sequence form "
+        "(dense, to ~2,000 nodes)",
         players="2",
     )
 )

@@ -729,6 +729,7 @@ register(
         options={
             "refine": "test each family against the intuitive criterion, D1, D2 and NWBR (default true)"
         },
-        summary="all PBE families (pure, pooling, hybrid) with off-path belief sets; intuitive criterion, D1, D2, NWBR",
+        summary="all PBE families (pure, pooling, hybrid) with off-path belief sets; "
+        "intuitive criterion, D1, D2, NWBR",
     )
 )

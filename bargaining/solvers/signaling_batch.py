@@ -260,7 +260,8 @@ class BatchResult:
     after each message (``nan`` off the path); ``off_lo``/``off_hi`` (N, 9) the interval of
     sustaining beliefs in type 0 after the off-path message (``nan`` if none); ``x_lo``/``x_hi``
     (N, 9) the deterring probabilities of response 0 there; ``type_payoffs`` (N, 9, T);
-    ``receiver_payoff`` (N, 9); ``intuitive``/``d1``/``d2``/``nwbr`` (N, 9) bool; ``labels`` the label of each slot.
+    ``receiver_payoff`` (N, 9); ``intuitive``/``d1``/``d2``/``nwbr`` (N, 9) bool; ``labels`` the
+    label of each slot.
     """
 
     batch: SignalingBatch

@@ -8,7 +8,10 @@ The **leader** :math:`L` commits to a strategy :math:`x \in \Delta(S_L)`; the **
   the *strong Stackelberg equilibrium*): Conitzer & Sandholm (2006), *Computing the optimal
   strategy to commit to*, EC'06: for each follower pure response :math:`j` solve
 
-  .. math:: \max_x\ x^\top A e_j \quad\text{s.t.}\quad x^\top B e_j \ge x^\top B e_{j'}\ \forall j',\ x \in \Delta(S_L)
+  .. math::
+
+     \max_x\ x^\top A e_j \quad\text{s.t.}\quad
+     x^\top B e_j \ge x^\top B e_{j'}\ \forall j',\ x \in \Delta(S_L)
 
   and take the best :math:`j`. The value is always attained (each LP maximises over a closed set).
 - **Weak tie-breaking** (ties broken *against* the leader): the value
@@ -31,7 +34,8 @@ maximal Nash subset, so its extremes are at extreme equilibria, which that solve
 
 Exact mode: each LP is solved in floats (HiGHS) and its optimal vertex re-derived in Fractions
 from the tight constraints (:mod:`bargaining.solvers.lpexact`); the comparisons between follower
-responses are exact. The interior and attainment tests are float decisions (a slack above 1e-7 counts as strict).
+responses are exact. The interior and attainment tests are float decisions (a slack above 1e-7
+counts as strict).
 
 Games with more than two players and game trees are not supported (a clear error).
 """
@@ -348,7 +352,8 @@ register(
         kinds=("normal",),
         concept="stackelberg",
         function=stackelberg,
-        summary="leader's optimal pure/mixed commitment, strong or weak ties (Conitzer-Sandholm LPs; 2 players)",
+        summary="leader's optimal pure/mixed commitment, strong or weak ties "
+        "(Conitzer-Sandholm LPs; 2 players)",
         players="2",
         options={
             "leader": "the leader's name (default: the first player)",

@@ -109,11 +109,12 @@ def check_estimate(est: Estimate, *, max_points: int | None, yes: bool) -> None:
     if est.free_disk is not None and est.disk_bytes > 0.9 * est.free_disk:
         raise SweepError(
             f"{est.points:,} points need about {_size(est.disk_bytes)} on disk and the output's folder "
-            f"{est.folder} has {_size(est.free_disk)} free; free some space, write elsewhere (<opt:out>), or add <opt:yes> "
-            "to start anyway"
+            f"{est.folder} has {_size(est.free_disk)} free; free some space, write elsewhere (<opt:out>), "
+            "or add <opt:yes> to start anyway"
         )
     if est.free_memory is not None and est.memory_bytes > 0.8 * est.free_memory:
         raise SweepError(
-            f"the chunks in flight need about {_size(est.memory_bytes)} of memory and {_size(est.free_memory)} "
-            "is available; use fewer <opt:workers>, or add <opt:yes> to start anyway"
+            f"the chunks in flight need about {_size(est.memory_bytes)} of memory and "
+            f"{_size(est.free_memory)} is available; use fewer <opt:workers>, "
+            "or add <opt:yes> to start anyway"
         )

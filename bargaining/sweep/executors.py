@@ -15,9 +15,9 @@ it runs, and the store orders them by chunk index.
 
 Memory: ``memory_mb`` caps the memory each worker process may add to what it maps at start
 (``resource.setrlimit(RLIMIT_AS)``, POSIX), and that this process may add while the ``serial``
-executor solves a chunk (the limit is restored afterwards). A point that needs more fails with ``MemoryError``,
-recorded as that point's error; the sweep goes on. Dask workers manage their own memory
-(``--memory-limit`` of ``dask worker``) and are not capped here.
+executor solves a chunk (the limit is restored afterwards). A point that needs more fails with
+``MemoryError``, recorded as that point's error; the sweep goes on. Dask workers manage their own
+memory (``--memory-limit`` of ``dask worker``) and are not capped here.
 """
 
 from __future__ import annotations

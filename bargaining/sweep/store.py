@@ -181,8 +181,8 @@ class ResultStore:
                 ) from None
             if not resume:
                 raise SweepError(
-                    f"{self.parts} holds an unfinished sweep: add <opt:resume> to finish it, or delete that folder "
-                    "to start again"
+                    f"{self.parts} holds an unfinished sweep: add <opt:resume> to finish it, "
+                    "or delete that folder to start again"
                 )
             if manifest.get("signature") != self.signature:
                 raise SweepError(

@@ -65,7 +65,8 @@ def check_behavior(game: ExtensiveGame, behavior: Behavior, tol: float = 1e-9) -
     for i, ids in enumerate(game.player_infosets):
         if len(behavior[i]) != len(ids):
             raise GameValidationError(
-                f"player {game.players[i]!r} has {len(ids)} information sets, profile gives {len(behavior[i])}"
+                f"player {game.players[i]!r} has {len(ids)} information sets, "
+                f"profile gives {len(behavior[i])}"
             )
         for k, probs in zip(ids, behavior[i]):
             h = game.infosets[k]
@@ -79,7 +80,8 @@ def check_behavior(game: ExtensiveGame, behavior: Behavior, tol: float = 1e-9) -
                 bad = min(probs) < -tol or abs(sum(probs) - 1) > tol * len(probs)
             if bad:
                 raise GameValidationError(
-                    f"probabilities at information set {h.label!r} must be >= 0 and sum to 1, got {list(probs)}"
+                    f"probabilities at information set {h.label!r} must be >= 0 and sum to 1, "
+                    f"got {list(probs)}"
                 )
             flat[k] = tuple(probs)
     out = [p for p in flat if p is not None]

@@ -4,8 +4,8 @@ one equilibrium quantity over one parameter (:mod:`bargaining.viz.phase` draws t
 The tables are read by the caller (``bargaining.sweep.store.read_table`` is passed in as
 ``read_table``), so this module depends on no layer above it; ``where`` is already parsed into
 ``{parameter: value}``. Messages name the settings as ``bargain plot`` flags (``--x``, ``--value``,
-``--where``), as :mod:`bargaining.viz.phase` does. Used by experiments (:func:`bargaining.sweep.experiment.run_experiment`)
-and by ``bargain plot``.
+``--where``), as :mod:`bargaining.viz.phase` does. Used by experiments
+(:func:`bargaining.sweep.experiment.run_experiment`) and by ``bargain plot``.
 """
 
 from __future__ import annotations

@@ -197,9 +197,9 @@ def test_signaling_games_use_the_butterfly_layout():
 
 
 def test_signaling_overlay_gives_the_semi_separating_outcome_of_g1(tmp_path):
-    """G1 of docs/scenarios.md, the semi-separating PBE: compromise 25/72, escalation 7/48, bluff called 147/432, no
-    endorsement 1/6; RU's belief after E is 3/10. The overlay's outcome distribution is also
-    recomputed by the tree verifier from the overlay's own behaviour profile."""
+    """G1 of docs/scenarios.md, the semi-separating PBE: compromise 25/72, escalation 7/48, bluff
+    called 147/432, no endorsement 1/6; RU's belief after E is 3/10. The overlay's outcome
+    distribution is also recomputed by the tree verifier from the overlay's own behaviour profile."""
     g = resolve_signal()
     tree = g.to_extensive()
     sol = solve(g)

@@ -19,7 +19,8 @@ __all__ = ["powell_offer", "powell_backward", "solve_powell", "batch_powell"]
 def powell_offer(
     delta: Any, p_H: Any, p_L: Any, c_R: Any, kappa_R: Any, lambda_0: Any, lambda_A: Any
 ) -> dict[str, Any]:
-    r"""**Vectorised.** Stationary SPE of the shifting-power game (Powell 2006, §2; game G5(b) of docs/scenarios.md).
+    r"""**Vectorised.** Stationary SPE of the shifting-power game (Powell 2006, §2; game G5(b)
+    of docs/scenarios.md).
 
     In L (absorbing) RU's war flow is W_L = p_L − c_R − κ_R; the US offers x_L = max(W_L, 0)
     (peace iff W_L ≤ 1), so RU's value there is v_L/(1 − δ) with v_L = x_L (or W_L under war).

@@ -262,6 +262,9 @@ def _pattern(
                         mu_star = None
                         if (s1, s2) not in ((1, 1), (-1, -1)) and (alpha[0] - alpha[1]) != 0:
                             mu_star = sp.simplify(-alpha[1] / (alpha[0] - alpha[1]))
+                        receiver_name = (
+                            st.template.players[1] if len(st.template.players) > 1 else "the receiver"
+                        )
                         out_regions.append(
                             (
                                 reg2,
@@ -269,7 +272,7 @@ def _pattern(
                                     "off_path": True,
                                     f"P({responses[0]}) at least": _compact(lo, max),
                                     f"P({responses[0]}) at most": _compact(hi, min),
-                                    f"belief in {types[0]} making {st.template.players[1] if len(st.template.players) > 1 else 'the receiver'} indifferent": mu_star,
+                                    f"belief in {types[0]} making {receiver_name} indifferent": mu_star,
                                 },
                             )
                         )
