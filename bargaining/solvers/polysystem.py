@@ -71,6 +71,7 @@ class SupportSolver:
             self.err.append(_ROUND * max(1.0, float(np.max(np.abs(Uf[i])))))
         self.movers = [j for j in range(n) if len(T[j]) >= 2]
         self.k = sum(len(T[j]) - 1 for j in self.movers)
+        self._last_y: np.ndarray | None = None  # multipliers of the last Farkas exclusion
         self.cells = 0  # cells examined by the last solve (a diagnostic)
         # generic random games up to 3x3x3x3 need at most ~170 cells per support; a support
         # beyond the budget is degenerate (a continuum, a singular root): Gröbner bases decide it
@@ -103,8 +104,6 @@ class SupportSolver:
         equilibrium :math:`\sum_w \pi(w) g(w) \le 0` while every term is positive. The
         multipliers come from a float LP (HiGHS); the certificate counts only if the minimum of g,
         recomputed, exceeds its rounding bound."""
-        from scipy.optimize import linprog
-
         n = self.n
         nv = [len(Pj) for Pj in P]
         blocks = []
@@ -126,22 +125,23 @@ class SupportSolver:
         if not blocks:
             return False
         M = np.vstack(blocks)
-        m, W = M.shape
-        scale = float(np.max(np.abs(M))) or 1.0
-        Ms = M / scale
-        # maximise t: Ms^T y >= t, y in [-1, 1] (free rows) or [0, 1], t <= 1
-        c = np.zeros(m + 1)
-        c[-1] = -1.0
-        A_ub = np.hstack([-Ms.T, np.ones((W, 1))])
-        bounds = [(-1.0, 1.0) if f else (0.0, 1.0) for f in free] + [(None, 1.0)]
-        res = linprog(c, A_ub=A_ub, b_ub=np.zeros(W), bounds=bounds, method="highs")
-        if res.status != 0 or -res.fun <= 1e-9:
+        free_mask = np.array(free)
+        err_vec = np.array(errs)
+
+        def certified(y: np.ndarray) -> bool:
+            y = np.where(free_mask, y, np.maximum(y, 0.0))
+            g = y @ M
+            bound = float(np.abs(y) @ err_vec) + 1e-12 * float(np.abs(y) @ np.abs(M).max(axis=1)) * len(y)
+            return bool(g.min() > bound)
+
+        # the multipliers of the last excluded cell (often a sibling) may separate this one too
+        if self._last_y is not None and len(self._last_y) == M.shape[0] and certified(self._last_y):
+            return True
+        y = _separating_multipliers(M, free_mask)
+        if y is None or not certified(y):
             return False
-        y = np.array(res.x[:m])
-        y = np.where(np.array(free), y, np.maximum(y, 0.0))
-        g = y @ M
-        bound = float(np.abs(y) @ np.array(errs)) + 1e-12 * float(np.abs(y) @ np.abs(M).max(axis=1)) * m
-        return bool(g.min() > bound)
+        self._last_y = y
+        return True
 
     def _sign_excluded(self, P: list[np.ndarray], Vs: list[np.ndarray]) -> bool:
         for i in range(self.n):
@@ -386,3 +386,82 @@ class SupportSolver:
         if any(F != 0 for F in self._F_exact(q)):
             return None
         return q
+
+
+# --------------------------------------------------------------------------------------------
+# the separating LP
+# --------------------------------------------------------------------------------------------
+class _DirectHighs:
+    """One reusable HiGHS instance fed dense LPs through scipy's HiGHS binding: ``linprog``'s
+    input checking and option parsing cost several times the solve itself on these tiny LPs.
+    Falls back to :func:`scipy.optimize.linprog` where the binding is not available. The answer is
+    only a candidate: callers re-check the multipliers (the certificate does not trust the LP)."""
+
+    def __init__(self) -> None:
+        self.core: Any = None
+        self.highs: Any = None
+        try:
+            from scipy.optimize._highspy import _core  # scipy >= 1.15
+
+            highs = _core._Highs()
+            highs.setOptionValue("output_flag", False)
+            highs.setOptionValue("presolve", "off")
+            self.core, self.highs = _core, highs
+        except Exception:  # pragma: no cover - older or newer scipy: the public path
+            self.core = None
+
+    def maximise_margin(self, Ms: np.ndarray, free: np.ndarray) -> np.ndarray | None:
+        """argmax t subject to Ms^T y >= t, y in [-1, 1] (free) or [0, 1], t <= 1; None unless
+        the optimum is positive."""
+        m, W = Ms.shape
+        lb = np.where(free, -1.0, 0.0)
+        if self.core is None:
+            from scipy.optimize import linprog
+
+            c = np.zeros(m + 1)
+            c[-1] = -1.0
+            A_ub = np.hstack([-Ms.T, np.ones((W, 1))])
+            bounds = [(float(a), 1.0) for a in lb] + [(None, 1.0)]
+            res = linprog(c, A_ub=A_ub, b_ub=np.zeros(W), bounds=bounds, method="highs")
+            if res.status != 0 or -res.fun <= 1e-9:
+                return None
+            return np.array(res.x[:m])
+        core = self.core
+        lp = core.HighsLp()
+        n = m + 1
+        lp.num_col_, lp.num_row_ = n, W
+        c = np.zeros(n)
+        c[-1] = -1.0
+        lp.col_cost_ = c
+        lp.col_lower_ = np.append(lb, -core.kHighsInf)
+        lp.col_upper_ = np.ones(n)
+        # rows: t - Ms^T y <= 0, stored column-wise (column r of y is -Ms[r], column t is ones)
+        lp.row_lower_ = np.full(W, -core.kHighsInf)
+        lp.row_upper_ = np.zeros(W)
+        cols = np.vstack([-Ms, np.ones((1, W))])
+        lp.a_matrix_.format_ = core.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.arange(0, n * W + 1, W, dtype=np.int32)
+        lp.a_matrix_.index_ = np.tile(np.arange(W, dtype=np.int32), n)
+        lp.a_matrix_.value_ = cols.ravel()
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, W
+        highs = self.highs
+        highs.passModel(lp)
+        highs.run()
+        if highs.getModelStatus() != core.HighsModelStatus.kOptimal:
+            return None
+        x = np.array(highs.getSolution().col_value)
+        if x[-1] <= 1e-9:
+            return None
+        return x[:m]
+
+
+_HIGHS: _DirectHighs | None = None
+
+
+def _separating_multipliers(M: np.ndarray, free: np.ndarray) -> np.ndarray | None:
+    """Candidate multipliers y with y @ M > 0 (free sign on ``free`` rows, else y >= 0)."""
+    global _HIGHS
+    if _HIGHS is None:
+        _HIGHS = _DirectHighs()
+    scale = float(np.max(np.abs(M))) or 1.0
+    return _HIGHS.maximise_margin(M / scale, free)
