@@ -71,6 +71,7 @@ class SupportSolver:
             self.err.append(_ROUND * max(1.0, float(np.max(np.abs(Uf[i])))))
         self.movers = [j for j in range(n) if len(T[j]) >= 2]
         self.k = sum(len(T[j]) - 1 for j in self.movers)
+        self._Vs: list[np.ndarray] = []
         self._last_y: np.ndarray | None = None  # multipliers of the last Farkas exclusion
         self.cells = 0  # cells examined by the last solve (a diagnostic)
         # generic random games up to 3x3x3x3 need at most ~170 cells per support; a support
@@ -82,13 +83,28 @@ class SupportSolver:
         """``v_i(a)`` for every a in S_i at every vertex combination of the others' cells:
         shape ``(m_i, prod_{j != i} rows(P_j))``."""
         out = self.A[i]
-        for j in range(self.n):
+        # contract the last opponent axis and rotate the new vertex axis to position 1: after
+        # all opponents the vertex axes are in player order (matmul: far cheaper than tensordot)
+        for j in range(self.n - 1, -1, -1):
             if j != i:
-                out = np.tensordot(out, P[j], axes=([1], [1]))
+                out = np.moveaxis(out @ P[j].T, -1, 1)
         return out.reshape(out.shape[0], -1)
 
-    def _excluded(self, P: list[np.ndarray]) -> bool:
-        Vs = [self._values(i, P) for i in range(self.n)]
+    def _excluded(self, P: list[np.ndarray], parent: tuple[list[np.ndarray], int] | None = None) -> bool:
+        """True if the cell provably holds no equilibrium with support T. ``parent`` =
+        ``(Vs, j)``: the parent cell's vertex values and the player j whose cell was split; player
+        j's values do not depend on j's own cell, so they are reused. Sets ``self._Vs``."""
+        if parent is None and all(
+            len(Pj) == len(t) and not np.any(Pj - np.eye(len(t))) for Pj, t in zip(P, self.T)
+        ):
+            # the root cell (pure vertices): the values are the payoff table itself
+            Vs = [self.A[i].reshape(self.A[i].shape[0], -1) for i in range(self.n)]
+        else:
+            Vs = [
+                parent[0][i] if parent is not None and parent[1] == i else self._values(i, P)
+                for i in range(self.n)
+            ]
+        self._Vs = Vs
         if self._sign_excluded(P, Vs):
             return True
         return self.use_lp and self._lp_excluded(P, Vs)
@@ -260,6 +276,8 @@ class SupportSolver:
         if not np.all(np.isfinite(Y)):
             return "unknown", None
         Jlo, Jhi = self._jac_range(lo, hi)
+        if not self._krawczyk_may_decide(mid, F0, Y, Jlo, Jhi, lo, hi):
+            return "unknown", None  # "unknown" is always sound: the cell is subdivided further
         mq = [Fraction(float(v)) for v in mid]
         Fm = self._F_exact(mq)
         Yq = [[Fraction(float(v)) for v in row] for row in Y]
@@ -305,6 +323,21 @@ class SupportSolver:
             return "unique", x
         return "unknown", None
 
+    @staticmethod
+    def _krawczyk_may_decide(mid, F0, Y, Jlo, Jhi, lo, hi, slack: float = 1e-6) -> bool:
+        """Float preview of the Krawczyk test: False when it clearly neither proves inclusion
+        nor exclusion, so that the exact rational evaluation (the costly part) is skipped."""
+        c0 = mid - Y @ F0
+        Ypos, Yneg = np.maximum(Y, 0.0), np.minimum(Y, 0.0)
+        Mlo = np.eye(len(mid)) - (Ypos @ Jhi + Yneg @ Jlo)
+        Mhi = np.eye(len(mid)) - (Ypos @ Jlo + Yneg @ Jhi)
+        rad = np.maximum(hi - mid, mid - lo)
+        R = np.maximum(np.abs(Mlo), np.abs(Mhi)) @ rad
+        w = slack * (hi - lo) + 1e-12
+        if np.any(c0 + R < lo + w) or np.any(c0 - R > hi - w):
+            return True  # exclusion looks possible
+        return bool(np.all(c0 - R > lo - w) and np.all(c0 + R < hi + w))
+
     # ---------------------------------------------------------------- the search
     def _box(self, P: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = [], []
@@ -328,16 +361,19 @@ class SupportSolver:
             if self._excluded(stack[0]):
                 return "decided", []
             return "undecided", []
+        parents: list[tuple[list[np.ndarray], int] | None] = [None]
         while stack:
             P = stack.pop()
+            parent = parents.pop()
             cells += 1
             self.cells = cells
             if cells > self.max_cells:
                 return "undecided", []
             if deadline is not None and cells % 32 == 0:
                 deadline.check()
-            if self._excluded(P):
+            if self._excluded(P, parent):
                 continue
+            Vs = self._Vs
             # widest player's longest edge
             best = None
             for j in self.movers:
@@ -366,6 +402,7 @@ class SupportSolver:
                 R[keep] = midv
                 Q[j] = R
                 stack.append(Q)
+                parents.append((Vs, j))
         return "decided", roots
 
     def profile(self, x) -> list[list]:
