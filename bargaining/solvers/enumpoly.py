@@ -40,7 +40,15 @@ the dispatcher's (:func:`bargaining.verify.certify`). This finds
 every isolated equilibrium, so the result is ``complete`` unless a support has a continuum of
 solutions (points on it are searched numerically and reported; ``complete: false``) or the time
 budget runs out. It is built for small games (up to about 4 players × 3 strategies: a random
-3×3×3×3 game takes about 10 s); float payoffs are read exactly by their decimal text.
+3×3×3×3 game takes about 2 to 4 s, half of it for the exact algebraic forms, which
+``algebraic=False`` skips); float payoffs are read exactly by their decimal text.
+
+Speed (none of it changes what is found): the conditional-dominance answers are cached per
+player and opponents' support profile :math:`T_{-i}` (shared by many support profiles) and
+pre-tested in floats (exact weak dominance implies the float one, so only float candidates are
+confirmed in Fractions); the subdivision solver's Farkas LPs go to one reusable HiGHS instance,
+vertex values of a cell reuse the parent's for the player whose simplex was split, and the exact
+Krawczyk test runs only where its float preview could decide.
 
 The logit QRE method lives in :mod:`bargaining.solvers.logit`.
 """
@@ -681,7 +689,7 @@ def enumpoly_is_small(game: NormalFormGame) -> bool:
     """True where ``enumpoly`` is expected to finish within seconds to a minute: after iterated
     dominance, at most 2,401 support profiles and at most 8 free probabilities in the largest
     support system (up to 4 players × 3 strategies, or 7 players × 2 strategies; a random
-    3×3×3×3 game takes about 10 s)."""
+    3×3×3×3 game takes a few seconds)."""
 
     def fits(sizes) -> bool:
         return math.prod(2**m - 1 for m in sizes) <= 2401 and sum(m - 1 for m in sizes) <= 8

@@ -27,6 +27,13 @@ the same rounding bound, and does the interval algebra in exact rational arithme
 bisected along the longest edge of the widest player's simplex. A support is ``"decided"`` when
 every cell is excluded or holds one certified root; cells that stay undecided (singular roots,
 continua) after a cell budget make it ``"undecided"`` and the caller falls back to Gröbner bases.
+
+Cost: the Farkas LPs (tiny, ~20 × 30) go to one reusable HiGHS instance through scipy's binding,
+since ``linprog``'s input checks cost several times the solve; the multipliers of the last
+excluded cell are tried on the next before any LP; a child cell reuses its parent's vertex values
+for the player whose simplex was split (they do not depend on it); the exact Krawczyk test runs
+only where a float preview says it could prove inclusion or exclusion ("unknown" is always sound:
+the cell is split further).
 """
 
 from __future__ import annotations
