@@ -444,6 +444,7 @@ class _DirectHighs:
     def __init__(self) -> None:
         self.core: Any = None
         self.highs: Any = None
+        self._models: dict[tuple[int, int], Any] = {}
         try:
             from scipy.optimize._highspy import _core  # scipy >= 1.15
 
@@ -471,23 +472,28 @@ class _DirectHighs:
                 return None
             return np.array(res.x[:m])
         core = self.core
-        lp = core.HighsLp()
         n = m + 1
-        lp.num_col_, lp.num_row_ = n, W
-        c = np.zeros(n)
-        c[-1] = -1.0
-        lp.col_cost_ = c
+        lp = self._models.get((m, W))
+        if lp is None:  # the fixed parts of an LP of this shape, built once
+            lp = core.HighsLp()
+            lp.num_col_, lp.num_row_ = n, W
+            c = np.zeros(n)
+            c[-1] = -1.0
+            lp.col_cost_ = c
+            lp.col_upper_ = np.ones(n)
+            # rows: t - Ms^T y <= 0, stored column-wise (column r of y is -Ms[r], column t is ones)
+            lp.row_lower_ = np.full(W, -core.kHighsInf)
+            lp.row_upper_ = np.zeros(W)
+            lp.a_matrix_.format_ = core.MatrixFormat.kColwise
+            lp.a_matrix_.start_ = np.arange(0, n * W + 1, W, dtype=np.int32)
+            lp.a_matrix_.index_ = np.tile(np.arange(W, dtype=np.int32), n)
+            lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, W
+            self._models[(m, W)] = lp
         lp.col_lower_ = np.append(lb, -core.kHighsInf)
-        lp.col_upper_ = np.ones(n)
-        # rows: t - Ms^T y <= 0, stored column-wise (column r of y is -Ms[r], column t is ones)
-        lp.row_lower_ = np.full(W, -core.kHighsInf)
-        lp.row_upper_ = np.zeros(W)
-        cols = np.vstack([-Ms, np.ones((1, W))])
-        lp.a_matrix_.format_ = core.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.arange(0, n * W + 1, W, dtype=np.int32)
-        lp.a_matrix_.index_ = np.tile(np.arange(W, dtype=np.int32), n)
-        lp.a_matrix_.value_ = cols.ravel()
-        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, W
+        values = np.empty((n, W))
+        np.negative(Ms, out=values[:m])
+        values[m] = 1.0
+        lp.a_matrix_.value_ = values.ravel()
         highs = self.highs
         highs.passModel(lp)
         highs.run()
