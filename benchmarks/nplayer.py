@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 from bargaining.model.normal import NormalFormGame
-from bargaining.solvers.budget import run_in_subprocess
+from bargaining.solvers.budget import Deadline, run_in_subprocess
 from bargaining.verify import normal as verify
 
 SIZES_QUICK = [((3, 3, 3), [0, 1]), ((2, 2, 2, 2), [0, 1]), ((3, 3, 3, 3), [0])]
@@ -37,7 +37,13 @@ def _ours(payoffs: np.ndarray, method: str, budget: float):
 
     game = NormalFormGame.from_tensor(payoffs)
     # our own time budget, a little under the kill: a partial list is returned, not lost
-    sol = enumpoly(game, timeout=budget) if method == "enumpoly" else logit(game, timeout=budget)
+    deadline = Deadline(budget)
+    if method == "enumpoly":
+        sol = enumpoly(game, deadline=deadline)
+    elif method == "enumpoly-fast":  # the same equilibria, no exact algebraic forms
+        sol = enumpoly(game, deadline=deadline, algebraic=False)
+    else:
+        sol = logit(game, deadline=deadline)
     profs = [[[float(p) for p in probs] for probs in eq.strategies] for eq in sol.equilibria]
     return profs, sol.complete
 
@@ -68,6 +74,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer seeds, shorter timeout")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per run (default 60, quick 20)")
+    parser.add_argument("--enumpoly-only", action="store_true", help="skip the logit and gnm runs")
     args = parser.parse_args()
     timeout = args.timeout or (20.0 if args.quick else 60.0)
     import pygambit  # noqa: F401 - imported once here, so the forked runs do not pay for it
@@ -78,11 +85,14 @@ def main() -> int:
     sizes = SIZES_QUICK if args.quick else SIZES_FULL
     runs = [
         ("ours", "enumpoly", _ours),
+        ("ours", "enumpoly-fast", _ours),
         ("ours", "logit", _ours),
         ("gambit", "enumpoly", _gambit),
         ("gambit", "gnm", _gambit),
         ("gambit", "logit", _gambit),
     ]
+    if args.enumpoly_only:
+        runs = [r for r in runs if r[1].startswith("enumpoly")]
     print(
         f"timeout {timeout:g} s per run (ours: own budget 0.9 × that, partial lists kept); "
         "equilibria counted if regret <= 1e-6 × max|u| (our verify)"
@@ -93,15 +103,17 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     hangs = {}
+    ratios = []  # (game, seed, ours:enumpoly s, ours:enumpoly-fast s, gambit:enumpoly s)
     for shape, seeds in sizes:
         for seed in seeds:
             game = random_game(shape, seed)
             tol = 1e-6 * float(np.max(np.abs(game.float_payoffs)))
             reference = None
+            times: dict[str, float] = {}
             for who, method, fn in runs:
                 t0 = time.perf_counter()
                 status, value = run_in_subprocess(
-                    fn, np.array(game.float_payoffs), method, 0.9 * timeout, timeout=timeout
+                    fn, np.array(game.float_payoffs), method, 0.9 * timeout, deadline=Deadline(timeout)
                 )
                 elapsed = time.perf_counter() - t0
                 name = f"{who}:{method}"
@@ -111,6 +123,7 @@ def main() -> int:
                     print(f"{label:<10} {seed:>4} {name:<16} {'-':>5} {status:>8} {'':>7} {elapsed:>8.2f}")
                     continue
                 profs, complete = value
+                times[name] = elapsed
                 good = [p for p in profs if verify.max_regret(game, p) <= tol]
                 if who == "ours" and method == "enumpoly":
                     reference = good
@@ -119,6 +132,15 @@ def main() -> int:
                     agree = f"{sum(any(_same(p, q) for q in reference) for p in good)}/{len(good)}"
                 flag = "yes" if complete else "no"
                 print(f"{label:<10} {seed:>4} {name:<16} {len(good):>5} {flag:>8} {agree:>7} {elapsed:>8.2f}")
+            keys = ("ours:enumpoly", "ours:enumpoly-fast", "gambit:enumpoly")
+            if all(k in times for k in keys):
+                ratios.append(("x".join(map(str, shape)), seed, *(times[k] for k in keys)))
+    if ratios:
+        print("\nours / gambit:enumpoly wall time (same run; each in a fresh child process)")
+        for label, seed, ours, fast, theirs in ratios:
+            print(
+                f"{label:<10} {seed:>4}  enumpoly {ours / theirs:6.2f}x   enumpoly-fast {fast / theirs:6.2f}x"
+            )
     print("\nhangs / errors (killed at the timeout):", hangs or "none")
     return 0
 

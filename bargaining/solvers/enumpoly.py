@@ -40,7 +40,15 @@ the dispatcher's (:func:`bargaining.verify.certify`). This finds
 every isolated equilibrium, so the result is ``complete`` unless a support has a continuum of
 solutions (points on it are searched numerically and reported; ``complete: false``) or the time
 budget runs out. It is built for small games (up to about 4 players × 3 strategies: a random
-3×3×3×3 game takes about 10 s); float payoffs are read exactly by their decimal text.
+3×3×3×3 game takes about 2 to 4 s, half of it for the exact algebraic forms, which
+``algebraic=False`` skips); float payoffs are read exactly by their decimal text.
+
+Speed (none of it changes what is found): the conditional-dominance answers are cached per
+player and opponents' support profile :math:`T_{-i}` (shared by many support profiles) and
+pre-tested in floats (exact weak dominance implies the float one, so only float candidates are
+confirmed in Fractions); the subdivision solver's Farkas LPs go to one reusable HiGHS instance,
+vertex values of a cell reuse the parent's for the player whose simplex was split, and the exact
+Krawczyk test runs only where its float preview could decide.
 
 The logit QRE method lives in :mod:`bargaining.solvers.logit`.
 """
@@ -68,6 +76,7 @@ __all__ = [
     "support_profiles",
     "solve_support",
     "iterated_dominance",
+    "ConditionalDominance",
     "count_supports",
     "equilibrium_record",
     "float_best_reply_ok",
@@ -130,6 +139,55 @@ def _conditionally_dominated(U: np.ndarray, supports: Sequence[Sequence[int]]) -
                 if all(d >= 0 for d in diff) and any(d > 0 for d in diff):
                     return True
     return False
+
+
+class ConditionalDominance:
+    """:func:`_conditionally_dominated` with its answers cached per player and opponents' support
+    profile :math:`T_{-i}` (many support profiles share one), and a float pre-test: an exact weak
+    dominance implies the float one (rounding is monotone), so only float candidates are confirmed
+    in exact arithmetic, and a support profile is pruned only on an exact proof."""
+
+    def __init__(self, U: np.ndarray, Uf: np.ndarray):
+        self.U, self.Uf = U, Uf
+        self.n = U.shape[0]
+        self._cache: dict[tuple, frozenset[int]] = {}
+
+    def dominated(self, i: int, others: tuple[tuple[int, ...], ...]) -> frozenset[int]:
+        """Strategies of player i weakly dominated (one cell strict) by a pure strategy of
+        :math:`S_i` against every profile of ``others`` (the opponents' supports, in order)."""
+        key = (i, others)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        U, Uf = self.U, self.Uf
+        m = U.shape[1 + i]
+        full = list(others[:i]) + [tuple(range(m))] + list(others[i:])
+        idx = np.ix_(*[list(x) for x in full])
+        subf = np.moveaxis(Uf[i][idx], i, 0).reshape(m, -1)
+        diff = subf[None, :, :] - subf[:, None, :]  # diff[s, t] = u(t) - u(s)
+        cand = np.all(diff >= 0, axis=2)
+        np.fill_diagonal(cand, False)
+        out = set()
+        if cand.any():
+            sub = np.moveaxis(U[i][idx], i, 0).reshape(m, -1)
+            for s, t in zip(*np.nonzero(cand)):
+                if s in out:
+                    continue
+                d = [x - y for x, y in zip(sub[t], sub[s])]
+                if all(v >= 0 for v in d) and any(v > 0 for v in d):
+                    out.add(int(s))
+        res = frozenset(out)
+        self._cache[key] = res
+        return res
+
+    def __call__(self, supports: Sequence[Sequence[int]]) -> bool:
+        """Same answer as :func:`_conditionally_dominated` (``U`` exact, ``Uf`` its float copy)."""
+        T = tuple(tuple(x) for x in supports)
+        for i in range(self.n):
+            dead = self.dominated(i, T[:i] + T[i + 1 :])
+            if dead and any(s in dead for s in T[i]):
+                return True
+        return False
 
 
 def support_profiles(alive: Sequence[Sequence[int]]) -> Iterator[tuple[tuple[int, ...], ...]]:
@@ -489,7 +547,7 @@ def _solve_support_exact(U, supports, seed: int):
         return "unsolved", []
 
 
-def _solve_support_fast(U, Uf, supports, seed: int, deadline: Deadline):
+def _solve_support_fast(U, Uf, supports, seed: int, deadline: Deadline, algebraic: bool = True):
     """One support: certified subdivision first (:mod:`bargaining.solvers.polysystem`), Gröbner
     bases where it cannot decide (singular roots, continua) or where an irrational equilibrium
     of a small system should get its exact algebraic form. Returns ``(status, points)`` as
@@ -512,7 +570,7 @@ def _solve_support_fast(U, Uf, supports, seed: int, deadline: Deadline):
             points.append((exact, None))
             continue
         prof = [[max(0.0, float(p)) for p in probs] for probs in prof]
-        if solver.k <= _GROEBNER_ALGEBRAIC_MAX_VARS and float_best_reply_ok(Uf, prof):
+        if algebraic and solver.k <= _GROEBNER_ALGEBRAIC_MAX_VARS and float_best_reply_ok(Uf, prof):
             need_algebraic = True
         points.append((prof, None))
     if need_algebraic:  # an irrational equilibrium: its exact algebraic form from Gröbner bases
@@ -520,21 +578,22 @@ def _solve_support_fast(U, Uf, supports, seed: int, deadline: Deadline):
     return "finite", points
 
 
-def _enumpoly_kernel(U, seed: int, deadline: Deadline, emit=None) -> dict:
+def _enumpoly_kernel(U, seed: int, deadline: Deadline, emit=None, algebraic: bool = True) -> dict:
     """Search every support profile; ``emit((kind, profile, alg))`` for each candidate found.
     Returns a summary dict (supports searched, continua, whether the search finished)."""
     alive = iterated_dominance(U)
     Uf = np.array([float(x) for x in U.ravel()]).reshape(U.shape)
     searched = skipped = 0
     continua: list = []
+    pruned = ConditionalDominance(U, Uf)
     try:
         for supports in support_profiles(alive):
             deadline.check()
-            if _conditionally_dominated(U, supports):
+            if pruned(supports):
                 skipped += 1
                 continue
             searched += 1
-            status, points = _solve_support_fast(U, Uf, supports, seed, deadline)
+            status, points = _solve_support_fast(U, Uf, supports, seed, deadline, algebraic)
             if status in ("continuum", "unsolved"):
                 continua.append([list(s) for s in supports])
             for prof, alg in points:
@@ -562,11 +621,15 @@ def enumpoly(
     deadline: Deadline = Deadline.NONE,
     exact: bool = False,
     seed: int = 0,
+    algebraic: bool = True,
 ) -> Solution:
     """All isolated Nash equilibria of a small n-player game by support enumeration with exact
     polynomial solving (see the module docstring). ``complete`` is True only when every support
     profile was solved and none had a continuum of solutions. With a limited ``deadline`` the search runs
-    in a child process that is killed at the deadline; equilibria found so far are kept."""
+    in a child process that is killed at the deadline; equilibria found so far are kept.
+    ``algebraic=False`` skips the exact radical / ``CRootOf`` forms of irrational equilibria (a
+    Gröbner basis per such support, often half the time of a 4-player game); the equilibria,
+    their certificates and ``complete`` are the same either way."""
     if game.num_players < 1:
         raise BargainingError("enumpoly needs a game with at least one player")
     U = game.as_exact().payoffs
@@ -574,13 +637,15 @@ def enumpoly(
     if deadline.limited:
         import scipy.optimize  # noqa: F401 - imported before the fork, not once per child
 
-        status, items, summary = run_streaming(_enumpoly_kernel, U, seed, deadline, deadline=deadline)
+        status, items, summary = run_streaming(
+            _enumpoly_kernel, U, seed, deadline, deadline=deadline, algebraic=algebraic
+        )
         if status == "error":
             raise BargainingError(f"enumpoly failed: {summary}")
         if status == "timeout":
             summary = {"finished": False, "continua": [], "searched": None, "pruned": None}
     else:
-        summary = _enumpoly_kernel(U, seed, deadline, emit=items.append)
+        summary = _enumpoly_kernel(U, seed, deadline, emit=items.append, algebraic=algebraic)
     tol = payoff_tolerance(game)
     found: dict[tuple, Equilibrium] = {}
     for _status, prof, alg in items:
@@ -624,7 +689,7 @@ def enumpoly_is_small(game: NormalFormGame) -> bool:
     """True where ``enumpoly`` is expected to finish within seconds to a minute: after iterated
     dominance, at most 2,401 support profiles and at most 8 free probabilities in the largest
     support system (up to 4 players × 3 strategies, or 7 players × 2 strategies; a random
-    3×3×3×3 game takes about 10 s)."""
+    3×3×3×3 game takes a few seconds)."""
 
     def fits(sizes) -> bool:
         return math.prod(2**m - 1 for m in sizes) <= 2401 and sum(m - 1 for m in sizes) <= 8
@@ -649,7 +714,11 @@ register(
         kinds=("normal",),
         concept="nash",
         function=enumpoly,
-        options={"seed": "seed of the random separating linear form (Gröbner shape lemma); default 0"},
+        options={
+            "seed": "seed of the random separating linear form (Gröbner shape lemma); default 0",
+            "algebraic": "exact radical forms of irrational equilibria in extra (Gröbner bases); "
+            "default true, false is faster and finds the same equilibria",
+        },
         summary="all isolated equilibria of small games (support enumeration + exact "
         "polynomial solving); complete unless a continuum or the time budget intervenes",
     )

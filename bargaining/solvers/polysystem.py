@@ -27,6 +27,13 @@ the same rounding bound, and does the interval algebra in exact rational arithme
 bisected along the longest edge of the widest player's simplex. A support is ``"decided"`` when
 every cell is excluded or holds one certified root; cells that stay undecided (singular roots,
 continua) after a cell budget make it ``"undecided"`` and the caller falls back to Gröbner bases.
+
+Cost: the Farkas LPs (tiny, ~20 × 30) go to one reusable HiGHS instance through scipy's binding,
+since ``linprog``'s input checks cost several times the solve; the multipliers of the last
+excluded cell are tried on the next before any LP; a child cell reuses its parent's vertex values
+for the player whose simplex was split (they do not depend on it); the exact Krawczyk test runs
+only where a float preview says it could prove inclusion or exclusion ("unknown" is always sound:
+the cell is split further).
 """
 
 from __future__ import annotations
@@ -71,6 +78,8 @@ class SupportSolver:
             self.err.append(_ROUND * max(1.0, float(np.max(np.abs(Uf[i])))))
         self.movers = [j for j in range(n) if len(T[j]) >= 2]
         self.k = sum(len(T[j]) - 1 for j in self.movers)
+        self._Vs: list[np.ndarray] = []
+        self._last_y: np.ndarray | None = None  # multipliers of the last Farkas exclusion
         self.cells = 0  # cells examined by the last solve (a diagnostic)
         # generic random games up to 3x3x3x3 need at most ~170 cells per support; a support
         # beyond the budget is degenerate (a continuum, a singular root): Gröbner bases decide it
@@ -81,13 +90,28 @@ class SupportSolver:
         """``v_i(a)`` for every a in S_i at every vertex combination of the others' cells:
         shape ``(m_i, prod_{j != i} rows(P_j))``."""
         out = self.A[i]
-        for j in range(self.n):
+        # contract the last opponent axis and rotate the new vertex axis to position 1: after
+        # all opponents the vertex axes are in player order (matmul: far cheaper than tensordot)
+        for j in range(self.n - 1, -1, -1):
             if j != i:
-                out = np.tensordot(out, P[j], axes=([1], [1]))
+                out = np.moveaxis(out @ P[j].T, -1, 1)
         return out.reshape(out.shape[0], -1)
 
-    def _excluded(self, P: list[np.ndarray]) -> bool:
-        Vs = [self._values(i, P) for i in range(self.n)]
+    def _excluded(self, P: list[np.ndarray], parent: tuple[list[np.ndarray], int] | None = None) -> bool:
+        """True if the cell provably holds no equilibrium with support T. ``parent`` =
+        ``(Vs, j)``: the parent cell's vertex values and the player j whose cell was split; player
+        j's values do not depend on j's own cell, so they are reused. Sets ``self._Vs``."""
+        if parent is None and all(
+            len(Pj) == len(t) and not np.any(Pj - np.eye(len(t))) for Pj, t in zip(P, self.T)
+        ):
+            # the root cell (pure vertices): the values are the payoff table itself
+            Vs = [self.A[i].reshape(self.A[i].shape[0], -1) for i in range(self.n)]
+        else:
+            Vs = [
+                parent[0][i] if parent is not None and parent[1] == i else self._values(i, P)
+                for i in range(self.n)
+            ]
+        self._Vs = Vs
         if self._sign_excluded(P, Vs):
             return True
         return self.use_lp and self._lp_excluded(P, Vs)
@@ -103,8 +127,6 @@ class SupportSolver:
         equilibrium :math:`\sum_w \pi(w) g(w) \le 0` while every term is positive. The
         multipliers come from a float LP (HiGHS); the certificate counts only if the minimum of g,
         recomputed, exceeds its rounding bound."""
-        from scipy.optimize import linprog
-
         n = self.n
         nv = [len(Pj) for Pj in P]
         blocks = []
@@ -126,22 +148,23 @@ class SupportSolver:
         if not blocks:
             return False
         M = np.vstack(blocks)
-        m, W = M.shape
-        scale = float(np.max(np.abs(M))) or 1.0
-        Ms = M / scale
-        # maximise t: Ms^T y >= t, y in [-1, 1] (free rows) or [0, 1], t <= 1
-        c = np.zeros(m + 1)
-        c[-1] = -1.0
-        A_ub = np.hstack([-Ms.T, np.ones((W, 1))])
-        bounds = [(-1.0, 1.0) if f else (0.0, 1.0) for f in free] + [(None, 1.0)]
-        res = linprog(c, A_ub=A_ub, b_ub=np.zeros(W), bounds=bounds, method="highs")
-        if res.status != 0 or -res.fun <= 1e-9:
+        free_mask = np.array(free)
+        err_vec = np.array(errs)
+
+        def certified(y: np.ndarray) -> bool:
+            y = np.where(free_mask, y, np.maximum(y, 0.0))
+            g = y @ M
+            bound = float(np.abs(y) @ err_vec) + 1e-12 * float(np.abs(y) @ np.abs(M).max(axis=1)) * len(y)
+            return bool(g.min() > bound)
+
+        # the multipliers of the last excluded cell (often a sibling) may separate this one too
+        if self._last_y is not None and len(self._last_y) == M.shape[0] and certified(self._last_y):
+            return True
+        y = _separating_multipliers(M, free_mask)
+        if y is None or not certified(y):
             return False
-        y = np.array(res.x[:m])
-        y = np.where(np.array(free), y, np.maximum(y, 0.0))
-        g = y @ M
-        bound = float(np.abs(y) @ np.array(errs)) + 1e-12 * float(np.abs(y) @ np.abs(M).max(axis=1)) * m
-        return bool(g.min() > bound)
+        self._last_y = y
+        return True
 
     def _sign_excluded(self, P: list[np.ndarray], Vs: list[np.ndarray]) -> bool:
         for i in range(self.n):
@@ -260,6 +283,8 @@ class SupportSolver:
         if not np.all(np.isfinite(Y)):
             return "unknown", None
         Jlo, Jhi = self._jac_range(lo, hi)
+        if not self._krawczyk_may_decide(mid, F0, Y, Jlo, Jhi, lo, hi):
+            return "unknown", None  # "unknown" is always sound: the cell is subdivided further
         mq = [Fraction(float(v)) for v in mid]
         Fm = self._F_exact(mq)
         Yq = [[Fraction(float(v)) for v in row] for row in Y]
@@ -305,6 +330,21 @@ class SupportSolver:
             return "unique", x
         return "unknown", None
 
+    @staticmethod
+    def _krawczyk_may_decide(mid, F0, Y, Jlo, Jhi, lo, hi, slack: float = 1e-6) -> bool:
+        """Float preview of the Krawczyk test: False when it clearly neither proves inclusion
+        nor exclusion, so that the exact rational evaluation (the costly part) is skipped."""
+        c0 = mid - Y @ F0
+        Ypos, Yneg = np.maximum(Y, 0.0), np.minimum(Y, 0.0)
+        Mlo = np.eye(len(mid)) - (Ypos @ Jhi + Yneg @ Jlo)
+        Mhi = np.eye(len(mid)) - (Ypos @ Jlo + Yneg @ Jhi)
+        rad = np.maximum(hi - mid, mid - lo)
+        R = np.maximum(np.abs(Mlo), np.abs(Mhi)) @ rad
+        w = slack * (hi - lo) + 1e-12
+        if np.any(c0 + R < lo + w) or np.any(c0 - R > hi - w):
+            return True  # exclusion looks possible
+        return bool(np.all(c0 - R > lo - w) and np.all(c0 + R < hi + w))
+
     # ---------------------------------------------------------------- the search
     def _box(self, P: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = [], []
@@ -328,16 +368,19 @@ class SupportSolver:
             if self._excluded(stack[0]):
                 return "decided", []
             return "undecided", []
+        parents: list[tuple[list[np.ndarray], int] | None] = [None]
         while stack:
             P = stack.pop()
+            parent = parents.pop()
             cells += 1
             self.cells = cells
             if cells > self.max_cells:
                 return "undecided", []
             if deadline is not None and cells % 32 == 0:
                 deadline.check()
-            if self._excluded(P):
+            if self._excluded(P, parent):
                 continue
+            Vs = self._Vs
             # widest player's longest edge
             best = None
             for j in self.movers:
@@ -366,6 +409,7 @@ class SupportSolver:
                 R[keep] = midv
                 Q[j] = R
                 stack.append(Q)
+                parents.append((Vs, j))
         return "decided", roots
 
     def profile(self, x) -> list[list]:
@@ -386,3 +430,88 @@ class SupportSolver:
         if any(F != 0 for F in self._F_exact(q)):
             return None
         return q
+
+
+# --------------------------------------------------------------------------------------------
+# the separating LP
+# --------------------------------------------------------------------------------------------
+class _DirectHighs:
+    """One reusable HiGHS instance fed dense LPs through scipy's HiGHS binding: ``linprog``'s
+    input checking and option parsing cost several times the solve itself on these tiny LPs.
+    Falls back to :func:`scipy.optimize.linprog` where the binding is not available. The answer is
+    only a candidate: callers re-check the multipliers (the certificate does not trust the LP)."""
+
+    def __init__(self) -> None:
+        self.core: Any = None
+        self.highs: Any = None
+        self._models: dict[tuple[int, int], Any] = {}
+        try:
+            from scipy.optimize._highspy import _core  # scipy >= 1.15
+
+            highs = _core._Highs()
+            highs.setOptionValue("output_flag", False)
+            highs.setOptionValue("presolve", "off")
+            self.core, self.highs = _core, highs
+        except Exception:  # pragma: no cover - older or newer scipy: the public path
+            self.core = None
+
+    def maximise_margin(self, Ms: np.ndarray, free: np.ndarray) -> np.ndarray | None:
+        """argmax t subject to Ms^T y >= t, y in [-1, 1] (free) or [0, 1], t <= 1; None unless
+        the optimum is positive."""
+        m, W = Ms.shape
+        lb = np.where(free, -1.0, 0.0)
+        if self.core is None:
+            from scipy.optimize import linprog
+
+            c = np.zeros(m + 1)
+            c[-1] = -1.0
+            A_ub = np.hstack([-Ms.T, np.ones((W, 1))])
+            bounds = [(float(a), 1.0) for a in lb] + [(None, 1.0)]
+            res = linprog(c, A_ub=A_ub, b_ub=np.zeros(W), bounds=bounds, method="highs")
+            if res.status != 0 or -res.fun <= 1e-9:
+                return None
+            return np.array(res.x[:m])
+        core = self.core
+        n = m + 1
+        lp = self._models.get((m, W))
+        if lp is None:  # the fixed parts of an LP of this shape, built once
+            lp = core.HighsLp()
+            lp.num_col_, lp.num_row_ = n, W
+            c = np.zeros(n)
+            c[-1] = -1.0
+            lp.col_cost_ = c
+            lp.col_upper_ = np.ones(n)
+            # rows: t - Ms^T y <= 0, stored column-wise (column r of y is -Ms[r], column t is ones)
+            lp.row_lower_ = np.full(W, -core.kHighsInf)
+            lp.row_upper_ = np.zeros(W)
+            lp.a_matrix_.format_ = core.MatrixFormat.kColwise
+            lp.a_matrix_.start_ = np.arange(0, n * W + 1, W, dtype=np.int32)
+            lp.a_matrix_.index_ = np.tile(np.arange(W, dtype=np.int32), n)
+            lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, W
+            self._models[(m, W)] = lp
+        lp.col_lower_ = np.append(lb, -core.kHighsInf)
+        values = np.empty((n, W))
+        np.negative(Ms, out=values[:m])
+        values[m] = 1.0
+        lp.a_matrix_.value_ = values.ravel()
+        highs = self.highs
+        highs.passModel(lp)
+        highs.run()
+        if highs.getModelStatus() != core.HighsModelStatus.kOptimal:
+            return None
+        x = np.array(highs.getSolution().col_value)
+        if x[-1] <= 1e-9:
+            return None
+        return x[:m]
+
+
+_HIGHS: _DirectHighs | None = None
+
+
+def _separating_multipliers(M: np.ndarray, free: np.ndarray) -> np.ndarray | None:
+    """Candidate multipliers y with y @ M > 0 (free sign on ``free`` rows, else y >= 0)."""
+    global _HIGHS
+    if _HIGHS is None:
+        _HIGHS = _DirectHighs()
+    scale = float(np.max(np.abs(M))) or 1.0
+    return _HIGHS.maximise_margin(M / scale, free)

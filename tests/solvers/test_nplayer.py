@@ -345,7 +345,7 @@ def test_logit_exact_game_gives_exact_equilibrium():
 # time budgets and the default method
 # --------------------------------------------------------------------------------------------
 def test_enumpoly_timeout_returns_within_budget():
-    game = random_game((4, 4, 4), 41)
+    game = random_game((5, 5, 5), 41)  # ~25 s to finish (a 4x4x4 game now takes ~1 s)
     t0 = time.monotonic()
     sol = enumpoly(game, deadline=Deadline(1.5))
     elapsed = time.monotonic() - t0
