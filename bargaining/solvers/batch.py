@@ -56,6 +56,7 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import GameValidationError
+from bargaining.solvers.batch_small import solve_chunk_2x2
 
 __all__ = [
     "BimatrixBatch",
@@ -70,6 +71,7 @@ __all__ = [
 
 MAX_BATCH_LABELS = 9  # m + n; C(9, 4)^2 = 15876 pair tests per game
 _SUB_BATCH = 1 << 14  # games per chunk (cache-sized; measured)
+_SUB_BATCH_2X2 = 1 << 15  # games per chunk of the closed-form 2×2 path
 _THREADS = 2  # chunks solved at once
 
 
@@ -258,7 +260,7 @@ def stack_resolution(N: np.ndarray) -> np.ndarray:
     return np.where(d > 0, d, np.inf).min(axis=1, initial=np.inf)
 
 
-def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
+def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9, *, kernel: str = "auto") -> BimatrixBatch:
     """All extreme Nash equilibria of each game of a stack: ``A``, ``B`` of shape (G, m, n).
 
     Complete for every game (degenerate ones included) up to floating-point tolerance ``tol``
@@ -267,7 +269,13 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
     (two distinct payoffs of one player closer than 1e-6 of the player's range) are flagged in
     ``uncertain``: solve those one by one (``enummixed`` falls back to exact arithmetic). Games are processed in sub-batches of
     :data:`_SUB_BATCH` to bound memory.
+
+    ``kernel="auto"`` solves nondegenerate 2×2 games in closed form
+    (:func:`bargaining.solvers.batch_small.solve_chunk_2x2`, same output) and everything else by
+    vertex enumeration; ``kernel="vertex"`` uses vertex enumeration for every game.
     """
+    if kernel not in ("auto", "vertex"):
+        raise GameValidationError(f"bimatrix_equilibria: unknown kernel {kernel!r}; use 'auto' or 'vertex'")
     A = np.asarray(A, dtype=np.float64)
     B = np.asarray(B, dtype=np.float64)
     if A.ndim != 3 or A.shape != B.shape:
@@ -281,9 +289,14 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
     # chunks small enough to stay in cache (and to bound memory: the (C_P, C_Q, chunk) pair
     # mask), solved by two threads (numpy releases the GIL in its array loops)
     step = int(min(_SUB_BATCH, max(1024, 3e7 // (c_p * c_q))))
+    closed_form = kernel == "auto" and (m, n) == (2, 2)
+    if closed_form:
+        step = _SUB_BATCH_2X2
     starts = list(range(0, G, step))
 
     def run(s: int) -> tuple[np.ndarray, ...]:
+        if closed_form:
+            return solve_chunk_2x2(A[s : s + step], B[s : s + step], tol, _solve_chunk)
         return _solve_chunk(A[s : s + step], B[s : s + step], tol)
 
     if len(starts) > 1 and _THREADS > 1:
