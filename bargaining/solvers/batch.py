@@ -180,10 +180,26 @@ def _vertices(M: np.ndarray, first_is_zero_label: bool, tol: float, scale: np.nd
     return Z, valid, labels
 
 
-def _solve_sub(Ap: np.ndarray, Bp: np.ndarray, tol: float):
+def _popcount(masks: np.ndarray) -> np.ndarray:
+    """Number of set bits of small non-negative label masks."""
+    count = np.zeros(masks.shape, dtype=np.int16)
+    rest = masks.astype(np.int16, copy=True)
+    while np.any(rest):
+        count += rest & 1
+        rest >>= 1
+    return count
+
+
+def _solve_sub(Ap: np.ndarray, Bp: np.ndarray, tol: float, lookup: bool = True):
     """Extreme equilibria of a sub-stack with payoffs already normalised onto [1, 2]
     (:func:`normalise_stack`: positive, so P and Q are bounded; equilibria do not change):
-    ``(game, x, y)`` arrays, one row per pair found."""
+    ``(game, x, y)`` arrays, one row per pair found (in no particular order).
+
+    With ``lookup``, the games whose polytopes are simple (every vertex has exactly ``m``
+    resp. ``n`` labels: the nondegenerate games, von Stengel 2007, Thm. 3.4) are paired by a
+    table lookup instead of the all-pairs test: a vertex ``x`` with label set ``L`` can only be
+    completed by the unique ``Q``-vertex whose label set is the complement of ``L``. The other
+    (degenerate) games get the all-pairs test."""
     G, m, n = Ap.shape
     # structure of arrays: stack axis last
     Bt = np.ascontiguousarray(np.transpose(Bp, (2, 1, 0)))  # (n, m, G): rows of B^T
@@ -191,8 +207,24 @@ def _solve_sub(Ap: np.ndarray, Bp: np.ndarray, tol: float):
     x, vx, lx = _vertices(Bt, True, tol, np.full(G, 2.0))
     y, vy, ly = _vertices(At, False, tol, np.full(G, 2.0))
     full = (1 << (m + n)) - 1
-    pair = vx[:, None, :] & vy[None, :, :] & ((lx[:, None, :] | ly[None, :, :]) == full)
-    cx, cy, g = np.nonzero(pair)
+    if lookup:
+        degenerate = np.any(vx & (_popcount(lx) != m), axis=0) | np.any(vy & (_popcount(ly) != n), axis=0)
+        simple = ~degenerate
+        table = np.full((full + 1, G), -1, dtype=np.int16)
+        cq, gq = np.nonzero(vy & simple[None, :])
+        table[ly[cq, gq], gq] = cq
+        match = table[full ^ lx, np.arange(G)[None, :]]  # (C_P, G): the partner of each x-vertex
+        cx, g = np.nonzero(vx & simple[None, :] & (match >= 0))
+        cy = match[cx, g].astype(np.intp)
+        rest = np.flatnonzero(degenerate)
+        if rest.size:
+            vxd, vyd, lxd, lyd = vx[:, rest], vy[:, rest], lx[:, rest], ly[:, rest]
+            pair = vxd[:, None, :] & vyd[None, :, :] & ((lxd[:, None, :] | lyd[None, :, :]) == full)
+            cx2, cy2, g2 = np.nonzero(pair)
+            cx, cy, g = np.concatenate([cx, cx2]), np.concatenate([cy, cy2]), np.concatenate([g, rest[g2]])
+    else:
+        pair = vx[:, None, :] & vy[None, :, :] & ((lx[:, None, :] | ly[None, :, :]) == full)
+        cx, cy, g = np.nonzero(pair)
     xs = x[cx, :, g]
     ys = y[cy, :, g]
     xs = xs / xs.sum(axis=1, keepdims=True)
@@ -200,12 +232,12 @@ def _solve_sub(Ap: np.ndarray, Bp: np.ndarray, tol: float):
     return g, xs, ys
 
 
-def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, ...]:
+def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) -> tuple[np.ndarray, ...]:
     """Every step of :func:`bimatrix_equilibria` for one chunk of games: ``(game, x, y, u1, u2,
     regret, uncertain)`` with ``game`` local to the chunk, rows sorted and de-duplicated."""
     G, m, n = A.shape
     Ap, Bp = normalise_stack(A), normalise_stack(B)
-    g, x, y = _solve_sub(Ap, Bp, tol)
+    g, x, y = _solve_sub(Ap, Bp, tol, lookup)
     # snap to exact 0/1 where within tolerance, so "pure" is decided cleanly
     p = np.concatenate([x, y], axis=1)
     p = np.where(np.abs(p) <= tol, 0.0, p)
@@ -297,7 +329,7 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9, *, kernel: str = "aut
     def run(s: int) -> tuple[np.ndarray, ...]:
         if closed_form:
             return solve_chunk_2x2(A[s : s + step], B[s : s + step], tol, _solve_chunk)
-        return _solve_chunk(A[s : s + step], B[s : s + step], tol)
+        return _solve_chunk(A[s : s + step], B[s : s + step], tol, kernel == "auto")
 
     if len(starts) > 1 and _THREADS > 1:
         with ThreadPoolExecutor(_THREADS) as pool:
