@@ -253,15 +253,17 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) 
     # equilibrium with the earlier ones of its game that are kept
     keep = np.ones(len(g), dtype=bool)
     if len(g) > 1:
-        width = int(np.bincount(g).max())
-        for d in range(1, width):
-            prev = np.arange(d, len(g))
-            same = (
-                (g[prev] == g[prev - d])
-                & keep[prev - d]
-                & np.all(np.abs(p[prev] - p[prev - d]) <= 1e3 * tol, axis=1)
-            )
-            keep[prev[same]] = False
+        # position of each row within its game's run; at distance d only rows at position >= d
+        # have an earlier row of their game to compare with (work: sum of count² over games)
+        counts = np.bincount(g)
+        pos = np.arange(len(g)) - (np.cumsum(counts) - counts)[g]
+        rows = np.flatnonzero(pos >= 1)
+        d = 1
+        while rows.size:
+            same = keep[rows - d] & np.all(np.abs(p[rows] - p[rows - d]) <= 1e3 * tol, axis=1)
+            keep[rows[same]] = False
+            d += 1
+            rows = rows[pos[rows] >= d]
         g, p = g[keep], p[keep]
     x, y = p[:, :m], p[:, m:]
     Ag, Bg = A[g], B[g]
