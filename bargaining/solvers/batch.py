@@ -56,6 +56,7 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import GameValidationError
+from bargaining.solvers.batch_small import solve_chunk_2x2
 
 __all__ = [
     "BimatrixBatch",
@@ -70,6 +71,7 @@ __all__ = [
 
 MAX_BATCH_LABELS = 9  # m + n; C(9, 4)^2 = 15876 pair tests per game
 _SUB_BATCH = 1 << 14  # games per chunk (cache-sized; measured)
+_SUB_BATCH_2X2 = 1 << 15  # games per chunk of the closed-form 2×2 path
 _THREADS = 2  # chunks solved at once
 
 
@@ -178,10 +180,26 @@ def _vertices(M: np.ndarray, first_is_zero_label: bool, tol: float, scale: np.nd
     return Z, valid, labels
 
 
-def _solve_sub(Ap: np.ndarray, Bp: np.ndarray, tol: float):
+def _popcount(masks: np.ndarray) -> np.ndarray:
+    """Number of set bits of small non-negative label masks."""
+    count = np.zeros(masks.shape, dtype=np.int16)
+    rest = masks.astype(np.int16, copy=True)
+    while np.any(rest):
+        count += rest & 1
+        rest >>= 1
+    return count
+
+
+def _solve_sub(Ap: np.ndarray, Bp: np.ndarray, tol: float, lookup: bool = True):
     """Extreme equilibria of a sub-stack with payoffs already normalised onto [1, 2]
     (:func:`normalise_stack`: positive, so P and Q are bounded; equilibria do not change):
-    ``(game, x, y)`` arrays, one row per pair found."""
+    ``(game, x, y)`` arrays, one row per pair found (in no particular order).
+
+    With ``lookup``, the games whose polytopes are simple (every vertex has exactly ``m``
+    resp. ``n`` labels: the nondegenerate games, von Stengel 2007, Thm. 3.4) are paired by a
+    table lookup instead of the all-pairs test: a vertex ``x`` with label set ``L`` can only be
+    completed by the unique ``Q``-vertex whose label set is the complement of ``L``. The other
+    (degenerate) games get the all-pairs test."""
     G, m, n = Ap.shape
     # structure of arrays: stack axis last
     Bt = np.ascontiguousarray(np.transpose(Bp, (2, 1, 0)))  # (n, m, G): rows of B^T
@@ -189,8 +207,24 @@ def _solve_sub(Ap: np.ndarray, Bp: np.ndarray, tol: float):
     x, vx, lx = _vertices(Bt, True, tol, np.full(G, 2.0))
     y, vy, ly = _vertices(At, False, tol, np.full(G, 2.0))
     full = (1 << (m + n)) - 1
-    pair = vx[:, None, :] & vy[None, :, :] & ((lx[:, None, :] | ly[None, :, :]) == full)
-    cx, cy, g = np.nonzero(pair)
+    if lookup:
+        degenerate = np.any(vx & (_popcount(lx) != m), axis=0) | np.any(vy & (_popcount(ly) != n), axis=0)
+        simple = ~degenerate
+        table = np.full((full + 1, G), -1, dtype=np.int16)
+        cq, gq = np.nonzero(vy & simple[None, :])
+        table[ly[cq, gq], gq] = cq
+        match = table[full ^ lx, np.arange(G)[None, :]]  # (C_P, G): the partner of each x-vertex
+        cx, g = np.nonzero(vx & simple[None, :] & (match >= 0))
+        cy = match[cx, g].astype(np.intp)
+        rest = np.flatnonzero(degenerate)
+        if rest.size:
+            vxd, vyd, lxd, lyd = vx[:, rest], vy[:, rest], lx[:, rest], ly[:, rest]
+            pair = vxd[:, None, :] & vyd[None, :, :] & ((lxd[:, None, :] | lyd[None, :, :]) == full)
+            cx2, cy2, g2 = np.nonzero(pair)
+            cx, cy, g = np.concatenate([cx, cx2]), np.concatenate([cy, cy2]), np.concatenate([g, rest[g2]])
+    else:
+        pair = vx[:, None, :] & vy[None, :, :] & ((lx[:, None, :] | ly[None, :, :]) == full)
+        cx, cy, g = np.nonzero(pair)
     xs = x[cx, :, g]
     ys = y[cy, :, g]
     xs = xs / xs.sum(axis=1, keepdims=True)
@@ -198,12 +232,12 @@ def _solve_sub(Ap: np.ndarray, Bp: np.ndarray, tol: float):
     return g, xs, ys
 
 
-def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, ...]:
+def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) -> tuple[np.ndarray, ...]:
     """Every step of :func:`bimatrix_equilibria` for one chunk of games: ``(game, x, y, u1, u2,
     regret, uncertain)`` with ``game`` local to the chunk, rows sorted and de-duplicated."""
     G, m, n = A.shape
     Ap, Bp = normalise_stack(A), normalise_stack(B)
-    g, x, y = _solve_sub(Ap, Bp, tol)
+    g, x, y = _solve_sub(Ap, Bp, tol, lookup)
     # snap to exact 0/1 where within tolerance, so "pure" is decided cleanly
     p = np.concatenate([x, y], axis=1)
     p = np.where(np.abs(p) <= tol, 0.0, p)
@@ -219,15 +253,17 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, 
     # equilibrium with the earlier ones of its game that are kept
     keep = np.ones(len(g), dtype=bool)
     if len(g) > 1:
-        width = int(np.bincount(g).max())
-        for d in range(1, width):
-            prev = np.arange(d, len(g))
-            same = (
-                (g[prev] == g[prev - d])
-                & keep[prev - d]
-                & np.all(np.abs(p[prev] - p[prev - d]) <= 1e3 * tol, axis=1)
-            )
-            keep[prev[same]] = False
+        # position of each row within its game's run; at distance d only rows at position >= d
+        # have an earlier row of their game to compare with (work: sum of count² over games)
+        counts = np.bincount(g)
+        pos = np.arange(len(g)) - (np.cumsum(counts) - counts)[g]
+        rows = np.flatnonzero(pos >= 1)
+        d = 1
+        while rows.size:
+            same = keep[rows - d] & np.all(np.abs(p[rows] - p[rows - d]) <= 1e3 * tol, axis=1)
+            keep[rows[same]] = False
+            d += 1
+            rows = rows[pos[rows] >= d]
         g, p = g[keep], p[keep]
     x, y = p[:, :m], p[:, m:]
     Ag, Bg = A[g], B[g]
@@ -258,7 +294,7 @@ def stack_resolution(N: np.ndarray) -> np.ndarray:
     return np.where(d > 0, d, np.inf).min(axis=1, initial=np.inf)
 
 
-def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
+def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9, *, kernel: str = "auto") -> BimatrixBatch:
     """All extreme Nash equilibria of each game of a stack: ``A``, ``B`` of shape (G, m, n).
 
     Complete for every game (degenerate ones included) up to floating-point tolerance ``tol``
@@ -267,7 +303,13 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
     (two distinct payoffs of one player closer than 1e-6 of the player's range) are flagged in
     ``uncertain``: solve those one by one (``enummixed`` falls back to exact arithmetic). Games
     are processed in sub-batches of :data:`_SUB_BATCH` to bound memory.
+
+    ``kernel="auto"`` solves nondegenerate 2×2 games in closed form
+    (:func:`bargaining.solvers.batch_small.solve_chunk_2x2`, same output) and everything else by
+    vertex enumeration; ``kernel="vertex"`` uses vertex enumeration for every game.
     """
+    if kernel not in ("auto", "vertex"):
+        raise GameValidationError(f"bimatrix_equilibria: unknown kernel {kernel!r}; use 'auto' or 'vertex'")
     A = np.asarray(A, dtype=np.float64)
     B = np.asarray(B, dtype=np.float64)
     if A.ndim != 3 or A.shape != B.shape:
@@ -281,10 +323,15 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9) -> BimatrixBatch:
     # chunks small enough to stay in cache (and to bound memory: the (C_P, C_Q, chunk) pair
     # mask), solved by two threads (numpy releases the GIL in its array loops)
     step = int(min(_SUB_BATCH, max(1024, 3e7 // (c_p * c_q))))
+    closed_form = kernel == "auto" and (m, n) == (2, 2)
+    if closed_form:
+        step = _SUB_BATCH_2X2
     starts = list(range(0, G, step))
 
     def run(s: int) -> tuple[np.ndarray, ...]:
-        return _solve_chunk(A[s : s + step], B[s : s + step], tol)
+        if closed_form:
+            return solve_chunk_2x2(A[s : s + step], B[s : s + step], tol, _solve_chunk)
+        return _solve_chunk(A[s : s + step], B[s : s + step], tol, kernel == "auto")
 
     if len(starts) > 1 and _THREADS > 1:
         with ThreadPoolExecutor(_THREADS) as pool:

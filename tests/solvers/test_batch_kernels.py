@@ -1,0 +1,76 @@
+"""The fast batched bimatrix paths (closed-form 2×2, label-lookup pairing of nondegenerate games)
+give exactly the output of plain vertex enumeration (``kernel="vertex"``), degenerate games included;
+textbook 2×2 games checked against equilibria derived by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bargaining.solvers.batch import BimatrixBatch, bimatrix_equilibria
+
+
+def _assert_same(new: BimatrixBatch, old: BimatrixBatch) -> None:
+    assert np.array_equal(new.count, old.count)
+    assert np.array_equal(new.game, old.game)
+    assert np.array_equal(new.index, old.index)
+    assert new.uncertain is not None and old.uncertain is not None
+    assert np.array_equal(new.uncertain, old.uncertain)
+    for field in ("x", "y", "payoffs", "regret"):
+        np.testing.assert_allclose(getattr(new, field), getattr(old, field), rtol=1e-9, atol=1e-9)
+
+
+def _stacks(shape: tuple[int, int], seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """10^4 games per shape: integers in small ranges (ties: degenerate games, equilibrium
+    segments, constant rows and columns), floats, and near-ties below the uncertain threshold."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for k in (1, 2, 4):
+        A = rng.integers(-k, k + 1, (2500, *shape)).astype(float)
+        B = rng.integers(-k, k + 1, (2500, *shape)).astype(float)
+        out.append((A, B))
+    out.append((rng.normal(size=(2000, *shape)), rng.normal(size=(2000, *shape))))
+    A = 1.0 + 1e-7 * rng.integers(-2, 3, (500, *shape))
+    out.append((A, rng.normal(size=(500, *shape))))
+    return out
+
+
+@pytest.mark.parametrize("shape", [(2, 2), (3, 3), (2, 3), (3, 2), (2, 4)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_fast_kernels_match_vertex_enumeration(shape):
+    for A, B in _stacks(shape, seed=7 + sum(shape)):
+        _assert_same(bimatrix_equilibria(A, B), bimatrix_equilibria(A, B, kernel="vertex"))
+
+
+def test_degenerate_2x2_games_keep_every_extreme_equilibrium():
+    # row player indifferent everywhere: every column best response gives an equilibrium, and the
+    # set of equilibria is a segment; vertex enumeration lists its endpoints
+    A = np.array([[[1.0, 1.0], [1.0, 1.0]]])
+    B = np.array([[[2.0, 0.0], [0.0, 1.0]]])
+    res = bimatrix_equilibria(A, B)
+    # hand: column plays 0 after row 0, 1 after row 1; row indifferent, so (0,0), (1,1) and the
+    # mixtures x0 in [1/3, 1] with column 0 and x0 in [0, 1/3] with column 1 (column indifferent at x0 = 1/3)
+    got = sorted((round(x[0], 9), round(y[0], 9)) for x, y in zip(res.x, res.y))
+    assert got == sorted([(1.0, 1.0), (0.0, 0.0), (round(1 / 3, 9), 1.0), (round(1 / 3, 9), 0.0)])
+
+
+def test_textbook_2x2_games():
+    # matching pennies: only x = y = (1/2, 1/2)
+    A = np.array([[1.0, -1.0], [-1.0, 1.0]])
+    # battle of the sexes: (0,0), (1,1) and x = (2/3, 1/3), y = (1/3, 2/3) (indifference: 2 y0 = 1 - y0,
+    # x0 = 2 (1 - x0))
+    A2, B2 = np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]])
+    res = bimatrix_equilibria(np.stack([A, A2]), np.stack([-A, B2]))
+    assert res.count.tolist() == [1, 3]
+    np.testing.assert_allclose(res.x[0], [0.5, 0.5])
+    np.testing.assert_allclose(res.y[0], [0.5, 0.5])
+    np.testing.assert_allclose(res.x[1:], [[1, 0], [0, 1], [2 / 3, 1 / 3]])
+    np.testing.assert_allclose(res.y[1:], [[1, 0], [0, 1], [1 / 3, 2 / 3]])
+    np.testing.assert_allclose(res.payoffs[1:], [[2, 1], [1, 2], [2 / 3, 2 / 3]])
+    assert np.all(res.regret <= 1e-12)
+
+
+def test_unknown_kernel_is_a_user_error():
+    from bargaining.errors import GameValidationError
+
+    with pytest.raises(GameValidationError, match="kernel"):
+        bimatrix_equilibria(np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), kernel="fast")
