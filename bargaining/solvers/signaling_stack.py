@@ -154,7 +154,7 @@ class SignalingBatch:
         if not games:
             raise GameValidationError("signaling batch: no games")
         g0 = games[0]
-        from bargaining.solvers.signaling import leaves as _leaves
+        from bargaining.solvers.signaling_offpath import leaves as _leaves
 
         US, UR, P, ties = [], [], [], []
         walks: dict[tuple[int, int, int], list] = {}
