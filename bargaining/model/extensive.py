@@ -44,11 +44,12 @@ from bargaining.model.tree_builder import (
     chance,
     decision,
     fold_tree,
-    show_value,
     spec_from_mapping,
     terminal,
 )
-from bargaining.numeric import is_finite_number, to_fraction
+from bargaining.model.tree_nodes import InfoSet, Node, TreeArrays
+from bargaining.model.tree_validation import TreeValidator, check_tie_break
+from bargaining.numeric import to_fraction
 
 __all__ = [
     "ExtensiveGame",
@@ -64,64 +65,10 @@ __all__ = [
     "uniform_behavior",
 ]
 
-_PROB_TOL = 1e-9
-
 
 # --------------------------------------------------------------------------------------------
 # the validated game
 # --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Node:
-    """A node of a validated tree. ``player`` is the player index (``-1`` for chance and
-    terminal nodes); ``infoset`` the global information-set index (``-1`` if none);
-    ``children[k]`` is the node reached by action ``actions[k]``."""
-
-    index: int
-    parent: int
-    kind: str
-    player: int = -1
-    infoset: int = -1
-    actions: tuple[str, ...] = ()
-    children: tuple[int, ...] = ()
-    probs: tuple[Any, ...] | None = None
-    payoffs: tuple[Any, ...] | None = None
-    name: str = ""
-    action_in: int = -1  # index of the action at the parent that leads here
-
-    @property
-    def is_terminal(self) -> bool:
-        return self.kind == "terminal"
-
-    @property
-    def terminal_payoffs(self) -> tuple[Any, ...]:
-        """``payoffs`` of a terminal node (every validated terminal has them)."""
-        if self.payoffs is None:
-            raise ValueError(f"node {self.index} is a {self.kind} node, not a terminal: it has no payoffs")
-        return self.payoffs
-
-    @property
-    def chance_probs(self) -> tuple[Any, ...]:
-        """``probs`` of a chance node (every validated chance node has them)."""
-        if self.probs is None:
-            raise ValueError(
-                f"node {self.index} is a {self.kind} node, not a chance node: it has no probabilities"
-            )
-        return self.probs
-
-
-@dataclass(frozen=True)
-class InfoSet:
-    """An information set: its player, the index among that player's sets, a label, the
-    actions and the nodes (in preorder)."""
-
-    index: int
-    player: int
-    number: int
-    label: str
-    actions: tuple[str, ...]
-    nodes: tuple[int, ...]
-
-
 @dataclass(frozen=True, eq=False)
 class ExtensiveGame:
     """A finite game tree. Build it with :meth:`builder`, :meth:`from_tree`, :meth:`from_spec`
@@ -167,8 +114,11 @@ class ExtensiveGame:
         (Piccione–Rubinstein's absent-minded driver, in Gambit's catalogue); such a game has no
         perfect recall, so only methods that do not need it apply.
         """
-        return _Validator(tuple(str(p) for p in players), exact, allow_absent_minded).build(
-            root, title=title, description=description, tie_break=tie_break, infoset_order=infoset_order
+        names, nodes, infosets, exact_, rule = TreeValidator(
+            tuple(str(p) for p in players), exact, allow_absent_minded
+        ).build(root, tie_break=tie_break, infoset_order=infoset_order)
+        return ExtensiveGame(
+            names, nodes, infosets, title=title, exact=exact_, description=description, tie_break=rule
         )
 
     @classmethod
@@ -415,7 +365,7 @@ class ExtensiveGame:
             self.title,
             self.exact,
             self.description,
-            _check_tie_break(rule, self.players),
+            check_tie_break(rule, self.players),
             self.comment,
         )
 
@@ -472,208 +422,6 @@ class ExtensiveGame:
         return (
             f"<ExtensiveGame{title} {len(self.nodes)} nodes, {len(self.terminals)} terminals, "
             f"{len(self.infosets)} information sets, players {list(self.players)}{mode}>"
-        )
-
-
-# --------------------------------------------------------------------------------------------
-# arrays for huge perfect-information trees
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class TreeArrays:
-    """A tree as flat arrays, nodes in preorder (children have larger indices than parents).
-
-    ``offsets[v]:offsets[v+1]`` indexes ``child`` (and ``probs``) for the children of ``v``;
-    ``player[v]`` is the mover (``-1`` chance, ``-2`` terminal); ``probs`` holds chance
-    probabilities aligned with ``child``; ``payoffs[v]`` is the payoff vector at terminal ``v``.
-    """
-
-    offsets: np.ndarray
-    child: np.ndarray
-    player: np.ndarray
-    probs: np.ndarray
-    payoffs: np.ndarray
-
-    @property
-    def num_nodes(self) -> int:
-        return int(self.player.shape[0])
-
-
-# --------------------------------------------------------------------------------------------
-# validation
-# --------------------------------------------------------------------------------------------
-def _check_tie_break(rule: Any, players: tuple[str, ...]) -> Mapping[str, tuple[str, ...]] | None:
-    if rule is None:
-        return None
-    if not isinstance(rule, Mapping):
-        raise GameValidationError("tie_break must map player -> list of actions, most preferred first")
-    out = {}
-    for p, actions in rule.items():
-        if str(p) not in players:
-            raise GameValidationError(f"tie_break names player {p!r}; players are {', '.join(players)}")
-        if isinstance(actions, str) or not isinstance(actions, (list, tuple)):
-            raise GameValidationError(f"tie_break of {p!r} must be a list of action labels")
-        out[str(p)] = tuple(str(a) for a in actions)
-    return out
-
-
-class _Validator:
-    def __init__(self, players: tuple[str, ...], exact: bool, allow_absent_minded: bool = False):
-        if not players:
-            raise GameValidationError("a tree needs at least one player")
-        if len(set(players)) != len(players):
-            raise GameValidationError(f"player labels must be distinct, got {', '.join(players)}")
-        if CHANCE in players:
-            raise GameValidationError(f"{CHANCE!r} is reserved for chance nodes; rename the player")
-        self.players = players
-        self.exact = exact
-        self.allow_absent_minded = allow_absent_minded
-
-    def num(self, value: Any, where: str) -> Any:
-        if not is_finite_number(value) and not isinstance(value, str):
-            raise GameValidationError(f"{where}: {show_value(value)} is not a finite number")
-        try:
-            f = to_fraction(value)
-        except (TypeError, ValueError):
-            raise GameValidationError(f"{where}: {show_value(value)} is not a number") from None
-        return f if self.exact else float(f)
-
-    def build(self, root: NodeSpec, *, title, description, tie_break, infoset_order) -> ExtensiveGame:
-        players = self.players
-        n = len(players)
-        nodes: list[dict[str, Any]] = []
-        labels_seen: list[dict[str, list[int]]] = [dict() for _ in players]  # label -> node ids
-        # iterative preorder over the spec
-        stack: list[tuple[NodeSpec, int, int, str]] = [(root, -1, -1, "root")]
-        while stack:
-            spec, parent, action_in, where = stack.pop()
-            if not isinstance(spec, NodeSpec):
-                raise GameValidationError(f"{where}: expected a node, got a {type(spec).__name__}")
-            idx = len(nodes)
-            rec: dict[str, Any] = {
-                "index": idx,
-                "parent": parent,
-                "action_in": action_in,
-                "name": spec.name,
-                "kind": spec.kind,
-            }
-            if spec.kind == "terminal":
-                pay = spec.payoffs or ()
-                if len(pay) != n:
-                    raise GameValidationError(
-                        f"{where}: terminal has {len(pay)} payoffs, expected {n} "
-                        f"(one per player: {', '.join(players)})"
-                    )
-                rec["payoffs"] = tuple(
-                    self.num(p, f"{where}: payoff of {players[i]!r}") for i, p in enumerate(pay)
-                )
-            elif spec.kind in ("decision", "chance"):
-                if not spec.children:
-                    raise GameValidationError(f"{where}: a {spec.kind} node needs at least one action")
-                acts = tuple(a for a, _ in spec.children)
-                if len(set(acts)) != len(acts):
-                    raise GameValidationError(
-                        f"{where}: action labels must be distinct, got {', '.join(acts)}"
-                    )
-                rec["actions"] = acts
-                if spec.kind == "chance":
-                    probs = spec.probs
-                    if probs is None or len(probs) != len(acts):
-                        raise GameValidationError(f"{where}: a chance node needs one probability per action")
-                    ps = tuple(self.num(p, f"{where}: probability of {a!r}") for p, a in zip(probs, acts))
-                    if any(p < 0 for p in ps):
-                        raise GameValidationError(
-                            f"{where}: chance probabilities must be >= 0, got {show_value(ps)}"
-                        )
-                    total = sum(ps)
-                    bad = total != 1 if self.exact else abs(total - 1.0) > _PROB_TOL
-                    if bad:
-                        raise GameValidationError(
-                            f"{where}: chance probabilities sum to {show_value(total)}, not 1; fix them"
-                        )
-                    rec["probs"] = ps
-                else:
-                    if spec.player not in players:
-                        raise GameValidationError(
-                            f"{where}: player {spec.player!r} is not one of {', '.join(players)}"
-                        )
-                    p = players.index(spec.player)
-                    rec["player"] = p
-                    label = spec.infoset if spec.infoset is not None else f"#{idx}"
-                    rec["label"] = str(label)
-                    labels_seen[p].setdefault(str(label), []).append(idx)
-            else:
-                raise GameValidationError(f"{where}: unknown node kind {spec.kind!r}")
-            nodes.append(rec)
-            kids = spec.children if spec.kind != "terminal" else ()
-            for k in range(len(kids) - 1, -1, -1):
-                a, child = kids[k]
-                stack.append((child, idx, k, f"{where}/{a}"))
-        # children indices: fill from parents
-        children: list[list[int]] = [[] for _ in nodes]
-        for rec in nodes:
-            if rec["parent"] >= 0:
-                children[rec["parent"]].append(rec["index"])
-        # information sets, per player in the requested order
-        infosets: list[InfoSet] = []
-        node_infoset = [-1] * len(nodes)
-        for p in range(n):
-            order = list(labels_seen[p])
-            if infoset_order and players[p] in infoset_order:
-                wanted = [str(x) for x in infoset_order[players[p]]]
-                rest = [x for x in order if x not in wanted]
-                order = [x for x in wanted if x in labels_seen[p]] + rest
-            for number, label in enumerate(order):
-                members = tuple(labels_seen[p][label])
-                acts = nodes[members[0]]["actions"]
-                for v in members[1:]:
-                    if nodes[v]["actions"] != acts:
-                        raise GameValidationError(
-                            f"information set {label!r} of player {players[p]!r}: its nodes offer different "
-                            f"actions ({', '.join(acts)}) and ({', '.join(nodes[v]['actions'])}); "
-                            "they must be the same"
-                        )
-                gidx = len(infosets)
-                display = label if not label.startswith("#") else f"{players[p]}:{number + 1}"
-                infosets.append(InfoSet(gidx, p, number, display, acts, members))
-                for v in members:
-                    node_infoset[v] = gidx
-        # no node shares an information set with a descendant (absent-mindedness)
-        for h in infosets:
-            if len(h.nodes) > 1 and not self.allow_absent_minded:
-                in_set = set(h.nodes)
-                for v in h.nodes:
-                    u = nodes[v]["parent"]
-                    while u >= 0:
-                        if u in in_set:
-                            raise GameValidationError(
-                                f"information set {h.label!r} of player {players[h.player]!r} holds a node "
-                                "and its descendant; a player cannot forget a move on the same path"
-                            )
-                        u = nodes[u]["parent"]
-        built = tuple(
-            Node(
-                index=r["index"],
-                parent=r["parent"],
-                kind=r["kind"],
-                player=r.get("player", -1),
-                infoset=node_infoset[r["index"]],
-                actions=r.get("actions", ()),
-                children=tuple(children[r["index"]]),
-                probs=r.get("probs"),
-                payoffs=r.get("payoffs"),
-                name=r["name"],
-                action_in=r["action_in"],
-            )
-            for r in nodes
-        )
-        return ExtensiveGame(
-            players,
-            built,
-            tuple(infosets),
-            title=title,
-            exact=self.exact,
-            description=description,
-            tie_break=_check_tie_break(tie_break, players),
         )
 
 

@@ -523,12 +523,12 @@ def test_batched_sweep_resolves_uncertain_games_exactly(here, monkeypatch):
     A = np.array([[[1e7, 0], [0, 1]]])
     B = np.array([[[1, 0], [0, 1e7]]])
     assert bimatrix_equilibria(A, B).uncertain.all()  # the batch flags these games
-    from bargaining.sweep import batched
+    from bargaining.sweep import batched_bimatrix
 
     resolved = []
-    real = batched.per_point_rows
+    real = batched_bimatrix.per_point_rows
     monkeypatch.setattr(
-        batched, "per_point_rows", lambda spec, *a: resolved.append(spec.method) or real(spec, *a)
+        batched_bimatrix, "per_point_rows", lambda spec, *a: resolved.append(spec.method) or real(spec, *a)
     )
     res = run(
         "sweep",

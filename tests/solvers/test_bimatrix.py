@@ -272,9 +272,10 @@ def test_float_games_verified_and_match_gambit(game):
 @pytest.fixture
 def per_size_batches(monkeypatch):
     """Force the large-game path (one batch per support size, Q restricted by P's tight sets)."""
-    from bargaining.solvers import bimatrix
+    from bargaining.solvers import bimatrix, bimatrix_vertices
 
-    monkeypatch.setattr(bimatrix, "_SMALL", 0)
+    monkeypatch.setattr(bimatrix, "SMALL_BASES", 0)
+    monkeypatch.setattr(bimatrix_vertices, "SMALL_BASES", 0)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -324,7 +325,7 @@ def test_one_row_against_many_columns():
 
 
 def test_complete_pairs_and_support_filter_against_brute_force():
-    from bargaining.solvers import bimatrix
+    from bargaining.solvers import bimatrix, bimatrix_vertices
 
     rng = np.random.default_rng(4)
     for nl, rows in ((30, (2100, 2000)), (70, (40, 30))):  # blocked bit codes; no bit codes
@@ -336,8 +337,8 @@ def test_complete_pairs_and_support_filter_against_brute_force():
         assert len(pa) > 0
         assert np.array_equal(np.sort(pa * rows[1] + pb), np.sort(wa * rows[1] + wb))
     for m in (8, 70):  # bit codes; the matrix product
-        Sc = bimatrix._combos(m, 2)
+        Sc = bimatrix_vertices._combos(m, 2)
         within = rng.random((5, m)) < 0.5
-        got = bimatrix._inside_some(Sc, within)
+        got = bimatrix_vertices._inside_some(Sc, within)
         want = [any(all(w[i] for i in s) for w in within) for s in Sc.tolist()]
         assert got.tolist() == want and any(want)

@@ -1,0 +1,342 @@
+r"""Vertex enumeration of the best-response polytopes of a bimatrix game and their labels, the
+first steps of :func:`bargaining.solvers.bimatrix.enummixed` (see that module for the math).
+
+For a polytope :math:`\{x \ge 0 : M^\top x \le 1\}` every vertex is the solution of a square
+system of tight constraints (a basis); :func:`polytope_vertices` solves all bases of each support
+size in numpy stacks, keeps the feasible ones and returns them with their label sets (the tight
+constraints), after Avis, Rosenberg, Savani and von Stengel (2010), *Economic Theory* 42, §2.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from itertools import combinations
+
+import numpy as np
+
+from bargaining.solvers.budget import BudgetExceeded, Deadline
+
+__all__ = ["polytope_vertices", "pair_vertices", "SMALL_BASES"]
+
+
+_CHUNK = 60_000  # systems solved per numpy call (memory: CHUNK * k * k floats)
+SMALL_BASES = 300  # up to this many bases (5x5), one padded stack for all support sizes (measured)
+_FLOAT_TOL = 1e-9
+_AMBIGUOUS = 1e-6  # float values in (_FLOAT_TOL, _AMBIGUOUS] could be zeros or not
+
+
+# -- step 1-2: vertices of {x >= 0 : M^T x <= 1} ------------------------------------------------
+@lru_cache(maxsize=256)
+def _combos(m: int, k: int) -> np.ndarray:
+    arr = np.array(list(combinations(range(m), k)), dtype=np.intp).reshape(-1, k)
+    arr.flags.writeable = False
+    return arr
+
+
+@lru_cache(maxsize=128)
+def _gather_index(m: int, n: int, k: int) -> np.ndarray | None:
+    """Flat indices into an ``m × n`` matrix M of every basis system of size k:
+    ``G[a, b, q, p] = S_a[p] * n + J_b[q]`` (row q of the system is column ``J_b[q]``), for the
+    supports ``S_a`` and tight sets ``J_b`` of :func:`_combos`; None when it would be large."""
+    S, J = _combos(m, k), _combos(n, k)
+    if len(S) * len(J) * k * k > 2_000_000:
+        return None
+    G = (S * n)[:, None, None, :] + J[None, :, :, None]
+    G.flags.writeable = False
+    return G
+
+
+@lru_cache(maxsize=64)
+def _padded_bases(m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every basis (S, J), |S| = |J| = k = 1..min(m, n), as one stack of K×K systems
+    (K = min(m, n)), the unused rows and columns padded with the identity: gather indices
+    ``R, C`` into M, the padding mask, the right-hand sides and the scatter index ``Spad``
+    (``m``, a dummy column, on padding)."""
+    K = min(m, n)
+    Rs, Cs, pads, rhss, Spads = [], [], [], [], []
+    for k in range(1, K + 1):
+        S, J = _combos(m, k), _combos(n, k)
+        N = len(S) * len(J)
+        Srep = np.repeat(S, len(J), axis=0)
+        Jrep = np.tile(J, (len(S), 1))
+        R = np.zeros((N, K, K), dtype=np.intp)
+        C = np.zeros((N, K, K), dtype=np.intp)
+        R[:, :k, :k] = Srep[:, None, :]  # system row q, unknown p -> M[S_p, J_q]
+        C[:, :k, :k] = Jrep[:, :, None]
+        pad = np.ones((N, K, K), dtype=bool)
+        pad[:, :k, :k] = False
+        rhs = np.zeros((N, K, 1))
+        rhs[:, :k] = 1.0
+        Spad = np.full((N, K), m, dtype=np.intp)
+        Spad[:, :k] = Srep
+        Rs.append(R)
+        Cs.append(C)
+        pads.append(pad)
+        rhss.append(rhs)
+        Spads.append(Spad)
+    out = tuple(np.concatenate(a) for a in (Rs, Cs, pads, rhss, Spads))
+    for a in out:
+        a.flags.writeable = False
+    return out  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=64)
+def _pair_bases(m: int, n: int) -> tuple[np.ndarray, ...]:
+    """Every basis of both polytopes of an ``m × n`` game as one padded stack (see
+    :func:`_padded_bases`), gathered from the flat source ``[MP.ravel(), MQ.ravel(), 0, 1]``:
+    the gather index ``G`` (N, K, K), right-hand sides, the scatter index ``pos`` into the joint
+    vector :math:`u = (x, y)` (``m + n``, a dummy, on padding), which rows are Q's, and the mask
+    saying which labels are read from :math:`u` (the rest from the slacks)."""
+    K = min(m, n)
+    off0, off1 = 2 * m * n, 2 * m * n + 1
+    diag = np.eye(K, dtype=bool)
+    parts = []
+    for rows, cols, base, shift in ((m, n, 0, 0), (n, m, m * n, m)):
+        R, C, pad, rhs, Spad = _padded_bases(rows, cols)
+        G = np.where(pad, np.where(diag, off1, off0), base + R * cols + C)
+        pos = np.where(Spad == rows, m + n, Spad + shift)
+        parts.append((G, rhs, pos))
+    NP = len(parts[0][0])
+    G = np.concatenate([parts[0][0], parts[1][0]])
+    rhs = np.concatenate([parts[0][1], parts[1][1]])
+    pos = np.concatenate([parts[0][2], parts[1][2]])
+    # scatter of the solutions into U (N, m + n + 1), flat
+    flatpos = (np.arange(len(G))[:, None] * (m + n + 1) + pos).ravel()
+    isq = np.arange(len(G)) >= NP
+    from_u = np.zeros((len(G), m + n), dtype=bool)
+    from_u[~isq, :m] = True  # P: label i is x_i = 0, label m + j is column j tight
+    from_u[isq, m:] = True  # Q: label i is row i tight, label m + j is y_j = 0
+    # W = [[0, MP], [MQ, 0]] gathered from the same source
+    W = np.full((m + n, m + n), off0)
+    W[:m, m:] = np.arange(m * n).reshape(m, n)
+    W[m:, :m] = m * n + np.arange(m * n).reshape(n, m)
+    out = (G, rhs, flatpos, isq, from_u, W, np.eye(K))
+    for a in out:
+        a.flags.writeable = False
+    return out
+
+
+def pair_vertices(
+    MP: np.ndarray, MQ: np.ndarray, integer: bool, flags: dict[str, bool] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Vertices of P and of Q together, for small games: one stack of basis systems, one
+    determinant and one solve call, and the labels read in one pass on the joint vector
+    :math:`u = (x, 0)` or :math:`(0, y)` with the slacks :math:`1 - u W`,
+    :math:`W = [[0, M_P], [M_Q, 0]]`. Returns ``(Xp, Lp, Yq, Lq)``
+    with the labels of both in the global numbering of the module docstring."""
+    m, n = MP.shape
+    G, rhs, flatpos, isq, from_u, Widx, eye = _pair_bases(m, n)
+    src = np.concatenate([MP.ravel(), MQ.ravel(), (0.0, 1.0)])
+    sub = src[G]
+    if integer:
+        det = np.linalg.det(sub)
+        ok = np.abs(det) > 0.5  # a nonsingular integer matrix has |det| >= 1
+        scale = np.abs(np.round(det))[:, None]
+    else:
+        det = None
+        ok = None
+        scale = None
+    if ok is not None and not ok.all():  # singular bases: solve the identity instead, drop later
+        sub[~ok] = eye
+    try:
+        xs = np.linalg.solve(sub, rhs)
+    except np.linalg.LinAlgError:  # float game with an exactly singular basis
+        det = np.linalg.det(sub)
+        ok = np.abs(det) > 1e-11 * np.prod(np.linalg.norm(sub, axis=2), axis=1)
+        sub[~ok] = eye
+        xs = np.linalg.solve(sub, rhs)
+    U = np.zeros((len(xs), m + n + 1))
+    U.ravel()[flatpos] = xs.ravel()
+    U = U[:, : m + n]
+    W = src[Widx]
+    # [u, 1 - u W], times |det| for integer games (then integers up to float error)
+    T = np.concatenate([U, 1.0 - U @ W], axis=1)
+    if integer:
+        T *= scale
+        cut = 0.5
+    else:
+        cut = _FLOAT_TOL
+    valid = T.min(axis=1) > -cut
+    if ok is not None:
+        valid &= ok
+    if flags is not None:
+        _flag_ambiguous(T[valid], integer, flags)
+    rows = np.flatnonzero(valid)
+    zero = np.abs(T[rows]) < cut if integer else np.abs(T[rows]) <= cut
+    L = np.where(from_u[rows], zero[:, : m + n], zero[:, m + n :])
+    U = np.where(zero[:, : m + n], 0.0, U[rows])
+    isq = isq[rows]
+    # merge the bases of one vertex by their label sets (the polytope is the top bit)
+    codes = (L.astype(np.int64) @ (np.int64(1) << np.arange(m + n, dtype=np.int64))).tolist()
+    firsts: dict[tuple[int, bool], int] = {}
+    for r, (c, q) in enumerate(zip(codes, isq.tolist())):
+        firsts.setdefault((c, q), r)
+    first = np.fromiter(firsts.values(), dtype=np.intp, count=len(firsts))
+    U, L, isq = U[first], L[first], isq[first]
+    return U[~isq, :m], L[~isq], U[isq, m:], L[isq]
+
+
+def polytope_vertices(
+    M: np.ndarray,
+    *,
+    integer: bool,
+    deadline: Deadline | None = None,
+    within: np.ndarray | None = None,
+    flags: dict[str, bool] | None = None,
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Vertices :math:`x \\ne 0` of :math:`\\{x \\ge 0 : M^\\top x \\le 1\\}` for a positive
+    ``m × n`` matrix ``M``.
+
+    Returns ``(X, L, finished)``: coordinates ``X`` (N, m), labels ``L`` (N, m + n) booleans
+    (label ``i < m``: :math:`x_i = 0`; label ``m + j``: column j tight), one row per distinct
+    vertex, and whether every basis was tried before the deadline. ``integer=True`` asserts that
+    ``M`` holds integers, so labels are read exactly by rounding ``x · det``. ``within`` (a boolean
+    matrix, one candidate set per row) restricts the search to vertices whose support lies in one
+    of the sets (other vertices may be returned too). ``flags["ambiguous"]`` is set when some
+    coordinate or slack fell in the zone where float round-off could decide a label either way
+    (then the caller solves exactly).
+    """
+    m, n = M.shape
+    coords: list[np.ndarray] = []
+    labels: list[np.ndarray] = []
+    finished = True
+    try:
+        if math.comb(m + n, m) <= SMALL_BASES:
+            # small games: every basis in one padded stack (one numpy call per step)
+            R, C, pad, rhs, Spad = _padded_bases(m, n)
+            eye = np.broadcast_to(np.eye(R.shape[1]), R.shape)
+            sub = np.where(pad, eye, M[R, C])
+            X, L = _vertices_batch(M, sub, rhs, Spad, 1, integer, flags)
+            coords.append(X)
+            labels.append(L)
+        else:
+            flat = M.ravel()
+            for k in range(1, min(m, n) + 1):
+                Sc, Jc = _combos(m, k), _combos(n, k)
+                gather = _gather_index(m, n, k)  # (|Sc|, |Jc|, k, k) or None when too large
+                if within is not None:
+                    sel = _inside_some(Sc, within)
+                    if not sel.any():
+                        continue
+                    if not sel.all():
+                        Sc = Sc[sel]
+                        gather = None if gather is None else gather[sel]
+                per = max(1, _CHUNK // len(Jc))
+                ones = None
+                for start in range(0, len(Sc), per):
+                    if deadline is not None:
+                        deadline.check()
+                    S = Sc[start : start + per]
+                    if gather is not None:
+                        sub = flat.take(gather[start : start + per]).reshape(-1, k, k)
+                    else:
+                        # sub[a, b, q, p] = M[S[a, p], J[b, q]] (row q of the system is column J[b, q])
+                        sub = flat.take((S * n)[:, None, None, :] + Jc[None, :, :, None]).reshape(-1, k, k)
+                    if ones is None or len(ones) != len(sub):
+                        ones = np.ones((len(sub), k, 1))
+                    X, L = _vertices_batch(M, sub, ones, S, len(Jc), integer, flags)
+                    coords.append(X)
+                    labels.append(L)
+    except BudgetExceeded:
+        finished = False
+    if not coords:
+        return np.zeros((0, m)), np.zeros((0, m + n), dtype=bool), finished
+    X = np.concatenate(coords)
+    L = np.concatenate(labels)
+    if m + n <= 62:
+        codes = L.astype(np.int64) @ (np.int64(1) << np.arange(m + n, dtype=np.int64))
+        _, first = np.unique(codes, return_index=True)
+    else:
+        _, first = np.unique(np.packbits(L, axis=1), axis=0, return_index=True)
+    first.sort()
+    return X[first], L[first], finished
+
+
+def _inside_some(Sc: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """For each row of index sets ``Sc``, whether it lies inside some row (a boolean set) of
+    ``within``."""
+    m = within.shape[1]
+    if m <= 62:  # as bit codes, without BLAS threads for a tiny product
+        bits = np.int64(1) << np.arange(m, dtype=np.int64)
+        codes = bits[Sc].sum(axis=1)
+        outside = (~within * bits).sum(axis=1)
+        return ((codes[:, None] & outside[None, :]) == 0).any(axis=1)
+    member = np.zeros((len(Sc), m), dtype=np.float32)
+    member[np.arange(len(Sc))[:, None], Sc] = 1.0
+    return np.any(member @ (~within).astype(np.float32).T == 0, axis=1)
+
+
+def _vertices_batch(
+    M: np.ndarray,
+    sub: np.ndarray,
+    rhs: np.ndarray,
+    S: np.ndarray,
+    per_support: int,
+    integer: bool,
+    flags: dict[str, bool] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Solve the stack of basis systems ``sub @ x = rhs``, ``per_support`` consecutive systems
+    per row of ``S`` (``S[r, p]``: the strategy of unknown p, ``m`` for padding); keep the
+    feasible solutions and label them."""
+    m, n = M.shape
+    ok = None
+    if integer:
+        det = np.linalg.det(sub)
+        ok = np.abs(det) > 0.5  # a nonsingular integer matrix has |det| >= 1
+        if not ok.all():  # solve the identity in place of a singular basis, dropped below
+            sub[~ok] = np.eye(sub.shape[1])
+        xs = np.linalg.solve(sub, rhs)[..., 0]
+        d = np.abs(np.round(det))
+        keep = np.flatnonzero(ok & np.all(xs * d[:, None] > -0.5, axis=1))
+    else:
+        try:
+            xs = np.linalg.solve(sub, rhs)[..., 0]
+        except np.linalg.LinAlgError:  # an exactly singular basis: filter by determinant
+            det = np.linalg.det(sub)
+            scale = np.prod(np.linalg.norm(sub, axis=2), axis=1)
+            ok = np.abs(det) > 1e-11 * scale
+            sub[~ok] = np.eye(sub.shape[1])
+            xs = np.linalg.solve(sub, rhs)[..., 0]
+        feasible_x = np.all(xs > -_FLOAT_TOL, axis=1)
+        keep = np.flatnonzero(feasible_x if ok is None else ok & feasible_x)
+    # only bases with x_S >= 0 can be vertices: check the other columns for those alone
+    xs, Spos = xs[keep], S[keep // per_support]
+    X = np.zeros((len(xs), m + 1))
+    X[np.arange(len(xs))[:, None], Spos] = xs
+    X = X[:, :m]
+    slack = 1.0 - X @ M  # (N, n)
+    if integer:
+        d = d[keep][:, None]
+        zx, zs = X * d, slack * d
+        feasible = np.all(zs > -0.5, axis=1)
+        Lx, Ls = np.abs(zx) < 0.5, np.abs(zs) < 0.5
+    else:
+        feasible = np.all(slack > -_FLOAT_TOL, axis=1)
+        Lx, Ls = np.abs(X) <= _FLOAT_TOL, np.abs(slack) <= _FLOAT_TOL
+    if flags is not None:
+        T = np.concatenate([zx, zs], axis=1) if integer else np.concatenate([X, slack], axis=1)
+        _flag_ambiguous(T[np.all(T > (-0.5 if integer else -_AMBIGUOUS), axis=1)], integer, flags)
+    X = np.where(Lx, 0.0, X)
+    L = np.concatenate([Lx, Ls], axis=1)
+    return X[feasible], L[feasible]
+
+
+def _flag_ambiguous(T: np.ndarray, integer: bool, flags: dict[str, bool]) -> None:
+    """Set ``flags["ambiguous"]`` if a value of ``T`` (coordinates and slacks of candidate
+    vertices) is neither clearly zero nor clearly nonzero: for integer games a scaled value
+    (an integer up to round-off) in [0.05, 0.95]; for normalised float games a value in
+    (1e-9, 1e-6]."""
+    if not T.size or flags.get("ambiguous"):
+        return
+    a = np.abs(T)
+    if integer:
+        r = np.abs(a - np.round(a))
+        bad = np.any(r > 0.05)
+    else:
+        bad = np.any((a > _FLOAT_TOL) & (a <= _AMBIGUOUS))
+    if bad:
+        flags["ambiguous"] = True
+
+
+# -- step 3: completely labelled pairs -----------------------------------------------------------

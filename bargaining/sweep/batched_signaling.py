@@ -1,0 +1,175 @@
+"""Batched sweep path for two-type 2x2 signaling games (concept ``pbe``):
+:func:`bargaining.solvers.signaling_batch.solve_batch` (PBE families, intuitive criterion, D1);
+boundary points, where the batch reports the generic limit, go through the per-game solver.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from bargaining.errors import BargainingError
+from bargaining.sweep.point import ChunkResult, per_point_rows
+from bargaining.sweep.regimes import merge_rows, regimes_from_labels
+from bargaining.sweep.spec import SweepSpec
+from bargaining.sweep.stack import NotAStack, constraints_vector, range_errors
+
+__all__ = ["solve_chunk_signaling"]
+
+
+def _signaling_regret(res: Any, gi: np.ndarray, si: np.ndarray) -> np.ndarray:
+    """Independent check of each PBE row: the largest gain of a sender type from switching
+    message (given the receiver's responses; after an off-path message, the deterring response
+    ``x_lo``) and of the receiver from switching response after an on-path message (given the
+    Bayes belief). Zero up to rounding for a PBE."""
+    b = res.batch
+    US, UR = b.US[gi], b.UR[gi]  # (E, T, M, R)
+    s0 = res.s0[gi, si]  # (E, T)
+    x = res.x[gi, si].copy()  # (E, M), nan off the path
+    mu = res.mu[gi, si]
+    xlo = res.x_lo[gi, si]
+    off = np.isnan(x)
+    x = np.where(off, xlo[:, None], x)
+    u = x[:, None, :] * US[..., 0] + (1 - x[:, None, :]) * US[..., 1]  # (E, T, M)
+    sig = np.stack([s0, 1 - s0], axis=-1)  # (E, T, M)
+    sender = np.nanmax(u, axis=2) - np.sum(sig * u, axis=2)  # (E, T)
+    eu = mu[..., None] * UR[:, 0] + (1 - mu[..., None]) * UR[:, 1]  # (E, M, R)
+    got = x * eu[..., 0] + (1 - x) * eu[..., 1]
+    receiver = np.where(off, 0.0, eu.max(axis=2) - got)
+    with np.errstate(invalid="ignore"):
+        return np.maximum(np.max(sender, axis=1), np.max(np.nan_to_num(receiver, nan=0.0), axis=1)).clip(
+            min=0.0
+        )
+
+
+def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: int, params) -> ChunkResult:
+    """Two-type 2x2 signaling games of the chunk solved at once by
+    :func:`bargaining.solvers.signaling_batch.solve_batch` (PBE families with intuitive-criterion
+    and D1 flags). The columns are those of the per-game row builder
+    (``render_signaling.signaling_row``): ``p:<sender>:<type>:<message>``,
+    ``p:<receiver>:<message>:<response>`` (empty after an off-path message) with ``...:lo|hi`` (its
+    range: the sustaining responses off the path), ``belief:<message>:<type>`` (empty off the
+    path), ``offpath:<message>:<type>:lo|hi`` (the sustaining beliefs), ``payoff:<sender>:<type>``,
+    ``outcome:<path>`` (see :func:`bargaining.solvers.signaling_batch.row_columns`),
+    ``payoff:<sender>`` (ex ante), ``payoff:<receiver>``, and ``regret``
+    (:func:`_signaling_regret`).
+
+    ``dimension`` and ``description`` say what a row stands for: a single profile (dimension 0)
+    or a set of PBE (a segment, a polygon, ...) given by its representative point.
+
+    Every point where the batch's generic-case assumptions fail goes through the per-game solver
+    (``pbe``), which lists every PBE family there as a set: a prior of 0 or 1, a receiver
+    indifferent at a degenerate belief or at the prior, a sender type with two equal outcome
+    values, two types indifferent at the same receiver mixture, a later-stage tie, any slot's
+    validity test within the relative tolerance of its bound (``BatchResult.generic``, see
+    :func:`bargaining.solvers.signaling_batch.nongeneric`), or no family found by the batch.
+    Off that measure-zero set the batch's families are exactly the per-game solver's."""
+    from bargaining.solvers.signaling_batch import BatchResult, row_columns, solve_batch
+
+    n = stop - start
+    errors = range_errors(src, params, n)
+    good = np.array([j for j in range(n) if errors[j] is None], dtype=np.int64)
+    ok = constraints_vector(src, params, n)
+    try:
+        game0 = (
+            src.with_params(**{name: float(params[name][good[0]]) for name in params}) if len(good) else None
+        )
+    except BargainingError:  # the per-point path records why the point has no game
+        raise NotAStack from None
+    sender, receiver = (game0.players[0], game0.players[1]) if game0 is not None else ("sender", "receiver")
+    cols: dict[str, Any] = {}
+    regime = np.full(n, None, dtype=object)
+    counts = np.zeros(n, dtype=np.int64)
+    complete = np.zeros(n, dtype=bool)
+    fallback = np.zeros(0, dtype=np.int64)
+    if len(good):
+        try:
+            res = solve_batch(src.evaluate({name: v[good] for name, v in params.items()}))
+        except BargainingError:  # a point the batch refuses (its game is invalid): point by point
+            raise NotAStack from None
+        assert isinstance(res, BatchResult)  # a body of arrays is solved as one stack
+        b = res.batch
+        # every point where the batch's generic-case assumptions fail (BatchResult.generic; its
+        # tests are listed in signaling_batch.nongeneric) is solved by the per-game solver
+        boundary = ~res.generic | (res.count == 0)
+        fallback = good[boundary]
+        gi, si = np.nonzero(res.valid & ~boundary[:, None])
+        raw = res.rows()
+        keep = ~boundary[raw["game"]]
+        raw = {key: v[keep] for key, v in raw.items()}
+        point = good[gi]
+        cols["point"] = start + point
+        for name, vals in params.items():
+            cols[name] = vals[point]
+        for key in (
+            "equilibrium",
+            "label",
+            "refinement:intuitive",
+            "refinement:d1",
+            "refinement:d2",
+            "refinement:nwbr",
+        ):
+            cols[key] = raw[key]
+        # the columns of the per-game row builder (render_signaling.signaling_row), same order
+        T, M, R = b.types, b.messages, b.responses
+        cols.update(row_columns(res, gi, si, sender, receiver))
+        # sort key after an off-path message: a pure deterring response if there is one (the first in
+        # the file's order), else the deterring mixture closest to it (the per-game solver's choice)
+        x = res.x[gi, si]
+        xl, xh = res.x_lo[gi, si], res.x_hi[gi, si]
+        deter = np.where(xh >= 1 - 1e-12, 1.0, np.where(xl <= 1e-12, 0.0, xl))
+        x_off = np.where(np.isnan(x), deter[:, None], x)
+        tp = res.type_payoffs[gi, si]
+        p0 = b.prior0[gi]
+        cols[f"payoff:{sender}"] = p0 * tp[:, 0] + (1 - p0) * tp[:, 1]
+        cols[f"payoff:{receiver}"] = res.receiver_payoff[gi, si]
+        cols["regret"] = _signaling_regret(res, gi, si)
+        cols["complete"] = np.ones(len(gi), dtype=bool)
+        # the per-game solver's order: sender pure before mixed, receiver pure before mixed,
+        # then by the profile (sigma, rho), larger probabilities first
+        sig = np.stack([cols[f"p:{sender}:{tl}:{ml}"] for tl in T for ml in M], axis=1)
+        rho = np.stack(
+            [x_off[:, m] if r == 0 else 1 - x_off[:, m] for m in range(len(M)) for r in range(len(R))], axis=1
+        )
+        flat = np.round(np.concatenate([sig, rho], axis=1), 9)
+        smixed = np.any((flat[:, : sig.shape[1]] > 0) & (flat[:, : sig.shape[1]] < 1), axis=1)
+        rmixed = np.any((flat[:, sig.shape[1] :] > 0) & (flat[:, sig.shape[1] :] < 1), axis=1)
+        keys = [-flat[:, j] for j in range(flat.shape[1] - 1, -1, -1)] + [rmixed, smixed, gi]
+        order = np.lexsort(keys)
+        cols = {
+            key: (v[order] if isinstance(v, np.ndarray) else np.asarray(v, dtype=object)[order])
+            for key, v in cols.items()
+        }
+        gi, si = gi[order], si[order]
+        starts = (
+            np.concatenate([[0], np.flatnonzero(np.diff(gi)) + 1]) if len(gi) else np.zeros(0, dtype=np.int64)
+        )
+        first_of = np.repeat(starts, np.diff(np.concatenate([starts, [len(gi)]])))
+        cols["equilibrium"] = np.arange(len(gi)) - first_of
+        ok_arr = np.asarray(ok, dtype=object)
+        cols["constraints_ok"] = ok_arr[point]
+        cols["error"] = np.full(len(gi), None, dtype=object)
+        label_texts = list(dict.fromkeys(res.labels))
+        label_id = np.array([label_texts.index(t) for t in res.labels], dtype=np.int64)[si]
+        inner = good[~boundary]
+        cnt = res.count[~boundary].astype(np.int64)
+        regime[inner] = regimes_from_labels(label_id, label_texts, cnt)
+        counts[inner] = cnt
+        complete[inner] = True
+    bad = [j for j in range(n) if errors[j] is not None]
+    extra, summary = per_point_rows(spec, src, start, list(fallback) + bad, params, errors, ok)
+    for j, (reg_j, cnt_j, comp_j, _err) in summary.items():
+        regime[j], counts[j], complete[j] = reg_j, cnt_j, comp_j
+    if not cols:
+        cols = {"point": np.zeros(0, dtype=np.int64), "equilibrium": np.zeros(0, dtype=np.int64)}
+    cols = merge_rows(cols, extra)
+    reg: dict[str, Any] = {"point": start + np.arange(n)}
+    for name, vals in params.items():
+        reg[name] = vals
+    reg["regime"] = regime
+    reg["equilibria"] = counts
+    reg["complete"] = complete
+    reg["constraints_ok"] = np.asarray(ok, dtype=object)
+    reg["error"] = np.asarray([summary[j][3] if j in summary else errors[j] for j in range(n)], dtype=object)
+    return ChunkResult(k, cols, reg, n, sum(1 for j in range(n) if reg["error"][j] is not None))
