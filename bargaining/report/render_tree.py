@@ -35,12 +35,41 @@ def _fmt(x: Any, exact: bool) -> str:
     return "-" if x is None else format_number(x, exact)
 
 
+def _set_lines(game: ExtensiveGame, eq: Equilibrium, exact: bool) -> list[str]:
+    """A set of equilibria (``extra["dimension"]`` > 0, e.g. a sequential family in which one
+    information set mixes): its description and, at each information set where the listed
+    vertices differ, the range of each action's probability. The rows below it show one point
+    of the set."""
+    dim, vertices = eq.extra.get("dimension"), eq.extra.get("vertices") or ()
+    if not dim or not vertices:
+        return []
+    out = [f"    a set of dimension {dim}: {eq.extra.get('description', '')}".rstrip()]
+    for i, ids in enumerate(game.player_infosets):
+        for j, hid in enumerate(ids):
+            rows = [v["behavior"][i][j] for v in vertices if "behavior" in v]
+            if len(rows) < 2 or all(list(r) == list(rows[0]) for r in rows):
+                continue
+            h = game.infosets[hid]
+            ranges = []
+            for a, name in enumerate(h.actions):
+                vals = [r[a] for r in rows]
+                lo, hi = min(vals), max(vals)
+                ranges.append(
+                    f"{name} {_fmt(lo, exact)}"
+                    if lo == hi
+                    else f"{name} from {_fmt(lo, exact)} to {_fmt(hi, exact)}"
+                )
+            out.append(f"      {infoset_name(game, h)}: {', '.join(ranges)} (one point shown below)")
+    return out
+
+
 def tree_table(sol: Solution, exact: bool) -> list[str]:
     game: ExtensiveGame = sol.game
     lines: list[str] = []
     width = max(len(p) for p in game.players)
     for k, eq in enumerate(sol.equilibria):
         lines.append(f"[{k}] {eq.label or ('pure' if eq.is_pure else 'mixed')}")
+        lines += _set_lines(game, eq, exact)
         reach = None
         for i, player in enumerate(game.players):
             parts = []

@@ -35,3 +35,17 @@ def test_table_prints_the_belief_set():
     code, out = run("solve", "seltens-horse", "--concept", "sequential", "--exact")
     assert "h3: μ(after D) ∈ [0, 1/3]" in out  # the pure (C, c, R) assessment: a set of beliefs
     assert "h3: μ(after D) = 1/3" in out  # the mixed family: P3 indifferent
+
+
+def test_table_shows_the_range_of_a_sequential_set():
+    """Selten's horse: the sequential set (C, c, q_L) with q_L in [0, 1/4] (P2 keeps c iff
+    4 q_L <= 1; P3 mixes only at mu(after D) = 1/3) is printed with its range, not only the point
+    that represents it."""
+    from click.testing import CliRunner
+
+    from bargaining.cli import main
+
+    res = CliRunner().invoke(main, ["solve", "seltens-horse", "--concept", "sequential", "--exact"])
+    assert res.exit_code == 3, res.output  # incomplete: sets where two information sets mix are not searched
+    assert "a set of dimension 1" in res.output
+    assert "h3: L from 0 to 1/4, R from 3/4 to 1" in res.output
