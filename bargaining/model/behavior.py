@@ -27,7 +27,7 @@ __all__ = [
 Behavior = Sequence[Sequence[Sequence[Any]]]
 
 
-def _is_exact(game: ExtensiveGame, flat: list[tuple[Any, ...]]) -> bool:
+def is_exact_profile(game: ExtensiveGame, flat: list[tuple[Any, ...]]) -> bool:
     return game.exact and all(isinstance(p, (int, Fraction)) for probs in flat for p in probs)
 
 
@@ -62,35 +62,35 @@ def check_behavior(game: ExtensiveGame, behavior: Behavior, tol: float = 1e-9) -
                 )
             flat[k] = tuple(probs)
     out = [p for p in flat if p is not None]
-    if not _is_exact(game, out):
+    if not is_exact_profile(game, out):
         out = [tuple(float(p) for p in probs) for probs in out]
     return out
 
 
-def _move_prob(game: ExtensiveGame, flat: list[tuple[Any, ...]], v: int, k: int) -> Any:
+def move_probability(game: ExtensiveGame, flat: list[tuple[Any, ...]], v: int, k: int) -> Any:
     node = game.nodes[v]
     if node.kind == "chance":
         return node.chance_probs[k]
     return flat[node.infoset][k]
 
 
-def _one(exact: bool) -> Any:
+def unit(exact: bool) -> Any:
     return Fraction(1) if exact else 1.0
 
 
 def reach_probabilities(game: ExtensiveGame, behavior: Behavior, root: int = 0) -> list[Any]:
     """:math:`P_b(x)` for every node (conditional on reaching ``root``; 0 outside its subtree)."""
     flat = check_behavior(game, behavior)
-    return _reach(game, flat, root)
+    return flat_reach(game, flat, root)
 
 
-def _reach(
+def flat_reach(
     game: ExtensiveGame, flat: list[tuple[Any, ...]], root: int = 0, skip_player: int = -1
 ) -> list[Any]:
-    exact = _is_exact(game, flat)
+    exact = is_exact_profile(game, flat)
     zero = Fraction(0) if exact else 0.0
     reach = [zero] * len(game.nodes)
-    reach[root] = _one(exact)
+    reach[root] = unit(exact)
     end = root + int(game.subtree_size[root])
     for v in range(root, end):
         node = game.nodes[v]
@@ -99,7 +99,7 @@ def _reach(
         rv = reach[v]
         own = node.kind == "decision" and node.player == skip_player
         for k, c in enumerate(node.children):
-            reach[c] = rv if own else rv * _move_prob(game, flat, v, k)
+            reach[c] = rv if own else rv * move_probability(game, flat, v, k)
     if not exact and game.exact:
         reach = [float(r) for r in reach]
     return reach
@@ -111,8 +111,8 @@ def outcome_distribution(game: ExtensiveGame, behavior: Behavior) -> tuple[Any, 
     return tuple(reach[t] for t in game.terminals)
 
 
-def _values(game: ExtensiveGame, flat: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    exact = _is_exact(game, flat)
+def flat_values(game: ExtensiveGame, flat: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    exact = is_exact_profile(game, flat)
     zero = Fraction(0) if exact else 0.0
     n = game.num_players
     val: list[tuple[Any, ...]] = [()] * len(game.nodes)
@@ -122,13 +122,13 @@ def _values(game: ExtensiveGame, flat: list[tuple[Any, ...]]) -> list[tuple[Any,
                 node.terminal_payoffs if exact else tuple(float(x) for x in node.terminal_payoffs)
             )
             continue
-        live = [(k, c) for k, c in enumerate(node.children) if _move_prob(game, flat, node.index, k)]
+        live = [(k, c) for k, c in enumerate(node.children) if move_probability(game, flat, node.index, k)]
         if len(live) == 1:  # pure move: the child's value, no arithmetic
             val[node.index] = val[live[0][1]]
             continue
         acc = [zero] * n
         for k, c in live:
-            p = _move_prob(game, flat, node.index, k)
+            p = move_probability(game, flat, node.index, k)
             if p:
                 pc = p if exact else float(p)
                 for i in range(n):
@@ -139,14 +139,14 @@ def _values(game: ExtensiveGame, flat: list[tuple[Any, ...]]) -> list[tuple[Any,
 
 def node_values(game: ExtensiveGame, behavior: Behavior) -> list[tuple[Any, ...]]:
     """Continuation payoff vector :math:`V^b(x)` at every node."""
-    return _values(game, check_behavior(game, behavior))
+    return flat_values(game, check_behavior(game, behavior))
 
 
 def expected_payoffs(game: ExtensiveGame, behavior: Behavior) -> tuple[Any, ...]:
     return node_values(game, behavior)[0]
 
 
-def _smallest_subgame(game: ExtensiveGame, members: Sequence[int]) -> int:
+def smallest_subgame(game: ExtensiveGame, members: Sequence[int]) -> int:
     roots = set(game.subgame_roots)
     last = max(members)
     v = game.nodes[min(members)].parent if len(members) > 1 else members[0]
@@ -162,7 +162,7 @@ def bayes_beliefs(game: ExtensiveGame, behavior: Behavior, *, pin_subgames: bool
     is off the path. With ``pin_subgames`` an off-path set inside a subgame gets Bayes' rule from
     the smallest subgame containing it (as subgame play pins them; ``None`` if that also fails)."""
     flat = check_behavior(game, behavior)
-    reach = _reach(game, flat, 0)
+    reach = flat_reach(game, flat, 0)
     cache: dict[int, list[Any]] = {}
     out = []
     for ids in game.player_infosets:
@@ -174,10 +174,10 @@ def bayes_beliefs(game: ExtensiveGame, behavior: Behavior, *, pin_subgames: bool
             if not total and pin_subgames and len(h.nodes) == 1:
                 w, total = [1], 1  # the only node of a singleton set: belief 1 wherever it lies
             elif not total and pin_subgames:
-                r = _smallest_subgame(game, h.nodes)
+                r = smallest_subgame(game, h.nodes)
                 if r != 0:
                     if r not in cache:
-                        cache[r] = _reach(game, flat, r)
+                        cache[r] = flat_reach(game, flat, r)
                     w = [cache[r][v] for v in h.nodes]
                     total = sum(w)
             per.append(tuple(x / total for x in w) if total else None)
