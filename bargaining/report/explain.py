@@ -26,11 +26,11 @@ from bargaining.errors import BargainingError
 from bargaining.model.signaling import SignalingGame, Terminal
 from bargaining.numeric import to_fraction
 
-__all__ = ["explain"]
+__all__ = ["explain", "number_text", "formula_text"]
 
 
-def _n(x: Any) -> str:
-    """A number for people: an integer, or a fraction with its decimal."""
+def number_text(x: Any) -> str:
+    """A number for people: an integer, or a fraction with its decimal (``3/7 ≈ 0.4286``)."""
     x = to_fraction(x)
     if x.denominator == 1:
         return str(x.numerator)
@@ -40,12 +40,15 @@ def _n(x: Any) -> str:
     return f"{x} ≈ {d}"
 
 
-def _c(x: Any) -> str:
+def formula_text(x: Any) -> str:
     """A number inside a formula: a short fraction or decimal, negatives in parentheses."""
     x = to_fraction(x)
     d = f"{float(x):.4f}".rstrip("0").rstrip(".")
     text = d if Fraction(d) == x else str(x)
     return f"({text})" if x < 0 else text
+
+
+_n, _c = number_text, formula_text
 
 
 class _Doc:

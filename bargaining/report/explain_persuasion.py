@@ -26,29 +26,13 @@ from typing import Any
 
 from bargaining.errors import BargainingError
 from bargaining.model.persuasion import PersuasionProblem
-from bargaining.numeric import format_number, to_fraction
+from bargaining.report.explain import formula_text, number_text
 from bargaining.solvers.persuasion import sender_value_at
 
 __all__ = ["explain_persuasion"]
 
 
-def _n(x: Any) -> str:
-    """A number for people: ``3/7 ≈ 0.4286``, ``0.3``, ``-2/5 ≈ -0.4``."""
-    x = to_fraction(x)
-    if x.denominator == 1:
-        return str(x.numerator)
-    d = f"{float(x):.4f}".rstrip("0").rstrip(".")
-    if Fraction(d) == x:
-        return d
-    return f"{format_number(x, True)} ≈ {d}"
-
-
-def _c(x: Any) -> str:
-    """A number inside a formula: a short fraction or decimal, negatives in parentheses."""
-    x = to_fraction(x)
-    d = f"{float(x):.4f}".rstrip("0").rstrip(".")
-    text = d if Fraction(d) == x else format_number(x, True)
-    return f"({text})" if x < 0 else text
+_n, _c = number_text, formula_text
 
 
 class _Doc:

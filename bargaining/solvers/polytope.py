@@ -16,11 +16,12 @@ from fractions import Fraction
 
 Row = Sequence[Fraction]
 
-__all__ = ["vertices", "rref_solve", "relint_point"]
+__all__ = ["vertices", "rref", "rref_solve", "relint_point"]
 
 
-def _rref(rows: list[list[Fraction]], ncols: int) -> tuple[list[list[Fraction]], list[int]]:
-    """Reduced row echelon form of an augmented matrix (last column = right-hand side)."""
+def rref(rows: list[list[Fraction]], ncols: int) -> tuple[list[list[Fraction]], list[int]]:
+    """Reduced row echelon form of ``rows`` over their first ``ncols`` columns (for an augmented
+    matrix, the last column is the right-hand side), with the pivot columns."""
     m = [r[:] for r in rows]
     pivots: list[int] = []
     r = 0
@@ -48,7 +49,7 @@ def rref_solve(A: list[Row], b: Row, n: int) -> tuple[list[Fraction], list[list[
     rows = [[Fraction(v) for v in a] + [Fraction(bi)] for a, bi in zip(A, b)]
     if not rows:
         return [Fraction(0)] * n, [[Fraction(int(i == j)) for i in range(n)] for j in range(n)]
-    m, pivots = _rref(rows, n)
+    m, pivots = rref(rows, n)
     for row in m[len(pivots) :]:
         if row[n] != 0:
             return None

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from bargaining.solvers.polytope import vertices
+from bargaining.solvers.polytope import rref, vertices
 
 __all__ = ["Family", "enumerate_families", "affine_hull", "extreme_points", "describe_affine"]
 
@@ -66,26 +66,8 @@ def affine_hull(
     p0 = [Fraction(x) for x in points[0]]
     n = len(p0)
     rows = [[Fraction(x) - y for x, y in zip(p, p0)] for p in points[1:]]
-    basis: list[list[Fraction]] = []
-    pivots: list[int] = []
-    m = [r[:] for r in rows if any(r)]
-    r = 0
-    for c in range(n):
-        piv = next((i for i in range(r, len(m)) if m[i][c] != 0), None)
-        if piv is None:
-            continue
-        m[r], m[piv] = m[piv], m[r]
-        inv = 1 / m[r][c]
-        m[r] = [v * inv for v in m[r]]
-        for i in range(len(m)):
-            if i != r and m[i][c] != 0:
-                f = m[i][c]
-                m[i] = [a - f * b for a, b in zip(m[i], m[r])]
-        pivots.append(c)
-        r += 1
-        if r == len(m):
-            break
-    basis = m[:r]
+    m, pivots = rref([r for r in rows if any(r)], n)
+    basis = m[: len(pivots)]
     return p0, basis, pivots
 
 
