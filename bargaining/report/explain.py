@@ -26,7 +26,7 @@ from bargaining.errors import BargainingError
 from bargaining.model.signaling import SignalingGame, Terminal
 from bargaining.numeric import to_fraction
 
-__all__ = ["explain", "number_text", "formula_text"]
+__all__ = ["explain", "Document", "number_text", "formula_text"]
 
 
 def number_text(x: Any) -> str:
@@ -51,7 +51,10 @@ def formula_text(x: Any) -> str:
 _n, _c = number_text, formula_text
 
 
-class _Doc:
+class Document:
+    """An explanation being written: plain text (underlined headings, ``*`` lists, aligned
+    tables) or Markdown."""
+
     def __init__(self, markdown: bool):
         self.md = markdown
         self.lines: list[str] = []
@@ -85,17 +88,17 @@ class _Doc:
                 self.lines.append("| " + " | ".join(r) + " |")
         else:
             widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
-            self.lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+            self.lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
             self.lines.append("  ".join("-" * w for w in widths))
             for r in rows:
-                self.lines.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+                self.lines.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
         self.lines.append("")
 
     def text(self) -> str:
         return "\n".join(self.lines).rstrip() + "\n"
 
 
-def _later_stages(doc: _Doc, game: SignalingGame, conts) -> None:
+def _later_stages(doc: Document, game: SignalingGame, conts) -> None:
     T, M, R = game.types, game.messages, game.responses
     later = [
         (i, j, k)
@@ -128,7 +131,7 @@ def _later_stages(doc: _Doc, game: SignalingGame, conts) -> None:
     doc.end_list()
 
 
-def _payoff_tables(doc: _Doc, game: SignalingGame, US, UR) -> None:
+def _payoff_tables(doc: Document, game: SignalingGame, US, UR) -> None:
     T, M, R = game.types, game.messages, game.responses
     doc.p(
         f"Payoffs ({game.sender}, {game.receiver}) by type, message and response"
@@ -142,7 +145,7 @@ def _payoff_tables(doc: _Doc, game: SignalingGame, US, UR) -> None:
     doc.table(header, rows)
 
 
-def _thresholds(doc: _Doc, game: SignalingGame, UR, step: int) -> None:
+def _thresholds(doc: Document, game: SignalingGame, UR, step: int) -> None:
     T, M, R = game.types, game.messages, game.responses
     doc.h2(f"Step {step}. The receiver's threshold beliefs")
     if len(T) != 2:
@@ -192,7 +195,7 @@ def _value_text(US, i: int, j: int, rho_m, R) -> tuple[str, Fraction]:
     return " + ".join(f"{_c(p)}·{_c(u)}" for p, u in terms) + f" = {_n(v)}", v
 
 
-def _equilibrium(doc: _Doc, game: SignalingGame, k: int, eq, US, UR) -> None:
+def _equilibrium(doc: Document, game: SignalingGame, k: int, eq, US, UR) -> None:
     T, M, R = game.types, game.messages, game.responses
     x = eq.extra
     prior = [to_fraction(p) for p in game.prior]
@@ -415,7 +418,7 @@ def explain(game: SignalingGame, fmt: str = "text") -> str:
         )
     if fmt not in ("text", "markdown"):
         raise BargainingError(f"--format {fmt}: expected text or markdown")
-    doc = _Doc(fmt == "markdown")
+    doc = Document(fmt == "markdown")
     sol = solve(game, method="pbe", exact=True)
     T, M, R = game.types, game.messages, game.responses
     doc.h1(game.title or "Signaling game")

@@ -26,51 +26,13 @@ from typing import Any
 
 from bargaining.errors import BargainingError
 from bargaining.model.persuasion import PersuasionProblem
-from bargaining.report.explain import formula_text, number_text
+from bargaining.report.explain import Document, formula_text, number_text
 from bargaining.solvers.persuasion import sender_value_at
 
 __all__ = ["explain_persuasion"]
 
 
 _n, _c = number_text, formula_text
-
-
-class _Doc:
-    """Plain text or Markdown, as :mod:`bargaining.report.explain` writes it."""
-
-    def __init__(self, markdown: bool):
-        self.md = markdown
-        self.lines: list[str] = []
-
-    def h1(self, text: str) -> None:
-        self.lines += [f"# {text}", ""] if self.md else [text, "=" * len(text), ""]
-
-    def h2(self, text: str) -> None:
-        self.lines += [f"## {text}", ""] if self.md else [text, "-" * len(text), ""]
-
-    def p(self, text: str) -> None:
-        self.lines += [text, ""]
-
-    def item(self, text: str) -> None:
-        self.lines.append(("- " if self.md else "* ") + text)
-
-    def end_list(self) -> None:
-        self.lines.append("")
-
-    def table(self, header: list[str], rows: list[list[str]]) -> None:
-        if self.md:
-            self.lines.append("| " + " | ".join(header) + " |")
-            self.lines.append("|" + "---|" * len(header))
-            self.lines += ["| " + " | ".join(r) + " |" for r in rows]
-        else:
-            widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
-            self.lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
-            self.lines.append("  ".join("-" * w for w in widths))
-            self.lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-        self.lines.append("")
-
-    def text(self) -> str:
-        return "\n".join(self.lines).rstrip() + "\n"
 
 
 def _value(game: PersuasionProblem, mu: Fraction) -> tuple[Fraction, str]:
@@ -106,7 +68,7 @@ def explain_persuasion(game: PersuasionProblem, fmt: str = "text") -> str:
         )
     if fmt not in ("text", "markdown"):
         raise BargainingError(f"--format {fmt}: expected text or markdown")
-    doc = _Doc(fmt == "markdown")
+    doc = Document(fmt == "markdown")
     sender, receiver = game.players
     w0, w1 = game.states
     mu0 = game.prior[0]

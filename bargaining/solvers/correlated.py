@@ -41,8 +41,8 @@ from bargaining.errors import SolverError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution
 from bargaining.solvers.budget import BudgetExceeded, Deadline
-from bargaining.solvers.lpexact import exact_vertex, fraction_solve, method, solve_lp
-from bargaining.solvers.registry import register
+from bargaining.solvers.lpexact import fraction_solve, optimal_point, solve_lp
+from bargaining.solvers.registry import Method, register
 
 __all__ = ["correlated", "coarse_correlated", "ce_vertices", "incentive_rows", "VERTEX_LIMIT"]
 
@@ -184,17 +184,7 @@ def _optimise(game: NormalFormGame, *, exact: bool, objective: str, coarse: bool
     res = solve_lp([float(v) for v in c], [[float(v) for v in r] for r in A_ub], b_ub, A_eq, b_eq)
     if res.status != "optimal":
         raise SolverError(f"{concept} LP is {res.status}; every finite game has one (a bug)")
-    point: list[Any]
-    value: Any
-    if exact:
-        vertex = exact_vertex(res.point, A_ub, b_ub, A_eq, b_eq)
-        if vertex is None:
-            raise SolverError("the exact re-derivation of the LP vertex failed; solve without --exact")
-        point = vertex
-        value = sum((a * b for a, b in zip(c, point)), start=Fraction(0))
-    else:
-        point = [float(v) for v in res.point]
-        value = res.optimum
+    point, value = optimal_point(res, c, A_ub, b_ub, A_eq, b_eq, exact)
     eq = _equilibrium(game, pay, rows, point, exact, concept, {"name": name, "value": value})
     return Solution(
         game=game,
@@ -302,7 +292,7 @@ def cce_vertices(
 
 _OBJ = {"objective": "welfare (default), entropy, or a player's name (that player's payoff)"}
 register(
-    method(
+    Method(
         name="ce-lp",
         kinds=("normal",),
         concept="correlated",
@@ -312,7 +302,7 @@ register(
     )
 )
 register(
-    method(
+    Method(
         name="cce-lp",
         kinds=("normal",),
         concept="coarse-correlated",
@@ -322,7 +312,7 @@ register(
     )
 )
 register(
-    method(
+    Method(
         name="ce-vertices",
         kinds=("normal",),
         concept="correlated",
@@ -331,7 +321,7 @@ register(
     )
 )
 register(
-    method(
+    Method(
         name="cce-vertices",
         kinds=("normal",),
         concept="coarse-correlated",

@@ -15,7 +15,6 @@ point is certified by the callers' independent verifiers (``bargaining.verify``)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
 from fractions import Fraction
 from typing import Any
 
@@ -23,9 +22,8 @@ import numpy as np
 from scipy.optimize import linprog
 
 from bargaining.errors import SolverError
-from bargaining.solvers.registry import Method
 
-__all__ = ["solve_lp", "exact_vertex", "fraction_solve", "method", "LPResult"]
+__all__ = ["solve_lp", "exact_vertex", "optimal_point", "fraction_solve", "LPResult"]
 
 TIGHT = 1e-7
 
@@ -168,8 +166,24 @@ def exact_vertex(
     return point
 
 
-def method(**fields_: Any) -> Method:
-    """A :class:`Method` from keyword fields, dropping fields the registry does not have yet
-    (``options`` is documented per method; older registries ignore it)."""
-    names = {f.name for f in fields(Method)}
-    return Method(**{k: v for k, v in fields_.items() if k in names})
+def optimal_point(
+    res: LPResult,
+    c: Sequence[Any] | np.ndarray,
+    A_ub: Sequence[Sequence[Any]],
+    b_ub: Sequence[Any],
+    A_eq: Sequence[Sequence[Any]],
+    b_eq: Sequence[Any],
+    exact: bool,
+    *,
+    clip: bool = False,
+) -> tuple[list[Any], Any]:
+    """The optimal point of a solved LP and its objective value ``c·x``: in exact mode the
+    rational vertex re-derived by :func:`exact_vertex` (a :class:`SolverError` if that fails), else
+    the float point (``clip``: round-off below 0 set to 0) and the LP's optimum."""
+    if not exact:
+        point = [max(0.0, float(v)) if clip else float(v) for v in res.point]
+        return point, res.optimum
+    vertex = exact_vertex(res.point, A_ub, b_ub, A_eq, b_eq)
+    if vertex is None:
+        raise SolverError("the exact re-derivation of the LP vertex failed; solve without --exact")
+    return vertex, sum((a * b for a, b in zip(c, vertex)), start=Fraction(0))

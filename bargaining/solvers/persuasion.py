@@ -40,8 +40,8 @@ from bargaining.errors import SolverError
 from bargaining.model.persuasion import PersuasionProblem
 from bargaining.model.profile import Equilibrium, Solution
 from bargaining.solvers.budget import Deadline
-from bargaining.solvers.lpexact import exact_vertex, method, solve_lp
-from bargaining.solvers.registry import register
+from bargaining.solvers.lpexact import optimal_point, solve_lp
+from bargaining.solvers.registry import Method, register
 
 __all__ = ["persuasion_lp", "concavification", "cheap_talk_payoffs", "sender_value_at", "CHEAP_TALK_STATES"]
 
@@ -237,17 +237,7 @@ def persuasion_lp(
     )
     if res.status != "optimal":
         raise SolverError(f"persuasion LP is {res.status} (a bug: full disclosure is always feasible)")
-    x: list[Any]
-    value: Any
-    if exact:
-        vertex = exact_vertex(res.point, A_ub, b_ub, A_eq, b_eq)
-        if vertex is None:
-            raise SolverError("the exact re-derivation of the LP vertex failed; solve without --exact")
-        x = vertex
-        value = sum((a * b for a, b in zip(c, x)), start=Fraction(0))
-    else:
-        x = [max(0.0, float(v)) for v in res.point]
-        value = res.optimum
+    x, value = optimal_point(res, c, A_ub, b_ub, A_eq, b_eq, exact, clip=True)
     signal = [[x[var(w, a)] for a in range(m)] for w in range(k)]
     return _solution(game, signal, value, exact, "persuasion-lp")
 
@@ -309,7 +299,7 @@ def concavification(
 
 
 register(
-    method(
+    Method(
         name="persuasion-lp",
         kinds=("persuasion",),
         concept="bayesian-persuasion",
@@ -319,7 +309,7 @@ register(
     )
 )
 register(
-    method(
+    Method(
         name="concavification",
         kinds=("persuasion",),
         concept="bayesian-persuasion",

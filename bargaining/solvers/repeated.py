@@ -43,8 +43,7 @@ from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution
 from bargaining.numeric import to_fraction
 from bargaining.solvers.budget import BudgetExceeded, Deadline
-from bargaining.solvers.lpexact import method
-from bargaining.solvers.registry import register
+from bargaining.solvers.registry import Method, register
 
 __all__ = ["repeated", "pure_minmax", "trigger_deltas", "aps_polygon", "finite_spe_payoffs", "FINITE_LIMIT"]
 
@@ -322,7 +321,7 @@ def repeated(
 
 
 register(
-    method(
+    Method(
         name="aps",
         kinds=("normal",),
         concept="repeated-spe-payoffs",

@@ -50,8 +50,8 @@ from bargaining.errors import SolverError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution
 from bargaining.solvers.budget import Deadline
-from bargaining.solvers.lpexact import exact_vertex, method, solve_lp
-from bargaining.solvers.registry import register
+from bargaining.solvers.lpexact import optimal_point, solve_lp
+from bargaining.solvers.registry import Method, register
 
 __all__ = ["stackelberg", "ATTAIN_LIMIT"]
 
@@ -111,12 +111,7 @@ class _Problem:
             return None
         if res.status != "optimal":
             raise SolverError(f"Stackelberg LP is {res.status}")
-        if not self.exact:
-            return [float(v) for v in res.point], res.optimum
-        point = exact_vertex(res.point, A_ub, b_ub, A_eq, b_eq)
-        if point is None:
-            raise SolverError("the exact re-derivation of the LP vertex failed; solve without --exact")
-        return point, sum((a * b for a, b in zip(c, point)), start=Fraction(0))
+        return optimal_point(res, c, A_ub, b_ub, A_eq, b_eq, self.exact)
 
     def region_rows(self, j: int, others: list[int], extra: int = 0) -> list[list[Fraction]]:
         """Rows ``x (B e_k - B e_j) <= 0`` for k in ``others`` (plus ``extra`` zero columns)."""
@@ -347,7 +342,7 @@ def stackelberg(
 
 
 register(
-    method(
+    Method(
         name="commitment-lp",
         kinds=("normal",),
         concept="stackelberg",
