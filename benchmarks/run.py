@@ -1,33 +1,94 @@
-"""Run every benchmark in this folder, one after the other: ``python benchmarks/run.py [--quick]``.
+"""Run every benchmark in this folder and print the speed targets as ratios against the peers:
+``python benchmarks/run.py [--quick] [--json PATH] [name ...]``.
 
 Each ``benchmarks/<area>.py`` is a standalone script that compares us with nashpy, QuantEcon
-and pygambit in the same run and prints a table; this runner only calls them in turn.
+and pygambit in the same run and prints its own table; this runner calls them in turn. Scripts
+that report target figures (those accepting ``--json``) write one record per figure::
+
+    {"benchmark", "target", "case", "ours", "peer", "peer_value", "unit", "ratio", "goal", "met"}
+
+where ``ratio`` is oriented so that above 1 means we are faster than the peer (peer time / our
+time, or our rate / the peer's rate) and ``goal`` is the ratio the target asks for. The runner
+collects the records of all scripts into one table at the end (and into ``--json PATH``), so
+every target is read as a ratio from one run on one machine.
 Install the peers first: ``pip install -e '.[test,bench]'``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _records import write_records  # noqa: E402
+
+
+def _accepts_json(script: Path) -> bool:
+    return '"--json"' in script.read_text(encoding="utf-8")
+
+
+def _number(v: object) -> str:
+    if isinstance(v, bool) or v is None:
+        return "-" if v is None else str(v)
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 1e4 else f"{v:,.0f}"
+    return str(v)
+
+
+def targets_table(records: list[dict]) -> str:
+    """The records as a plain text table, grouped by target, one line per case."""
+    lines: list[str] = []
+    by_target: dict[str, list[dict]] = {}
+    for r in records:
+        by_target.setdefault(f"{r.get('benchmark', '?')}: {r.get('target', '?')}", []).append(r)
+    for target, rows in by_target.items():
+        met = sum(bool(r.get("met")) for r in rows)
+        lines.append(f"{target}  ({met}/{len(rows)} met)")
+        for r in rows:
+            lines.append(
+                f"  {str(r.get('case', '')):<26} ours {_number(r.get('ours')):>9} {r.get('unit', '')}"
+                f"  {str(r.get('peer', '')):<10} {_number(r.get('peer_value')):>9}"
+                f"  ratio {_number(r.get('ratio')):>7}  goal {_number(r.get('goal')):>5}"
+                f"  {'met' if r.get('met') else 'NOT met'}"
+            )
+    return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few seeds (a smoke run)")
+    parser.add_argument("--json", type=Path, default=None, help="write every target record here")
     parser.add_argument("only", nargs="*", help="benchmark names to run (default: all)")
     args = parser.parse_args()
     scripts = sorted(p for p in HERE.glob("*.py") if p.name != "run.py" and not p.name.startswith("_"))
     if args.only:
+        unknown = set(args.only) - {p.stem for p in scripts}
+        if unknown:
+            parser.error(f"unknown benchmark(s) {sorted(unknown)}; choose from {[p.stem for p in scripts]}")
         scripts = [p for p in scripts if p.stem in args.only]
     status = 0
-    for script in scripts:
-        print(f"\n=== {script.stem} ===", flush=True)
-        cmd = [sys.executable, str(script)] + (["--quick"] if args.quick else [])
-        status |= subprocess.call(cmd)
+    records: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for script in scripts:
+            print(f"\n=== {script.stem} ===", flush=True)
+            cmd = [sys.executable, str(script)] + (["--quick"] if args.quick else [])
+            out = Path(tmp) / f"{script.stem}.json"
+            if _accepts_json(script):
+                cmd += ["--json", str(out)]
+            status |= subprocess.call(cmd)
+            if out.exists():
+                records += json.loads(out.read_text(encoding="utf-8"))
+    if records:
+        print("\n=== targets (ratio > 1: we are faster than the peer; goal: the ratio asked for) ===")
+        print(targets_table(records))
+    if args.json is not None:
+        write_records(args.json, records)
     return status
 
 
