@@ -57,6 +57,7 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 from bargaining.solvers.batch_small import solve_chunk_2x2
+from bargaining.solvers.batch_vertex import fast_shape, vertex_pairs
 
 __all__ = [
     "BimatrixBatch",
@@ -237,7 +238,19 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) 
     regret, uncertain)`` with ``game`` local to the chunk, rows sorted and de-duplicated."""
     G, m, n = A.shape
     Ap, Bp = normalise_stack(A), normalise_stack(B)
-    g, x, y = _solve_sub(Ap, Bp, tol, lookup)
+    uncertain = (stack_resolution(Ap) < 1e-6) | (stack_resolution(Bp) < 1e-6)
+    if lookup and fast_shape(m, n):
+        # all subsets and games at once, pairs by label sets (batch_vertex); the few games
+        # too finely spread for clean float decisions keep the plain kernel's exact behaviour
+        sure = np.flatnonzero(~uncertain)
+        g, x, y = vertex_pairs(Ap[sure], Bp[sure], tol)
+        g = sure[g]
+        if len(sure) < G:
+            rest = np.flatnonzero(uncertain)
+            g2, x2, y2 = _solve_sub(Ap[rest], Bp[rest], tol, lookup)
+            g, x, y = np.concatenate([g, rest[g2]]), np.concatenate([x, x2]), np.concatenate([y, y2])
+    else:
+        g, x, y = _solve_sub(Ap, Bp, tol, lookup)
     # snap to exact 0/1 where within tolerance, so "pure" is decided cleanly
     p = np.concatenate([x, y], axis=1)
     p = np.where(np.abs(p) <= tol, 0.0, p)
@@ -272,7 +285,6 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) 
     u1 = np.einsum("em,em->e", x, Ay)
     u2 = np.einsum("en,en->e", xB, y)
     regret = np.maximum(np.maximum(Ay.max(axis=1) - u1, xB.max(axis=1) - u2), 0.0)
-    uncertain = (stack_resolution(Ap) < 1e-6) | (stack_resolution(Bp) < 1e-6)
     return g, x, y, u1, u2, regret, uncertain
 
 
