@@ -94,10 +94,10 @@ def _solve_ones(S: list[list[np.ndarray]]) -> tuple[np.ndarray, list[np.ndarray]
     t = len(S)
     if t == 1:
         return S[0][0], [np.ones_like(S[0][0])]
-    num = []
+    num: list[Any] = []
     det: Any = None
     for i in range(t):
-        col = None
+        col: Any = None
         for a in range(t):
             minor = [row[:i] + row[i + 1 :] for b, row in enumerate(S) if b != a]
             d = _det(minor)
