@@ -73,6 +73,7 @@ __all__ = [
 MAX_BATCH_LABELS = 9  # m + n; C(9, 4)^2 = 15876 pair tests per game
 _SUB_BATCH = 1 << 14  # games per chunk (cache-sized; measured)
 _SUB_BATCH_2X2 = 1 << 15  # games per chunk of the closed-form 2×2 path
+_SUB_BATCH_FAST = 1 << 12  # games per chunk of the all-subsets path (batch_vertex; cache-sized)
 _THREADS = 2  # chunks solved at once
 
 
@@ -237,16 +238,17 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) 
     """Every step of :func:`bimatrix_equilibria` for one chunk of games: ``(game, x, y, u1, u2,
     regret, uncertain)`` with ``game`` local to the chunk, rows sorted and de-duplicated."""
     G, m, n = A.shape
+    fast = lookup and fast_shape(m, n)
     Ap, Bp = normalise_stack(A), normalise_stack(B)
     uncertain = (stack_resolution(Ap) < 1e-6) | (stack_resolution(Bp) < 1e-6)
-    if lookup and fast_shape(m, n):
-        # all subsets and games at once, pairs by label sets (batch_vertex); the few games
-        # too finely spread for clean float decisions keep the plain kernel's exact behaviour
-        sure = np.flatnonzero(~uncertain)
+    if fast:
+        # all subsets and games at once, pairs by label sets, each pair once (batch_vertex); the
+        # few games too finely spread for clean float decisions keep the plain kernel
+        rest = np.flatnonzero(uncertain)
+        sure = np.flatnonzero(~uncertain) if rest.size else slice(None)
         g, x, y = vertex_pairs(Ap[sure], Bp[sure], tol)
-        g = sure[g]
-        if len(sure) < G:
-            rest = np.flatnonzero(uncertain)
+        if rest.size:
+            g = np.flatnonzero(~uncertain)[g]
             g2, x2, y2 = _solve_sub(Ap[rest], Bp[rest], tol, lookup)
             g, x, y = np.concatenate([g, rest[g2]]), np.concatenate([x, x2]), np.concatenate([y, y2])
     else:
@@ -258,9 +260,10 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) 
     mixed = np.any((p > 0) & (p < 1), axis=1)
     # order: game, then pure before mixed, then larger probabilities first (sort_key_profile);
     # the keys are rounded so that copies differing in the last bits sort next to each other
-    q = np.round(p, 9)
-    keys = [-q[:, j] for j in range(q.shape[1] - 1, -1, -1)] + [mixed, g]
-    order = np.lexsort(keys)
+    # (as integers: 30 bits per probability, two probabilities per key, descending)
+    q = (1 << 30) - 1 - np.rint(p * 1e9).astype(np.int64)
+    keys = [q[:, j] << 30 | (q[:, j + 1] if j + 1 < q.shape[1] else 0) for j in range(0, q.shape[1], 2)]
+    order = np.lexsort(keys[::-1] + [g.astype(np.int64) << 1 | mixed])
     g, p = g[order], p[order]
     # drop copies (a degenerate vertex is reached from several label subsets): compare each
     # equilibrium with the earlier ones of its game that are kept
@@ -290,12 +293,16 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) 
 
 def normalise_stack(U: np.ndarray) -> np.ndarray:
     """Each game's matrix of a stack ``(G, m, n)`` mapped affinely onto [1, 2] (all ones if
-    constant), dividing by ``max |U|`` first so that payoffs near 1e308 do not overflow."""
-    s = np.max(np.abs(U), axis=(1, 2), keepdims=True)
-    V = U / np.where(s > 0, s, 1.0)
-    lo = V.min(axis=(1, 2), keepdims=True)
-    span = V.max(axis=(1, 2), keepdims=True) - lo
-    return np.where(span > 0, (V - lo) / np.where(span > 0, span, 1.0), 0.0) + 1.0
+    constant), dividing by ``max |U|`` first so that payoffs near 1e308 do not overflow.
+    (Computed with the stack axis last, where the per-game reductions are elementwise passes.)"""
+    G, m, n = U.shape
+    T = np.ascontiguousarray(U.reshape(G, m * n).T)
+    s = np.max(np.abs(T), axis=0)
+    V = T / np.where(s > 0, s, 1.0)
+    lo = V.min(axis=0)
+    span = V.max(axis=0) - lo
+    N = np.where(span > 0, (V - lo) / np.where(span > 0, span, 1.0), 0.0) + 1.0
+    return np.ascontiguousarray(N.T).reshape(G, m, n)
 
 
 def stack_resolution(N: np.ndarray) -> np.ndarray:
@@ -335,6 +342,8 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9, *, kernel: str = "aut
     # chunks small enough to stay in cache (and to bound memory: the (C_P, C_Q, chunk) pair
     # mask), solved by two threads (numpy releases the GIL in its array loops)
     step = int(min(_SUB_BATCH, max(1024, 3e7 // (c_p * c_q))))
+    if kernel == "auto" and fast_shape(m, n):
+        step = _SUB_BATCH_FAST
     closed_form = kernel == "auto" and (m, n) == (2, 2)
     if closed_form:
         step = _SUB_BATCH_2X2

@@ -158,6 +158,8 @@ def vertex_pairs(Ap: np.ndarray, Bp: np.ndarray, tol: float) -> tuple[np.ndarray
     """All extreme equilibria of a stack ``(G, m, n)`` of games normalised onto [1, 2]:
     ``(game, x, y)``, one row per equilibrium (each exactly once; in no particular order)."""
     G, m, n = Ap.shape
+    if G == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros((0, m)), np.zeros((0, n))
     L = m + n
     full = (1 << L) - 1
     Bt = np.ascontiguousarray(np.transpose(Bp, (2, 1, 0)))  # (n, m, G): rows of B^T
