@@ -73,6 +73,7 @@ __all__ = [
 MAX_BATCH_LABELS = 9  # m + n; C(9, 4)^2 = 15876 pair tests per game
 _SUB_BATCH = 1 << 14  # games per chunk (cache-sized; measured)
 _SUB_BATCH_2X2 = 1 << 15  # games per chunk of the closed-form 2×2 path
+SMALL_INTEGER_SPAN = 64  # see small_integer_games
 _SUB_BATCH_FAST = 1 << 12  # games per chunk of the all-subsets path (batch_vertex; cache-sized)
 _THREADS = 2  # chunks solved at once
 
@@ -240,7 +241,14 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) 
     G, m, n = A.shape
     fast = lookup and fast_shape(m, n)
     Ap, Bp = normalise_stack(A), normalise_stack(B)
-    uncertain = (stack_resolution(Ap) < 1e-6) | (stack_resolution(Bp) < 1e-6)
+    # games with small integer payoffs: every nonzero slack and every distance between distinct
+    # vertices is a rational with a small denominator, far above the tolerances, so they are
+    # never uncertain and their pairs need no near-duplicate test
+    small = small_integer_games(A) & small_integer_games(B) if fast else np.zeros(G, dtype=bool)
+    uncertain = np.zeros(G, dtype=bool)
+    other = np.flatnonzero(~small)
+    if other.size:
+        uncertain[other] = (stack_resolution(Ap[other]) < 1e-6) | (stack_resolution(Bp[other]) < 1e-6)
     if fast:
         # all subsets and games at once, pairs by label sets, each pair once (batch_vertex); the
         # few games too finely spread for clean float decisions keep the plain kernel
@@ -273,7 +281,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) 
         # have an earlier row of their game to compare with (work: sum of count² over games)
         counts = np.bincount(g)
         pos = np.arange(len(g)) - (np.cumsum(counts) - counts)[g]
-        rows = np.flatnonzero(pos >= 1)
+        rows = np.flatnonzero((pos >= 1) & ~small[g])
         d = 1
         while rows.size:
             same = keep[rows - d] & np.all(np.abs(p[rows] - p[rows - d]) <= 1e3 * tol, axis=1)
@@ -303,6 +311,16 @@ def normalise_stack(U: np.ndarray) -> np.ndarray:
     span = V.max(axis=0) - lo
     N = np.where(span > 0, (V - lo) / np.where(span > 0, span, 1.0), 0.0) + 1.0
     return np.ascontiguousarray(N.T).reshape(G, m, n)
+
+
+def small_integer_games(U: np.ndarray) -> np.ndarray:
+    """Per game of a stack ``(G, m, n)``: all payoffs are integers of magnitude at most 2**20
+    spanning at most :data:`SMALL_INTEGER_SPAN` (each label decision of the float kernels is
+    then exact: its slack is 0 or at least about ``1 / span**(m + n)``)."""
+    flat = U.reshape(len(U), -1)
+    hi, lo = flat.max(axis=1), flat.min(axis=1)
+    whole = np.all(flat == np.rint(flat), axis=1)
+    return whole & (hi - lo <= SMALL_INTEGER_SPAN) & (np.maximum(hi, -lo) <= 1 << 20)
 
 
 def stack_resolution(N: np.ndarray) -> np.ndarray:

@@ -168,10 +168,11 @@ def vertex_pairs(Ap: np.ndarray, Bp: np.ndarray, tol: float) -> tuple[np.ndarray
     zy, vy, ly = _vertices(At, tol, False)
     C_p, C_q = len(lx), len(ly)
     cols = np.arange(G)
+    word = np.int32 if C_q < 31 else np.int64
     # bitset of Q-candidates per (game, mask), one candidate per mask (invalid ones go to a
     # spare row); then closed upwards: table_q[R] = the Q-vertices whose mask contains R
-    table_q = np.zeros((full + 2, G), dtype=np.int64)
-    bit_q = np.left_shift(1, np.arange(C_q, dtype=np.int64))[:, None]
+    table_q = np.zeros((full + 2, G), dtype=word)
+    bit_q = np.left_shift(1, np.arange(C_q, dtype=word))[:, None]
     table_q.ravel()[np.where(vy, ly, full + 1).astype(np.intp) * G + cols] = bit_q
     table_q = table_q[: full + 1]
     for b in range(L):
@@ -182,7 +183,7 @@ def vertex_pairs(Ap: np.ndarray, Bp: np.ndarray, tol: float) -> tuple[np.ndarray
     flat_p = np.where(vx, lx, full + 1).astype(np.intp) * G + cols
     table_p.ravel()[flat_p] = np.arange(C_p, dtype=np.int8)[:, None]
     first = table_p.ravel()[flat_p] == np.arange(C_p, dtype=np.int8)[:, None]
-    partners = table_q.ravel()[(full ^ lx.astype(np.intp)) * G + cols]
+    partners = table_q.ravel()[(full ^ lx.astype(np.intp)) * G + cols].astype(np.int64)
     cp, g = np.nonzero(vx & first & (partners != 0))
     partners = partners[cp, g]
     # a nondegenerate game has one partner per vertex (a power of two: its exponent is exact
@@ -200,8 +201,13 @@ def vertex_pairs(Ap: np.ndarray, Bp: np.ndarray, tol: float) -> tuple[np.ndarray
         cq = np.concatenate([cq, cq2])
     else:
         g, cp = g[single], cp[single]
-    xs = zx[cp, :, g]
-    ys = zy[cq, :, g]
-    xs = xs / xs.sum(axis=1, keepdims=True)
-    ys = ys / ys.sum(axis=1, keepdims=True)
-    return g, xs, ys
+    return g, _gather(zx, cp, g), _gather(zy, cq, g)
+
+
+def _gather(z: np.ndarray, c: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Rows ``z[c[e], :, g[e]]`` (one vertex per pair) rescaled to probability vectors."""
+    C, k, G = z.shape
+    at = c * (k * G) + g
+    flat = z.ravel()
+    out = np.stack([flat.take(at + i * G) for i in range(k)], axis=1)
+    return out / out.sum(axis=1, keepdims=True)
