@@ -33,6 +33,16 @@ The expected payoffs and the regret certificate are computed from the original p
 independently of the enumeration. The cost per game is
 :math:`\binom{m+n}{m}^2` pair tests, tiny for the small games of sweeps.
 
+That per-subset loop is the plain kernel (``kernel="vertex"``). The default (``kernel="auto"``)
+solves nondegenerate 2×2 games in closed form (:mod:`bargaining.solvers.batch_small`) and every
+other game of a shape up to 3×4 / 4×3 by :mod:`bargaining.solvers.batch_vertex`: all label
+subsets of all games of a chunk in one array pass (each subset reduced to its tight rows and
+support), duplicate vertices removed by their label sets, and the complete pairs found by a
+superset table over the label masks, so degenerate games (ties, weakly dominated strategies,
+equilibrium segments) need no per-game or all-pairs fallback. Games with small integer payoffs
+(:func:`small_integer_games`) have every label decision far from the tolerances, so their rows
+skip the near-duplicate test; the few games flagged ``uncertain`` keep the plain kernel.
+
 **Subgame-perfect equilibria of a stack of perfect-information trees** of one shape (chance
 nodes allowed), :func:`tree_spe_stack`: backward induction (Kuhn 1953; Osborne and Rubinstein
 1994, Prop. 99.2) one tree level at a time, each level one set of numpy reductions over all
@@ -63,6 +73,7 @@ __all__ = [
     "BimatrixBatch",
     "bimatrix_equilibria",
     "normalise_stack",
+    "small_integer_games",
     "stack_resolution",
     "stack_bimatrix",
     "MAX_BATCH_LABELS",
@@ -342,8 +353,13 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9, *, kernel: str = "aut
     are processed in sub-batches of :data:`_SUB_BATCH` to bound memory.
 
     ``kernel="auto"`` solves nondegenerate 2×2 games in closed form
-    (:func:`bargaining.solvers.batch_small.solve_chunk_2x2`, same output) and everything else by
-    vertex enumeration; ``kernel="vertex"`` uses vertex enumeration for every game.
+    (:func:`bargaining.solvers.batch_small.solve_chunk_2x2`, same output), every other game of a
+    shape accepted by :func:`bargaining.solvers.batch_vertex.fast_shape` (up to 3×4 and 4×3) by
+    the all-subsets enumeration of :mod:`bargaining.solvers.batch_vertex` (same output), and
+    larger shapes by the plain vertex enumeration; ``kernel="vertex"`` uses the plain vertex
+    enumeration for every game. Memory grows with ``G`` only through the output: for sweeps,
+    call this once per streamed chunk of games (peak memory is then flat in the number of
+    games; ``benchmarks/batch_kernels.py --memory`` measures it).
     """
     if kernel not in ("auto", "vertex"):
         raise GameValidationError(f"bimatrix_equilibria: unknown kernel {kernel!r}; use 'auto' or 'vertex'")

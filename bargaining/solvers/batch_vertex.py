@@ -9,12 +9,15 @@ von Stengel 2010, Econ. Theory 42, Thm. 2): an extreme equilibrium is a pair of 
 :math:`L(y)` cover all ``m + n`` labels. Two steps differ from the per-subset loop of the plain
 kernel:
 
-1. **Cramer's rule over all subsets at once.** The ``k``-subsets of the ``m + n`` inequalities
-   are gathered into one ``(C, k, k, G)`` array of linear systems (``C`` subsets, ``G`` games);
-   the adjugate (the ``k × k`` cofactors) gives the determinant :math:`D` and the solution
-   :math:`z = \operatorname{adj}(S)\, b / D` of every system in a fixed number of elementwise
-   passes (Cramer's rule; e.g. Horn and Johnson, *Matrix Analysis*, §0.8.2). The feasibility and
-   tight-label tests are the plain kernel's, with the same tolerances.
+1. **Cramer's rule over all subsets at once.** A ``k``-subset of the ``m + n`` inequalities of a
+   polytope :math:`\{z \ge 0, Mz \le 1\}` (``M`` is ``r × k``) makes ``t`` payoff rows ``T``
+   tight and ``k - t`` coordinates zero, so its vertex is :math:`z_S = M_{TS}^{-1} \mathbf 1` on
+   the support ``S`` (``|S| = t``) and 0 elsewhere. The subsets are grouped by ``t``; for each
+   group the ``t × t`` systems of all subsets and all games are gathered into arrays and solved
+   by Cramer's rule (determinant and cofactor sums, e.g. Horn and Johnson, *Matrix Analysis*,
+   §0.8.2) in a fixed number of elementwise passes (``t = 1`` is :math:`1/M_{js}`; normalised
+   payoffs are in [1, 2], so it is never singular). The feasibility and tight-label tests are
+   the plain kernel's, with the same tolerances.
 
 2. **Pairing by label sets, degenerate games included.** A vertex is determined by its full
    set of tight inequalities (it contains ``k`` linearly independent ones), so two label subsets
@@ -28,8 +31,11 @@ kernel:
    unique complementary vertex (von Stengel 2007, Thm. 3.4); for a degenerate game it is every
    complete pair, the same set the all-pairs test finds. No pair is listed twice.
 
-Applies when both polytopes have at most :data:`MAX_CANDIDATES` label subsets and dimension at
-most 4 (every shape with ``m + n <= 7``, e.g. 2×2 … 3×4, 2×5); other shapes use the plain kernel.
+Applies when ``max(m, n) <= 4`` and both polytopes have at most :data:`MAX_CANDIDATES` label
+subsets (the ``Q``-bitsets fit a 64-bit word): 2×2 … 2×4, 3×2 … 3×4, 4×2 and 4×3; other shapes
+use the plain kernel. The step "one mask, one vertex" relies on the label decisions being right:
+with the float tolerances that holds unless the payoffs are too finely spread, and those games
+(``uncertain``) are routed to the plain kernel by the caller.
 """
 
 from __future__ import annotations
