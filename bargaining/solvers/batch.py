@@ -328,9 +328,9 @@ def small_integer_games(U: np.ndarray) -> np.ndarray:
     """Per game of a stack ``(G, m, n)``: all payoffs are integers of magnitude at most 2**20
     spanning at most :data:`SMALL_INTEGER_SPAN` (each label decision of the float kernels is
     then exact: its slack is 0 or at least about ``1 / span**(m + n)``)."""
-    flat = U.reshape(len(U), -1)
-    hi, lo = flat.max(axis=1), flat.min(axis=1)
-    whole = np.all(flat == np.rint(flat), axis=1)
+    T = np.ascontiguousarray(U.reshape(len(U), -1).T)  # stack axis last: elementwise reductions
+    hi, lo = T.max(axis=0), T.min(axis=0)
+    whole = np.all(T == np.rint(T), axis=0)
     return whole & (hi - lo <= SMALL_INTEGER_SPAN) & (np.maximum(hi, -lo) <= 1 << 20)
 
 
