@@ -17,9 +17,10 @@ targets are ABSOLUTE rates (10⁶ resp. 2×10⁵ games/s on 2 cores), so ``goal`
 
 ``--check N`` compares the batched output with the per-game exact enumeration
 (``bargaining.solvers.bimatrix.extreme_equilibria(exact=True)``, the exact path of ``enummixed``)
-on N games per shape (integers in [-1, 1] and [-2, 2] and normal floats). ``--memory`` measures
-the peak RSS of a streamed sweep (chunks of 2¹⁶ games) of 10⁵ and of 10⁶ 3×3 integer games in
-fresh processes. ``--sweep`` times ``bargain sweep crisis-normal-form`` over a 1000×1000 grid.
+on N games per shape (N / 5 for 3×4 and 4×3; integers in [-1, 1] and [-2, 2] and normal
+floats). ``--memory`` measures the peak RSS of a streamed sweep (chunks of 2¹⁶ games) of 10⁵
+and of 10⁶ 3×3 integer games in fresh processes. ``--sweep`` times ``bargain sweep
+crisis-normal-form`` over a 1000×1000 grid.
 """
 
 from __future__ import annotations
@@ -45,17 +46,18 @@ sys.path.insert(0, str(ROOT))
 TARGETS = {(2, 2): 1_000_000, (3, 3): 200_000}  # games/s on 2 cores (issue #20)
 
 
-def _rate(A: np.ndarray, B: np.ndarray, kernel: str, repeat: int = 3) -> tuple[float, float]:
-    """Best wall-clock rate and best rate per CPU-second (games/s) over ``repeat`` runs."""
+def _rate(A: np.ndarray, B: np.ndarray, kernel: str, repeat: int = 3) -> tuple[float, float, Any]:
+    """Best wall-clock rate and best rate per CPU-second (games/s) over ``repeat`` runs, and
+    the result."""
     from bargaining.solvers.batch import bimatrix_equilibria
 
     wall = cpu = float("inf")
     for _ in range(repeat):
         t, c = time.perf_counter(), time.process_time()
-        bimatrix_equilibria(A, B, kernel=kernel)
+        res = bimatrix_equilibria(A, B, kernel=kernel)
         wall = min(wall, time.perf_counter() - t)
         cpu = min(cpu, time.process_time() - c)
-    return len(A) / wall, len(A) / cpu
+    return len(A) / wall, len(A) / cpu, res
 
 
 def _stack(rng: np.random.Generator, kind: str, G: int, m: int, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -68,8 +70,6 @@ def _stack(rng: np.random.Generator, kind: str, G: int, m: int, n: int) -> tuple
 def bench_kernels(quick: bool) -> list[dict[str, Any]]:
     import nashpy
 
-    from bargaining.solvers.batch import bimatrix_equilibria
-
     rng = np.random.default_rng(2026)
     records = []
     print(
@@ -81,16 +81,14 @@ def bench_kernels(quick: bool) -> list[dict[str, Any]]:
         G = G // 4 if quick else G
         for kind in ("normal", "int[-2,2]"):
             A, B = _stack(rng, kind, G, m, n)
-            new = bimatrix_equilibria(A, B)
-            old = bimatrix_equilibria(A, B, kernel="vertex")
+            r_new, r_cpu, new = _rate(A, B, "auto")
+            r_old, _, old = _rate(A, B, "vertex", repeat=1)
             same = (
                 np.array_equal(new.count, old.count)
                 and np.array_equal(new.uncertain, old.uncertain)
                 and np.allclose(new.x, old.x, atol=1e-9)
                 and np.allclose(new.y, old.y, atol=1e-9)
             )
-            r_new, r_cpu = _rate(A, B, "auto")
-            r_old, _ = _rate(A, B, "vertex", repeat=1)
             K = 100 if quick else 300
             t = time.perf_counter()
             with warnings.catch_warnings():
@@ -143,8 +141,8 @@ def check_exact(N: int) -> bool:
 
     rng = np.random.default_rng(4242)
     ok = True
-    for m, n in ((2, 2), (3, 3), (2, 3), (3, 2)):
-        parts = [_stack(rng, kind, N // 3, m, n) for kind in ("int[-1,1]", "int[-2,2]", "normal")]
+    for m, n, games in ((2, 2, N), (3, 3, N), (2, 3, N), (3, 2, N), (3, 4, N // 5), (4, 3, N // 5)):
+        parts = [_stack(rng, kind, games // 3, m, n) for kind in ("int[-1,1]", "int[-2,2]", "normal")]
         A = np.concatenate([p[0] for p in parts])
         B = np.concatenate([p[1] for p in parts])
         t = time.perf_counter()
