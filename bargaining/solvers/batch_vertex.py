@@ -145,11 +145,12 @@ def _vertices(M: np.ndarray, tol: float, zero_first: bool):
         at += N
     za = [np.abs(z[:, i]) for i in range(k)]
     eps = tol * np.maximum(sum(za[1:], za[0]), 1e-300)
+    neg = -eps
     feasible = ok
     labels = np.zeros((C, G), dtype=np.uint8)  # fast shapes have m + n <= 8 labels
     for i in range(k):
         zero = za[i] <= eps
-        feasible &= z[:, i] >= -eps  # (entries within eps of 0 are snapped by the caller)
+        feasible &= z[:, i] >= neg  # (entries within eps of 0 are snapped by the caller)
         labels |= zero.view(np.uint8) << np.uint8(i if zero_first else r + i)
     for j in range(r):
         Mz = M[j, 0] * z[:, 0]
