@@ -33,6 +33,16 @@ The expected payoffs and the regret certificate are computed from the original p
 independently of the enumeration. The cost per game is
 :math:`\binom{m+n}{m}^2` pair tests, tiny for the small games of sweeps.
 
+That per-subset loop is the plain kernel (``kernel="vertex"``). The default (``kernel="auto"``)
+solves nondegenerate 2×2 games in closed form (:mod:`bargaining.solvers.batch_small`) and every
+other game of a shape up to 3×4 / 4×3 by :mod:`bargaining.solvers.batch_vertex`: all label
+subsets of all games of a chunk in one array pass (each subset reduced to its tight rows and
+support), duplicate vertices removed by their label sets, and the complete pairs found by a
+superset table over the label masks, so degenerate games (ties, weakly dominated strategies,
+equilibrium segments) need no per-game or all-pairs fallback. Games with small integer payoffs
+(:func:`small_integer_games`) have every label decision far from the tolerances, so their rows
+skip the near-duplicate test; the few games flagged ``uncertain`` keep the plain kernel.
+
 **Subgame-perfect equilibria of a stack of perfect-information trees** of one shape (chance
 nodes allowed), :func:`tree_spe_stack`: backward induction (Kuhn 1953; Osborne and Rubinstein
 1994, Prop. 99.2) one tree level at a time, each level one set of numpy reductions over all
@@ -57,11 +67,13 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 from bargaining.solvers.batch_small import solve_chunk_2x2
+from bargaining.solvers.batch_vertex import fast_shape, vertex_pairs
 
 __all__ = [
     "BimatrixBatch",
     "bimatrix_equilibria",
     "normalise_stack",
+    "small_integer_games",
     "stack_resolution",
     "stack_bimatrix",
     "MAX_BATCH_LABELS",
@@ -72,6 +84,8 @@ __all__ = [
 MAX_BATCH_LABELS = 9  # m + n; C(9, 4)^2 = 15876 pair tests per game
 _SUB_BATCH = 1 << 14  # games per chunk (cache-sized; measured)
 _SUB_BATCH_2X2 = 1 << 15  # games per chunk of the closed-form 2×2 path
+SMALL_INTEGER_SPAN = 64  # see small_integer_games
+_SUB_BATCH_FAST = 1 << 12  # games per chunk of the all-subsets path (batch_vertex; cache-sized)
 _THREADS = 2  # chunks solved at once
 
 
@@ -236,8 +250,28 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) 
     """Every step of :func:`bimatrix_equilibria` for one chunk of games: ``(game, x, y, u1, u2,
     regret, uncertain)`` with ``game`` local to the chunk, rows sorted and de-duplicated."""
     G, m, n = A.shape
+    fast = lookup and fast_shape(m, n)
     Ap, Bp = normalise_stack(A), normalise_stack(B)
-    g, x, y = _solve_sub(Ap, Bp, tol, lookup)
+    # games with small integer payoffs: every nonzero slack and every distance between distinct
+    # vertices is a rational with a small denominator, far above the tolerances, so they are
+    # never uncertain and their pairs need no near-duplicate test
+    small = small_integer_games(A) & small_integer_games(B) if fast else np.zeros(G, dtype=bool)
+    uncertain = np.zeros(G, dtype=bool)
+    other = np.flatnonzero(~small)
+    if other.size:
+        uncertain[other] = (stack_resolution(Ap[other]) < 1e-6) | (stack_resolution(Bp[other]) < 1e-6)
+    if fast:
+        # all subsets and games at once, pairs by label sets, each pair once (batch_vertex); the
+        # few games too finely spread for clean float decisions keep the plain kernel
+        rest = np.flatnonzero(uncertain)
+        sure = np.flatnonzero(~uncertain) if rest.size else slice(None)
+        g, x, y = vertex_pairs(Ap[sure], Bp[sure], tol)
+        if rest.size:
+            g = np.flatnonzero(~uncertain)[g]
+            g2, x2, y2 = _solve_sub(Ap[rest], Bp[rest], tol, lookup)
+            g, x, y = np.concatenate([g, rest[g2]]), np.concatenate([x, x2]), np.concatenate([y, y2])
+    else:
+        g, x, y = _solve_sub(Ap, Bp, tol, lookup)
     # snap to exact 0/1 where within tolerance, so "pure" is decided cleanly
     p = np.concatenate([x, y], axis=1)
     p = np.where(np.abs(p) <= tol, 0.0, p)
@@ -245,9 +279,10 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) 
     mixed = np.any((p > 0) & (p < 1), axis=1)
     # order: game, then pure before mixed, then larger probabilities first (sort_key_profile);
     # the keys are rounded so that copies differing in the last bits sort next to each other
-    q = np.round(p, 9)
-    keys = [-q[:, j] for j in range(q.shape[1] - 1, -1, -1)] + [mixed, g]
-    order = np.lexsort(keys)
+    # (as integers: 30 bits per probability, two probabilities per key, descending)
+    q = (1 << 30) - 1 - np.rint(p * 1e9).astype(np.int64)
+    keys = [q[:, j] << 30 | (q[:, j + 1] if j + 1 < q.shape[1] else 0) for j in range(0, q.shape[1], 2)]
+    order = np.lexsort(keys[::-1] + [g.astype(np.int64) << 1 | mixed])
     g, p = g[order], p[order]
     # drop copies (a degenerate vertex is reached from several label subsets): compare each
     # equilibrium with the earlier ones of its game that are kept
@@ -257,7 +292,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) 
         # have an earlier row of their game to compare with (work: sum of count² over games)
         counts = np.bincount(g)
         pos = np.arange(len(g)) - (np.cumsum(counts) - counts)[g]
-        rows = np.flatnonzero(pos >= 1)
+        rows = np.flatnonzero((pos >= 1) & ~small[g])
         d = 1
         while rows.size:
             same = keep[rows - d] & np.all(np.abs(p[rows] - p[rows - d]) <= 1e3 * tol, axis=1)
@@ -272,18 +307,41 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, lookup: bool = True) 
     u1 = np.einsum("em,em->e", x, Ay)
     u2 = np.einsum("en,en->e", xB, y)
     regret = np.maximum(np.maximum(Ay.max(axis=1) - u1, xB.max(axis=1) - u2), 0.0)
-    uncertain = (stack_resolution(Ap) < 1e-6) | (stack_resolution(Bp) < 1e-6)
     return g, x, y, u1, u2, regret, uncertain
 
 
 def normalise_stack(U: np.ndarray) -> np.ndarray:
     """Each game's matrix of a stack ``(G, m, n)`` mapped affinely onto [1, 2] (all ones if
-    constant), dividing by ``max |U|`` first so that payoffs near 1e308 do not overflow."""
-    s = np.max(np.abs(U), axis=(1, 2), keepdims=True)
-    V = U / np.where(s > 0, s, 1.0)
-    lo = V.min(axis=(1, 2), keepdims=True)
-    span = V.max(axis=(1, 2), keepdims=True) - lo
-    return np.where(span > 0, (V - lo) / np.where(span > 0, span, 1.0), 0.0) + 1.0
+    constant), dividing by ``max |U|`` first so that payoffs near 1e308 do not overflow.
+    (Computed with the stack axis last, where the per-game reductions are elementwise passes.)"""
+    G, m, n = U.shape
+    T = np.ascontiguousarray(U.reshape(G, m * n).T)
+    s = np.max(np.abs(T), axis=0)
+    V = T / np.where(s > 0, s, 1.0)
+    lo = V.min(axis=0)
+    span = V.max(axis=0) - lo
+    N = np.where(span > 0, (V - lo) / np.where(span > 0, span, 1.0), 0.0) + 1.0
+    return np.ascontiguousarray(N.T).reshape(G, m, n)
+
+
+def small_integer_games(U: np.ndarray) -> np.ndarray:
+    r"""Per game of a stack ``(G, m, n)``: all payoffs are integers of magnitude at most 2**20
+    spanning at most :data:`SMALL_INTEGER_SPAN` ``= s``.
+
+    For such a game every label decision of the float kernels is exact. Normalised onto [1, 2],
+    the payoffs are ``(s' + a) / s'`` with integers ``0 <= a <= s' <= s``; a ``t × t`` system of
+    the vertex enumeration (``t <= 3`` for the shapes of :mod:`bargaining.solvers.batch_vertex`)
+    scaled by ``s'`` has an integer matrix with entries at most ``2 s`` and determinant
+    ``D' <= t! (2 s)^t``, so a relative slack :math:`(Mz)_j - 1` and a relative coordinate
+    :math:`z_i / \sum z` are either exactly 0 (computed to round-off, about 1e-16) or at least
+    ``1 / (t! (2 s)^t)`` (``8e-8`` for ``s = 64``) resp. ``1 / (k t! (2 s)^{t-1})``, far from
+    the tolerance 1e-9. Two label subsets of one vertex then get the same label set, so the
+    pairs need no near-duplicate test, and the payoffs are never too finely spread
+    (``uncertain``: a gap of at least ``1 / s``)."""
+    T = np.ascontiguousarray(U.reshape(len(U), -1).T)  # stack axis last: elementwise reductions
+    hi, lo = T.max(axis=0), T.min(axis=0)
+    whole = np.all(T == np.rint(T), axis=0)
+    return whole & (hi - lo <= SMALL_INTEGER_SPAN) & (np.maximum(hi, -lo) <= 1 << 20)
 
 
 def stack_resolution(N: np.ndarray) -> np.ndarray:
@@ -305,8 +363,13 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9, *, kernel: str = "aut
     are processed in sub-batches of :data:`_SUB_BATCH` to bound memory.
 
     ``kernel="auto"`` solves nondegenerate 2×2 games in closed form
-    (:func:`bargaining.solvers.batch_small.solve_chunk_2x2`, same output) and everything else by
-    vertex enumeration; ``kernel="vertex"`` uses vertex enumeration for every game.
+    (:func:`bargaining.solvers.batch_small.solve_chunk_2x2`, same output), every other game of a
+    shape accepted by :func:`bargaining.solvers.batch_vertex.fast_shape` (up to 3×4 and 4×3) by
+    the all-subsets enumeration of :mod:`bargaining.solvers.batch_vertex` (same output), and
+    larger shapes by the plain vertex enumeration; ``kernel="vertex"`` uses the plain vertex
+    enumeration for every game. Memory grows with ``G`` only through the output: for sweeps,
+    call this once per streamed chunk of games (peak memory is then flat in the number of
+    games; ``benchmarks/batch_kernels.py --memory`` measures it).
     """
     if kernel not in ("auto", "vertex"):
         raise GameValidationError(f"bimatrix_equilibria: unknown kernel {kernel!r}; use 'auto' or 'vertex'")
@@ -323,6 +386,8 @@ def bimatrix_equilibria(A: Any, B: Any, tol: float = 1e-9, *, kernel: str = "aut
     # chunks small enough to stay in cache (and to bound memory: the (C_P, C_Q, chunk) pair
     # mask), solved by two threads (numpy releases the GIL in its array loops)
     step = int(min(_SUB_BATCH, max(1024, 3e7 // (c_p * c_q))))
+    if kernel == "auto" and fast_shape(m, n):
+        step = _SUB_BATCH_FAST
     closed_form = kernel == "auto" and (m, n) == (2, 2)
     if closed_form:
         step = _SUB_BATCH_2X2
