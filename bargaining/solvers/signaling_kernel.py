@@ -51,7 +51,8 @@ def nongeneric(b: SignalingBatch, tol: float = TOL) -> np.ndarray:
        (``d_t(m) ≈ 0``, so a threshold ``μ̂_m`` is 0 or 1) or at the prior
        (``p d_0(m) + (1 − p) d_1(m) ≈ 0``, the pooling slots' response);
     3. a sender type: two of its four outcome values ``U_S(t, m, r)`` equal (a type indifferent
-       between messages at some pair of pure responses, or between the responses after a message);
+       between messages at some pair of pure responses, or between the responses after a message),
+       except a single tie across messages that cannot carry a family (:func:`_outcome_ties`);
     4. two types indifferent between the messages at the *same* receiver mixture: after ``m``
        with a pure response after the other message, both types' indifference points
        ``x_t = (V_t(m', r') − U_S(t, m, 1)) / (U_S(t, m, 0) − U_S(t, m, 1))`` lie in [0, 1] and
@@ -78,9 +79,7 @@ def nongeneric(b: SignalingBatch, tol: float = TOL) -> np.ndarray:
     out |= np.any(np.abs(d.reshape(N, -1)) <= tol * sr[:, None], axis=1)
     g = p[:, None] * d[:, 0, :] + (1 - p[:, None]) * d[:, 1, :]  # (N, M)
     out |= np.any(np.abs(g) <= tol * sr[:, None], axis=1)
-    v = US.reshape(N, 2, 4)
-    for i, j in itertools.combinations(range(4), 2):
-        out |= np.any(np.abs(v[:, :, i] - v[:, :, j]) <= tol * su[:, None], axis=1)
+    out |= _outcome_ties(b, d, su, sr, tol)
     A = US[..., 0] - US[..., 1]  # (N, T, M)
     B = US[..., 1]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -98,6 +97,79 @@ def nongeneric(b: SignalingBatch, tol: float = TOL) -> np.ndarray:
     out |= (np.abs(m1) <= s2) & (np.abs(m2) <= s2) & (np.abs(m3) <= s2)
     if b.stage_tie is not None:
         out |= np.asarray(b.stage_tie, bool)
+    return out
+
+
+def _outcome_ties(b: SignalingBatch, d: np.ndarray, su: np.ndarray, sr: np.ndarray, tol: float) -> np.ndarray:
+    """(N,) bool: the ties of kind 3 of :func:`nongeneric` (two equal outcome values of a sender
+    type) that the nine slots may not decide.
+
+    Every such tie counts, except **one tie across messages**: exactly one of the twelve pairs is
+    tied, and it is ``U_S(t, m, r) = U_S(t, m', r')`` with ``m ≠ m'``. The family that tie alone
+    adds to the nine slots is type ``t`` mixing over ``m`` and ``m'`` with the receiver answering
+    ``r`` after ``m`` and ``r'`` after ``m'`` purely, and the other type ``j`` pure on a message
+    ``n`` (``j`` mixing would need a second tie; a receiver mixing after ``n`` would need
+    ``x_n = r`` by ``t``'s indifference, a pure response; after ``n̄ ≠ n`` the belief is
+    degenerate, where the receiver is strict by kind 2). It exists only if, for some ``n``:
+    (a) the response after ``n̄`` is a best reply to the belief on ``t``; (b) the response after
+    ``n`` is a best reply to some belief between the prior and the belief on ``j``, the Bayes
+    beliefs as ``σ_t(n)`` ranges over [0, 1]; (c) ``j`` weakly prefers ``n``. Each test is made
+    with the tolerance on the permissive side, so a point is kept out of the batch whenever the
+    family may exist. Where it cannot, the tie enters the slots only as an equality of a
+    validity or refinement test at a pure response (a deterring bound at 0 or 1, a separating
+    incentive constraint, an equilibrium-dominance comparison), which :func:`solve_222` tests
+    directly (``near``) and routes. Example: ``resolve-signal`` at ``c_B = 0``, where the bluffer
+    values ``(E, C)`` and ``(N, C)`` alike but the receiver advances after any message that
+    reveals the bluffer, so (a) fails. (Such a family always reaches a slot's profile, ``σ_t(n)``
+    at 0 or 1, where the tie is an equality of that slot's test, so ``near`` routes it too; the
+    test here does not rely on that.)"""
+    US, p = b.US, b.prior0
+    N = b.size
+    v = US.reshape(N, 2, 4)  # outcome (m, r) at index 2 m + r
+    pairs = list(itertools.combinations(range(4), 2))
+    tied = np.stack(
+        [np.abs(v[:, :, i] - v[:, :, k]) <= tol * su[:, None] for i, k in pairs], axis=2
+    )  # (N, T, 6)
+    count = tied.sum(axis=(1, 2))
+    out = count > 1
+    single = count == 1
+    if not single.any():
+        return out
+    idx = np.flatnonzero(single)
+    flat = np.nonzero(tied[idx].reshape(len(idx), -1))[1]
+    t_of, pair_of = flat // 6, flat % 6
+    family = np.zeros(len(idx), bool)
+    same_msg = np.zeros(len(idx), bool)
+    pr = p[idx]
+    srs = sr[idx] * tol
+    sus = su[idx] * tol
+    for k, (i, kk) in enumerate(pairs):
+        (m, r), (m2, r2) = divmod(i, 2), divmod(kk, 2)
+        for t in (0, 1):
+            sel = (t_of == t) & (pair_of == k)
+            if not sel.any():
+                continue
+            if m == m2:
+                same_msg |= sel
+                continue
+            j = 1 - t
+            resp = {m: r, m2: r2}
+            dt = d[idx, t, :]  # (n, M): d_t(message)
+            for n in (m, m2):
+                nb = 1 - n
+                # (a) the response after nb is a best reply at the belief on t
+                a_ok = dt[:, nb] >= -srs if resp[nb] == 0 else dt[:, nb] <= srs
+                # (b) the response after n at some belief between the prior and the belief on j
+                g_p = pr * d[idx, 0, n] + (1 - pr) * d[idx, 1, n]
+                g_j = d[idx, j, n]
+                if resp[n] == 0:
+                    b_ok = np.maximum(g_p, g_j) >= -srs
+                else:
+                    b_ok = np.minimum(g_p, g_j) <= srs
+                # (c) j weakly prefers n
+                c_ok = US[idx, j, n, resp[n]] >= US[idx, j, nb, resp[nb]] - sus
+                family |= sel & a_ok & b_ok & c_ok
+    out[idx] = family | same_msg
     return out
 
 
