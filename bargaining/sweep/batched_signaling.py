@@ -11,7 +11,7 @@ import numpy as np
 
 from bargaining.errors import BargainingError
 from bargaining.sweep.point import ChunkResult, per_point_rows
-from bargaining.sweep.regimes import merge_rows, regimes_from_labels
+from bargaining.sweep.regimes import TAIL, merge_rows, regimes_from_labels
 from bargaining.sweep.spec import SweepSpec
 from bargaining.sweep.stack import NotAStack, constraints_vector, range_errors
 
@@ -41,6 +41,56 @@ def _signaling_regret(res: Any, gi: np.ndarray, si: np.ndarray) -> np.ndarray:
         return np.maximum(np.max(sender, axis=1), np.max(np.nan_to_num(receiver, nan=0.0), axis=1)).clip(
             min=0.0
         )
+
+
+def _column(base: np.ndarray | None, n_base: int, ext: list) -> np.ndarray:
+    """``base`` (the batch's rows) followed by the per-point rows' values ``ext``, typed like
+    ``base`` where every value fits (the table then holds the same values and types as from
+    Python lists), else as objects. A float column whose every value is missing is written as
+    missing values without a type, as the lists were."""
+    total = n_base + len(ext)
+    if base is not None and base.dtype.kind == "f":
+        if all(v is None or type(v) in (float, int) for v in ext):
+            arr = np.empty(total)
+            arr[:n_base] = base
+            arr[n_base:] = [np.nan if v is None else v for v in ext]
+            if not np.isnan(arr).all():
+                return arr
+            return np.full(total, None, dtype=object)
+    elif base is not None and base.dtype.kind in "iu":
+        if all(type(v) is int for v in ext):
+            return np.concatenate([base.astype(np.int64), np.asarray(ext, dtype=np.int64)])
+    elif base is not None and base.dtype.kind == "b":
+        if all(type(v) is bool for v in ext):
+            return np.concatenate([base, np.asarray(ext, dtype=bool)])
+    arr = np.empty(total, dtype=object)
+    if base is None:
+        arr[:n_base] = None
+    elif base.dtype.kind == "f":
+        arr[:n_base] = [None if v != v else v for v in base.tolist()]
+    else:
+        arr[:n_base] = base.tolist()
+    arr[n_base:] = ext
+    return arr
+
+
+def _merge_typed(cols: dict[str, Any], extra: list[dict[str, Any]]) -> dict[str, Any]:
+    """The batch's columns plus the per-point rows (dicts), sorted by (point, equilibrium): the
+    columns and order of :func:`bargaining.sweep.regimes.merge_rows`, but numeric columns stay
+    numpy arrays (no Python object per cell to build, send between processes and convert)."""
+    if not extra:
+        return cols
+    names = list(cols)
+    for r in extra:
+        for key in r:
+            if key not in names:
+                names.insert(len([c for c in names if c not in TAIL]), key)
+    E = len(cols["point"])
+    out = {name: _column(cols.get(name), E, [r.get(name) for r in extra]) for name in names}
+    eq = out["equilibrium"]
+    eqn = eq if eq.dtype != object else np.array([-1 if v is None else v for v in eq], dtype=np.int64)
+    order = np.lexsort((eqn, np.asarray(out["point"], dtype=np.int64)))
+    return {name: arr[order] for name, arr in out.items()}
 
 
 def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: int, params) -> ChunkResult:
@@ -147,7 +197,7 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
         )
         first_of = np.repeat(starts, np.diff(np.concatenate([starts, [len(gi)]])))
         cols["equilibrium"] = np.arange(len(gi)) - first_of
-        ok_arr = np.asarray(ok, dtype=object)
+        ok_arr = np.asarray(ok, dtype=bool if None not in ok else object)
         cols["constraints_ok"] = ok_arr[point]
         cols["error"] = np.full(len(gi), None, dtype=object)
         label_texts = list(dict.fromkeys(res.labels))
@@ -163,7 +213,7 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
         regime[j], counts[j], complete[j] = reg_j, cnt_j, comp_j
     if not cols:
         cols = {"point": np.zeros(0, dtype=np.int64), "equilibrium": np.zeros(0, dtype=np.int64)}
-    cols = merge_rows(cols, extra)
+    cols = _merge_typed(cols, extra) if len(cols["point"]) else merge_rows(cols, extra)
     reg: dict[str, Any] = {"point": start + np.arange(n)}
     for name, vals in params.items():
         reg[name] = vals
