@@ -61,13 +61,24 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import GameValidationError
-from bargaining.solvers.signaling_kernel import nongeneric, solve_222
+from bargaining.solvers.signaling_kernel import nongeneric, single_tie, solve_222
 from bargaining.solvers.signaling_stack import SLOTS, TOL, BatchResult, SignalingBatch
 
-__all__ = ["SignalingBatch", "BatchResult", "solve_batch", "SLOTS", "TOL", "nongeneric", "row_columns"]
+__all__ = [
+    "SignalingBatch",
+    "BatchResult",
+    "solve_batch",
+    "SLOTS",
+    "TOL",
+    "nongeneric",
+    "single_tie",
+    "row_columns",
+]
 
 
-def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | list:
+def solve_batch(
+    games_or_arrays: Any, *, chunk: int = 16_384, exact_tie: np.ndarray | None = None
+) -> BatchResult | list:
     """PBE (+ intuitive criterion and D1 flags) of a stack of two-type 2×2 signaling games.
 
     ``games_or_arrays``: a :class:`SignalingBatch`; a list of ``SignalingGame``; or a
@@ -75,7 +86,8 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
     Returns a :class:`BatchResult`. The stack is processed in chunks of ``chunk`` games (small
     enough for the temporaries to stay in cache). Games of another shape (a list of ``SignalingGame``) are
     solved one by one with :func:`bargaining.solvers.signaling.pbe` and a list of ``Solution``
-    is returned (not vectorised).
+    is returned (not vectorised). ``exact_tie``: see
+    :func:`bargaining.solvers.signaling_kernel.solve_222`.
     """
     if isinstance(games_or_arrays, SignalingBatch):
         batch = games_or_arrays
@@ -95,7 +107,7 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
         )
     if batch.size <= chunk:
         with np.errstate(all="ignore"):
-            return solve_222(batch)
+            return solve_222(batch, exact_tie)
     with np.errstate(all="ignore"):
         parts = [
             solve_222(
@@ -112,7 +124,8 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
                         key: [(path, w[k : k + chunk]) for path, w in lv] for key, lv in batch.leaves.items()
                     },
                     None if batch.stage_tie is None else batch.stage_tie[k : k + chunk],
-                )
+                ),
+                None if exact_tie is None else exact_tie[k : k + chunk],
             )
             for k in range(0, batch.size, chunk)
         ]

@@ -12,7 +12,7 @@ import numpy as np
 
 from bargaining.solvers.signaling_stack import SLOTS, TOL, BatchResult, SignalingBatch
 
-__all__ = ["nongeneric", "solve_222"]
+__all__ = ["nongeneric", "single_tie", "solve_222"]
 
 
 def _interval_where_r0(d0: np.ndarray, d1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -79,7 +79,7 @@ def nongeneric(b: SignalingBatch, tol: float = TOL) -> np.ndarray:
     out |= np.any(np.abs(d.reshape(N, -1)) <= tol * sr[:, None], axis=1)
     g = p[:, None] * d[:, 0, :] + (1 - p[:, None]) * d[:, 1, :]  # (N, M)
     out |= np.any(np.abs(g) <= tol * sr[:, None], axis=1)
-    out |= _outcome_ties(b, d, su, sr, tol)
+    out |= _outcome_ties(b, d, su, sr, tol)[0]
     A = US[..., 0] - US[..., 1]  # (N, T, M)
     B = US[..., 1]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -100,7 +100,9 @@ def nongeneric(b: SignalingBatch, tol: float = TOL) -> np.ndarray:
     return out
 
 
-def _outcome_ties(b: SignalingBatch, d: np.ndarray, su: np.ndarray, sr: np.ndarray, tol: float) -> np.ndarray:
+def _outcome_ties(
+    b: SignalingBatch, d: np.ndarray, su: np.ndarray, sr: np.ndarray, tol: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(N,) bool: the ties of kind 3 of :func:`nongeneric` (two equal outcome values of a sender
     type) that the nine slots may not decide.
 
@@ -133,8 +135,12 @@ def _outcome_ties(b: SignalingBatch, d: np.ndarray, su: np.ndarray, sr: np.ndarr
     count = tied.sum(axis=(1, 2))
     out = count > 1
     single = count == 1
+    # per game: the one tie's type and the flat indices (2 m + r) of its two outcomes (-1: none)
+    t_all = np.full(N, -1, dtype=np.int64)
+    i_all = np.full(N, -1, dtype=np.int64)
+    k_all = np.full(N, -1, dtype=np.int64)
     if not single.any():
-        return out
+        return out, t_all, i_all, k_all
     idx = np.flatnonzero(single)
     flat = np.nonzero(tied[idx].reshape(len(idx), -1))[1]
     t_of, pair_of = flat // 6, flat % 6
@@ -170,10 +176,37 @@ def _outcome_ties(b: SignalingBatch, d: np.ndarray, su: np.ndarray, sr: np.ndarr
                 c_ok = US[idx, j, n, resp[n]] >= US[idx, j, nb, resp[nb]] - sus
                 family |= sel & a_ok & b_ok & c_ok
     out[idx] = family | same_msg
-    return out
+    keep = ~(family | same_msg)
+    t_all[idx[keep]] = t_of[keep]
+    i_all[idx[keep]] = np.array([pairs[q][0] for q in pair_of[keep]], dtype=np.int64)
+    k_all[idx[keep]] = np.array([pairs[q][1] for q in pair_of[keep]], dtype=np.int64)
+    return out, t_all, i_all, k_all
 
 
-def solve_222(b: SignalingBatch) -> BatchResult:
+def single_tie(b: SignalingBatch, tol: float = TOL) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The games whose only sender tie is one tie across messages that no family can use
+    (:func:`_outcome_ties`): per game the tied type ``t`` and the flat indices ``2 m + r`` of the
+    two tied outcomes (``-1`` where there is no such tie). A caller that checks such a tie in
+    exact arithmetic passes those games to :func:`solve_222` as ``exact_tie``."""
+    US, UR = b.US, b.UR
+    N = b.size
+    su = 1 + np.abs(US.reshape(N, -1)).max(axis=1)
+    sr = 1 + np.abs(UR.reshape(N, -1)).max(axis=1)
+    _, t, i, k = _outcome_ties(b, UR[..., 0] - UR[..., 1], su, sr, tol)
+    return t, i, k
+
+
+def solve_222(b: SignalingBatch, exact_tie: np.ndarray | None = None) -> BatchResult:
+    """The nine slots of every game of ``b`` (see :mod:`bargaining.solvers.signaling_batch`).
+
+    ``exact_tie`` ((N,) bool, optional): games whose one tie across messages
+    (:func:`single_tie`) the caller has checked to hold *exactly* (in the exact payoffs the
+    per-game solver uses) and has made bit-equal in ``b.US``. There, a sender's value at a pure
+    response is the payoff entry itself (not ``B + x A``), so every test that compares two of a
+    type's entries is decided exactly, and such a test found *at* its bound (a deterring
+    response of exactly 0 or 1, a separating incentive constraint with equality, a
+    semi-separating response of exactly 0 or 1) is decided by the batch instead of routed: the
+    equality is the tie itself. Every other game is solved as without it."""
     US, UR, p = b.US, b.UR, b.prior0
     N = b.size
     q = 1 - p
@@ -197,11 +230,18 @@ def solve_222(b: SignalingBatch) -> BatchResult:
     edge_ = np.zeros(N, bool)
     su = 1 + np.abs(US.reshape(N, -1)).max(axis=1)
 
-    def near(a: Any, bound: Any, scale: Any = 1.0) -> None:
+    tie = None if exact_tie is None or not np.any(exact_tie) else np.asarray(exact_tie, bool)
+
+    def near(a: Any, bound: Any, scale: Any = 1.0, at_tie: bool = False) -> None:
+        """Flag the games where ``a`` is within the tolerance of ``bound``; with ``at_tie``
+        (``a`` compares two sender entries), not the exact-tie games where it is exactly there."""
         nonlocal edge_
         a = np.asarray(a, dtype=float)
         with np.errstate(invalid="ignore"):
-            edge_ |= np.isfinite(a) & (np.abs(a - bound) <= TOL * scale)
+            close = np.isfinite(a) & (np.abs(a - bound) <= TOL * scale)
+            if at_tie and tie is not None:
+                close &= ~(tie & (a == bound))
+            edge_ |= close
 
     nwf = np.ones((SLOTS, N), bool)
 
@@ -211,7 +251,11 @@ def solve_222(b: SignalingBatch) -> BatchResult:
         return (g >= 0).astype(float)
 
     def value(t: int, m: int, x: np.ndarray) -> np.ndarray:
-        return B[:, t, m] + x * A[:, t, m]
+        v = B[:, t, m] + x * A[:, t, m]
+        if tie is None:
+            return v
+        # at an exact tie a pure response's value is the entry itself (exact comparisons)
+        return np.where(tie & (x == 1), US[:, t, m, 0], np.where(tie & (x == 0), US[:, t, m, 1], v))
 
     def rec(t: int, m: int, x: np.ndarray) -> np.ndarray:
         return UR[:, t, m, 1] + x * (UR[:, t, m, 0] - UR[:, t, m, 1])
@@ -237,8 +281,8 @@ def solve_222(b: SignalingBatch) -> BatchResult:
             lo_x = np.where(a_ < 0, np.maximum(lo_x, bound), lo_x)
             feas &= np.where(a_ == 0, c_ >= 0, True)
             near(np.where(a_ == 0, c_, np.nan), 0.0, su)
-            near(np.where(a_ != 0, bound, np.nan), 0.0)
-            near(np.where(a_ != 0, bound, np.nan), 1.0)
+            near(np.where(a_ != 0, bound, np.nan), 0.0, at_tie=True)
+            near(np.where(a_ != 0, bound, np.nan), 1.0, at_tie=True)
             if t == 0:
                 bound0 = np.where(a_ != 0, bound, np.nan)
             else:
@@ -371,8 +415,8 @@ def solve_222(b: SignalingBatch) -> BatchResult:
         u0 = value(0, m, xa)
         u1 = value(1, mo, xb)
         ok = (value(0, mo, xb) <= u0) & (value(1, m, xa) <= u1)
-        near(value(0, mo, xb) - u0, 0.0, su)
-        near(value(1, m, xa) - u1, 0.0, su)
+        near(value(0, mo, xb) - u0, 0.0, su, at_tie=True)
+        near(value(1, m, xa) - u1, 0.0, su, at_tie=True)
         valid[s] = ok
         S0[s, :, 0] = 1.0 if m == 0 else 0.0
         S0[s, :, 1] = 1.0 if mo == 0 else 0.0
@@ -409,8 +453,10 @@ def solve_222(b: SignalingBatch) -> BatchResult:
                 x = (v_i - B[:, i, m]) / A[:, i, m]
             ok &= np.isfinite(sig) & (sig > 0) & (sig < 1) & np.isfinite(x) & (x > 0) & (x < 1)
             ok &= value(j, m, x) >= value(j, mo, xo)
-            for v_, b_ in ((thr, 0.0), (thr, 1.0), (thr, p), (sig, 0.0), (sig, 1.0), (x, 0.0), (x, 1.0)):
+            for v_, b_ in ((thr, 0.0), (thr, 1.0), (thr, p), (sig, 0.0), (sig, 1.0)):
                 near(v_, b_)
+            near(x, 0.0, at_tie=True)
+            near(x, 1.0, at_tie=True)
             near(value(j, m, x) - value(j, mo, xo), 0.0, su)
             valid[s] = ok
             S0[s, :, i] = sig if m == 0 else 1 - sig

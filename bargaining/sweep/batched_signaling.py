@@ -15,7 +15,7 @@ from bargaining.sweep.regimes import TAIL, merge_rows, regimes_from_labels
 from bargaining.sweep.spec import SweepSpec
 from bargaining.sweep.stack import NotAStack, constraints_vector, range_errors
 
-__all__ = ["solve_chunk_signaling"]
+__all__ = ["exact_ties", "solve_chunk_signaling"]
 
 
 def _signaling_regret(res: Any, gi: np.ndarray, si: np.ndarray) -> np.ndarray:
@@ -93,6 +93,39 @@ def _merge_typed(cols: dict[str, Any], extra: list[dict[str, Any]]) -> dict[str,
     return {name: arr[order] for name, arr in out.items()}
 
 
+def exact_ties(src: Any, batch: Any, params: dict[str, np.ndarray]) -> tuple[Any, np.ndarray | None]:
+    """The games whose one sender tie across messages (``signaling_kernel.single_tie``) holds
+    exactly in the per-game solver's exact payoffs (the template at the point, later stages
+    reduced), with the two tied entries made bit-equal; the batch then decides them
+    (``solve_222``'s ``exact_tie``). A tie that holds only in floating point (or a game with a
+    later-stage tie) is not passed: the point stays with the per-game solver."""
+    from dataclasses import replace
+
+    from bargaining.solvers.signaling_batch import single_tie
+
+    t, i, k = single_tie(batch)
+    cand = np.flatnonzero(t >= 0)
+    if not len(cand):
+        return batch, None
+    exact = np.zeros(batch.size, bool)
+    US = np.array(batch.US, dtype=float)  # a writable copy
+    for g in cand.tolist():
+        try:
+            reduced = src.with_params(**{name: float(v[g]) for name, v in params.items()}).reduced()
+        except BargainingError:
+            continue
+        if len(reduced) != 1:
+            continue
+        (m, r), (m2, r2), tt = divmod(int(i[g]), 2), divmod(int(k[g]), 2), int(t[g])
+        ex = reduced[0][0]
+        if ex[tt][m][r] == ex[tt][m2][r2]:
+            exact[g] = True
+            US[g, tt, m2, r2] = US[g, tt, m, r]
+    if not exact.any():
+        return batch, None
+    return replace(batch, US=US), exact
+
+
 def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: int, params) -> ChunkResult:
     """Two-type 2x2 signaling games of the chunk solved at once by
     :func:`bargaining.solvers.signaling_batch.solve_batch` (PBE families with intuitive-criterion
@@ -115,7 +148,7 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
     validity test within the relative tolerance of its bound (``BatchResult.generic``, see
     :func:`bargaining.solvers.signaling_batch.nongeneric`), or no family found by the batch.
     Off that measure-zero set the batch's families are exactly the per-game solver's."""
-    from bargaining.solvers.signaling_batch import BatchResult, row_columns, solve_batch
+    from bargaining.solvers.signaling_batch import BatchResult, SignalingBatch, row_columns, solve_batch
 
     n = stop - start
     errors = range_errors(src, params, n)
@@ -135,7 +168,9 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
     fallback = np.zeros(0, dtype=np.int64)
     if len(good):
         try:
-            res = solve_batch(src.evaluate({name: v[good] for name, v in params.items()}))
+            batch = SignalingBatch.from_spec(src.evaluate({name: v[good] for name, v in params.items()}))
+            batch, exact = exact_ties(src, batch, {name: v[good] for name, v in params.items()})
+            res = solve_batch(batch, exact_tie=exact)
         except BargainingError:  # a point the batch refuses (its game is invalid): point by point
             raise NotAStack from None
         assert isinstance(res, BatchResult)  # a body of arrays is solved as one stack

@@ -14,7 +14,7 @@ import pytest
 
 from bargaining.model.signaling import SignalingGame
 from bargaining.solvers.signaling import pbe
-from bargaining.solvers.signaling_batch import solve_batch
+from bargaining.solvers.signaling_batch import SignalingBatch, single_tie, solve_batch
 from bargaining.sweep.batched import solve_chunk_signaling
 from bargaining.sweep.point import solve_points
 from bargaining.sweep.spec import get_source, make_spec, plan
@@ -83,9 +83,28 @@ def _single_tie_games(seed: int, n: int) -> list[SignalingGame]:
     return games
 
 
-def test_single_tie_games_batch_claims_equal_per_game():
+def _exact_tie_mask(games):
+    """As the sweep does: the single ties checked in the games' exact payoffs (here integers,
+    so the float entries are already bit-equal)."""
+    batch = SignalingBatch.from_games(games)
+    t, i, k = single_tie(batch)
+    mask = np.zeros(len(games), bool)
+    for g in np.flatnonzero(t >= 0).tolist():
+        ex = games[g].reduced()[0][0]
+        (m, r), (m2, r2) = divmod(int(i[g]), 2), divmod(int(k[g]), 2)
+        mask[g] = ex[t[g]][m][r] == ex[t[g]][m2][r2]
+    return batch, mask
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_single_tie_games_batch_claims_equal_per_game(exact):
     games = _single_tie_games(7, 800)
-    res = solve_batch(games)
+    if exact:  # the ties the sweep verifies exactly: decided by the batch at their bounds too
+        batch, mask = _exact_tie_mask(games)
+        assert mask.sum() > 300
+        res = solve_batch(batch, exact_tie=mask)
+    else:
+        res = solve_batch(games)
     claimed = 0
     for k, g in enumerate(games):
         if not res.generic[k]:
@@ -96,6 +115,8 @@ def test_single_tie_games_batch_claims_equal_per_game():
         assert _view_batch(res, k) == _view_per_game(sol), k
     # both kinds occur: ties the batch decides and ties it leaves to the per-game solver
     assert 50 <= claimed <= len(games) - 50, claimed
+    if exact:
+        assert claimed > 300, claimed
 
 
 def _cell(v):
@@ -115,6 +136,8 @@ def test_resolve_signal_cb0_line_batched_equals_per_point():
     spec = plan(make_spec(GAME, grid=["p=0.25:0.25:1"]), src)
     ps = [0.0, 0.01, 0.1, 0.2, 0.29, 0.3, 0.31, 0.45, 0.5, 0.7, 0.99, 1.0]
     pts = [(p, 0.0, 0.1) for p in ps] + [(p, 0.0, 0.0) for p in ps[::3]] + [(p, 0.1, 0.1) for p in ps[::3]]
+    # a tie in floating point only (W - c_B rounds to W): not exact, so left to the per-game solver
+    pts += [(p, 1e-17, 0.1) for p in ps[1::3]]
     params = {k: np.array(v, dtype=float) for k, v in zip(("p", "c_B", "c_S"), zip(*pts))}
     n = len(pts)
     a = solve_chunk_signaling(spec, src, 0, 0, n, params)
@@ -134,3 +157,11 @@ def test_resolve_signal_cb0_line_batched_equals_per_point():
     # the batch decides some of the tie points itself (the speed-up this test guards)
     res = solve_batch(src.evaluate({k: v for k, v in params.items()}))
     assert res.generic[[i for i, pt in enumerate(pts) if pt[1] == 0.0 and 0 < pt[0] < 1]].any()
+    # with the exact check (as the sweep makes it) the whole open line c_B = 0, c_S = 0.1 is decided
+    from bargaining.sweep.batched_signaling import exact_ties
+
+    batch, exact = exact_ties(src, SignalingBatch.from_spec(src.evaluate(params)), params)
+    res = solve_batch(batch, exact_tie=exact)
+    line = [i for i, pt in enumerate(pts) if pt[1:] == (0.0, 0.1) and 0 < pt[0] < 1 and pt[0] != 0.3]
+    assert res.generic[line].all()
+    assert not exact[[i for i, pt in enumerate(pts) if pt[1] == 1e-17]].any()
