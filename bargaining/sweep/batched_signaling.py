@@ -32,15 +32,18 @@ def _signaling_regret(res: Any, gi: np.ndarray, si: np.ndarray) -> np.ndarray:
     off = np.isnan(x)
     x = np.where(off, xlo[:, None], x)
     u = x[:, None, :] * US[..., 0] + (1 - x[:, None, :]) * US[..., 1]  # (E, T, M)
-    sig = np.stack([s0, 1 - s0], axis=-1)  # (E, T, M)
-    sender = np.nanmax(u, axis=2) - np.sum(sig * u, axis=2)  # (E, T)
+    u0, u1 = u[..., 0], u[..., 1]
+    # two messages, two responses, two types: pairwise operations (the same arithmetic as
+    # nanmax / sum / max over the last axis, without the reductions' overhead)
+    sender = np.fmax(u0, u1) - (s0 * u0 + (1 - s0) * u1)  # (E, T)
     eu = mu[..., None] * UR[:, 0] + (1 - mu[..., None]) * UR[:, 1]  # (E, M, R)
-    got = x * eu[..., 0] + (1 - x) * eu[..., 1]
-    receiver = np.where(off, 0.0, eu.max(axis=2) - got)
+    e0, e1 = eu[..., 0], eu[..., 1]
+    got = x * e0 + (1 - x) * e1
+    receiver = np.nan_to_num(np.where(off, 0.0, np.maximum(e0, e1) - got), nan=0.0)
     with np.errstate(invalid="ignore"):
-        return np.maximum(np.max(sender, axis=1), np.max(np.nan_to_num(receiver, nan=0.0), axis=1)).clip(
-            min=0.0
-        )
+        return np.maximum(
+            np.maximum(sender[:, 0], sender[:, 1]), np.maximum(receiver[:, 0], receiver[:, 1])
+        ).clip(min=0.0)
 
 
 def _column(base: np.ndarray | None, n_base: int, ext: list) -> np.ndarray:
@@ -180,40 +183,20 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
         boundary = ~res.generic | (res.count == 0)
         fallback = good[boundary]
         gi, si = np.nonzero(res.valid & ~boundary[:, None])
-        raw = res.rows()
-        keep = ~boundary[raw["game"]]
-        raw = {key: v[keep] for key, v in raw.items()}
-        point = good[gi]
-        cols["point"] = start + point
-        for name, vals in params.items():
-            cols[name] = vals[point]
-        for key in (
-            "equilibrium",
-            "label",
-            "refinement:intuitive",
-            "refinement:d1",
-            "refinement:d2",
-            "refinement:nwbr",
-        ):
-            cols[key] = raw[key]
-        # the columns of the per-game row builder (render_signaling.signaling_row), same order
         T, M, R = b.types, b.messages, b.responses
-        cols.update(row_columns(res, gi, si, sender, receiver))
-        # sort key after an off-path message: a pure deterring response if there is one (the first in
-        # the file's order), else the deterring mixture closest to it (the per-game solver's choice)
+        # the per-game solver's order: sender pure before mixed, receiver pure before mixed,
+        # then by the profile (sigma, rho), larger probabilities first; found first, so that
+        # every column below is built in that order (no reordering of the finished columns).
+        # Sort key after an off-path message: a pure deterring response if there is one (the first
+        # in the file's order), else the deterring mixture closest to it (the per-game solver's choice)
         x = res.x[gi, si]
         xl, xh = res.x_lo[gi, si], res.x_hi[gi, si]
         deter = np.where(xh >= 1 - 1e-12, 1.0, np.where(xl <= 1e-12, 0.0, xl))
         x_off = np.where(np.isnan(x), deter[:, None], x)
-        tp = res.type_payoffs[gi, si]
-        p0 = b.prior0[gi]
-        cols[f"payoff:{sender}"] = p0 * tp[:, 0] + (1 - p0) * tp[:, 1]
-        cols[f"payoff:{receiver}"] = res.receiver_payoff[gi, si]
-        cols["regret"] = _signaling_regret(res, gi, si)
-        cols["complete"] = np.ones(len(gi), dtype=bool)
-        # the per-game solver's order: sender pure before mixed, receiver pure before mixed,
-        # then by the profile (sigma, rho), larger probabilities first
-        sig = np.stack([cols[f"p:{sender}:{tl}:{ml}"] for tl in T for ml in M], axis=1)
+        s0 = res.s0[gi, si]
+        sig = np.stack(
+            [s0[:, t] if m == 0 else 1 - s0[:, t] for t in range(len(T)) for m in range(len(M))], axis=1
+        )
         rho = np.stack(
             [x_off[:, m] if r == 0 else 1 - x_off[:, m] for m in range(len(M)) for r in range(len(R))], axis=1
         )
@@ -222,11 +205,26 @@ def solve_chunk_signaling(spec: SweepSpec, src: Any, k: int, start: int, stop: i
         rmixed = np.any((flat[:, sig.shape[1] :] > 0) & (flat[:, sig.shape[1] :] < 1), axis=1)
         keys = [-flat[:, j] for j in range(flat.shape[1] - 1, -1, -1)] + [rmixed, smixed, gi]
         order = np.lexsort(keys)
-        cols = {
-            key: (v[order] if isinstance(v, np.ndarray) else np.asarray(v, dtype=object)[order])
-            for key, v in cols.items()
-        }
+        del x, xl, xh, deter, x_off, s0, sig, rho, flat, smixed, rmixed, keys
         gi, si = gi[order], si[order]
+        point = good[gi]
+        cols["point"] = start + point
+        for name, vals in params.items():
+            cols[name] = vals[point]
+        cols["equilibrium"] = None  # numbered below (its place among the columns is here)
+        cols["label"] = np.asarray(res.labels, dtype=object)[si]
+        cols["refinement:intuitive"] = res.intuitive[gi, si]
+        cols["refinement:d1"] = res.d1[gi, si]
+        cols["refinement:d2"] = res.d2[gi, si]
+        cols["refinement:nwbr"] = res.nwbr[gi, si]
+        # the columns of the per-game row builder (render_signaling.signaling_row), same order
+        cols.update(row_columns(res, gi, si, sender, receiver))
+        tp = res.type_payoffs[gi, si]
+        p0 = b.prior0[gi]
+        cols[f"payoff:{sender}"] = p0 * tp[:, 0] + (1 - p0) * tp[:, 1]
+        cols[f"payoff:{receiver}"] = res.receiver_payoff[gi, si]
+        cols["regret"] = _signaling_regret(res, gi, si)
+        cols["complete"] = np.ones(len(gi), dtype=bool)
         starts = (
             np.concatenate([[0], np.flatnonzero(np.diff(gi)) + 1]) if len(gi) else np.zeros(0, dtype=np.int64)
         )
