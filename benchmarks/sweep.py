@@ -7,8 +7,10 @@
    Parquet store) of ``crisis-normal-form`` over a 1000×1000 grid (10⁶ points) on the process
    executor, with wall time and peak memory (this process and the largest worker).
 3. ``escalation-tree`` (SPE of a 3-player perfect-information tree), batched against per-point.
-4. ``resolve-signal`` (PBE with refinements) over 10⁶ points, when its game file and the batched
-   signaling solver exist; otherwise says so.
+4. ``resolve-signal`` (PBE with refinements) over 10⁶ points (``--side 1000``, the default), when
+   its game file and the batched signaling solver exist; otherwise says so. Target: < 30 s on 2
+   cores with the summed peak memory of all processes < 1 GB (main + workers × the largest
+   worker's peak RSS); ``--json PATH`` writes both figures against the target.
 5. The same table from a Dask local cluster of 2 workers as from the process executor.
 """
 

@@ -47,6 +47,13 @@ finds those points (within a relative tolerance, so that rounding cannot hide on
 :func:`bargaining.solvers.signaling.pbe` (the sweep does). Off that measure-zero set the batch
 and the per-game solver agree (tested on random and tie-heavy points).
 
+**One exact tie across messages.** A sender type with ``U_S(t, m, r) = U_S(t, m', r')``, ``m ≠ m'``,
+and no other tie (``resolve-signal`` on the line ``c_B = 0``) is decided by the batch when no PBE
+family can use the tie (:func:`bargaining.solvers.signaling_kernel.single_tie`) and the caller
+has checked the tie in exact arithmetic and passes it as ``exact_tie``: the slots then compare
+that type's payoff entries exactly (tested against the per-game solver on 800 random single-tie
+games). A tie that holds only in floating point stays with the per-game solver.
+
 **Public API**: :func:`solve_batch` (``games_or_arrays``: a list of ``SignalingGame``, a
 :class:`SignalingBatch`, or a signaling body whose numbers are arrays, e.g.
 ``Template.evaluate({...})``) returns a :class:`BatchResult`: columnar arrays of shape

@@ -1,6 +1,10 @@
 """Batched sweep path for two-type 2x2 signaling games (concept ``pbe``):
 :func:`bargaining.solvers.signaling_batch.solve_batch` (PBE families, intuitive criterion, D1);
 boundary points, where the batch reports the generic limit, go through the per-game solver.
+A single sender tie across messages is checked in exact arithmetic (the template at that point,
+:func:`exact_ties`) and then decided by the batch. The chunk's columns are numpy arrays built
+in the table's row order (the per-point rows merged in typed, :func:`_merge_typed`), so that
+nothing per cell is built, sent to the parent or converted there.
 """
 
 from __future__ import annotations
