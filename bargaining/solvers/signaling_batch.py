@@ -51,7 +51,7 @@ and the per-game solver agree (tested on random and tie-heavy points).
 and no other tie (``resolve-signal`` on the line ``c_B = 0``) is decided by the batch when no PBE
 family can use the tie (:func:`bargaining.solvers.signaling_kernel.single_tie`) and the caller
 has checked the tie in exact arithmetic and passes it as ``exact_tie``: the slots then compare
-that type's payoff entries exactly (tested against the per-game solver on 800 random single-tie
+that type's payoff entries exactly (tested against the per-game solver on 500 random single-tie
 games). A tie that holds only in floating point stays with the per-game solver.
 
 **Public API**: :func:`solve_batch` (``games_or_arrays``: a list of ``SignalingGame``, a

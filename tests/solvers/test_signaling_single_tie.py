@@ -98,10 +98,10 @@ def _exact_tie_mask(games):
 
 @pytest.mark.parametrize("exact", [False, True])
 def test_single_tie_games_batch_claims_equal_per_game(exact):
-    games = _single_tie_games(7, 800)
+    games = _single_tie_games(7, 500)
     if exact:  # the ties the sweep verifies exactly: decided by the batch at their bounds too
         batch, mask = _exact_tie_mask(games)
-        assert mask.sum() > 300
+        assert mask.sum() > 200
         res = solve_batch(batch, exact_tie=mask)
     else:
         res = solve_batch(games)
@@ -114,9 +114,9 @@ def test_single_tie_games_batch_claims_equal_per_game(exact):
         assert sol.complete, k
         assert _view_batch(res, k) == _view_per_game(sol), k
     # both kinds occur: ties the batch decides and ties it leaves to the per-game solver
-    assert 50 <= claimed <= len(games) - 50, claimed
+    assert 40 <= claimed <= len(games) - 40, claimed
     if exact:
-        assert claimed > 300, claimed
+        assert claimed > 200, claimed
 
 
 def _cell(v):
@@ -165,3 +165,33 @@ def test_resolve_signal_cb0_line_batched_equals_per_point():
     line = [i for i, pt in enumerate(pts) if pt[1:] == (0.0, 0.1) and 0 < pt[0] < 1 and pt[0] != 0.3]
     assert res.generic[line].all()
     assert not exact[[i for i, pt in enumerate(pts) if pt[1] == 1e-17]].any()
+
+
+def test_tie_grid_batched_equals_per_point():
+    """A grid through the ties: the prior at 0, 1 and μ* = 0.3, c_B = 0 (single tie), c_B = W = 1
+    (the bluffer indifferent between (E, C) and (N, A)), c_S = 1/3 (both types indifferent at the
+    same mixture) and generic values; the batched chunk equals the per-point chunk row by row."""
+    src = get_source(make_spec(GAME, grid=["p=0.25:0.25:1"]))
+    spec = plan(make_spec(GAME, grid=["p=0.25:0.25:1"]), src)
+    pts = [
+        (p, c_b, c_s)
+        for p in (0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.9, 1.0)
+        for c_b in (0.0, 0.3, 1.0, 1.7)
+        for c_s in (0.1, 1 / 3, 0.0)
+    ]
+    params = {k: np.array(v, dtype=float) for k, v in zip(("p", "c_B", "c_S"), zip(*pts))}
+    n = len(pts)
+    a = solve_chunk_signaling(spec, src, 0, 0, n, params)
+    b = solve_points(spec, src, 0, 0, n, params)
+    ra, rb = _rows(a), _rows(b)
+    assert len(ra) == len(rb)
+    for x, y in zip(ra, rb):
+        assert set(x) == set(y), set(x) ^ set(y)
+        for key in x:
+            u, v = x[key], y[key]
+            if isinstance(u, float) and v is not None and not isinstance(v, str):
+                assert u == pytest.approx(v, abs=1e-9), (key, x, y)
+            else:
+                assert u == v, (key, x, y)
+    for key in ("regime", "equilibria", "complete"):
+        assert list(a.regimes[key]) == list(b.regimes[key]), key
