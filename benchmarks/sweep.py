@@ -7,14 +7,17 @@
    Parquet store) of ``crisis-normal-form`` over a 1000×1000 grid (10⁶ points) on the process
    executor, with wall time and peak memory (this process and the largest worker).
 3. ``escalation-tree`` (SPE of a 3-player perfect-information tree), batched against per-point.
-4. ``resolve-signal`` (PBE with refinements) over 10⁶ points, when its game file and the batched
-   signaling solver exist; otherwise says so.
+4. ``resolve-signal`` (PBE with refinements) over 10⁶ points (``--side 1000``, the default), when
+   its game file and the batched signaling solver exist; otherwise says so. Target: < 30 s on 2
+   cores with the summed peak memory of all processes < 1 GB (main + workers × the largest
+   worker's peak RSS); ``--json PATH`` writes both figures against the target.
 5. The same table from a Dask local cluster of 2 workers as from the process executor.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -26,6 +29,39 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+RECORDS: list[dict] = []  # the --json records of the parts run in this process
+
+
+def _record(target: str, case: str, ours: float, peer_value: float, unit: str, goal: float = 1.0) -> None:
+    """One record of the benchmark JSON contract against a fixed target (no peer program):
+    ``peer`` is ``"target"`` and ``ratio`` is ``target / ours`` (times and memory: lower is better)."""
+    ratio = peer_value / ours if ours > 0 else float("inf")
+    RECORDS.append(
+        {
+            "benchmark": Path(__file__).stem,
+            "target": target,
+            "case": case,
+            "ours": round(ours, 3),
+            "peer": "target",
+            "peer_value": peer_value,
+            "unit": unit,
+            "ratio": round(ratio, 3),
+            "goal": goal,
+            "met": bool(ratio >= goal),
+        }
+    )
+
+
+def _write_json(path: str, records: list[dict]) -> None:
+    """Write ``records`` to ``path`` atomically (a temporary file, then ``os.replace``)."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=str(target.parent or Path(".")), prefix=f".{target.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(records, fh, indent=2)
+        fh.write("\n")
+    os.replace(tmp, target)
 
 
 def _peak_mb() -> tuple[float, float]:
@@ -158,20 +194,44 @@ def bench_signal(quick: bool, workers: int, side: int | None = None) -> None:
         t = time.perf_counter()
         run_sweep(spec, out, executor="process", workers=workers, quiet=True, command="benchmark")
         wall = time.perf_counter() - t
+        import pyarrow.parquet as pq
+
+        rows = pq.read_metadata(str(out)).num_rows
     me, kids = _peak_mb()
+    summed = me + workers * kids  # every worker counted at the largest one's peak
     how = "batched" if have_batch else "per point (no batched signaling solver yet)"
     routed = ""
     if have_batch:  # points the batch leaves to the per-game solver (ties: measure zero)
-        from bargaining.solvers.signaling_batch import solve_batch
-        from bargaining.sweep.spec import get_source
-
-        res = solve_batch(get_source(spec).evaluate(spec.points.points(0, len(spec.points))))
-        routed = f", {int((~res.generic).sum()):,} at ties solved by the per-game solver"
+        routed = f", {_routed(spec):,} at ties solved by the per-game solver"
+    n = side * side
     print(
-        f"resolve-signal {side}x{side} = {side * side:,} points, {how}{routed}, {workers} workers: "
-        f"{wall:.1f} s ({side * side / wall:,.0f} points/s); "
-        f"peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB"
+        f"resolve-signal {side}x{side} = {n:,} points, {rows:,} rows, {how}{routed}, {workers} workers: "
+        f"{wall:.1f} s ({n / wall:,.0f} points/s, {wall * 1e6 / n:.1f} s per 10^6 points); "
+        f"peak RSS main {me:.0f} MB, largest worker {kids:.0f} MB, "
+        f"summed {summed:.0f} MB (main + {workers} x largest worker)"
     )
+    case = f"resolve-signal {side}x{side}, {workers} workers" + (
+        "" if n == 10**6 else " (time scaled to 10^6)"
+    )
+    _record("signaling sweep: 10^6 points with refinements in < 30 s", case, wall * 1e6 / n, 30.0, "s")
+    _record("signaling sweep: summed peak memory of all processes < 1 GB", case, summed, 1000.0, "MB")
+
+
+def _routed(spec) -> int:
+    """Points of the signal sweep that the batched path leaves to the per-game solver (as in
+    ``solve_chunk_signaling``: non-generic after the exact check of single ties), chunk by chunk."""
+    from bargaining.solvers.signaling_batch import SignalingBatch, solve_batch
+    from bargaining.sweep.batched_signaling import exact_ties
+    from bargaining.sweep.spec import get_source
+
+    src = get_source(spec)
+    n, total = len(spec.points), 0
+    for start in range(0, n, 65_536):
+        params = spec.points.points(start, min(n, start + 65_536))
+        batch, exact = exact_ties(src, SignalingBatch.from_spec(src.evaluate(params)), params)
+        res = solve_batch(batch, exact_tie=exact)
+        total += int((~res.generic | (res.count == 0)).sum())
+    return total
 
 
 def bench_dask(quick: bool) -> None:
@@ -223,6 +283,12 @@ def main() -> int:
         help="run one part only (each part runs in its own process, so that the peak "
         "memory reported is that part's)",
     )
+    parser.add_argument(
+        "--json",
+        metavar="PATH",
+        default=None,
+        help="write the target figures as a JSON list of records (benchmark JSON contract)",
+    )
     args = parser.parse_args()
     parts = {
         "solvers": ("## batched all-equilibria vs nashpy (same run)", lambda: bench_solvers(args.quick)),
@@ -234,17 +300,27 @@ def main() -> int:
     if args.part:
         print(parts[args.part][0], flush=True)
         parts[args.part][1]()
+        if args.json:
+            _write_json(args.json, RECORDS)
         return 0
     import subprocess
 
     status = 0
-    for name in parts:
-        cmd = [sys.executable, __file__, "--part", name, "--workers", str(args.workers)] + (
-            ["--quick"] if args.quick else []
-        )
-        cmd += ["--side", str(args.side)] if args.side else []
-        status |= subprocess.call(cmd)
-        print(flush=True)
+    records: list[dict] = []
+    with tempfile.TemporaryDirectory() as d:
+        for name in parts:
+            cmd = [sys.executable, __file__, "--part", name, "--workers", str(args.workers)] + (
+                ["--quick"] if args.quick else []
+            )
+            cmd += ["--side", str(args.side)] if args.side else []
+            part_json = Path(d) / f"{name}.json"
+            cmd += ["--json", str(part_json)] if args.json else []
+            status |= subprocess.call(cmd)
+            if args.json and part_json.is_file():
+                records += json.loads(part_json.read_text(encoding="utf-8"))
+            print(flush=True)
+    if args.json:
+        _write_json(args.json, records)
     return status
 
 

@@ -47,6 +47,13 @@ finds those points (within a relative tolerance, so that rounding cannot hide on
 :func:`bargaining.solvers.signaling.pbe` (the sweep does). Off that measure-zero set the batch
 and the per-game solver agree (tested on random and tie-heavy points).
 
+**One exact tie across messages.** A sender type with ``U_S(t, m, r) = U_S(t, m', r')``, ``m ≠ m'``,
+and no other tie (``resolve-signal`` on the line ``c_B = 0``) is decided by the batch when no PBE
+family can use the tie (:func:`bargaining.solvers.signaling_kernel.single_tie`) and the caller
+has checked the tie in exact arithmetic and passes it as ``exact_tie``: the slots then compare
+that type's payoff entries exactly (tested against the per-game solver on 500 random single-tie
+games). A tie that holds only in floating point stays with the per-game solver.
+
 **Public API**: :func:`solve_batch` (``games_or_arrays``: a list of ``SignalingGame``, a
 :class:`SignalingBatch`, or a signaling body whose numbers are arrays, e.g.
 ``Template.evaluate({...})``) returns a :class:`BatchResult`: columnar arrays of shape
@@ -61,13 +68,24 @@ from typing import Any
 import numpy as np
 
 from bargaining.errors import GameValidationError
-from bargaining.solvers.signaling_kernel import nongeneric, solve_222
+from bargaining.solvers.signaling_kernel import nongeneric, single_tie, solve_222
 from bargaining.solvers.signaling_stack import SLOTS, TOL, BatchResult, SignalingBatch
 
-__all__ = ["SignalingBatch", "BatchResult", "solve_batch", "SLOTS", "TOL", "nongeneric", "row_columns"]
+__all__ = [
+    "SignalingBatch",
+    "BatchResult",
+    "solve_batch",
+    "SLOTS",
+    "TOL",
+    "nongeneric",
+    "single_tie",
+    "row_columns",
+]
 
 
-def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | list:
+def solve_batch(
+    games_or_arrays: Any, *, chunk: int = 16_384, exact_tie: np.ndarray | None = None
+) -> BatchResult | list:
     """PBE (+ intuitive criterion and D1 flags) of a stack of two-type 2×2 signaling games.
 
     ``games_or_arrays``: a :class:`SignalingBatch`; a list of ``SignalingGame``; or a
@@ -75,7 +93,8 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
     Returns a :class:`BatchResult`. The stack is processed in chunks of ``chunk`` games (small
     enough for the temporaries to stay in cache). Games of another shape (a list of ``SignalingGame``) are
     solved one by one with :func:`bargaining.solvers.signaling.pbe` and a list of ``Solution``
-    is returned (not vectorised).
+    is returned (not vectorised). ``exact_tie``: see
+    :func:`bargaining.solvers.signaling_kernel.solve_222`.
     """
     if isinstance(games_or_arrays, SignalingBatch):
         batch = games_or_arrays
@@ -95,7 +114,7 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
         )
     if batch.size <= chunk:
         with np.errstate(all="ignore"):
-            return solve_222(batch)
+            return solve_222(batch, exact_tie)
     with np.errstate(all="ignore"):
         parts = [
             solve_222(
@@ -112,7 +131,8 @@ def solve_batch(games_or_arrays: Any, *, chunk: int = 16_384) -> BatchResult | l
                         key: [(path, w[k : k + chunk]) for path, w in lv] for key, lv in batch.leaves.items()
                     },
                     None if batch.stage_tie is None else batch.stage_tie[k : k + chunk],
-                )
+                ),
+                None if exact_tie is None else exact_tie[k : k + chunk],
             )
             for k in range(0, batch.size, chunk)
         ]

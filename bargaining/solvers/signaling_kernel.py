@@ -12,7 +12,7 @@ import numpy as np
 
 from bargaining.solvers.signaling_stack import SLOTS, TOL, BatchResult, SignalingBatch
 
-__all__ = ["nongeneric", "solve_222"]
+__all__ = ["nongeneric", "single_tie", "solve_222"]
 
 
 def _interval_where_r0(d0: np.ndarray, d1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -51,7 +51,8 @@ def nongeneric(b: SignalingBatch, tol: float = TOL) -> np.ndarray:
        (``d_t(m) ≈ 0``, so a threshold ``μ̂_m`` is 0 or 1) or at the prior
        (``p d_0(m) + (1 − p) d_1(m) ≈ 0``, the pooling slots' response);
     3. a sender type: two of its four outcome values ``U_S(t, m, r)`` equal (a type indifferent
-       between messages at some pair of pure responses, or between the responses after a message);
+       between messages at some pair of pure responses, or between the responses after a message),
+       except a single tie across messages that cannot carry a family (:func:`_outcome_ties`);
     4. two types indifferent between the messages at the *same* receiver mixture: after ``m``
        with a pure response after the other message, both types' indifference points
        ``x_t = (V_t(m', r') − U_S(t, m, 1)) / (U_S(t, m, 0) − U_S(t, m, 1))`` lie in [0, 1] and
@@ -78,9 +79,7 @@ def nongeneric(b: SignalingBatch, tol: float = TOL) -> np.ndarray:
     out |= np.any(np.abs(d.reshape(N, -1)) <= tol * sr[:, None], axis=1)
     g = p[:, None] * d[:, 0, :] + (1 - p[:, None]) * d[:, 1, :]  # (N, M)
     out |= np.any(np.abs(g) <= tol * sr[:, None], axis=1)
-    v = US.reshape(N, 2, 4)
-    for i, j in itertools.combinations(range(4), 2):
-        out |= np.any(np.abs(v[:, :, i] - v[:, :, j]) <= tol * su[:, None], axis=1)
+    out |= _outcome_ties(b, d, su, sr, tol)[0]
     A = US[..., 0] - US[..., 1]  # (N, T, M)
     B = US[..., 1]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -101,7 +100,113 @@ def nongeneric(b: SignalingBatch, tol: float = TOL) -> np.ndarray:
     return out
 
 
-def solve_222(b: SignalingBatch) -> BatchResult:
+def _outcome_ties(
+    b: SignalingBatch, d: np.ndarray, su: np.ndarray, sr: np.ndarray, tol: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(N,) bool: the ties of kind 3 of :func:`nongeneric` (two equal outcome values of a sender
+    type) that the nine slots may not decide.
+
+    Every such tie counts, except **one tie across messages**: exactly one of the twelve pairs is
+    tied, and it is ``U_S(t, m, r) = U_S(t, m', r')`` with ``m ≠ m'``. The family that tie alone
+    adds to the nine slots is type ``t`` mixing over ``m`` and ``m'`` with the receiver answering
+    ``r`` after ``m`` and ``r'`` after ``m'`` purely, and the other type ``j`` pure on a message
+    ``n`` (``j`` mixing would need a second tie; a receiver mixing after ``n`` would need
+    ``x_n = r`` by ``t``'s indifference, a pure response; after ``n̄ ≠ n`` the belief is
+    degenerate, where the receiver is strict by kind 2). It exists only if, for some ``n``:
+    (a) the response after ``n̄`` is a best reply to the belief on ``t``; (b) the response after
+    ``n`` is a best reply to some belief between the prior and the belief on ``j``, the Bayes
+    beliefs as ``σ_t(n)`` ranges over [0, 1]; (c) ``j`` weakly prefers ``n``. Each test is made
+    with the tolerance on the permissive side, so a point is kept out of the batch whenever the
+    family may exist. Where it cannot, the tie enters the slots only as an equality of a
+    validity or refinement test at a pure response (a deterring bound at 0 or 1, a separating
+    incentive constraint, an equilibrium-dominance comparison), which :func:`solve_222` tests
+    directly (``near``) and routes. Example: ``resolve-signal`` at ``c_B = 0``, where the bluffer
+    values ``(E, C)`` and ``(N, C)`` alike but the receiver advances after any message that
+    reveals the bluffer, so (a) fails. (Such a family always reaches a slot's profile, ``σ_t(n)``
+    at 0 or 1, where the tie is an equality of that slot's test, so ``near`` routes it too; the
+    test here does not rely on that.)"""
+    US, p = b.US, b.prior0
+    N = b.size
+    v = US.reshape(N, 2, 4)  # outcome (m, r) at index 2 m + r
+    pairs = list(itertools.combinations(range(4), 2))
+    tied = np.stack(
+        [np.abs(v[:, :, i] - v[:, :, k]) <= tol * su[:, None] for i, k in pairs], axis=2
+    )  # (N, T, 6)
+    count = tied.sum(axis=(1, 2))
+    out = count > 1
+    single = count == 1
+    # per game: the one tie's type and the flat indices (2 m + r) of its two outcomes (-1: none)
+    t_all = np.full(N, -1, dtype=np.int64)
+    i_all = np.full(N, -1, dtype=np.int64)
+    k_all = np.full(N, -1, dtype=np.int64)
+    if not single.any():
+        return out, t_all, i_all, k_all
+    idx = np.flatnonzero(single)
+    flat = np.nonzero(tied[idx].reshape(len(idx), -1))[1]
+    t_of, pair_of = flat // 6, flat % 6
+    family = np.zeros(len(idx), bool)
+    same_msg = np.zeros(len(idx), bool)
+    pr = p[idx]
+    srs = sr[idx] * tol
+    sus = su[idx] * tol
+    for k, (i, kk) in enumerate(pairs):
+        (m, r), (m2, r2) = divmod(i, 2), divmod(kk, 2)
+        for t in (0, 1):
+            sel = (t_of == t) & (pair_of == k)
+            if not sel.any():
+                continue
+            if m == m2:
+                same_msg |= sel
+                continue
+            j = 1 - t
+            resp = {m: r, m2: r2}
+            dt = d[idx, t, :]  # (n, M): d_t(message)
+            for n in (m, m2):
+                nb = 1 - n
+                # (a) the response after nb is a best reply at the belief on t
+                a_ok = dt[:, nb] >= -srs if resp[nb] == 0 else dt[:, nb] <= srs
+                # (b) the response after n at some belief between the prior and the belief on j
+                g_p = pr * d[idx, 0, n] + (1 - pr) * d[idx, 1, n]
+                g_j = d[idx, j, n]
+                if resp[n] == 0:
+                    b_ok = np.maximum(g_p, g_j) >= -srs
+                else:
+                    b_ok = np.minimum(g_p, g_j) <= srs
+                # (c) j weakly prefers n
+                c_ok = US[idx, j, n, resp[n]] >= US[idx, j, nb, resp[nb]] - sus
+                family |= sel & a_ok & b_ok & c_ok
+    out[idx] = family | same_msg
+    keep = ~(family | same_msg)
+    t_all[idx[keep]] = t_of[keep]
+    i_all[idx[keep]] = np.array([pairs[q][0] for q in pair_of[keep]], dtype=np.int64)
+    k_all[idx[keep]] = np.array([pairs[q][1] for q in pair_of[keep]], dtype=np.int64)
+    return out, t_all, i_all, k_all
+
+
+def single_tie(b: SignalingBatch, tol: float = TOL) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The games whose only sender tie is one tie across messages that no family can use
+    (:func:`_outcome_ties`): per game the tied type ``t`` and the flat indices ``2 m + r`` of the
+    two tied outcomes (``-1`` where there is no such tie). A caller that checks such a tie in
+    exact arithmetic passes those games to :func:`solve_222` as ``exact_tie``."""
+    US, UR = b.US, b.UR
+    N = b.size
+    su = 1 + np.abs(US.reshape(N, -1)).max(axis=1)
+    sr = 1 + np.abs(UR.reshape(N, -1)).max(axis=1)
+    _, t, i, k = _outcome_ties(b, UR[..., 0] - UR[..., 1], su, sr, tol)
+    return t, i, k
+
+
+def solve_222(b: SignalingBatch, exact_tie: np.ndarray | None = None) -> BatchResult:
+    """The nine slots of every game of ``b`` (see :mod:`bargaining.solvers.signaling_batch`).
+
+    ``exact_tie`` ((N,) bool, optional): games whose one tie across messages
+    (:func:`single_tie`) the caller has checked to hold *exactly* (in the exact payoffs the
+    per-game solver uses) and has made bit-equal in ``b.US``. There, a sender's value at a pure
+    response is the payoff entry itself (not ``B + x A``), so every test that compares two of a
+    type's entries is decided exactly, and such a test found *at* its bound (a deterring
+    response of exactly 0 or 1, a separating incentive constraint with equality, a
+    semi-separating response of exactly 0 or 1) is decided by the batch instead of routed: the
+    equality is the tie itself. Every other game is solved as without it."""
     US, UR, p = b.US, b.UR, b.prior0
     N = b.size
     q = 1 - p
@@ -125,11 +230,18 @@ def solve_222(b: SignalingBatch) -> BatchResult:
     edge_ = np.zeros(N, bool)
     su = 1 + np.abs(US.reshape(N, -1)).max(axis=1)
 
-    def near(a: Any, bound: Any, scale: Any = 1.0) -> None:
+    tie = None if exact_tie is None or not np.any(exact_tie) else np.asarray(exact_tie, bool)
+
+    def near(a: Any, bound: Any, scale: Any = 1.0, at_tie: bool = False) -> None:
+        """Flag the games where ``a`` is within the tolerance of ``bound``; with ``at_tie``
+        (``a`` compares two sender entries), not the exact-tie games where it is exactly there."""
         nonlocal edge_
         a = np.asarray(a, dtype=float)
         with np.errstate(invalid="ignore"):
-            edge_ |= np.isfinite(a) & (np.abs(a - bound) <= TOL * scale)
+            close = np.isfinite(a) & (np.abs(a - bound) <= TOL * scale)
+            if at_tie and tie is not None:
+                close &= ~(tie & (a == bound))
+            edge_ |= close
 
     nwf = np.ones((SLOTS, N), bool)
 
@@ -139,7 +251,11 @@ def solve_222(b: SignalingBatch) -> BatchResult:
         return (g >= 0).astype(float)
 
     def value(t: int, m: int, x: np.ndarray) -> np.ndarray:
-        return B[:, t, m] + x * A[:, t, m]
+        v = B[:, t, m] + x * A[:, t, m]
+        if tie is None:
+            return v
+        # at an exact tie a pure response's value is the entry itself (exact comparisons)
+        return np.where(tie & (x == 1), US[:, t, m, 0], np.where(tie & (x == 0), US[:, t, m, 1], v))
 
     def rec(t: int, m: int, x: np.ndarray) -> np.ndarray:
         return UR[:, t, m, 1] + x * (UR[:, t, m, 0] - UR[:, t, m, 1])
@@ -165,8 +281,8 @@ def solve_222(b: SignalingBatch) -> BatchResult:
             lo_x = np.where(a_ < 0, np.maximum(lo_x, bound), lo_x)
             feas &= np.where(a_ == 0, c_ >= 0, True)
             near(np.where(a_ == 0, c_, np.nan), 0.0, su)
-            near(np.where(a_ != 0, bound, np.nan), 0.0)
-            near(np.where(a_ != 0, bound, np.nan), 1.0)
+            near(np.where(a_ != 0, bound, np.nan), 0.0, at_tie=True)
+            near(np.where(a_ != 0, bound, np.nan), 1.0, at_tie=True)
             if t == 0:
                 bound0 = np.where(a_ != 0, bound, np.nan)
             else:
@@ -299,8 +415,8 @@ def solve_222(b: SignalingBatch) -> BatchResult:
         u0 = value(0, m, xa)
         u1 = value(1, mo, xb)
         ok = (value(0, mo, xb) <= u0) & (value(1, m, xa) <= u1)
-        near(value(0, mo, xb) - u0, 0.0, su)
-        near(value(1, m, xa) - u1, 0.0, su)
+        near(value(0, mo, xb) - u0, 0.0, su, at_tie=True)
+        near(value(1, m, xa) - u1, 0.0, su, at_tie=True)
         valid[s] = ok
         S0[s, :, 0] = 1.0 if m == 0 else 0.0
         S0[s, :, 1] = 1.0 if mo == 0 else 0.0
@@ -337,8 +453,10 @@ def solve_222(b: SignalingBatch) -> BatchResult:
                 x = (v_i - B[:, i, m]) / A[:, i, m]
             ok &= np.isfinite(sig) & (sig > 0) & (sig < 1) & np.isfinite(x) & (x > 0) & (x < 1)
             ok &= value(j, m, x) >= value(j, mo, xo)
-            for v_, b_ in ((thr, 0.0), (thr, 1.0), (thr, p), (sig, 0.0), (sig, 1.0), (x, 0.0), (x, 1.0)):
+            for v_, b_ in ((thr, 0.0), (thr, 1.0), (thr, p), (sig, 0.0), (sig, 1.0)):
                 near(v_, b_)
+            near(x, 0.0, at_tie=True)
+            near(x, 1.0, at_tie=True)
             near(value(j, m, x) - value(j, mo, xo), 0.0, su)
             valid[s] = ok
             S0[s, :, i] = sig if m == 0 else 1 - sig

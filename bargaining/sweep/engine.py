@@ -163,6 +163,30 @@ def run_sweep(
         )
 
 
+def _count_failed(path: Path) -> int:
+    """:func:`~bargaining.sweep.regimes.count_failed_points`, for a Parquet table read as one
+    column in batches (no Python object per point: memory stays flat in the number of points)."""
+    if path.suffix.lower() != ".parquet":
+        return count_failed_points(path)
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+    except ImportError:  # pragma: no cover - a Parquet table was written, so pyarrow is there
+        return count_failed_points(path)
+    pf = pq.ParquetFile(str(path))
+    if "error" not in pf.schema_arrow.names:
+        return 0
+    failed = 0
+    for batch in pf.iter_batches(columns=["error"], batch_size=65_536):
+        col = batch.column(0)
+        if pa.types.is_null(col.type):
+            continue
+        text = pc.fill_null(col.cast(pa.string()), "")
+        failed += int(pc.sum(pc.not_equal(text, "")).as_py() or 0)
+    return failed
+
+
 def _check_out(paths: dict[str, Any], *, resume: bool, force: bool) -> None:
     """Refuse an output that is a folder, unwritable, or an existing table without force/resume."""
     from bargaining.output import OutputError, check_output
@@ -212,7 +236,7 @@ def _run_locked(
     if state == "finished":
         log(f"{store.out}: this sweep is already complete; nothing to do")
         meta = json.loads(store.meta_path.read_text(encoding="utf-8"))
-        meta.setdefault("points_failed", count_failed_points(store.regimes_path))
+        meta.setdefault("points_failed", _count_failed(store.regimes_path))
         return {**meta, "paths": {"rows": str(store.out), "regimes": str(store.regimes_path)}}
     if state == "resumed":
         log(f"resuming: {len(store.done)} of {store.n_chunks} chunks already done")
@@ -304,5 +328,5 @@ def _run_locked(
     }
     store.finalize(meta)
     # counted in the merged table, so a resumed run counts the earlier chunks' failures too
-    meta["points_failed"] = count_failed_points(store.regimes_path)
+    meta["points_failed"] = _count_failed(store.regimes_path)
     return {**meta, "paths": {"rows": str(store.out), "regimes": str(store.regimes_path)}}

@@ -24,6 +24,7 @@ from bargaining.sweep.grid import PointSet
 __all__ = [
     "DEFAULT_POINT_TIMEOUT",
     "BATCH_CHUNK",
+    "SIGNALING_CHUNK",
     "FixedSource",
     "load_source",
     "source_hash",
@@ -39,6 +40,10 @@ DEFAULT_POINT_TIMEOUT = 60.0
 
 
 BATCH_CHUNK = 16384
+#: points per chunk of a batched signaling sweep: smaller than BATCH_CHUNK, because each point
+#: has ~2.7 rows of ~70 columns; 8192 keeps the workers' and the parent's peak memory low and
+#: the parent's writing overlapped with the workers (benchmarks/sweep.py, signal part)
+SIGNALING_CHUNK = 8192
 
 
 # -- game sources ------------------------------------------------------------------------------
@@ -203,6 +208,8 @@ def _replace(spec: SweepSpec, **changes: Any) -> SweepSpec:
 
 def default_chunk_size(spec: SweepSpec) -> int:
     n = len(spec.points)
+    if spec.mode == "signaling":
+        return SIGNALING_CHUNK
     if spec.mode != "point":
         return BATCH_CHUNK
     return int(min(256, max(1, math.ceil(n / 64))))
