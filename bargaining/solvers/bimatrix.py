@@ -223,11 +223,20 @@ def extreme_equilibria(
         if not merged and intP == intQ and m + n <= 61 and math.comb(m + n, m) <= SMALL_BASES:
             Xp, Lp, Yq, Lq = pair_vertices(MP, MQ, intP, flags)
         else:
-            Xp, Lp, ok = polytope_vertices(MP[:, keep_p], integer=intP, deadline=deadline, flags=flags)
+            # conditional dominance (bimatrix_prune): only bases that can hold an equilibrium vertex
+            Xp, Lp, ok = polytope_vertices(
+                MP[:, keep_p], integer=intP, deadline=deadline, flags=flags, other=MQ, owner=own_p
+            )
             finished &= ok
             Lp = expand_labels(Lp, m, own_p)
             Yq, Lq_local, ok = polytope_vertices(
-                MQ[:, keep_q], integer=intQ, deadline=deadline, within=Lp[:, m:], flags=flags
+                MQ[:, keep_q],
+                integer=intQ,
+                deadline=deadline,
+                within=Lp[:, m:],
+                flags=flags,
+                other=MP,
+                owner=own_q,
             )
             finished &= ok
             Lq_local = expand_labels(Lq_local, n, own_q)

@@ -10,11 +10,13 @@ constraints), after Avis, Rosenberg, Savani and von Stengel (2010), *Economic Th
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
 
+from bargaining.solvers.bimatrix_prune import MAX_STRATEGIES, viable_supports
 from bargaining.solvers.budget import BudgetExceeded, Deadline
 
 __all__ = ["polytope_vertices", "pair_vertices", "SMALL_BASES"]
@@ -32,19 +34,6 @@ def _combos(m: int, k: int) -> np.ndarray:
     arr = np.array(list(combinations(range(m), k)), dtype=np.intp).reshape(-1, k)
     arr.flags.writeable = False
     return arr
-
-
-@lru_cache(maxsize=128)
-def _gather_index(m: int, n: int, k: int) -> np.ndarray | None:
-    """Flat indices into an ``m × n`` matrix M of every basis system of size k:
-    ``G[a, b, q, p] = S_a[p] * n + J_b[q]`` (row q of the system is column ``J_b[q]``), for the
-    supports ``S_a`` and tight sets ``J_b`` of :func:`_combos`; None when it would be large."""
-    S, J = _combos(m, k), _combos(n, k)
-    if len(S) * len(J) * k * k > 2_000_000:
-        return None
-    G = (S * n)[:, None, None, :] + J[None, :, :, None]
-    G.flags.writeable = False
-    return G
 
 
 @lru_cache(maxsize=64)
@@ -184,6 +173,8 @@ def polytope_vertices(
     deadline: Deadline | None = None,
     within: np.ndarray | None = None,
     flags: dict[str, bool] | None = None,
+    other: np.ndarray | None = None,
+    owner: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Vertices :math:`x \\ne 0` of :math:`\\{x \\ge 0 : M^\\top x \\le 1\\}` for a positive
     ``m × n`` matrix ``M``.
@@ -196,13 +187,19 @@ def polytope_vertices(
     of the sets (other vertices may be returned too). ``flags["ambiguous"]`` is set when some
     coordinate or slack fell in the zone where float round-off could decide a label either way
     (then the caller solves exactly).
+
+    ``other`` (``n0 × m``, this player's own positive payoffs against each original opposing
+    strategy; ``owner`` maps original columns to the merged columns of ``M``) turns on the
+    conditional-dominance pruning of :mod:`bargaining.solvers.bimatrix_prune`: only viable
+    supports and bases inside :math:`N(S)` are solved, so only vertices that can belong to an
+    extreme equilibrium are guaranteed (others may be returned too).
     """
     m, n = M.shape
     coords: list[np.ndarray] = []
     labels: list[np.ndarray] = []
     finished = True
     try:
-        if math.comb(m + n, m) <= SMALL_BASES:
+        if other is None and within is None and math.comb(m + n, m) <= SMALL_BASES:
             # small games: every basis in one padded stack (one numpy call per step)
             R, C, pad, rhs, Spad = _padded_bases(m, n)
             eye = np.broadcast_to(np.eye(R.shape[1]), R.shape)
@@ -211,33 +208,9 @@ def polytope_vertices(
             coords.append(X)
             labels.append(L)
         else:
-            flat = M.ravel()
-            for k in range(1, min(m, n) + 1):
-                Sc, Jc = _combos(m, k), _combos(n, k)
-                gather = _gather_index(m, n, k)  # (|Sc|, |Jc|, k, k) or None when too large
-                if within is not None:
-                    sel = _inside_some(Sc, within)
-                    if not sel.any():
-                        continue
-                    if not sel.all():
-                        Sc = Sc[sel]
-                        gather = None if gather is None else gather[sel]
-                per = max(1, _CHUNK // len(Jc))
-                ones = None
-                for start in range(0, len(Sc), per):
-                    if deadline is not None:
-                        deadline.check()
-                    S = Sc[start : start + per]
-                    if gather is not None:
-                        sub = flat.take(gather[start : start + per]).reshape(-1, k, k)
-                    else:
-                        # sub[a, b, q, p] = M[S[a, p], J[b, q]] (row q of the system is column J[b, q])
-                        sub = flat.take((S * n)[:, None, None, :] + Jc[None, :, :, None]).reshape(-1, k, k)
-                    if ones is None or len(ones) != len(sub):
-                        ones = np.ones((len(sub), k, 1))
-                    X, L = _vertices_batch(M, sub, ones, S, len(Jc), integer, flags)
-                    coords.append(X)
-                    labels.append(L)
+            for X, L in _basis_groups(M, integer, deadline, within, flags, other, owner):
+                coords.append(X)
+                labels.append(L)
     except BudgetExceeded:
         finished = False
     if not coords:
@@ -253,18 +226,111 @@ def polytope_vertices(
     return X[first], L[first], finished
 
 
+_PAD_ALL = 6_000  # up to this many bases in all, one stack padded to the largest size (measured)
+
+
+@lru_cache(maxsize=16)
+def _pair_table(m: int, n: int) -> tuple[np.ndarray, ...]:
+    """Every basis ``(S, J)``, :math:`|S| = |J| = k = 1..\\min(m, n)`, ordered by k: the
+    supports ``Sall`` (padded with ``m``) and their bit codes, the tight sets ``Jall`` (padded
+    with ``n``) and their bit codes, and per basis the row of its support and of its tight set in
+    those, with ``bounds[k - 1]:bounds[k]`` the bases of size k."""
+    K = min(m, n)
+    Ss, Js, srows, jrows, bounds = [], [], [], [], [0]
+    s0 = j0 = 0
+    for k in range(1, K + 1):
+        Sc, Jc = _combos(m, k), _combos(n, k)
+        Ss.append(np.pad(Sc, ((0, 0), (0, K - k)), constant_values=m))
+        Js.append(np.pad(Jc, ((0, 0), (0, K - k)), constant_values=n))
+        srows.append(s0 + np.repeat(np.arange(len(Sc)), len(Jc)))
+        jrows.append(j0 + np.tile(np.arange(len(Jc)), len(Sc)))
+        s0 += len(Sc)
+        j0 += len(Jc)
+        bounds.append(bounds[-1] + len(Sc) * len(Jc))
+    Sall, Jall = np.concatenate(Ss), np.concatenate(Js)
+    big = max(m, n) > 62
+    if not big:
+        bm = np.append(np.int64(1) << np.arange(m, dtype=np.int64), np.int64(0))
+        bn = np.append(np.int64(1) << np.arange(n, dtype=np.int64), np.int64(0))
+        scodes, jcodes = bm[Sall].sum(axis=1), bn[Jall].sum(axis=1)
+    else:
+        scodes = jcodes = np.zeros(0, dtype=np.int64)
+    out = (Sall, scodes, Jall, jcodes, np.concatenate(srows), np.concatenate(jrows), np.array(bounds))
+    for arr in out:
+        arr.flags.writeable = False
+    return out
+
+
+def _basis_groups(
+    M: np.ndarray,
+    integer: bool,
+    deadline: Deadline | None,
+    within: np.ndarray | None,
+    flags: dict[str, bool] | None,
+    other: np.ndarray | None,
+    owner: np.ndarray | None,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Solve the bases ``(S, J)`` that can matter, yielding ``(X, L)`` of the feasible ones
+    batch by batch: supports inside some set of ``within``, and with ``other``, viable supports
+    and :math:`J \\subseteq N(S)` (:func:`viable_supports`). All sizes go in one stack padded
+    with the identity when there are few bases, else one stack per size in chunks of
+    :data:`_CHUNK`."""
+    m, n = M.shape
+    Sall, scodes, Jall, jcodes, srow, jrow, bounds = _pair_table(m, n)
+    if other is not None and max(m, n, other.shape[0]) > MAX_STRATEGIES:
+        other = None
+    keep_s = np.ones(len(Sall), dtype=bool)
+    if within is not None:
+        keep_s = _inside_some(Sall, within)
+    if other is not None:
+        viable, ncodes = viable_supports(M, other, scodes, owner)
+        keep_s &= viable
+        sel = keep_s[srow] & ((jcodes[jrow] & ~ncodes[srow]) == 0)
+    else:
+        sel = keep_s[srow]
+    idx = np.flatnonzero(sel)
+    if not len(idx):
+        return
+    flat = M.ravel()
+    if len(idx) <= _PAD_ALL:
+        S, J = Sall[srow[idx]], Jall[jrow[idx]]
+        Kp = int(np.count_nonzero(S[-1] < m))  # the largest size (bases are ordered by size)
+        S, J = S[:, :Kp], J[:, :Kp]
+        src = np.concatenate([flat, (0.0, 1.0)])
+        # row q of the system is column J[q]; unknown p is row S[p]; padding: the identity
+        G = (S * n)[:, None, :] + J[:, :, None]
+        pad = (S == m)[:, None, :] | (J == n)[:, :, None]
+        G = np.where(pad, np.where(np.eye(Kp, dtype=bool), len(flat) + 1, len(flat)), G)
+        rhs = (J < n).astype(float)[:, :, None]
+        yield _vertices_batch(M, src[G], rhs, S, 1, integer, flags)
+        return
+    cuts = np.searchsorted(idx, bounds)
+    for k in range(1, len(bounds)):
+        part = idx[cuts[k - 1] : cuts[k]]
+        if not len(part):
+            continue
+        ones = np.ones((min(len(part), _CHUNK), k, 1))
+        for start in range(0, len(part), _CHUNK):
+            if deadline is not None:
+                deadline.check()
+            chunk = part[start : start + _CHUNK]
+            S, J = Sall[srow[chunk], :k], Jall[jrow[chunk], :k]
+            sub = flat.take((S * n)[:, None, :] + J[:, :, None])
+            yield _vertices_batch(M, sub, ones[: len(chunk)], S, 1, integer, flags)
+
+
 def _inside_some(Sc: np.ndarray, within: np.ndarray) -> np.ndarray:
-    """For each row of index sets ``Sc``, whether it lies inside some row (a boolean set) of
-    ``within``."""
+    """For each row of index sets ``Sc`` (entries ``m`` are padding), whether it lies inside
+    some row (a boolean set) of ``within``."""
     m = within.shape[1]
     if m <= 62:  # as bit codes, without BLAS threads for a tiny product
-        bits = np.int64(1) << np.arange(m, dtype=np.int64)
+        bits = np.append(np.int64(1) << np.arange(m, dtype=np.int64), np.int64(0))
         codes = bits[Sc].sum(axis=1)
-        outside = (~within * bits).sum(axis=1)
+        outside = (~within * bits[:m]).sum(axis=1)
         return ((codes[:, None] & outside[None, :]) == 0).any(axis=1)
-    member = np.zeros((len(Sc), m), dtype=np.float32)
+    member = np.zeros((len(Sc), m + 1), dtype=np.float32)
     member[np.arange(len(Sc))[:, None], Sc] = 1.0
-    return np.any(member @ (~within).astype(np.float32).T == 0, axis=1)
+    return np.any(member[:, :m] @ (~within).astype(np.float32).T == 0, axis=1)
 
 
 def _vertices_batch(
