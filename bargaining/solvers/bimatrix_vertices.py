@@ -226,7 +226,7 @@ def polytope_vertices(
     return X[first], L[first], finished
 
 
-_PAD_ALL = 6_000  # up to this many bases in all, one stack padded to the largest size (measured)
+_PAD_ALL = 1000  # up to this many bases in all, one stack padded to the largest size (measured)
 
 
 @lru_cache(maxsize=16)
@@ -333,6 +333,33 @@ def _inside_some(Sc: np.ndarray, within: np.ndarray) -> np.ndarray:
     return np.any(member[:, :m] @ (~within).astype(np.float32).T == 0, axis=1)
 
 
+try:  # the gufunc behind numpy.linalg.solve: NaN for a singular system instead of an exception
+    from numpy.linalg import _umath_linalg
+
+    _SOLVE1 = _umath_linalg.solve1
+except (ImportError, AttributeError):  # pragma: no cover - other numpy versions
+    _SOLVE1 = None
+
+
+def _solve_or_nan(sub: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """``x`` with ``sub[r] @ x[r] = rhs[r]`` for a stack, a row of NaN where the system is
+    exactly singular (LAPACK's LU meets a zero pivot) — without the exception (and the second
+    pass) of ``numpy.linalg.solve``."""
+    if _SOLVE1 is not None:
+        with np.errstate(all="ignore"):
+            return _SOLVE1(sub, rhs)
+    try:
+        return np.linalg.solve(sub, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        det = np.linalg.det(sub)
+        bad = det == 0.0
+        sub = sub.copy()
+        sub[bad] = np.eye(sub.shape[1])
+        xs = np.linalg.solve(sub, rhs[..., None])[..., 0]
+        xs[bad] = np.nan
+        return xs
+
+
 def _vertices_batch(
     M: np.ndarray,
     sub: np.ndarray,
@@ -346,26 +373,23 @@ def _vertices_batch(
     per row of ``S`` (``S[r, p]``: the strategy of unknown p, ``m`` for padding); keep the
     feasible solutions and label them."""
     m, n = M.shape
-    ok = None
+    xs = _solve_or_nan(sub, rhs[..., 0])
     if integer:
-        det = np.linalg.det(sub)
-        ok = np.abs(det) > 0.5  # a nonsingular integer matrix has |det| >= 1
-        if not ok.all():  # solve the identity in place of a singular basis, dropped below
-            sub[~ok] = np.eye(sub.shape[1])
-        xs = np.linalg.solve(sub, rhs)[..., 0]
-        d = np.abs(np.round(det))
-        keep = np.flatnonzero(ok & np.all(xs * d[:, None] > -0.5, axis=1))
+        # x = adj(M) 1 / det: a coordinate of a nonsingular basis is a multiple of 1/|det|, so
+        # the determinant is needed only for the bases that look feasible (a loose float test
+        # first, then the exact rounded one); singular bases (NaN, or |det| < 1) are dropped
+        cand = np.flatnonzero(np.all(xs > -1e-3, axis=1))
+        det = np.abs(np.linalg.det(sub[cand]))
+        d = np.round(det)
+        good = (det > 0.5) & np.all(xs[cand] * d[:, None] > -0.5, axis=1)
+        keep, d = cand[good], d[good]
     else:
-        try:
-            xs = np.linalg.solve(sub, rhs)[..., 0]
-        except np.linalg.LinAlgError:  # an exactly singular basis: filter by determinant
-            det = np.linalg.det(sub)
-            scale = np.prod(np.linalg.norm(sub, axis=2), axis=1)
-            ok = np.abs(det) > 1e-11 * scale
-            sub[~ok] = np.eye(sub.shape[1])
-            xs = np.linalg.solve(sub, rhs)[..., 0]
-        feasible_x = np.all(xs > -_FLOAT_TOL, axis=1)
-        keep = np.flatnonzero(feasible_x if ok is None else ok & feasible_x)
+        feasible_x = np.all(xs > -_FLOAT_TOL, axis=1)  # False on NaN (singular)
+        keep = np.flatnonzero(feasible_x)
+        if np.isnan(xs).any():  # an exactly singular basis: drop the nearly singular ones too
+            det = np.linalg.det(sub[keep])
+            scale = np.prod(np.linalg.norm(sub[keep], axis=2), axis=1)
+            keep = keep[np.abs(det) > 1e-11 * scale]
     # only bases with x_S >= 0 can be vertices: check the other columns for those alone
     xs, Spos = xs[keep], S[keep // per_support]
     X = np.zeros((len(xs), m + 1))
@@ -373,7 +397,7 @@ def _vertices_batch(
     X = X[:, :m]
     slack = 1.0 - X @ M  # (N, n)
     if integer:
-        d = d[keep][:, None]
+        d = d[:, None]
         zx, zs = X * d, slack * d
         feasible = np.all(zs > -0.5, axis=1)
         Lx, Ls = np.abs(zx) < 0.5, np.abs(zs) < 0.5
