@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
@@ -336,7 +337,7 @@ def _inside_some(Sc: np.ndarray, within: np.ndarray) -> np.ndarray:
 try:  # the gufunc behind numpy.linalg.solve: NaN for a singular system instead of an exception
     from numpy.linalg import _umath_linalg
 
-    _SOLVE1 = _umath_linalg.solve1
+    _SOLVE1: Any = _umath_linalg.solve1
 except (ImportError, AttributeError):  # pragma: no cover - other numpy versions
     _SOLVE1 = None
 
