@@ -36,6 +36,15 @@ response to :math:`y` (:math:`(O^\top y)_i = 1 = \max`). If :math:`i'` dominated
 nonzero on :math:`T`: a contradiction. So :math:`S` is viable. The same holds for :math:`Q` with
 the players' roles swapped. ∎
 
+*Integer payoffs* (compared exactly) allow more: a vertex is found from a basis whose
+:math:`S` is its exact support (i), so :math:`x_S > 0`, and then a column :math:`j'` that is
+:math:`\ge` column :math:`j` on every row of :math:`S` and :math:`>` on one gives
+:math:`(M^\top x)_{j'} > (M^\top x)_j`: :math:`j` cannot be tight either. So for integer
+:math:`M`, :math:`N(S)` also leaves out the columns *weakly* dominated given :math:`S`
+(``weak=True``); bases whose support is not the exact support of their solution are dropped,
+their vertex is found from its exact-support basis. (Rows are still tested for strict dominance:
+the support of :math:`y` is only known to lie inside :math:`N(S)`.)
+
 *Float games.* The float path works on payoffs normalised to [1, 2] whose distinct values are at
 least ``MIN_RESOLUTION`` (1e-6) apart (else it solves exactly), and labels within 1e-9. A strict
 dominance there is by at least 1e-6 per entry, and :math:`\mathbf 1^\top x \ge 1/2` at a vertex,
@@ -60,29 +69,42 @@ __all__ = ["viable_supports", "MAX_STRATEGIES"]
 MAX_STRATEGIES = 62  # supports and column sets as int64 bit codes
 
 
-def _beats(M: np.ndarray) -> np.ndarray:
-    """``mask[j, j']``: bit code of the rows ``i`` with ``M[i, j'] > M[i, j]``."""
+def _beats(M: np.ndarray, strict: bool = True) -> np.ndarray:
+    """``mask[j, j']``: bit code of the rows ``i`` with ``M[i, j'] > M[i, j]`` (``>=`` unless
+    ``strict``)."""
     m = M.shape[0]
-    gt = M[:, None, :] > M[:, :, None]  # [i, j, j']
+    gt = M[:, None, :] > M[:, :, None] if strict else M[:, None, :] >= M[:, :, None]  # [i, j, j']
     bits = np.int64(1) << np.arange(m, dtype=np.int64)
     return np.tensordot(bits, gt.astype(np.int64), axes=(0, 0))
 
 
 def viable_supports(
-    M: np.ndarray, O: np.ndarray, codes: np.ndarray, owner: np.ndarray | None = None
+    M: np.ndarray,
+    O: np.ndarray,
+    codes: np.ndarray,
+    owner: np.ndarray | None = None,
+    weak: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each support (``codes``: bit codes of rows of ``M``, ``m × n'``): whether it is
     viable and the bit code of :math:`N(S)` over the columns of ``M`` (see the module
     docstring). ``O`` (``n × m``) holds this player's payoffs against each original opposing
-    strategy; ``owner[j]`` is the column of ``M`` of original column j (identity when ``None``)."""
+    strategy; ``owner[j]`` is the column of ``M`` of original column j (identity when ``None``).
+    ``weak`` (for exactly compared, integer ``M``) drops from :math:`N(S)` the columns weakly
+    dominated given :math:`S` too."""
     m, n_merged = M.shape
     n = O.shape[0]
     if owner is None:
         owner = np.arange(n_merged)
     bits_m = np.int64(1) << np.arange(m, dtype=np.int64)
-    cmask = _beats(M)  # (n', n')
-    # column j dominated given S iff some j' has S inside mask[j, j']
-    N = ((codes[:, None, None] & ~cmask[None]) != 0).all(axis=2)  # (A, n') undominated
+    gt = _beats(M)  # (n', n')
+    if weak:
+        # j dominated iff some j' is >= on all of S and > somewhere on S
+        ge = _beats(M, strict=False)
+        dom = ((codes[:, None, None] & ~ge[None]) == 0) & ((codes[:, None, None] & gt[None]) != 0)
+        N = ~dom.any(axis=2)
+    else:
+        # column j dominated given S iff some j' has S inside mask[j, j']
+        N = ((codes[:, None, None] & ~gt[None]) != 0).all(axis=2)  # (A, n') undominated
     bits_n = np.int64(1) << np.arange(n, dtype=np.int64)
     orig = (N[:, owner] * bits_n).sum(axis=1)  # N(S) over the original columns
     rmask = _beats(O)  # (m, m): columns where row i' beats row i

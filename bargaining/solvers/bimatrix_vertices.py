@@ -284,7 +284,7 @@ def _basis_groups(
     if within is not None:
         keep_s = _inside_some(Sall, within)
     if other is not None:
-        viable, ncodes = viable_supports(M, other, scodes, owner)
+        viable, ncodes = viable_supports(M, other, scodes, owner, weak=integer)
         keep_s &= viable
         sel = keep_s[srow] & ((jcodes[jrow] & ~ncodes[srow]) == 0)
     else:

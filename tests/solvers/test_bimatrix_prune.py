@@ -15,10 +15,16 @@ from bargaining.solvers.bimatrix import enummixed
 from bargaining.solvers.bimatrix_prune import viable_supports
 
 
-def _brute_viable(M, O, S):
+def _brute_viable(M, O, S, weak):
     """The definitions of the module docstring, entry by entry."""
     m, n = M.shape
-    N = [j for j in range(n) if not any(all(M[i, k] > M[i, j] for i in S) for k in range(n))]
+
+    def dominates(k, j):
+        if weak:
+            return all(M[i, k] >= M[i, j] for i in S) and any(M[i, k] > M[i, j] for i in S)
+        return all(M[i, k] > M[i, j] for i in S)
+
+    N = [j for j in range(n) if not any(dominates(k, j) for k in range(n))]
     dominated = any(
         all(O[j, k] > O[j, i] for j in N) for i in S for k in range(m)
     )  # N is never empty: the best column given S is undominated
@@ -34,11 +40,12 @@ def test_viable_supports_against_the_definition():
         O = rng.integers(1, r + 2, (n, m)).astype(float)
         Sc = [S for k in range(1, m + 1) for S in combinations(range(m), k)]
         codes = np.array([sum(1 << i for i in S) for S in Sc], dtype=np.int64)
-        viable, ncodes = viable_supports(M, O, codes)
-        for S, v, c in zip(Sc, viable.tolist(), ncodes.tolist()):
-            want_v, want_N = _brute_viable(M, O, S)
-            assert v == want_v
-            assert c == sum(1 << j for j in want_N)
+        for weak in (False, True):
+            viable, ncodes = viable_supports(M, O, codes, weak=weak)
+            for S, v, c in zip(Sc, viable.tolist(), ncodes.tolist()):
+                want_v, want_N = _brute_viable(M, O, S, weak)
+                assert v == want_v
+                assert c == sum(1 << j for j in want_N)
 
 
 def _random_game(rng, t):
@@ -74,7 +81,7 @@ def _answer(game, **kw):
 def unpruned(monkeypatch):
     """Switch the pruning off: every support viable, every column in N(S)."""
 
-    def everything(M, O, codes, owner=None):
+    def everything(M, O, codes, owner=None, weak=False):
         return np.ones(len(codes), dtype=bool), np.full(len(codes), (1 << M.shape[1]) - 1, dtype=np.int64)
 
     def run(game):
