@@ -310,14 +310,32 @@ def _basis_groups(
         part = idx[cuts[k - 1] : cuts[k]]
         if not len(part):
             continue
+        G = _gather_table(m, n, k)
         ones = np.ones((min(len(part), _CHUNK), k, 1))
         for start in range(0, len(part), _CHUNK):
             if deadline is not None:
                 deadline.check()
             chunk = part[start : start + _CHUNK]
-            S, J = Sall[srow[chunk], :k], Jall[jrow[chunk], :k]
-            sub = flat.take((S * n)[:, None, :] + J[:, :, None])
+            S = Sall.take(srow[chunk], axis=0)[:, :k]
+            if G is not None:  # bases are numbered support-major within a size
+                sub = flat.take(G.take(chunk - bounds[k - 1], axis=0))
+            else:
+                J = Jall.take(jrow[chunk], axis=0)[:, :k]
+                sub = flat.take((S * n)[:, None, :] + J[:, :, None])
             yield _vertices_batch(M, sub, ones[: len(chunk)], S, 1, integer, flags)
+
+
+@lru_cache(maxsize=32)
+def _gather_table(m: int, n: int, k: int) -> np.ndarray | None:
+    """Flat indices into an ``m × n`` matrix of every basis system of size k, numbered
+    support-major as in :func:`_pair_table`: ``G[a * |J| + b, q, p] = S_a[p] n + J_b[q]`` (row q
+    of the system is column ``J_b[q]``); None when it would be large (memory)."""
+    S, J = _combos(m, k), _combos(n, k)
+    if len(S) * len(J) * k * k > 3_000_000 or m * n >= 2**31:
+        return None
+    G = ((S * n)[:, None, None, :] + J[None, :, :, None]).astype(np.int32).reshape(-1, k, k)
+    G.flags.writeable = False
+    return G
 
 
 def _inside_some(Sc: np.ndarray, within: np.ndarray) -> np.ndarray:
