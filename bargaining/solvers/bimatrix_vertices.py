@@ -294,15 +294,18 @@ def _basis_groups(
         return
     flat = M.ravel()
     if len(idx) <= _PAD_ALL:
-        S, J = Sall[srow[idx]], Jall[jrow[idx]]
-        Kp = int(np.count_nonzero(S[-1] < m))  # the largest size (bases are ordered by size)
-        S, J = S[:, :Kp], J[:, :Kp]
         src = np.concatenate([flat, (0.0, 1.0)])
-        # row q of the system is column J[q]; unknown p is row S[p]; padding: the identity
-        G = (S * n)[:, None, :] + J[:, :, None]
-        pad = (S == m)[:, None, :] | (J == n)[:, :, None]
-        G = np.where(pad, np.where(np.eye(Kp, dtype=bool), len(flat) + 1, len(flat)), G)
-        rhs = (J < n).astype(float)[:, :, None]
+        Kp = int(np.searchsorted(bounds, idx[-1], side="right"))  # the largest size present
+        table = _padded_table(m, n)
+        if table is not None:
+            Gt, St, Rt = table
+            G, S, rhs = Gt.take(idx, axis=0), St.take(idx, axis=0), Rt.take(idx, axis=0)
+            # the padding is the identity bottom-right, so the top-left Kp block is the system
+            G, S, rhs = G[:, :Kp, :Kp], S[:, :Kp], rhs[:, :Kp, None]
+        else:
+            S, J = Sall[srow[idx], :Kp], Jall[jrow[idx], :Kp]
+            G = _padded_index(S, J, m, n)
+            rhs = (J < n).astype(float)[:, :, None]
         yield _vertices_batch(M, src[G], rhs, S, 1, integer, flags)
         return
     cuts = np.searchsorted(idx, bounds)
@@ -323,6 +326,31 @@ def _basis_groups(
                 J = Jall.take(jrow[chunk], axis=0)[:, :k]
                 sub = flat.take((S * n)[:, None, :] + J[:, :, None])
             yield _vertices_batch(M, sub, ones[: len(chunk)], S, 1, integer, flags)
+
+
+def _padded_index(S: np.ndarray, J: np.ndarray, m: int, n: int) -> np.ndarray:
+    """Gather indices into ``[M.ravel(), 0, 1]`` of the systems of the bases ``(S, J)`` (padded
+    with ``m`` and ``n``): row q is column ``J[q]``, unknown p is row ``S[p]``, and the padding
+    is the identity."""
+    K = S.shape[1]
+    G = (S * n)[:, None, :] + J[:, :, None]
+    pad = (S == m)[:, None, :] | (J == n)[:, :, None]
+    return np.where(pad, np.where(np.eye(K, dtype=bool), m * n + 1, m * n), G)
+
+
+@lru_cache(maxsize=16)
+def _padded_table(m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """For small shapes, every basis of :func:`_pair_table` as a padded system: gather indices
+    (:func:`_padded_index`, int32), supports and right-hand sides; None when large."""
+    Sall, _, Jall, _, srow, jrow, _ = _pair_table(m, n)
+    K = Sall.shape[1]
+    if len(srow) * K * K > 2_000_000:
+        return None
+    S, J = Sall[srow], Jall[jrow]
+    out = (_padded_index(S, J, m, n).astype(np.int32), S, (J < n).astype(float))
+    for arr in out:
+        arr.flags.writeable = False
+    return out
 
 
 @lru_cache(maxsize=32)
