@@ -313,15 +313,15 @@ def _basis_groups(
         part = idx[cuts[k - 1] : cuts[k]]
         if not len(part):
             continue
-        G = _gather_table(m, n, k)
+        Gk = _gather_table(m, n, k)
         ones = np.ones((min(len(part), _CHUNK), k, 1))
         for start in range(0, len(part), _CHUNK):
             if deadline is not None:
                 deadline.check()
             chunk = part[start : start + _CHUNK]
             S = Sall.take(srow[chunk], axis=0)[:, :k]
-            if G is not None:  # bases are numbered support-major within a size
-                sub = flat.take(G.take(chunk - bounds[k - 1], axis=0))
+            if Gk is not None:  # bases are numbered support-major within a size
+                sub = flat.take(Gk.take(chunk - bounds[k - 1], axis=0))
             else:
                 J = Jall.take(jrow[chunk], axis=0)[:, :k]
                 sub = flat.take((S * n)[:, None, :] + J[:, :, None])
