@@ -237,6 +237,7 @@ def extreme_equilibria(
                 flags=flags,
                 other=MP,
                 owner=own_q,
+                partners=~Lp[:, :m],
             )
             finished &= ok
             Lq_local = expand_labels(Lq_local, n, own_q)

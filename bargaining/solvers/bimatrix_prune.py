@@ -84,11 +84,12 @@ def viable_supports(
     codes: np.ndarray,
     owner: np.ndarray | None = None,
     weak: bool = False,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each support (``codes``: bit codes of rows of ``M``, ``m × n'``): whether it is
-    viable and the bit code of :math:`N(S)` over the columns of ``M`` (see the module
-    docstring). ``O`` (``n × m``) holds this player's payoffs against each original opposing
-    strategy; ``owner[j]`` is the column of ``M`` of original column j (identity when ``None``).
+    viable and the bit codes of :math:`N(S)` over the columns of ``M`` and over the original
+    columns (see the module docstring). ``O`` (``n × m``) holds this player's payoffs against
+    each original opposing strategy; ``owner[j]`` is the column of ``M`` of original column j
+    (identity when ``None``).
     ``weak`` (for exactly compared, integer ``M``) drops from :math:`N(S)` the columns weakly
     dominated given :math:`S` too."""
     m, n_merged = M.shape
@@ -110,4 +111,4 @@ def viable_supports(
     rmask = _beats(O)  # (m, m): columns where row i' beats row i
     rdom = ((orig[:, None, None] & ~rmask[None]) == 0).any(axis=2)  # (A, m)
     viable = ~(rdom & ((codes[:, None] & bits_m) != 0)).any(axis=1)
-    return viable, N @ bits_n[:n_merged]
+    return viable, N @ bits_n[:n_merged], orig

@@ -176,6 +176,7 @@ def polytope_vertices(
     flags: dict[str, bool] | None = None,
     other: np.ndarray | None = None,
     owner: np.ndarray | None = None,
+    partners: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Vertices :math:`x \\ne 0` of :math:`\\{x \\ge 0 : M^\\top x \\le 1\\}` for a positive
     ``m × n`` matrix ``M``.
@@ -193,7 +194,12 @@ def polytope_vertices(
     strategy; ``owner`` maps original columns to the merged columns of ``M``) turns on the
     conditional-dominance pruning of :mod:`bargaining.solvers.bimatrix_prune`: only viable
     supports and bases inside :math:`N(S)` are solved, so only vertices that can belong to an
-    extreme equilibrium are guaranteed (others may be returned too).
+    extreme equilibrium are guaranteed (others may be returned too). With ``other``,
+    ``partners`` (one row per row of ``within``: the support of the opposing vertex whose tight
+    set that row is) keeps only supports :math:`T` inside some ``within[v]`` with
+    ``partners[v]`` inside :math:`N(T)`: in a completely labelled pair every strategy of the
+    opposing support is a label of this vertex, i.e. a tight constraint, so it lies in
+    :math:`N(T)`.
     """
     m, n = M.shape
     coords: list[np.ndarray] = []
@@ -209,7 +215,7 @@ def polytope_vertices(
             coords.append(X)
             labels.append(L)
         else:
-            for X, L in _basis_groups(M, integer, deadline, within, flags, other, owner):
+            for X, L in _basis_groups(M, integer, deadline, within, flags, other, owner, partners):
                 coords.append(X)
                 labels.append(L)
     except BudgetExceeded:
@@ -270,6 +276,7 @@ def _basis_groups(
     flags: dict[str, bool] | None,
     other: np.ndarray | None,
     owner: np.ndarray | None,
+    partners: np.ndarray | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Solve the bases ``(S, J)`` that can matter, yielding ``(X, L)`` of the feasible ones
     batch by batch: supports inside some set of ``within``, and with ``other``, viable supports
@@ -281,13 +288,22 @@ def _basis_groups(
     if other is not None and max(m, n, other.shape[0]) > MAX_STRATEGIES:
         other = None
     keep_s = np.ones(len(Sall), dtype=bool)
-    if within is not None:
-        keep_s = _inside_some(Sall, within)
     if other is not None:
-        viable, ncodes = viable_supports(M, other, scodes, owner, weak=integer)
+        viable, ncodes, orig = viable_supports(M, other, scodes, owner, weak=integer)
+        if within is not None and partners is not None:
+            bits = np.int64(1) << np.arange(max(m, other.shape[0]), dtype=np.int64)
+            wout = (~within * bits[:m]).sum(axis=1)  # outside each candidate set
+            pcodes = (partners * bits[: other.shape[0]]).sum(axis=1)
+            keep_s = (
+                ((scodes[:, None] & wout[None, :]) == 0) & ((pcodes[None, :] & ~orig[:, None]) == 0)
+            ).any(axis=1)
+        elif within is not None:
+            keep_s = _inside_some(Sall, within)
         keep_s &= viable
         sel = keep_s[srow] & ((jcodes[jrow] & ~ncodes[srow]) == 0)
     else:
+        if within is not None:
+            keep_s = _inside_some(Sall, within)
         sel = keep_s[srow]
     idx = np.flatnonzero(sel)
     if not len(idx):

@@ -41,7 +41,8 @@ def test_viable_supports_against_the_definition():
         Sc = [S for k in range(1, m + 1) for S in combinations(range(m), k)]
         codes = np.array([sum(1 << i for i in S) for S in Sc], dtype=np.int64)
         for weak in (False, True):
-            viable, ncodes = viable_supports(M, O, codes, weak=weak)
+            viable, ncodes, orig = viable_supports(M, O, codes, weak=weak)
+            assert np.array_equal(orig, ncodes)
             for S, v, c in zip(Sc, viable.tolist(), ncodes.tolist()):
                 want_v, want_N = _brute_viable(M, O, S, weak)
                 assert v == want_v
@@ -82,7 +83,8 @@ def unpruned(monkeypatch):
     """Switch the pruning off: every support viable, every column in N(S)."""
 
     def everything(M, O, codes, owner=None, weak=False):
-        return np.ones(len(codes), dtype=bool), np.full(len(codes), (1 << M.shape[1]) - 1, dtype=np.int64)
+        every = np.ones(len(codes), dtype=bool)
+        return every, np.full(len(codes), (1 << M.shape[1]) - 1), np.full(len(codes), (1 << O.shape[0]) - 1)
 
     def run(game):
         with monkeypatch.context() as mp:
