@@ -5,6 +5,14 @@ For a polytope :math:`\{x \ge 0 : M^\top x \le 1\}` every vertex is the solution
 system of tight constraints (a basis); :func:`polytope_vertices` solves all bases of each support
 size in numpy stacks, keeps the feasible ones and returns them with their label sets (the tight
 constraints), after Avis, Rosenberg, Savani and von Stengel (2010), *Economic Theory* 42, §2.
+
+Beyond the smallest games the bases are listed once per shape (:func:`_pair_table`, ordered by
+size and support) and selected with bit operations: supports inside a candidate set
+(``within``) and, given the other player's payoffs, the conditional-dominance pruning of
+:mod:`bargaining.solvers.bimatrix_prune`. The selected systems are gathered through cached index
+tables and solved in one batched LAPACK call per size (all sizes in one stack padded with the
+identity when they are few); a singular system yields NaN rather than an exception, so integer
+games need a determinant only for the bases whose solution looks feasible.
 """
 
 from __future__ import annotations
