@@ -72,10 +72,10 @@ MAX_STRATEGIES = 62  # supports and column sets as int64 bit codes
 def _beats(M: np.ndarray, strict: bool = True) -> np.ndarray:
     """``mask[j, j']``: bit code of the rows ``i`` with ``M[i, j'] > M[i, j]`` (``>=`` unless
     ``strict``)."""
-    m = M.shape[0]
+    m, n = M.shape
     gt = M[:, None, :] > M[:, :, None] if strict else M[:, None, :] >= M[:, :, None]  # [i, j, j']
     bits = np.int64(1) << np.arange(m, dtype=np.int64)
-    return np.tensordot(bits, gt.astype(np.int64), axes=(0, 0))
+    return (bits @ gt.reshape(m, n * n).astype(np.int64)).reshape(n, n)
 
 
 def viable_supports(

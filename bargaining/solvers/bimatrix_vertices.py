@@ -475,9 +475,13 @@ def _vertices_batch(
     else:
         feasible = np.all(slack > -_FLOAT_TOL, axis=1)
         Lx, Ls = np.abs(X) <= _FLOAT_TOL, np.abs(slack) <= _FLOAT_TOL
-    if flags is not None:
-        T = np.concatenate([zx, zs], axis=1) if integer else np.concatenate([X, slack], axis=1)
-        _flag_ambiguous(T[np.all(T > (-0.5 if integer else -_AMBIGUOUS), axis=1)], integer, flags)
+    if flags is not None and not flags.get("ambiguous"):
+        if integer:
+            T = np.concatenate([zx, zs], axis=1)
+            _flag_ambiguous(T[np.all(T > -0.5, axis=1)], integer, flags)
+        else:  # the rows that are feasible up to the ambiguous zone
+            near = np.all(slack > -_AMBIGUOUS, axis=1)
+            _flag_ambiguous(np.concatenate([X[near], slack[near]], axis=1), integer, flags)
     X = np.where(Lx, 0.0, X)
     L = np.concatenate([Lx, Ls], axis=1)
     return X[feasible], L[feasible]
