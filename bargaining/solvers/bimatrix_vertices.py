@@ -445,40 +445,37 @@ def _vertices_batch(
     feasible solutions and label them."""
     m, n = M.shape
     xs = _solve_or_nan(sub, rhs[..., 0])
+    # only bases with x_S >= 0 can be vertices: check the other columns for those alone
     if integer:
-        # x = adj(M) 1 / det: a coordinate of a nonsingular basis is a multiple of 1/|det|, so
-        # the determinant is needed only for the bases that look feasible (a loose float test
-        # first, then the exact rounded one); singular bases (NaN, or |det| < 1) are dropped
-        cand = np.flatnonzero(np.all(xs > -1e-3, axis=1))
-        det = np.abs(np.linalg.det(sub[cand]))
-        d = np.round(det)
-        good = (det > 0.5) & np.all(xs[cand] * d[:, None] > -0.5, axis=1)
-        keep, d = cand[good], d[good]
+        # x = adj(M) 1 / det: coordinates and slacks of a nonsingular basis are multiples of
+        # 1/|det|, so the determinant is needed only for the bases that look feasible in floats
+        # (coordinates and slacks above -1e-3, far beyond round-off: a vertex has x <= 1), and the
+        # exact test rounds the scaled values; singular bases (NaN, or |det| < 1) are dropped
+        keep = np.flatnonzero(np.all(xs > -1e-3, axis=1))
     else:
-        feasible_x = np.all(xs > -_FLOAT_TOL, axis=1)  # False on NaN (singular)
-        keep = np.flatnonzero(feasible_x)
+        keep = np.flatnonzero(np.all(xs > -_FLOAT_TOL, axis=1))  # False on NaN (singular)
         if np.isnan(xs).any():  # an exactly singular basis: drop the nearly singular ones too
             det = np.linalg.det(sub[keep])
             scale = np.prod(np.linalg.norm(sub[keep], axis=2), axis=1)
             keep = keep[np.abs(det) > 1e-11 * scale]
-    # only bases with x_S >= 0 can be vertices: check the other columns for those alone
-    xs, Spos = xs[keep], S[keep // per_support]
-    X = np.zeros((len(xs), m + 1))
-    X[np.arange(len(xs))[:, None], Spos] = xs
+    X = np.zeros((len(keep), m + 1))
+    X[np.arange(len(keep))[:, None], S[keep // per_support]] = xs[keep]
     X = X[:, :m]
     slack = 1.0 - X @ M  # (N, n)
     if integer:
-        d = d[:, None]
+        near = np.all(slack > -1e-3, axis=1)
+        keep, X, slack = keep[near], X[near], slack[near]
+        det = np.abs(np.linalg.det(sub[keep]))
+        d = np.round(det)[:, None]
         zx, zs = X * d, slack * d
-        feasible = np.all(zs > -0.5, axis=1)
+        feasible = (det > 0.5) & np.all(zx > -0.5, axis=1) & np.all(zs > -0.5, axis=1)
         Lx, Ls = np.abs(zx) < 0.5, np.abs(zs) < 0.5
     else:
         feasible = np.all(slack > -_FLOAT_TOL, axis=1)
         Lx, Ls = np.abs(X) <= _FLOAT_TOL, np.abs(slack) <= _FLOAT_TOL
     if flags is not None and not flags.get("ambiguous"):
         if integer:
-            T = np.concatenate([zx, zs], axis=1)
-            _flag_ambiguous(T[np.all(T > -0.5, axis=1)], integer, flags)
+            _flag_ambiguous(np.concatenate([zx[feasible], zs[feasible]], axis=1), integer, flags)
         else:  # the rows that are feasible up to the ambiguous zone
             near = np.all(slack > -_AMBIGUOUS, axis=1)
             _flag_ambiguous(np.concatenate([X[near], slack[near]], axis=1), integer, flags)
