@@ -292,27 +292,16 @@ def _basis_groups(
     with the identity when there are few bases, else one stack per size in chunks of
     :data:`_CHUNK`."""
     m, n = M.shape
-    Sall, scodes, Jall, jcodes, srow, jrow, bounds = _pair_table(m, n)
     if other is not None and max(m, n, other.shape[0]) > MAX_STRATEGIES:
         other = None
-    keep_s = np.ones(len(Sall), dtype=bool)
-    if other is not None:
-        viable, ncodes, orig = viable_supports(M, other, scodes, owner, weak=integer)
-        if within is not None and partners is not None:
-            bits = np.int64(1) << np.arange(max(m, other.shape[0]), dtype=np.int64)
-            wout = (~within * bits[:m]).sum(axis=1)  # outside each candidate set
-            pcodes = (partners * bits[: other.shape[0]]).sum(axis=1)
-            keep_s = (
-                ((scodes[:, None] & wout[None, :]) == 0) & ((pcodes[None, :] & ~orig[:, None]) == 0)
-            ).any(axis=1)
-        elif within is not None:
-            keep_s = _inside_some(Sall, within)
-        keep_s &= viable
-        sel = keep_s[srow] & ((jcodes[jrow] & ~ncodes[srow]) == 0)
-    else:
-        if within is not None:
-            keep_s = _inside_some(Sall, within)
-        sel = keep_s[srow]
+    if math.comb(m + n, m) > _TABLE_MAX:
+        yield from _basis_stream(M, integer, deadline, within, flags, other, owner, partners)
+        return
+    Sall, scodes, Jall, jcodes, srow, jrow, bounds = _pair_table(m, n)
+    keep_s, ncodes = _support_filter(M, Sall, scodes, integer, within, other, owner, partners)
+    sel = keep_s[srow]
+    if ncodes is not None:
+        sel &= (jcodes[jrow] & ~ncodes[srow]) == 0
     idx = np.flatnonzero(sel)
     if not len(idx):
         return
@@ -350,6 +339,75 @@ def _basis_groups(
                 J = Jall.take(jrow[chunk], axis=0)[:, :k]
                 sub = flat.take((S * n)[:, None, :] + J[:, :, None])
             yield _vertices_batch(M, sub, ones[: len(chunk)], S, 1, integer, flags)
+
+
+_TABLE_MAX = 400_000  # bases of a shape listed in one table (10×10: 184,756); beyond, streamed
+
+
+def _support_filter(
+    M: np.ndarray,
+    Sc: np.ndarray,
+    scodes: np.ndarray,
+    integer: bool,
+    within: np.ndarray | None,
+    other: np.ndarray | None,
+    owner: np.ndarray | None,
+    partners: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Which supports ``Sc`` (padded index sets with bit codes ``scodes``) to try, and, with
+    ``other``, the bit codes of their columns :math:`N(S)` (see :func:`_basis_groups`)."""
+    m = M.shape[0]
+    if other is None:
+        keep = _inside_some(Sc, within) if within is not None else np.ones(len(Sc), dtype=bool)
+        return keep, None
+    viable, ncodes, orig = viable_supports(M, other, scodes, owner, weak=integer)
+    if within is not None and partners is not None:
+        bits = np.int64(1) << np.arange(max(m, other.shape[0]), dtype=np.int64)
+        wout = (~within * bits[:m]).sum(axis=1)  # outside each candidate set
+        pcodes = (partners * bits[: other.shape[0]]).sum(axis=1)
+        inside = (scodes[:, None] & wout[None, :]) == 0
+        viable &= (inside & ((pcodes[None, :] & ~orig[:, None]) == 0)).any(axis=1)
+    elif within is not None:
+        viable &= _inside_some(Sc, within)
+    return viable, ncodes
+
+
+def _basis_stream(
+    M: np.ndarray,
+    integer: bool,
+    deadline: Deadline | None,
+    within: np.ndarray | None,
+    flags: dict[str, bool] | None,
+    other: np.ndarray | None,
+    owner: np.ndarray | None,
+    partners: np.ndarray | None,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """:func:`_basis_groups` for large shapes: size by size, supports in chunks, without the
+    table of every basis (memory), polling the deadline between chunks."""
+    m, n = M.shape
+    flat = M.ravel()
+    big = max(m, n) > 62
+    for k in range(1, min(m, n) + 1):
+        Sc, Jc = _combos(m, k), _combos(n, k)
+        jcodes = None if big else (np.int64(1) << Jc.astype(np.int64)).sum(axis=1)
+        per = max(1, _CHUNK // len(Jc))
+        for start in range(0, len(Sc), per):
+            if deadline is not None:
+                deadline.check()
+            S = Sc[start : start + per]
+            scodes = (
+                np.zeros(len(S), dtype=np.int64) if big else (np.int64(1) << S.astype(np.int64)).sum(axis=1)
+            )
+            keep, ncodes = _support_filter(M, S, scodes, integer, within, other, owner, partners)
+            if ncodes is None or jcodes is None:
+                a, b = np.nonzero(np.broadcast_to(keep[:, None], (len(S), len(Jc))))
+            else:
+                a, b = np.nonzero(keep[:, None] & ((jcodes[None, :] & ~ncodes[:, None]) == 0))
+            if not len(a):
+                continue
+            SS, JJ = S[a], Jc[b]
+            sub = flat.take((SS * n)[:, None, :] + JJ[:, :, None])
+            yield _vertices_batch(M, sub, np.ones((len(SS), k, 1)), SS, 1, integer, flags)
 
 
 def _padded_index(S: np.ndarray, J: np.ndarray, m: int, n: int) -> np.ndarray:

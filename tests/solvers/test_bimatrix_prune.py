@@ -140,3 +140,13 @@ def test_solve_without_the_gufunc(monkeypatch):
         with monkeypatch.context() as mp:
             mp.setattr(bimatrix_vertices, "_SOLVE1", None)
             assert _answer(game) == want
+
+
+def test_streamed_bases_equal_the_table(monkeypatch):
+    """Large shapes go size by size without the table of every basis: same answers."""
+    rng = np.random.default_rng(11)
+    games = [NormalFormGame.from_arrays(*_random_game(rng, t)) for t in range(24)]
+    want = [_answer(g) for g in games]
+    monkeypatch.setattr(bimatrix_vertices, "_TABLE_MAX", 0)
+    monkeypatch.setattr(bimatrix_vertices, "_CHUNK", 700)  # several chunks per size
+    assert [_answer(g) for g in games] == want
