@@ -36,6 +36,13 @@ response to :math:`y` (:math:`(O^\top y)_i = 1 = \max`). If :math:`i'` dominated
 nonzero on :math:`T`: a contradiction. So :math:`S` is viable. The same holds for :math:`Q` with
 the players' roles swapped. ∎
 
+*The second polytope.* Once the vertices of :math:`P` are known, a support :math:`T` of
+:math:`Q` is tried only if some vertex :math:`x` of :math:`P` has :math:`T \subseteq J(x)` and
+:math:`\operatorname{supp}(x) \subseteq N(T)`: by (iii) the partner's support lies in the
+tight set of :math:`x`, and every row of :math:`\operatorname{supp}(x)` is a tight row of
+:math:`y`, which by (ii) applied to :math:`Q` lies in :math:`N(T)`. Since the pruning of
+:math:`P` keeps every equilibrium vertex :math:`x`, the partner of each is still found.
+
 *Integer payoffs* (compared exactly) allow more: a vertex is found from a basis whose
 :math:`S` is its exact support (i), so :math:`x_S > 0`, and then a column :math:`j'` that is
 :math:`\ge` column :math:`j` on every row of :math:`S` and :math:`>` on one gives
