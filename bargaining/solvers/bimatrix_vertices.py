@@ -435,13 +435,13 @@ def _padded_table(m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] |
     return out
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=12)
 def _gather_table(m: int, n: int, k: int) -> np.ndarray | None:
     """Flat indices into an ``m × n`` matrix of every basis system of size k, numbered
     support-major as in :func:`_pair_table`: ``G[a * |J| + b, q, p] = S_a[p] n + J_b[q]`` (row q
     of the system is column ``J_b[q]``); None when it would be large (memory)."""
     S, J = _combos(m, k), _combos(n, k)
-    if len(S) * len(J) * k * k > 3_000_000 or m * n >= 2**31:
+    if len(S) * len(J) * k * k > 2_000_000 or m * n >= 2**31:
         return None
     G = ((S * n)[:, None, None, :] + J[None, :, :, None]).astype(np.int32).reshape(-1, k, k)
     G.flags.writeable = False
