@@ -28,7 +28,7 @@ import numpy as np
 from bargaining.solvers.bimatrix_prune import MAX_STRATEGIES, viable_supports
 from bargaining.solvers.budget import BudgetExceeded, Deadline
 
-__all__ = ["polytope_vertices", "pair_vertices", "SMALL_BASES"]
+__all__ = ["polytope_vertices", "pair_vertices", "pruned_basis_count", "SMALL_BASES"]
 
 
 _CHUNK = 60_000  # systems solved per numpy call (memory: CHUNK * k * k floats)
@@ -339,6 +339,18 @@ def _basis_groups(
                 J = Jall.take(jrow[chunk], axis=0)[:, :k]
                 sub = flat.take((S * n)[:, None, :] + J[:, :, None])
             yield _vertices_batch(M, sub, ones[: len(chunk)], S, 1, integer, flags)
+
+
+def pruned_basis_count(M: np.ndarray, other: np.ndarray, owner: np.ndarray, integer: bool) -> int:
+    """How many bases :func:`polytope_vertices` with ``other`` (and no ``within``) would solve
+    for this polytope; the size of the unpruned enumeration for shapes it streams."""
+    m, n = M.shape
+    if math.comb(m + n, m) > _TABLE_MAX or max(m, n, other.shape[0]) > MAX_STRATEGIES:
+        return math.comb(m + n, m)
+    Sall, scodes, _, jcodes, srow, jrow, _ = _pair_table(m, n)
+    keep_s, ncodes = _support_filter(M, Sall, scodes, integer, None, other, owner, None)
+    assert ncodes is not None
+    return int(np.count_nonzero(keep_s[srow] & ((jcodes[jrow] & ~ncodes[srow]) == 0)))
 
 
 _TABLE_MAX = 400_000  # bases of a shape listed in one table (10×10: 184,756); beyond, streamed

@@ -150,3 +150,21 @@ def test_streamed_bases_equal_the_table(monkeypatch):
     monkeypatch.setattr(bimatrix_vertices, "_TABLE_MAX", 0)
     monkeypatch.setattr(bimatrix_vertices, "_CHUNK", 700)  # several chunks per size
     assert [_answer(g) for g in games] == want
+
+
+def test_either_polytope_first(monkeypatch):
+    """The column player's polytope enumerated first (the other restricted by its vertices)
+    gives the same answers as the row player's first."""
+    from itertools import cycle
+
+    from bargaining.solvers import bimatrix
+
+    rng = np.random.default_rng(13)
+    games = [NormalFormGame.from_arrays(*_random_game(rng, t)) for t in range(40)]
+    monkeypatch.setattr(bimatrix, "_ORDER_FROM", 0)
+    answers = []
+    for q_count in (1, 0):  # pruned_basis_count is asked for Q, then for P: Q first iff 0 < 1
+        counts = cycle([q_count, 1])
+        monkeypatch.setattr(bimatrix, "pruned_basis_count", lambda *args, c=counts: next(c))
+        answers.append([_answer(g) for g in games])
+    assert answers[0] == answers[1]
