@@ -5,19 +5,30 @@ For a polytope :math:`\{x \ge 0 : M^\top x \le 1\}` every vertex is the solution
 system of tight constraints (a basis); :func:`polytope_vertices` solves all bases of each support
 size in numpy stacks, keeps the feasible ones and returns them with their label sets (the tight
 constraints), after Avis, Rosenberg, Savani and von Stengel (2010), *Economic Theory* 42, §2.
+
+Beyond the smallest games the bases are listed once per shape (:func:`_pair_table`, ordered by
+size and support) and selected with bit operations: supports inside a candidate set
+(``within``) and, given the other player's payoffs, the conditional-dominance pruning of
+:mod:`bargaining.solvers.bimatrix_prune`. The selected systems are gathered through cached index
+tables and solved in one batched LAPACK call per size (all sizes in one stack padded with the
+identity when they are few); a singular system yields NaN rather than an exception, so integer
+games need a determinant only for the bases whose solution looks feasible.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
+from bargaining.solvers.bimatrix_prune import MAX_STRATEGIES, viable_supports
 from bargaining.solvers.budget import BudgetExceeded, Deadline
 
-__all__ = ["polytope_vertices", "pair_vertices", "SMALL_BASES"]
+__all__ = ["polytope_vertices", "pair_vertices", "pruned_basis_count", "SMALL_BASES"]
 
 
 _CHUNK = 60_000  # systems solved per numpy call (memory: CHUNK * k * k floats)
@@ -32,19 +43,6 @@ def _combos(m: int, k: int) -> np.ndarray:
     arr = np.array(list(combinations(range(m), k)), dtype=np.intp).reshape(-1, k)
     arr.flags.writeable = False
     return arr
-
-
-@lru_cache(maxsize=128)
-def _gather_index(m: int, n: int, k: int) -> np.ndarray | None:
-    """Flat indices into an ``m × n`` matrix M of every basis system of size k:
-    ``G[a, b, q, p] = S_a[p] * n + J_b[q]`` (row q of the system is column ``J_b[q]``), for the
-    supports ``S_a`` and tight sets ``J_b`` of :func:`_combos`; None when it would be large."""
-    S, J = _combos(m, k), _combos(n, k)
-    if len(S) * len(J) * k * k > 2_000_000:
-        return None
-    G = (S * n)[:, None, None, :] + J[None, :, :, None]
-    G.flags.writeable = False
-    return G
 
 
 @lru_cache(maxsize=64)
@@ -184,6 +182,9 @@ def polytope_vertices(
     deadline: Deadline | None = None,
     within: np.ndarray | None = None,
     flags: dict[str, bool] | None = None,
+    other: np.ndarray | None = None,
+    owner: np.ndarray | None = None,
+    partners: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Vertices :math:`x \\ne 0` of :math:`\\{x \\ge 0 : M^\\top x \\le 1\\}` for a positive
     ``m × n`` matrix ``M``.
@@ -196,13 +197,24 @@ def polytope_vertices(
     of the sets (other vertices may be returned too). ``flags["ambiguous"]`` is set when some
     coordinate or slack fell in the zone where float round-off could decide a label either way
     (then the caller solves exactly).
+
+    ``other`` (``n0 × m``, this player's own positive payoffs against each original opposing
+    strategy; ``owner`` maps original columns to the merged columns of ``M``) turns on the
+    conditional-dominance pruning of :mod:`bargaining.solvers.bimatrix_prune`: only viable
+    supports and bases inside :math:`N(S)` are solved, so only vertices that can belong to an
+    extreme equilibrium are guaranteed (others may be returned too). With ``other``,
+    ``partners`` (one row per row of ``within``: the support of the opposing vertex whose tight
+    set that row is) keeps only supports :math:`T` inside some ``within[v]`` with
+    ``partners[v]`` inside :math:`N(T)`: in a completely labelled pair every strategy of the
+    opposing support is a label of this vertex, i.e. a tight constraint, so it lies in
+    :math:`N(T)`.
     """
     m, n = M.shape
     coords: list[np.ndarray] = []
     labels: list[np.ndarray] = []
     finished = True
     try:
-        if math.comb(m + n, m) <= SMALL_BASES:
+        if other is None and within is None and math.comb(m + n, m) <= SMALL_BASES:
             # small games: every basis in one padded stack (one numpy call per step)
             R, C, pad, rhs, Spad = _padded_bases(m, n)
             eye = np.broadcast_to(np.eye(R.shape[1]), R.shape)
@@ -211,33 +223,9 @@ def polytope_vertices(
             coords.append(X)
             labels.append(L)
         else:
-            flat = M.ravel()
-            for k in range(1, min(m, n) + 1):
-                Sc, Jc = _combos(m, k), _combos(n, k)
-                gather = _gather_index(m, n, k)  # (|Sc|, |Jc|, k, k) or None when too large
-                if within is not None:
-                    sel = _inside_some(Sc, within)
-                    if not sel.any():
-                        continue
-                    if not sel.all():
-                        Sc = Sc[sel]
-                        gather = None if gather is None else gather[sel]
-                per = max(1, _CHUNK // len(Jc))
-                ones = None
-                for start in range(0, len(Sc), per):
-                    if deadline is not None:
-                        deadline.check()
-                    S = Sc[start : start + per]
-                    if gather is not None:
-                        sub = flat.take(gather[start : start + per]).reshape(-1, k, k)
-                    else:
-                        # sub[a, b, q, p] = M[S[a, p], J[b, q]] (row q of the system is column J[b, q])
-                        sub = flat.take((S * n)[:, None, None, :] + Jc[None, :, :, None]).reshape(-1, k, k)
-                    if ones is None or len(ones) != len(sub):
-                        ones = np.ones((len(sub), k, 1))
-                    X, L = _vertices_batch(M, sub, ones, S, len(Jc), integer, flags)
-                    coords.append(X)
-                    labels.append(L)
+            for X, L in _basis_groups(M, integer, deadline, within, flags, other, owner, partners):
+                coords.append(X)
+                labels.append(L)
     except BudgetExceeded:
         finished = False
     if not coords:
@@ -253,18 +241,264 @@ def polytope_vertices(
     return X[first], L[first], finished
 
 
+_PAD_ALL = 1000  # up to this many bases in all, one stack padded to the largest size (measured)
+
+
+@lru_cache(maxsize=16)
+def _pair_table(m: int, n: int) -> tuple[np.ndarray, ...]:
+    """Every basis ``(S, J)``, :math:`|S| = |J| = k = 1..\\min(m, n)`, ordered by k: the
+    supports ``Sall`` (padded with ``m``) and their bit codes, the tight sets ``Jall`` (padded
+    with ``n``) and their bit codes, and per basis the row of its support and of its tight set in
+    those, with ``bounds[k - 1]:bounds[k]`` the bases of size k."""
+    K = min(m, n)
+    Ss, Js, srows, jrows, bounds = [], [], [], [], [0]
+    s0 = j0 = 0
+    for k in range(1, K + 1):
+        Sc, Jc = _combos(m, k), _combos(n, k)
+        Ss.append(np.pad(Sc, ((0, 0), (0, K - k)), constant_values=m))
+        Js.append(np.pad(Jc, ((0, 0), (0, K - k)), constant_values=n))
+        srows.append(s0 + np.repeat(np.arange(len(Sc)), len(Jc)))
+        jrows.append(j0 + np.tile(np.arange(len(Jc)), len(Sc)))
+        s0 += len(Sc)
+        j0 += len(Jc)
+        bounds.append(bounds[-1] + len(Sc) * len(Jc))
+    Sall, Jall = np.concatenate(Ss), np.concatenate(Js)
+    big = max(m, n) > 62
+    if not big:
+        bm = np.append(np.int64(1) << np.arange(m, dtype=np.int64), np.int64(0))
+        bn = np.append(np.int64(1) << np.arange(n, dtype=np.int64), np.int64(0))
+        scodes, jcodes = bm[Sall].sum(axis=1), bn[Jall].sum(axis=1)
+    else:
+        scodes = jcodes = np.zeros(0, dtype=np.int64)
+    out = (Sall, scodes, Jall, jcodes, np.concatenate(srows), np.concatenate(jrows), np.array(bounds))
+    for arr in out:
+        arr.flags.writeable = False
+    return out
+
+
+def _basis_groups(
+    M: np.ndarray,
+    integer: bool,
+    deadline: Deadline | None,
+    within: np.ndarray | None,
+    flags: dict[str, bool] | None,
+    other: np.ndarray | None,
+    owner: np.ndarray | None,
+    partners: np.ndarray | None = None,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Solve the bases ``(S, J)`` that can matter, yielding ``(X, L)`` of the feasible ones
+    batch by batch: supports inside some set of ``within``, and with ``other``, viable supports
+    and :math:`J \\subseteq N(S)` (:func:`viable_supports`). All sizes go in one stack padded
+    with the identity when there are few bases, else one stack per size in chunks of
+    :data:`_CHUNK`."""
+    m, n = M.shape
+    if other is not None and max(m, n, other.shape[0]) > MAX_STRATEGIES:
+        other = None
+    if math.comb(m + n, m) > _TABLE_MAX:
+        yield from _basis_stream(M, integer, deadline, within, flags, other, owner, partners)
+        return
+    Sall, scodes, Jall, jcodes, srow, jrow, bounds = _pair_table(m, n)
+    keep_s, ncodes = _support_filter(M, Sall, scodes, integer, within, other, owner, partners)
+    sel = keep_s[srow]
+    if ncodes is not None:
+        sel &= (jcodes[jrow] & ~ncodes[srow]) == 0
+    idx = np.flatnonzero(sel)
+    if not len(idx):
+        return
+    flat = M.ravel()
+    if len(idx) <= _PAD_ALL:
+        src = np.concatenate([flat, (0.0, 1.0)])
+        Kp = int(np.searchsorted(bounds, idx[-1], side="right"))  # the largest size present
+        table = _padded_table(m, n)
+        if table is not None:
+            Gt, St, Rt = table
+            G, S, rhs = Gt.take(idx, axis=0), St.take(idx, axis=0), Rt.take(idx, axis=0)
+            # the padding is the identity bottom-right, so the top-left Kp block is the system
+            G, S, rhs = G[:, :Kp, :Kp], S[:, :Kp], rhs[:, :Kp, None]
+        else:
+            S, J = Sall[srow[idx], :Kp], Jall[jrow[idx], :Kp]
+            G = _padded_index(S, J, m, n)
+            rhs = (J < n).astype(float)[:, :, None]
+        yield _vertices_batch(M, src[G], rhs, S, 1, integer, flags)
+        return
+    cuts = np.searchsorted(idx, bounds)
+    for k in range(1, len(bounds)):
+        part = idx[cuts[k - 1] : cuts[k]]
+        if not len(part):
+            continue
+        Gk = _gather_table(m, n, k)
+        ones = np.ones((min(len(part), _CHUNK), k, 1))
+        for start in range(0, len(part), _CHUNK):
+            if deadline is not None:
+                deadline.check()
+            chunk = part[start : start + _CHUNK]
+            S = Sall.take(srow[chunk], axis=0)[:, :k]
+            if Gk is not None:  # bases are numbered support-major within a size
+                sub = flat.take(Gk.take(chunk - bounds[k - 1], axis=0))
+            else:
+                J = Jall.take(jrow[chunk], axis=0)[:, :k]
+                sub = flat.take((S * n)[:, None, :] + J[:, :, None])
+            yield _vertices_batch(M, sub, ones[: len(chunk)], S, 1, integer, flags)
+
+
+def pruned_basis_count(M: np.ndarray, other: np.ndarray, owner: np.ndarray, integer: bool) -> int:
+    """How many bases :func:`polytope_vertices` with ``other`` (and no ``within``) would solve
+    for this polytope; the size of the unpruned enumeration for shapes it streams."""
+    m, n = M.shape
+    if math.comb(m + n, m) > _TABLE_MAX or max(m, n, other.shape[0]) > MAX_STRATEGIES:
+        return math.comb(m + n, m)
+    Sall, scodes, _, jcodes, srow, jrow, _ = _pair_table(m, n)
+    keep_s, ncodes = _support_filter(M, Sall, scodes, integer, None, other, owner, None)
+    assert ncodes is not None
+    return int(np.count_nonzero(keep_s[srow] & ((jcodes[jrow] & ~ncodes[srow]) == 0)))
+
+
+_TABLE_MAX = 400_000  # bases of a shape listed in one table (10×10: 184,756); beyond, streamed
+
+
+def _support_filter(
+    M: np.ndarray,
+    Sc: np.ndarray,
+    scodes: np.ndarray,
+    integer: bool,
+    within: np.ndarray | None,
+    other: np.ndarray | None,
+    owner: np.ndarray | None,
+    partners: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Which supports ``Sc`` (padded index sets with bit codes ``scodes``) to try, and, with
+    ``other``, the bit codes of their columns :math:`N(S)` (see :func:`_basis_groups`)."""
+    m = M.shape[0]
+    if other is None:
+        keep = _inside_some(Sc, within) if within is not None else np.ones(len(Sc), dtype=bool)
+        return keep, None
+    viable, ncodes, orig = viable_supports(M, other, scodes, owner, weak=integer)
+    if within is not None and partners is not None:
+        bits = np.int64(1) << np.arange(max(m, other.shape[0]), dtype=np.int64)
+        wout = (~within * bits[:m]).sum(axis=1)  # outside each candidate set
+        pcodes = (partners * bits[: other.shape[0]]).sum(axis=1)
+        inside = (scodes[:, None] & wout[None, :]) == 0
+        viable &= (inside & ((pcodes[None, :] & ~orig[:, None]) == 0)).any(axis=1)
+    elif within is not None:
+        viable &= _inside_some(Sc, within)
+    return viable, ncodes
+
+
+def _basis_stream(
+    M: np.ndarray,
+    integer: bool,
+    deadline: Deadline | None,
+    within: np.ndarray | None,
+    flags: dict[str, bool] | None,
+    other: np.ndarray | None,
+    owner: np.ndarray | None,
+    partners: np.ndarray | None,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """:func:`_basis_groups` for large shapes: size by size, supports in chunks, without the
+    table of every basis (memory), polling the deadline between chunks."""
+    m, n = M.shape
+    flat = M.ravel()
+    big = max(m, n) > 62
+    for k in range(1, min(m, n) + 1):
+        Sc, Jc = _combos(m, k), _combos(n, k)
+        jcodes = None if big else (np.int64(1) << Jc.astype(np.int64)).sum(axis=1)
+        per = max(1, _CHUNK // len(Jc))
+        for start in range(0, len(Sc), per):
+            if deadline is not None:
+                deadline.check()
+            S = Sc[start : start + per]
+            scodes = (
+                np.zeros(len(S), dtype=np.int64) if big else (np.int64(1) << S.astype(np.int64)).sum(axis=1)
+            )
+            keep, ncodes = _support_filter(M, S, scodes, integer, within, other, owner, partners)
+            if ncodes is None or jcodes is None:
+                a, b = np.nonzero(np.broadcast_to(keep[:, None], (len(S), len(Jc))))
+            else:
+                a, b = np.nonzero(keep[:, None] & ((jcodes[None, :] & ~ncodes[:, None]) == 0))
+            if not len(a):
+                continue
+            SS, JJ = S[a], Jc[b]
+            sub = flat.take((SS * n)[:, None, :] + JJ[:, :, None])
+            yield _vertices_batch(M, sub, np.ones((len(SS), k, 1)), SS, 1, integer, flags)
+
+
+def _padded_index(S: np.ndarray, J: np.ndarray, m: int, n: int) -> np.ndarray:
+    """Gather indices into ``[M.ravel(), 0, 1]`` of the systems of the bases ``(S, J)`` (padded
+    with ``m`` and ``n``): row q is column ``J[q]``, unknown p is row ``S[p]``, and the padding
+    is the identity."""
+    K = S.shape[1]
+    G = (S * n)[:, None, :] + J[:, :, None]
+    pad = (S == m)[:, None, :] | (J == n)[:, :, None]
+    return np.where(pad, np.where(np.eye(K, dtype=bool), m * n + 1, m * n), G)
+
+
+@lru_cache(maxsize=16)
+def _padded_table(m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """For small shapes, every basis of :func:`_pair_table` as a padded system: gather indices
+    (:func:`_padded_index`, int32), supports and right-hand sides; None when large."""
+    Sall, _, Jall, _, srow, jrow, _ = _pair_table(m, n)
+    K = Sall.shape[1]
+    if len(srow) * K * K > 2_000_000:
+        return None
+    S, J = Sall[srow], Jall[jrow]
+    out = (_padded_index(S, J, m, n).astype(np.int32), S, (J < n).astype(float))
+    for arr in out:
+        arr.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=12)
+def _gather_table(m: int, n: int, k: int) -> np.ndarray | None:
+    """Flat indices into an ``m × n`` matrix of every basis system of size k, numbered
+    support-major as in :func:`_pair_table`: ``G[a * |J| + b, q, p] = S_a[p] n + J_b[q]`` (row q
+    of the system is column ``J_b[q]``); None when it would be large (memory)."""
+    S, J = _combos(m, k), _combos(n, k)
+    if len(S) * len(J) * k * k > 2_000_000 or m * n >= 2**31:
+        return None
+    G = ((S * n)[:, None, None, :] + J[None, :, :, None]).astype(np.int32).reshape(-1, k, k)
+    G.flags.writeable = False
+    return G
+
+
 def _inside_some(Sc: np.ndarray, within: np.ndarray) -> np.ndarray:
-    """For each row of index sets ``Sc``, whether it lies inside some row (a boolean set) of
-    ``within``."""
+    """For each row of index sets ``Sc`` (entries ``m`` are padding), whether it lies inside
+    some row (a boolean set) of ``within``."""
     m = within.shape[1]
     if m <= 62:  # as bit codes, without BLAS threads for a tiny product
-        bits = np.int64(1) << np.arange(m, dtype=np.int64)
+        bits = np.append(np.int64(1) << np.arange(m, dtype=np.int64), np.int64(0))
         codes = bits[Sc].sum(axis=1)
-        outside = (~within * bits).sum(axis=1)
+        outside = (~within * bits[:m]).sum(axis=1)
         return ((codes[:, None] & outside[None, :]) == 0).any(axis=1)
-    member = np.zeros((len(Sc), m), dtype=np.float32)
+    member = np.zeros((len(Sc), m + 1), dtype=np.float32)
     member[np.arange(len(Sc))[:, None], Sc] = 1.0
-    return np.any(member @ (~within).astype(np.float32).T == 0, axis=1)
+    return np.any(member[:, :m] @ (~within).astype(np.float32).T == 0, axis=1)
+
+
+try:  # the gufunc behind numpy.linalg.solve: NaN for a singular system instead of an exception
+    from numpy.linalg import _umath_linalg
+
+    _SOLVE1: Any = _umath_linalg.solve1
+except (ImportError, AttributeError):  # pragma: no cover - other numpy versions
+    _SOLVE1 = None
+
+
+def _solve_or_nan(sub: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """``x`` with ``sub[r] @ x[r] = rhs[r]`` for a stack, a row of NaN where the system is
+    exactly singular (LAPACK's LU meets a zero pivot) — without the exception (and the second
+    pass) of ``numpy.linalg.solve``."""
+    if _SOLVE1 is not None:
+        with np.errstate(all="ignore"):
+            return _SOLVE1(sub, rhs)
+    try:
+        return np.linalg.solve(sub, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        det = np.linalg.det(sub)
+        bad = det == 0.0
+        sub = sub.copy()
+        sub[bad] = np.eye(sub.shape[1])
+        xs = np.linalg.solve(sub, rhs[..., None])[..., 0]
+        xs[bad] = np.nan
+        return xs
 
 
 def _vertices_batch(
@@ -280,43 +514,41 @@ def _vertices_batch(
     per row of ``S`` (``S[r, p]``: the strategy of unknown p, ``m`` for padding); keep the
     feasible solutions and label them."""
     m, n = M.shape
-    ok = None
-    if integer:
-        det = np.linalg.det(sub)
-        ok = np.abs(det) > 0.5  # a nonsingular integer matrix has |det| >= 1
-        if not ok.all():  # solve the identity in place of a singular basis, dropped below
-            sub[~ok] = np.eye(sub.shape[1])
-        xs = np.linalg.solve(sub, rhs)[..., 0]
-        d = np.abs(np.round(det))
-        keep = np.flatnonzero(ok & np.all(xs * d[:, None] > -0.5, axis=1))
-    else:
-        try:
-            xs = np.linalg.solve(sub, rhs)[..., 0]
-        except np.linalg.LinAlgError:  # an exactly singular basis: filter by determinant
-            det = np.linalg.det(sub)
-            scale = np.prod(np.linalg.norm(sub, axis=2), axis=1)
-            ok = np.abs(det) > 1e-11 * scale
-            sub[~ok] = np.eye(sub.shape[1])
-            xs = np.linalg.solve(sub, rhs)[..., 0]
-        feasible_x = np.all(xs > -_FLOAT_TOL, axis=1)
-        keep = np.flatnonzero(feasible_x if ok is None else ok & feasible_x)
+    xs = _solve_or_nan(sub, rhs[..., 0])
     # only bases with x_S >= 0 can be vertices: check the other columns for those alone
-    xs, Spos = xs[keep], S[keep // per_support]
-    X = np.zeros((len(xs), m + 1))
-    X[np.arange(len(xs))[:, None], Spos] = xs
+    if integer:
+        # x = adj(M) 1 / det: coordinates and slacks of a nonsingular basis are multiples of
+        # 1/|det|, so the determinant is needed only for the bases that look feasible in floats
+        # (coordinates and slacks above -1e-3, far beyond round-off: a vertex has x <= 1), and the
+        # exact test rounds the scaled values; singular bases (NaN, or |det| < 1) are dropped
+        keep = np.flatnonzero(np.all(xs > -1e-3, axis=1))
+    else:
+        keep = np.flatnonzero(np.all(xs > -_FLOAT_TOL, axis=1))  # False on NaN (singular)
+        if np.isnan(xs).any():  # an exactly singular basis: drop the nearly singular ones too
+            det = np.linalg.det(sub[keep])
+            scale = np.prod(np.linalg.norm(sub[keep], axis=2), axis=1)
+            keep = keep[np.abs(det) > 1e-11 * scale]
+    X = np.zeros((len(keep), m + 1))
+    X[np.arange(len(keep))[:, None], S[keep // per_support]] = xs[keep]
     X = X[:, :m]
     slack = 1.0 - X @ M  # (N, n)
     if integer:
-        d = d[keep][:, None]
+        near = np.all(slack > -1e-3, axis=1)
+        keep, X, slack = keep[near], X[near], slack[near]
+        det = np.abs(np.linalg.det(sub[keep]))
+        d = np.round(det)[:, None]
         zx, zs = X * d, slack * d
-        feasible = np.all(zs > -0.5, axis=1)
+        feasible = (det > 0.5) & np.all(zx > -0.5, axis=1) & np.all(zs > -0.5, axis=1)
         Lx, Ls = np.abs(zx) < 0.5, np.abs(zs) < 0.5
     else:
         feasible = np.all(slack > -_FLOAT_TOL, axis=1)
         Lx, Ls = np.abs(X) <= _FLOAT_TOL, np.abs(slack) <= _FLOAT_TOL
-    if flags is not None:
-        T = np.concatenate([zx, zs], axis=1) if integer else np.concatenate([X, slack], axis=1)
-        _flag_ambiguous(T[np.all(T > (-0.5 if integer else -_AMBIGUOUS), axis=1)], integer, flags)
+    if flags is not None and not flags.get("ambiguous"):
+        if integer:
+            _flag_ambiguous(np.concatenate([zx[feasible], zs[feasible]], axis=1), integer, flags)
+        else:  # the rows that are feasible up to the ambiguous zone
+            near = np.all(slack > -_AMBIGUOUS, axis=1)
+            _flag_ambiguous(np.concatenate([X[near], slack[near]], axis=1), integer, flags)
     X = np.where(Lx, 0.0, X)
     L = np.concatenate([Lx, Ls], axis=1)
     return X[feasible], L[feasible]

@@ -1,0 +1,121 @@
+r"""Which bases of a best-response polytope can hold a vertex of an extreme equilibrium:
+conditional strict dominance, after Porter, Nudelman and Shoham (2008), "Simple search methods
+for finding a Nash equilibrium", *Games and Economic Behavior* 63, §3 (their test that no
+strategy of a support is conditionally dominated given the other player's possible supports).
+
+Take the polytope :math:`P = \{x \ge 0 : M^\top x \le 1\}` of one player (the rows, ``M`` the
+*opponent's* payoffs made positive, one column per opposing strategy) and let ``O`` be the
+positive payoffs of this player, one row per opposing strategy (``O[j, i]``: this player's payoff
+for row i against column j; :math:`O = M_Q` for :math:`P` and :math:`O = M_P` for :math:`Q`).
+For a support :math:`S` of rows write
+
+- :math:`N(S)`: the columns :math:`j` that no column :math:`j'` strictly dominates given
+  :math:`S` (:math:`M_{ij'} > M_{ij}` for every :math:`i \in S`);
+- :math:`S` is *viable* if no row :math:`i \in S` is strictly dominated on :math:`N(S)` by a
+  row :math:`i'` (:math:`O_{ji'} > O_{ji}` for every :math:`j \in N(S)`).
+
+**Claim.** Let :math:`(x, y)` be an extreme equilibrium (a completely labelled pair of vertices,
+``bimatrix`` module docstring) and :math:`S = \operatorname{supp}(x)`. Then :math:`S` is viable
+and :math:`x` is the solution of a basis :math:`(S, J)` with :math:`J \subseteq N(S)`,
+:math:`|J| = |S|`. So solving only those bases loses no extreme equilibrium, in degenerate games
+too; the pruning only drops vertices, so every completely labelled pair found is still an
+equilibrium.
+
+*Proof.* (i) A vertex :math:`x` with support :math:`S` has :math:`m` linearly independent tight
+constraints; dropping the :math:`m - |S|` constraints :math:`x_i = 0`, :math:`i \notin S`,
+leaves tight columns whose restriction to :math:`S` has rank :math:`|S|` (otherwise :math:`x`
+could move inside the face), so some :math:`J` of :math:`|S|` tight columns has
+:math:`M_{SJ}` nonsingular. (ii) Every tight column lies in :math:`N(S)`: if :math:`j'`
+dominates :math:`j` given :math:`S`, then since :math:`x_S > 0`,
+:math:`(M^\top x)_j < (M^\top x)_{j'} \le 1`. So :math:`J \subseteq N(S)`. (iii) Complete
+labels: each column :math:`j` with :math:`y_j > 0` misses label :math:`m + j` in :math:`Q` so it
+is tight at :math:`x`; hence :math:`T = \operatorname{supp}(y) \subseteq N(S)`, and
+:math:`y \ne 0`. Each row :math:`i \in S` misses label :math:`i` in :math:`P`, so it is a best
+response to :math:`y` (:math:`(O^\top y)_i = 1 = \max`). If :math:`i'` dominated :math:`i` on
+:math:`N(S) \supseteq T`, then :math:`(O^\top y)_{i'} > (O^\top y)_i` as :math:`y \ge 0` is
+nonzero on :math:`T`: a contradiction. So :math:`S` is viable. The same holds for :math:`Q` with
+the players' roles swapped. ∎
+
+*The second polytope.* Once the vertices of :math:`P` are known, a support :math:`T` of
+:math:`Q` is tried only if some vertex :math:`x` of :math:`P` has :math:`T \subseteq J(x)` and
+:math:`\operatorname{supp}(x) \subseteq N(T)`: by (iii) the partner's support lies in the
+tight set of :math:`x`, and every row of :math:`\operatorname{supp}(x)` is a tight row of
+:math:`y`, which by (ii) applied to :math:`Q` lies in :math:`N(T)`. Since the pruning of
+:math:`P` keeps every equilibrium vertex :math:`x`, the partner of each is still found.
+
+*Integer payoffs* (compared exactly) allow more: a vertex is found from a basis whose
+:math:`S` is its exact support (i), so :math:`x_S > 0`, and then a column :math:`j'` that is
+:math:`\ge` column :math:`j` on every row of :math:`S` and :math:`>` on one gives
+:math:`(M^\top x)_{j'} > (M^\top x)_j`: :math:`j` cannot be tight either. So for integer
+:math:`M`, :math:`N(S)` also leaves out the columns *weakly* dominated given :math:`S`
+(``weak=True``); bases whose support is not the exact support of their solution are dropped,
+their vertex is found from its exact-support basis. (Rows are still tested for strict dominance:
+the support of :math:`y` is only known to lie inside :math:`N(S)`.)
+
+*Float games.* The float path works on payoffs normalised to [1, 2] whose distinct values are at
+least ``MIN_RESOLUTION`` (1e-6) apart (else it solves exactly), and labels within 1e-9. A strict
+dominance there is by at least 1e-6 per entry, and :math:`\mathbf 1^\top x \ge 1/2` at a vertex,
+so a dominated column has slack at least 5e-7 and a dominated row a payoff gap at least 5e-7:
+neither can be read as tight within the label tolerance, and the argument above holds for the
+labels the float path reads. Integer payoffs are compared exactly.
+
+Identical columns of ``M`` may have been merged (``owner``): identical columns share their
+dominance status, and rows are tested on every original column of :math:`N(S)`.
+
+The tests are bit operations on codes (sets of at most 62 strategies): ``mask[j, j']`` is the set
+of rows where :math:`j'` beats :math:`j`, and :math:`j` is dominated given :math:`S` iff
+:math:`S \setminus \mathrm{mask}[j, j'] = \emptyset` for some :math:`j'`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["viable_supports", "MAX_STRATEGIES"]
+
+MAX_STRATEGIES = 62  # supports and column sets as int64 bit codes
+
+
+def _beats(M: np.ndarray, strict: bool = True) -> np.ndarray:
+    """``mask[j, j']``: bit code of the rows ``i`` with ``M[i, j'] > M[i, j]`` (``>=`` unless
+    ``strict``)."""
+    m, n = M.shape
+    gt = M[:, None, :] > M[:, :, None] if strict else M[:, None, :] >= M[:, :, None]  # [i, j, j']
+    bits = np.int64(1) << np.arange(m, dtype=np.int64)
+    return (bits @ gt.reshape(m, n * n).astype(np.int64)).reshape(n, n)
+
+
+def viable_supports(
+    M: np.ndarray,
+    O: np.ndarray,
+    codes: np.ndarray,
+    owner: np.ndarray | None = None,
+    weak: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each support (``codes``: bit codes of rows of ``M``, ``m × n'``): whether it is
+    viable and the bit codes of :math:`N(S)` over the columns of ``M`` and over the original
+    columns (see the module docstring). ``O`` (``n × m``) holds this player's payoffs against
+    each original opposing strategy; ``owner[j]`` is the column of ``M`` of original column j
+    (identity when ``None``).
+    ``weak`` (for exactly compared, integer ``M``) drops from :math:`N(S)` the columns weakly
+    dominated given :math:`S` too."""
+    m, n_merged = M.shape
+    n = O.shape[0]
+    if owner is None:
+        owner = np.arange(n_merged)
+    bits_m = np.int64(1) << np.arange(m, dtype=np.int64)
+    gt = _beats(M)  # (n', n')
+    if weak:
+        # j dominated iff some j' is >= on all of S and > somewhere on S
+        ge = _beats(M, strict=False)
+        dom = ((codes[:, None, None] & ~ge[None]) == 0) & ((codes[:, None, None] & gt[None]) != 0)
+        N = ~dom.any(axis=2)
+    else:
+        # column j dominated given S iff some j' has S inside mask[j, j']
+        N = ((codes[:, None, None] & ~gt[None]) != 0).all(axis=2)  # (A, n') undominated
+    bits_n = np.int64(1) << np.arange(n, dtype=np.int64)
+    orig = (N[:, owner] * bits_n).sum(axis=1)  # N(S) over the original columns
+    rmask = _beats(O)  # (m, m): columns where row i' beats row i
+    rdom = ((orig[:, None, None] & ~rmask[None]) == 0).any(axis=2)  # (A, m)
+    viable = ~(rdom & ((codes[:, None] & bits_m) != 0)).any(axis=1)
+    return viable, N @ bits_n[:n_merged], orig
