@@ -55,6 +55,7 @@ The logit QRE method lives in :mod:`bargaining.solvers.logit`.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterator, Sequence
@@ -67,6 +68,7 @@ from bargaining.errors import BargainingError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
 from bargaining.solvers.budget import BudgetExceeded, Deadline, run_streaming
+from bargaining.solvers.enumpoly_closed import closed_form_roots, radical_values
 from bargaining.solvers.polysystem import SupportSolver
 from bargaining.solvers.profile_eval import payoff_tolerance, profile_gain, profile_payoffs
 from bargaining.solvers.registry import Method, register
@@ -547,11 +549,25 @@ def _solve_support_exact(U, supports, seed: int):
         return "unsolved", []
 
 
-def _solve_support_fast(U, Uf, supports, seed: int, deadline: Deadline, algebraic: bool = True):
+def _solve_support_fast(
+    U, Uf, supports, seed: int, deadline: Deadline, algebraic: bool = True, use_closed: bool = True
+):
     """One support: certified subdivision first (:mod:`bargaining.solvers.polysystem`), Gröbner
     bases where it cannot decide (singular roots, continua) or where an irrational equilibrium
     of a small system should get its exact algebraic form. Returns ``(status, points)`` as
-    :func:`solve_support` does (status ``"finite"``, ``"continuum"`` or ``"unsolved"``)."""
+    :func:`solve_support` does (status ``"finite"``, ``"continuum"`` or ``"unsolved"``).
+    Supports with a closed form (:mod:`bargaining.solvers.enumpoly_closed`) are solved exactly
+    by it, with the radical forms of irrational roots written directly."""
+    closed = closed_form_roots(U, supports) if use_closed else None
+    if closed is not None:
+        out: list = []
+        names = tuple(f"p[{i}][{k}]" for i, s in enumerate(supports) for k in s[1:])
+        for root in closed:
+            alg = None
+            if root.radical is not None and algebraic:
+                alg = (names, functools.partial(radical_values, root, supports))
+            out.append((root.profile, alg))
+        return "finite", out
     solver = SupportSolver(U, Uf, supports)
     status, roots = solver.solve(deadline)
     if status != "decided":

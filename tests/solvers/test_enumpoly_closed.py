@@ -1,0 +1,87 @@
+"""The closed forms of :mod:`bargaining.solvers.enumpoly_closed` give exactly the solutions in
+the simplex that the exact Gröbner-basis solver finds, support by support, on random and on
+degenerate (small-integer, many ties) games; and the algebraic forms they write evaluate to the
+float roots."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from bargaining.model.normal import NormalFormGame
+from bargaining.solvers.enumpoly import enumpoly, solve_support
+from bargaining.solvers.enumpoly_closed import closed_form_roots, radical_values
+
+
+def _game(shape, seed: int, low: int, high: int) -> NormalFormGame:
+    rng = np.random.default_rng(seed)
+    return NormalFormGame.from_tensor(rng.integers(low, high + 1, size=(len(shape), *shape)).astype(float))
+
+
+def _all_supports(shape):
+    per = [[c for k in range(1, m + 1) for c in itertools.combinations(range(m), k)] for m in shape]
+    return list(itertools.product(*per))
+
+
+def _flat(prof) -> np.ndarray:
+    return np.array([float(v) for probs in prof for v in probs])
+
+
+GAMES = [
+    ((3, 3, 3), 0, -99, 99),
+    ((3, 3, 3), 5, -99, 99),
+    ((3, 3, 3), 1, -1, 1),  # degenerate: payoffs in {-1, 0, 1}
+    ((2, 2, 2), 2, 0, 1),  # degenerate: 0/1 payoffs
+    ((2, 2, 2), 4, -2, 2),
+    ((3, 2, 2, 2), 3, -3, 3),
+]
+
+
+@pytest.mark.parametrize("shape,seed,low,high", GAMES)
+def test_closed_forms_match_groebner_on_every_support(shape, seed, low, high):
+    game = _game(shape, seed, low, high)
+    U = game.as_exact().payoffs
+    used = 0
+    for supports in _all_supports(shape):
+        if sum(len(s) >= 2 for s in supports) < 2:
+            continue  # pure profiles and one mixer: trivial, checked through enumpoly below
+        closed = closed_form_roots(U, supports)
+        if closed is None:
+            continue
+        used += 1
+        status, points = solve_support(U, supports)
+        if status == "continuum":
+            # a continuum of complex solutions of the equations with none in the simplex: two
+            # mixers, one block's unique solution negative (the closed form's proof of no root)
+            assert closed == [] and sum(len(s) >= 2 for s in supports) == 2, supports
+            continue
+        assert status in ("finite", "empty"), supports
+        ours = [_flat(r.profile) for r in closed]
+        theirs = [_flat(p) for p, _ in points]
+        assert len(ours) == len(theirs), (supports, ours, theirs)
+        for a in ours:
+            assert any(np.max(np.abs(a - b)) < 1e-9 for b in theirs), (supports, a, theirs)
+        for r in closed:
+            if r.radical is not None:  # the exact radical forms evaluate to the float root
+                vals = [float(sp.N(sp.sympify(v), 30)) for v in radical_values(r, supports)["values"]]
+                free = [r.profile[i][k] for i, s in enumerate(supports) for k in s[1:]]
+                assert np.max(np.abs(np.array(vals) - np.array(free, dtype=float))) < 1e-12
+    assert used > 0
+
+
+@pytest.mark.parametrize("shape,seed,low,high", GAMES)
+def test_enumpoly_same_with_and_without_closed_forms(shape, seed, low, high, monkeypatch):
+    import bargaining.solvers.enumpoly as ep
+
+    game = _game(shape, seed, low, high)
+    fast = enumpoly(game, algebraic=False)
+    original = ep._solve_support_fast
+    monkeypatch.setattr(ep, "_solve_support_fast", lambda *a, **k: original(*a, **{**k, "use_closed": False}))
+    plain = enumpoly(game, algebraic=False)
+    assert fast.complete == plain.complete
+    assert len(fast.equilibria) == len(plain.equilibria)
+    for e, f in zip(fast.equilibria, plain.equilibria):
+        assert np.max(np.abs(_flat(e.strategies) - _flat(f.strategies))) < 1e-9
