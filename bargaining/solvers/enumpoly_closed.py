@@ -45,8 +45,8 @@ _DIGITS = 40  # digits of the integer square root for irrational roots
 
 class ClosedRoot:
     """One solution: ``profile`` (full per-player probability lists, Fractions when rational,
-    floats otherwise) and, for an irrational one, ``radical`` = ``(q2, q1, q0, sign, exprs)``
-    enough to write its exact form (see :func:`radical_values`)."""
+    floats otherwise) and, for an irrational one, ``radical`` = ``(builder, args)``, the data
+    from which :func:`radical_values` writes its exact form."""
 
     __slots__ = ("profile", "radical")
 
@@ -67,21 +67,33 @@ def _differences(U: np.ndarray, T: list[list[int]], i: int, mixers: list[int]) -
     return sub[1:] - sub[0]
 
 
-def _solve_linear(A: list[list[Fraction]], b: list[Fraction]) -> list[Fraction] | None:
-    """Exact Gaussian elimination; ``None`` when A is singular."""
-    m = len(A)
+def _solve_linear(A: list[list[Fraction]], b: list[Fraction]) -> tuple[str, list[Fraction] | None]:
+    """Exact Gaussian elimination of ``A x = b`` (any shape): ``("none", None)`` when it is
+    inconsistent, ``("unique", x)``, or ``("many", None)`` (an affine continuum)."""
+    rows, cols = len(A), len(A[0])
     M = [list(row) + [rhs] for row, rhs in zip(A, b)]
-    for c in range(m):
-        piv = next((r for r in range(c, m) if M[r][c] != 0), None)
+    pivots = []
+    r = 0
+    for c in range(cols):
+        piv = next((k for k in range(r, rows) if M[k][c] != 0), None)
         if piv is None:
-            return None
-        M[c], M[piv] = M[piv], M[c]
-        inv = 1 / M[c][c]
-        for r in range(m):
-            if r != c and M[r][c] != 0:
-                f = M[r][c] * inv
-                M[r] = [x - f * y for x, y in zip(M[r], M[c])]
-    return [M[r][m] / M[r][r] for r in range(m)]
+            continue
+        M[r], M[piv] = M[piv], M[r]
+        inv = 1 / M[r][c]
+        M[r] = [x * inv for x in M[r]]
+        for k in range(rows):
+            if k != r and M[k][c] != 0:
+                f = M[k][c]
+                M[k] = [x - f * y for x, y in zip(M[k], M[r])]
+        pivots.append(c)
+        r += 1
+        if r == rows:
+            break
+    if any(M[k][cols] != 0 for k in range(r, rows)):
+        return "none", None
+    if len(pivots) < cols:
+        return "many", None
+    return "unique", [M[k][cols] for k in range(cols)]
 
 
 def _full_profile(shape, T, sigma: dict[int, list[Any]]) -> list[list[Any]]:
@@ -97,21 +109,23 @@ def _full_profile(shape, T, sigma: dict[int, list[Any]]) -> list[list[Any]]:
 
 
 def _two_mixers(U, T, shape, i: int, j: int) -> list[ClosedRoot] | None:
-    m = len(T[i])
-    if len(T[j]) != m:
-        return None
-    sigma: dict[int, list[Any] | None] = {}
+    sigma: dict[int, list[Any]] = {}
+    undecided = False
     for me, other in ((i, j), (j, i)):
-        D = _differences(U, T, me, [i, j])  # shape (m - 1, m): rows a, columns other's support
-        A = [list(D[a]) for a in range(m - 1)] + [[Fraction(1)] * m]
-        b = [Fraction(0)] * (m - 1) + [Fraction(1)]
-        s = _solve_linear(A, b)
-        if s is not None and min(s) < 0:
-            return []  # the one solution for this block leaves the simplex: no solution at all
-        sigma[other] = s
-    if any(s is None for s in sigma.values()):
-        return None  # a singular block: no solution or an affine continuum (general path)
-    return [ClosedRoot(_full_profile(shape, T, sigma))]  # type: ignore[arg-type]
+        D = _differences(U, T, me, [i, j])  # rows a in T_me[1:], columns the other's support
+        m = len(T[other])
+        A = [list(D[a]) for a in range(len(T[me]) - 1)] + [[Fraction(1)] * m]
+        b = [Fraction(0)] * (len(T[me]) - 1) + [Fraction(1)]
+        kind, x = _solve_linear(A, b)
+        if kind == "none" or (x is not None and min(x) < 0):
+            return []  # no solution, or the one solution of this block leaves the simplex
+        if x is None:
+            undecided = True  # an affine continuum of this block (general path)
+        else:
+            sigma[other] = x
+    if undecided:
+        return None
+    return [ClosedRoot(_full_profile(shape, T, sigma))]
 
 
 def _affine_split(D2: np.ndarray) -> tuple[Fraction, Fraction, Fraction, Fraction]:
@@ -131,79 +145,159 @@ def _isqrt_fraction(D: Fraction) -> tuple[bool, Fraction]:
     return False, Fraction(isqrt(num * den * scale * scale), den * scale)
 
 
+def _quadratic_roots(q2: Fraction, q1: Fraction, q0: Fraction) -> list[tuple[Fraction, tuple | None]] | None:
+    r"""Real roots of :math:`q_2 z^2 + q_1 z + q_0`: ``(z, None)`` exactly for rational roots,
+    ``(z, (q2, q1, q0, sign))`` with z within 10⁻⁴⁰ of the irrational root
+    :math:`(-q_1 + \text{sign}\sqrt{\Delta}) / (2 q_2)`; ``None`` for the zero polynomial."""
+    if q2 == 0 and q1 == 0:
+        return None if q0 == 0 else []
+    if q2 == 0:
+        return [(-q0 / q1, None)]
+    disc = q1 * q1 - 4 * q2 * q0
+    if disc < 0:
+        return []
+    exact, s = _isqrt_fraction(disc)
+    return [
+        ((-q1 + sign * s) / (2 * q2), None if exact else (q2, q1, q0, sign))
+        for sign in ((1, -1) if disc else (1,))
+    ]
+
+
+def _mul(P, Q):
+    """Product of two affine polynomials (coefficient tuples, constant first)."""
+    return (P[0] * Q[0], P[0] * Q[1] + P[1] * Q[0], P[1] * Q[1])
+
+
+def _ev(P, z):
+    return P[0] + P[1] * z
+
+
+_EPS = Fraction(1, 10**20)  # below this an approximate (irrational-root) divisor counts as zero
+_SLACK = Fraction(1, 10**12)  # the simplex test of approximate (irrational) coordinates
+
+
+def _binary_sigma(v, rad) -> list[Any] | None:
+    """``(1 - v, v)`` if v is in [0, 1] (exact) or within the slack (approximate), else None."""
+    if rad is None:
+        return [1 - v, v] if 0 <= v <= 1 else None
+    if v < -_SLACK or v > 1 + _SLACK:
+        return None
+    return [min(1.0, max(0.0, float(1 - v))), min(1.0, max(0.0, float(v)))]
+
+
 def _three_binary(U, T, shape, p: int, q: int, r: int) -> list[ClosedRoot] | None:
     mix = [p, q, r]
     # player p: axes (q, r); player q: axes (p, r); player r: axes (p, q) (player order)
-    Dp = _differences(U, T, p, mix)[0]
-    Dq = _differences(U, T, q, mix)[0]
-    Dr = _differences(U, T, r, mix)[0]
     # f_p(x_q, x_r) = ap + bp x_q + cp x_r + dp x_q x_r = A_p(x_r) + B_p(x_r) x_q
-    ap, bp, cp, dp = _affine_split(Dp)
-    aq, bq, cq, dq = _affine_split(Dq)  # f_q(x_p, x_r)
-    ar, br, cr, dr = _affine_split(Dr)  # f_r(x_p, x_q)
+    ap, bp, cp, dp = _affine_split(_differences(U, T, p, mix)[0])
+    aq, bq, cq, dq = _affine_split(_differences(U, T, q, mix)[0])  # f_q(x_p, x_r)
+    ar, br, cr, dr = _affine_split(_differences(U, T, r, mix)[0])  # f_r(x_p, x_q)
     Ap, Bp = (ap, cp), (bp, dp)  # constant and z coefficients of affine polynomials in z = x_r
     Aq, Bq = (aq, cq), (bq, dq)
     for A, B in ((Ap, Bp), (Aq, Bq)):
         if B == (0, 0) or (B[1] != 0 and A[0] * B[1] - A[1] * B[0] == 0):
             return None  # f does not depend on the variable, or A and B share a root: degenerate
-
-    def mul(P, Q):
-        return (P[0] * Q[0], P[0] * Q[1] + P[1] * Q[0], P[1] * Q[1])
-
-    terms = [
-        (ar, mul(Bp, Bq)),
-        (-br, mul(Aq, Bp)),
-        (-cr, mul(Ap, Bq)),
-        (dr, mul(Ap, Aq)),
-    ]
+    terms = [(ar, _mul(Bp, Bq)), (-br, _mul(Aq, Bp)), (-cr, _mul(Ap, Bq)), (dr, _mul(Ap, Aq))]
     q0, q1, q2 = (sum(c * P[k] for c, P in terms) for k in range(3))
-    if q2 == 0 and q1 == 0:
-        return None if q0 == 0 else []  # a continuum (degenerate) or no solution
-    roots: list[tuple[Any, tuple | None]] = []
-    if q2 == 0:
-        roots.append((-q0 / q1, None))
-    else:
-        disc = q1 * q1 - 4 * q2 * q0
-        if disc < 0:
-            return []
-        exact, s = _isqrt_fraction(disc)
-        for sign in (1, -1) if disc > 0 else (1,):
-            z = (-q1 + sign * s) / (2 * q2)
-            roots.append((z, None if exact else (q2, q1, q0, sign)))
+    roots = _quadratic_roots(q2, q1, q0)
+    if roots is None:
+        return None  # Q = 0: a continuum (degenerate)
     out = []
     for z, rad in roots:
-
-        def ev(P, z=z):
-            return P[0] + P[1] * z
-
-        bpz, bqz = ev(Bp), ev(Bq)
+        bpz, bqz = _ev(Bp, z), _ev(Bq, z)
         if rad is None and (bpz == 0 or bqz == 0):
             continue  # a root of Q that is no solution (every solution has B_p B_q != 0)
-        if rad is not None and (abs(bpz) < Fraction(1, 10**20) or abs(bqz) < Fraction(1, 10**20)):
+        if rad is not None and (abs(bpz) < _EPS or abs(bqz) < _EPS):
             return None
-        xq, xp = -ev(Ap) / bpz, -ev(Aq) / bqz
-        vals = {p: xp, q: xq, r: z}
-        if rad is None:
-            if any(v < 0 or v > 1 for v in vals.values()):
-                continue
-            sigma = {j: [1 - v, v] for j, v in vals.items()}
-        else:
-            if any(v < Fraction(-1, 10**12) or v > 1 + Fraction(1, 10**12) for v in vals.values()):
-                continue
-            sigma = {
-                j: [min(1.0, max(0.0, float(1 - v))), min(1.0, max(0.0, float(v)))] for j, v in vals.items()
-            }
-        prof = _full_profile(shape, T, sigma)
-        radical = None
-        if rad is not None:
-            radical = rad + ((Ap, Bp), (Aq, Bq), (p, q, r))
-        out.append(ClosedRoot(prof, radical))
+        vals = {p: -_ev(Aq, z) / bqz, q: -_ev(Ap, z) / bpz, r: z}
+        sigma = {j: _binary_sigma(v, rad) for j, v in vals.items()}
+        if any(v is None for v in sigma.values()):
+            continue
+        radical = None if rad is None else (_radical_three_binary, (rad, Ap, Bp, Aq, Bq, p, q, r))
+        out.append(ClosedRoot(_full_profile(shape, T, sigma), radical))
     return out
+
+
+def _contract(D2: np.ndarray, axis: int, sigma: list[Any]) -> list[Any]:
+    r"""The vector :math:`\sum_s D2[\dots s \dots] \sigma(s)` contracting ``axis`` (0 or 1)."""
+    if axis == 0:
+        return [sum(D2[s, c] * sigma[s] for s in range(len(sigma))) for c in range(D2.shape[1])]
+    return [sum(D2[c, s] * sigma[s] for s in range(len(sigma))) for c in range(D2.shape[0])]
+
+
+def _two_binary_one_ternary(U, T, shape, a: int, b: int, t: int) -> list[ClosedRoot] | None:
+    r"""Binary mixers a < b and a mixer t with three strategies. Player t's two equations are
+    bilinear in :math:`(x_a, x_b)` alone: :math:`f_k = A_k(x_a) + B_k(x_a) x_b` (k = 1, 2), so
+    every solution has :math:`x_a` a root of the resultant :math:`R = A_1 B_2 - A_2 B_1` (a
+    quadratic) and :math:`x_b = -A_k / B_k` for a k with :math:`B_k(x_a) \ne 0`. Given
+    :math:`(x_a, x_b)`, the equations of a and b are linear in :math:`\sigma_t`: with
+    :math:`\sum \sigma_t = 1` a 3 × 3 system, solved exactly (approximately, to ~40 digits, at an
+    irrational root); a singular one is degenerate and left to the general path."""
+    mix = sorted([a, b, t])
+    Dt = _differences(U, T, t, mix)  # (2, 2, 2): rows T_t[1:], axes (a, b)
+    polys = []
+    for k in range(2):
+        al, be, ga, de = _affine_split(Dt[k])  # f_k = al + be x_a + ga x_b + de x_a x_b
+        polys.append(((al, be), (ga, de)))
+    (A1, B1), (A2, B2) = polys
+    R = tuple(x - y for x, y in zip(_mul(A1, B2), _mul(A2, B1)))
+    roots = _quadratic_roots(R[2], R[1], R[0])
+    if roots is None:
+        return None
+    Da = _differences(U, T, a, mix)[0]  # axes (b, t) in player order
+    Db = _differences(U, T, b, mix)[0]  # axes (a, t) in player order
+    out = []
+    for xa, rad in roots:
+        zero = _EPS if rad is not None else 0
+        xb = None
+        for A, B in ((A1, B1), (A2, B2)):
+            if abs(_ev(B, xa)) > zero:
+                xb = -_ev(A, xa) / _ev(B, xa)
+                break
+        if xb is None:
+            if rad is None and (_ev(A1, xa) != 0 or _ev(A2, xa) != 0):
+                continue  # no x_b solves both equations at this x_a
+            return None  # x_b free: a continuum (degenerate)
+        sa, sb = _binary_sigma(xa, rad), _binary_sigma(xb, rad)
+        if sa is None or sb is None:
+            continue
+        ea, eb = [1 - xa, xa], [1 - xb, xb]  # exact (or 40-digit) values for the linear system
+        ca = _contract(Da, 0 if b < t else 1, eb)
+        cb = _contract(Db, 0 if a < t else 1, ea)
+        kind, st = _solve_linear([ca, cb, [Fraction(1)] * 3], [Fraction(0), Fraction(0), Fraction(1)])
+        if kind != "unique" or st is None:
+            if rad is None and kind == "none":
+                continue
+            return None
+        if rad is not None:
+            det = _det3([ca, cb, [Fraction(1)] * 3])
+            scale = max(abs(v) for v in ca + cb) or Fraction(1)
+            if abs(det) < _EPS * scale * scale:
+                return None  # numerically singular at an irrational root
+            if min(st) < -_SLACK:
+                continue
+            st_out: list[Any] = [min(1.0, max(0.0, float(v))) for v in st]
+        else:
+            if min(st) < 0:
+                continue
+            st_out = st
+        sigma = {a: sa, b: sb, t: st_out}
+        radical = None if rad is None else (_radical_two_binary, (rad, A1, B1, A2, B2, Da, Db, a, b, t))
+        out.append(ClosedRoot(_full_profile(shape, T, sigma), radical))
+    return out
+
+
+def _det3(M) -> Any:
+    return (
+        M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1])
+        - M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0])
+        + M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0])
+    )
 
 
 def closed_form_roots(U: np.ndarray, supports) -> list[ClosedRoot] | None:
     """Every solution in the closed simplex product of the support system of ``supports`` when
-    it has one of the two closed forms of this module (see the module docstring), else ``None``.
+    it has one of the closed forms of this module (see the module docstring), else ``None``.
     ``U`` is the exact payoff tensor (an object array of Fractions)."""
     T = [list(s) for s in supports]
     shape = U.shape[1:]
@@ -215,24 +309,106 @@ def closed_form_roots(U: np.ndarray, supports) -> list[ClosedRoot] | None:
         return [] if any(v != 0 for v in D.ravel()) else None
     if len(mixers) == 2:
         return _two_mixers(U, T, shape, *mixers)
-    if len(mixers) == 3 and all(len(T[j]) == 2 for j in mixers):
+    sizes = sorted(len(T[j]) for j in mixers)
+    if sizes == [2, 2, 2]:
         return _three_binary(U, T, shape, *mixers)
+    if sizes == [2, 2, 3]:
+        t = next(j for j in mixers if len(T[j]) == 3)
+        a, b = (j for j in mixers if j != t)
+        return _two_binary_one_ternary(U, T, shape, a, b, t)
     return None
 
 
+# --------------------------------------------------------------------------------------------
+# exact radical forms of irrational roots: arithmetic in the field Q(sqrt(D))
+# --------------------------------------------------------------------------------------------
+class Surd:
+    r""":math:`a + b\sqrt{D}` with rational a, b and a rational non-square D > 0: exact
+    arithmetic in the quadratic field :math:`\mathbb{Q}(\sqrt{D})` (a field: the inverse of
+    :math:`a + b\sqrt{D} \ne 0` is :math:`(a - b\sqrt{D}) / (a^2 - b^2 D)`, and
+    :math:`a + b\sqrt{D} = 0` iff a = b = 0 since :math:`\sqrt{D}` is irrational)."""
+
+    __slots__ = ("a", "b", "D")
+
+    def __init__(self, a: Any, b: Any, D: Fraction):
+        self.a, self.b, self.D = Fraction(a), Fraction(b), D
+
+    def _lift(self, other: Any) -> Surd:
+        return other if isinstance(other, Surd) else Surd(other, 0, self.D)
+
+    def __add__(self, other: Any) -> Surd:
+        o = self._lift(other)
+        return Surd(self.a + o.a, self.b + o.b, self.D)
+
+    __radd__ = __add__
+
+    def __neg__(self) -> Surd:
+        return Surd(-self.a, -self.b, self.D)
+
+    def __sub__(self, other: Any) -> Surd:
+        return self + (-self._lift(other))
+
+    def __rsub__(self, other: Any) -> Surd:
+        return self._lift(other) - self
+
+    def __mul__(self, other: Any) -> Surd:
+        o = self._lift(other)
+        return Surd(self.a * o.a + self.b * o.b * self.D, self.a * o.b + self.b * o.a, self.D)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> Surd:
+        o = self._lift(other)
+        norm = o.a * o.a - o.b * o.b * self.D
+        return self * Surd(o.a / norm, -o.b / norm, self.D)
+
+    def __rtruediv__(self, other: Any) -> Surd:
+        return self._lift(other) / self
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, (Surd, int, Fraction)):
+            return NotImplemented
+        d = self - other
+        return d.a == 0 and d.b == 0
+
+    def __ne__(self, other: object) -> bool:
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        if self.b == 0:
+            return str(self.a)
+        return f"{self.a} + ({self.b})*sqrt({self.D})"
+
+
+def _root_surd(rad) -> Surd:
+    q2, q1, q0, sign = rad
+    return Surd(-q1 / (2 * q2), Fraction(sign) / (2 * q2), q1 * q1 - 4 * q2 * q0)
+
+
+def _radical_three_binary(rad, Ap, Bp, Aq, Bq, p, q, r) -> dict[int, list[Any]]:
+    z = _root_surd(rad)
+    return {p: [-_ev(Aq, z) / _ev(Bq, z)], q: [-_ev(Ap, z) / _ev(Bp, z)], r: [z]}
+
+
+def _radical_two_binary(rad, A1, B1, A2, B2, Da, Db, a, b, t) -> dict[int, list[Any]]:
+    xa = _root_surd(rad)
+    A, B = (A1, B1) if _ev(B1, xa) != 0 else (A2, B2)
+    xb = -_ev(A, xa) / _ev(B, xa)
+    ca = _contract(Da, 0 if b < t else 1, [1 - xb, xb])  # player a's equation: over b's mix
+    cb = _contract(Db, 0 if a < t else 1, [1 - xa, xa])
+    kind, st = _solve_linear([ca, cb, [Fraction(1)] * 3], [Fraction(0), Fraction(0), Fraction(1)])
+    assert kind == "unique" and st is not None  # nonsingular: checked when the root was found
+    return {a: [xa], b: [xb], t: [st[1], st[2]]}
+
+
 def radical_values(root: ClosedRoot, T) -> dict:
-    """Exact radical forms ``{"values": [...]}`` of an irrational :class:`ClosedRoot`, one string
-    per free probability ``p[i][T_i[1]]`` of the three mixers in player order (sympy)."""
-    import sympy as sp
-
+    r"""Exact forms ``{"values": [...]}`` of an irrational :class:`ClosedRoot`: one string
+    ``a + (b)*sqrt(D)`` per free probability ``p[i][k]`` (``k`` in ``T_i[1:]``) of the mixers in
+    player order, computed exactly in :math:`\mathbb{Q}(\sqrt{D})` (no simplification needed)."""
     assert root.radical is not None
-    q2, q1, q0, sign, (Ap, Bp), (Aq, Bq), (p, q, r) = root.radical
-
-    def rat(x: Fraction) -> Any:
-        return sp.Rational(x.numerator, x.denominator)
-
-    z = (-rat(q1) + sign * sp.sqrt(rat(q1 * q1 - 4 * q2 * q0))) / (2 * rat(q2))
-    xq = -(rat(Ap[0]) + rat(Ap[1]) * z) / (rat(Bp[0]) + rat(Bp[1]) * z)
-    xp = -(rat(Aq[0]) + rat(Aq[1]) * z) / (rat(Bq[0]) + rat(Bq[1]) * z)
-    vals = {p: xp, q: xq, r: z}
-    return {"values": [str(sp.radsimp(sp.expand(vals[j]))) for j in sorted(vals)]}
+    builder, args = root.radical
+    exprs = builder(*args)
+    return {"values": [str(e) for j in sorted(exprs) for e in exprs[j]]}
