@@ -210,8 +210,9 @@ def _three_binary(U, T, shape, p: int, q: int, r: int) -> list[ClosedRoot] | Non
         if rad is not None and (abs(bpz) < _EPS or abs(bqz) < _EPS):
             return None
         vals = {p: -_ev(Aq, z) / bqz, q: -_ev(Ap, z) / bpz, r: z}
-        sigma = {j: _binary_sigma(v, rad) for j, v in vals.items()}
-        if any(v is None for v in sigma.values()):
+        maybe = {j: _binary_sigma(v, rad) for j, v in vals.items()}
+        sigma = {j: v for j, v in maybe.items() if v is not None}
+        if len(sigma) < 3:
             continue
         radical = None if rad is None else (_radical_three_binary, (rad, Ap, Bp, Aq, Bq, p, q, r))
         out.append(ClosedRoot(_full_profile(shape, T, sigma), radical))
