@@ -82,7 +82,7 @@ from bargaining.solvers.enumpoly_supports import (
     iterated_dominance,
     support_profiles,
 )
-from bargaining.solvers.polysystem import SupportSolver
+from bargaining.solvers.polysystem import GameTables, SupportSolver
 from bargaining.solvers.profile_eval import payoff_tolerance, profile_gain, profile_payoffs
 from bargaining.solvers.registry import Method, register
 
@@ -154,7 +154,14 @@ def _solve_support_exact(U, supports, seed: int):
 
 
 def _solve_support_fast(
-    U, Uf, supports, seed: int, deadline: Deadline, algebraic: bool = True, use_closed: bool = True
+    U,
+    Uf,
+    supports,
+    seed: int,
+    deadline: Deadline,
+    algebraic: bool = True,
+    use_closed: bool = True,
+    tables: GameTables | None = None,
 ):
     """One support: certified subdivision first (:mod:`bargaining.solvers.polysystem`), Gröbner
     bases where it cannot decide (singular roots, continua) or where an irrational equilibrium
@@ -172,7 +179,7 @@ def _solve_support_fast(
                 alg = (names, functools.partial(radical_values, root, supports))
             out.append((root.profile, alg))
         return "finite", out
-    solver = SupportSolver(U, Uf, supports)
+    solver = SupportSolver(U, Uf, supports, tables=tables)
     status, roots = solver.solve(deadline)
     if status != "decided":
         return _solve_support_exact(U, supports, seed)
@@ -206,6 +213,7 @@ def _enumpoly_kernel(U, seed: int, deadline: Deadline, emit=None, algebraic: boo
     searched = skipped = 0
     continua: list = []
     pruned = ConditionalDominance(U, Uf)
+    tables = GameTables(Uf)
     try:
         for supports in support_profiles(alive):
             deadline.check()
@@ -213,7 +221,7 @@ def _enumpoly_kernel(U, seed: int, deadline: Deadline, emit=None, algebraic: boo
                 skipped += 1
                 continue
             searched += 1
-            status, points = _solve_support_fast(U, Uf, supports, seed, deadline, algebraic)
+            status, points = _solve_support_fast(U, Uf, supports, seed, deadline, algebraic, tables=tables)
             if status in ("continuum", "unsolved"):
                 continua.append([list(s) for s in supports])
             for prof, alg in points:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator, Sequence
+from fractions import Fraction
 
 import numpy as np
 
@@ -78,12 +79,16 @@ class ConditionalDominance:
     """:func:`_conditionally_dominated` with its answers cached per player and opponents' support
     profile :math:`T_{-i}` (many support profiles share one), and a float pre-test: an exact weak
     dominance implies the float one (rounding is monotone), so only float candidates are confirmed
-    in exact arithmetic, and a support profile is pruned only on an exact proof."""
+    in exact arithmetic, and a support profile is pruned only on an exact proof. When every payoff
+    is exactly its float (e.g. integer payoffs), the float test is itself exact: a difference of
+    two floats rounds to a float with the same sign, and to zero only when they are equal
+    (Sterbenz's lemma and gradual underflow; Higham 2002, §2.4), so no confirmation is needed."""
 
     def __init__(self, U: np.ndarray, Uf: np.ndarray):
         self.U, self.Uf = U, Uf
         self.n = U.shape[0]
         self._cache: dict[tuple, frozenset[int]] = {}
+        self.floats_exact = all(Fraction(float(x)) == x for x in U.ravel())
 
     def dominated(self, i: int, others: tuple[tuple[int, ...], ...]) -> frozenset[int]:
         """Strategies of player i weakly dominated (one cell strict) by a pure strategy of
@@ -101,7 +106,10 @@ class ConditionalDominance:
         cand = np.all(diff >= 0, axis=2)
         np.fill_diagonal(cand, False)
         out = set()
-        if cand.any():
+        if self.floats_exact:
+            strict = np.any(diff > 0, axis=2)
+            out = {int(s) for s in np.nonzero(np.any(cand & strict, axis=1))[0]}
+        elif cand.any():
             sub = np.moveaxis(U[i][idx], i, 0).reshape(m, -1)
             for s, t in zip(*np.nonzero(cand)):
                 if s in out:
