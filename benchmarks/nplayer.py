@@ -2,7 +2,7 @@
 ``enumpoly_solve``, ``gnm_solve`` and ``logit_solve`` on random games with fixed seeds.
 
 ``python benchmarks/nplayer.py [--quick] [--timeout S] [--enumpoly-only] [--seeds N]
-[--shapes 3x3x3,3x3x3x3] [--json PATH]``
+[--shapes 3x3x3,3x3x3x3] [--repeat N] [--json PATH]``
 
 Every run (ours included) happens in a child process killed at the timeout, so a hang counts as
 a hang and not as a stuck benchmark. For each game and solver the table shows the number of
@@ -18,6 +18,10 @@ Gambit's is the time inside ``enumpoly_solve`` (``gambit_oracle.last_seconds``),
 ``ours:enumpoly`` is the default (exact radical forms of irrational equilibria), and
 ``ours:enumpoly-fast`` is ``algebraic=False`` (the same equilibria and certificates, no radical
 forms: the like-for-like comparison with Gambit's float solver).
+
+Both sides are warmed up in the parent (one game of each shape, a seed not measured) before
+the forks, so every child starts warm; ``--repeat N`` runs each solver N times per game (each in
+a fresh child) and keeps the fastest, which damps the noise of a shared machine.
 
 ``--json PATH`` writes, per shape 3x3x3 and 3x3x3x3 and per variant of ours, the median game and
 the worst game (smallest ratio) as records of the benchmark JSON contract (ratio = Gambit's
@@ -145,15 +149,23 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=None, help="seeds 0..N-1 for every shape")
     parser.add_argument("--shapes", default=None, help="comma-separated shapes, e.g. 3x3x3,3x3x3x3")
     parser.add_argument("--json", default=None, metavar="PATH", help="write the target records (JSON)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per game and solver; the fastest counts")
     args = parser.parse_args()
     timeout = args.timeout or (20.0 if args.quick else 60.0)
+    shapes_arg = _parse_shapes(args.shapes) if args.shapes else []
     import pygambit  # noqa: F401 - imported once here, so the forked runs do not pay for it
     import scipy.optimize  # noqa: F401
     import sympy  # noqa: F401
 
     from bargaining.solvers.api import solve
 
-    solve(random_game((2, 2, 2), 0), method="enumpoly")  # load every solver module before the forks
+    # warm-up before the forks, so that every child starts warm (imports, HiGHS models per LP
+    # shape, pygambit): one game of each shape that is not among the measured seeds, on both sides
+    gambit = _oracle()
+    for shape in sorted({sh for sh, _ in (SIZES_QUICK if args.quick else SIZES_FULL)} | set(shapes_arg)):
+        warm = random_game(shape, 10_000)
+        solve(warm, method="enumpoly", algebraic=False)
+        gambit.enumpoly([np.array(warm.float_payoffs)[i] for i in range(len(shape))])
     sizes = SIZES_QUICK if args.quick else SIZES_FULL
     if args.shapes:
         shapes = _parse_shapes(args.shapes)
@@ -191,11 +203,19 @@ def main() -> int:
             reference = None
             times: dict[str, float] = {}
             for who, method, fn in runs:
-                t0 = time.perf_counter()
-                status, value = run_in_subprocess(
-                    fn, np.array(game.float_payoffs), method, 0.9 * timeout, deadline=Deadline(timeout)
-                )
-                elapsed = time.perf_counter() - t0
+                best = None
+                for _ in range(max(1, args.repeat)):
+                    t0 = time.perf_counter()
+                    status, value = run_in_subprocess(
+                        fn, np.array(game.float_payoffs), method, 0.9 * timeout, deadline=Deadline(timeout)
+                    )
+                    elapsed = time.perf_counter() - t0
+                    if status != "ok":
+                        break
+                    if best is None or value[2] < best[1][2]:
+                        best = (status, value, elapsed)
+                if best is not None and status == "ok":
+                    status, value, elapsed = best
                 name = f"{who}:{method}"
                 label = "x".join(map(str, shape))
                 if status != "ok":

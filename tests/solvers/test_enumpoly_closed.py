@@ -32,7 +32,6 @@ def _flat(prof) -> np.ndarray:
 
 GAMES = [
     ((3, 3, 3), 0, -99, 99),
-    ((3, 3, 3), 5, -99, 99),
     ((3, 3, 3), 1, -1, 1),  # degenerate: payoffs in {-1, 0, 1}
     ((2, 2, 2), 2, 0, 1),  # degenerate: 0/1 payoffs
     ((2, 2, 2), 4, -2, 2),
@@ -76,7 +75,7 @@ def test_closed_forms_match_groebner_on_every_support(shape, seed, low, high):
     assert used > 0
 
 
-@pytest.mark.parametrize("shape,seed,low,high", GAMES)
+@pytest.mark.parametrize("shape,seed,low,high", GAMES + [((3, 3, 3), 5, -99, 99), ((3, 3, 3), 7, -2, 2)])
 def test_enumpoly_same_with_and_without_closed_forms(shape, seed, low, high, monkeypatch):
     import bargaining.solvers.enumpoly as ep
 
