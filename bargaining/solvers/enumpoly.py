@@ -344,8 +344,9 @@ register(
         function=enumpoly,
         options={
             "seed": "seed of the random separating linear form (Gröbner shape lemma); default 0",
-            "algebraic": "exact radical forms of irrational equilibria in extra (Gröbner bases); "
-            "default true, false is faster and finds the same equilibria",
+            "algebraic": "exact radical forms of irrational equilibria in extra (closed forms in "
+            "Q(sqrt D) for small supports, else Gröbner bases); default true, false is faster and "
+            "finds the same equilibria",
         },
         summary="all isolated equilibria of small games (support enumeration + exact "
         "polynomial solving); complete unless a continuum or the time budget intervenes",

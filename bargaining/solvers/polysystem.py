@@ -515,6 +515,8 @@ class _DirectHighs:
         highs.run()
         if highs.getModelStatus() != core.HighsModelStatus.kOptimal:
             return None
+        if -highs.getObjectiveValue() <= 1e-9:  # the margin t: no separation (skip the solution copy)
+            return None
         x = np.array(highs.getSolution().col_value)
         if x[-1] <= 1e-9:
             return None
