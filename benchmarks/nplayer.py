@@ -45,7 +45,7 @@ from bargaining.solvers.budget import Deadline, run_in_subprocess
 from bargaining.verify import normal as verify
 
 SIZES_QUICK = [((3, 3, 3), [0, 1]), ((2, 2, 2, 2), [0, 1]), ((3, 3, 3, 3), [0])]
-SIZES_FULL = [((3, 3, 3), [0, 1, 2, 3]), ((2, 2, 2, 2), [0, 1, 2, 3]), ((3, 3, 3, 3), [0, 1])]
+SIZES_FULL = [((3, 3, 3), list(range(8))), ((2, 2, 2, 2), [0, 1, 2, 3]), ((3, 3, 3, 3), [0, 1, 2, 3])]
 
 
 def random_game(shape, seed: int) -> NormalFormGame:
