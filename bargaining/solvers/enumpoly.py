@@ -74,7 +74,7 @@ from bargaining.errors import BargainingError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
 from bargaining.solvers.budget import BudgetExceeded, Deadline, run_streaming
-from bargaining.solvers.enumpoly_closed import closed_form_roots, radical_values
+from bargaining.solvers.enumpoly_closed import closed_form_roots, integral_tensor, radical_values
 from bargaining.solvers.enumpoly_groebner import Unsolved, solve_support
 from bargaining.solvers.enumpoly_supports import (
     ConditionalDominance,
@@ -162,6 +162,7 @@ def _solve_support_fast(
     algebraic: bool = True,
     use_closed: bool = True,
     tables: GameTables | None = None,
+    U_closed: np.ndarray | None = None,
 ):
     """One support: certified subdivision first (:mod:`bargaining.solvers.polysystem`), Gröbner
     bases where it cannot decide (singular roots, continua) or where an irrational equilibrium
@@ -169,7 +170,7 @@ def _solve_support_fast(
     :func:`solve_support` does (status ``"finite"``, ``"continuum"`` or ``"unsolved"``).
     Supports with a closed form (:mod:`bargaining.solvers.enumpoly_closed`) are solved exactly
     by it, with the radical forms of irrational roots written directly."""
-    closed = closed_form_roots(U, supports) if use_closed else None
+    closed = closed_form_roots(U if U_closed is None else U_closed, supports) if use_closed else None
     if closed is not None:
         out: list = []
         names = tuple(f"p[{i}][{k}]" for i, s in enumerate(supports) for k in s[1:])
@@ -214,6 +215,7 @@ def _enumpoly_kernel(U, seed: int, deadline: Deadline, emit=None, algebraic: boo
     continua: list = []
     pruned = ConditionalDominance(U, Uf)
     tables = GameTables(Uf)
+    U_closed = integral_tensor(U)  # the same payoffs, as ints when they are integers
     try:
         for supports in support_profiles(alive):
             deadline.check()
@@ -221,7 +223,9 @@ def _enumpoly_kernel(U, seed: int, deadline: Deadline, emit=None, algebraic: boo
                 skipped += 1
                 continue
             searched += 1
-            status, points = _solve_support_fast(U, Uf, supports, seed, deadline, algebraic, tables=tables)
+            status, points = _solve_support_fast(
+                U, Uf, supports, seed, deadline, algebraic, tables=tables, U_closed=U_closed
+            )
             if status in ("continuum", "unsolved"):
                 continua.append([list(s) for s in supports])
             for prof, alg in points:

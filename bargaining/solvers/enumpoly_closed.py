@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["closed_form_roots", "ClosedRoot"]
+__all__ = ["closed_form_roots", "ClosedRoot", "integral_tensor", "radical_values", "Surd"]
 
 _DIGITS = 40  # digits of the integer square root for irrational roots
 
@@ -79,7 +79,7 @@ def _solve_linear(A: list[list[Fraction]], b: list[Fraction]) -> tuple[str, list
         if piv is None:
             continue
         M[r], M[piv] = M[piv], M[r]
-        inv = 1 / M[r][c]
+        inv = Fraction(1) / M[r][c]
         M[r] = [x * inv for x in M[r]]
         for k in range(rows):
             if k != r and M[k][c] != 0:
@@ -152,7 +152,7 @@ def _quadratic_roots(q2: Fraction, q1: Fraction, q0: Fraction) -> list[tuple[Fra
     if q2 == 0 and q1 == 0:
         return None if q0 == 0 else []
     if q2 == 0:
-        return [(-q0 / q1, None)]
+        return [(Fraction(-q0) / q1, None)]
     disc = q1 * q1 - 4 * q2 * q0
     if disc < 0:
         return []
@@ -296,6 +296,17 @@ def _det3(M) -> Any:
     )
 
 
+def integral_tensor(U: np.ndarray) -> np.ndarray:
+    """``U`` (Fractions) as Python ints when every payoff is an integer (the same numbers, and
+    integer arithmetic is several times faster than Fraction arithmetic), else ``U`` itself. The
+    closed forms accept either: every division in them is by a Fraction or makes one."""
+    if all(x.denominator == 1 for x in U.ravel()):
+        out = np.empty(U.shape, dtype=object)
+        out.ravel()[:] = [int(x) for x in U.ravel()]
+        return out
+    return U
+
+
 def closed_form_roots(U: np.ndarray, supports) -> list[ClosedRoot] | None:
     """Every solution in the closed simplex product of the support system of ``supports`` when
     it has one of the closed forms of this module (see the module docstring), else ``None``.
@@ -386,7 +397,7 @@ class Surd:
 
 def _root_surd(rad) -> Surd:
     q2, q1, q0, sign = rad
-    return Surd(-q1 / (2 * q2), Fraction(sign) / (2 * q2), q1 * q1 - 4 * q2 * q0)
+    return Surd(Fraction(-q1) / (2 * q2), Fraction(sign) / (2 * q2), Fraction(q1 * q1 - 4 * q2 * q0))
 
 
 def _radical_three_binary(rad, Ap, Bp, Aq, Bq, p, q, r) -> dict[int, list[Any]]:

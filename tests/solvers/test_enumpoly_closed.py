@@ -6,6 +6,7 @@ float roots."""
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ import sympy as sp
 
 from bargaining.model.normal import NormalFormGame
 from bargaining.solvers.enumpoly import enumpoly, solve_support
-from bargaining.solvers.enumpoly_closed import closed_form_roots, radical_values
+from bargaining.solvers.enumpoly_closed import closed_form_roots, integral_tensor, radical_values
 
 
 def _game(shape, seed: int, low: int, high: int) -> NormalFormGame:
@@ -43,14 +44,23 @@ GAMES = [
 def test_closed_forms_match_groebner_on_every_support(shape, seed, low, high):
     game = _game(shape, seed, low, high)
     U = game.as_exact().payoffs
+    Ui = integral_tensor(U)
+    assert all(type(x) is int for x in Ui.ravel())  # integer payoffs: the int path is used
     used = 0
     used_continuum: list = []
     for supports in _all_supports(shape):
         if sum(len(s) >= 2 for s in supports) < 2:
             continue  # pure profiles and one mixer: trivial, checked through enumpoly below
         closed = closed_form_roots(U, supports)
+        # the integer fast path gives the very same roots, exact ones still as Fractions
+        fast = closed_form_roots(Ui, supports)
+        assert (fast is None) == (closed is None), supports
         if closed is None:
             continue
+        assert fast is not None and len(fast) == len(closed)
+        for r, f in zip(closed, fast):
+            assert f.profile == r.profile, supports
+            assert all(isinstance(v, (Fraction, float)) for probs in f.profile for v in probs)
         used += 1
         status, points = solve_support(U, supports)
         ours = [_flat(r.profile) for r in closed]
