@@ -1,16 +1,20 @@
 r"""Closed-form solutions of the small support systems of ``enumpoly``, in exact arithmetic.
 
 For a support profile :math:`T` only the *mixers* (players with :math:`|T_i| \ge 2`) carry free
-probabilities; the others are fixed at their one strategy. Two families are solved here exactly
-and completely, with no subdivision and no Gröbner basis; every other support (and every
-degenerate instance of these two) returns ``None`` and the caller uses the general solvers.
+probabilities; the others are fixed at their one strategy. The families below are solved here
+exactly and completely, with no subdivision and no Gröbner basis; every other support (and every
+degenerate instance of these) returns ``None`` and the caller uses the general solvers.
 
-* **Two mixers** :math:`i, j` with :math:`|T_i| = |T_j| = m`. Player i's indifference
-  :math:`v_i(a) = v_i(T_i^0)` (:math:`a \in T_i`) is linear in :math:`\sigma_j` alone, so with
-  :math:`\sum \sigma_j = 1` it is an :math:`m \times m` linear system for :math:`\sigma_j` (as in
-  two-player support enumeration; McKelvey & McLennan 1996, §6). A nonsingular system has one
-  solution, computed in Fractions; a singular one (no solution or an affine continuum) is left
-  to the general path.
+* **No mixer**: the pure profile is the one point. **One mixer**: its equations do not depend
+  on its own probabilities (the others are pure), so they are constants: no solution unless all
+  vanish (a continuum: general path).
+* **Two mixers** :math:`i, j`. Player i's indifference :math:`v_i(a) = v_i(T_i^0)`
+  (:math:`a \in T_i`) is linear in :math:`\sigma_j` alone, so with :math:`\sum \sigma_j = 1` it
+  is a :math:`|T_i| \times |T_j|` linear system for :math:`\sigma_j` (as in two-player support
+  enumeration; McKelvey & McLennan 1996, §6), solved by exact Gaussian elimination: an
+  inconsistent block, or a unique solution outside the simplex, proves there is no solution; two
+  unique solutions give the one point; an underdetermined block (an affine continuum) is left to
+  the general path.
 * **Three binary mixers** :math:`p, q, r` with free probabilities :math:`x_p, x_q, x_r` (of
   their second support strategy). Each equation is bilinear in the other two mixers:
   :math:`f_p = A_p(x_r) + B_p(x_r)\,x_q`, :math:`f_q = A_q(x_r) + B_q(x_r)\,x_p` with
@@ -21,10 +25,16 @@ degenerate instance of these two) returns ``None`` and the caller uses the gener
   :math:`Q = a B_p B_q - b A_q B_p - c A_p B_q + d A_p A_q` (resultant elimination; Cox, Little
   & O'Shea, *Ideals, Varieties, and Algorithms*, ch. 3 §6); conversely every root of Q with
   :math:`B_p B_q \ne 0` is a solution. So the solutions are exactly the real roots of Q (at most
-  two), found exactly: rational roots (a square discriminant) as Fractions, irrational ones as
-  the exact radical :math:`(-q_1 \pm \sqrt{\Delta}) / (2 q_2)` evaluated to 40 digits by integer
-  square roots before rounding to floats. :math:`Q \equiv 0` (a continuum) or a root where
-  :math:`B_p B_q = 0` is degenerate and left to the general path.
+  two). :math:`Q \equiv 0` (a continuum) is degenerate and left to the general path.
+* **Two binary mixers and a ternary one** (see :func:`_two_binary_one_ternary`): the ternary
+  player's two equations fix :math:`(x_a, x_b)` through a quadratic resultant, and then the
+  binary players' equations are a 3 × 3 linear system for the ternary mix.
+
+Roots of a quadratic are found exactly: rational roots (a square discriminant) as Fractions,
+irrational ones as :math:`(-q_1 \pm \sqrt{\Delta}) / (2 q_2)` evaluated to 40 digits by integer
+square roots before rounding to floats; their exact forms (:func:`radical_values`) are computed
+in the field :math:`\mathbb{Q}(\sqrt{\Delta})` (:class:`Surd`), with no simplification needed.
+Integer payoffs are used as Python ints (:func:`integral_tensor`: the same numbers, faster).
 
 The returned points are every solution in the closed product of simplices (no best-reply test:
 callers verify, as for the other support solvers).
