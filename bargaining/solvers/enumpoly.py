@@ -48,8 +48,9 @@ every isolated equilibrium, so the result is ``complete`` unless a support has a
 solutions (points on it are searched numerically and reported; ``complete: false``) or the time
 budget runs out. It is built for small games (up to about 4 players × 3 strategies: a random
 3×3×3 game takes a few tens of ms, a random 3×3×3×3 game 1 to 3 s, more with the exact
-algebraic forms of irrational equilibria beyond the closed forms, which ``algebraic=False``
-skips); float payoffs are read exactly by their decimal text.
+algebraic forms of irrational equilibria beyond the closed forms, which are computed by default
+only for exact games or ``exact=True`` (``algebraic``)); float payoffs are read exactly by their
+decimal text.
 
 Speed (none of it changes what is found): the conditional-dominance answers are cached per
 player and opponents' support profile :math:`T_{-i}` (shared by many support profiles) and
@@ -253,17 +254,23 @@ def enumpoly(
     deadline: Deadline = Deadline.NONE,
     exact: bool = False,
     seed: int = 0,
-    algebraic: bool = True,
+    algebraic: bool | None = None,
 ) -> Solution:
     """All isolated Nash equilibria of a small n-player game by support enumeration with exact
     polynomial solving (see the module docstring). ``complete`` is True only when every support
     profile was solved and none had a continuum of solutions. With a limited ``deadline`` the search runs
     in a child process that is killed at the deadline; equilibria found so far are kept.
-    ``algebraic=False`` skips the exact radical / ``CRootOf`` forms of irrational equilibria (a
-    Gröbner basis per such support, often half the time of a 4-player game); the equilibria,
-    their certificates and ``complete`` are the same either way."""
+    ``algebraic=True`` adds the exact radical / ``CRootOf`` forms of irrational equilibria to
+    their ``extra`` (closed forms where the support has one, else a Gröbner basis per such
+    support, up to half the time of a 4-player game); ``False`` skips them. The default
+    (``None``) is ``True`` for an exact game or ``exact=True`` and ``False`` for a float game: a
+    float question gets certified float answers, an exact one the exact forms too. The
+    equilibria, their certificates and ``complete`` are the same either way; the value used is
+    ``extra["algebraic_forms"]``."""
     if game.num_players < 1:
         raise BargainingError("enumpoly needs a game with at least one player")
+    if algebraic is None:
+        algebraic = bool(exact or game.exact)
     U = game.as_exact().payoffs
     items: list = []
     if deadline.limited:
@@ -310,6 +317,7 @@ def enumpoly(
             "supports_searched": summary["searched"],
             "supports_pruned": summary["pruned"],
             "continua": summary["continua"],
+            "algebraic_forms": algebraic,
         },
     )
 
@@ -349,8 +357,8 @@ register(
         options={
             "seed": "seed of the random separating linear form (Gröbner shape lemma); default 0",
             "algebraic": "exact radical forms of irrational equilibria in extra (closed forms in "
-            "Q(sqrt D) for small supports, else Gröbner bases); default true, false is faster and "
-            "finds the same equilibria",
+            "Q(sqrt D) for small supports, else Gröbner bases); default: true for an exact game or "
+            "exact=True, false for a float game (faster; the same equilibria and certificates)",
         },
         summary="all isolated equilibria of small games (support enumeration + exact "
         "polynomial solving); complete unless a continuum or the time budget intervenes",

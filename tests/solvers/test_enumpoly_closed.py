@@ -98,3 +98,19 @@ def test_enumpoly_same_with_and_without_closed_forms(shape, seed, low, high, mon
     assert len(fast.equilibria) == len(plain.equilibria)
     for e, f in zip(fast.equilibria, plain.equilibria):
         assert np.max(np.abs(_flat(e.strategies) - _flat(f.strategies))) < 1e-9
+
+
+def test_default_algebraic_follows_exactness():
+    # a float game: certified floats by default, the exact forms on request; an exact game: forms
+    game = _game((3, 3, 3), 1, -99, 99)  # 13 equilibria, irrational ones among them
+    default = enumpoly(game)
+    forms = enumpoly(game, algebraic=True)
+    assert default.extra["algebraic_forms"] is False and forms.extra["algebraic_forms"] is True
+    assert not any(eq.extra.get("algebraic") for eq in default.equilibria)
+    assert any(eq.extra.get("algebraic") for eq in forms.equilibria)
+    assert [_flat(e.strategies).round(9).tolist() for e in default.equilibria] == [
+        _flat(e.strategies).round(9).tolist() for e in forms.equilibria
+    ]
+    exact = enumpoly(NormalFormGame.from_tensor(game.as_exact().payoffs, exact=True))
+    assert exact.extra["algebraic_forms"] is True
+    assert any(eq.extra.get("algebraic") for eq in exact.equilibria)
