@@ -45,9 +45,20 @@ import numpy as np
 
 from bargaining.solvers.budget import Deadline
 
-__all__ = ["SupportSolver"]
+__all__ = ["SupportSolver", "GameTables"]
 
 _ROUND = 1e-11  # a-priori bound on float rounding, relative to the largest |payoff|
+
+
+class GameTables:
+    """Per-game data shared by the :class:`SupportSolver` of every support profile: player i's
+    payoff tensor with axis i first, and the a-priori rounding bound of each player's values."""
+
+    def __init__(self, Uf: np.ndarray):
+        n = Uf.shape[0]
+        self.moved = [np.moveaxis(Uf[i], i, 0) for i in range(n)]
+        self.strategies = [np.arange(m) for m in Uf.shape[1:]]
+        self.err = [_ROUND * max(1.0, float(np.max(np.abs(Uf[i])))) for i in range(n)]
 
 
 class SupportSolver:
@@ -61,7 +72,13 @@ class SupportSolver:
     """
 
     def __init__(
-        self, U: np.ndarray, Uf: np.ndarray, supports, max_cells: int | None = None, use_lp: bool = True
+        self,
+        U: np.ndarray,
+        Uf: np.ndarray,
+        supports,
+        max_cells: int | None = None,
+        use_lp: bool = True,
+        tables: GameTables | None = None,
     ):
         self.U, self.Uf = U, Uf
         self.use_lp = use_lp
@@ -69,13 +86,15 @@ class SupportSolver:
         self.n = Uf.shape[0]
         self.shape = Uf.shape[1:]
         n, T = self.n, self.T
+        tables = tables if tables is not None else GameTables(Uf)
         # A_i: player i's payoffs on (all of S_i) x T_{-i}, axis i first
         self.A = []
-        self.err = []
         for i in range(n):
-            idx = [T[j] if j != i else list(range(self.shape[i])) for j in range(n)]
-            self.A.append(np.moveaxis(Uf[i][np.ix_(*idx)], i, 0))
-            self.err.append(_ROUND * max(1.0, float(np.max(np.abs(Uf[i])))))
+            idx = [T[j] for j in range(n) if j != i]
+            self.A.append(tables.moved[i][np.ix_(tables.strategies[i], *idx)])
+        self.err = tables.err
+        self._perm = (0, n - 1, *range(1, n - 1))  # last axis to position 1 (n axes in _values)
+        self.outside = [[t for t in range(self.shape[i]) if t not in T[i]] for i in range(n)]
         self.movers = [j for j in range(n) if len(T[j]) >= 2]
         self.k = sum(len(T[j]) - 1 for j in self.movers)
         self._Vs: list[np.ndarray] = []
@@ -91,10 +110,12 @@ class SupportSolver:
         shape ``(m_i, prod_{j != i} rows(P_j))``."""
         out = self.A[i]
         # contract the last opponent axis and rotate the new vertex axis to position 1: after
-        # all opponents the vertex axes are in player order (matmul: far cheaper than tensordot)
+        # all opponents the vertex axes are in player order (matmul: far cheaper than tensordot;
+        # a precomputed transpose: far cheaper than moveaxis)
+        perm = self._perm
         for j in range(self.n - 1, -1, -1):
             if j != i:
-                out = np.moveaxis(out @ P[j].T, -1, 1)
+                out = (out @ P[j].T).transpose(perm)
         return out.reshape(out.shape[0], -1)
 
     def _excluded(self, P: list[np.ndarray], parent: tuple[list[np.ndarray], int] | None = None) -> bool:
@@ -150,11 +171,13 @@ class SupportSolver:
         M = np.vstack(blocks)
         free_mask = np.array(free)
         err_vec = np.array(errs)
+        row_max = np.abs(M).max(axis=1)
 
         def certified(y: np.ndarray) -> bool:
             y = np.where(free_mask, y, np.maximum(y, 0.0))
             g = y @ M
-            bound = float(np.abs(y) @ err_vec) + 1e-12 * float(np.abs(y) @ np.abs(M).max(axis=1)) * len(y)
+            ay = np.abs(y)
+            bound = float(ay @ err_vec) + 1e-12 * float(ay @ row_max) * len(y)
             return bool(g.min() > bound)
 
         # the multipliers of the last excluded cell (often a sibling) may separate this one too
@@ -167,21 +190,14 @@ class SupportSolver:
         return True
 
     def _sign_excluded(self, P: list[np.ndarray], Vs: list[np.ndarray]) -> bool:
+        r"""Some :math:`v_i(a) - v_i(b)` (:math:`b \in T_i`, any a) beyond the rounding bound at
+        every vertex combination: for :math:`a \in T_i` the indifference fails everywhere, for
+        :math:`a \notin T_i` a better reply outside the support exists everywhere (a = b gives 0)."""
         for i in range(self.n):
             V = Vs[i]
-            e = 2 * self.err[i]
-            Ti = self.T[i]
-            inside = V[Ti]
-            # indifference within the support: a strict sign everywhere is a proof of no root
-            d = inside[:, None, :] - inside[None, :, :]
-            if len(Ti) > 1 and (np.any(d.min(axis=2) > e)):
+            d = V[:, None, :] - V[self.T[i]][None, :, :]
+            if d.min(axis=2).max() > 2 * self.err[i]:
                 return True
-            outside = [t for t in range(self.shape[i]) if t not in Ti]
-            if outside:
-                # a strategy outside the support strictly better than some support strategy
-                do = V[outside][:, None, :] - inside[None, :, :]
-                if np.any(do.min(axis=2) > e):
-                    return True
         return False
 
     # ---------------------------------------------------------------- the square system
@@ -498,6 +514,8 @@ class _DirectHighs:
         highs.passModel(lp)
         highs.run()
         if highs.getModelStatus() != core.HighsModelStatus.kOptimal:
+            return None
+        if -highs.getObjectiveValue() <= 1e-9:  # the margin t: no separation (skip the solution copy)
             return None
         x = np.array(highs.getSolution().col_value)
         if x[-1] <= 1e-9:

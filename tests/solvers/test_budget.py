@@ -63,7 +63,7 @@ def test_run_streaming_keeps_partial_results():
 
 @pytest.mark.parametrize(
     "method,shape,budget",
-    [("enumpoly", (4, 4, 4), 1.0), ("logit", (3,) * 6, 0.3), ("lemke-howson", (60, 60), 0.3)],
+    [("enumpoly", (5, 5, 5), 1.0), ("logit", (3,) * 6, 0.3), ("lemke-howson", (60, 60), 0.3)],
 )
 def test_methods_stop_at_their_budget(method, shape, budget):
     rng = np.random.default_rng(5)

@@ -109,7 +109,7 @@ def _contains(sol, prof, tol=1e-7) -> bool:
 )
 def test_no_equilibrium_is_dropped(shape, seed, low, high):
     game = _game(shape, seed, low, high)
-    sol = enumpoly(game)
+    sol = enumpoly(game, algebraic=True)
     for eq in sol.equilibria:  # nothing spurious
         assert float(verify.max_regret(game, [[float(p) for p in probs] for probs in eq.strategies])) <= 1e-7
     isolated, on_continua = _exhaustive_equilibria(game)

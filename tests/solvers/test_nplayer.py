@@ -416,7 +416,8 @@ def test_exact_flag_on_a_float_game():
 def test_algebraic_forms_of_higher_degree_evaluate_to_the_floats():
     # random 2x2x2x2 game (benchmark seed 0): irrational equilibria of degree 2 and 9
     game = random_game((2, 2, 2, 2), 0)
-    sol = enumpoly(game)
+    sol = enumpoly(game, algebraic=True)  # a float game: the exact forms only on request
+    assert sol.extra["algebraic_forms"]
     checked = 0
     for eq in sol.equilibria:
         alg = eq.extra.get("algebraic")
