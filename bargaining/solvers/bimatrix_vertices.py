@@ -474,12 +474,24 @@ def _inside_some(Sc: np.ndarray, within: np.ndarray) -> np.ndarray:
     return np.any(member[:, :m] @ (~within).astype(np.float32).T == 0, axis=1)
 
 
-try:  # the gufunc behind numpy.linalg.solve: NaN for a singular system instead of an exception
-    from numpy.linalg import _umath_linalg
+def _private_solve1() -> Any:
+    """The gufunc behind ``numpy.linalg.solve`` (NaN for a singular system instead of an
+    exception), if this numpy has it and it answers a probe (a regular and a singular system)
+    as expected; else None and the public fallback below is used. A private numpy name: the
+    probe guards against a change of its signature or meaning in another numpy version."""
+    try:
+        from numpy.linalg import _umath_linalg
 
-    _SOLVE1: Any = _umath_linalg.solve1
-except (ImportError, AttributeError):  # pragma: no cover - other numpy versions
-    _SOLVE1 = None
+        fn = _umath_linalg.solve1
+        with np.errstate(all="ignore"):
+            out = fn(np.array([[[2.0, 0.0], [0.0, 4.0]], [[1.0, 1.0], [1.0, 1.0]]]), np.ones((2, 2)))
+        ok = np.allclose(out[0], [0.5, 0.25]) and not np.isfinite(out[1]).all()
+        return fn if ok else None
+    except Exception:  # pragma: no cover - other numpy versions
+        return None
+
+
+_SOLVE1: Any = _private_solve1()
 
 
 def _solve_or_nan(sub: np.ndarray, rhs: np.ndarray) -> np.ndarray:
