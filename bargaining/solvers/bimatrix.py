@@ -98,6 +98,14 @@ from bargaining.solvers.bimatrix_sets import (
     positive_payoffs,
     subset_dimension,
 )
+from bargaining.solvers.bimatrix_tiny import (
+    TINY_BASES,
+    edge_gains,
+    index_float,
+    normalised_lists,
+    regret_ok,
+    tiny_extreme,
+)
 from bargaining.solvers.bimatrix_vertices import SMALL_BASES, pair_vertices, polytope_vertices
 from bargaining.solvers.budget import BudgetExceeded, Deadline
 from bargaining.solvers.profile_eval import payoff_tolerance
@@ -105,6 +113,7 @@ from bargaining.solvers.registry import Method, register
 
 __all__ = ["enummixed", "polytope_vertices", "extreme_equilibria"]
 
+_LIST_CELLS = 36  # float games with up to this many cells are checked in Python floats (measured)
 _INT_RANGE = 2**16  # integer payoffs up to this range use the scaled-rounding labels in float mode
 
 
@@ -373,23 +382,48 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     g = game.as_exact() if use_exact else game
     notes: list[str] = []
     positive = None  # both players' payoffs made positive (for the index), computed once
+    m, n = game.shape if game.num_players == 2 else (0, 0)
+    # small float games: the checks below in Python floats (numpy calls cost more than the sums)
+    lists = not use_exact and game.num_players == 2 and m * n <= _LIST_CELLS
+    listed: tuple[list, list] | None = None  # normalised payoffs as lists, when ``lists``
     if use_exact:
         xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=True, deadline=deadline)
     else:
         try:
-            xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=False, deadline=deadline)
-            positive = (normalised_payoffs(g.float_payoffs[0]), normalised_payoffs(g.float_payoffs[1]))
-            if not _normalised_regret_ok(g, xs, ys, edges, positive):
+            found = None
+            if lists:
+                A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
+                if math.comb(m + n, m) <= TINY_BASES and min(m, n) <= 3:
+                    found = tiny_extreme(A_l, B_l)
+            if found is not None:
+                xs, ys, edges, listed = found
+                finished, dropped = True, 0
+            else:
+                xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=False, deadline=deadline)
+                if lists:
+                    nA, nB = normalised_lists(A_l), normalised_lists(B_l)
+                    listed = (nA, nB) if nA is not None and nB is not None else None
+            if listed is not None:
+                ok = regret_ok(listed[0], listed[1], xs, ys, edges)
+            else:
+                positive = (normalised_payoffs(g.float_payoffs[0]), normalised_payoffs(g.float_payoffs[1]))
+                ok = _normalised_regret_ok(g, xs, ys, edges, positive)
+            if not ok:
                 raise FloatInconclusive("an equilibrium failed the float regret check")
         except FloatInconclusive as why:
-            positive = None
+            positive = listed = None
             xs, ys, edges, finished, dropped = extreme_equilibria(g.as_exact(), exact=True, deadline=deadline)
             xs = [tuple(float(v) for v in x) for x in xs]
             ys = [tuple(float(v) for v in y) for y in ys]
             notes.append(f"float arithmetic was not conclusive ({why}); solved in exact arithmetic")
     # the solver's own candidate check, all edges at once (the certificate is the dispatcher's)
-    gains, pay = _edge_gains(g, xs, ys, edges, use_exact)
-    bad = (gains != 0) if use_exact else (gains > payoff_tolerance(g) * 10)
+    if lists:
+        gains_l, pay = edge_gains(A_l, B_l, xs, ys, edges)
+        tol = payoff_tolerance(g) * 10
+        bad = [v > tol for v in gains_l]
+    else:
+        gains, pay = _edge_gains(g, xs, ys, edges, use_exact)
+        bad = ((gains != 0) if use_exact else (gains > payoff_tolerance(g) * 10)).tolist()
     # maximal Nash subsets, on the extreme equilibria
     if len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
         bicliques = [(frozenset([x]), frozenset([y])) for x, y in edges]
@@ -428,7 +462,10 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
                 e,
             )
         )
-    eqs.sort(key=lambda t: sort_key_profile(t[0].mixed_profile))
+    if use_exact:
+        eqs.sort(key=lambda t: sort_key_profile(t[0].mixed_profile))
+    else:  # float noise below 1e-12 must not decide the order (ties as in exact arithmetic)
+        eqs.sort(key=lambda t: sort_key_profile([[round(p, 12) for p in s] for s in t[0].mixed_profile]))
     index = {e: k for k, (_, e) in enumerate(eqs)}
     subsets = sorted(
         (
@@ -465,10 +502,13 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     for comp in connected:
         ind = None
         if len(comp) == 1 and len(point_sets[comp[0]][0]) == 1 and len(point_sets[comp[0]][1]) == 1:
-            if positive is None:
-                positive = positive_payoffs(A_, B_, use_exact)
             x_, y_ = point_sets[comp[0]][0][0], point_sets[comp[0]][1][0]
-            ind = equilibrium_index(A_, B_, x_, y_, use_exact, positive=positive)
+            if listed is not None:
+                ind = index_float(listed[0], listed[1], x_, y_)
+            else:
+                if positive is None:
+                    positive = positive_payoffs(A_, B_, use_exact)
+                ind = equilibrium_index(A_, B_, x_, y_, use_exact, positive=positive)
         comp_info.append({"subsets": comp, "index": ind})
     messages = list(notes)
     if not finished:

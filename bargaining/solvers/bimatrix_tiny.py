@@ -1,0 +1,385 @@
+r"""Pure-Python kernels of :func:`bargaining.solvers.bimatrix.enummixed` for tiny two-player games,
+where a numpy call (1–5 µs each) costs more than the arithmetic it does.
+
+The math is that of :mod:`bargaining.solvers.bimatrix` (vertex enumeration of the
+best-response polytopes, after Avis, Rosenberg, Savani and von Stengel 2010, *Economic Theory*
+42, §2, and von Stengel 2007, *Algorithmic Game Theory* ch. 3): every basis :math:`(S, J)`,
+:math:`|S| = |J| = k \le 3`, of :math:`P = \{x \ge 0 : M_P^\top x \le 1\}` and of
+:math:`Q = \{y \ge 0 : M_Q^\top y \le 1\}` is solved by Cramer's rule,
+:math:`x_S = \operatorname{adj}(M_{SJ}^\top)\mathbf 1 / \det M_{SJ}`, its labels are read as an
+int bit mask (bit :math:`i`: :math:`x_i = 0`, bit :math:`m + j`: column :math:`j` tight), the
+bases of one vertex are merged by their masks, and the completely labelled pairs are those with
+:math:`c_a \mathbin{|} c_b` = every bit.
+
+It decides exactly as the numpy path (:func:`bargaining.solvers.bimatrix_vertices.pair_vertices`)
+does, with the same thresholds, in the same order of bases, and it never decides a doubtful
+case: whenever the numpy path would fall back or take another branch (payoffs finely spread,
+identical constraints to merge, a float basis that is singular or nearly so, a label within
+round-off) :func:`tiny_extreme` returns ``None`` and the caller runs the general path, which
+then decides (and explains) exactly as before.
+
+- Integer payoffs (range up to :data:`INT_RANGE`): every decision in Python integers —
+  :math:`x_p |\det| = \pm(\operatorname{adj}\mathbf 1)_p` and the slacks times :math:`|\det|`
+  are integers, so the labels are exact, and a probability is the correctly rounded quotient
+  of two integers.
+- Float payoffs: each player's payoffs normalised onto [1, 2] by the same float operations as
+  :func:`bargaining.solvers.bimatrix_exact.normalised_payoffs`; labels with tolerance 1e-9,
+  ``None`` for a value in (1e-9, 1e-6] (ambiguous) or a basis with
+  :math:`|\det| \le 10^{-8}\prod_q \lVert \text{row}_q \rVert`.
+
+The results agree with the numpy path's up to float round-off in the last bits of the
+probabilities (tested on thousands of random and degenerate games).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from itertools import combinations
+from typing import Any
+
+__all__ = ["tiny_extreme", "TINY_BASES", "INT_RANGE", "normalised_lists"]
+
+TINY_BASES = 21  # games with comb(m + n, m) up to this (2x2, 2x3, 3x3, 2x4, 2x5) run here (measured)
+INT_RANGE = 2**10  # integer payoffs of range up to this are decided in integers here
+_FLOAT_TOL = 1e-9
+_AMBIGUOUS = 1e-6
+_MIN_RESOLUTION = 1e-6
+_SINGULAR = 1e-8
+
+
+@lru_cache(maxsize=64)
+def _bases(m: int, n: int) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """Every basis (S, J) of an ``m × n`` polytope matrix, k = 1..min(m, n), S outer, J inner
+    (the order of :func:`bargaining.solvers.bimatrix_vertices.pair_vertices`)."""
+    out = []
+    for k in range(1, min(m, n) + 1):
+        for S in combinations(range(m), k):
+            for J in combinations(range(n), k):
+                out.append((S, J))
+    return tuple(out)
+
+
+def normalised_lists(U: list[list[float]]) -> list[list[float]] | None:
+    """``U`` mapped affinely onto [1, 2] with the float operations of ``normalised_payoffs``
+    (so bit for bit the same values); ``None`` for a non-finite payoff."""
+    flat = [v for row in U for v in row]
+    s = max(abs(v) for v in flat)
+    if not math.isfinite(s):
+        return None
+    if s == 0.0:
+        return [[1.0] * len(row) for row in U]
+    V = [[v / s for v in row] for row in U]
+    lo = min(v for row in V for v in row)
+    hi = max(v for row in V for v in row)
+    if hi <= lo:
+        return [[1.0] * len(row) for row in U]
+    d = hi - lo
+    return [[(v - lo) / d + 1.0 for v in row] for row in V]
+
+
+def _integer_matrix(U: list[list[float]]) -> list[list[int]] | bool:
+    """``U - min U + 1`` as Python ints when ``U`` holds integers of range up to
+    :data:`INT_RANGE`; ``False`` when it does not hold integers; ``True`` for integers of a
+    larger range (which the general path reads as integers: not decided here)."""
+    flat = [v for row in U for v in row]
+    if not all(math.isfinite(v) and v == round(v) for v in flat):
+        return False
+    lo, hi = min(flat), max(flat)
+    if hi - lo > INT_RANGE:
+        return True
+    return [[int(v - lo) + 1 for v in row] for row in U]
+
+
+def _solve_int(M: list[list[int]], S: tuple[int, ...], J: tuple[int, ...]) -> tuple[int, list[int]] | None:
+    """``(det, num)`` with :math:`x_S = num / det` solving :math:`\\sum_p M[S_p][J_q] x_p = 1`
+    for every q, by Cramer's rule in integers; ``None`` if singular."""
+    k = len(S)
+    if k == 1:
+        d = M[S[0]][J[0]]
+        return (d, [1]) if d else None
+    if k == 2:
+        (s0, s1), (j0, j1) = S, J
+        a, b = M[s0][j0], M[s1][j0]  # row q=0: a x0 + b x1 = 1
+        c, e = M[s0][j1], M[s1][j1]  # row q=1: c x0 + e x1 = 1
+        d = a * e - b * c
+        return (d, [e - b, a - c]) if d else None
+    s0, s1, s2 = S
+    j0, j1, j2 = J
+    r0 = (M[s0][j0], M[s1][j0], M[s2][j0])
+    r1 = (M[s0][j1], M[s1][j1], M[s2][j1])
+    r2 = (M[s0][j2], M[s1][j2], M[s2][j2])
+    c00 = r1[1] * r2[2] - r1[2] * r2[1]
+    c01 = r1[2] * r2[0] - r1[0] * r2[2]
+    c02 = r1[0] * r2[1] - r1[1] * r2[0]
+    d = r0[0] * c00 + r0[1] * c01 + r0[2] * c02
+    if not d:
+        return None
+    # adj(R) @ 1: column sums of the cofactor matrix, taken per unknown
+    n0 = c00 + (r0[2] * r2[1] - r0[1] * r2[2]) + (r0[1] * r1[2] - r0[2] * r1[1])
+    n1 = c01 + (r0[0] * r2[2] - r0[2] * r2[0]) + (r0[2] * r1[0] - r0[0] * r1[2])
+    n2 = c02 + (r0[1] * r2[0] - r0[0] * r2[1]) + (r0[0] * r1[1] - r0[1] * r1[0])
+    return d, [n0, n1, n2]
+
+
+def _solve_float(M: list[list[float]], S: tuple[int, ...], J: tuple[int, ...]) -> list[float] | None:
+    """:math:`x_S` solving :math:`\\sum_p M[S_p][J_q] x_p = 1` for every q by Cramer's rule;
+    ``None`` when the basis is singular or nearly so (relative to its row norms)."""
+    k = len(S)
+    if k == 1:
+        d = M[S[0]][J[0]]
+        return [1.0 / d]  # entries are in [1, 2]
+    if k == 2:
+        (s0, s1), (j0, j1) = S, J
+        a, b = M[s0][j0], M[s1][j0]
+        c, e = M[s0][j1], M[s1][j1]
+        d = a * e - b * c
+        if abs(d) <= _SINGULAR * math.hypot(a, b) * math.hypot(c, e):
+            return None
+        return [(e - b) / d, (a - c) / d]
+    s0, s1, s2 = S
+    j0, j1, j2 = J
+    r0 = (M[s0][j0], M[s1][j0], M[s2][j0])
+    r1 = (M[s0][j1], M[s1][j1], M[s2][j1])
+    r2 = (M[s0][j2], M[s1][j2], M[s2][j2])
+    c00 = r1[1] * r2[2] - r1[2] * r2[1]
+    c01 = r1[2] * r2[0] - r1[0] * r2[2]
+    c02 = r1[0] * r2[1] - r1[1] * r2[0]
+    d = r0[0] * c00 + r0[1] * c01 + r0[2] * c02
+    if abs(d) <= _SINGULAR * math.hypot(*r0) * math.hypot(*r1) * math.hypot(*r2):
+        return None
+    n0 = c00 + (r0[2] * r2[1] - r0[1] * r2[2]) + (r0[1] * r1[2] - r0[2] * r1[1])
+    n1 = c01 + (r0[0] * r2[2] - r0[2] * r2[0]) + (r0[2] * r1[0] - r0[0] * r1[2])
+    n2 = c02 + (r0[1] * r2[0] - r0[0] * r2[1]) + (r0[0] * r1[1] - r0[1] * r1[0])
+    return [n0 / d, n1 / d, n2 / d]
+
+
+def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] | None:
+    """Distinct vertices :math:`x \\ne 0` of :math:`\\{x \\ge 0 : M^\\top x \\le 1\\}` as
+    ``(label mask, probabilities)`` in the order of their first basis (label i: :math:`x_i = 0`,
+    label ``m + j``: column j tight); ``None`` when the float path would doubt a label."""
+    m, n = len(M), len(M[0])
+    out: list[tuple[int, list[Any]]] = []
+    seen: set[int] = set()
+    for S, J in _bases(m, n):
+        if integer:
+            sol = _solve_int(M, S, J)
+            if sol is None:
+                continue
+            d, num = sol
+            if d < 0:
+                d, num = -d, [-v for v in num]
+            if min(num) < 0:
+                continue
+            # scaled values: x_p |det| = num_p, slack_j |det| = |det| - sum_p num_p M[S_p][j]
+            code = 0
+            x = [0] * m
+            for p, i in enumerate(S):
+                x[i] = num[p]
+            for i in range(m):
+                if not x[i]:
+                    code |= 1 << i
+            bad = False
+            for j in range(n):
+                s = d
+                for p, i in enumerate(S):
+                    s -= num[p] * M[i][j]
+                if s < 0:
+                    bad = True
+                    break
+                if not s:
+                    code |= 1 << (m + j)
+            if bad or code in seen:
+                continue
+            seen.add(code)
+            total = sum(x)
+            out.append((code, [v / total for v in x]))
+        else:
+            xs = _solve_float(M, S, J)
+            if xs is None:
+                return None
+            if min(xs) <= -_FLOAT_TOL:
+                continue
+            xf = [0.0] * m
+            for p, i in enumerate(S):
+                xf[i] = xs[p]
+            code = 0
+            slacks = []
+            for j in range(n):
+                s = 1.0
+                for p, i in enumerate(S):
+                    s -= xs[p] * M[i][j]
+                if s <= -_FLOAT_TOL:
+                    break
+                slacks.append(s)
+            else:
+                for i, v in enumerate(xf):
+                    a = abs(v)
+                    if a <= _FLOAT_TOL:
+                        code |= 1 << i
+                        xf[i] = 0.0
+                    elif a <= _AMBIGUOUS:
+                        return None
+                for j, s in enumerate(slacks):
+                    a = abs(s)
+                    if a <= _FLOAT_TOL:
+                        code |= 1 << (m + j)
+                    elif a <= _AMBIGUOUS:
+                        return None
+                if code in seen:
+                    continue
+                seen.add(code)
+                total = sum(xf)
+                out.append((code, [v / total for v in xf]))
+    return out
+
+
+def _distinct_columns(M: list[list[Any]]) -> bool:
+    cols = list(zip(*M))
+    return len(set(cols)) == len(cols)
+
+
+def tiny_extreme(
+    A: list[list[float]], B: list[list[float]]
+) -> tuple[list[tuple], list[tuple], list[tuple[int, int]], tuple[list[list[float]], list[list[float]]]] | None:
+    """The float path of :func:`bargaining.solvers.bimatrix.extreme_equilibria` for a tiny
+    game with payoffs ``A``, ``B`` (lists of rows of floats): ``(xs, ys, edges, normalised)``
+    as there, plus both players' payoffs normalised onto [1, 2] (for the regret check and the
+    index), or ``None`` where the general path must decide (see the module docstring)."""
+    m, n = len(A), len(A[0])
+    BT = B
+    AT = [list(c) for c in zip(*A)]  # Q's matrix: A transposed (n x m)
+    iP, iQ = _integer_matrix(BT), _integer_matrix(AT)
+    nA = nB = None
+    if iP is True or iQ is True:
+        return None
+    if iP is not False and iQ is not False:
+        MP: list[list[Any]] = iP
+        MQ: list[list[Any]] = iQ
+        integer = True
+    elif iP is False and iQ is False:
+        nB, nA = normalised_lists(B), normalised_lists(A)
+        if nA is None or nB is None:
+            return None
+        for N in (nA, nB):
+            u = sorted({v for row in N for v in row})
+            if any(b - a < _MIN_RESOLUTION for a, b in zip(u, u[1:])):
+                return None
+        MP, MQ = nB, [list(c) for c in zip(*nA)]
+        integer = False
+    else:
+        return None  # one integer polytope and one float one: the general path
+    if not _distinct_columns(MP) or not _distinct_columns(MQ):
+        return None
+    VP = _vertices(MP, integer)
+    if VP is None:
+        return None
+    VQ = _vertices(MQ, integer)
+    if VQ is None:
+        return None
+    full = (1 << (m + n)) - 1
+    # Q's local labels: bit j < n is y_j = 0 (global m + j), bit n + i is row i tight (global i)
+    low = (1 << n) - 1
+    cq = [((c & low) << m) | (c >> n) for c, _ in VQ]
+    xs: list[tuple] = []
+    ys: list[tuple] = []
+    xi: dict[tuple, int] = {}
+    yi: dict[tuple, int] = {}
+    edges: list[tuple[int, int]] = []
+    keys_q: list[tuple | None] = [None] * len(VQ)
+    for cp, x in VP:
+        kx = None
+        for b, c in enumerate(cq):
+            if cp | c != full:
+                continue
+            if kx is None:
+                kx = tuple(round(v, 9) for v in x)
+                if kx not in xi:
+                    xi[kx] = len(xs)
+                    xs.append(tuple(x))
+            ky = keys_q[b]
+            if ky is None:
+                ky = keys_q[b] = tuple(round(v, 9) for v in VQ[b][1])
+            if ky not in yi:
+                yi[ky] = len(ys)
+                ys.append(tuple(VQ[b][1]))
+            e = (xi[kx], yi[ky])
+            if e not in edges:
+                edges.append(e)
+    if nA is None:
+        nA, nB = normalised_lists(A), normalised_lists(B)
+    assert nA is not None and nB is not None
+    return xs, ys, edges, (nA, nB)
+
+
+# -- the checks of ``enummixed`` on small games, in Python floats -----------------------------------
+def _row_col_payoffs(
+    A: list[list[float]], B: list[list[float]], x: tuple, y: tuple
+) -> tuple[list[float], list[float]]:
+    """:math:`(Ay)_i` for every row and :math:`(x^\\top B)_j` for every column."""
+    ra = [sum(a * q for a, q in zip(row, y)) for row in A]
+    cb = [sum(p * b for p, b in zip(x, col)) for col in zip(*B)]
+    return ra, cb
+
+
+def regret_ok(nA: list[list[float]], nB: list[list[float]], xs: list, ys: list, edges: list) -> bool:
+    """Every edge's regret on the payoffs normalised onto [1, 2] is at most 1e-9 (the float
+    check of ``enummixed``, as its numpy form ``_normalised_regret_ok``)."""
+    for a, b in edges:
+        x, y = xs[a], ys[b]
+        ra, cb = _row_col_payoffs(nA, nB, x, y)
+        if max(ra) - sum(p * v for p, v in zip(x, ra)) > 1e-9:
+            return False
+        if max(cb) - sum(q * v for q, v in zip(y, cb)) > 1e-9:
+            return False
+    return True
+
+
+def edge_gains(
+    A: list[list[float]], B: list[list[float]], xs: list, ys: list, edges: list
+) -> tuple[list[float], list[tuple[float, float]]]:
+    """For every edge: the largest gain of a player from a pure deviation and the payoffs
+    :math:`(x^\\top Ay, x^\\top By)` (as ``_edge_gains`` of ``enummixed``, floats)."""
+    gains, pay = [], []
+    for a, b in edges:
+        x, y = xs[a], ys[b]
+        ra, cb = _row_col_payoffs(A, B, x, y)
+        ua = sum(p * v for p, v in zip(x, ra))
+        ub = sum(q * v for q, v in zip(y, cb))
+        gains.append(max(max(ra) - ua, max(cb) - ub))
+        pay.append((ua, ub))
+    return gains, pay
+
+
+def _det_sign(M: list[list[float]]) -> int:
+    k = len(M)
+    if k == 1:
+        d = M[0][0]
+    elif k == 2:
+        d = M[0][0] * M[1][1] - M[0][1] * M[1][0]
+    else:
+        import numpy as np  # the numpy determinant, as ``equilibrium_index`` takes it
+
+        d = float(np.linalg.det(np.array(M)))
+    return 0 if abs(d) < 1e-12 else (1 if d > 0 else -1)
+
+
+def index_float(Ap: list[list[float]], Bp: list[list[float]], x: tuple, y: tuple) -> int | None:
+    """Shapley's index of an isolated nondegenerate equilibrium, as
+    :func:`bargaining.solvers.bimatrix_sets.equilibrium_index` computes it in float mode
+    (``Ap``, ``Bp``: the payoffs normalised onto [1, 2]); ``None`` when degenerate."""
+    S = [i for i, v in enumerate(x) if v != 0]
+    T = [j for j, v in enumerate(y) if v != 0]
+    if len(S) != len(T):
+        return None
+    row_pay, col_pay = _row_col_payoffs(Ap, Bp, x, y)
+    top_r, top_c = max(row_pay) - 1e-9, max(col_pay) - 1e-9
+    if [i for i, v in enumerate(row_pay) if v >= top_r] != S:
+        return None
+    if [j for j, v in enumerate(col_pay) if v >= top_c] != T:
+        return None
+    sa = _det_sign([[Ap[i][j] for j in T] for i in S])
+    sb = _det_sign([[Bp[i][j] for j in T] for i in S])
+    if sa == 0 or sb == 0:
+        return None
+    return (-1) ** (len(S) + 1) * sa * sb
