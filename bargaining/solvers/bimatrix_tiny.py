@@ -234,9 +234,59 @@ def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] 
     return out
 
 
-def _distinct_columns(M: list[list[Any]]) -> bool:
-    cols = list(zip(*M))
-    return len(set(cols)) == len(cols)
+def _merged(M: list[list[Any]]) -> tuple[list[list[Any]], list[int]]:
+    """``M`` with identical columns merged (first copies, in order) and, for every original
+    column, the position of its copy (as ``distinct_columns``)."""
+    seen: dict[tuple, int] = {}
+    keep: list[int] = []
+    owner: list[int] = []
+    for j, col in enumerate(zip(*M)):
+        if col not in seen:
+            seen[col] = len(keep)
+            keep.append(j)
+        owner.append(seen[col])
+    if len(keep) == len(owner):
+        return M, owner
+    return [[row[j] for j in keep] for row in M], owner
+
+
+def _polytope(U: list[list[float]]) -> tuple[list[list[Any]], bool] | None:
+    """The polytope matrix of ``_polytope_matrix`` (shifted integers or payoffs normalised
+    onto [1, 2]) and whether it holds integers; ``None`` where the general path decides."""
+    iU = _integer_matrix(U)
+    if iU is True:
+        return None
+    if iU is not False:
+        return iU, True
+    N = normalised_lists(U)
+    if N is None:
+        return None
+    u = sorted({v for row in N for v in row})
+    if any(b - a < _MIN_RESOLUTION for a, b in zip(u, u[1:])):
+        return None
+    return N, False
+
+
+def _labelled(U: list[list[float]]) -> list[tuple[int, list[Any]]] | None:
+    """Vertices of the polytope of payoffs ``U`` (rows: its own strategies), identical
+    constraints merged and their labels expanded back; ``None`` where the general path decides."""
+    got = _polytope(U)
+    if got is None:
+        return None
+    M, integer = got
+    m, n = len(M), len(M[0])
+    R, owner = _merged(M)
+    V = _vertices(R, integer)
+    if V is None or R is M:
+        return V
+    out = []
+    for code, x in V:
+        c = code & ((1 << m) - 1)
+        for j, o in enumerate(owner):
+            if code >> (m + o) & 1:
+                c |= 1 << (m + j)
+        out.append((c, x))
+    return out
 
 
 def tiny_extreme(
@@ -247,34 +297,10 @@ def tiny_extreme(
     as there, plus both players' payoffs normalised onto [1, 2] (for the regret check and the
     index), or ``None`` where the general path must decide (see the module docstring)."""
     m, n = len(A), len(A[0])
-    BT = B
-    AT = [list(c) for c in zip(*A)]  # Q's matrix: A transposed (n x m)
-    iP, iQ = _integer_matrix(BT), _integer_matrix(AT)
-    nA = nB = None
-    if iP is True or iQ is True:
-        return None
-    if iP is not False and iQ is not False:
-        MP: list[list[Any]] = iP
-        MQ: list[list[Any]] = iQ
-        integer = True
-    elif iP is False and iQ is False:
-        nB, nA = normalised_lists(B), normalised_lists(A)
-        if nA is None or nB is None:
-            return None
-        for N in (nA, nB):
-            u = sorted({v for row in N for v in row})
-            if any(b - a < _MIN_RESOLUTION for a, b in zip(u, u[1:])):
-                return None
-        MP, MQ = nB, [list(c) for c in zip(*nA)]
-        integer = False
-    else:
-        return None  # one integer polytope and one float one: the general path
-    if not _distinct_columns(MP) or not _distinct_columns(MQ):
-        return None
-    VP = _vertices(MP, integer)
+    VP = _labelled(B)  # P: x >= 0, B^T x <= 1
     if VP is None:
         return None
-    VQ = _vertices(MQ, integer)
+    VQ = _labelled([list(c) for c in zip(*A)])  # Q: y >= 0, A y <= 1
     if VQ is None:
         return None
     full = (1 << (m + n)) - 1
@@ -306,9 +332,8 @@ def tiny_extreme(
             e = (xi[kx], yi[ky])
             if e not in edges:
                 edges.append(e)
-    if nA is None:
-        nA, nB = normalised_lists(A), normalised_lists(B)
-    assert nA is not None and nB is not None
+    nA, nB = normalised_lists(A), normalised_lists(B)
+    assert nA is not None and nB is not None  # finite payoffs (checked above)
     return xs, ys, edges, (nA, nB)
 
 
