@@ -33,6 +33,12 @@ __all__ = ["Equilibrium", "Solution", "sort_key_profile"]
 def _freeze(value: Any) -> Any:
     """Nested lists → tuples, so that a profile cannot be edited in place."""
     if isinstance(value, (list, tuple)):
+        if type(value) is tuple:
+            for v in value:
+                if isinstance(v, (list, tuple)):
+                    break
+            else:
+                return value  # already frozen (a flat tuple): no copy
         return tuple(_freeze(v) for v in value)
     return value
 

@@ -101,6 +101,7 @@ from bargaining.solvers.bimatrix_sets import (
 from bargaining.solvers.bimatrix_tiny import (
     TINY_BASES,
     edge_gains,
+    edge_payoffs,
     index_float,
     normalised_lists,
     regret_ok,
@@ -386,6 +387,7 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     # small float games: the checks below in Python floats (numpy calls cost more than the sums)
     lists = not use_exact and game.num_players == 2 and m * n <= _LIST_CELLS
     listed: tuple[list, list] | None = None  # normalised payoffs as lists, when ``lists``
+    checked = False  # labels decided in integers (the float checks cannot fail)
     if use_exact:
         xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=True, deadline=deadline)
     else:
@@ -395,15 +397,18 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
                 A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
                 if math.comb(m + n, m) <= TINY_BASES and min(m, n) <= 3:
                     found = tiny_extreme(A_l, B_l)
+
             if found is not None:
-                xs, ys, edges, listed = found
+                xs, ys, edges, listed, checked = found
                 finished, dropped = True, 0
             else:
                 xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=False, deadline=deadline)
                 if lists:
                     nA, nB = normalised_lists(A_l), normalised_lists(B_l)
                     listed = (nA, nB) if nA is not None and nB is not None else None
-            if listed is not None:
+            if checked:
+                ok = True
+            elif listed is not None:
                 ok = regret_ok(listed[0], listed[1], xs, ys, edges)
             else:
                 positive = (normalised_payoffs(g.float_payoffs[0]), normalised_payoffs(g.float_payoffs[1]))
@@ -412,18 +417,26 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
                 raise FloatInconclusive("an equilibrium failed the float regret check")
         except FloatInconclusive as why:
             positive = listed = None
+            checked = False
             xs, ys, edges, finished, dropped = extreme_equilibria(g.as_exact(), exact=True, deadline=deadline)
             xs = [tuple(float(v) for v in x) for x in xs]
             ys = [tuple(float(v) for v in y) for y in ys]
             notes.append(f"float arithmetic was not conclusive ({why}); solved in exact arithmetic")
     # the solver's own candidate check, all edges at once (the certificate is the dispatcher's)
-    if lists:
+    if lists and checked:
+        pay = edge_payoffs(A_l, B_l, xs, ys, edges)
+        bad = [False] * len(edges)
+    elif lists:
         gains_l, pay = edge_gains(A_l, B_l, xs, ys, edges)
-        tol = payoff_tolerance(g) * 10
+        tol = 1e-8 * max(1.0, max(abs(v) for row in A_l + B_l for v in row))  # payoff_tolerance * 10
         bad = [v > tol for v in gains_l]
     else:
         gains, pay = _edge_gains(g, xs, ys, edges, use_exact)
         bad = ((gains != 0) if use_exact else (gains > payoff_tolerance(g) * 10)).tolist()
+    if lists and not any(bad) and len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
+        # every extreme equilibrium is isolated: the general steps below, with their trivial
+        # outcomes written out (each subset one equilibrium, each component one subset)
+        return _isolated(game, xs, ys, edges, pay, listed, notes, finished, deadline)
     # maximal Nash subsets, on the extreme equilibria
     if len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
         bicliques = [(frozenset([x]), frozenset([y])) for x, y in edges]
@@ -535,6 +548,77 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
             "component_index": [c["index"] for c in comp_info],
             "equilibrium_sets": sets,
             **({"hints": hints} if hints else {}),
+        },
+    )
+
+
+def _isolated(
+    game: NormalFormGame,
+    xs: list,
+    ys: list,
+    edges: list,
+    pay: list,
+    listed: tuple[list, list] | None,
+    notes: list[str],
+    finished: bool,
+    deadline: Deadline,
+) -> Solution:
+    """The :class:`Solution` of :func:`enummixed` (float mode) when every extreme equilibrium is
+    isolated and passed the candidate check: what the general steps give then, written out
+    (each maximal Nash subset and each connected component is one equilibrium; the index of each
+    from :func:`index_float`, or :func:`equilibrium_index` after an exact fallback)."""
+    eqs = []
+    for k, (a, b) in enumerate(edges):
+        x, y = xs[a], ys[b]
+        pure = sum(1 for p in x if p != 0) == 1 and sum(1 for q in y if q != 0) == 1
+        key = sort_key_profile(([round(p, 12) for p in x], [round(q, 12) for q in y]))
+        eqs.append((key, k, x, y, pure))
+    eqs.sort(key=lambda t: t[0])  # stable: ties keep the edge order, as the general path
+    names = game.strategies
+    m, n = game.shape
+    positive = None
+    equilibria, sets, index = [], [], []
+    for r, (_, k, x, y, pure) in enumerate(eqs):
+        equilibria.append(
+            Equilibrium(strategies=(x, y), payoffs=pay[k], regret=None, label="pure" if pure else "mixed")
+        )
+        entry: dict[str, Any] = {
+            "equilibria": [r],
+            "supports": [
+                [names[0][i] for i in range(m) if x[i] != 0],
+                [names[1][j] for j in range(n) if y[j] != 0],
+            ],
+            "dimension": 0,
+            "extreme_strategies": [1, 1],
+        }
+        if pure:
+            entry["description"] = "every profile with these supports (a product of simplices)"
+        sets.append(entry)
+        if listed is not None:
+            index.append(index_float(listed[0], listed[1], x, y))
+        else:
+            A_, B_ = game.float_payoffs[0], game.float_payoffs[1]
+            if positive is None:
+                positive = positive_payoffs(A_, B_, False)
+            index.append(equilibrium_index(A_, B_, x, y, False, positive=positive))
+    components = [[r] for r in range(len(eqs))]
+    messages = list(notes)
+    if not finished:
+        messages.append(deadline.message())
+    return Solution(
+        game=game,
+        concept="nash",
+        method="enummixed",
+        equilibria=tuple(equilibria),
+        complete=finished,
+        exact=False,
+        components=tuple((r,) for r in range(len(eqs))),
+        message="; ".join(messages) or None,
+        extra={
+            "maximal_nash_subsets": components,
+            "connected_components": [[r] for r in range(len(eqs))],
+            "component_index": index,
+            "equilibrium_sets": sets,
         },
     )
 

@@ -50,10 +50,11 @@ _SINGULAR = 1e-8
 
 @lru_cache(maxsize=64)
 def _bases(m: int, n: int) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
-    """Every basis (S, J) of an ``m × n`` polytope matrix, k = 1..min(m, n), S outer, J inner
-    (the order of :func:`bargaining.solvers.bimatrix_vertices.pair_vertices`)."""
+    """Every basis (S, J) of an ``m × n`` polytope matrix with k = 2..min(m, n), S outer, J
+    inner (the order of :func:`bargaining.solvers.bimatrix_vertices.pair_vertices`; k = 1 is
+    read off the rows' maxima)."""
     out = []
-    for k in range(1, min(m, n) + 1):
+    for k in range(2, min(m, n) + 1):
         for S in combinations(range(m), k):
             for J in combinations(range(n), k):
                 out.append((S, J))
@@ -83,7 +84,7 @@ def _integer_matrix(U: list[list[float]]) -> list[list[int]] | bool:
     :data:`INT_RANGE`; ``False`` when it does not hold integers; ``True`` for integers of a
     larger range (which the general path reads as integers: not decided here)."""
     flat = [v for row in U for v in row]
-    if not all(math.isfinite(v) and v == round(v) for v in flat):
+    if not all(map(float.is_integer, flat)):  # False for inf and nan too
         return False
     lo, hi = min(flat), max(flat)
     if hi - lo > INT_RANGE:
@@ -161,6 +162,29 @@ def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] 
     m, n = len(M), len(M[0])
     out: list[tuple[int, list[Any]]] = []
     seen: set[int] = set()
+    # k = 1: the basis ({i}, {j}) gives x = e_i / M[i][j], feasible iff M[i][j] is the largest
+    # of row i; every such j gives the same vertex (labels: the other rows and the row's maxima)
+    rows_mask = (1 << m) - 1
+    for i, row in enumerate(M):
+        top = max(row)
+        code = rows_mask ^ (1 << i)
+        if integer:
+            for j, v in enumerate(row):
+                if v == top:
+                    code |= 1 << (m + j)
+        else:
+            xi = 1.0 / top
+            for j, v in enumerate(row):
+                a = abs(1.0 - xi * v)
+                if a <= _FLOAT_TOL:
+                    code |= 1 << (m + j)
+                elif a <= _AMBIGUOUS:
+                    return None
+        if code not in seen:
+            seen.add(code)
+            x = [0.0] * m
+            x[i] = 1.0
+            out.append((code, x))
     for S, J in _bases(m, n):
         if integer:
             sol = _solve_int(M, S, J)
@@ -254,7 +278,7 @@ def _polytope(U: list[list[float]]) -> tuple[list[list[Any]], bool] | None:
     """The polytope matrix of ``_polytope_matrix`` (shifted integers or payoffs normalised
     onto [1, 2]) and whether it holds integers; ``None`` where the general path decides."""
     iU = _integer_matrix(U)
-    if iU is True:
+    if iU is True:  # integers of a large range
         return None
     if iU is not False:
         return iU, True
@@ -267,9 +291,10 @@ def _polytope(U: list[list[float]]) -> tuple[list[list[Any]], bool] | None:
     return N, False
 
 
-def _labelled(U: list[list[float]]) -> list[tuple[int, list[Any]]] | None:
+def _labelled(U: list[list[float]]) -> tuple[list[tuple[int, list[Any]]], bool] | None:
     """Vertices of the polytope of payoffs ``U`` (rows: its own strategies), identical
-    constraints merged and their labels expanded back; ``None`` where the general path decides."""
+    constraints merged and their labels expanded back, and whether they were decided in
+    integers; ``None`` where the general path decides."""
     got = _polytope(U)
     if got is None:
         return None
@@ -277,8 +302,10 @@ def _labelled(U: list[list[float]]) -> list[tuple[int, list[Any]]] | None:
     m, n = len(M), len(M[0])
     R, owner = _merged(M)
     V = _vertices(R, integer)
-    if V is None or R is M:
-        return V
+    if V is None:
+        return None
+    if R is M:
+        return V, integer
     out = []
     for code, x in V:
         c = code & ((1 << m) - 1)
@@ -286,23 +313,32 @@ def _labelled(U: list[list[float]]) -> list[tuple[int, list[Any]]] | None:
             if code >> (m + o) & 1:
                 c |= 1 << (m + j)
         out.append((c, x))
-    return out
+    return out, integer
 
 
 def tiny_extreme(
     A: list[list[float]], B: list[list[float]]
-) -> tuple[list[tuple], list[tuple], list[tuple[int, int]], tuple[list[list[float]], list[list[float]]]] | None:
+) -> (
+    tuple[list[tuple], list[tuple], list[tuple[int, int]], tuple[list[list[float]], list[list[float]]], bool]
+    | None
+):
     """The float path of :func:`bargaining.solvers.bimatrix.extreme_equilibria` for a tiny
-    game with payoffs ``A``, ``B`` (lists of rows of floats): ``(xs, ys, edges, normalised)``
-    as there, plus both players' payoffs normalised onto [1, 2] (for the regret check and the
-    index), or ``None`` where the general path must decide (see the module docstring)."""
+    game with payoffs ``A``, ``B`` (lists of rows of floats): ``(xs, ys, edges, normalised,
+    integer)`` with ``xs, ys, edges`` as there, both players' payoffs normalised onto [1, 2]
+    (for the regret check and the index) and whether every label was decided in integers (then
+    each probability is the correctly rounded exact value, and the float regret check, which
+    could only fail on round-off of 1e-9 or more, is not needed); ``None`` where the general
+    path must decide (see the module docstring)."""
     m, n = len(A), len(A[0])
-    VP = _labelled(B)  # P: x >= 0, B^T x <= 1
-    if VP is None:
+    got = _labelled(B)  # P: x >= 0, B^T x <= 1
+    if got is None:
         return None
-    VQ = _labelled([list(c) for c in zip(*A)])  # Q: y >= 0, A y <= 1
-    if VQ is None:
+    VP, int_p = got
+    got = _labelled([list(c) for c in zip(*A)])  # Q: y >= 0, A y <= 1
+    if got is None:
         return None
+    VQ, int_q = got
+    integer = int_p and int_q
     full = (1 << (m + n)) - 1
     # Q's local labels: bit j < n is y_j = 0 (global m + j), bit n + i is row i tight (global i)
     low = (1 << n) - 1
@@ -334,7 +370,7 @@ def tiny_extreme(
                 edges.append(e)
     nA, nB = normalised_lists(A), normalised_lists(B)
     assert nA is not None and nB is not None  # finite payoffs (checked above)
-    return xs, ys, edges, (nA, nB)
+    return xs, ys, edges, (nA, nB), integer
 
 
 # -- the checks of ``enummixed`` on small games, in Python floats -----------------------------------
@@ -358,6 +394,20 @@ def regret_ok(nA: list[list[float]], nB: list[list[float]], xs: list, ys: list, 
         if max(cb) - sum(q * v for q, v in zip(y, cb)) > 1e-9:
             return False
     return True
+
+
+def edge_payoffs(A: list[list[float]], B: list[list[float]], xs: list, ys: list, edges: list) -> list:
+    """For every edge the payoffs :math:`(x^\top Ay, x^\top By)`."""
+    out = []
+    for a, b in edges:
+        x, y = xs[a], ys[b]
+        ua = ub = 0.0
+        for p, ra, rb in zip(x, A, B):
+            if p:
+                ua += p * sum(v * q for v, q in zip(ra, y))
+                ub += p * sum(v * q for v, q in zip(rb, y))
+        out.append((ua, ub))
+    return out
 
 
 def edge_gains(
