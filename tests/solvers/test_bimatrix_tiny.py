@@ -76,3 +76,24 @@ def test_fast_path_equals_exact_path_on_integer_games():
         assert fast.components == ex.components
         assert fast.extra["component_index"] == ex.extra["component_index"]
         assert fast.extra["connected_components"] == ex.extra["connected_components"]
+
+
+def test_small_certifier_equals_the_numpy_certifier():
+    """verify.normal.max_regrets of small two-player float games in Python floats gives the
+    same regrets, bit for bit, as its numpy contraction (equilibria and random profiles)."""
+    from bargaining.verify import normal as vn
+
+    rng = np.random.default_rng(5)
+    for _ in range(500):
+        m, n = (int(v) for v in rng.integers(1, 6, 2))
+        g = NormalFormGame.from_arrays(rng.random((m, n)), rng.random((m, n)))
+        profs = [eq.strategies for eq in enummixed(g).equilibria]
+        profs += [(tuple(rng.dirichlet(np.ones(m))), tuple(rng.dirichlet(np.ones(n)))) for _ in range(2)]
+        fast = vn.max_regrets(g, profs)
+        old = vn._SMALL_CELLS
+        vn._SMALL_CELLS = -1
+        try:
+            slow = vn.max_regrets(g, profs)
+        finally:
+            vn._SMALL_CELLS = old
+        assert fast == slow
