@@ -23,6 +23,7 @@ connected components, their dimension and (where defined here) index.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -62,6 +63,8 @@ def _affine_dim(points: Sequence[Sequence[Any]]) -> int:
         return 0
     if all(isinstance(v, (int, Fraction)) for p in pts for v in p):
         return _rank_exact([[Fraction(a) - Fraction(b) for a, b in zip(p, pts[0])] for p in pts[1:]])
+    if len(pts) == 2:  # one difference vector: its only singular value is its norm
+        return int(math.hypot(*(float(a) - float(b) for a, b in zip(pts[1], pts[0]))) > 1e-9)
     D = np.asarray(pts[1:], dtype=float) - np.asarray(pts[0], dtype=float)
     return int(np.linalg.matrix_rank(D, tol=1e-9))
 
