@@ -64,9 +64,12 @@ class Equilibrium:
     witness: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        d = self.__dict__  # frozen: the normalised values are written past __setattr__
         for name in ("payoffs", "strategies", "behavior", "beliefs", "outcomes"):
-            object.__setattr__(self, name, _freeze(getattr(self, name)))
-        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+            v = d[name]
+            if v is not None:
+                d[name] = _freeze(v)
+        d["extra"] = MappingProxyType(dict(self.extra))
 
     @property
     def mixed_profile(self) -> tuple[tuple[Any, ...], ...]:

@@ -104,6 +104,7 @@ from bargaining.solvers.bimatrix_tiny import (
     edge_payoffs,
     index_float,
     normalised_lists,
+    pure_index,
     regret_ok,
     tiny_extreme,
 )
@@ -436,7 +437,11 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     if lists and not any(bad) and len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
         # every extreme equilibrium is isolated: the general steps below, with their trivial
         # outcomes written out (each subset one equilibrium, each component one subset)
-        return _isolated(game, xs, ys, edges, pay, listed, notes, finished, deadline)
+        raw = (A_l, B_l) if checked else None
+        return _isolated(game, xs, ys, edges, pay, listed, raw, notes, finished, deadline)
+    if lists and checked and listed is None:
+        nA, nB = normalised_lists(A_l), normalised_lists(B_l)
+        listed = (nA, nB) if nA is not None and nB is not None else None
     # maximal Nash subsets, on the extreme equilibria
     if len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
         bicliques = [(frozenset([x]), frozenset([y])) for x, y in edges]
@@ -559,6 +564,7 @@ def _isolated(
     edges: list,
     pay: list,
     listed: tuple[list, list] | None,
+    raw: tuple[list, list] | None,
     notes: list[str],
     finished: bool,
     deadline: Deadline,
@@ -566,7 +572,10 @@ def _isolated(
     """The :class:`Solution` of :func:`enummixed` (float mode) when every extreme equilibrium is
     isolated and passed the candidate check: what the general steps give then, written out
     (each maximal Nash subset and each connected component is one equilibrium; the index of each
-    from :func:`index_float`, or :func:`equilibrium_index` after an exact fallback)."""
+    from :func:`index_float`, or :func:`equilibrium_index` after an exact fallback). ``raw``:
+    the payoffs when the labels were decided in integers (:func:`tiny_extreme`), whose pure
+    equilibria get their index from :func:`pure_index` and the others from the normalised
+    payoffs, computed only then."""
     eqs = []
     for k, (a, b) in enumerate(edges):
         x, y = xs[a], ys[b]
@@ -594,7 +603,13 @@ def _isolated(
         if pure:
             entry["description"] = "every profile with these supports (a product of simplices)"
         sets.append(entry)
-        if listed is not None:
+        if raw is not None and pure:
+            index.append(pure_index(raw[0], raw[1], x, y))
+        elif raw is not None or listed is not None:
+            if listed is None:
+                nA, nB = normalised_lists(raw[0]), normalised_lists(raw[1])  # type: ignore[index]
+                assert nA is not None and nB is not None  # integer payoffs: finite
+                listed = (nA, nB)
             index.append(index_float(listed[0], listed[1], x, y))
         else:
             A_, B_ = game.float_payoffs[0], game.float_payoffs[1]

@@ -38,7 +38,17 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
-__all__ = ["tiny_extreme", "TINY_BASES", "INT_RANGE", "normalised_lists"]
+__all__ = [
+    "tiny_extreme",
+    "TINY_BASES",
+    "INT_RANGE",
+    "normalised_lists",
+    "regret_ok",
+    "edge_gains",
+    "edge_payoffs",
+    "index_float",
+    "pure_index",
+]
 
 TINY_BASES = 21  # games with comb(m + n, m) up to this (2x2, 2x3, 3x3, 2x4, 2x5) run here (measured)
 INT_RANGE = 2**10  # integer payoffs of range up to this are decided in integers here
@@ -325,10 +335,10 @@ def tiny_extreme(
     """The float path of :func:`bargaining.solvers.bimatrix.extreme_equilibria` for a tiny
     game with payoffs ``A``, ``B`` (lists of rows of floats): ``(xs, ys, edges, normalised,
     integer)`` with ``xs, ys, edges`` as there, both players' payoffs normalised onto [1, 2]
-    (for the regret check and the index) and whether every label was decided in integers (then
-    each probability is the correctly rounded exact value, and the float regret check, which
-    could only fail on round-off of 1e-9 or more, is not needed); ``None`` where the general
-    path must decide (see the module docstring)."""
+    (for the regret check and the index; ``None`` when ``integer``) and whether every label was
+    decided in integers (then each probability is the correctly rounded exact value, and the
+    float regret check, which could only fail on round-off of 1e-9 or more, is not needed);
+    ``None`` where the general path must decide (see the module docstring)."""
     m, n = len(A), len(A[0])
     got = _labelled(B)  # P: x >= 0, B^T x <= 1
     if got is None:
@@ -368,9 +378,11 @@ def tiny_extreme(
             e = (xi[kx], yi[ky])
             if e not in edges:
                 edges.append(e)
+    if integer:  # the normalised payoffs are needed only for some indices: computed there
+        return xs, ys, edges, None, True
     nA, nB = normalised_lists(A), normalised_lists(B)
     assert nA is not None and nB is not None  # finite payoffs (checked above)
-    return xs, ys, edges, (nA, nB), integer
+    return xs, ys, edges, (nA, nB), False
 
 
 # -- the checks of ``enummixed`` on small games, in Python floats -----------------------------------
@@ -458,3 +470,22 @@ def index_float(Ap: list[list[float]], Bp: list[list[float]], x: tuple, y: tuple
     if sa == 0 or sb == 0:
         return None
     return (-1) ** (len(S) + 1) * sa * sb
+
+
+def pure_index(A: list[list[float]], B: list[list[float]], x: tuple, y: tuple) -> int | None:
+    """:func:`index_float` of a pure equilibrium ``(e_i, e_j)`` of a game with integer payoffs
+    of range up to :data:`INT_RANGE` (whose normalised payoffs keep every tie and separate
+    distinct payoffs by far more than the tolerance 1e-9): 1 when ``i`` is the only best
+    response to ``j`` and ``j`` the only one to ``i`` (a 1×1 positive determinant each),
+    else ``None`` (degenerate)."""
+    i = next(r for r, p in enumerate(x) if p != 0)
+    j = next(c for c, q in enumerate(y) if q != 0)
+    col = [row[j] for row in A]
+    top = max(col)
+    if col.count(top) != 1 or col[i] != top:
+        return None
+    row = B[i]
+    top = max(row)
+    if row.count(top) != 1 or row[j] != top:
+        return None
+    return 1
