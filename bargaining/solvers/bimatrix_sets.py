@@ -86,13 +86,16 @@ def is_simplex_face(points: Sequence[Sequence[Any]]) -> bool:
 def _hulls_meet(P1: Sequence[Sequence[Any]], P2: Sequence[Sequence[Any]]) -> bool:
     if {tuple(p) for p in P1} & {tuple(p) for p in P2}:
         return True
-    A1 = np.asarray(P1, dtype=float).T
-    A2 = np.asarray(P2, dtype=float).T
-    if A1.shape[1] == 1 and A2.shape[1] == 1:  # two points: they meet iff equal
-        return bool(np.allclose(A1, A2, rtol=0.0, atol=1e-9))
+    F1 = [[float(v) for v in p] for p in P1]
+    F2 = [[float(v) for v in p] for p in P2]
+    if len(F1) == 1 and len(F2) == 1:  # two points: they meet iff equal (to 1e-9)
+        return all(abs(a - b) <= 1e-9 for a, b in zip(F1[0], F2[0]))
     # a common point lies in both bounding boxes: disjoint boxes need no linear program
-    if np.any(A1.min(axis=1) > A2.max(axis=1) + 1e-9) or np.any(A2.min(axis=1) > A1.max(axis=1) + 1e-9):
-        return False
+    for c1, c2 in zip(zip(*F1), zip(*F2)):
+        if min(c1) > max(c2) + 1e-9 or min(c2) > max(c1) + 1e-9:
+            return False
+    A1 = np.asarray(F1, dtype=float).T
+    A2 = np.asarray(F2, dtype=float).T
     from scipy.optimize import linprog
 
     d = A1.shape[0]
