@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 from itertools import combinations
+from operator import mul
 from typing import Any
 
 __all__ = [
@@ -387,23 +388,23 @@ def tiny_extreme(
 
 # -- the checks of ``enummixed`` on small games, in Python floats -----------------------------------
 def _row_col_payoffs(
-    A: list[list[float]], B: list[list[float]], x: tuple, y: tuple
+    A: list[list[float]], BT: list[tuple[float, ...]], x: tuple, y: tuple
 ) -> tuple[list[float], list[float]]:
-    """:math:`(Ay)_i` for every row and :math:`(x^\\top B)_j` for every column."""
-    ra = [sum(a * q for a, q in zip(row, y)) for row in A]
-    cb = [sum(p * b for p, b in zip(x, col)) for col in zip(*B)]
-    return ra, cb
+    """:math:`(Ay)_i` for every row and :math:`(x^\top B)_j` for every column (``BT``: the
+    columns of B), each summed in order."""
+    return [sum(map(mul, row, y)) for row in A], [sum(map(mul, x, col)) for col in BT]
 
 
 def regret_ok(nA: list[list[float]], nB: list[list[float]], xs: list, ys: list, edges: list) -> bool:
     """Every edge's regret on the payoffs normalised onto [1, 2] is at most 1e-9 (the float
     check of ``enummixed``, as its numpy form ``_normalised_regret_ok``)."""
+    BT = list(zip(*nB))
     for a, b in edges:
         x, y = xs[a], ys[b]
-        ra, cb = _row_col_payoffs(nA, nB, x, y)
-        if max(ra) - sum(p * v for p, v in zip(x, ra)) > 1e-9:
+        ra, cb = _row_col_payoffs(nA, BT, x, y)
+        if max(ra) - sum(map(mul, x, ra)) > 1e-9:
             return False
-        if max(cb) - sum(q * v for q, v in zip(y, cb)) > 1e-9:
+        if max(cb) - sum(map(mul, y, cb)) > 1e-9:
             return False
     return True
 
@@ -416,8 +417,8 @@ def edge_payoffs(A: list[list[float]], B: list[list[float]], xs: list, ys: list,
         ua = ub = 0.0
         for p, ra, rb in zip(x, A, B):
             if p:
-                ua += p * sum(v * q for v, q in zip(ra, y))
-                ub += p * sum(v * q for v, q in zip(rb, y))
+                ua += p * sum(map(mul, ra, y))
+                ub += p * sum(map(mul, rb, y))
         out.append((ua, ub))
     return out
 
@@ -426,13 +427,14 @@ def edge_gains(
     A: list[list[float]], B: list[list[float]], xs: list, ys: list, edges: list
 ) -> tuple[list[float], list[tuple[float, float]]]:
     """For every edge: the largest gain of a player from a pure deviation and the payoffs
-    :math:`(x^\\top Ay, x^\\top By)` (as ``_edge_gains`` of ``enummixed``, floats)."""
+    :math:`(x^\top Ay, x^\top By)` (as ``_edge_gains`` of ``enummixed``, floats)."""
     gains, pay = [], []
+    BT = list(zip(*B))
     for a, b in edges:
         x, y = xs[a], ys[b]
-        ra, cb = _row_col_payoffs(A, B, x, y)
-        ua = sum(p * v for p, v in zip(x, ra))
-        ub = sum(q * v for q, v in zip(y, cb))
+        ra, cb = _row_col_payoffs(A, BT, x, y)
+        ua = sum(map(mul, x, ra))
+        ub = sum(map(mul, y, cb))
         gains.append(max(max(ra) - ua, max(cb) - ub))
         pay.append((ua, ub))
     return gains, pay
@@ -459,7 +461,7 @@ def index_float(Ap: list[list[float]], Bp: list[list[float]], x: tuple, y: tuple
     T = [j for j, v in enumerate(y) if v != 0]
     if len(S) != len(T):
         return None
-    row_pay, col_pay = _row_col_payoffs(Ap, Bp, x, y)
+    row_pay, col_pay = _row_col_payoffs(Ap, list(zip(*Bp)), x, y)
     top_r, top_c = max(row_pay) - 1e-9, max(col_pay) - 1e-9
     if [i for i, v in enumerate(row_pay) if v >= top_r] != S:
         return None
