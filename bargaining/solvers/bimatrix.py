@@ -106,6 +106,7 @@ from bargaining.solvers.bimatrix_tiny import (
     normalised_lists,
     pure_index,
     regret_ok,
+    small_extreme,
     tiny_extreme,
 )
 from bargaining.solvers.bimatrix_vertices import SMALL_BASES, pair_vertices, polytope_vertices
@@ -398,6 +399,8 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
                 A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
                 if math.comb(m + n, m) <= TINY_BASES and min(m, n) <= 3:
                     found = tiny_extreme(A_l, B_l)
+                else:
+                    found = small_extreme(A_l, B_l)
 
             if found is not None:
                 xs, ys, edges, listed, checked = found

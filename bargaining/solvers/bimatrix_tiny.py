@@ -491,3 +491,77 @@ def pure_index(A: list[list[float]], B: list[list[float]], x: tuple, y: tuple) -
     if row.count(top) != 1 or row[j] != top:
         return None
     return 1
+
+
+def small_extreme(
+    A: list[list[float]], B: list[list[float]]
+) -> tuple[list[tuple], list[tuple], list[tuple[int, int]], tuple[list[list[float]], list[list[float]]], bool] | None:
+    """:func:`tiny_extreme` for small games beyond the tiny shapes (up to
+    :data:`bargaining.solvers.bimatrix_vertices.SMALL_BASES` bases): the vertices and labels of
+    both polytopes from :func:`bargaining.solvers.bimatrix_vertices.pair_vertices` (one numpy
+    stack, as the general path), and the rest — the polytope matrices, the completely labelled
+    pairs as bit masks, the probabilities — in Python, as the general path computes them.
+    ``None`` where the general path must decide (finely spread payoffs, identical constraints,
+    one integer and one float polytope, a label within round-off)."""
+    import numpy as np
+
+    from bargaining.solvers.bimatrix_vertices import SMALL_BASES, pair_vertices
+
+    m, n = len(A), len(A[0])
+    if m + n > 61 or math.comb(m + n, m) > SMALL_BASES:
+        return None
+    got_p = _polytope(B)
+    got_q = _polytope([list(c) for c in zip(*A)])
+    if got_p is None or got_q is None or got_p[1] != got_q[1]:
+        return None
+    (MP, integer), (MQ, _) = got_p, got_q
+    if _merged(MP)[0] is not MP or _merged(MQ)[0] is not MQ:
+        return None
+    flags: dict[str, bool] = {}
+    Xp, Lp, Yq, Lq = pair_vertices(np.array(MP, dtype=float), np.array(MQ, dtype=float), integer, flags)
+    if flags.get("ambiguous"):
+        return None
+    bits = np.int64(1) << np.arange(m + n, dtype=np.int64)
+    cp, cq = (Lp @ bits).tolist(), (Lq @ bits).tolist()
+    full = (1 << (m + n)) - 1
+    XP, YQ = Xp.tolist(), Yq.tolist()
+    xs: list[tuple] = []
+    ys: list[tuple] = []
+    xi: dict[tuple, int] = {}
+    yi: dict[tuple, int] = {}
+    edges: list[tuple[int, int]] = []
+    seen: set[tuple[int, int]] = set()
+    probs_q: dict[int, tuple[tuple, tuple]] = {}
+    for a, c in enumerate(cp):
+        kx = None
+        for b, d in enumerate(cq):
+            if c | d != full:
+                continue
+            if kx is None:
+                x = _probabilities(XP[a])
+                kx = tuple(round(v, 9) for v in x)
+                if kx not in xi:
+                    xi[kx] = len(xs)
+                    xs.append(x)
+            if b not in probs_q:
+                y = _probabilities(YQ[b])
+                probs_q[b] = (y, tuple(round(v, 9) for v in y))
+            y, ky = probs_q[b]
+            if ky not in yi:
+                yi[ky] = len(ys)
+                ys.append(y)
+            e = (xi[kx], yi[ky])
+            if e not in seen:
+                seen.add(e)
+                edges.append(e)
+    nA, nB = normalised_lists(A), normalised_lists(B)
+    assert nA is not None and nB is not None  # finite payoffs (checked above)
+    return xs, ys, edges, (nA, nB), False
+
+
+def _probabilities(x: list[float]) -> tuple:
+    """A vertex scaled to a probability vector (negative round-off clipped to 0), with the
+    float operations of the general path (``_normalised``: a sum in order, then divisions)."""
+    x = [v if v > 0.0 else 0.0 for v in x]
+    total = sum(x)
+    return tuple(v / total for v in x)
