@@ -34,8 +34,8 @@ import argparse
 import json
 import os
 import statistics
-import tempfile
 import sys
+import tempfile
 import time
 import warnings
 from fractions import Fraction

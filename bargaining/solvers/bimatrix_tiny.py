@@ -241,12 +241,12 @@ def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] 
             code = 0
             slacks = []
             for j in range(n):
-                s = 1.0
+                sl = 1.0
                 for p, i in enumerate(S):
-                    s -= xs[p] * M[i][j]
-                if s <= -_FLOAT_TOL:
+                    sl -= xs[p] * M[i][j]
+                if sl <= -_FLOAT_TOL:
                     break
-                slacks.append(s)
+                slacks.append(sl)
             else:
                 for i, v in enumerate(xf):
                     a = abs(v)
@@ -255,8 +255,8 @@ def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] 
                         xf[i] = 0.0
                     elif a <= _AMBIGUOUS:
                         return None
-                for j, s in enumerate(slacks):
-                    a = abs(s)
+                for j, sl in enumerate(slacks):
+                    a = abs(sl)
                     if a <= _FLOAT_TOL:
                         code |= 1 << (m + j)
                     elif a <= _AMBIGUOUS:
@@ -310,7 +310,7 @@ def _labelled(U: list[list[float]]) -> tuple[list[tuple[int, list[Any]]], bool] 
     if got is None:
         return None
     M, integer = got
-    m, n = len(M), len(M[0])
+    m = len(M)
     R, owner = _merged(M)
     V = _vertices(R, integer)
     if V is None:
@@ -327,12 +327,17 @@ def _labelled(U: list[list[float]]) -> tuple[list[tuple[int, list[Any]]], bool] 
     return out, integer
 
 
-def tiny_extreme(
-    A: list[list[float]], B: list[list[float]]
-) -> (
-    tuple[list[tuple], list[tuple], list[tuple[int, int]], tuple[list[list[float]], list[list[float]]], bool]
-    | None
-):
+Found = tuple[
+    list[tuple],
+    list[tuple],
+    list[tuple[int, int]],
+    "tuple[list[list[float]], list[list[float]]] | None",
+    bool,
+]
+"""``(xs, ys, edges, normalised payoffs or None, labels decided in integers)``."""
+
+
+def tiny_extreme(A: list[list[float]], B: list[list[float]]) -> Found | None:
     """The float path of :func:`bargaining.solvers.bimatrix.extreme_equilibria` for a tiny
     game with payoffs ``A``, ``B`` (lists of rows of floats): ``(xs, ys, edges, normalised,
     integer)`` with ``xs, ys, edges`` as there, both players' payoffs normalised onto [1, 2]
@@ -495,7 +500,10 @@ def pure_index(A: list[list[float]], B: list[list[float]], x: tuple, y: tuple) -
 
 def small_extreme(
     A: list[list[float]], B: list[list[float]]
-) -> tuple[list[tuple], list[tuple], list[tuple[int, int]], tuple[list[list[float]], list[list[float]]], bool] | None:
+) -> (
+    tuple[list[tuple], list[tuple], list[tuple[int, int]], tuple[list[list[float]], list[list[float]]], bool]
+    | None
+):
     """:func:`tiny_extreme` for small games beyond the tiny shapes (up to
     :data:`bargaining.solvers.bimatrix_vertices.SMALL_BASES` bases): the vertices and labels of
     both polytopes from :func:`bargaining.solvers.bimatrix_vertices.pair_vertices` (one numpy

@@ -13,7 +13,21 @@ from bargaining import NormalFormGame
 from bargaining.solvers import bimatrix
 from bargaining.solvers.bimatrix import enummixed
 
-SHAPES = [(1, 1), (1, 3), (2, 1), (2, 2), (2, 3), (3, 2), (3, 3), (2, 4), (4, 2), (2, 5), (3, 4), (4, 4), (5, 5)]
+SHAPES = [
+    (1, 1),
+    (1, 3),
+    (2, 1),
+    (2, 2),
+    (2, 3),
+    (3, 2),
+    (3, 3),
+    (2, 4),
+    (4, 2),
+    (2, 5),
+    (3, 4),
+    (4, 4),
+    (5, 5),
+]
 
 
 def _generic(game):
