@@ -35,6 +35,10 @@ Steps.
    *both* polytopes in one stack padded with the identity (a singular basis is swapped for the
    identity and dropped afterwards), so a game costs one determinant call and one solve call,
    and the labels of both are read in one pass; the index tables of each shape are cached.
+   Tiny games (2×2 up to 3×4, 2×6) skip numpy altogether: their bases are solved by Cramer's
+   rule in Python, integer games in exact integers (:mod:`bargaining.solvers.bimatrix_tiny`);
+   small games (up to 36 cells) do the work around the numpy stack, and the checks below, in
+   Python floats, where a numpy call costs more than the arithmetic.
    For larger games, for :math:`Q` only supports :math:`T` inside the tight set
    :math:`J(x)` of some vertex :math:`x` of :math:`P` are tried — the partner of :math:`x` in an
    equilibrium plays only best responses to :math:`x` — which cuts :math:`Q`'s bases about

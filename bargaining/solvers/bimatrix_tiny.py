@@ -11,12 +11,15 @@ int bit mask (bit :math:`i`: :math:`x_i = 0`, bit :math:`m + j`: column :math:`j
 bases of one vertex are merged by their masks, and the completely labelled pairs are those with
 :math:`c_a \mathbin{|} c_b` = every bit.
 
-It decides exactly as the numpy path (:func:`bargaining.solvers.bimatrix_vertices.pair_vertices`)
-does, with the same thresholds, in the same order of bases, and it never decides a doubtful
-case: whenever the numpy path would fall back or take another branch (payoffs finely spread,
-identical constraints to merge, a float basis that is singular or nearly so, a label within
-round-off) :func:`tiny_extreme` returns ``None`` and the caller runs the general path, which
-then decides (and explains) exactly as before.
+It decides as the numpy path (:func:`bargaining.solvers.bimatrix_vertices.pair_vertices` and
+``polytope_vertices``) does, with the same thresholds, in the same order of bases; identical
+constraints (equal columns of a polytope matrix) are merged and their labels expanded back, as
+there. A basis with :math:`k = 1` is read off the rows' maxima (:math:`x = e_i / \max_j
+M_{ij}`, feasible only for a row maximum). It never decides a doubtful case: whenever the numpy
+path would fall back or take another branch (payoffs finely spread, integers of a range above
+:data:`INT_RANGE`, one integer and one float polytope, a float basis that is singular or nearly
+so, a label within round-off) :func:`tiny_extreme` returns ``None`` and the caller runs the
+general path, which then decides (and explains) exactly as before.
 
 - Integer payoffs (range up to :data:`INT_RANGE`): every decision in Python integers —
   :math:`x_p |\det| = \pm(\operatorname{adj}\mathbf 1)_p` and the slacks times :math:`|\det|`
@@ -28,7 +31,14 @@ then decides (and explains) exactly as before.
   :math:`|\det| \le 10^{-8}\prod_q \lVert \text{row}_q \rVert`.
 
 The results agree with the numpy path's up to float round-off in the last bits of the
-probabilities (tested on thousands of random and degenerate games).
+probabilities (tested on thousands of random and degenerate games; the order of the
+equilibria, which ``enummixed`` now takes from the probabilities rounded to 12 decimals, does
+not depend on that round-off).
+
+:func:`small_extreme` serves the small games beyond these shapes (up to 5×5): the vertices from
+the numpy stack of ``pair_vertices``, everything around it in Python. :func:`regret_ok`,
+:func:`edge_gains`, :func:`edge_payoffs`, :func:`index_float` and :func:`pure_index` are the
+checks of ``enummixed`` in Python floats for games of up to 36 cells.
 """
 
 from __future__ import annotations
@@ -51,7 +61,7 @@ __all__ = [
     "pure_index",
 ]
 
-TINY_BASES = 21  # games with comb(m + n, m) up to this (2x2, 2x3, 3x3, 2x4, 2x5) run here (measured)
+TINY_BASES = 35  # games with comb(m + n, m) up to this and min(m, n) <= 3 (to 3x4, 2x6) run here (measured)
 INT_RANGE = 2**10  # integer payoffs of range up to this are decided in integers here
 _FLOAT_TOL = 1e-9
 _AMBIGUOUS = 1e-6
