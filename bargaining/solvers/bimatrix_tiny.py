@@ -540,8 +540,9 @@ def small_extreme(
     if flags.get("ambiguous"):
         return None
     bits = np.int64(1) << np.arange(m + n, dtype=np.int64)
-    cp, cq = (Lp @ bits).tolist(), (Lq @ bits).tolist()
+    cp, cq = Lp @ bits, Lq @ bits
     full = (1 << (m + n)) - 1
+    pa, pb = np.nonzero((cp[:, None] | cq[None, :]) == full)  # row-major, as the general path
     XP, YQ = Xp.tolist(), Yq.tolist()
     xs: list[tuple] = []
     ys: list[tuple] = []
@@ -549,29 +550,27 @@ def small_extreme(
     yi: dict[tuple, int] = {}
     edges: list[tuple[int, int]] = []
     seen: set[tuple[int, int]] = set()
+    probs_p: dict[int, tuple] = {}
     probs_q: dict[int, tuple[tuple, tuple]] = {}
-    for a, c in enumerate(cp):
-        kx = None
-        for b, d in enumerate(cq):
-            if c | d != full:
-                continue
-            if kx is None:
-                x = _probabilities(XP[a])
-                kx = tuple(round(v, 9) for v in x)
-                if kx not in xi:
-                    xi[kx] = len(xs)
-                    xs.append(x)
-            if b not in probs_q:
-                y = _probabilities(YQ[b])
-                probs_q[b] = (y, tuple(round(v, 9) for v in y))
-            y, ky = probs_q[b]
-            if ky not in yi:
-                yi[ky] = len(ys)
-                ys.append(y)
-            e = (xi[kx], yi[ky])
-            if e not in seen:
-                seen.add(e)
-                edges.append(e)
+    for a, b in zip(pa.tolist(), pb.tolist()):
+        kx = probs_p.get(a)
+        if kx is None:
+            x = _probabilities(XP[a])
+            kx = probs_p[a] = tuple(round(v, 9) for v in x)
+            if kx not in xi:
+                xi[kx] = len(xs)
+                xs.append(x)
+        if b not in probs_q:
+            y = _probabilities(YQ[b])
+            probs_q[b] = (y, tuple(round(v, 9) for v in y))
+        y, ky = probs_q[b]
+        if ky not in yi:
+            yi[ky] = len(ys)
+            ys.append(y)
+        e = (xi[kx], yi[ky])
+        if e not in seen:
+            seen.add(e)
+            edges.append(e)
     nA, nB = normalised_lists(A), normalised_lists(B)
     assert nA is not None and nB is not None  # finite payoffs (checked above)
     return xs, ys, edges, (nA, nB), False
