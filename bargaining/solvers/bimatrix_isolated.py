@@ -42,7 +42,7 @@ def isolated_solution(
     eqs = []
     for k, (a, b) in enumerate(edges):
         x, y = xs[a], ys[b]
-        pure = sum(1 for p in x if p != 0) == 1 and sum(1 for q in y if q != 0) == 1
+        pure = len(x) - x.count(0) == 1 and len(y) - y.count(0) == 1  # one nonzero each
         key = sort_key_profile(([round(p, 12) for p in x], [round(q, 12) for q in y]))
         eqs.append((key, k, x, y, pure))
     eqs.sort(key=lambda t: t[0])  # stable: ties keep the edge order, as the general path
