@@ -63,7 +63,13 @@ Steps.
    a Nash subset is a biclique :math:`X \times Y`, and the maximal ones are the closed pairs
    :math:`Y = \bigcap_{x \in X} N(x)`, :math:`X = \{x : Y \subseteq N(x)\}` (the formal concepts
    of the relation), found by closing the neighbourhoods :math:`N(x)` under intersection. Every
-   convex combination within one subset is an equilibrium.
+   convex combination within one subset is an equilibrium. When every extreme equilibrium is
+   isolated (the common case) these steps have trivial outcomes, written out directly
+   (:mod:`bargaining.solvers.bimatrix_isolated`).
+
+The equilibria are listed in the order of :func:`~bargaining.model.profile.sort_key_profile`;
+in float mode on the probabilities rounded to 12 decimals, so that round-off (which differs
+between the float paths) never decides between profiles that are tied in exact arithmetic.
 
 ``complete`` is true when the enumeration finished within ``timeout``; the deadline is polled
 between batches, and on timeout the equilibria found among the vertices enumerated so far are
