@@ -17,8 +17,10 @@ Peers run in a child process with a per-game time limit (``--timeout``); a nashp
 times out once, or another peer that times out on most games of a size, is not run for larger n
 (``timeout``). Times are medians per game in
 milliseconds, measured inside the process that solves: every solver, ours included, runs in a
-fresh child process, and a run under 50 ms is repeated there and the better of the two kept
-(:func:`best_of`), so that a cold start does not count as solving time. ``#eq`` is the total
+fresh child process forked from a parent that has run each of them (but nashpy) ten times on
+other games of the same size (:func:`_warm_up`), and a run under 50 ms is repeated there and
+the better of the two kept (:func:`best_of`), so that a cold start does not count as solving
+time. ``#eq`` is the total
 number of equilibria found over the seeds; ``dis`` counts games where our extreme equilibria
 differ from Gambit's (exact sets for ``int``, within 1e-6 for ``float``).
 
@@ -139,6 +141,20 @@ def _ours_in_child(A, B, exact: bool, certified: bool = False):
     return val
 
 
+def _warm_up(kind: str, n: int, rounds: int = 10) -> None:
+    """Run ours (plain and through the dispatcher), Gambit and QuantEcon a few times on games of
+    this size in the parent, before the timed children are forked from it: index tables are
+    built, every registered method is loaded, and the interpreter's adaptive specialisation of
+    the Python code (ours, and pygambit's wrapper) is done, so that none of it counts as
+    solving time in a child. The same for every solver timed here except nashpy (slow)."""
+    for k in range(rounds):
+        A, B = make_game(kind, n, 10_000 + k)
+        run_ours(A, B)
+        run_ours(A, B, False, True)
+        run_gambit(A, B)
+        run_quantecon(A, B)
+
+
 def _cell(times: list[float], outs: int) -> str:
     if not times:
         return f"{'timeout':>9}"
@@ -188,8 +204,7 @@ def main() -> int:
             counts: dict[str, int] = {c: 0 for c in cols}
             outs: dict[str, int] = {c: 0 for c in cols}
             dis = 0
-            run_ours(*make_game(kind, n, 10_000))  # builds the index tables of this size
-            run_ours(*make_game(kind, n, 10_000), False, True)  # loads every registered method
+            _warm_up(kind, n)
             for s in range(seeds):
                 A, B = make_game(kind, n, s)
                 # ours too in a fresh child, timed like the peers
