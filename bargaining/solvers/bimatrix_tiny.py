@@ -217,27 +217,22 @@ def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] 
             if min(num) < 0:
                 continue
             # scaled values: x_p |det| = num_p, slack_j |det| = |det| - sum_p num_p M[S_p][j]
-            code = 0
+            slack = [d - sum(map(mul, num, col)) for col in zip(*[M[i] for i in S])]
+            if min(slack) < 0:
+                continue
+            code = rows_mask
             x = [0] * m
-            for p, i in enumerate(S):
-                x[i] = num[p]
-            for i in range(m):
-                if not x[i]:
-                    code |= 1 << i
-            bad = False
-            for j in range(n):
-                s = d
-                for p, i in enumerate(S):
-                    s -= num[p] * M[i][j]
-                if s < 0:
-                    bad = True
-                    break
-                if not s:
+            for i, v in zip(S, num):
+                if v:
+                    code ^= 1 << i
+                    x[i] = v
+            for j, v in enumerate(slack):
+                if not v:
                     code |= 1 << (m + j)
-            if bad or code in seen:
+            if code in seen:
                 continue
             seen.add(code)
-            total = sum(x)
+            total = sum(num)
             out.append((code, [v / total for v in x]))
         else:
             xs = _solve_float(M, S, J)
@@ -274,8 +269,8 @@ def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] 
                 if code in seen:
                     continue
                 seen.add(code)
-                total = sum(xf)
-                out.append((code, [v / total for v in xf]))
+                scale = sum(xf)
+                out.append((code, [f / scale for f in xf]))
     return out
 
 
