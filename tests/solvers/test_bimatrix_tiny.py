@@ -101,7 +101,7 @@ def test_small_certifier_equals_the_numpy_certifier():
 
     rng = np.random.default_rng(5)
     for _ in range(500):
-        m, n = (int(v) for v in rng.integers(1, 6, 2))
+        m, n = (int(v) for v in rng.integers(1, 8, 2))
         g = NormalFormGame.from_arrays(rng.random((m, n)), rng.random((m, n)))
         profs = [eq.strategies for eq in enummixed(g).equilibria]
         profs += [(tuple(rng.dirichlet(np.ones(m))), tuple(rng.dirichlet(np.ones(n)))) for _ in range(2)]
