@@ -240,37 +240,31 @@ def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] 
                 return None
             if min(xs) <= -_FLOAT_TOL:
                 continue
+            slacks = [1.0 - sum(map(mul, xs, col)) for col in zip(*[M[i] for i in S])]
+            if min(slacks) <= -_FLOAT_TOL:
+                continue
             xf = [0.0] * m
             for p, i in enumerate(S):
                 xf[i] = xs[p]
             code = 0
-            slacks = []
-            for j in range(n):
-                sl = 1.0
-                for p, i in enumerate(S):
-                    sl -= xs[p] * M[i][j]
-                if sl <= -_FLOAT_TOL:
-                    break
-                slacks.append(sl)
-            else:
-                for i, v in enumerate(xf):
-                    a = abs(v)
-                    if a <= _FLOAT_TOL:
-                        code |= 1 << i
-                        xf[i] = 0.0
-                    elif a <= _AMBIGUOUS:
-                        return None
-                for j, sl in enumerate(slacks):
-                    a = abs(sl)
-                    if a <= _FLOAT_TOL:
-                        code |= 1 << (m + j)
-                    elif a <= _AMBIGUOUS:
-                        return None
-                if code in seen:
-                    continue
-                seen.add(code)
-                scale = sum(xf)
-                out.append((code, [f / scale for f in xf]))
+            for i, v in enumerate(xf):
+                a = abs(v)
+                if a <= _FLOAT_TOL:
+                    code |= 1 << i
+                    xf[i] = 0.0
+                elif a <= _AMBIGUOUS:
+                    return None
+            for j, sl in enumerate(slacks):
+                a = abs(sl)
+                if a <= _FLOAT_TOL:
+                    code |= 1 << (m + j)
+                elif a <= _AMBIGUOUS:
+                    return None
+            if code in seen:
+                continue
+            seen.add(code)
+            scale = sum(xf)
+            out.append((code, [f / scale for f in xf]))
     return out
 
 
