@@ -37,8 +37,9 @@ Steps.
    and the labels of both are read in one pass; the index tables of each shape are cached.
    Tiny games (2×2 up to 3×4, 2×6) skip numpy altogether: their bases are solved by Cramer's
    rule in Python, integer games in exact integers (:mod:`bargaining.solvers.bimatrix_tiny`);
-   small games (up to 36 cells) do the work around the numpy stack, and the checks below, in
-   Python floats, where a numpy call costs more than the arithmetic.
+   other small games (up to 36 cells) do the work around the numpy stack, and the checks
+   below, in Python floats, where a numpy call costs more than the arithmetic. The Python
+   solves round differently from numpy's in the last bit of a probability.
    For larger games, for :math:`Q` only supports :math:`T` inside the tight set
    :math:`J(x)` of some vertex :math:`x` of :math:`P` are tried — the partner of :math:`x` in an
    equilibrium plays only best responses to :math:`x` — which cuts :math:`Q`'s bases about
@@ -409,7 +410,7 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
                 A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
                 if math.comb(m + n, m) <= TINY_BASES and min(m, n) <= 3:
                     found = tiny_extreme(A_l, B_l)
-                else:
+                if found is None:
                     found = small_extreme(A_l, B_l)
 
             if found is not None:
