@@ -33,6 +33,12 @@ __all__ = ["Equilibrium", "Solution", "sort_key_profile"]
 def _freeze(value: Any) -> Any:
     """Nested lists → tuples, so that a profile cannot be edited in place."""
     if isinstance(value, (list, tuple)):
+        if type(value) is tuple:
+            for v in value:
+                if isinstance(v, (list, tuple)):
+                    break
+            else:
+                return value  # already frozen (a flat tuple): no copy
         return tuple(_freeze(v) for v in value)
     return value
 
@@ -58,9 +64,12 @@ class Equilibrium:
     witness: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        d = self.__dict__  # frozen: the normalised values are written past __setattr__
         for name in ("payoffs", "strategies", "behavior", "beliefs", "outcomes"):
-            object.__setattr__(self, name, _freeze(getattr(self, name)))
-        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+            v = d[name]
+            if v is not None:
+                d[name] = _freeze(v)
+        d["extra"] = MappingProxyType(dict(self.extra))
 
     @property
     def mixed_profile(self) -> tuple[tuple[Any, ...], ...]:
@@ -108,7 +117,12 @@ class Equilibrium:
         return out
 
     def with_extra(self, **extra: Any) -> Equilibrium:
-        return replace(self, extra={**self.extra, **extra})
+        return self.replace(extra={**self.extra, **extra})
+
+    def replace(self, **changes: Any) -> Equilibrium:
+        """A copy with ``changes`` (as :func:`dataclasses.replace`, normalising only the
+        changed fields: the others are frozen already)."""
+        return _replaced(self, changes, _equilibrium_field)
 
 
 @dataclass(frozen=True)
@@ -164,7 +178,9 @@ class Solution:
         return out
 
     def replace(self, **changes: Any) -> Solution:
-        return replace(self, **changes)
+        """A copy with ``changes`` (as :func:`dataclasses.replace`, normalising only the
+        changed fields)."""
+        return _replaced(self, changes, _solution_field)
 
     # -- notebook display (bargaining.model.display: a hook the report layer fills) ----------
     def _repr_html_(self) -> str | None:
@@ -176,6 +192,41 @@ class Solution:
         from bargaining.model.display import figure_svg
 
         return figure_svg(self)
+
+
+def _equilibrium_field(name: str, value: Any) -> Any:
+    if name in ("payoffs", "strategies", "behavior", "beliefs", "outcomes"):
+        return _freeze(value)
+    if name == "extra":
+        return MappingProxyType(dict(value))
+    return value
+
+
+def _solution_field(name: str, value: Any) -> Any:
+    if name == "equilibria":
+        return tuple(value)
+    if name == "components":
+        return None if value is None else tuple(tuple(c) for c in value)
+    if name in ("options", "extra"):
+        return MappingProxyType(dict(value))
+    return value
+
+
+def _replaced(obj: Any, changes: dict[str, Any], normalise: Any) -> Any:
+    """``dataclasses.replace(obj, **changes)`` for :class:`Equilibrium` and :class:`Solution`
+    themselves without re-running ``__post_init__`` on the unchanged (already normalised)
+    fields: ``dataclasses.replace`` costs more than a small game's solution."""
+    if type(obj) not in (Equilibrium, Solution):
+        return replace(obj, **changes)  # a subclass may normalise differently
+    fields = obj.__dataclass_fields__
+    for name in changes:
+        if name not in fields:
+            raise TypeError(f"{type(obj).__name__}.__init__() got an unexpected keyword argument {name!r}")
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    for name, value in changes.items():
+        object.__setattr__(new, name, normalise(name, value))
+    return new
 
 
 def sort_key_profile(profile: Sequence[Sequence[Any]]) -> tuple:

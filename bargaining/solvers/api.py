@@ -20,6 +20,7 @@ from typing import Any
 
 from bargaining.errors import SolverError
 from bargaining.model.base import is_game
+from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Solution
 from bargaining.solvers.budget import Deadline
 from bargaining.solvers.registry import METHODS, Method
@@ -86,6 +87,8 @@ def _as_game(game: Any) -> Any:
 
 def game_kind(game: Any) -> str:
     """The game's ``kind`` (the :class:`~bargaining.model.base.Game` protocol)."""
+    if type(game) is NormalFormGame:  # the common case, without the protocol's slow isinstance
+        return game.kind
     if not is_game(game):
         raise SolverError(f"cannot solve {type(game).__name__}: not a game")
     return game.kind
@@ -188,14 +191,27 @@ def check_options(method: Method, options: dict[str, Any]) -> None:
 def effective_options(method: Method, options: dict[str, Any], timeout: float | None) -> dict[str, Any]:
     """What the run used: ``timeout`` and every declared option (the given value, else the
     function's default), recorded as ``Solution.options``."""
-    params = inspect.signature(method.function).parameters
+    defaults = _defaults(method.function)
     out: dict[str, Any] = {"timeout": timeout}
     for name in method.options:
         if name in options:
             out[name] = options[name]
-        elif name in params and params[name].default is not inspect.Parameter.empty:
-            out[name] = params[name].default
+        elif name in defaults:
+            out[name] = defaults[name]
     return out
+
+
+_DEFAULTS: dict[Any, dict[str, Any]] = {}
+
+
+def _defaults(function: Any) -> dict[str, Any]:
+    """The keyword defaults of a method's function (read once per function: ``inspect`` is slow)."""
+    got = _DEFAULTS.get(function)
+    if got is None:
+        params = inspect.signature(function).parameters
+        got = {k: p.default for k, p in params.items() if p.default is not inspect.Parameter.empty}
+        _DEFAULTS[function] = got
+    return got
 
 
 def solve(

@@ -35,6 +35,11 @@ Steps.
    *both* polytopes in one stack padded with the identity (a singular basis is swapped for the
    identity and dropped afterwards), so a game costs one determinant call and one solve call,
    and the labels of both are read in one pass; the index tables of each shape are cached.
+   Tiny games (2×2 up to 3×4, 2×6) skip numpy altogether: their bases are solved by Cramer's
+   rule in Python, integer games in exact integers (:mod:`bargaining.solvers.bimatrix_tiny`);
+   other small games (up to 36 cells) do the work around the numpy stack, and the checks
+   below, in Python floats, where a numpy call costs more than the arithmetic. The Python
+   solves round differently from numpy's in the last bit of a probability.
    For larger games only the bases that can hold a vertex of an extreme equilibrium are solved
    (:mod:`bargaining.solvers.bimatrix_prune`, with the proof): a support :math:`S` whose
    strategies are not all undominated against the opposing strategies :math:`N(S)` that can be
@@ -67,7 +72,13 @@ Steps.
    a Nash subset is a biclique :math:`X \times Y`, and the maximal ones are the closed pairs
    :math:`Y = \bigcap_{x \in X} N(x)`, :math:`X = \{x : Y \subseteq N(x)\}` (the formal concepts
    of the relation), found by closing the neighbourhoods :math:`N(x)` under intersection. Every
-   convex combination within one subset is an equilibrium.
+   convex combination within one subset is an equilibrium. When every extreme equilibrium is
+   isolated (the common case) these steps have trivial outcomes, written out directly
+   (:mod:`bargaining.solvers.bimatrix_isolated`).
+
+The equilibria are listed in the order of :func:`~bargaining.model.profile.sort_key_profile`;
+in float mode on the probabilities rounded to 12 decimals, so that round-off (which differs
+between the float paths) never decides between profiles that are tied in exact arithmetic.
 
 ``complete`` is true when the enumeration finished within ``timeout``; the deadline is polled
 between batches, and on timeout the equilibria found among the vertices enumerated so far are
@@ -100,12 +111,23 @@ from bargaining.solvers.bimatrix_exact import (
     integer_payoffs,
     normalised_payoffs,
 )
+from bargaining.solvers.bimatrix_isolated import isolated_solution
 from bargaining.solvers.bimatrix_sets import (
     connected_components,
     equilibrium_index,
     is_simplex_face,
     positive_payoffs,
     subset_dimension,
+)
+from bargaining.solvers.bimatrix_tiny import (
+    TINY_BASES,
+    edge_gains,
+    edge_payoffs,
+    index_float,
+    normalised_lists,
+    regret_ok,
+    small_extreme,
+    tiny_extreme,
 )
 from bargaining.solvers.bimatrix_vertices import (
     SMALL_BASES,
@@ -120,6 +142,7 @@ from bargaining.solvers.registry import Method, register
 __all__ = ["enummixed", "polytope_vertices", "extreme_equilibria"]
 
 _ORDER_FROM = 5_000  # from this many bases (7×7: 3,432; 8×8: 12,870) the cheaper polytope goes first
+_LIST_CELLS = 36  # float games with up to this many cells are checked in Python floats (measured)
 _INT_RANGE = 2**16  # integer payoffs up to this range use the scaled-rounding labels in float mode
 
 
@@ -423,23 +446,66 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     g = game.as_exact() if use_exact else game
     notes: list[str] = []
     positive = None  # both players' payoffs made positive (for the index), computed once
+    m, n = game.shape if game.num_players == 2 else (0, 0)
+    # small float games: the checks below in Python floats (numpy calls cost more than the sums)
+    lists = not use_exact and game.num_players == 2 and m * n <= _LIST_CELLS
+    listed: tuple[list, list] | None = None  # normalised payoffs as lists, when ``lists``
+    checked = False  # labels decided in integers (the float checks cannot fail)
     if use_exact:
         xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=True, deadline=deadline)
     else:
         try:
-            xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=False, deadline=deadline)
-            positive = (normalised_payoffs(g.float_payoffs[0]), normalised_payoffs(g.float_payoffs[1]))
-            if not _normalised_regret_ok(g, xs, ys, edges, positive):
+            found = None
+            if lists:
+                A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
+                if math.comb(m + n, m) <= TINY_BASES and min(m, n) <= 3:
+                    found = tiny_extreme(A_l, B_l)
+                if found is None:
+                    found = small_extreme(A_l, B_l)
+
+            if found is not None:
+                xs, ys, edges, listed, checked = found
+                finished, dropped = True, 0
+            else:
+                xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=False, deadline=deadline)
+                if lists:
+                    nA, nB = normalised_lists(A_l), normalised_lists(B_l)
+                    listed = (nA, nB) if nA is not None and nB is not None else None
+            if checked:
+                ok = True
+            elif listed is not None:
+                ok = regret_ok(listed[0], listed[1], xs, ys, edges)
+            else:
+                positive = (normalised_payoffs(g.float_payoffs[0]), normalised_payoffs(g.float_payoffs[1]))
+                ok = _normalised_regret_ok(g, xs, ys, edges, positive)
+            if not ok:
                 raise FloatInconclusive("an equilibrium failed the float regret check")
         except FloatInconclusive as why:
-            positive = None
+            positive = listed = None
+            checked = False
             xs, ys, edges, finished, dropped = extreme_equilibria(g.as_exact(), exact=True, deadline=deadline)
             xs = [tuple(float(v) for v in x) for x in xs]
             ys = [tuple(float(v) for v in y) for y in ys]
             notes.append(f"float arithmetic was not conclusive ({why}); solved in exact arithmetic")
     # the solver's own candidate check, all edges at once (the certificate is the dispatcher's)
-    gains, pay = _edge_gains(g, xs, ys, edges, use_exact)
-    bad = (gains != 0) if use_exact else (gains > payoff_tolerance(g) * 10)
+    if lists and checked:
+        pay = edge_payoffs(A_l, B_l, xs, ys, edges)
+        bad = [False] * len(edges)
+    elif lists:
+        gains_l, pay = edge_gains(A_l, B_l, xs, ys, edges)
+        tol = 1e-8 * max(1.0, max(abs(v) for row in A_l + B_l for v in row))  # payoff_tolerance * 10
+        bad = [v > tol for v in gains_l]
+    else:
+        gains, pay = _edge_gains(g, xs, ys, edges, use_exact)
+        bad = ((gains != 0) if use_exact else (gains > payoff_tolerance(g) * 10)).tolist()
+    if lists and not any(bad) and len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
+        # every extreme equilibrium is isolated: the general steps below, with their trivial
+        # outcomes written out (each subset one equilibrium, each component one subset)
+        raw = (A_l, B_l) if checked else None
+        return isolated_solution(game, xs, ys, edges, pay, listed, raw, notes, finished, deadline)
+    if lists and checked and listed is None:
+        nA, nB = normalised_lists(A_l), normalised_lists(B_l)
+        listed = (nA, nB) if nA is not None and nB is not None else None
     # maximal Nash subsets, on the extreme equilibria
     if len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
         bicliques = [(frozenset([x]), frozenset([y])) for x, y in edges]
@@ -478,7 +544,10 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
                 e,
             )
         )
-    eqs.sort(key=lambda t: sort_key_profile(t[0].mixed_profile))
+    if use_exact:
+        eqs.sort(key=lambda t: sort_key_profile(t[0].mixed_profile))
+    else:  # float noise below 1e-12 must not decide the order (ties as in exact arithmetic)
+        eqs.sort(key=lambda t: sort_key_profile([[round(p, 12) for p in s] for s in t[0].mixed_profile]))
     index = {e: k for k, (_, e) in enumerate(eqs)}
     subsets = sorted(
         (
@@ -515,10 +584,13 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     for comp in connected:
         ind = None
         if len(comp) == 1 and len(point_sets[comp[0]][0]) == 1 and len(point_sets[comp[0]][1]) == 1:
-            if positive is None:
-                positive = positive_payoffs(A_, B_, use_exact)
             x_, y_ = point_sets[comp[0]][0][0], point_sets[comp[0]][1][0]
-            ind = equilibrium_index(A_, B_, x_, y_, use_exact, positive=positive)
+            if listed is not None:
+                ind = index_float(listed[0], listed[1], x_, y_)
+            else:
+                if positive is None:
+                    positive = positive_payoffs(A_, B_, use_exact)
+                ind = equilibrium_index(A_, B_, x_, y_, use_exact, positive=positive)
         comp_info.append({"subsets": comp, "index": ind})
     messages = list(notes)
     if not finished:

@@ -23,6 +23,7 @@ connected components, their dimension and (where defined here) index.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -62,6 +63,8 @@ def _affine_dim(points: Sequence[Sequence[Any]]) -> int:
         return 0
     if all(isinstance(v, (int, Fraction)) for p in pts for v in p):
         return _rank_exact([[Fraction(a) - Fraction(b) for a, b in zip(p, pts[0])] for p in pts[1:]])
+    if len(pts) == 2:  # one difference vector: its only singular value is its norm
+        return int(math.hypot(*(float(a) - float(b) for a, b in zip(pts[1], pts[0]))) > 1e-9)
     D = np.asarray(pts[1:], dtype=float) - np.asarray(pts[0], dtype=float)
     return int(np.linalg.matrix_rank(D, tol=1e-9))
 
@@ -83,13 +86,16 @@ def is_simplex_face(points: Sequence[Sequence[Any]]) -> bool:
 def _hulls_meet(P1: Sequence[Sequence[Any]], P2: Sequence[Sequence[Any]]) -> bool:
     if {tuple(p) for p in P1} & {tuple(p) for p in P2}:
         return True
-    A1 = np.asarray(P1, dtype=float).T
-    A2 = np.asarray(P2, dtype=float).T
-    if A1.shape[1] == 1 and A2.shape[1] == 1:  # two points: they meet iff equal
-        return bool(np.allclose(A1, A2, rtol=0.0, atol=1e-9))
+    F1 = [[float(v) for v in p] for p in P1]
+    F2 = [[float(v) for v in p] for p in P2]
+    if len(F1) == 1 and len(F2) == 1:  # two points: they meet iff equal (to 1e-9)
+        return all(abs(a - b) <= 1e-9 for a, b in zip(F1[0], F2[0]))
     # a common point lies in both bounding boxes: disjoint boxes need no linear program
-    if np.any(A1.min(axis=1) > A2.max(axis=1) + 1e-9) or np.any(A2.min(axis=1) > A1.max(axis=1) + 1e-9):
-        return False
+    for c1, c2 in zip(zip(*F1), zip(*F2)):
+        if min(c1) > max(c2) + 1e-9 or min(c2) > max(c1) + 1e-9:
+            return False
+    A1 = np.asarray(F1, dtype=float).T
+    A2 = np.asarray(F2, dtype=float).T
     from scipy.optimize import linprog
 
     d = A1.shape[0]

@@ -10,7 +10,6 @@ kind and the solution's concept in :data:`VERIFIERS` (one line adds a verifier).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any
 
 from bargaining.model.profile import Equilibrium, Solution
@@ -164,7 +163,7 @@ def certify(game: Any, solution: Solution) -> Solution:
         ]
     for eq, regret in zip(solution.equilibria, found):
         uncertified += regret is None
-        eqs.append(replace(eq, regret=regret))
+        eqs.append(eq.replace(regret=regret))
     message = solution.message
     if uncertified:
         note = (
@@ -174,4 +173,4 @@ def certify(game: Any, solution: Solution) -> Solution:
             else f"{uncertified} of {len(eqs)} equilibria uncertified (no independent check applies)"
         )
         message = f"{message}; {note}" if message else note
-    return replace(solution, equilibria=tuple(eqs), message=message)
+    return solution.replace(equilibria=tuple(eqs), message=message)
