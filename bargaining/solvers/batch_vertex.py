@@ -15,7 +15,7 @@ kernel:
    the support ``S`` (``|S| = t``) and 0 elsewhere. The subsets are grouped by ``t``; for each
    group the ``t × t`` systems of all subsets and all games are gathered into arrays and solved
    by Cramer's rule (determinant and cofactor sums, e.g. Horn and Johnson, *Matrix Analysis*,
-   §0.8.2) in a fixed number of elementwise passes (``t = 1`` is :math:`1/M_{js}`; normalised
+   section 0.8.2) in a fixed number of elementwise passes (``t = 1`` is :math:`1/M_{js}`; normalised
    payoffs are in [1, 2], so it is never singular). The feasibility and tight-label tests are
    the plain kernel's, with the same tolerances.
 
