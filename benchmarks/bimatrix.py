@@ -33,16 +33,14 @@ ours+cert (goal 1.0: median per game at most Gambit's), and for n ≥ 6 QuantEco
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 import warnings
 from fractions import Fraction
 
 import numpy as np
+from _records import record, write_records
 
 import bargaining
 from bargaining import NormalFormGame
@@ -258,7 +256,7 @@ def main() -> int:
     print(f"disagreements with Gambit: {total_dis} (int games where exact Gambit timed out: {unchecked})")
     print("* some games timed out (median over the rest); (kTO) = k games timed out")
     if args.json:
-        _write_json(args.json, records)
+        write_records(args.json, records)
     return 0
 
 
@@ -274,36 +272,19 @@ def _records(kind: str, n: int, med: dict) -> list[dict]:
     for ours, peer, target in targets:
         if med.get(ours) is None or med.get(peer) is None or not med[ours]:
             continue
-        ratio = med[peer] / med[ours]
         out.append(
-            {
-                "benchmark": "bimatrix",
-                "target": target,
-                "case": f"{kind} n={n}" + (" (ours+cert)" if ours == "ours+cert" else ""),
-                "ours": round(med[ours] * 1e3, 4),
-                "peer": peer,
-                "peer_value": round(med[peer] * 1e3, 4),
-                "unit": "ms per game",
-                "ratio": round(ratio, 3),
-                "goal": 1.0,
-                "met": bool(ratio >= 1.0),
-            }
+            record(
+                "bimatrix",
+                target,
+                f"{kind} n={n}" + (" (ours+cert)" if ours == "ours+cert" else ""),
+                ours=round(med[ours] * 1e3, 4),
+                peer=peer,
+                peer_value=round(med[peer] * 1e3, 4),
+                unit="ms per game",
+                goal=1.0,
+            )
         )
     return out
-
-
-def _write_json(path: str, records: list[dict]) -> None:
-    """``records`` as a JSON list, written atomically (a temporary file, then ``os.replace``)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".bimatrix-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(records, fh, indent=1)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 if __name__ == "__main__":
