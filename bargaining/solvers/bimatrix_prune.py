@@ -59,6 +59,18 @@ so a dominated column has slack at least 5e-7 and a dominated row a payoff gap a
 neither can be read as tight within the label tolerance, and the argument above holds for the
 labels the float path reads. Integer payoffs are compared exactly.
 
+*Pairs of supports* (:func:`pair_viable`, the test of Porter, Nudelman and Shoham on both
+players at once). In an extreme equilibrium :math:`(x, y)` with :math:`S = \operatorname{supp}(x)`
+and :math:`T = \operatorname{supp}(y)`, (iii) gives :math:`T \subseteq N_P(S)`, and the same
+argument for :math:`Q` (every row of :math:`S` is a label of :math:`y`, i.e. a tight row of
+:math:`Q`, and tight rows lie in :math:`N_Q(T)` by (ii)) gives :math:`S \subseteq N_Q(T)`; both
+:math:`S` and :math:`T` are viable. So a support :math:`S` of :math:`P` without such a partner
+:math:`T` (and a support of :math:`Q` without such an :math:`S`) holds no vertex of an extreme
+equilibrium *as its exact support*; since the vertex is found from the basis on its exact
+support ((i)), dropping those supports loses no extreme equilibrium, in degenerate games too.
+The integer (weak) and float (resolution) versions of :math:`N` are used exactly as above, on
+the exact supports :math:`S` and :math:`T`.
+
 Identical columns of ``M`` may have been merged (``owner``): identical columns share their
 dominance status, and rows are tested on every original column of :math:`N(S)`.
 
@@ -69,11 +81,14 @@ of rows where :math:`j'` beats :math:`j`, and :math:`j` is dominated given :math
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
-__all__ = ["viable_supports", "MAX_STRATEGIES"]
+__all__ = ["viable_supports", "pair_viable", "MAX_STRATEGIES", "PAIR_MAX"]
 
 MAX_STRATEGIES = 62  # supports and column sets as int64 bit codes
+PAIR_MAX = 16  # pair_viable for m + n up to this (a 2^m x 2^n table of int64 codes)
 
 
 def _beats(M: np.ndarray, strict: bool = True) -> np.ndarray:
@@ -119,3 +134,88 @@ def viable_supports(
     rdom = ((orig[:, None, None] & ~rmask[None]) == 0).any(axis=2)  # (A, m)
     viable = ~(rdom & ((codes[:, None] & bits_m) != 0)).any(axis=1)
     return viable, N @ bits_n[:n_merged], orig
+
+
+def pair_viable(
+    MP: np.ndarray,
+    MQ: np.ndarray,
+    OP: np.ndarray,
+    OQ: np.ndarray,
+    own_p: np.ndarray | None,
+    own_q: np.ndarray | None,
+    weak_p: bool,
+    weak_q: bool,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`viable_supports` for every nonempty support of both polytopes (``MP``: ``m × n'``
+    with original opposing payoffs ``OP`` (``n × m``) and column owners ``own_p``; ``MQ``: ``n × m'``
+    likewise), with the pair test of the module docstring: a support of :math:`P` is kept only if
+    some viable support :math:`T` of :math:`Q` has :math:`T \\subseteq N_P(S)` and
+    :math:`S \\subseteq N_Q(T)`, and conversely. Returns per polytope ``(keep, ncodes, orig)``
+    indexed by ``code - 1`` (``code`` the bit code of the support), as :func:`viable_supports`."""
+    m, n = MP.shape[0], MQ.shape[0]
+    if max(m, n) <= 8:  # codes as bytes, subset tests by table look-up
+        vp, Np, op = _viable_all(MP, OP, own_p, weak_p)
+        vq, Nq, oq = _viable_all(MQ, OQ, own_q, weak_q)
+        sp, tq = np.flatnonzero(vp), np.flatnonzero(vq)
+        ok = _subset_table(n)[(tq + 1)[None, :], op[sp][:, None]]
+        ok &= _subset_table(m)[(sp + 1)[:, None], oq[tq][None, :]]
+    else:
+        cs = np.arange(1, 1 << m, dtype=np.int64)
+        ct = np.arange(1, 1 << n, dtype=np.int64)
+        vp, Np, op = viable_supports(MP, OP, cs, own_p, weak_p)
+        vq, Nq, oq = viable_supports(MQ, OQ, ct, own_q, weak_q)
+        sp, tq = np.flatnonzero(vp), np.flatnonzero(vq)
+        ok = ((ct[tq][None, :] & ~op[sp][:, None]) == 0) & ((cs[sp][:, None] & ~oq[tq][None, :]) == 0)
+    kp = np.zeros((1 << m) - 1, dtype=bool)
+    kq = np.zeros((1 << n) - 1, dtype=bool)
+    kp[sp] = ok.any(axis=1)
+    kq[tq] = ok.any(axis=0)
+    return (kp, Np, op), (kq, Nq, oq)
+
+
+@lru_cache(maxsize=16)
+def _subset_table(k: int) -> np.ndarray:
+    """``sub[S, G]``: whether the set with bit code S lies inside the set with code G, for all
+    codes below ``2**k`` (k <= 8)."""
+    c = np.arange(1 << k)
+    out = (c[:, None] & ~c[None, :]) == 0
+    out.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=16)
+def _members(k: int) -> np.ndarray:
+    """``mem[S, i]``: whether bit i is in the code S (codes below ``2**k``)."""
+    out = ((np.arange(1 << k)[:, None] >> np.arange(k)[None, :]) & 1).astype(bool)
+    out.flags.writeable = False
+    return out
+
+
+def _codes8(B: np.ndarray, axis: int) -> np.ndarray:
+    """Bit codes (int64) of the boolean array ``B`` along ``axis`` (length at most 8)."""
+    return np.packbits(B, axis=axis, bitorder="little").squeeze(axis).astype(np.int64)
+
+
+def _viable_all(
+    M: np.ndarray, O: np.ndarray, owner: np.ndarray | None, weak: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`viable_supports` for every nonempty support (row ``code - 1`` for the code),
+    for at most 8 rows and 8 original columns: the same tests, on byte codes through the
+    subset table."""
+    m, n1 = M.shape
+    sub = _subset_table(m)[1:]
+    gt = _codes8(M[:, None, :] > M[:, :, None], 0)  # [j, j']: rows where j' beats j
+    if weak:
+        ge = _codes8(M[:, None, :] >= M[:, :, None], 0)
+        meet = ~_subset_table(m)[1:, (1 << m) - 1 - gt]  # S meets gt[j, j']
+        dom = sub[:, ge] & meet
+    else:
+        dom = sub[:, gt]
+    N = ~dom.any(axis=2)  # (A, n1)
+    No = N if owner is None else N[:, owner]
+    ncodes = _codes8(N, 1)
+    orig = ncodes if owner is None else _codes8(No, 1)
+    rmask = _codes8(O[:, None, :] > O[:, :, None], 0)  # [i, i']: columns where i' beats i
+    rdom = _subset_table(O.shape[0])[orig[:, None, None], rmask[None]].any(axis=2)  # (A, m)
+    viable = ~(rdom & _members(m)[1:]).any(axis=1)
+    return viable, ncodes, orig

@@ -185,6 +185,7 @@ def polytope_vertices(
     other: np.ndarray | None = None,
     owner: np.ndarray | None = None,
     partners: np.ndarray | None = None,
+    supports: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Vertices :math:`x \\ne 0` of :math:`\\{x \\ge 0 : M^\\top x \\le 1\\}` for a positive
     ``m × n`` matrix ``M``.
@@ -207,7 +208,9 @@ def polytope_vertices(
     set that row is) keeps only supports :math:`T` inside some ``within[v]`` with
     ``partners[v]`` inside :math:`N(T)`: in a completely labelled pair every strategy of the
     opposing support is a label of this vertex, i.e. a tight constraint, so it lies in
-    :math:`N(T)`.
+    :math:`N(T)`. ``supports`` (with ``other``): the result of
+    :func:`bargaining.solvers.bimatrix_prune.pair_viable` for this polytope, used instead of
+    :func:`viable_supports` (it also drops supports without a partner support).
     """
     m, n = M.shape
     coords: list[np.ndarray] = []
@@ -223,22 +226,41 @@ def polytope_vertices(
             coords.append(X)
             labels.append(L)
         else:
-            for X, L in _basis_groups(M, integer, deadline, within, flags, other, owner, partners):
+            groups = _basis_groups(M, integer, deadline, within, flags, other, owner, partners, supports)
+            for X, L in groups:
                 coords.append(X)
                 labels.append(L)
     except BudgetExceeded:
         finished = False
     if not coords:
         return np.zeros((0, m)), np.zeros((0, m + n), dtype=bool), finished
-    X = np.concatenate(coords)
-    L = np.concatenate(labels)
+    X = np.concatenate(coords) if len(coords) > 1 else coords[0]
+    L = np.concatenate(labels) if len(labels) > 1 else labels[0]
+    if len(L) <= 1:
+        return X, L, finished
     if m + n <= 62:
-        codes = L.astype(np.int64) @ (np.int64(1) << np.arange(m + n, dtype=np.int64))
+        codes = (L.astype(np.int64) @ _bits(m + n)).tolist()
+        if len(codes) <= 512:  # few vertices: the first row of each label set, by a dict
+            firsts: dict[int, int] = {}
+            for r, c in enumerate(codes):
+                firsts.setdefault(c, r)
+            if len(firsts) == len(codes):
+                return X, L, finished
+            first = np.fromiter(firsts.values(), dtype=np.intp, count=len(firsts))
+            return X[first], L[first], finished
         _, first = np.unique(codes, return_index=True)
     else:
         _, first = np.unique(np.packbits(L, axis=1), axis=0, return_index=True)
     first.sort()
     return X[first], L[first], finished
+
+
+@lru_cache(maxsize=64)
+def _bits(k: int) -> np.ndarray:
+    """``2**i`` for i < k (int64)."""
+    out = np.int64(1) << np.arange(k, dtype=np.int64)
+    out.flags.writeable = False
+    return out
 
 
 _PAD_ALL = 1000  # up to this many bases in all, one stack padded to the largest size (measured)
@@ -285,6 +307,7 @@ def _basis_groups(
     other: np.ndarray | None,
     owner: np.ndarray | None,
     partners: np.ndarray | None = None,
+    supports: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Solve the bases ``(S, J)`` that can matter, yielding ``(X, L)`` of the feasible ones
     batch by batch: supports inside some set of ``within``, and with ``other``, viable supports
@@ -293,12 +316,12 @@ def _basis_groups(
     :data:`_CHUNK`."""
     m, n = M.shape
     if other is not None and max(m, n, other.shape[0]) > MAX_STRATEGIES:
-        other = None
+        other = supports = None
     if math.comb(m + n, m) > _TABLE_MAX:
-        yield from _basis_stream(M, integer, deadline, within, flags, other, owner, partners)
+        yield from _basis_stream(M, integer, deadline, within, flags, other, owner, partners, supports)
         return
     Sall, scodes, Jall, jcodes, srow, jrow, bounds = _pair_table(m, n)
-    keep_s, ncodes = _support_filter(M, Sall, scodes, integer, within, other, owner, partners)
+    keep_s, ncodes = _support_filter(M, Sall, scodes, integer, within, other, owner, partners, supports)
     sel = keep_s[srow]
     if ncodes is not None:
         sel &= (jcodes[jrow] & ~ncodes[srow]) == 0
@@ -341,14 +364,20 @@ def _basis_groups(
             yield _vertices_batch(M, sub, ones[: len(chunk)], S, 1, integer, flags)
 
 
-def pruned_basis_count(M: np.ndarray, other: np.ndarray, owner: np.ndarray, integer: bool) -> int:
-    """How many bases :func:`polytope_vertices` with ``other`` (and no ``within``) would solve
-    for this polytope; the size of the unpruned enumeration for shapes it streams."""
+def pruned_basis_count(
+    M: np.ndarray,
+    other: np.ndarray,
+    owner: np.ndarray,
+    integer: bool,
+    supports: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> int:
+    """How many bases :func:`polytope_vertices` with ``other`` (and ``supports``, no ``within``)
+    would solve for this polytope; the size of the unpruned enumeration for shapes it streams."""
     m, n = M.shape
     if math.comb(m + n, m) > _TABLE_MAX or max(m, n, other.shape[0]) > MAX_STRATEGIES:
         return math.comb(m + n, m)
     Sall, scodes, _, jcodes, srow, jrow, _ = _pair_table(m, n)
-    keep_s, ncodes = _support_filter(M, Sall, scodes, integer, None, other, owner, None)
+    keep_s, ncodes = _support_filter(M, Sall, scodes, integer, None, other, owner, None, supports)
     assert ncodes is not None
     return int(np.count_nonzero(keep_s[srow] & ((jcodes[jrow] & ~ncodes[srow]) == 0)))
 
@@ -365,14 +394,20 @@ def _support_filter(
     other: np.ndarray | None,
     owner: np.ndarray | None,
     partners: np.ndarray | None,
+    supports: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Which supports ``Sc`` (padded index sets with bit codes ``scodes``) to try, and, with
-    ``other``, the bit codes of their columns :math:`N(S)` (see :func:`_basis_groups`)."""
+    ``other``, the bit codes of their columns :math:`N(S)` (see :func:`_basis_groups`); with
+    ``supports`` too, those are read from its tables (indexed by code - 1)."""
     m = M.shape[0]
     if other is None:
         keep = _inside_some(Sc, within) if within is not None else np.ones(len(Sc), dtype=bool)
         return keep, None
-    viable, ncodes, orig = viable_supports(M, other, scodes, owner, weak=integer)
+    if supports is not None:
+        at = scodes - 1
+        viable, ncodes, orig = supports[0][at], supports[1][at], supports[2][at]
+    else:
+        viable, ncodes, orig = viable_supports(M, other, scodes, owner, weak=integer)
     if within is not None and partners is not None:
         bits = np.int64(1) << np.arange(max(m, other.shape[0]), dtype=np.int64)
         wout = (~within * bits[:m]).sum(axis=1)  # outside each candidate set
@@ -393,6 +428,7 @@ def _basis_stream(
     other: np.ndarray | None,
     owner: np.ndarray | None,
     partners: np.ndarray | None,
+    supports: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """:func:`_basis_groups` for large shapes: size by size, supports in chunks, without the
     table of every basis (memory), polling the deadline between chunks."""
@@ -410,7 +446,7 @@ def _basis_stream(
             scodes = (
                 np.zeros(len(S), dtype=np.int64) if big else (np.int64(1) << S.astype(np.int64)).sum(axis=1)
             )
-            keep, ncodes = _support_filter(M, S, scodes, integer, within, other, owner, partners)
+            keep, ncodes = _support_filter(M, S, scodes, integer, within, other, owner, partners, supports)
             if ncodes is None or jcodes is None:
                 a, b = np.nonzero(np.broadcast_to(keep[:, None], (len(S), len(Jc))))
             else:
@@ -524,7 +560,11 @@ def _vertices_batch(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Solve the stack of basis systems ``sub @ x = rhs``, ``per_support`` consecutive systems
     per row of ``S`` (``S[r, p]``: the strategy of unknown p, ``m`` for padding); keep the
-    feasible solutions and label them."""
+    feasible solutions and label them.
+
+    The coordinates and slacks of a candidate are one row :math:`t = (x, 1 - M^\\top x)`,
+    computed as ``x @ [I, -M] + (0, 1)`` on ``x`` padded with the dummy coordinate ``m`` (a zero
+    row of the product matrix)."""
     m, n = M.shape
     xs = _solve_or_nan(sub, rhs[..., 0])
     # only bases with x_S >= 0 can be vertices: check the other columns for those alone
@@ -533,37 +573,59 @@ def _vertices_batch(
         # 1/|det|, so the determinant is needed only for the bases that look feasible in floats
         # (coordinates and slacks above -1e-3, far beyond round-off: a vertex has x <= 1), and the
         # exact test rounds the scaled values; singular bases (NaN, or |det| < 1) are dropped
-        keep = np.flatnonzero(np.all(xs > -1e-3, axis=1))
+        keep = np.flatnonzero((xs > -1e-3).all(axis=1))
     else:
-        keep = np.flatnonzero(np.all(xs > -_FLOAT_TOL, axis=1))  # False on NaN (singular)
+        keep = np.flatnonzero((xs > -_FLOAT_TOL).all(axis=1))  # False on NaN (singular)
         if np.isnan(xs).any():  # an exactly singular basis: drop the nearly singular ones too
             det = np.linalg.det(sub[keep])
             scale = np.prod(np.linalg.norm(sub[keep], axis=2), axis=1)
             keep = keep[np.abs(det) > 1e-11 * scale]
     X = np.zeros((len(keep), m + 1))
     X[np.arange(len(keep))[:, None], S[keep // per_support]] = xs[keep]
-    X = X[:, :m]
-    slack = 1.0 - X @ M  # (N, n)
+    T = X @ _slack_map(M) + _offsets(m, n)  # (N, m + n): x, then 1 - M^T x
     if integer:
-        near = np.all(slack > -1e-3, axis=1)
-        keep, X, slack = keep[near], X[near], slack[near]
+        near = (T > -1e-3).all(axis=1)
+        keep, T = keep[near], T[near]
         det = np.abs(np.linalg.det(sub[keep]))
-        d = np.round(det)[:, None]
-        zx, zs = X * d, slack * d
-        feasible = (det > 0.5) & np.all(zx > -0.5, axis=1) & np.all(zs > -0.5, axis=1)
-        Lx, Ls = np.abs(zx) < 0.5, np.abs(zs) < 0.5
+        Z = T * np.round(det)[:, None]
+        feasible = (det > 0.5) & (Z > -0.5).all(axis=1)
+        L = np.abs(Z) < 0.5
+        if flags is not None and not flags.get("ambiguous"):
+            _flag_ambiguous(Z[feasible], integer, flags)
     else:
-        feasible = np.all(slack > -_FLOAT_TOL, axis=1)
-        Lx, Ls = np.abs(X) <= _FLOAT_TOL, np.abs(slack) <= _FLOAT_TOL
-    if flags is not None and not flags.get("ambiguous"):
-        if integer:
-            _flag_ambiguous(np.concatenate([zx[feasible], zs[feasible]], axis=1), integer, flags)
-        else:  # the rows that are feasible up to the ambiguous zone
-            near = np.all(slack > -_AMBIGUOUS, axis=1)
-            _flag_ambiguous(np.concatenate([X[near], slack[near]], axis=1), integer, flags)
-    X = np.where(Lx, 0.0, X)
-    L = np.concatenate([Lx, Ls], axis=1)
-    return X[feasible], L[feasible]
+        feasible = (T[:, m:] > -_FLOAT_TOL).all(axis=1)
+        L = np.abs(T) <= _FLOAT_TOL
+        if flags is not None and not flags.get("ambiguous"):
+            # the rows that are feasible up to the ambiguous zone
+            _flag_ambiguous(T[(T[:, m:] > -_AMBIGUOUS).all(axis=1)], integer, flags)
+    L = L[feasible]
+    X = T[feasible, :m]
+    X[L[:, :m]] = 0.0
+    return X, L
+
+
+def _slack_map(M: np.ndarray) -> np.ndarray:
+    """``[[I, -M], [0, 0]]`` (``(m + 1) × (m + n)``): padded coordinates to ``(x, -M^T x)``."""
+    m, n = M.shape
+    W = np.zeros((m + 1, m + n))
+    W[:m, :m] = _eye(m)
+    W[:m, m:] = -M
+    return W
+
+
+@lru_cache(maxsize=64)
+def _eye(m: int) -> np.ndarray:
+    out = np.eye(m)
+    out.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=64)
+def _offsets(m: int, n: int) -> np.ndarray:
+    """``(0, ..., 0, 1, ..., 1)``: m zeros, n ones."""
+    out = np.concatenate([np.zeros(m), np.ones(n)])
+    out.flags.writeable = False
+    return out
 
 
 def _flag_ambiguous(T: np.ndarray, integer: bool, flags: dict[str, bool]) -> None:
