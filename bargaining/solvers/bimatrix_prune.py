@@ -85,9 +85,10 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["viable_supports", "pair_viable", "MAX_STRATEGIES", "PAIR_MAX"]
+__all__ = ["viable_supports", "pair_viable", "selected_bases", "MAX_STRATEGIES", "PAIR_MAX", "BYTE_MAX"]
 
 MAX_STRATEGIES = 62  # supports and column sets as int64 bit codes
+BYTE_MAX = 8  # up to this many strategies per player, codes are bytes and tests table look-ups
 PAIR_MAX = 16  # pair_viable for m + n up to this (a 2^m x 2^n table of int64 codes)
 
 
@@ -153,7 +154,7 @@ def pair_viable(
     :math:`S \\subseteq N_Q(T)`, and conversely. Returns per polytope ``(keep, ncodes, orig)``
     indexed by ``code - 1`` (``code`` the bit code of the support), as :func:`viable_supports`."""
     m, n = MP.shape[0], MQ.shape[0]
-    if max(m, n) <= 8:  # codes as bytes, subset tests by table look-up
+    if max(m, n) <= BYTE_MAX:  # codes as bytes, subset tests by table look-up
         vp, Np, op = _viable_all(MP, OP, own_p, weak_p)
         vq, Nq, oq = _viable_all(MQ, OQ, own_q, weak_q)
         sp, tq = np.flatnonzero(vp), np.flatnonzero(vq)
@@ -219,3 +220,30 @@ def _viable_all(
     rdom = _subset_table(O.shape[0])[orig[:, None, None], rmask[None]].any(axis=2)  # (A, m)
     viable = ~(rdom & _members(m)[1:]).any(axis=1)
     return viable, ncodes, orig
+
+
+def selected_bases(
+    supports: tuple[np.ndarray, np.ndarray, np.ndarray],
+    sb: np.ndarray,
+    jb: np.ndarray,
+    n: int,
+    n0: int,
+    within: np.ndarray | None,
+    partners: np.ndarray | None,
+) -> np.ndarray:
+    """Indices of the bases ``(S, J)`` to solve (``sb``: code of S minus 1, ``jb``: code of J,
+    per basis; ``n`` columns, ``n0`` original opposing strategies, both at most
+    :data:`BYTE_MAX`, as the rows): S kept by ``supports`` (:func:`pair_viable`),
+    :math:`J \\subseteq N(S)`, and with ``within`` (one candidate set of rows per vertex of the
+    other polytope) S inside some ``within[v]`` with ``partners[v]`` inside the original columns
+    of :math:`N(S)` (the test of the module docstring, "The second polytope")."""
+    keep, ncodes, orig = supports
+    m = within.shape[1] if within is not None else 0
+    if within is not None:
+        w = _codes8(within, 1)
+        fits = _subset_table(m)[1:, w]  # (codes, V): S inside within[v]
+        if partners is not None:
+            fits &= _subset_table(n0)[_codes8(partners, 1)[None, :], orig[:, None]]
+        keep = keep & fits.any(axis=1)
+    nc = np.where(keep, ncodes, 0)  # a dropped support fits no J (J is never empty)
+    return np.flatnonzero(_subset_table(n)[jb, nc[sb]])

@@ -21,11 +21,13 @@ import math
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import combinations
-from typing import Any
 
 import numpy as np
 
-from bargaining.solvers.bimatrix_prune import MAX_STRATEGIES, viable_supports
+from bargaining.solvers.bimatrix_prune import BYTE_MAX, MAX_STRATEGIES, selected_bases, viable_supports
+from bargaining.solvers.bimatrix_solve import FLOAT_TOL as _FLOAT_TOL
+from bargaining.solvers.bimatrix_solve import flag_ambiguous as _flag_ambiguous
+from bargaining.solvers.bimatrix_solve import vertices_batch as _vertices_batch
 from bargaining.solvers.budget import BudgetExceeded, Deadline
 
 __all__ = ["polytope_vertices", "pair_vertices", "pruned_basis_count", "SMALL_BASES"]
@@ -33,8 +35,6 @@ __all__ = ["polytope_vertices", "pair_vertices", "pruned_basis_count", "SMALL_BA
 
 _CHUNK = 60_000  # systems solved per numpy call (memory: CHUNK * k * k floats)
 SMALL_BASES = 300  # up to this many bases (5x5), one padded stack for all support sizes (measured)
-_FLOAT_TOL = 1e-9
-_AMBIGUOUS = 1e-6  # float values in (_FLOAT_TOL, _AMBIGUOUS] could be zeros or not
 
 
 # -- step 1-2: vertices of {x >= 0 : M^T x <= 1} ------------------------------------------------
@@ -298,6 +298,17 @@ def _pair_table(m: int, n: int) -> tuple[np.ndarray, ...]:
     return out
 
 
+@lru_cache(maxsize=16)
+def _basis_codes(m: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per basis of :func:`_pair_table`: the bit code of its support minus 1 and the bit code of
+    its tight set."""
+    _, scodes, _, jcodes, srow, jrow, _ = _pair_table(m, n)
+    out = (scodes[srow] - 1, jcodes[jrow])
+    for arr in out:
+        arr.flags.writeable = False
+    return out
+
+
 def _basis_groups(
     M: np.ndarray,
     integer: bool,
@@ -321,11 +332,15 @@ def _basis_groups(
         yield from _basis_stream(M, integer, deadline, within, flags, other, owner, partners, supports)
         return
     Sall, scodes, Jall, jcodes, srow, jrow, bounds = _pair_table(m, n)
-    keep_s, ncodes = _support_filter(M, Sall, scodes, integer, within, other, owner, partners, supports)
-    sel = keep_s[srow]
-    if ncodes is not None:
-        sel &= (jcodes[jrow] & ~ncodes[srow]) == 0
-    idx = np.flatnonzero(sel)
+    if supports is not None and other is not None and max(m, n, other.shape[0]) <= BYTE_MAX:
+        sb, jb = _basis_codes(m, n)
+        idx = selected_bases(supports, sb, jb, n, other.shape[0], within, partners)
+    else:
+        keep_s, ncodes = _support_filter(M, Sall, scodes, integer, within, other, owner, partners, supports)
+        sel = keep_s[srow]
+        if ncodes is not None:
+            sel &= (jcodes[jrow] & ~ncodes[srow]) == 0
+        idx = np.flatnonzero(sel)
     if not len(idx):
         return
     flat = M.ravel()
@@ -376,6 +391,9 @@ def pruned_basis_count(
     m, n = M.shape
     if math.comb(m + n, m) > _TABLE_MAX or max(m, n, other.shape[0]) > MAX_STRATEGIES:
         return math.comb(m + n, m)
+    if supports is not None and max(m, n, other.shape[0]) <= BYTE_MAX:
+        sb, jb = _basis_codes(m, n)
+        return len(selected_bases(supports, sb, jb, n, other.shape[0], None, None))
     Sall, scodes, _, jcodes, srow, jrow, _ = _pair_table(m, n)
     keep_s, ncodes = _support_filter(M, Sall, scodes, integer, None, other, owner, None, supports)
     assert ncodes is not None
@@ -508,141 +526,6 @@ def _inside_some(Sc: np.ndarray, within: np.ndarray) -> np.ndarray:
     member = np.zeros((len(Sc), m + 1), dtype=np.float32)
     member[np.arange(len(Sc))[:, None], Sc] = 1.0
     return np.any(member[:, :m] @ (~within).astype(np.float32).T == 0, axis=1)
-
-
-def _private_solve1() -> Any:
-    """The gufunc behind ``numpy.linalg.solve`` (NaN for a singular system instead of an
-    exception), if this numpy has it and it answers a probe (a regular and a singular system)
-    as expected; else None and the public fallback below is used. A private numpy name: the
-    probe guards against a change of its signature or meaning in another numpy version."""
-    try:
-        from numpy.linalg import _umath_linalg
-
-        fn = _umath_linalg.solve1
-        with np.errstate(all="ignore"):
-            out = fn(np.array([[[2.0, 0.0], [0.0, 4.0]], [[1.0, 1.0], [1.0, 1.0]]]), np.ones((2, 2)))
-        ok = np.allclose(out[0], [0.5, 0.25]) and not np.isfinite(out[1]).all()
-        return fn if ok else None
-    except Exception:  # pragma: no cover - other numpy versions
-        return None
-
-
-_SOLVE1: Any = _private_solve1()
-
-
-def _solve_or_nan(sub: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """``x`` with ``sub[r] @ x[r] = rhs[r]`` for a stack, a row of NaN where the system is
-    exactly singular (LAPACK's LU meets a zero pivot) — without the exception (and the second
-    pass) of ``numpy.linalg.solve``."""
-    if _SOLVE1 is not None:
-        with np.errstate(all="ignore"):
-            return _SOLVE1(sub, rhs)
-    try:
-        return np.linalg.solve(sub, rhs[..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        det = np.linalg.det(sub)
-        bad = det == 0.0
-        sub = sub.copy()
-        sub[bad] = np.eye(sub.shape[1])
-        xs = np.linalg.solve(sub, rhs[..., None])[..., 0]
-        xs[bad] = np.nan
-        return xs
-
-
-def _vertices_batch(
-    M: np.ndarray,
-    sub: np.ndarray,
-    rhs: np.ndarray,
-    S: np.ndarray,
-    per_support: int,
-    integer: bool,
-    flags: dict[str, bool] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Solve the stack of basis systems ``sub @ x = rhs``, ``per_support`` consecutive systems
-    per row of ``S`` (``S[r, p]``: the strategy of unknown p, ``m`` for padding); keep the
-    feasible solutions and label them.
-
-    The coordinates and slacks of a candidate are one row :math:`t = (x, 1 - M^\\top x)`,
-    computed as ``x @ [I, -M] + (0, 1)`` on ``x`` padded with the dummy coordinate ``m`` (a zero
-    row of the product matrix)."""
-    m, n = M.shape
-    xs = _solve_or_nan(sub, rhs[..., 0])
-    # only bases with x_S >= 0 can be vertices: check the other columns for those alone
-    if integer:
-        # x = adj(M) 1 / det: coordinates and slacks of a nonsingular basis are multiples of
-        # 1/|det|, so the determinant is needed only for the bases that look feasible in floats
-        # (coordinates and slacks above -1e-3, far beyond round-off: a vertex has x <= 1), and the
-        # exact test rounds the scaled values; singular bases (NaN, or |det| < 1) are dropped
-        keep = np.flatnonzero((xs > -1e-3).all(axis=1))
-    else:
-        keep = np.flatnonzero((xs > -_FLOAT_TOL).all(axis=1))  # False on NaN (singular)
-        if np.isnan(xs).any():  # an exactly singular basis: drop the nearly singular ones too
-            det = np.linalg.det(sub[keep])
-            scale = np.prod(np.linalg.norm(sub[keep], axis=2), axis=1)
-            keep = keep[np.abs(det) > 1e-11 * scale]
-    X = np.zeros((len(keep), m + 1))
-    X[np.arange(len(keep))[:, None], S[keep // per_support]] = xs[keep]
-    T = X @ _slack_map(M) + _offsets(m, n)  # (N, m + n): x, then 1 - M^T x
-    if integer:
-        near = (T > -1e-3).all(axis=1)
-        keep, T = keep[near], T[near]
-        det = np.abs(np.linalg.det(sub[keep]))
-        Z = T * np.round(det)[:, None]
-        feasible = (det > 0.5) & (Z > -0.5).all(axis=1)
-        L = np.abs(Z) < 0.5
-        if flags is not None and not flags.get("ambiguous"):
-            _flag_ambiguous(Z[feasible], integer, flags)
-    else:
-        feasible = (T[:, m:] > -_FLOAT_TOL).all(axis=1)
-        L = np.abs(T) <= _FLOAT_TOL
-        if flags is not None and not flags.get("ambiguous"):
-            # the rows that are feasible up to the ambiguous zone
-            _flag_ambiguous(T[(T[:, m:] > -_AMBIGUOUS).all(axis=1)], integer, flags)
-    L = L[feasible]
-    X = T[feasible, :m]
-    X[L[:, :m]] = 0.0
-    return X, L
-
-
-def _slack_map(M: np.ndarray) -> np.ndarray:
-    """``[[I, -M], [0, 0]]`` (``(m + 1) × (m + n)``): padded coordinates to ``(x, -M^T x)``."""
-    m, n = M.shape
-    W = np.zeros((m + 1, m + n))
-    W[:m, :m] = _eye(m)
-    W[:m, m:] = -M
-    return W
-
-
-@lru_cache(maxsize=64)
-def _eye(m: int) -> np.ndarray:
-    out = np.eye(m)
-    out.flags.writeable = False
-    return out
-
-
-@lru_cache(maxsize=64)
-def _offsets(m: int, n: int) -> np.ndarray:
-    """``(0, ..., 0, 1, ..., 1)``: m zeros, n ones."""
-    out = np.concatenate([np.zeros(m), np.ones(n)])
-    out.flags.writeable = False
-    return out
-
-
-def _flag_ambiguous(T: np.ndarray, integer: bool, flags: dict[str, bool]) -> None:
-    """Set ``flags["ambiguous"]`` if a value of ``T`` (coordinates and slacks of candidate
-    vertices) is neither clearly zero nor clearly nonzero: for integer games a scaled value
-    (an integer up to round-off) in [0.05, 0.95]; for normalised float games a value in
-    (1e-9, 1e-6]."""
-    if not T.size or flags.get("ambiguous"):
-        return
-    a = np.abs(T)
-    if integer:
-        r = np.abs(a - np.round(a))
-        bad = np.any(r > 0.05)
-    else:
-        bad = np.any((a > _FLOAT_TOL) & (a <= _AMBIGUOUS))
-    if bad:
-        flags["ambiguous"] = True
 
 
 # -- step 3: completely labelled pairs -----------------------------------------------------------

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bargaining import NormalFormGame
-from bargaining.solvers import bimatrix, bimatrix_prune, bimatrix_vertices
+from bargaining.solvers import bimatrix, bimatrix_prune, bimatrix_solve, bimatrix_vertices
 from bargaining.solvers.bimatrix import enummixed
 from bargaining.solvers.bimatrix_prune import pair_viable, viable_supports
 
@@ -139,7 +139,7 @@ def test_solve_without_the_gufunc(monkeypatch):
         game = NormalFormGame.from_arrays(A, B)
         want = _answer(game)
         with monkeypatch.context() as mp:
-            mp.setattr(bimatrix_vertices, "_SOLVE1", None)
+            mp.setattr(bimatrix_solve, "_SOLVE1", None)
             assert _answer(game) == want
 
 
