@@ -155,8 +155,12 @@ def pair_viable(
     indexed by ``code - 1`` (``code`` the bit code of the support), as :func:`viable_supports`."""
     m, n = MP.shape[0], MQ.shape[0]
     if max(m, n) <= BYTE_MAX:  # codes as bytes, subset tests by table look-up
-        vp, Np, op = _viable_all(MP, OP, own_p, weak_p)
-        vq, Nq, oq = _viable_all(MQ, OQ, own_q, weak_q)
+        if m == n == MP.shape[1] == MQ.shape[1] and weak_p == weak_q:  # square, nothing merged
+            (vp, vq), (Np, Nq) = _viable_square(np.stack((MP, MQ)), np.stack((OP, OQ)), weak_p)
+            op, oq = Np, Nq
+        else:
+            vp, Np, op = _viable_all(MP, OP, own_p, weak_p)
+            vq, Nq, oq = _viable_all(MQ, OQ, own_q, weak_q)
         sp, tq = np.flatnonzero(vp), np.flatnonzero(vq)
         ok = _subset_table(n)[(tq + 1)[None, :], op[sp][:, None]]
         ok &= _subset_table(m)[(sp + 1)[:, None], oq[tq][None, :]]
@@ -247,3 +251,25 @@ def selected_bases(
         keep = keep & fits.any(axis=1)
     nc = np.where(keep, ncodes, 0)  # a dropped support fits no J (J is never empty)
     return np.flatnonzero(_subset_table(n)[jb, nc[sb]])
+
+
+def _viable_square(M: np.ndarray, O: np.ndarray, weak: bool) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_viable_all` for a stack of ``b`` square ``m × m`` polytopes at once (no merged
+    columns, ``orig`` = ``ncodes``), ``m <= 8``: returns ``viable`` and ``ncodes``, ``(b, 2**m - 1)``.
+    Weak domination given S (``weak``) is S inside the rows where :math:`j'` is at least
+    :math:`j` and not inside the rows where they are equal (then S meets the strict ones)."""
+    m = M.shape[1]
+    sub = _subset_table(m)[1:]
+    gt = M[:, :, None, :] > M[:, :, :, None]  # [b, i, j, j']
+    if weak:
+        ge = M[:, :, None, :] >= M[:, :, :, None]
+        c = np.packbits(np.stack((ge, ge & ~gt)), axis=2, bitorder="little")  # (2, b, 1, m, m)
+        dom = sub[:, c[0, :, 0]] & ~sub[:, c[1, :, 0]]  # (A, b, m, m)
+    else:
+        dom = sub[:, np.packbits(gt, axis=1, bitorder="little")[:, 0]]
+    N = ~dom.any(axis=3)  # (A, b, m)
+    ncodes = np.packbits(N, axis=2, bitorder="little")[:, :, 0].T.astype(np.int64)  # (b, A)
+    rmask = np.packbits(O[:, :, None, :] > O[:, :, :, None], axis=1, bitorder="little")[:, 0]
+    rdom = _subset_table(m)[ncodes[:, :, None, None], rmask[:, None]].any(axis=3)  # (b, A, m)
+    viable = ~(rdom & _members(m)[1:]).any(axis=2)
+    return viable, ncodes

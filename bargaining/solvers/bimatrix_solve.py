@@ -64,16 +64,31 @@ def vertices_batch(
     per_support: int,
     integer: bool,
     flags: dict[str, bool] | None = None,
+    sizes: list[tuple[int, int]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Solve the stack of basis systems ``sub @ x = rhs``, ``per_support`` consecutive systems
     per row of ``S`` (``S[r, p]``: the strategy of unknown p, ``m`` for padding); keep the
     feasible solutions and label them.
 
+    ``sizes`` (``(stop, k)`` pairs, stops increasing): the systems of rows ``previous stop ..
+    stop`` are padded with the identity beyond their top-left ``k × k`` block, which alone is
+    solved (and its determinant taken): LAPACK's cost per system grows with its size, and the
+    padding's solution is 0 and its determinant factor 1.
+
     The coordinates and slacks of a candidate are one row :math:`t = (x, 1 - M^\\top x)`,
     computed as ``x @ [I, -M] + (0, 1)`` on ``x`` padded with the dummy coordinate ``m`` (a zero
     row of the product matrix)."""
     m, n = M.shape
-    xs = solve_or_nan(sub, rhs[..., 0])
+    if sizes is None or len(sizes) == 1:
+        sizes = None
+        xs = solve_or_nan(sub, rhs[..., 0])
+    else:
+        xs = np.zeros(sub.shape[:2])
+        a = 0
+        for b, k in sizes:
+            if b > a:
+                xs[a:b, :k] = solve_or_nan(sub[a:b, :k, :k], rhs[a:b, :k, 0])
+            a = b
     # only bases with x_S >= 0 can be vertices: check the other columns for those alone
     if integer:
         # x = adj(M) 1 / det: coordinates and slacks of a nonsingular basis are multiples of
@@ -93,7 +108,7 @@ def vertices_batch(
     if integer:
         near = (T > -1e-3).all(axis=1)
         keep, T = keep[near], T[near]
-        det = np.abs(np.linalg.det(sub[keep]))
+        det = np.abs(_det(sub, keep, sizes))
         Z = T * np.round(det)[:, None]
         feasible = (det > 0.5) & (Z > -0.5).all(axis=1)
         L = np.abs(Z) < 0.5
@@ -109,6 +124,22 @@ def vertices_batch(
     X = T[feasible, :m]
     X[L[:, :m]] = 0.0
     return X, L
+
+
+def _det(sub: np.ndarray, rows: np.ndarray, sizes: list[tuple[int, int]] | None) -> np.ndarray:
+    """Determinants of the systems ``sub[rows]`` (``rows`` increasing), by the groups of
+    ``sizes`` (see :func:`vertices_batch`)."""
+    if sizes is None:
+        return np.linalg.det(sub[rows])
+    out = np.empty(len(rows))
+    sel = sub[rows]
+    pos = np.searchsorted(rows, [b for b, _ in sizes]).tolist()
+    a = 0
+    for b, (_, k) in zip(pos, sizes):
+        if b > a:
+            out[a:b] = np.linalg.det(sel[a:b, :k, :k])
+        a = b
+    return out
 
 
 def _slack_map(M: np.ndarray) -> np.ndarray:

@@ -263,7 +263,22 @@ def _bits(k: int) -> np.ndarray:
     return out
 
 
-_PAD_ALL = 1000  # up to this many bases in all, one stack padded to the largest size (measured)
+_PAD_ALL = 4000  # up to this many bases in all, one stack padded (solved by size groups)
+_GROUP_MIN = 24  # a size group with fewer bases is solved with the next larger size (measured)
+
+
+def _size_groups(idx: np.ndarray, bounds: np.ndarray, Kp: int) -> list[tuple[int, int]]:
+    """The ``sizes`` argument of the batched solve for the selected bases ``idx`` (increasing,
+    so ordered by size): one group per basis size, a size with fewer than :data:`_GROUP_MIN`
+    bases joined to the next larger one."""
+    stops = np.searchsorted(idx, bounds[1 : Kp + 1]).tolist()
+    groups: list[tuple[int, int]] = []
+    start = 0
+    for k, stop in enumerate(stops, 1):
+        if stop - start >= _GROUP_MIN or k == Kp:
+            groups.append((stop, k))
+            start = stop
+    return groups
 
 
 @lru_cache(maxsize=16)
@@ -357,7 +372,7 @@ def _basis_groups(
             S, J = Sall[srow[idx], :Kp], Jall[jrow[idx], :Kp]
             G = _padded_index(S, J, m, n)
             rhs = (J < n).astype(float)[:, :, None]
-        yield _vertices_batch(M, src[G], rhs, S, 1, integer, flags)
+        yield _vertices_batch(M, src[G], rhs, S, 1, integer, flags, _size_groups(idx, bounds, Kp))
         return
     cuts = np.searchsorted(idx, bounds)
     for k in range(1, len(bounds)):

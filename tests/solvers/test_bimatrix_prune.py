@@ -174,6 +174,8 @@ def test_byte_code_tables_equal_viable_supports():
     rng = np.random.default_rng(17)
     for t in range(200):
         m, n = (int(v) for v in rng.integers(1, 9, 2))
+        if t % 4 == 1:
+            n = m
         r = (1, 2, 5, 100)[t % 4]
         M = rng.integers(1, r + 2, (m, n)).astype(float)
         O = rng.integers(1, r + 2, (n, m)).astype(float)
@@ -187,6 +189,10 @@ def test_byte_code_tables_equal_viable_supports():
             got = bimatrix_prune._viable_all(M, O, owner, weak)
             for a, b in zip(want, got):
                 assert np.array_equal(a, b), (t, weak)
+            if m == n and owner is None:  # the stacked square version, this polytope twice
+                v2, n2 = bimatrix_prune._viable_square(np.stack((M, M)), np.stack((O, O)), weak)
+                for k in range(2):
+                    assert np.array_equal(v2[k], want[0]) and np.array_equal(n2[k], want[1]), (t, weak)
 
 
 def _brute_pairs(MP, MQ, weak_p, weak_q):
@@ -234,3 +240,22 @@ def test_pruned_equals_unpruned_on_small_integer_payoffs(unpruned):
             A, B = rng.integers(-2, 3, (m, n)).astype(float), rng.integers(-2, 3, (m, n)).astype(float)
         game = NormalFormGame.from_arrays(A, B)
         assert _answer(game) == unpruned(game), (A.tolist(), B.tolist())
+
+
+def test_size_groups_equal_one_padded_stack(monkeypatch):
+    """Solving the padded stack by size groups (each group's top-left block) gives the same
+    answers as solving every system at the largest size, for every grouping."""
+    rng = np.random.default_rng(31)
+    games = []
+    for t in range(45):
+        m, n = (int(v) for v in rng.integers(5, 9, 2))
+        if t % 3 == 2:
+            A, B = rng.random((m, n)), rng.random((m, n))
+        else:
+            A, B = rng.integers(-2, 3, (m, n)).astype(float), rng.integers(-2, 3, (m, n)).astype(float)
+        games.append(NormalFormGame.from_arrays(A, B))
+    answers = []
+    for least in (10**9, 1, 24):  # one group (the old padded stack), one per size, the default
+        monkeypatch.setattr(bimatrix_vertices, "_GROUP_MIN", least)
+        answers.append([_answer(g) for g in games])
+    assert answers[0] == answers[1] == answers[2]
