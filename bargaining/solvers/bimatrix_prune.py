@@ -206,24 +206,9 @@ def _viable_all(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`viable_supports` for every nonempty support (row ``code - 1`` for the code),
     for at most 8 rows and 8 original columns: the same tests, on byte codes through the
-    subset table."""
-    m, n1 = M.shape
-    sub = _subset_table(m)[1:]
-    gt = _codes8(M[:, None, :] > M[:, :, None], 0)  # [j, j']: rows where j' beats j
-    if weak:
-        ge = _codes8(M[:, None, :] >= M[:, :, None], 0)
-        meet = ~_subset_table(m)[1:, (1 << m) - 1 - gt]  # S meets gt[j, j']
-        dom = sub[:, ge] & meet
-    else:
-        dom = sub[:, gt]
-    N = ~dom.any(axis=2)  # (A, n1)
-    No = N if owner is None else N[:, owner]
-    ncodes = _codes8(N, 1)
-    orig = ncodes if owner is None else _codes8(No, 1)
-    rmask = _codes8(O[:, None, :] > O[:, :, None], 0)  # [i, i']: columns where i' beats i
-    rdom = _subset_table(O.shape[0])[orig[:, None, None], rmask[None]].any(axis=2)  # (A, m)
-    viable = ~(rdom & _members(m)[1:]).any(axis=1)
-    return viable, ncodes, orig
+    subset table (:func:`_viable_stack` on a stack of one)."""
+    viable, ncodes, orig = _viable_stack(M[None], O[None], owner, weak)
+    return viable[0], ncodes[0], orig[0]
 
 
 def selected_bases(
@@ -254,22 +239,46 @@ def selected_bases(
 
 
 def _viable_square(M: np.ndarray, O: np.ndarray, weak: bool) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_viable_all` for a stack of ``b`` square ``m × m`` polytopes at once (no merged
-    columns, ``orig`` = ``ncodes``), ``m <= 8``: returns ``viable`` and ``ncodes``, ``(b, 2**m - 1)``.
-    Weak domination given S (``weak``) is S inside the rows where :math:`j'` is at least
-    :math:`j` and not inside the rows where they are equal (then S meets the strict ones)."""
+    """:func:`_viable_stack` for square polytopes without merged columns (``orig`` = ``ncodes``)."""
+    viable, ncodes, _ = _viable_stack(M, O, None, weak)
+    return viable, ncodes
+
+
+def _viable_stack(
+    M: np.ndarray, O: np.ndarray, owner: np.ndarray | None, weak: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`viable_supports` for every nonempty support of a stack of ``b`` polytopes of one
+    shape (``M``: ``(b, m, n')``, ``O``: ``(b, n, m)``, at most 8 rows and 8 original columns):
+    ``viable``, ``ncodes``, ``orig``, each ``(b, 2**m - 1)``, the support with code S in column
+    ``S - 1``. Weak domination given S (``weak``) is S inside the rows where :math:`j'` is at
+    least :math:`j` and not inside the rows where they are equal (then S meets the strict ones).
+    The supports run along the last axis (rows of the transposed subset table)."""
     m = M.shape[1]
-    sub = _subset_table(m)[1:]
+    n = O.shape[1]
+    inside = _supersets(m)  # [G, S - 1]: S inside G
     gt = M[:, :, None, :] > M[:, :, :, None]  # [b, i, j, j']
     if weak:
         ge = M[:, :, None, :] >= M[:, :, :, None]
-        c = np.packbits(np.stack((ge, ge & ~gt)), axis=2, bitorder="little")  # (2, b, 1, m, m)
-        dom = sub[:, c[0, :, 0]] & ~sub[:, c[1, :, 0]]  # (A, b, m, m)
+        c = np.packbits(np.stack((ge, ge & ~gt)), axis=2, bitorder="little")  # (2, b, 1, n', n')
+        dom = inside[c[0, :, 0]] & ~inside[c[1, :, 0]]  # (b, j, j', A)
     else:
-        dom = sub[:, np.packbits(gt, axis=1, bitorder="little")[:, 0]]
-    N = ~dom.any(axis=3)  # (A, b, m)
-    ncodes = np.packbits(N, axis=2, bitorder="little")[:, :, 0].T.astype(np.int64)  # (b, A)
+        dom = inside[np.packbits(gt, axis=1, bitorder="little")[:, 0]]
+    N = ~dom.any(axis=2)  # (b, n', A)
+    ncodes = np.packbits(N, axis=1, bitorder="little")[:, 0]  # (b, A)
+    orig = ncodes if owner is None else np.packbits(N[:, owner], axis=1, bitorder="little")[:, 0]
+    # [b, i, i']: the original columns where row i' beats row i
     rmask = np.packbits(O[:, :, None, :] > O[:, :, :, None], axis=1, bitorder="little")[:, 0]
-    rdom = _subset_table(m)[ncodes[:, :, None, None], rmask[:, None]].any(axis=3)  # (b, A, m)
-    viable = ~(rdom & _members(m)[1:]).any(axis=2)
-    return viable, ncodes
+    # for row i, the column sets on which some row beats it, then read at N(S)
+    beaten = _subset_table(n).T[rmask].any(axis=2)  # (b, m, 2^n)
+    rdom = np.take_along_axis(beaten, orig[:, None, :].astype(np.intp), axis=2)  # (b, m, A)
+    viable = ~(rdom & _members(m)[1:].T).any(axis=1)
+    return viable, ncodes.astype(np.int64), orig.astype(np.int64)
+
+
+@lru_cache(maxsize=16)
+def _supersets(k: int) -> np.ndarray:
+    """``out[G, S - 1]``: whether the set with code S (1 .. 2^k - 1) lies inside the set with
+    code G, rows contiguous."""
+    out = np.ascontiguousarray(_subset_table(k).T[:, 1:])
+    out.flags.writeable = False
+    return out

@@ -173,11 +173,10 @@ def flag_ambiguous(T: np.ndarray, integer: bool, flags: dict[str, bool]) -> None
     (1e-9, 1e-6]."""
     if not T.size or flags.get("ambiguous"):
         return
-    a = np.abs(T)
     if integer:
-        r = np.abs(a - np.round(a))
-        bad = np.any(r > 0.05)
+        bad = np.abs(T - np.rint(T)).max() > 0.05
     else:
-        bad = np.any((a > FLOAT_TOL) & (a <= AMBIGUOUS))
+        a = np.abs(T)
+        bad = ((a > FLOAT_TOL) & (a <= AMBIGUOUS)).any()
     if bad:
         flags["ambiguous"] = True

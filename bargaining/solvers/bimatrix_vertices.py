@@ -264,7 +264,7 @@ def _bits(k: int) -> np.ndarray:
 
 
 _PAD_ALL = 4000  # up to this many bases in all, one stack padded (solved by size groups)
-_GROUP_MIN = 24  # a size group with fewer bases is solved with the next larger size (measured)
+_GROUP_MIN = 128  # a size group with fewer bases is solved with the next larger size (measured)
 
 
 def _size_groups(idx: np.ndarray, bounds: np.ndarray, Kp: int) -> list[tuple[int, int]]:

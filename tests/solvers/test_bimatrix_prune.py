@@ -255,7 +255,7 @@ def test_size_groups_equal_one_padded_stack(monkeypatch):
             A, B = rng.integers(-2, 3, (m, n)).astype(float), rng.integers(-2, 3, (m, n)).astype(float)
         games.append(NormalFormGame.from_arrays(A, B))
     answers = []
-    for least in (10**9, 1, 24):  # one group (the old padded stack), one per size, the default
+    for least in (10**9, 1, 128):  # one group (the old padded stack), one per size, the default
         monkeypatch.setattr(bimatrix_vertices, "_GROUP_MIN", least)
         answers.append([_answer(g) for g in games])
     assert answers[0] == answers[1] == answers[2]
