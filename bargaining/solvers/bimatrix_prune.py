@@ -196,11 +196,6 @@ def _members(k: int) -> np.ndarray:
     return out
 
 
-def _codes8(B: np.ndarray, axis: int) -> np.ndarray:
-    """Bit codes (int64) of the boolean array ``B`` along ``axis`` (length at most 8)."""
-    return np.packbits(B, axis=axis, bitorder="little").squeeze(axis).astype(np.int64)
-
-
 def _viable_all(
     M: np.ndarray, O: np.ndarray, owner: np.ndarray | None, weak: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -229,11 +224,11 @@ def selected_bases(
     keep, ncodes, orig = supports
     m = within.shape[1] if within is not None else 0
     if within is not None:
-        w = _codes8(within, 1)
-        fits = _subset_table(m)[1:, w]  # (codes, V): S inside within[v]
-        if partners is not None:
-            fits &= _subset_table(n0)[_codes8(partners, 1)[None, :], orig[:, None]]
-        keep = keep & fits.any(axis=1)
+        fits = _supersets(m)[np.packbits(within, axis=1, bitorder="little")[:, 0]]  # (V, codes)
+        if partners is not None:  # partners[v] inside the original columns of N(S)
+            pc = np.packbits(partners, axis=1, bitorder="little")[:, 0]
+            fits &= _subset_table(n0)[pc].take(orig, axis=1)
+        keep = keep & fits.any(axis=0)
     nc = np.where(keep, ncodes, 0)  # a dropped support fits no J (J is never empty)
     return np.flatnonzero(_subset_table(n)[jb, nc[sb]])
 

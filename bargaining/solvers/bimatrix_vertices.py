@@ -9,10 +9,14 @@ constraints), after Avis, Rosenberg, Savani and von Stengel (2010), *Economic Th
 Beyond the smallest games the bases are listed once per shape (:func:`_pair_table`, ordered by
 size and support) and selected with bit operations: supports inside a candidate set
 (``within``) and, given the other player's payoffs, the conditional-dominance pruning of
-:mod:`bargaining.solvers.bimatrix_prune`. The selected systems are gathered through cached index
-tables and solved in one batched LAPACK call per size (all sizes in one stack padded with the
-identity when they are few); a singular system yields NaN rather than an exception, so integer
-games need a determinant only for the bases whose solution looks feasible.
+:mod:`bargaining.solvers.bimatrix_prune` (with its pair test of both players' supports, given
+as ``supports``; for at most 8 strategies a player the selection is table look-ups on byte
+codes). The selected systems are gathered through cached index tables into one stack padded with
+the identity (up to :data:`_PAD_ALL` bases; beyond, one stack per size in chunks), and solved by
+:func:`bargaining.solvers.bimatrix_solve.vertices_batch` in one batched LAPACK call per group of
+sizes (LAPACK's cost per system grows with its size: each group solves its top-left block); a
+singular system yields NaN rather than an exception, so integer games need a determinant only
+for the bases whose solution looks feasible.
 """
 
 from __future__ import annotations
