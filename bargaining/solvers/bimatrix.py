@@ -112,6 +112,7 @@ from bargaining.solvers.bimatrix_exact import (
     normalised_payoffs,
 )
 from bargaining.solvers.bimatrix_isolated import isolated_solution
+from bargaining.solvers.bimatrix_prune import PAIR_MAX, pair_viable
 from bargaining.solvers.bimatrix_sets import (
     connected_components,
     equilibrium_index,
@@ -264,13 +265,19 @@ def extreme_equilibria(
             # conditional dominance (bimatrix_prune): only bases that can hold an equilibrium
             # vertex; the polytope with fewer such bases goes first, and the second only tries
             # supports that fit a vertex of the first (a partner's support and tight set)
+            # (on small shapes with the pair test: a support needs a partner support)
             MPk, MQk = MP[:, keep_p], MQ[:, keep_q]
-            q_first = math.comb(m + n, m) > _ORDER_FROM and pruned_basis_count(
-                MQk, MP, own_q, intQ
-            ) < pruned_basis_count(MPk, MQ, own_p, intP)
+            sup_p = sup_q = None
+            if m + n <= PAIR_MAX:
+                sup_p, sup_q = pair_viable(
+                    MPk, MQk, MQ, MP, own_p if merged else None, own_q if merged else None, intP, intQ
+                )
+            q_first = (sup_p is not None or math.comb(m + n, m) > _ORDER_FROM) and pruned_basis_count(
+                MQk, MP, own_q, intQ, sup_q
+            ) < pruned_basis_count(MPk, MQ, own_p, intP, sup_p)
             if not q_first:
                 Xp, Lp, ok = polytope_vertices(
-                    MPk, integer=intP, deadline=deadline, flags=flags, other=MQ, owner=own_p
+                    MPk, integer=intP, deadline=deadline, flags=flags, other=MQ, owner=own_p, supports=sup_p
                 )
                 finished &= ok
                 Lp = expand_labels(Lp, m, own_p)
@@ -283,12 +290,13 @@ def extreme_equilibria(
                     other=MP,
                     owner=own_q,
                     partners=~Lp[:, :m],
+                    supports=sup_q,
                 )
                 finished &= ok
                 Lq_local = expand_labels(Lq_local, n, own_q)
             else:
                 Yq, Lq_local, ok = polytope_vertices(
-                    MQk, integer=intQ, deadline=deadline, flags=flags, other=MP, owner=own_q
+                    MQk, integer=intQ, deadline=deadline, flags=flags, other=MP, owner=own_q, supports=sup_q
                 )
                 finished &= ok
                 Lq_local = expand_labels(Lq_local, n, own_q)
@@ -301,6 +309,7 @@ def extreme_equilibria(
                     other=MQ,
                     owner=own_p,
                     partners=~Lq_local[:, :n],
+                    supports=sup_p,
                 )
                 finished &= ok
                 Lp = expand_labels(Lp, m, own_p)

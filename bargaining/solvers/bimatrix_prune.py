@@ -59,6 +59,18 @@ so a dominated column has slack at least 5e-7 and a dominated row a payoff gap a
 neither can be read as tight within the label tolerance, and the argument above holds for the
 labels the float path reads. Integer payoffs are compared exactly.
 
+*Pairs of supports* (:func:`pair_viable`, the test of Porter, Nudelman and Shoham on both
+players at once). In an extreme equilibrium :math:`(x, y)` with :math:`S = \operatorname{supp}(x)`
+and :math:`T = \operatorname{supp}(y)`, (iii) gives :math:`T \subseteq N_P(S)`, and the same
+argument for :math:`Q` (every row of :math:`S` is a label of :math:`y`, i.e. a tight row of
+:math:`Q`, and tight rows lie in :math:`N_Q(T)` by (ii)) gives :math:`S \subseteq N_Q(T)`; both
+:math:`S` and :math:`T` are viable. So a support :math:`S` of :math:`P` without such a partner
+:math:`T` (and a support of :math:`Q` without such an :math:`S`) holds no vertex of an extreme
+equilibrium *as its exact support*; since the vertex is found from the basis on its exact
+support ((i)), dropping those supports loses no extreme equilibrium, in degenerate games too.
+The integer (weak) and float (resolution) versions of :math:`N` are used exactly as above, on
+the exact supports :math:`S` and :math:`T`.
+
 Identical columns of ``M`` may have been merged (``owner``): identical columns share their
 dominance status, and rows are tested on every original column of :math:`N(S)`.
 
@@ -69,11 +81,15 @@ of rows where :math:`j'` beats :math:`j`, and :math:`j` is dominated given :math
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
-__all__ = ["viable_supports", "MAX_STRATEGIES"]
+__all__ = ["viable_supports", "pair_viable", "selected_bases", "MAX_STRATEGIES", "PAIR_MAX", "BYTE_MAX"]
 
 MAX_STRATEGIES = 62  # supports and column sets as int64 bit codes
+BYTE_MAX = 8  # up to this many strategies per player, codes are bytes and tests table look-ups
+PAIR_MAX = 16  # pair_viable for m + n up to this (a 2^m x 2^n table of int64 codes)
 
 
 def _beats(M: np.ndarray, strict: bool = True) -> np.ndarray:
@@ -119,3 +135,145 @@ def viable_supports(
     rdom = ((orig[:, None, None] & ~rmask[None]) == 0).any(axis=2)  # (A, m)
     viable = ~(rdom & ((codes[:, None] & bits_m) != 0)).any(axis=1)
     return viable, N @ bits_n[:n_merged], orig
+
+
+def pair_viable(
+    MP: np.ndarray,
+    MQ: np.ndarray,
+    OP: np.ndarray,
+    OQ: np.ndarray,
+    own_p: np.ndarray | None,
+    own_q: np.ndarray | None,
+    weak_p: bool,
+    weak_q: bool,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`viable_supports` for every nonempty support of both polytopes (``MP``: ``m × n'``
+    with original opposing payoffs ``OP`` (``n × m``) and column owners ``own_p``; ``MQ``: ``n × m'``
+    likewise), with the pair test of the module docstring: a support of :math:`P` is kept only if
+    some viable support :math:`T` of :math:`Q` has :math:`T \\subseteq N_P(S)` and
+    :math:`S \\subseteq N_Q(T)`, and conversely. Returns per polytope ``(keep, ncodes, orig)``
+    indexed by ``code - 1`` (``code`` the bit code of the support), as :func:`viable_supports`."""
+    m, n = MP.shape[0], MQ.shape[0]
+    if max(m, n) <= BYTE_MAX:  # codes as bytes, subset tests by table look-up
+        if m == n == MP.shape[1] == MQ.shape[1] and weak_p == weak_q:  # square, nothing merged
+            (vp, vq), (Np, Nq) = _viable_square(np.stack((MP, MQ)), np.stack((OP, OQ)), weak_p)
+            op, oq = Np, Nq
+        else:
+            vp, Np, op = _viable_all(MP, OP, own_p, weak_p)
+            vq, Nq, oq = _viable_all(MQ, OQ, own_q, weak_q)
+        sp, tq = np.flatnonzero(vp), np.flatnonzero(vq)
+        ok = _subset_table(n)[(tq + 1)[None, :], op[sp][:, None]]
+        ok &= _subset_table(m)[(sp + 1)[:, None], oq[tq][None, :]]
+    else:
+        cs = np.arange(1, 1 << m, dtype=np.int64)
+        ct = np.arange(1, 1 << n, dtype=np.int64)
+        vp, Np, op = viable_supports(MP, OP, cs, own_p, weak_p)
+        vq, Nq, oq = viable_supports(MQ, OQ, ct, own_q, weak_q)
+        sp, tq = np.flatnonzero(vp), np.flatnonzero(vq)
+        ok = ((ct[tq][None, :] & ~op[sp][:, None]) == 0) & ((cs[sp][:, None] & ~oq[tq][None, :]) == 0)
+    kp = np.zeros((1 << m) - 1, dtype=bool)
+    kq = np.zeros((1 << n) - 1, dtype=bool)
+    kp[sp] = ok.any(axis=1)
+    kq[tq] = ok.any(axis=0)
+    return (kp, Np, op), (kq, Nq, oq)
+
+
+@lru_cache(maxsize=16)
+def _subset_table(k: int) -> np.ndarray:
+    """``sub[S, G]``: whether the set with bit code S lies inside the set with code G, for all
+    codes below ``2**k`` (k <= 8)."""
+    c = np.arange(1 << k)
+    out = (c[:, None] & ~c[None, :]) == 0
+    out.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=16)
+def _members(k: int) -> np.ndarray:
+    """``mem[S, i]``: whether bit i is in the code S (codes below ``2**k``)."""
+    out = ((np.arange(1 << k)[:, None] >> np.arange(k)[None, :]) & 1).astype(bool)
+    out.flags.writeable = False
+    return out
+
+
+def _viable_all(
+    M: np.ndarray, O: np.ndarray, owner: np.ndarray | None, weak: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`viable_supports` for every nonempty support (row ``code - 1`` for the code),
+    for at most 8 rows and 8 original columns: the same tests, on byte codes through the
+    subset table (:func:`_viable_stack` on a stack of one)."""
+    viable, ncodes, orig = _viable_stack(M[None], O[None], owner, weak)
+    return viable[0], ncodes[0], orig[0]
+
+
+def selected_bases(
+    supports: tuple[np.ndarray, np.ndarray, np.ndarray],
+    sb: np.ndarray,
+    jb: np.ndarray,
+    n: int,
+    n0: int,
+    within: np.ndarray | None,
+    partners: np.ndarray | None,
+) -> np.ndarray:
+    """Indices of the bases ``(S, J)`` to solve (``sb``: code of S minus 1, ``jb``: code of J,
+    per basis; ``n`` columns, ``n0`` original opposing strategies, both at most
+    :data:`BYTE_MAX`, as the rows): S kept by ``supports`` (:func:`pair_viable`),
+    :math:`J \\subseteq N(S)`, and with ``within`` (one candidate set of rows per vertex of the
+    other polytope) S inside some ``within[v]`` with ``partners[v]`` inside the original columns
+    of :math:`N(S)` (the test of the module docstring, "The second polytope")."""
+    keep, ncodes, orig = supports
+    m = within.shape[1] if within is not None else 0
+    if within is not None:
+        fits = _supersets(m)[np.packbits(within, axis=1, bitorder="little")[:, 0]]  # (V, codes)
+        if partners is not None:  # partners[v] inside the original columns of N(S)
+            pc = np.packbits(partners, axis=1, bitorder="little")[:, 0]
+            fits &= _subset_table(n0)[pc].take(orig, axis=1)
+        keep = keep & fits.any(axis=0)
+    nc = np.where(keep, ncodes, 0)  # a dropped support fits no J (J is never empty)
+    return np.flatnonzero(_subset_table(n)[jb, nc[sb]])
+
+
+def _viable_square(M: np.ndarray, O: np.ndarray, weak: bool) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_viable_stack` for square polytopes without merged columns (``orig`` = ``ncodes``)."""
+    viable, ncodes, _ = _viable_stack(M, O, None, weak)
+    return viable, ncodes
+
+
+def _viable_stack(
+    M: np.ndarray, O: np.ndarray, owner: np.ndarray | None, weak: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`viable_supports` for every nonempty support of a stack of ``b`` polytopes of one
+    shape (``M``: ``(b, m, n')``, ``O``: ``(b, n, m)``, at most 8 rows and 8 original columns):
+    ``viable``, ``ncodes``, ``orig``, each ``(b, 2**m - 1)``, the support with code S in column
+    ``S - 1``. Weak domination given S (``weak``) is S inside the rows where :math:`j'` is at
+    least :math:`j` and not inside the rows where they are equal (then S meets the strict ones).
+    The supports run along the last axis (rows of the transposed subset table)."""
+    m = M.shape[1]
+    n = O.shape[1]
+    inside = _supersets(m)  # [G, S - 1]: S inside G
+    gt = M[:, :, None, :] > M[:, :, :, None]  # [b, i, j, j']
+    if weak:
+        ge = M[:, :, None, :] >= M[:, :, :, None]
+        c = np.packbits(np.stack((ge, ge & ~gt)), axis=2, bitorder="little")  # (2, b, 1, n', n')
+        dom = inside[c[0, :, 0]] & ~inside[c[1, :, 0]]  # (b, j, j', A)
+    else:
+        dom = inside[np.packbits(gt, axis=1, bitorder="little")[:, 0]]
+    N = ~dom.any(axis=2)  # (b, n', A)
+    ncodes = np.packbits(N, axis=1, bitorder="little")[:, 0]  # (b, A)
+    orig = ncodes if owner is None else np.packbits(N[:, owner], axis=1, bitorder="little")[:, 0]
+    # [b, i, i']: the original columns where row i' beats row i
+    rmask = np.packbits(O[:, :, None, :] > O[:, :, :, None], axis=1, bitorder="little")[:, 0]
+    # for row i, the column sets on which some row beats it, then read at N(S)
+    beaten = _subset_table(n).T[rmask].any(axis=2)  # (b, m, 2^n)
+    rdom = np.take_along_axis(beaten, orig[:, None, :].astype(np.intp), axis=2)  # (b, m, A)
+    viable = ~(rdom & _members(m)[1:].T).any(axis=1)
+    return viable, ncodes.astype(np.int64), orig.astype(np.int64)
+
+
+@lru_cache(maxsize=16)
+def _supersets(k: int) -> np.ndarray:
+    """``out[G, S - 1]``: whether the set with code S (1 .. 2^k - 1) lies inside the set with
+    code G, rows contiguous."""
+    out = np.ascontiguousarray(_subset_table(k).T[:, 1:])
+    out.flags.writeable = False
+    return out

@@ -9,10 +9,14 @@ constraints), after Avis, Rosenberg, Savani and von Stengel (2010), *Economic Th
 Beyond the smallest games the bases are listed once per shape (:func:`_pair_table`, ordered by
 size and support) and selected with bit operations: supports inside a candidate set
 (``within``) and, given the other player's payoffs, the conditional-dominance pruning of
-:mod:`bargaining.solvers.bimatrix_prune`. The selected systems are gathered through cached index
-tables and solved in one batched LAPACK call per size (all sizes in one stack padded with the
-identity when they are few); a singular system yields NaN rather than an exception, so integer
-games need a determinant only for the bases whose solution looks feasible.
+:mod:`bargaining.solvers.bimatrix_prune` (with its pair test of both players' supports, given
+as ``supports``; for at most 8 strategies a player the selection is table look-ups on byte
+codes). The selected systems are gathered through cached index tables into one stack padded with
+the identity (up to :data:`_PAD_ALL` bases; beyond, one stack per size in chunks), and solved by
+:func:`bargaining.solvers.bimatrix_solve.vertices_batch` in one batched LAPACK call per group of
+sizes (LAPACK's cost per system grows with its size: each group solves its top-left block); a
+singular system yields NaN rather than an exception, so integer games need a determinant only
+for the bases whose solution looks feasible.
 """
 
 from __future__ import annotations
@@ -21,11 +25,11 @@ import math
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import combinations
-from typing import Any
 
 import numpy as np
 
-from bargaining.solvers.bimatrix_prune import MAX_STRATEGIES, viable_supports
+from bargaining.solvers.bimatrix_prune import BYTE_MAX, MAX_STRATEGIES, selected_bases, viable_supports
+from bargaining.solvers.bimatrix_solve import FLOAT_TOL, flag_ambiguous, vertices_batch
 from bargaining.solvers.budget import BudgetExceeded, Deadline
 
 __all__ = ["polytope_vertices", "pair_vertices", "pruned_basis_count", "SMALL_BASES"]
@@ -33,8 +37,6 @@ __all__ = ["polytope_vertices", "pair_vertices", "pruned_basis_count", "SMALL_BA
 
 _CHUNK = 60_000  # systems solved per numpy call (memory: CHUNK * k * k floats)
 SMALL_BASES = 300  # up to this many bases (5x5), one padded stack for all support sizes (measured)
-_FLOAT_TOL = 1e-9
-_AMBIGUOUS = 1e-6  # float values in (_FLOAT_TOL, _AMBIGUOUS] could be zeros or not
 
 
 # -- step 1-2: vertices of {x >= 0 : M^T x <= 1} ------------------------------------------------
@@ -154,12 +156,12 @@ def pair_vertices(
         T *= scale
         cut = 0.5
     else:
-        cut = _FLOAT_TOL
+        cut = FLOAT_TOL
     valid = T.min(axis=1) > -cut
     if ok is not None:
         valid &= ok
     if flags is not None:
-        _flag_ambiguous(T[valid], integer, flags)
+        flag_ambiguous(T[valid], integer, flags)
     rows = np.flatnonzero(valid)
     zero = np.abs(T[rows]) < cut if integer else np.abs(T[rows]) <= cut
     L = np.where(from_u[rows], zero[:, : m + n], zero[:, m + n :])
@@ -185,6 +187,7 @@ def polytope_vertices(
     other: np.ndarray | None = None,
     owner: np.ndarray | None = None,
     partners: np.ndarray | None = None,
+    supports: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Vertices :math:`x \\ne 0` of :math:`\\{x \\ge 0 : M^\\top x \\le 1\\}` for a positive
     ``m × n`` matrix ``M``.
@@ -207,7 +210,9 @@ def polytope_vertices(
     set that row is) keeps only supports :math:`T` inside some ``within[v]`` with
     ``partners[v]`` inside :math:`N(T)`: in a completely labelled pair every strategy of the
     opposing support is a label of this vertex, i.e. a tight constraint, so it lies in
-    :math:`N(T)`.
+    :math:`N(T)`. ``supports`` (with ``other``): the result of
+    :func:`bargaining.solvers.bimatrix_prune.pair_viable` for this polytope, used instead of
+    :func:`viable_supports` (it also drops supports without a partner support).
     """
     m, n = M.shape
     coords: list[np.ndarray] = []
@@ -219,21 +224,32 @@ def polytope_vertices(
             R, C, pad, rhs, Spad = _padded_bases(m, n)
             eye = np.broadcast_to(np.eye(R.shape[1]), R.shape)
             sub = np.where(pad, eye, M[R, C])
-            X, L = _vertices_batch(M, sub, rhs, Spad, 1, integer, flags)
+            X, L = vertices_batch(M, sub, rhs, Spad, 1, integer, flags)
             coords.append(X)
             labels.append(L)
         else:
-            for X, L in _basis_groups(M, integer, deadline, within, flags, other, owner, partners):
+            groups = _basis_groups(M, integer, deadline, within, flags, other, owner, partners, supports)
+            for X, L in groups:
                 coords.append(X)
                 labels.append(L)
     except BudgetExceeded:
         finished = False
     if not coords:
         return np.zeros((0, m)), np.zeros((0, m + n), dtype=bool), finished
-    X = np.concatenate(coords)
-    L = np.concatenate(labels)
+    X = np.concatenate(coords) if len(coords) > 1 else coords[0]
+    L = np.concatenate(labels) if len(labels) > 1 else labels[0]
+    if len(L) <= 1:
+        return X, L, finished
     if m + n <= 62:
-        codes = L.astype(np.int64) @ (np.int64(1) << np.arange(m + n, dtype=np.int64))
+        codes = (L.astype(np.int64) @ _bits(m + n)).tolist()
+        if len(codes) <= 512:  # few vertices: the first row of each label set, by a dict
+            firsts: dict[int, int] = {}
+            for r, c in enumerate(codes):
+                firsts.setdefault(c, r)
+            if len(firsts) == len(codes):
+                return X, L, finished
+            first = np.fromiter(firsts.values(), dtype=np.intp, count=len(firsts))
+            return X[first], L[first], finished
         _, first = np.unique(codes, return_index=True)
     else:
         _, first = np.unique(np.packbits(L, axis=1), axis=0, return_index=True)
@@ -241,7 +257,30 @@ def polytope_vertices(
     return X[first], L[first], finished
 
 
-_PAD_ALL = 1000  # up to this many bases in all, one stack padded to the largest size (measured)
+@lru_cache(maxsize=64)
+def _bits(k: int) -> np.ndarray:
+    """``2**i`` for i < k (int64)."""
+    out = np.int64(1) << np.arange(k, dtype=np.int64)
+    out.flags.writeable = False
+    return out
+
+
+_PAD_ALL = 4000  # up to this many bases in all, one stack padded (solved by size groups)
+_GROUP_MIN = 128  # a size group with fewer bases is solved with the next larger size (measured)
+
+
+def _size_groups(idx: np.ndarray, bounds: np.ndarray, Kp: int) -> list[tuple[int, int]]:
+    """The ``sizes`` argument of the batched solve for the selected bases ``idx`` (increasing,
+    so ordered by size): one group per basis size, a size with fewer than :data:`_GROUP_MIN`
+    bases joined to the next larger one."""
+    stops = np.searchsorted(idx, bounds[1 : Kp + 1]).tolist()
+    groups: list[tuple[int, int]] = []
+    start = 0
+    for k, stop in enumerate(stops, 1):
+        if stop - start >= _GROUP_MIN or k == Kp:
+            groups.append((stop, k))
+            start = stop
+    return groups
 
 
 @lru_cache(maxsize=16)
@@ -276,6 +315,17 @@ def _pair_table(m: int, n: int) -> tuple[np.ndarray, ...]:
     return out
 
 
+@lru_cache(maxsize=16)
+def _basis_codes(m: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per basis of :func:`_pair_table`: the bit code of its support minus 1 and the bit code of
+    its tight set."""
+    _, scodes, _, jcodes, srow, jrow, _ = _pair_table(m, n)
+    out = (scodes[srow] - 1, jcodes[jrow])
+    for arr in out:
+        arr.flags.writeable = False
+    return out
+
+
 def _basis_groups(
     M: np.ndarray,
     integer: bool,
@@ -285,6 +335,7 @@ def _basis_groups(
     other: np.ndarray | None,
     owner: np.ndarray | None,
     partners: np.ndarray | None = None,
+    supports: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Solve the bases ``(S, J)`` that can matter, yielding ``(X, L)`` of the feasible ones
     batch by batch: supports inside some set of ``within``, and with ``other``, viable supports
@@ -293,16 +344,20 @@ def _basis_groups(
     :data:`_CHUNK`."""
     m, n = M.shape
     if other is not None and max(m, n, other.shape[0]) > MAX_STRATEGIES:
-        other = None
+        other = supports = None
     if math.comb(m + n, m) > _TABLE_MAX:
-        yield from _basis_stream(M, integer, deadline, within, flags, other, owner, partners)
+        yield from _basis_stream(M, integer, deadline, within, flags, other, owner, partners, supports)
         return
     Sall, scodes, Jall, jcodes, srow, jrow, bounds = _pair_table(m, n)
-    keep_s, ncodes = _support_filter(M, Sall, scodes, integer, within, other, owner, partners)
-    sel = keep_s[srow]
-    if ncodes is not None:
-        sel &= (jcodes[jrow] & ~ncodes[srow]) == 0
-    idx = np.flatnonzero(sel)
+    if supports is not None and other is not None and max(m, n, other.shape[0]) <= BYTE_MAX:
+        sb, jb = _basis_codes(m, n)
+        idx = selected_bases(supports, sb, jb, n, other.shape[0], within, partners)
+    else:
+        keep_s, ncodes = _support_filter(M, Sall, scodes, integer, within, other, owner, partners, supports)
+        sel = keep_s[srow]
+        if ncodes is not None:
+            sel &= (jcodes[jrow] & ~ncodes[srow]) == 0
+        idx = np.flatnonzero(sel)
     if not len(idx):
         return
     flat = M.ravel()
@@ -319,7 +374,7 @@ def _basis_groups(
             S, J = Sall[srow[idx], :Kp], Jall[jrow[idx], :Kp]
             G = _padded_index(S, J, m, n)
             rhs = (J < n).astype(float)[:, :, None]
-        yield _vertices_batch(M, src[G], rhs, S, 1, integer, flags)
+        yield vertices_batch(M, src[G], rhs, S, 1, integer, flags, _size_groups(idx, bounds, Kp))
         return
     cuts = np.searchsorted(idx, bounds)
     for k in range(1, len(bounds)):
@@ -338,17 +393,26 @@ def _basis_groups(
             else:
                 J = Jall.take(jrow[chunk], axis=0)[:, :k]
                 sub = flat.take((S * n)[:, None, :] + J[:, :, None])
-            yield _vertices_batch(M, sub, ones[: len(chunk)], S, 1, integer, flags)
+            yield vertices_batch(M, sub, ones[: len(chunk)], S, 1, integer, flags)
 
 
-def pruned_basis_count(M: np.ndarray, other: np.ndarray, owner: np.ndarray, integer: bool) -> int:
-    """How many bases :func:`polytope_vertices` with ``other`` (and no ``within``) would solve
-    for this polytope; the size of the unpruned enumeration for shapes it streams."""
+def pruned_basis_count(
+    M: np.ndarray,
+    other: np.ndarray,
+    owner: np.ndarray,
+    integer: bool,
+    supports: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> int:
+    """How many bases :func:`polytope_vertices` with ``other`` (and ``supports``, no ``within``)
+    would solve for this polytope; the size of the unpruned enumeration for shapes it streams."""
     m, n = M.shape
     if math.comb(m + n, m) > _TABLE_MAX or max(m, n, other.shape[0]) > MAX_STRATEGIES:
         return math.comb(m + n, m)
+    if supports is not None and max(m, n, other.shape[0]) <= BYTE_MAX:
+        sb, jb = _basis_codes(m, n)
+        return len(selected_bases(supports, sb, jb, n, other.shape[0], None, None))
     Sall, scodes, _, jcodes, srow, jrow, _ = _pair_table(m, n)
-    keep_s, ncodes = _support_filter(M, Sall, scodes, integer, None, other, owner, None)
+    keep_s, ncodes = _support_filter(M, Sall, scodes, integer, None, other, owner, None, supports)
     assert ncodes is not None
     return int(np.count_nonzero(keep_s[srow] & ((jcodes[jrow] & ~ncodes[srow]) == 0)))
 
@@ -365,14 +429,20 @@ def _support_filter(
     other: np.ndarray | None,
     owner: np.ndarray | None,
     partners: np.ndarray | None,
+    supports: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Which supports ``Sc`` (padded index sets with bit codes ``scodes``) to try, and, with
-    ``other``, the bit codes of their columns :math:`N(S)` (see :func:`_basis_groups`)."""
+    ``other``, the bit codes of their columns :math:`N(S)` (see :func:`_basis_groups`); with
+    ``supports`` too, those are read from its tables (indexed by code - 1)."""
     m = M.shape[0]
     if other is None:
         keep = _inside_some(Sc, within) if within is not None else np.ones(len(Sc), dtype=bool)
         return keep, None
-    viable, ncodes, orig = viable_supports(M, other, scodes, owner, weak=integer)
+    if supports is not None:
+        at = scodes - 1
+        viable, ncodes, orig = supports[0][at], supports[1][at], supports[2][at]
+    else:
+        viable, ncodes, orig = viable_supports(M, other, scodes, owner, weak=integer)
     if within is not None and partners is not None:
         bits = np.int64(1) << np.arange(max(m, other.shape[0]), dtype=np.int64)
         wout = (~within * bits[:m]).sum(axis=1)  # outside each candidate set
@@ -393,6 +463,7 @@ def _basis_stream(
     other: np.ndarray | None,
     owner: np.ndarray | None,
     partners: np.ndarray | None,
+    supports: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """:func:`_basis_groups` for large shapes: size by size, supports in chunks, without the
     table of every basis (memory), polling the deadline between chunks."""
@@ -410,7 +481,7 @@ def _basis_stream(
             scodes = (
                 np.zeros(len(S), dtype=np.int64) if big else (np.int64(1) << S.astype(np.int64)).sum(axis=1)
             )
-            keep, ncodes = _support_filter(M, S, scodes, integer, within, other, owner, partners)
+            keep, ncodes = _support_filter(M, S, scodes, integer, within, other, owner, partners, supports)
             if ncodes is None or jcodes is None:
                 a, b = np.nonzero(np.broadcast_to(keep[:, None], (len(S), len(Jc))))
             else:
@@ -419,7 +490,7 @@ def _basis_stream(
                 continue
             SS, JJ = S[a], Jc[b]
             sub = flat.take((SS * n)[:, None, :] + JJ[:, :, None])
-            yield _vertices_batch(M, sub, np.ones((len(SS), k, 1)), SS, 1, integer, flags)
+            yield vertices_batch(M, sub, np.ones((len(SS), k, 1)), SS, 1, integer, flags)
 
 
 def _padded_index(S: np.ndarray, J: np.ndarray, m: int, n: int) -> np.ndarray:
@@ -472,115 +543,6 @@ def _inside_some(Sc: np.ndarray, within: np.ndarray) -> np.ndarray:
     member = np.zeros((len(Sc), m + 1), dtype=np.float32)
     member[np.arange(len(Sc))[:, None], Sc] = 1.0
     return np.any(member[:, :m] @ (~within).astype(np.float32).T == 0, axis=1)
-
-
-def _private_solve1() -> Any:
-    """The gufunc behind ``numpy.linalg.solve`` (NaN for a singular system instead of an
-    exception), if this numpy has it and it answers a probe (a regular and a singular system)
-    as expected; else None and the public fallback below is used. A private numpy name: the
-    probe guards against a change of its signature or meaning in another numpy version."""
-    try:
-        from numpy.linalg import _umath_linalg
-
-        fn = _umath_linalg.solve1
-        with np.errstate(all="ignore"):
-            out = fn(np.array([[[2.0, 0.0], [0.0, 4.0]], [[1.0, 1.0], [1.0, 1.0]]]), np.ones((2, 2)))
-        ok = np.allclose(out[0], [0.5, 0.25]) and not np.isfinite(out[1]).all()
-        return fn if ok else None
-    except Exception:  # pragma: no cover - other numpy versions
-        return None
-
-
-_SOLVE1: Any = _private_solve1()
-
-
-def _solve_or_nan(sub: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """``x`` with ``sub[r] @ x[r] = rhs[r]`` for a stack, a row of NaN where the system is
-    exactly singular (LAPACK's LU meets a zero pivot) — without the exception (and the second
-    pass) of ``numpy.linalg.solve``."""
-    if _SOLVE1 is not None:
-        with np.errstate(all="ignore"):
-            return _SOLVE1(sub, rhs)
-    try:
-        return np.linalg.solve(sub, rhs[..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        det = np.linalg.det(sub)
-        bad = det == 0.0
-        sub = sub.copy()
-        sub[bad] = np.eye(sub.shape[1])
-        xs = np.linalg.solve(sub, rhs[..., None])[..., 0]
-        xs[bad] = np.nan
-        return xs
-
-
-def _vertices_batch(
-    M: np.ndarray,
-    sub: np.ndarray,
-    rhs: np.ndarray,
-    S: np.ndarray,
-    per_support: int,
-    integer: bool,
-    flags: dict[str, bool] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Solve the stack of basis systems ``sub @ x = rhs``, ``per_support`` consecutive systems
-    per row of ``S`` (``S[r, p]``: the strategy of unknown p, ``m`` for padding); keep the
-    feasible solutions and label them."""
-    m, n = M.shape
-    xs = _solve_or_nan(sub, rhs[..., 0])
-    # only bases with x_S >= 0 can be vertices: check the other columns for those alone
-    if integer:
-        # x = adj(M) 1 / det: coordinates and slacks of a nonsingular basis are multiples of
-        # 1/|det|, so the determinant is needed only for the bases that look feasible in floats
-        # (coordinates and slacks above -1e-3, far beyond round-off: a vertex has x <= 1), and the
-        # exact test rounds the scaled values; singular bases (NaN, or |det| < 1) are dropped
-        keep = np.flatnonzero(np.all(xs > -1e-3, axis=1))
-    else:
-        keep = np.flatnonzero(np.all(xs > -_FLOAT_TOL, axis=1))  # False on NaN (singular)
-        if np.isnan(xs).any():  # an exactly singular basis: drop the nearly singular ones too
-            det = np.linalg.det(sub[keep])
-            scale = np.prod(np.linalg.norm(sub[keep], axis=2), axis=1)
-            keep = keep[np.abs(det) > 1e-11 * scale]
-    X = np.zeros((len(keep), m + 1))
-    X[np.arange(len(keep))[:, None], S[keep // per_support]] = xs[keep]
-    X = X[:, :m]
-    slack = 1.0 - X @ M  # (N, n)
-    if integer:
-        near = np.all(slack > -1e-3, axis=1)
-        keep, X, slack = keep[near], X[near], slack[near]
-        det = np.abs(np.linalg.det(sub[keep]))
-        d = np.round(det)[:, None]
-        zx, zs = X * d, slack * d
-        feasible = (det > 0.5) & np.all(zx > -0.5, axis=1) & np.all(zs > -0.5, axis=1)
-        Lx, Ls = np.abs(zx) < 0.5, np.abs(zs) < 0.5
-    else:
-        feasible = np.all(slack > -_FLOAT_TOL, axis=1)
-        Lx, Ls = np.abs(X) <= _FLOAT_TOL, np.abs(slack) <= _FLOAT_TOL
-    if flags is not None and not flags.get("ambiguous"):
-        if integer:
-            _flag_ambiguous(np.concatenate([zx[feasible], zs[feasible]], axis=1), integer, flags)
-        else:  # the rows that are feasible up to the ambiguous zone
-            near = np.all(slack > -_AMBIGUOUS, axis=1)
-            _flag_ambiguous(np.concatenate([X[near], slack[near]], axis=1), integer, flags)
-    X = np.where(Lx, 0.0, X)
-    L = np.concatenate([Lx, Ls], axis=1)
-    return X[feasible], L[feasible]
-
-
-def _flag_ambiguous(T: np.ndarray, integer: bool, flags: dict[str, bool]) -> None:
-    """Set ``flags["ambiguous"]`` if a value of ``T`` (coordinates and slacks of candidate
-    vertices) is neither clearly zero nor clearly nonzero: for integer games a scaled value
-    (an integer up to round-off) in [0.05, 0.95]; for normalised float games a value in
-    (1e-9, 1e-6]."""
-    if not T.size or flags.get("ambiguous"):
-        return
-    a = np.abs(T)
-    if integer:
-        r = np.abs(a - np.round(a))
-        bad = np.any(r > 0.05)
-    else:
-        bad = np.any((a > _FLOAT_TOL) & (a <= _AMBIGUOUS))
-    if bad:
-        flags["ambiguous"] = True
 
 
 # -- step 3: completely labelled pairs -----------------------------------------------------------
