@@ -301,10 +301,13 @@ def _polytope(U: list[list[float]]) -> tuple[list[list[Any]], bool] | None:
     return N, False
 
 
-def _labelled(U: list[list[float]]) -> tuple[list[tuple[int, list[Any]]], bool] | None:
+def _labelled(
+    U: list[list[float]],
+) -> tuple[list[tuple[int, list[Any]]], bool, list[list[Any]]] | None:
     """Vertices of the polytope of payoffs ``U`` (rows: its own strategies), identical
-    constraints merged and their labels expanded back, and whether they were decided in
-    integers; ``None`` where the general path decides."""
+    constraints merged and their labels expanded back, whether they were decided in integers,
+    and the polytope matrix (``U`` normalised onto [1, 2] when not integer); ``None`` where the
+    general path decides."""
     got = _polytope(U)
     if got is None:
         return None
@@ -315,7 +318,7 @@ def _labelled(U: list[list[float]]) -> tuple[list[tuple[int, list[Any]]], bool] 
     if V is None:
         return None
     if R is M:
-        return V, integer
+        return V, integer, M
     out = []
     for code, x in V:
         c = code & ((1 << m) - 1)
@@ -323,7 +326,7 @@ def _labelled(U: list[list[float]]) -> tuple[list[tuple[int, list[Any]]], bool] 
             if code >> (m + o) & 1:
                 c |= 1 << (m + j)
         out.append((c, x))
-    return out, integer
+    return out, integer, M
 
 
 Found = tuple[
@@ -348,11 +351,11 @@ def tiny_extreme(A: list[list[float]], B: list[list[float]]) -> Found | None:
     got = _labelled(B)  # P: x >= 0, B^T x <= 1
     if got is None:
         return None
-    VP, int_p = got
+    VP, int_p, MP = got
     got = _labelled([list(c) for c in zip(*A)])  # Q: y >= 0, A y <= 1
     if got is None:
         return None
-    VQ, int_q = got
+    VQ, int_q, MQ = got
     integer = int_p and int_q
     full = (1 << (m + n)) - 1
     # Q's local labels: bit j < n is y_j = 0 (global m + j), bit n + i is row i tight (global i)
@@ -385,9 +388,25 @@ def tiny_extreme(A: list[list[float]], B: list[list[float]]) -> Found | None:
                 edges.append(e)
     if integer:  # the normalised payoffs are needed only for some indices: computed there
         return xs, ys, edges, None, True
-    nA, nB = normalised_lists(A), normalised_lists(B)
+    return xs, ys, edges, _normalised_pair(A, B, MP, MQ, int_p, int_q), False
+
+
+def _normalised_pair(
+    A: list[list[float]],
+    B: list[list[float]],
+    MP: list[list[Any]],
+    MQ: list[list[Any]],
+    int_p: bool,
+    int_q: bool,
+) -> tuple[list[list[float]], list[list[float]]]:
+    """Both players' payoffs normalised onto [1, 2] (:func:`normalised_lists`), taken from the
+    polytope matrices where they are those (a float polytope: :math:`M_P` is ``B`` normalised,
+    :math:`M_Q` is ``A`` transposed, normalised entry by entry with the same operations, so
+    the same floats bit for bit)."""
+    nB = normalised_lists(B) if int_p else MP
+    nA = normalised_lists(A) if int_q else [list(c) for c in zip(*MQ)]
     assert nA is not None and nB is not None  # finite payoffs (checked above)
-    return xs, ys, edges, (nA, nB), False
+    return nA, nB
 
 
 # -- the checks of ``enummixed`` on small games, in Python floats -----------------------------------
@@ -560,9 +579,7 @@ def small_extreme(
         if e not in seen:
             seen.add(e)
             edges.append(e)
-    nA, nB = normalised_lists(A), normalised_lists(B)
-    assert nA is not None and nB is not None  # finite payoffs (checked above)
-    return xs, ys, edges, (nA, nB), False
+    return xs, ys, edges, _normalised_pair(A, B, MP, MQ, integer, integer), False
 
 
 def _probabilities(x: list[float]) -> tuple:
