@@ -120,7 +120,6 @@ from bargaining.solvers.bimatrix_sets import (
     subset_dimension,
 )
 from bargaining.solvers.bimatrix_tiny import (
-    TINY_BASES,
     edge_gains,
     edge_payoffs,
     index_float,
@@ -128,6 +127,7 @@ from bargaining.solvers.bimatrix_tiny import (
     regret_ok,
     small_extreme,
     tiny_extreme,
+    tiny_fits,
 )
 from bargaining.solvers.bimatrix_vertices import (
     SMALL_BASES,
@@ -458,7 +458,7 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
             found = None
             if lists:
                 A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
-                if math.comb(m + n, m) <= TINY_BASES and min(m, n) <= 3:
+                if tiny_fits(m, n):
                     found = tiny_extreme(A_l, B_l)
                 if found is None:
                     found = small_extreme(A_l, B_l)

@@ -53,6 +53,8 @@ __all__ = [
     "tiny_extreme",
     "TINY_BASES",
     "INT_RANGE",
+    "INT4_RANGE",
+    "tiny_fits",
     "normalised_lists",
     "regret_ok",
     "edge_gains",
@@ -63,10 +65,22 @@ __all__ = [
 
 TINY_BASES = 35  # games with comb(m + n, m) up to this and min(m, n) <= 3 (to 3x4, 2x6) run here (measured)
 INT_RANGE = 2**10  # integer payoffs of range up to this are decided in integers here
+INT4_RANGE = 16  # 4x4 games: integer payoffs of range up to this only (see tiny_fits)
 _FLOAT_TOL = 1e-9
 _AMBIGUOUS = 1e-6
 _MIN_RESOLUTION = 1e-6
 _SINGULAR = 1e-8
+
+
+def tiny_fits(m: int, n: int) -> bool:
+    """Whether :func:`tiny_extreme` takes an ``m × n`` game: up to :data:`TINY_BASES` bases
+    with :math:`\\min(m, n) \\le 3` (to 3×4, 2×6), and 4×4 games with integer payoffs of range
+    up to :data:`INT4_RANGE` (their bases of size 4 in integers only; measured faster than
+    the numpy stack). At 4×4 the bound on the range keeps the numpy path's rounded labels far
+    from doubt (entries up to 17, 3×3 minors up to :math:`3!\\,17^3 \approx 3\\cdot 10^4`,
+    :math:`|\\det| \\ge 1`: the scaled values it rounds carry a float error of order
+    :math:`10^{-4}`, far below the 0.05 at which it doubts), so the two paths decide alike."""
+    return (min(m, n) <= 3 and math.comb(m + n, m) <= TINY_BASES) or m == n == 4
 
 
 @lru_cache(maxsize=64)
@@ -144,6 +158,43 @@ def _solve_int(M: list[list[int]], S: tuple[int, ...], J: tuple[int, ...]) -> tu
     return d, [n0, n1, n2]
 
 
+def _solve_int4(M: list[list[int]], S: tuple[int, ...], J: tuple[int, ...]) -> tuple[int, list[int]] | None:
+    r""":func:`_solve_int` for k = 4: the determinant and the adjugate of the system
+    :math:`R` (row q: :math:`\sum_p M[S_p][J_q] x_p = 1`) by Laplace expansion along its first
+    two rows (the 2×2 minors ``s`` of rows 0–1 and ``t`` of rows 2–3), and ``num`` the
+    adjugate's row sums :math:`\operatorname{adj}(R)\mathbf 1`."""
+    a0, a1, a2, a3 = (M[i][J[0]] for i in S)
+    b0, b1, b2, b3 = (M[i][J[1]] for i in S)
+    c0, c1, c2, c3 = (M[i][J[2]] for i in S)
+    d0, d1, d2, d3 = (M[i][J[3]] for i in S)
+    s0, s1, s2 = a0 * b1 - b0 * a1, a0 * b2 - b0 * a2, a0 * b3 - b0 * a3
+    s3, s4, s5 = a1 * b2 - b1 * a2, a1 * b3 - b1 * a3, a2 * b3 - b2 * a3
+    t5, t4, t3 = c2 * d3 - d2 * c3, c1 * d3 - d1 * c3, c1 * d2 - d1 * c2
+    t2, t1, t0 = c0 * d3 - d0 * c3, c0 * d2 - d0 * c2, c0 * d1 - d0 * c1
+    d = s0 * t5 - s1 * t4 + s2 * t3 + s3 * t2 - s4 * t1 + s5 * t0
+    if not d:
+        return None
+    num = [
+        (b1 * t5 - b2 * t4 + b3 * t3)
+        + (-a1 * t5 + a2 * t4 - a3 * t3)
+        + (d1 * s5 - d2 * s4 + d3 * s3)
+        + (-c1 * s5 + c2 * s4 - c3 * s3),
+        (-b0 * t5 + b2 * t2 - b3 * t1)
+        + (a0 * t5 - a2 * t2 + a3 * t1)
+        + (-d0 * s5 + d2 * s2 - d3 * s1)
+        + (c0 * s5 - c2 * s2 + c3 * s1),
+        (b0 * t4 - b1 * t2 + b3 * t0)
+        + (-a0 * t4 + a1 * t2 - a3 * t0)
+        + (d0 * s4 - d1 * s2 + d3 * s0)
+        + (-c0 * s4 + c1 * s2 - c3 * s0),
+        (-b0 * t3 + b1 * t1 - b2 * t0)
+        + (a0 * t3 - a1 * t1 + a2 * t0)
+        + (-d0 * s3 + d1 * s1 - d2 * s0)
+        + (c0 * s3 - c1 * s1 + c2 * s0),
+    ]
+    return d, num
+
+
 def _solve_float(M: list[list[float]], S: tuple[int, ...], J: tuple[int, ...]) -> list[float] | None:
     """:math:`x_S` solving :math:`\\sum_p M[S_p][J_q] x_p = 1` for every q by Cramer's rule;
     ``None`` when the basis is singular or nearly so (relative to its row norms)."""
@@ -206,66 +257,118 @@ def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] 
             x = [0.0] * m
             x[i] = 1.0
             out.append((code, x))
+    if integer:
+        _integer_bases(M, out, seen)
+        return out
     for S, J in _bases(m, n):
-        if integer:
-            sol = _solve_int(M, S, J)
-            if sol is None:
-                continue
-            d, num = sol
-            if d < 0:
-                d, num = -d, [-v for v in num]
-            if min(num) < 0:
-                continue
-            # scaled values: x_p |det| = num_p, slack_j |det| = |det| - sum_p num_p M[S_p][j]
-            slack = [d - sum(map(mul, num, col)) for col in zip(*[M[i] for i in S])]
-            if min(slack) < 0:
-                continue
-            code = rows_mask
-            x = [0] * m
-            for i, v in zip(S, num):
-                if v:
-                    code ^= 1 << i
-                    x[i] = v
-            for j, v in enumerate(slack):
-                if not v:
-                    code |= 1 << (m + j)
-            if code in seen:
-                continue
-            seen.add(code)
-            total = sum(num)
-            out.append((code, [v / total for v in x]))
-        else:
-            xs = _solve_float(M, S, J)
-            if xs is None:
+        xs = _solve_float(M, S, J)
+        if xs is None:
+            return None
+        if min(xs) <= -_FLOAT_TOL:
+            continue
+        slacks = [1.0 - sum(map(mul, xs, col)) for col in zip(*[M[i] for i in S])]
+        if min(slacks) <= -_FLOAT_TOL:
+            continue
+        xf = [0.0] * m
+        for p, i in enumerate(S):
+            xf[i] = xs[p]
+        code = 0
+        for i, v in enumerate(xf):
+            a = abs(v)
+            if a <= _FLOAT_TOL:
+                code |= 1 << i
+                xf[i] = 0.0
+            elif a <= _AMBIGUOUS:
                 return None
-            if min(xs) <= -_FLOAT_TOL:
-                continue
-            slacks = [1.0 - sum(map(mul, xs, col)) for col in zip(*[M[i] for i in S])]
-            if min(slacks) <= -_FLOAT_TOL:
-                continue
-            xf = [0.0] * m
-            for p, i in enumerate(S):
-                xf[i] = xs[p]
-            code = 0
-            for i, v in enumerate(xf):
-                a = abs(v)
-                if a <= _FLOAT_TOL:
-                    code |= 1 << i
-                    xf[i] = 0.0
-                elif a <= _AMBIGUOUS:
-                    return None
-            for j, sl in enumerate(slacks):
-                a = abs(sl)
-                if a <= _FLOAT_TOL:
-                    code |= 1 << (m + j)
-                elif a <= _AMBIGUOUS:
-                    return None
-            if code in seen:
-                continue
-            seen.add(code)
-            scale = sum(xf)
-            out.append((code, [f / scale for f in xf]))
+        for j, sl in enumerate(slacks):
+            a = abs(sl)
+            if a <= _FLOAT_TOL:
+                code |= 1 << (m + j)
+            elif a <= _AMBIGUOUS:
+                return None
+        if code in seen:
+            continue
+        seen.add(code)
+        scale = sum(xf)
+        out.append((code, [f / scale for f in xf]))
     return out
+
+
+def _integer_bases(M: list[list[int]], out: list[tuple[int, list[Any]]], seen: set[int]) -> None:
+    r"""The bases with k >= 2 of :func:`_vertices` for an integer matrix, in the order of
+    :func:`_bases`: :math:`x_p |\det| = \pm(\operatorname{adj}\mathbf 1)_p` and the slacks
+    times :math:`|\det|`, :math:`|\det| - \sum_p x_p|\det| M[S_p][j]`, are integers, so each
+    label is exact; a vertex is appended (probabilities: correctly rounded quotients of
+    integers) at its first basis. The 2×2 systems are solved inline (most bases of a tiny game)."""
+    m, n = len(M), len(M[0])
+    rows_mask = (1 << m) - 1
+    cols = range(n)
+    for k in range(2, min(m, n) + 1):
+        if k == 2:
+            pairs = list(combinations(cols, 2))
+            for s0, s1 in combinations(range(m), 2):
+                r0, r1 = M[s0], M[s1]
+                base = rows_mask ^ (1 << s0) ^ (1 << s1)
+                for j0, j1 in pairs:
+                    a, b, c, e = r0[j0], r1[j0], r0[j1], r1[j1]
+                    d = a * e - b * c  # rows q: a x0 + b x1 = 1, c x0 + e x1 = 1
+                    if not d:
+                        continue
+                    n0, n1 = e - b, a - c
+                    if d < 0:
+                        d, n0, n1 = -d, -n0, -n1
+                    if n0 < 0 or n1 < 0:
+                        continue
+                    code = base
+                    if not n0:
+                        code |= 1 << s0
+                    if not n1:
+                        code |= 1 << s1
+                    for j in cols:
+                        v = d - n0 * r0[j] - n1 * r1[j]
+                        if v <= 0:
+                            if v:
+                                break
+                            code |= 1 << (m + j)
+                    else:
+                        if code in seen:
+                            continue
+                        seen.add(code)
+                        x = [0.0] * m
+                        total = n0 + n1
+                        x[s0] = n0 / total
+                        x[s1] = n1 / total
+                        out.append((code, x))
+            continue
+        for S in combinations(range(m), k):
+            rows = [M[i] for i in S]
+            for J in combinations(cols, k):
+                sol = _solve_int(M, S, J) if k == 3 else _solve_int4(M, S, J)
+                if sol is None:
+                    continue
+                d, num = sol
+                if d < 0:
+                    d, num = -d, [-v for v in num]
+                if min(num) < 0:
+                    continue
+                slack = [d - sum(map(mul, num, col)) for col in zip(*rows)]
+                if min(slack) < 0:
+                    continue
+                code = rows_mask
+                for i, v in zip(S, num):
+                    if v:
+                        code ^= 1 << i
+                for j, v in enumerate(slack):
+                    if not v:
+                        code |= 1 << (m + j)
+                if code in seen:
+                    continue
+                seen.add(code)
+                x = [0.0] * m
+                total = sum(num)
+                for i, v in zip(S, num):
+                    x[i] = v / total
+                out.append((code, x))
 
 
 def _merged(M: list[list[Any]]) -> tuple[list[list[Any]], list[int]]:
@@ -313,6 +416,8 @@ def _labelled(
         return None
     M, integer = got
     m = len(M)
+    if min(m, len(M[0])) > 3 and (not integer or max(map(max, M)) - 1 > INT4_RANGE):
+        return None  # bases of size 4: integer games of a small range only (see tiny_fits)
     R, owner = _merged(M)
     V = _vertices(R, integer)
     if V is None:
