@@ -124,6 +124,7 @@ from bargaining.solvers.bimatrix_tiny import (
     edge_payoffs,
     index_float,
     normalised_lists,
+    pure_index,
     regret_ok,
     small_extreme,
     tiny_extreme,
@@ -503,9 +504,6 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
         # outcomes written out (each subset one equilibrium, each component one subset)
         raw = (A_l, B_l) if checked else None
         return isolated_solution(game, xs, ys, edges, pay, listed, raw, notes, finished, deadline)
-    if lists and checked and listed is None:
-        nA, nB = normalised_lists(A_l), normalised_lists(B_l)
-        listed = (nA, nB) if nA is not None and nB is not None else None
     # maximal Nash subsets, on the extreme equilibria
     if len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
         bicliques = [(frozenset([x]), frozenset([y])) for x, y in edges]
@@ -585,12 +583,18 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
         ind = None
         if len(comp) == 1 and len(point_sets[comp[0]][0]) == 1 and len(point_sets[comp[0]][1]) == 1:
             x_, y_ = point_sets[comp[0]][0][0], point_sets[comp[0]][1][0]
-            if listed is not None:
-                ind = index_float(listed[0], listed[1], x_, y_)
+            if lists and checked and x_.count(0) == m - 1 and y_.count(0) == n - 1:
+                ind = pure_index(A_l, B_l, x_, y_)  # integer payoffs: as index_float, in integers
             else:
-                if positive is None:
-                    positive = positive_payoffs(A_, B_, use_exact)
-                ind = equilibrium_index(A_, B_, x_, y_, use_exact, positive=positive)
+                if lists and checked and listed is None:  # integer labels: normalised only now
+                    nA, nB = normalised_lists(A_l), normalised_lists(B_l)
+                    listed = (nA, nB) if nA is not None and nB is not None else None
+                if listed is not None:
+                    ind = index_float(listed[0], listed[1], x_, y_)
+                else:
+                    if positive is None:
+                        positive = positive_payoffs(A_, B_, use_exact)
+                    ind = equilibrium_index(A_, B_, x_, y_, use_exact, positive=positive)
         comp_info.append({"subsets": comp, "index": ind})
     messages = list(notes)
     if not finished:
