@@ -35,8 +35,9 @@ Steps.
    *both* polytopes in one stack padded with the identity (a singular basis is swapped for the
    identity and dropped afterwards), so a game costs one determinant call and one solve call,
    and the labels of both are read in one pass; the index tables of each shape are cached.
-   Tiny games (2×2 up to 3×4, 2×6) skip numpy altogether: their bases are solved by Cramer's
-   rule in Python, integer games in exact integers (:mod:`bargaining.solvers.bimatrix_tiny`);
+   Tiny games (2×2 up to 3×4, 2×6, and 4×4 with integer payoffs of a small range) skip numpy
+   altogether: their bases are solved by Cramer's rule in Python, integer games in exact
+   integers (:mod:`bargaining.solvers.bimatrix_tiny`);
    other small games (up to 36 cells) do the work around the numpy stack, and the checks
    below, in Python floats, where a numpy call costs more than the arithmetic. The Python
    solves round differently from numpy's in the last bit of a probability.

@@ -95,11 +95,11 @@ def test_4x4_integer_games_of_the_largest_range_equal_the_general_path():
 
 
 def test_the_4x4_integer_solve_is_cramers_rule():
-    """``_solve_int4`` (determinant and adjugate row sums by Laplace expansion) against
+    """``solve_int4`` (determinant and adjugate row sums by Laplace expansion) against
     exact rational elimination, singular bases included."""
     from fractions import Fraction
 
-    from bargaining.solvers.bimatrix_tiny import _solve_int4
+    from bargaining.solvers.bimatrix_cramer import solve_int4
 
     rng = np.random.default_rng(8)
     for _ in range(400):
@@ -118,7 +118,7 @@ def test_the_4x4_integer_solve_is_cramers_rule():
                 if r != rank and R[r][c] != 0:
                     R[r] = [u - R[r][c] * v for u, v in zip(R[r], R[rank])]
             rank += 1
-        got = _solve_int4(M, S, J)
+        got = solve_int4(M, S, J)
         if rank < 4:
             assert got is None
             continue
