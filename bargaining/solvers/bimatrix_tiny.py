@@ -270,13 +270,17 @@ def _labelled(
     constraints merged and their labels expanded back, whether they were decided in integers,
     and the polytope matrix (``U`` normalised onto [1, 2] when not integer); ``None`` where the
     general path decides."""
-    got = _polytope(U)
+    if min(len(U), len(U[0])) > 3:  # bases of size 4: integer games of a small range only
+        iU = _integer_matrix(U)
+        if iU is True or iU is False or max(map(max, iU)) - 1 > INT4_RANGE:
+            return None
+        got: tuple[list[list[Any]], bool] | None = (iU, True)
+    else:
+        got = _polytope(U)
     if got is None:
         return None
     M, integer = got
     m = len(M)
-    if min(m, len(M[0])) > 3 and (not integer or max(map(max, M)) - 1 > INT4_RANGE):
-        return None  # bases of size 4: integer games of a small range only (see tiny_fits)
     R, owner = _merged(M)
     V = _vertices(R, integer)
     if V is None:
