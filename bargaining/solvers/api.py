@@ -252,7 +252,6 @@ def solve(
         raise SolverError(f"method {name!r} needs a two-player game; this one has {game.num_players}")
     check_options(m, options)
     solution = m.function(game, deadline=deadline, exact=bool(exact), **options)
-    solution = solution.replace(options=effective_options(m, options, deadline.timeout))
     from bargaining.verify import certify  # the independent certificate (verify never imports solvers)
 
-    return certify(game, solution)
+    return certify(game, solution, options=effective_options(m, options, deadline.timeout))

@@ -35,8 +35,9 @@ Steps.
    *both* polytopes in one stack padded with the identity (a singular basis is swapped for the
    identity and dropped afterwards), so a game costs one determinant call and one solve call,
    and the labels of both are read in one pass; the index tables of each shape are cached.
-   Tiny games (2×2 up to 3×4, 2×6) skip numpy altogether: their bases are solved by Cramer's
-   rule in Python, integer games in exact integers (:mod:`bargaining.solvers.bimatrix_tiny`);
+   Tiny games (2×2 up to 3×4, 2×6, and 4×4 with integer payoffs of a small range) skip numpy
+   altogether: their bases are solved by Cramer's rule in Python, integer games in exact
+   integers (:mod:`bargaining.solvers.bimatrix_tiny`);
    other small games (up to 36 cells) do the work around the numpy stack, and the checks
    below, in Python floats, where a numpy call costs more than the arithmetic. The Python
    solves round differently from numpy's in the last bit of a probability.
@@ -121,14 +122,15 @@ from bargaining.solvers.bimatrix_sets import (
     subset_dimension,
 )
 from bargaining.solvers.bimatrix_tiny import (
-    TINY_BASES,
     edge_gains,
     edge_payoffs,
     index_float,
     normalised_lists,
+    pure_index,
     regret_ok,
     small_extreme,
     tiny_extreme,
+    tiny_fits,
 )
 from bargaining.solvers.bimatrix_vertices import (
     SMALL_BASES,
@@ -467,7 +469,7 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
             found = None
             if lists:
                 A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
-                if math.comb(m + n, m) <= TINY_BASES and min(m, n) <= 3:
+                if tiny_fits(m, n):
                     found = tiny_extreme(A_l, B_l)
                 if found is None:
                     found = small_extreme(A_l, B_l)
@@ -512,9 +514,6 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
         # outcomes written out (each subset one equilibrium, each component one subset)
         raw = (A_l, B_l) if checked else None
         return isolated_solution(game, xs, ys, edges, pay, listed, raw, notes, finished, deadline)
-    if lists and checked and listed is None:
-        nA, nB = normalised_lists(A_l), normalised_lists(B_l)
-        listed = (nA, nB) if nA is not None and nB is not None else None
     # maximal Nash subsets, on the extreme equilibria
     if len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
         bicliques = [(frozenset([x]), frozenset([y])) for x, y in edges]
@@ -594,12 +593,18 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
         ind = None
         if len(comp) == 1 and len(point_sets[comp[0]][0]) == 1 and len(point_sets[comp[0]][1]) == 1:
             x_, y_ = point_sets[comp[0]][0][0], point_sets[comp[0]][1][0]
-            if listed is not None:
-                ind = index_float(listed[0], listed[1], x_, y_)
+            if lists and checked and x_.count(0) == m - 1 and y_.count(0) == n - 1:
+                ind = pure_index(A_l, B_l, x_, y_)  # integer payoffs: as index_float, in integers
             else:
-                if positive is None:
-                    positive = positive_payoffs(A_, B_, use_exact)
-                ind = equilibrium_index(A_, B_, x_, y_, use_exact, positive=positive)
+                if lists and checked and listed is None:  # integer labels: normalised only now
+                    nA, nB = normalised_lists(A_l), normalised_lists(B_l)
+                    listed = (nA, nB) if nA is not None and nB is not None else None
+                if listed is not None:
+                    ind = index_float(listed[0], listed[1], x_, y_)
+                else:
+                    if positive is None:
+                        positive = positive_payoffs(A_, B_, use_exact)
+                    ind = equilibrium_index(A_, B_, x_, y_, use_exact, positive=positive)
         comp_info.append({"subsets": comp, "index": ind})
     messages = list(notes)
     if not finished:

@@ -4,7 +4,8 @@ where a numpy call (1–5 µs each) costs more than the arithmetic it does.
 The math is that of :mod:`bargaining.solvers.bimatrix` (vertex enumeration of the
 best-response polytopes, after Avis, Rosenberg, Savani and von Stengel 2010, *Economic Theory*
 42, §2, and von Stengel 2007, *Algorithmic Game Theory* ch. 3): every basis :math:`(S, J)`,
-:math:`|S| = |J| = k \le 3`, of :math:`P = \{x \ge 0 : M_P^\top x \le 1\}` and of
+:math:`|S| = |J| = k \le 3` (:math:`k \le 4` for 4×4 integer games, :func:`tiny_fits`),
+of :math:`P = \{x \ge 0 : M_P^\top x \le 1\}` and of
 :math:`Q = \{y \ge 0 : M_Q^\top y \le 1\}` is solved by Cramer's rule,
 :math:`x_S = \operatorname{adj}(M_{SJ}^\top)\mathbf 1 / \det M_{SJ}`, its labels are read as an
 int bit mask (bit :math:`i`: :math:`x_i = 0`, bit :math:`m + j`: column :math:`j` tight), the
@@ -24,7 +25,8 @@ general path, which then decides (and explains) exactly as before.
 - Integer payoffs (range up to :data:`INT_RANGE`): every decision in Python integers —
   :math:`x_p |\det| = \pm(\operatorname{adj}\mathbf 1)_p` and the slacks times :math:`|\det|`
   are integers, so the labels are exact, and a probability is the correctly rounded quotient
-  of two integers.
+  of two integers. The 2×2 systems (most bases) are solved inline; 4×4 games take integer
+  payoffs of range up to :data:`INT4_RANGE` only (float 4×4 games go to :func:`small_extreme`).
 - Float payoffs: each player's payoffs normalised onto [1, 2] by the same float operations as
   :func:`bargaining.solvers.bimatrix_exact.normalised_payoffs`; labels with tolerance 1e-9,
   ``None`` for a value in (1e-9, 1e-6] (ambiguous) or a basis with
@@ -49,10 +51,14 @@ from itertools import combinations
 from operator import mul
 from typing import Any
 
+from bargaining.solvers.bimatrix_cramer import integer_vertices
+
 __all__ = [
     "tiny_extreme",
     "TINY_BASES",
     "INT_RANGE",
+    "INT4_RANGE",
+    "tiny_fits",
     "normalised_lists",
     "regret_ok",
     "edge_gains",
@@ -63,10 +69,22 @@ __all__ = [
 
 TINY_BASES = 35  # games with comb(m + n, m) up to this and min(m, n) <= 3 (to 3x4, 2x6) run here (measured)
 INT_RANGE = 2**10  # integer payoffs of range up to this are decided in integers here
+INT4_RANGE = 16  # 4x4 games: integer payoffs of range up to this only (see tiny_fits)
 _FLOAT_TOL = 1e-9
 _AMBIGUOUS = 1e-6
 _MIN_RESOLUTION = 1e-6
 _SINGULAR = 1e-8
+
+
+def tiny_fits(m: int, n: int) -> bool:
+    """Whether :func:`tiny_extreme` takes an ``m × n`` game: up to :data:`TINY_BASES` bases
+    with :math:`\\min(m, n) \\le 3` (to 3×4, 2×6), and 4×4 games with integer payoffs of range
+    up to :data:`INT4_RANGE` (their bases of size 4 in integers only; measured faster than
+    the numpy stack). At 4×4 the bound on the range keeps the numpy path's rounded labels far
+    from doubt (entries up to 17, 3×3 minors up to :math:`3!\\,17^3 \approx 3\\cdot 10^4`,
+    :math:`|\\det| \\ge 1`: the scaled values it rounds carry a float error of order
+    :math:`10^{-4}`, far below the 0.05 at which it doubts), so the two paths decide alike."""
+    return (min(m, n) <= 3 and math.comb(m + n, m) <= TINY_BASES) or m == n == 4
 
 
 @lru_cache(maxsize=64)
@@ -111,37 +129,6 @@ def _integer_matrix(U: list[list[float]]) -> list[list[int]] | bool:
     if hi - lo > INT_RANGE:
         return True
     return [[int(v - lo) + 1 for v in row] for row in U]
-
-
-def _solve_int(M: list[list[int]], S: tuple[int, ...], J: tuple[int, ...]) -> tuple[int, list[int]] | None:
-    """``(det, num)`` with :math:`x_S = num / det` solving :math:`\\sum_p M[S_p][J_q] x_p = 1`
-    for every q, by Cramer's rule in integers; ``None`` if singular."""
-    k = len(S)
-    if k == 1:
-        d = M[S[0]][J[0]]
-        return (d, [1]) if d else None
-    if k == 2:
-        (s0, s1), (j0, j1) = S, J
-        a, b = M[s0][j0], M[s1][j0]  # row q=0: a x0 + b x1 = 1
-        c, e = M[s0][j1], M[s1][j1]  # row q=1: c x0 + e x1 = 1
-        d = a * e - b * c
-        return (d, [e - b, a - c]) if d else None
-    s0, s1, s2 = S
-    j0, j1, j2 = J
-    r0 = (M[s0][j0], M[s1][j0], M[s2][j0])
-    r1 = (M[s0][j1], M[s1][j1], M[s2][j1])
-    r2 = (M[s0][j2], M[s1][j2], M[s2][j2])
-    c00 = r1[1] * r2[2] - r1[2] * r2[1]
-    c01 = r1[2] * r2[0] - r1[0] * r2[2]
-    c02 = r1[0] * r2[1] - r1[1] * r2[0]
-    d = r0[0] * c00 + r0[1] * c01 + r0[2] * c02
-    if not d:
-        return None
-    # adj(R) @ 1: column sums of the cofactor matrix, taken per unknown
-    n0 = c00 + (r0[2] * r2[1] - r0[1] * r2[2]) + (r0[1] * r1[2] - r0[2] * r1[1])
-    n1 = c01 + (r0[0] * r2[2] - r0[2] * r2[0]) + (r0[2] * r1[0] - r0[0] * r1[2])
-    n2 = c02 + (r0[1] * r2[0] - r0[0] * r2[1]) + (r0[0] * r1[1] - r0[1] * r1[0])
-    return d, [n0, n1, n2]
 
 
 def _solve_float(M: list[list[float]], S: tuple[int, ...], J: tuple[int, ...]) -> list[float] | None:
@@ -206,65 +193,40 @@ def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] 
             x = [0.0] * m
             x[i] = 1.0
             out.append((code, x))
+    if integer:
+        integer_vertices(M, out, seen)
+        return out
     for S, J in _bases(m, n):
-        if integer:
-            sol = _solve_int(M, S, J)
-            if sol is None:
-                continue
-            d, num = sol
-            if d < 0:
-                d, num = -d, [-v for v in num]
-            if min(num) < 0:
-                continue
-            # scaled values: x_p |det| = num_p, slack_j |det| = |det| - sum_p num_p M[S_p][j]
-            slack = [d - sum(map(mul, num, col)) for col in zip(*[M[i] for i in S])]
-            if min(slack) < 0:
-                continue
-            code = rows_mask
-            x = [0] * m
-            for i, v in zip(S, num):
-                if v:
-                    code ^= 1 << i
-                    x[i] = v
-            for j, v in enumerate(slack):
-                if not v:
-                    code |= 1 << (m + j)
-            if code in seen:
-                continue
-            seen.add(code)
-            total = sum(num)
-            out.append((code, [v / total for v in x]))
-        else:
-            xs = _solve_float(M, S, J)
-            if xs is None:
+        xs = _solve_float(M, S, J)
+        if xs is None:
+            return None
+        if min(xs) <= -_FLOAT_TOL:
+            continue
+        slacks = [1.0 - sum(map(mul, xs, col)) for col in zip(*[M[i] for i in S])]
+        if min(slacks) <= -_FLOAT_TOL:
+            continue
+        xf = [0.0] * m
+        for p, i in enumerate(S):
+            xf[i] = xs[p]
+        code = 0
+        for i, v in enumerate(xf):
+            a = abs(v)
+            if a <= _FLOAT_TOL:
+                code |= 1 << i
+                xf[i] = 0.0
+            elif a <= _AMBIGUOUS:
                 return None
-            if min(xs) <= -_FLOAT_TOL:
-                continue
-            slacks = [1.0 - sum(map(mul, xs, col)) for col in zip(*[M[i] for i in S])]
-            if min(slacks) <= -_FLOAT_TOL:
-                continue
-            xf = [0.0] * m
-            for p, i in enumerate(S):
-                xf[i] = xs[p]
-            code = 0
-            for i, v in enumerate(xf):
-                a = abs(v)
-                if a <= _FLOAT_TOL:
-                    code |= 1 << i
-                    xf[i] = 0.0
-                elif a <= _AMBIGUOUS:
-                    return None
-            for j, sl in enumerate(slacks):
-                a = abs(sl)
-                if a <= _FLOAT_TOL:
-                    code |= 1 << (m + j)
-                elif a <= _AMBIGUOUS:
-                    return None
-            if code in seen:
-                continue
-            seen.add(code)
-            scale = sum(xf)
-            out.append((code, [f / scale for f in xf]))
+        for j, sl in enumerate(slacks):
+            a = abs(sl)
+            if a <= _FLOAT_TOL:
+                code |= 1 << (m + j)
+            elif a <= _AMBIGUOUS:
+                return None
+        if code in seen:
+            continue
+        seen.add(code)
+        scale = sum(xf)
+        out.append((code, [f / scale for f in xf]))
     return out
 
 
@@ -301,11 +263,20 @@ def _polytope(U: list[list[float]]) -> tuple[list[list[Any]], bool] | None:
     return N, False
 
 
-def _labelled(U: list[list[float]]) -> tuple[list[tuple[int, list[Any]]], bool] | None:
+def _labelled(
+    U: list[list[float]],
+) -> tuple[list[tuple[int, list[Any]]], bool, list[list[Any]]] | None:
     """Vertices of the polytope of payoffs ``U`` (rows: its own strategies), identical
-    constraints merged and their labels expanded back, and whether they were decided in
-    integers; ``None`` where the general path decides."""
-    got = _polytope(U)
+    constraints merged and their labels expanded back, whether they were decided in integers,
+    and the polytope matrix (``U`` normalised onto [1, 2] when not integer); ``None`` where the
+    general path decides."""
+    if min(len(U), len(U[0])) > 3:  # bases of size 4: integer games of a small range only
+        iU = _integer_matrix(U)
+        if iU is True or iU is False or max(map(max, iU)) - 1 > INT4_RANGE:
+            return None
+        got: tuple[list[list[Any]], bool] | None = (iU, True)
+    else:
+        got = _polytope(U)
     if got is None:
         return None
     M, integer = got
@@ -315,7 +286,7 @@ def _labelled(U: list[list[float]]) -> tuple[list[tuple[int, list[Any]]], bool] 
     if V is None:
         return None
     if R is M:
-        return V, integer
+        return V, integer, M
     out = []
     for code, x in V:
         c = code & ((1 << m) - 1)
@@ -323,7 +294,7 @@ def _labelled(U: list[list[float]]) -> tuple[list[tuple[int, list[Any]]], bool] 
             if code >> (m + o) & 1:
                 c |= 1 << (m + j)
         out.append((c, x))
-    return out, integer
+    return out, integer, M
 
 
 Found = tuple[
@@ -348,11 +319,11 @@ def tiny_extreme(A: list[list[float]], B: list[list[float]]) -> Found | None:
     got = _labelled(B)  # P: x >= 0, B^T x <= 1
     if got is None:
         return None
-    VP, int_p = got
+    VP, int_p, MP = got
     got = _labelled([list(c) for c in zip(*A)])  # Q: y >= 0, A y <= 1
     if got is None:
         return None
-    VQ, int_q = got
+    VQ, int_q, MQ = got
     integer = int_p and int_q
     full = (1 << (m + n)) - 1
     # Q's local labels: bit j < n is y_j = 0 (global m + j), bit n + i is row i tight (global i)
@@ -385,9 +356,25 @@ def tiny_extreme(A: list[list[float]], B: list[list[float]]) -> Found | None:
                 edges.append(e)
     if integer:  # the normalised payoffs are needed only for some indices: computed there
         return xs, ys, edges, None, True
-    nA, nB = normalised_lists(A), normalised_lists(B)
+    return xs, ys, edges, _normalised_pair(A, B, MP, MQ, int_p, int_q), False
+
+
+def _normalised_pair(
+    A: list[list[float]],
+    B: list[list[float]],
+    MP: list[list[Any]],
+    MQ: list[list[Any]],
+    int_p: bool,
+    int_q: bool,
+) -> tuple[list[list[float]], list[list[float]]]:
+    """Both players' payoffs normalised onto [1, 2] (:func:`normalised_lists`), taken from the
+    polytope matrices where they are those (a float polytope: :math:`M_P` is ``B`` normalised,
+    :math:`M_Q` is ``A`` transposed, normalised entry by entry with the same operations, so
+    the same floats bit for bit)."""
+    nB = normalised_lists(B) if int_p else MP
+    nA = normalised_lists(A) if int_q else [list(c) for c in zip(*MQ)]
     assert nA is not None and nB is not None  # finite payoffs (checked above)
-    return xs, ys, edges, (nA, nB), False
+    return nA, nB
 
 
 # -- the checks of ``enummixed`` on small games, in Python floats -----------------------------------
@@ -560,9 +547,7 @@ def small_extreme(
         if e not in seen:
             seen.add(e)
             edges.append(e)
-    nA, nB = normalised_lists(A), normalised_lists(B)
-    assert nA is not None and nB is not None  # finite payoffs (checked above)
-    return xs, ys, edges, (nA, nB), False
+    return xs, ys, edges, _normalised_pair(A, B, MP, MQ, integer, integer), False
 
 
 def _probabilities(x: list[float]) -> tuple:

@@ -33,6 +33,9 @@ def _normal_nash_batch(game: Any, eqs: Sequence[Equilibrium], concept: str) -> l
     (:func:`bargaining.verify.normal.max_regrets`)."""
     from bargaining.verify.normal import max_regrets
 
+    given = [eq.strategies for eq in eqs if eq.strategies is not None]
+    if len(given) == len(eqs):  # the common case: every equilibrium has its profile
+        return max_regrets(game, given)
     with_profile = [k for k, eq in enumerate(eqs) if eq.strategies is not None]
     out: list = [None] * len(eqs)
     profiles = [eqs[k].mixed_profile for k in with_profile]
@@ -142,12 +145,14 @@ def _find(kind: str, concept: str) -> Verifier | None:
     return VERIFIERS.get((kind, concept)) or VERIFIERS.get((kind, "*"))
 
 
-def certify(game: Any, solution: Solution) -> Solution:
+def certify(game: Any, solution: Solution, *, options: Any = None) -> Solution:
     """``solution`` with each equilibrium's ``regret`` recomputed by the independent verifier of
     the game's kind and the solution's concept. A bargaining model's solution is checked against
     the model it reports (``solution.game``: an axiomatic method may solve the problem behind a
     Rubinstein game). Without a registered verifier, or where the verifier cannot check an
-    equilibrium, ``regret`` stays ``None`` (uncertified) and the solution says so."""
+    equilibrium, ``regret`` stays ``None`` (uncertified) and the solution says so. ``options``
+    (a mapping), when given, replaces ``solution.options`` in the same copy (the dispatcher's
+    record of the options used)."""
     target = solution.game if getattr(solution.game, "kind", None) == getattr(game, "kind", None) else game
     kind = getattr(target, "kind", None)
     verifier = _find(kind, solution.concept) if kind else None
@@ -173,4 +178,6 @@ def certify(game: Any, solution: Solution) -> Solution:
             else f"{uncertified} of {len(eqs)} equilibria uncertified (no independent check applies)"
         )
         message = f"{message}; {note}" if message else note
+    if options is not None:
+        return solution.replace(equilibria=tuple(eqs), message=message, options=options)
     return solution.replace(equilibria=tuple(eqs), message=message)

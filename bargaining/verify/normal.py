@@ -185,12 +185,8 @@ def max_regrets(game: NormalFormGame, profiles: Sequence[Sequence[Sequence[Any]]
     :func:`regrets`)."""
     if not profiles:
         return []
-    if (
-        game.num_players == 2
-        and not game.exact
-        and max(game.shape) < 8
-        and game.shape[0] * game.shape[1] <= _SMALL_CELLS
-    ):
+    dims = game.shape
+    if len(dims) == 2 and not game.exact and max(dims) < 8 and dims[0] * dims[1] <= _SMALL_CELLS:
         small = _max_regrets_small(game, profiles)
         if small is not None:
             return small

@@ -83,6 +83,49 @@ def test_fast_path_equals_general_path(kind, count):
         _same(enummixed(game), _generic(game))
 
 
+def test_4x4_integer_games_of_the_largest_range_equal_the_general_path():
+    """4×4 integer games with payoffs in [-8, 8] (range INT4_RANGE, the bound of the tiny
+    path's bases of size 4) and in [-1, 1] (many ties): the same answer as the numpy path."""
+    rng = np.random.default_rng(7)
+    for k in range(300):
+        lo, hi = (-8, 9) if k % 2 else (-1, 2)
+        A, B = rng.integers(lo, hi, (4, 4)), rng.integers(lo, hi, (4, 4))
+        game = NormalFormGame.from_arrays(A.astype(float), B.astype(float))
+        _same(enummixed(game), _generic(game))
+
+
+def test_the_4x4_integer_solve_is_cramers_rule():
+    """``solve_int4`` (determinant and adjugate row sums by Laplace expansion) against
+    exact rational elimination, singular bases included."""
+    from fractions import Fraction
+
+    from bargaining.solvers.bimatrix_cramer import solve_int4
+
+    rng = np.random.default_rng(8)
+    for _ in range(400):
+        M = rng.integers(1, 4, (5, 6)).tolist()
+        S = tuple(sorted(rng.choice(5, 4, replace=False).tolist()))
+        J = tuple(sorted(rng.choice(6, 4, replace=False).tolist()))
+        R = [[Fraction(M[i][j]) for i in S] + [Fraction(1)] for j in J]
+        rank = 0
+        for c in range(4):  # Gauss-Jordan on the augmented system
+            piv = next((r for r in range(rank, 4) if R[r][c] != 0), None)
+            if piv is None:
+                continue
+            R[rank], R[piv] = R[piv], R[rank]
+            R[rank] = [v / R[rank][c] for v in R[rank]]
+            for r in range(4):
+                if r != rank and R[r][c] != 0:
+                    R[r] = [u - R[r][c] * v for u, v in zip(R[r], R[rank])]
+            rank += 1
+        got = solve_int4(M, S, J)
+        if rank < 4:
+            assert got is None
+            continue
+        d, num = got
+        assert [Fraction(v, d) for v in num] == [R[r][4] for r in range(4)]
+
+
 def test_fast_path_equals_exact_path_on_integer_games():
     for game in _games("int", 300, seed=4):
         fast, ex = enummixed(game), enummixed(game, exact=True)
@@ -122,11 +165,16 @@ def test_the_fast_paths_are_taken():
 
     rng = np.random.default_rng(6)
     declined = 0  # float payoffs closer than 1e-6 of their range go to the general path
-    for m, n in [(2, 2), (2, 3), (3, 3), (3, 4), (2, 6)]:
+    for m, n in [(2, 2), (2, 3), (3, 3), (3, 4), (2, 6), (4, 4)]:
         for _ in range(20):
             A, B = rng.integers(-2, 3, (m, n)).astype(float), rng.integers(-2, 3, (m, n)).astype(float)
             assert tiny_extreme(A.tolist(), B.tolist()) is not None
-            declined += tiny_extreme(rng.random((m, n)).tolist(), rng.random((m, n)).tolist()) is None
+            if (m, n) != (4, 4):  # 4x4: integer games only
+                declined += tiny_extreme(rng.random((m, n)).tolist(), rng.random((m, n)).tolist()) is None
+    assert tiny_extreme(rng.random((4, 4)).tolist(), rng.random((4, 4)).tolist()) is None
+    wide = rng.integers(-2, 3, (4, 4)).astype(float)
+    wide[0, 0] = 17.0  # a range above INT4_RANGE: the numpy stack decides
+    assert tiny_extreme(wide.tolist(), wide.T.tolist()) is None
     for m, n in [(4, 4), (5, 5)]:
         for _ in range(10):
             declined += small_extreme(rng.random((m, n)).tolist(), rng.random((m, n)).tolist()) is None
