@@ -96,7 +96,6 @@ implement it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -118,6 +117,7 @@ from bargaining.solvers.bimatrix_sets import (
     connected_components,
     equilibrium_index,
     is_simplex_face,
+    maximal_bicliques,
     positive_payoffs,
     subset_dimension,
 )
@@ -134,6 +134,7 @@ from bargaining.solvers.bimatrix_tiny import (
 )
 from bargaining.solvers.bimatrix_vertices import (
     SMALL_BASES,
+    complementary_pairs,
     pair_vertices,
     polytope_vertices,
     pruned_basis_count,
@@ -147,73 +148,6 @@ __all__ = ["enummixed", "polytope_vertices", "extreme_equilibria"]
 _ORDER_FROM = 5_000  # from this many bases (7×7: 3,432; 8×8: 12,870) the cheaper polytope goes first
 _LIST_CELLS = 36  # float games with up to this many cells are checked in Python floats (measured)
 _INT_RANGE = 2**16  # integer payoffs up to this range use the scaled-rounding labels in float mode
-
-
-def _complementary_pairs(
-    Lp: np.ndarray, Lq: np.ndarray, deadline: Deadline | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """All (a, b) with ``Lp[a] | Lq[b]`` = every label (bit codes or a matrix product, by blocks), as two
-    index arrays in row-major order."""
-    if not len(Lp) or not len(Lq):
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    nl = Lp.shape[1]
-    if nl <= 62:  # label sets as bit codes: complete iff code_a | code_b has every bit
-        bits = np.int64(1) << np.arange(nl, dtype=np.int64)
-        cp = (Lp * bits).sum(axis=1)
-        cq = (Lq * bits).sum(axis=1)
-        full = (np.int64(1) << nl) - 1
-        block = max(1, 4_000_000 // len(cq))
-        if len(cp) <= block:
-            rows, cols = np.nonzero((cp[:, None] | cq[None, :]) == full)
-            return rows, cols
-        pa, pb = [], []
-        for start in range(0, len(cp), block):
-            if deadline is not None:
-                deadline.check()
-            a, b = np.nonzero((cp[start : start + block, None] | cq[None, :]) == full)
-            pa.append(a + start)
-            pb.append(b)
-        return np.concatenate(pa), np.concatenate(pb)
-    Up = (~Lp).astype(np.float32)
-    Uq = (~Lq).astype(np.float32).T
-    block = max(1, 4_000_000 // max(1, len(Lq)))
-    pa, pb = [], []
-    for start in range(0, len(Up), block):
-        if deadline is not None:
-            deadline.check()
-        a, b = np.nonzero(Up[start : start + block] @ Uq == 0)
-        pa.append(a + start)
-        pb.append(b)
-    return np.concatenate(pa), np.concatenate(pb)
-
-
-# -- step 5: maximal Nash subsets ---------------------------------------------------------------
-def _maximal_bicliques(
-    edges: Sequence[tuple[int, int]], deadline: Deadline | None
-) -> list[tuple[frozenset[int], frozenset[int]]]:
-    """Maximal bicliques (X, Y) of a bipartite graph given by its edges (x, y)."""
-    nbr: dict[int, frozenset[int]] = {}
-    for x, y in edges:
-        nbr[x] = nbr.get(x, frozenset()) | {y}
-    base = set(nbr.values())
-    closed = set(base)
-    frontier = set(base)
-    while frontier:
-        if deadline is not None:
-            deadline.check()
-        new = set()
-        for Y in frontier:
-            for Z in base:
-                W = Y & Z
-                if W and W not in closed:
-                    new.add(W)
-        closed |= new
-        frontier = new
-    out = []
-    for Y in closed:
-        X = frozenset(x for x, N in nbr.items() if Y <= N)
-        out.append((X, Y))
-    return out
 
 
 # -- the method -----------------------------------------------------------------------------------
@@ -320,7 +254,7 @@ def extreme_equilibria(
         if flags.get("ambiguous"):
             raise FloatInconclusive("a label was decided within float round-off")
     try:
-        pa, pb = _complementary_pairs(Lp, Lq, deadline)
+        pa, pb = complementary_pairs(Lp, Lq, deadline)
     except BudgetExceeded:
         pa, pb, finished = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), False
     pa, pb = pa.tolist(), pb.tolist()
@@ -519,7 +453,7 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
         bicliques = [(frozenset([x]), frozenset([y])) for x, y in edges]
     else:
         try:
-            bicliques = _maximal_bicliques(edges, deadline)
+            bicliques = maximal_bicliques(edges, deadline)
         except BudgetExceeded:
             finished = False
             bicliques = [(frozenset([x]), frozenset([y])) for x, y in edges]

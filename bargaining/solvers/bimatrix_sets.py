@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from bargaining.solvers.bimatrix_exact import integer_payoffs, normalised_payoffs
+from bargaining.solvers.budget import Deadline
 
 __all__ = [
     "connected_components",
@@ -38,6 +39,7 @@ __all__ = [
     "equilibrium_index",
     "is_simplex_face",
     "positive_payoffs",
+    "maximal_bicliques",
 ]
 
 
@@ -205,3 +207,32 @@ def equilibrium_index(
     if sa == 0 or sb == 0:
         return None
     return (-1) ** (len(S) + 1) * sa * sb
+
+
+# -- step 5: maximal Nash subsets ---------------------------------------------------------------
+def maximal_bicliques(
+    edges: Sequence[tuple[int, int]], deadline: Deadline | None
+) -> list[tuple[frozenset[int], frozenset[int]]]:
+    """Maximal bicliques (X, Y) of a bipartite graph given by its edges (x, y)."""
+    nbr: dict[int, frozenset[int]] = {}
+    for x, y in edges:
+        nbr[x] = nbr.get(x, frozenset()) | {y}
+    base = set(nbr.values())
+    closed = set(base)
+    frontier = set(base)
+    while frontier:
+        if deadline is not None:
+            deadline.check()
+        new = set()
+        for Y in frontier:
+            for Z in base:
+                W = Y & Z
+                if W and W not in closed:
+                    new.add(W)
+        closed |= new
+        frontier = new
+    out = []
+    for Y in closed:
+        X = frozenset(x for x, N in nbr.items() if Y <= N)
+        out.append((X, Y))
+    return out

@@ -52,6 +52,8 @@ from operator import mul
 from typing import Any
 
 from bargaining.solvers.bimatrix_cramer import integer_vertices
+from bargaining.solvers.bimatrix_exact import MIN_RESOLUTION
+from bargaining.solvers.bimatrix_solve import AMBIGUOUS, FLOAT_TOL
 
 __all__ = [
     "tiny_extreme",
@@ -70,9 +72,6 @@ __all__ = [
 TINY_BASES = 35  # games with comb(m + n, m) up to this and min(m, n) <= 3 (to 3x4, 2x6) run here (measured)
 INT_RANGE = 2**10  # integer payoffs of range up to this are decided in integers here
 INT4_RANGE = 16  # 4x4 games: integer payoffs of range up to this only (see tiny_fits)
-_FLOAT_TOL = 1e-9
-_AMBIGUOUS = 1e-6
-_MIN_RESOLUTION = 1e-6
 _SINGULAR = 1e-8
 
 
@@ -184,9 +183,9 @@ def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] 
             xi = 1.0 / top
             for j, v in enumerate(row):
                 a = abs(1.0 - xi * v)
-                if a <= _FLOAT_TOL:
+                if a <= FLOAT_TOL:
                     code |= 1 << (m + j)
-                elif a <= _AMBIGUOUS:
+                elif a <= AMBIGUOUS:
                     return None
         if code not in seen:
             seen.add(code)
@@ -200,10 +199,10 @@ def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] 
         xs = _solve_float(M, S, J)
         if xs is None:
             return None
-        if min(xs) <= -_FLOAT_TOL:
+        if min(xs) <= -FLOAT_TOL:
             continue
         slacks = [1.0 - sum(map(mul, xs, col)) for col in zip(*[M[i] for i in S])]
-        if min(slacks) <= -_FLOAT_TOL:
+        if min(slacks) <= -FLOAT_TOL:
             continue
         xf = [0.0] * m
         for p, i in enumerate(S):
@@ -211,16 +210,16 @@ def _vertices(M: list[list[Any]], integer: bool) -> list[tuple[int, list[Any]]] 
         code = 0
         for i, v in enumerate(xf):
             a = abs(v)
-            if a <= _FLOAT_TOL:
+            if a <= FLOAT_TOL:
                 code |= 1 << i
                 xf[i] = 0.0
-            elif a <= _AMBIGUOUS:
+            elif a <= AMBIGUOUS:
                 return None
         for j, sl in enumerate(slacks):
             a = abs(sl)
-            if a <= _FLOAT_TOL:
+            if a <= FLOAT_TOL:
                 code |= 1 << (m + j)
-            elif a <= _AMBIGUOUS:
+            elif a <= AMBIGUOUS:
                 return None
         if code in seen:
             continue
@@ -258,7 +257,7 @@ def _polytope(U: list[list[float]]) -> tuple[list[list[Any]], bool] | None:
     if N is None:
         return None
     u = sorted({v for row in N for v in row})
-    if any(b - a < _MIN_RESOLUTION for a, b in zip(u, u[1:])):
+    if any(b - a < MIN_RESOLUTION for a, b in zip(u, u[1:])):
         return None
     return N, False
 

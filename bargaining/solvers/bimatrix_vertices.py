@@ -32,7 +32,7 @@ from bargaining.solvers.bimatrix_prune import BYTE_MAX, MAX_STRATEGIES, selected
 from bargaining.solvers.bimatrix_solve import FLOAT_TOL, flag_ambiguous, vertices_batch
 from bargaining.solvers.budget import BudgetExceeded, Deadline
 
-__all__ = ["polytope_vertices", "pair_vertices", "pruned_basis_count", "SMALL_BASES"]
+__all__ = ["polytope_vertices", "pair_vertices", "pruned_basis_count", "complementary_pairs", "SMALL_BASES"]
 
 
 _CHUNK = 60_000  # systems solved per numpy call (memory: CHUNK * k * k floats)
@@ -546,3 +546,42 @@ def _inside_some(Sc: np.ndarray, within: np.ndarray) -> np.ndarray:
 
 
 # -- step 3: completely labelled pairs -----------------------------------------------------------
+
+
+# -- step 3: completely labelled pairs (see bargaining.solvers.bimatrix) ---------------------------
+def complementary_pairs(
+    Lp: np.ndarray, Lq: np.ndarray, deadline: Deadline | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """All (a, b) with ``Lp[a] | Lq[b]`` = every label (bit codes or a matrix product, by blocks), as two
+    index arrays in row-major order."""
+    if not len(Lp) or not len(Lq):
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    nl = Lp.shape[1]
+    if nl <= 62:  # label sets as bit codes: complete iff code_a | code_b has every bit
+        bits = np.int64(1) << np.arange(nl, dtype=np.int64)
+        cp = (Lp * bits).sum(axis=1)
+        cq = (Lq * bits).sum(axis=1)
+        full = (np.int64(1) << nl) - 1
+        block = max(1, 4_000_000 // len(cq))
+        if len(cp) <= block:
+            rows, cols = np.nonzero((cp[:, None] | cq[None, :]) == full)
+            return rows, cols
+        pa, pb = [], []
+        for start in range(0, len(cp), block):
+            if deadline is not None:
+                deadline.check()
+            a, b = np.nonzero((cp[start : start + block, None] | cq[None, :]) == full)
+            pa.append(a + start)
+            pb.append(b)
+        return np.concatenate(pa), np.concatenate(pb)
+    Up = (~Lp).astype(np.float32)
+    Uq = (~Lq).astype(np.float32).T
+    block = max(1, 4_000_000 // max(1, len(Lq)))
+    pa, pb = [], []
+    for start in range(0, len(Up), block):
+        if deadline is not None:
+            deadline.check()
+        a, b = np.nonzero(Up[start : start + block] @ Uq == 0)
+        pa.append(a + start)
+        pb.append(b)
+    return np.concatenate(pa), np.concatenate(pb)

@@ -325,14 +325,14 @@ def test_one_row_against_many_columns():
 
 
 def test_complete_pairs_and_support_filter_against_brute_force():
-    from bargaining.solvers import bimatrix, bimatrix_vertices
+    from bargaining.solvers import bimatrix_vertices
 
     rng = np.random.default_rng(4)
     for nl, rows in ((30, (2100, 2000)), (70, (40, 30))):  # blocked bit codes; no bit codes
         Lp = rng.random((rows[0], nl)) < 0.6
         Lq = rng.random((rows[1], nl)) < 0.6
         Lq[: rows[1] // 2] |= ~Lp[: rows[1] // 2]  # make some pairs complete
-        pa, pb = bimatrix._complementary_pairs(Lp, Lq, None)
+        pa, pb = bimatrix_vertices.complementary_pairs(Lp, Lq, None)
         wa, wb = np.nonzero((~Lp).astype(np.int32) @ (~Lq).astype(np.int32).T == 0)
         assert len(pa) > 0
         assert np.array_equal(np.sort(pa * rows[1] + pb), np.sort(wa * rows[1] + wb))
