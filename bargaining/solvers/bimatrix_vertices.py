@@ -29,7 +29,7 @@ from itertools import combinations
 import numpy as np
 
 from bargaining.solvers.bimatrix_prune import BYTE_MAX, MAX_STRATEGIES, selected_bases, viable_supports
-from bargaining.solvers.bimatrix_solve import FLOAT_TOL, flag_ambiguous, vertices_batch
+from bargaining.solvers.bimatrix_solve import FLOAT_TOL, flag_ambiguous, solve_or_nan, vertices_batch
 from bargaining.solvers.budget import BudgetExceeded, Deadline
 
 __all__ = ["polytope_vertices", "pair_vertices", "pruned_basis_count", "complementary_pairs", "SMALL_BASES"]
@@ -120,50 +120,55 @@ def _pair_bases(m: int, n: int) -> tuple[np.ndarray, ...]:
 def pair_vertices(
     MP: np.ndarray, MQ: np.ndarray, integer: bool, flags: dict[str, bool] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Vertices of P and of Q together, for small games: one stack of basis systems, one
-    determinant and one solve call, and the labels read in one pass on the joint vector
-    :math:`u = (x, 0)` or :math:`(0, y)` with the slacks :math:`1 - u W`,
-    :math:`W = [[0, M_P], [M_Q, 0]]`. Returns ``(Xp, Lp, Yq, Lq)``
-    with the labels of both in the global numbering of the module docstring."""
+    """Vertices of P and of Q together, for small games: one stack of basis systems, one solve
+    call (integer games: one determinant call, on the bases that look feasible), and the labels
+    read in one pass on the joint vector :math:`u = (x, 0)` or :math:`(0, y)` with the slacks
+    :math:`1 - u W`, :math:`W = [[0, M_P], [M_Q, 0]]`. Returns ``(Xp, Lp, Yq, Lq)`` with the
+    labels of both in the global numbering of the module docstring."""
     m, n = MP.shape
     G, rhs, flatpos, isq, from_u, Widx, eye = _pair_bases(m, n)
     src = np.concatenate([MP.ravel(), MQ.ravel(), (0.0, 1.0)])
     sub = src[G]
-    if integer:
-        det = np.linalg.det(sub)
-        ok = np.abs(det) > 0.5  # a nonsingular integer matrix has |det| >= 1
-        scale = np.abs(np.round(det))[:, None]
-    else:
-        det = None
-        ok = None
-        scale = None
-    if ok is not None and not ok.all():  # singular bases: solve the identity instead, drop later
-        sub[~ok] = eye
-    try:
-        xs = np.linalg.solve(sub, rhs)
-    except np.linalg.LinAlgError:  # float game with an exactly singular basis
-        det = np.linalg.det(sub)
-        ok = np.abs(det) > 1e-11 * np.prod(np.linalg.norm(sub, axis=2), axis=1)
-        sub[~ok] = eye
-        xs = np.linalg.solve(sub, rhs)
-    U = np.zeros((len(xs), m + n + 1))
-    U.ravel()[flatpos] = xs.ravel()
-    U = U[:, : m + n]
     W = src[Widx]
-    # [u, 1 - u W], times |det| for integer games (then integers up to float error)
-    T = np.concatenate([U, 1.0 - U @ W], axis=1)
     if integer:
-        T *= scale
-        cut = 0.5
+        # solve first (NaN on an exactly singular basis), then take the determinant only of the
+        # bases that look feasible: coordinates and slacks of a nonsingular integer basis are
+        # multiples of 1/|det| with |det| >= 1, so the exact test T |det| > -1/2 implies
+        # T > -1/2, and -1e-3 is far beyond round-off (a vertex has coordinates <= 1)
+        xs = solve_or_nan(sub, rhs[..., 0])
+        U = np.zeros((len(xs), m + n + 1))
+        U.ravel()[flatpos] = xs.ravel()
+        U = U[:, : m + n]
+        T = np.concatenate([U, 1.0 - U @ W], axis=1)
+        near = np.flatnonzero((T > -1e-3).all(axis=1))  # False on NaN rows (singular)
+        det = np.abs(np.round(np.linalg.det(sub[near])))
+        T = T[near] * det[:, None]  # integers up to float error
+        valid = (det > 0.5) & (T.min(axis=1) > -0.5)
+        if flags is not None:
+            flag_ambiguous(T[valid], integer, flags)
+        rows = near[valid]
+        zero = np.abs(T[valid]) < 0.5
     else:
-        cut = FLOAT_TOL
-    valid = T.min(axis=1) > -cut
-    if ok is not None:
-        valid &= ok
-    if flags is not None:
-        flag_ambiguous(T[valid], integer, flags)
-    rows = np.flatnonzero(valid)
-    zero = np.abs(T[rows]) < cut if integer else np.abs(T[rows]) <= cut
+        try:
+            xs = np.linalg.solve(sub, rhs)
+        except np.linalg.LinAlgError:  # an exactly singular basis: drop the nearly singular ones
+            det = np.linalg.det(sub)
+            ok = np.abs(det) > 1e-11 * np.prod(np.linalg.norm(sub, axis=2), axis=1)
+            sub[~ok] = eye
+            xs = np.linalg.solve(sub, rhs)
+        else:
+            ok = None
+        U = np.zeros((len(xs), m + n + 1))
+        U.ravel()[flatpos] = xs.ravel()
+        U = U[:, : m + n]
+        T = np.concatenate([U, 1.0 - U @ W], axis=1)  # [u, 1 - u W]
+        valid = T.min(axis=1) > -FLOAT_TOL
+        if ok is not None:
+            valid &= ok
+        if flags is not None:
+            flag_ambiguous(T[valid], integer, flags)
+        rows = np.flatnonzero(valid)
+        zero = np.abs(T[rows]) <= FLOAT_TOL
     L = np.where(from_u[rows], zero[:, : m + n], zero[:, m + n :])
     U = np.where(zero[:, : m + n], 0.0, U[rows])
     isq = isq[rows]
