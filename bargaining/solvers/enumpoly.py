@@ -75,6 +75,7 @@ from bargaining.errors import BargainingError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
 from bargaining.solvers.budget import BudgetExceeded, Deadline, run_streaming
+from bargaining.solvers.enumpoly_binary import four_binary
 from bargaining.solvers.enumpoly_closed import closed_form_roots, integral_tensor, radical_values
 from bargaining.solvers.enumpoly_groebner import Unsolved, solve_support
 from bargaining.solvers.enumpoly_supports import (
@@ -172,6 +173,11 @@ def _solve_support_fast(
     Supports with a closed form (:mod:`bargaining.solvers.enumpoly_closed`) are solved exactly
     by it, with the radical forms of irrational roots written directly."""
     closed = closed_form_roots(U if U_closed is None else U_closed, supports) if use_closed else None
+    if closed is None and use_closed:
+        mix = [j for j, s in enumerate(supports) if len(s) >= 2]
+        if len(mix) == 4 and all(len(supports[j]) == 2 for j in mix):
+            T = [list(s) for s in supports]
+            closed = four_binary(U if U_closed is None else U_closed, T, U.shape[1:], mix)
     if closed is not None:
         out: list = []
         names = tuple(f"p[{i}][{k}]" for i, s in enumerate(supports) for k in s[1:])
