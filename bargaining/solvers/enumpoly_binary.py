@@ -420,11 +420,12 @@ def _polish(fs, box) -> list[float]:
     for _ in range(8):
         F = np.zeros(4)
         J = np.zeros((4, 4))
+        xs = [float(v) for v in x]
         for i, f in enumerate(terms):
             for c, S in f:
-                F[i] += c * float(np.prod([x[j] for j in S]))
+                F[i] += c * math.prod(xs[j] for j in S)
                 for j in S:
-                    J[i, j] += c * float(np.prod([x[k] for k in S if k != j]))
+                    J[i, j] += c * math.prod(xs[k] for k in S if k != j)
         try:
             step = np.linalg.solve(J, -F)
         except np.linalg.LinAlgError:
