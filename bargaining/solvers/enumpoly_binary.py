@@ -623,9 +623,11 @@ def _algebraic(fs, order, R, S11, S10, W, mix) -> dict[int, list[Any]]:
         exact = list(sp.roots(fp, filter="R"))
         if exact:
             sym = min(exact, key=lambda e: abs(sp.N(e, 40) - mid))
-    if sym is None:
-        reals = [sp.CRootOf(fp.as_expr(), j) for j in range(fp.count_roots())]
-        sym = min(reals, key=lambda e: abs(float(sp.N(e, 20)) - float(mid)))
+    root = ""
+    if sym is None:  # CRootOf indexes the real roots in increasing order; w* is in [lo, hi]
+        below = fp.count_roots(None, lo) - (1 if fp.eval(lo) == 0 else 0)
+        poly_text = " + ".join(f"({c})*w**{k}" for (k,), c in fp.terms() if c != 0)
+        root = f"CRootOf({poly_text}, {below})"  # written directly: sympy's printer is slow
     x, y, z, w = order
 
     def red(p_: Any) -> Any:
@@ -646,4 +648,11 @@ def _algebraic(fs, order, R, S11, S10, W, mix) -> dict[int, list[Any]]:
     for a, b in ((x, y), (y, x)):
         A, B = _split(fs[a], b)
         env[b] = red(-ev(A) * sp.invert(ev(B), fp))
-    return {mix[v]: [sp.radsimp(sp.expand(env[v].as_expr().subs(t, sym)))] for v in range(4)}
+    if sym is not None:  # a radical: rationalise it
+        return {mix[v]: [sp.radsimp(sp.expand(env[v].as_expr().subs(t, sym)))] for v in range(4)}
+
+    def text(p_: Any) -> str:
+        terms = [f"({c})*{root}**{k}" if k else f"({c})" for (k,), c in p_.terms() if c != 0]
+        return " + ".join(reversed(terms)) or "0"
+
+    return {mix[v]: [text(env[v])] for v in range(4)}
