@@ -47,11 +47,24 @@ from typing import Any
 import numpy as np
 
 from bargaining.solvers.enumpoly_closed import ClosedRoot
+from bargaining.solvers.enumpoly_univariate import (
+    NODES,
+    bareiss_det,
+    iadd,
+    idiv_neg,
+    imul,
+    interpolate_integers,
+    ipoly,
+    iv,
+    narrow_root,
+    real_roots_01,
+    sign_at,
+    trim,
+)
 
 __all__ = ["four_binary"]
 
 Poly = dict  # multilinear polynomial: {frozenset of variable indices: coefficient}
-_NODES = 14  # R has degree <= 13 in w
 _WIDTH = 1e-6  # the widest enclosure accepted (the reported point is Newton-polished inside it)
 
 
@@ -120,29 +133,6 @@ def _pscale(c, p: list) -> list:
     return [c * x for x in p]
 
 
-def _det(M: list[list]) -> Any:
-    """Determinant of an integer matrix by Bareiss' fraction-free elimination (every division
-    exact; Bareiss 1968, Math. Comp. 22)."""
-    A = [list(row) for row in M]
-    n = len(A)
-    sign, prev = 1, 1
-    for k in range(n - 1):
-        if A[k][k] == 0:
-            piv = next((r for r in range(k + 1, n) if A[r][k] != 0), None)
-            if piv is None:
-                return 0
-            A[k], A[piv] = A[piv], A[k]
-            sign = -sign
-        akk = A[k][k]
-        for i in range(k + 1, n):
-            aik = A[i][k]
-            row_i, row_k = A[i], A[k]
-            for j in range(k + 1, n):
-                row_i[j] = (row_i[j] * akk - aik * row_k[j]) // prev
-        prev = akk
-    return sign * A[n - 1][n - 1]
-
-
 def _det3(M: list[list]) -> Any:
     """A 3 × 3 determinant by the rule of Sarrus (any ring: used on sympy numbers)."""
     return (
@@ -182,132 +172,17 @@ def _resultants(Q: list, P: list) -> tuple[Any, Any, Any]:
     ]
     s1 = [[p3, p2, p1], [q2, q1, q0], [0, q2, q1]]
     s0 = [[p3, p2, p0], [q2, q1, 0], [0, q2, q0]]
-    return _det(syl), _det(s1), _det(s0)
-
-
-def _stirling1(n: int) -> list[list[int]]:
-    """Signed Stirling numbers of the first kind: w(w-1)...(w-k+1) = sum_i s[k][i] w^i."""
-    s = [[1]]
-    for k in range(1, n):
-        prev = s[-1] + [0]
-        s.append([(prev[i - 1] if i else 0) - (k - 1) * prev[i] for i in range(k + 1)])
-    return s
-
-
-_STIRLING = _stirling1(_NODES)
-_FACT = [math.factorial(k) for k in range(_NODES)]
-
-
-def _interpolate(vals: list[int]) -> list[int]:
-    r"""(n-1)! times the polynomial taking the integer ``vals[t]`` at t = 0..n-1 (n = 14), in
-    integers (low first): Newton's forward-difference formula
-    :math:`p(w) = \sum_k \Delta^k p(0) \binom{w}{k}` with the falling factorials expanded by
-    Stirling numbers of the first kind (a positive multiple: same roots and signs)."""
-    n = len(vals)
-    diffs = []
-    row = list(vals)
-    for _ in range(n):
-        diffs.append(row[0])
-        row = [row[i + 1] - row[i] for i in range(len(row) - 1)]
-    big = _FACT[n - 1]
-    coef = [0] * n
-    for k, d in enumerate(diffs):
-        if d:
-            m = d * (big // _FACT[k])
-            for i, c in enumerate(_STIRLING[k]):
-                coef[i] += m * c
-    return coef
-
-
-def _trim(p: list) -> list:
-    p = list(p)
-    while p and p[-1] == 0:
-        p.pop()
-    return p
-
-
-def _roots01(coef: list) -> tuple[list[int], list[tuple[Fraction, Fraction]]] | None:
-    """The square-free part (integer coefficients, low first) of a nonzero polynomial
-    (low-first rational coefficients) and the isolating intervals (exact) of its real roots in
-    [0, 1]; None for the zero polynomial."""
-    from sympy.polys.domains import QQ, ZZ
-    from sympy.polys.rootisolation import dup_isolate_real_roots_sqf
-    from sympy.polys.sqfreetools import dup_sqf_part
-
-    p = _trim(coef)
-    if not p:
-        return None
-    den = 1
-    for c in p:
-        den = den * Fraction(c).denominator // np.gcd(den, Fraction(c).denominator)
-    ints = [ZZ(int(Fraction(c) * den)) for c in reversed(p)]
-    if len(ints) == 1:
-        return [int(ints[0])], []
-    sqf = dup_sqf_part(ints, ZZ)
-    out = []
-    for a, b in dup_isolate_real_roots_sqf(sqf, ZZ, inf=QQ(0), sup=QQ(1)):
-        out.append(
-            (Fraction(int(a.numerator), int(a.denominator)), Fraction(int(b.numerator), int(b.denominator)))
-        )
-    return [int(c) for c in reversed(sqf)], out
-
-
-def _sign_at(p: list[int], q: Fraction) -> int:
-    r"""The sign of the integer polynomial p (low first) at the rational q, in integers
-    (:math:`\operatorname{den}^{\deg p} p(q)`, homogenised)."""
-    num, den = q.numerator, q.denominator
-    acc = 0
-    dpow = 1
-    for c in reversed(p):
-        acc = acc * num + c * dpow
-        dpow *= den
-    return (acc > 0) - (acc < 0)
-
-
-# ------------------------------------------- interval arithmetic in floats, rounded outward
-# Every float operation is correctly rounded (IEEE 754), so widening each result by one ulp
-# both ways encloses the exact result (Moore, Kearfott & Cloud 2009, §3.3).
-_DOWN, _UP = -math.inf, math.inf
-
-
-def _iv(c) -> tuple[float, float]:
-    f = float(c)  # correctly rounded (int and Fraction conversions)
-    return math.nextafter(f, _DOWN), math.nextafter(f, _UP)
-
-
-def _imul(a, b):
-    ps = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
-    return math.nextafter(min(ps), _DOWN), math.nextafter(max(ps), _UP)
-
-
-def _iadd(a, b):
-    return math.nextafter(a[0] + b[0], _DOWN), math.nextafter(a[1] + b[1], _UP)
-
-
-def _ipoly(p: list, X):
-    acc = (0.0, 0.0)
-    for c in reversed(p):
-        acc = _iadd(_imul(acc, X), _iv(c))
-    return acc
+    return bareiss_det(syl), bareiss_det(s1), bareiss_det(s0)
 
 
 def _imultilinear(terms: Poly, env: dict):
     acc = (0.0, 0.0)
     for S, c in terms.items():
-        v = _iv(c)
+        v = iv(c)
         for j in S:
-            v = _imul(v, env[j])
-        acc = _iadd(acc, v)
+            v = imul(v, env[j])
+        acc = iadd(acc, v)
     return acc
-
-
-def _idiv_neg(a, b):
-    """-a / b for an interval b not containing 0 (None if it does, or on overflow)."""
-    if not (b[0] > 0 or b[1] < 0) or not all(map(math.isfinite, (*a, *b))):
-        return None
-    inv = (math.nextafter(1 / b[1], _DOWN), math.nextafter(1 / b[0], _UP))
-    q = _imul(a, inv)
-    return -q[1], -q[0]
 
 
 def _split(f: Poly, var: int) -> tuple[Poly, Poly]:
@@ -322,11 +197,11 @@ def _point(fs, order, polys, W):
     or ``("unknown", None)``."""
     x, y, z, w = order
     R, S11, S10, q2 = polys
-    W = _iv(W[0])[0], _iv(W[1])[1]
-    lq, hq = _ipoly(q2, W)
+    W = iv(W[0])[0], iv(W[1])[1]
+    lq, hq = ipoly(q2, W)
     if lq <= 0 <= hq:
         return "unknown", None
-    Z = _idiv_neg(_ipoly(S10, W), _ipoly(S11, W))
+    Z = idiv_neg(ipoly(S10, W), ipoly(S11, W))
     if Z is None:
         return "unknown", None
     if Z[1] < 0 or Z[0] > 1:
@@ -335,9 +210,9 @@ def _point(fs, order, polys, W):
     box = {z: Z, w: W}
     for a, b in ((x, y), (y, x)):  # f_a = A + B·b: b = -A/B, or no b in [0, 1] when B ~ 0
         A, B = (_imultilinear(part, env) for part in _split(fs[a], b))
-        val = _idiv_neg(A, B)
+        val = idiv_neg(A, B)
         if val is None:
-            lo, hi = _iadd(A, _imul(B, _UNIT))
+            lo, hi = iadd(A, imul(B, _UNIT))
             if lo > 0 or hi < 0:
                 return "none", None  # A + B·b has no zero for b in [0, 1]
             if _excluded_at(fs, order, a, b, Z, W) or _excluded_at(fs, order, b, a, Z, W):
@@ -350,65 +225,6 @@ def _point(fs, order, polys, W):
         if lo < 0 or hi > 1 or hi - lo > _WIDTH:
             return "unknown", None
     return "ok", box
-
-
-def _narrow(R: list, a: Fraction, b: Fraction) -> tuple[Fraction, Fraction] | None:
-    """The one root of the square-free polynomial R in its isolating interval [a, b] as a short
-    interval with an exact sign change (a rational root found exactly gives a point interval);
-    None if [a, b] shows no sign change (not expected of an isolating interval)."""
-    if a == b:
-        return (a, a)
-    ra, rb = _sign_at(R, a), _sign_at(R, b)
-    # an open interval may end at a rational root isolated separately: step inside it
-    for k in range(2, 80):
-        if ra != 0 and rb != 0 and (ra > 0) != (rb > 0):
-            break
-        step = (b - a) / 2**k
-        a2, b2 = (a + step if ra == 0 else a), (b - step if rb == 0 else b)
-        ra2, rb2 = _sign_at(R, a2), _sign_at(R, b2)
-        if ra2 != 0 and rb2 != 0 and (ra2 > 0) != (rb2 > 0):
-            a, b, ra, rb = a2, b2, ra2, rb2
-            break
-    else:
-        return None
-    top = max(abs(c) for c in R)
-    Rf = [c / top for c in reversed(R)]  # high first, scaled (true division of ints: no overflow)
-    lo_f, hi_f = float(a), float(b)
-    s_lo = ra > 0
-    for _ in range(60):  # float bisection: a guess only, the bracket below is checked exactly
-        mid = (lo_f + hi_f) / 2
-        if mid in (lo_f, hi_f):
-            break
-        acc = 0.0
-        for c in Rf:
-            acc = acc * mid + c
-        if (acc > 0) == s_lo:
-            lo_f = mid
-        else:
-            hi_f = mid
-    xf = (lo_f + hi_f) / 2
-    for eps in (1e-15, 1e-13, 1e-10, 1e-7):
-        lo, hi = Fraction(max(float(a), xf - eps)), Fraction(min(float(b), xf + eps))
-        lo, hi = max(lo, a), min(hi, b)
-        rl, rh = _sign_at(R, lo), _sign_at(R, hi)
-        if rl == 0:
-            return (lo, lo)
-        if rh == 0:
-            return (hi, hi)
-        if (rl > 0) != (rh > 0):
-            a, b = lo, hi
-            break
-    s_a = ra > 0  # exact bisection (the float guess is only as good as R's conditioning)
-    while b - a > Fraction(1, 2**54):
-        half = (a + b) / 2
-        rm = _sign_at(R, half)
-        if rm == 0:
-            return (half, half)
-        if (rm > 0) == s_a:
-            a = half
-        else:
-            b = half
-    return (a, b)
 
 
 def _polish(fs, box) -> list[float]:
@@ -492,18 +308,18 @@ def _common_zero_in_cube(res: list, A: tuple[list, list], B: tuple[list, list], 
     every root :math:`w^*` in [0, 1] of their resultant ``res`` gives the only candidate
     :math:`z^* = -A_0/A_1` (or :math:`-B_0/B_1`), and either it is outside [0, 1] or interval
     arithmetic shows the remaining equations have no solution there (:func:`_excluded_at`)."""
-    found = _roots01(res)
+    found = real_roots_01(res)
     if found is None:
         return True
     sqf, iso = found
     for lo, hi in iso:
-        Wq = _narrow(sqf, lo, hi)
+        Wq = narrow_root(sqf, lo, hi)
         if Wq is None:
             return True
-        W = _iv(Wq[0])[0], _iv(Wq[1])[1]
+        W = iv(Wq[0])[0], iv(Wq[1])[1]
         Z = None
         for p0, p1 in (A, B):
-            Z = _idiv_neg(_ipoly(p0, W), _ipoly(p1, W))
+            Z = idiv_neg(ipoly(p0, W), ipoly(p1, W))
             if Z is not None:
                 break
         if Z is None:
@@ -520,9 +336,9 @@ def _solve_linear_in(f: Poly, var: int, env: dict) -> tuple[str, Any]:
     """Enclosure of the zeros in [0, 1] of f = A + B·var over the box ``env``: ``("none", _)``
     when there is none, ``("box", X)``, or ``("unknown", _)``."""
     A, B = (_imultilinear(part, env) for part in _split(f, var))
-    X = _idiv_neg(A, B)
+    X = idiv_neg(A, B)
     if X is None:
-        lo, hi = _iadd(A, _imul(B, _UNIT))
+        lo, hi = iadd(A, imul(B, _UNIT))
         return ("none", None) if (lo > 0 or hi < 0) else ("unknown", None)
     if X[1] < 0 or X[0] > 1:
         return "none", None
@@ -548,19 +364,19 @@ def _excluded_at(fs, order, a, b, Z, W) -> bool:
 
 
 def _solve_order(fs, order, T, shape, mix) -> list[ClosedRoot] | None:
-    evals = [_at_w(fs, order, t) for t in range(_NODES)]
+    evals = [_at_w(fs, order, t) for t in range(NODES)]
     res = [_resultants(Q, P) for Q, P, _ in evals]
-    R = _interpolate([r[0] for r in res])
-    S11 = _interpolate([r[1] for r in res])
-    S10 = _interpolate([r[2] for r in res])
-    q2 = _interpolate([e[2][0] for e in evals])
-    found_r = _roots01(R)
+    R = interpolate_integers([r[0] for r in res])
+    S11 = interpolate_integers([r[1] for r in res])
+    S10 = interpolate_integers([r[2] for r in res])
+    q2 = interpolate_integers([e[2][0] for e in evals])
+    found_r = real_roots_01(R)
     if found_r is None:
         return None  # R = 0: a continuum or a singular elimination
     sqf, iso = found_r
     out = []
     for a, b in iso:
-        W = _narrow(sqf, a, b)
+        W = narrow_root(sqf, a, b)
         if W is None:
             return None
         found = None
@@ -569,10 +385,10 @@ def _solve_order(fs, order, T, shape, mix) -> list[ClosedRoot] | None:
             if status != "unknown" or W[1] - W[0] < Fraction(1, 2**60):
                 break
             mid = (W[0] + W[1]) / 2  # halve the bracket, keeping the sign change
-            rm = _sign_at(sqf, mid)
+            rm = sign_at(sqf, mid)
             if rm == 0:
                 W = (mid, mid)
-            elif (rm > 0) == (_sign_at(sqf, W[0]) > 0):
+            elif (rm > 0) == (sign_at(sqf, W[0]) > 0):
                 W = (mid, W[1])
             else:
                 W = (W[0], mid)
@@ -613,7 +429,7 @@ def _algebraic(fs, order, R, S11, S10, W, mix) -> dict[int, list[Any]]:
     t = sp.Symbol("w")
 
     def poly(coef) -> Any:
-        return sp.Poly([sp.Integer(int(c)) for c in reversed(_trim(coef))] or [0], t, domain="QQ")
+        return sp.Poly([sp.Integer(int(c)) for c in reversed(trim(coef))] or [0], t, domain="QQ")
 
     lo, hi = sp.Rational(W[0].numerator, W[0].denominator), sp.Rational(W[1].numerator, W[1].denominator)
     fp = next(f for f, _m in poly(R).factor_list()[1] if f.count_roots(lo, hi) > 0)
