@@ -177,6 +177,11 @@ def _solve_support_fast(
         mix = [j for j, s in enumerate(supports) if len(s) >= 2]
         if len(mix) == 4 and all(len(supports[j]) == 2 for j in mix):
             T = [list(s) for s in supports]
+            if any(len(t) < m for t, m in zip(T, U.shape[1:])):
+                # strategies outside the support: the subdivision's root-cell exclusion (which
+                # also uses their best-reply conditions) often decides the support at once
+                if SupportSolver(U, Uf, supports, tables=tables).root_excluded():
+                    return "finite", []
             closed = four_binary(U if U_closed is None else U_closed, T, U.shape[1:], mix)
     if closed is not None:
         out: list = []
