@@ -65,6 +65,7 @@ from bargaining.solvers.enumpoly_univariate import (
 __all__ = ["four_binary"]
 
 Poly = dict  # multilinear polynomial: {frozenset of variable indices: coefficient}
+_MAX_FAILURES = 2  # orderings whose elimination stays undecided before giving up
 _WIDTH = 1e-6  # the widest enclosure accepted (the reported point is Newton-polished inside it)
 
 
@@ -279,6 +280,7 @@ def four_binary(U, T: list[list[int]], shape, mix: list[int]) -> list[ClosedRoot
     """Every solution in the closed cube of the support system with four binary mixers ``mix``
     (see the module docstring), or ``None`` where the elimination cannot decide (degenerate)."""
     fs = [_integral(_multilinear(U, T, i, mix)) for i in mix]
+    failures = 0
     for order in itertools.permutations(range(4)):
         x, y, z, w = order
         if x > y:
@@ -299,6 +301,9 @@ def four_binary(U, T: list[list[int]], shape, mix: list[int]) -> list[ClosedRoot
             out = _solve_order(fs, order, T, shape, mix)
             if out is not None:
                 return out
+            failures += 1
+            if failures >= _MAX_FAILURES:
+                return None  # degenerate (e.g. R = 0: a continuum): the general path decides
     return None
 
 

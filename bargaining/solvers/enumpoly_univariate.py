@@ -110,9 +110,9 @@ def real_roots_01(coef: list) -> tuple[list[int], list[tuple[Fraction, Fraction]
     den = 1
     for c in p:
         den = den * Fraction(c).denominator // math.gcd(den, Fraction(c).denominator)
+    if len(p) <= 3:  # degree <= 2: exactly, without sympy
+        return _small_roots_01([int(Fraction(c) * den) for c in p])
     ints = [ZZ(int(Fraction(c) * den)) for c in reversed(p)]
-    if len(ints) == 1:
-        return [int(ints[0])], []
     sqf = dup_sqf_part(ints, ZZ)
     out = []
     for a, b in dup_isolate_real_roots_sqf(sqf, ZZ, inf=QQ(0), sup=QQ(1)):
@@ -120,6 +120,40 @@ def real_roots_01(coef: list) -> tuple[list[int], list[tuple[Fraction, Fraction]
             (Fraction(int(a.numerator), int(a.denominator)), Fraction(int(b.numerator), int(b.denominator)))
         )
     return [int(c) for c in reversed(sqf)], out
+
+
+def _small_roots_01(p: list[int]) -> tuple[list[int], list[tuple[Fraction, Fraction]]]:
+    r""":func:`real_roots_01` for a nonzero integer polynomial of degree at most 2: rational
+    roots exactly (point intervals); the two irrational roots
+    :math:`(-c_1 \pm \sqrt{\Delta}) / (2 c_2)` in the disjoint intervals given by
+    :math:`\lfloor\sqrt{\Delta}\rfloor < \sqrt{\Delta} < \lfloor\sqrt{\Delta}\rfloor + 1`
+    (disjoint since :math:`\sqrt{\Delta} > 1`), clipped to [0, 1] and kept when the clipped
+    interval still shows the sign change (one simple root in the interval)."""
+    if len(p) == 1:
+        return p, []
+    if len(p) == 2:
+        r = Fraction(-p[0], p[1])
+        return p, [(r, r)] if 0 <= r <= 1 else []
+    c0, c1, c2 = p
+    disc = c1 * c1 - 4 * c2 * c0
+    if disc < 0:
+        return p, []
+    root = math.isqrt(disc)
+    if root * root == disc:
+        rs = sorted({Fraction(-c1 + root, 2 * c2), Fraction(-c1 - root, 2 * c2)})
+        sqf = p if disc else [c1, 2 * c2]  # a double root: the square-free part is the derivative
+        return sqf, [(r, r) for r in rs if 0 <= r <= 1]
+    out = []
+    for sign in (-1, 1):
+        ends = sorted(Fraction(-c1 + sign * s, 2 * c2) for s in (root, root + 1))
+        lo, hi = max(ends[0], Fraction(0)), min(ends[1], Fraction(1))
+        if lo > hi:
+            continue
+        sl, sh = sign_at(p, lo), sign_at(p, hi)
+        if sl == 0 or sh == 0 or sl != sh:
+            out.append((lo, hi))
+    out.sort()
+    return p, out
 
 
 def sign_at(p: list[int], q: Fraction) -> int:
