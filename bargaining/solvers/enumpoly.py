@@ -23,8 +23,11 @@ dominance with one strict cell suffices since each support is searched as the ex
 completely (:mod:`bargaining.solvers.enumpoly_closed`): a pure profile, one mixer (constant
 equations), two mixers (linear systems, as in bimatrix support enumeration), three binary
 mixers and two binary mixers with a ternary one (a quadratic by resultant elimination, its
-irrational roots kept exactly in :math:`\mathbb{Q}(\sqrt{D})`); their degenerate instances
-(singular blocks, continua) go to the general path. Every other system is first searched by
+irrational roots kept exactly in :math:`\mathbb{Q}(\sqrt{D})`), and four binary mixers (a
+univariate resultant of degree at most 13, its real roots isolated exactly and every step
+decided by outward-rounded interval arithmetic; :mod:`bargaining.solvers.enumpoly_binary`;
+where strategies lie outside the support, the subdivision's root-cell exclusion is tried first);
+their degenerate instances (singular blocks, continua) go to the general path. Every other system is first searched by
 certified branch and bound over the product of the players' simplices
 (:mod:`bargaining.solvers.polysystem`): a cell is discarded when a vertex-sign test or a Farkas
 combination of the indifference and best-reply conditions proves it holds no

@@ -15,10 +15,13 @@ At a solution with :math:`B_1 B_2 \ne 0`, :math:`y = -A_1/B_1`, :math:`x = -A_2/
 :math:`Q = P = 0`, so w is a root of :math:`R(w) = \operatorname{Res}_z(P, Q)` (degree ≤ 13;
 the resultant lies in the ideal of P and Q; Cox, Little & O'Shea, *Ideals, Varieties, and
 Algorithms*, ch. 3 §6). A solution with :math:`B_1 = 0` has :math:`A_1 = 0` too, hence
-:math:`\operatorname{Res}_z(A_1, B_1)(w) = 0`; the ordering is used only when
-:math:`\operatorname{Res}_z(A_k, B_k)` (k = 1, 2) is a nonzero polynomial with no root in [0, 1]
-(else the next of the 12 orderings is tried), so every solution in :math:`[0, 1]^4` has
-:math:`B_1 B_2 \ne 0` and w among the real roots of R in [0, 1].
+:math:`\operatorname{Res}_z(A_1, B_1)(w) = 0`. The ordering is used only when, for k = 1, 2,
+that resultant is a nonzero polynomial and at each of its (at most two) roots in [0, 1] the only
+common zero :math:`z^*` of :math:`A_k, B_k` is outside [0, 1], or interval arithmetic shows that
+the other three equations (each linear in one remaining unknown) have no solution with
+:math:`(z, w)` there (:func:`_excluded_at`); else the next of the 12 orderings is tried. So
+every solution in :math:`[0, 1]^4` has :math:`B_1 B_2 \ne 0` and w among the real roots of R
+in [0, 1].
 
 Conversely at a root :math:`w^*` with :math:`q_2(w^*) \ne 0` (the leading z-coefficient of Q)
 and :math:`S_{1,1}(w^*) \ne 0`, where :math:`S_1 = S_{1,1} z + S_{1,0}` is the first
@@ -29,12 +32,15 @@ subresultant of P and Q (also in their ideal), P and Q have exactly one common r
 computed exactly by evaluation at the integers 0..13 and Newton interpolation (their degrees are
 at most 13); the real roots of R in [0, 1] are isolated exactly (sympy's Vincent–Akritas–
 Strzeboński isolation of the square-free part), narrowed by exact sign changes, and every
-condition above is decided by exact rational interval arithmetic over the isolating interval
-(Moore, Kearfott & Cloud 2009, *Introduction to Interval Analysis*, ch. 5). Any condition that
-stays undecided, R ≡ 0, or no usable ordering returns ``None``: the general (subdivision /
-Gröbner) path decides such degenerate supports. So the list returned is every solution in the
-closed cube, each unique and certified by construction; coordinates are floats within
-:math:`10^{-14}` (Fractions when a small-denominator rational solves the system exactly).
+condition above is decided by interval arithmetic in floats rounded outward over the isolating
+interval (Moore, Kearfott & Cloud 2009, *Introduction to Interval Analysis*, ch. 3 and 5;
+:mod:`bargaining.solvers.enumpoly_univariate`). At a root whose z falls where :math:`B_k`
+vanishes (a spurious root of R), :func:`_excluded_at` shows that no solution has that
+:math:`(z, w)`. Any condition that stays undecided, R ≡ 0, or no usable ordering returns
+``None``: the general (subdivision / Gröbner) path decides such degenerate supports. So the
+list returned is every solution in the closed cube, each the unique solution in its enclosure
+(width at most :math:`10^{-6}`), reported at float accuracy by Newton's method inside the
+enclosure (as Fractions when a small-denominator rational solves the system exactly).
 """
 
 from __future__ import annotations
