@@ -27,8 +27,8 @@ irrational roots kept exactly in :math:`\mathbb{Q}(\sqrt{D})`), and four binary 
 univariate resultant of degree at most 13, its real roots isolated exactly and every step
 decided by outward-rounded interval arithmetic; :mod:`bargaining.solvers.enumpoly_binary`;
 where strategies lie outside the support, the subdivision's root-cell exclusion is tried first);
-their degenerate instances (singular blocks, continua) go to the general path. Every other system is first searched by
-certified branch and bound over the product of the players' simplices
+their degenerate instances (singular blocks, continua) go to the general path. Every other
+system is first searched by certified branch and bound over the product of the players' simplices
 (:mod:`bargaining.solvers.polysystem`): a cell is discarded when a vertex-sign test or a Farkas
 combination of the indifference and best-reply conditions proves it holds no
 equilibrium with support :math:`T`, and a cell whose (slightly inflated) bounding box passes the
