@@ -284,7 +284,15 @@ def _prod(it):
 
 def four_binary(U, T: list[list[int]], shape, mix: list[int]) -> list[ClosedRoot] | None:
     """Every solution in the closed cube of the support system with four binary mixers ``mix``
-    (see the module docstring), or ``None`` where the elimination cannot decide (degenerate)."""
+    (see the module docstring), or ``None`` where the elimination cannot decide (degenerate,
+    or coefficients beyond the float range of the interval arithmetic)."""
+    try:
+        return _four_binary(U, T, shape, mix)
+    except OverflowError:
+        return None
+
+
+def _four_binary(U, T: list[list[int]], shape, mix: list[int]) -> list[ClosedRoot] | None:
     fs = [_integral(_multilinear(U, T, i, mix)) for i in mix]
     failures = 0
     for order in itertools.permutations(range(4)):
