@@ -436,13 +436,17 @@ def _solve_order(fs, order, T, shape, mix) -> list[ClosedRoot] | None:
     return out
 
 
+_ALGEBRAIC_CACHE: dict[tuple, Any] = {}  # per support system: R's factors, coordinate polynomials
+
+
 def _algebraic(fs, order, R, S11, S10, W, mix) -> dict[int, list[Any]]:
     r"""Exact forms, as the Gröbner path writes them: with :math:`m(w)` the irreducible factor
     of R with its root :math:`w^*` in W, every coordinate is a polynomial in :math:`w^*` of
     degree below :math:`\deg m`: :math:`z = -S_{1,0} S_{1,1}^{-1}`, :math:`y = -A_1 B_1^{-1}`,
     :math:`x = -A_2 B_2^{-1}`, reduced modulo m (inverses modulo m exist since the values are
     nonzero at every root of the irreducible m, being nonzero at one); the root is a radical
-    when :math:`\deg m \le 2`, else a ``CRootOf``."""
+    when :math:`\deg m \le 2`, else a ``CRootOf``. The factorisation of R and the coordinate
+    polynomials (the same for every root of m) are cached per support system."""
     import sympy as sp
 
     t = sp.Symbol("w")
@@ -450,8 +454,15 @@ def _algebraic(fs, order, R, S11, S10, W, mix) -> dict[int, list[Any]]:
     def poly(coef) -> Any:
         return sp.Poly([sp.Integer(int(c)) for c in reversed(trim(coef))] or [0], t, domain="QQ")
 
+    fs_key = tuple(tuple(sorted((tuple(sorted(S)), c) for S, c in f.items())) for f in fs)
+    key = (fs_key, tuple(order), tuple(R), tuple(S11), tuple(S10))
+    if len(_ALGEBRAIC_CACHE) > 64:
+        _ALGEBRAIC_CACHE.clear()
+    cached = _ALGEBRAIC_CACHE.setdefault(key, {"factors": None, "coords": {}})
+    if cached["factors"] is None:
+        cached["factors"] = [f for f, _m in poly(R).factor_list()[1]]
     lo, hi = sp.Rational(W[0].numerator, W[0].denominator), sp.Rational(W[1].numerator, W[1].denominator)
-    fp = next(f for f, _m in poly(R).factor_list()[1] if f.count_roots(lo, hi) > 0)
+    k_fp, fp = next((k, f) for k, f in enumerate(cached["factors"]) if f.count_roots(lo, hi) > 0)
     mid = (lo + hi) / 2
     sym: Any = None
     if fp.degree() <= 2:
@@ -463,13 +474,30 @@ def _algebraic(fs, order, R, S11, S10, W, mix) -> dict[int, list[Any]]:
         below = fp.count_roots(None, lo) - (1 if fp.eval(lo) == 0 else 0)
         poly_text = " + ".join(f"({c})*w**{k}" for (k,), c in fp.terms() if c != 0)
         root = f"CRootOf({poly_text}, {below})"  # written directly: sympy's printer is slow
+    env = cached["coords"].get(k_fp)
+    if env is None:
+        env = cached["coords"][k_fp] = _coordinates_mod(fs, order, poly(S11), poly(S10), fp, t)
+    if sym is not None:  # a radical: rationalise it
+        return {mix[v]: [sp.radsimp(sp.expand(env[v].as_expr().subs(t, sym)))] for v in range(4)}
+
+    def text(p_: Any) -> str:
+        terms = [f"({c})*{root}**{k}" if k else f"({c})" for (k,), c in p_.terms() if c != 0]
+        return " + ".join(reversed(terms)) or "0"
+
+    return {mix[v]: [text(env[v])] for v in range(4)}
+
+
+def _coordinates_mod(fs, order, S11: Any, S10: Any, fp: Any, t: Any) -> dict[int, Any]:
+    """The coordinates x, y, z, w as polynomials in w reduced modulo the irreducible ``fp``."""
+    import sympy as sp
+
     x, y, z, w = order
 
     def red(p_: Any) -> Any:
         return p_.rem(fp)
 
     zero = sp.Poly(0, t, domain="QQ")
-    env = {w: sp.Poly(t, t, domain="QQ"), z: red(-poly(S10) * sp.invert(poly(S11), fp))}
+    env = {w: sp.Poly(t, t, domain="QQ"), z: red(-S10 * sp.invert(S11, fp))}
 
     def ev(f: Poly) -> Any:
         acc = zero
@@ -483,11 +511,4 @@ def _algebraic(fs, order, R, S11, S10, W, mix) -> dict[int, list[Any]]:
     for a, b in ((x, y), (y, x)):
         A, B = _split(fs[a], b)
         env[b] = red(-ev(A) * sp.invert(ev(B), fp))
-    if sym is not None:  # a radical: rationalise it
-        return {mix[v]: [sp.radsimp(sp.expand(env[v].as_expr().subs(t, sym)))] for v in range(4)}
-
-    def text(p_: Any) -> str:
-        terms = [f"({c})*{root}**{k}" if k else f"({c})" for (k,), c in p_.terms() if c != 0]
-        return " + ".join(reversed(terms)) or "0"
-
-    return {mix[v]: [text(env[v])] for v in range(4)}
+    return env
