@@ -23,9 +23,12 @@ dominance with one strict cell suffices since each support is searched as the ex
 completely (:mod:`bargaining.solvers.enumpoly_closed`): a pure profile, one mixer (constant
 equations), two mixers (linear systems, as in bimatrix support enumeration), three binary
 mixers and two binary mixers with a ternary one (a quadratic by resultant elimination, its
-irrational roots kept exactly in :math:`\mathbb{Q}(\sqrt{D})`); their degenerate instances
-(singular blocks, continua) go to the general path. Every other system is first searched by
-certified branch and bound over the product of the players' simplices
+irrational roots kept exactly in :math:`\mathbb{Q}(\sqrt{D})`), and four binary mixers (a
+univariate resultant of degree at most 13, its real roots isolated exactly and every step
+decided by outward-rounded interval arithmetic; :mod:`bargaining.solvers.enumpoly_binary`;
+where strategies lie outside the support, the subdivision's root-cell exclusion is tried first);
+their degenerate instances (singular blocks, continua) go to the general path. Every other
+system is first searched by certified branch and bound over the product of the players' simplices
 (:mod:`bargaining.solvers.polysystem`): a cell is discarded when a vertex-sign test or a Farkas
 combination of the indifference and best-reply conditions proves it holds no
 equilibrium with support :math:`T`, and a cell whose (slightly inflated) bounding box passes the
@@ -75,6 +78,7 @@ from bargaining.errors import BargainingError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
 from bargaining.solvers.budget import BudgetExceeded, Deadline, run_streaming
+from bargaining.solvers.enumpoly_binary import four_binary
 from bargaining.solvers.enumpoly_closed import closed_form_roots, integral_tensor, radical_values
 from bargaining.solvers.enumpoly_groebner import Unsolved, solve_support
 from bargaining.solvers.enumpoly_supports import (
@@ -172,6 +176,16 @@ def _solve_support_fast(
     Supports with a closed form (:mod:`bargaining.solvers.enumpoly_closed`) are solved exactly
     by it, with the radical forms of irrational roots written directly."""
     closed = closed_form_roots(U if U_closed is None else U_closed, supports) if use_closed else None
+    if closed is None and use_closed:
+        mix = [j for j, s in enumerate(supports) if len(s) >= 2]
+        if len(mix) == 4 and all(len(supports[j]) == 2 for j in mix):
+            T = [list(s) for s in supports]
+            if any(len(t) < m for t, m in zip(T, U.shape[1:])):
+                # strategies outside the support: the subdivision's root-cell exclusion (which
+                # also uses their best-reply conditions) often decides the support at once
+                if SupportSolver(U, Uf, supports, tables=tables).root_excluded():
+                    return "finite", []
+            closed = four_binary(U if U_closed is None else U_closed, T, U.shape[1:], mix)
     if closed is not None:
         out: list = []
         names = tuple(f"p[{i}][{k}]" for i, s in enumerate(supports) for k in s[1:])

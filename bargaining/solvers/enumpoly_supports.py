@@ -89,6 +89,16 @@ class ConditionalDominance:
         self.n = U.shape[0]
         self._cache: dict[tuple, frozenset[int]] = {}
         self.floats_exact = all(Fraction(float(x)) == x for x in U.ravel())
+        # per player: payoff rows (one per own strategy) over the opponents' pure profiles,
+        # flattened in C order, as Python floats, and the opponents' strides in that order
+        self._flat = []
+        self._strides = []
+        for i in range(self.n):
+            moved = np.moveaxis(Uf[i], i, 0)
+            m = moved.shape[0]
+            self._flat.append(moved.reshape(m, -1).tolist())
+            dims = moved.shape[1:]
+            self._strides.append([int(np.prod(dims[k + 1 :])) for k in range(len(dims))])
 
     def dominated(self, i: int, others: tuple[tuple[int, ...], ...]) -> frozenset[int]:
         """Strategies of player i weakly dominated (one cell strict) by a pure strategy of
@@ -97,6 +107,10 @@ class ConditionalDominance:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
+        if self.floats_exact:
+            res = self._dominated_exact_floats(i, others)
+            self._cache[key] = res
+            return res
         U, Uf = self.U, self.Uf
         m = U.shape[1 + i]
         full = list(others[:i]) + [tuple(range(m))] + list(others[i:])
@@ -120,6 +134,31 @@ class ConditionalDominance:
         res = frozenset(out)
         self._cache[key] = res
         return res
+
+    def _dominated_exact_floats(self, i: int, others: tuple[tuple[int, ...], ...]) -> frozenset[int]:
+        """:meth:`dominated` when every payoff is exactly its float (the comparisons are then
+        exact), in plain Python: far cheaper than numpy on these few cells."""
+        idxs = [0]
+        for opts, stride in zip(others, self._strides[i]):
+            idxs = [a + c * stride for a in idxs for c in opts]
+        flat = self._flat[i]
+        rows = [[row[k] for k in idxs] for row in flat]
+        out = set()
+        for s, rs in enumerate(rows):
+            for t, rt in enumerate(rows):
+                if t == s:
+                    continue
+                strict = False
+                for a, b in zip(rt, rs):
+                    if a < b:
+                        break
+                    if a > b:
+                        strict = True
+                else:
+                    if strict:
+                        out.add(s)
+                        break
+        return frozenset(out)
 
     def __call__(self, supports: Sequence[Sequence[int]]) -> bool:
         """Same answer as :func:`_conditionally_dominated` (``U`` exact, ``Uf`` its float copy)."""

@@ -104,6 +104,11 @@ class SupportSolver:
         # beyond the budget is degenerate (a continuum, a singular root): Gröbner bases decide it
         self.max_cells = max_cells if max_cells is not None else 60 * (self.k + 1)
 
+    def root_excluded(self) -> bool:
+        """True when the exclusion tests prove that the whole simplex product holds no
+        equilibrium with support T (the first step of :meth:`solve`, alone)."""
+        return self._excluded([np.eye(len(t)) for t in self.T])
+
     # ---------------------------------------------------------------- vertex values
     def _values(self, i: int, P: list[np.ndarray]) -> np.ndarray:
         """``v_i(a)`` for every a in S_i at every vertex combination of the others' cells:
