@@ -100,9 +100,7 @@ def real_roots_01(coef: list) -> tuple[list[int], list[tuple[Fraction, Fraction]
     """The square-free part (integer coefficients, low first) of a nonzero polynomial
     (low-first rational coefficients) and the isolating intervals (exact) of its real roots in
     [0, 1]; None for the zero polynomial."""
-    from sympy.polys.domains import QQ, ZZ
-    from sympy.polys.rootisolation import dup_isolate_real_roots_sqf
-    from sympy.polys.sqfreetools import dup_sqf_part
+    import sympy
 
     p = trim(coef)
     if not p:
@@ -112,14 +110,15 @@ def real_roots_01(coef: list) -> tuple[list[int], list[tuple[Fraction, Fraction]
         den = den * Fraction(c).denominator // math.gcd(den, Fraction(c).denominator)
     if len(p) <= 3:  # degree <= 2: exactly, without sympy
         return _small_roots_01([int(Fraction(c) * den) for c in p])
-    ints = [ZZ(int(Fraction(c) * den)) for c in reversed(p)]
-    sqf = dup_sqf_part(ints, ZZ)
+    x = sympy.Symbol("x")
+    poly = sympy.Poly.from_list([int(Fraction(c) * den) for c in reversed(p)], x, domain="ZZ")
+    sqf = poly.sqf_part()
     out = []
-    for a, b in dup_isolate_real_roots_sqf(sqf, ZZ, inf=QQ(0), sup=QQ(1)):
-        out.append(
-            (Fraction(int(a.numerator), int(a.denominator)), Fraction(int(b.numerator), int(b.denominator)))
-        )
-    return [int(c) for c in reversed(sqf)], out
+    for (a, b), _ in sqf.intervals(inf=0, sup=1):  # public API: exact isolating intervals
+        out.append((Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q))))
+    high = [int(c) for c in sqf.all_coeffs()]
+    g = math.gcd(*high) * (1 if high[0] > 0 else -1)  # primitive, positive leading coefficient
+    return [c // g for c in reversed(high)], out
 
 
 def _small_roots_01(p: list[int]) -> tuple[list[int], list[tuple[Fraction, Fraction]]]:
