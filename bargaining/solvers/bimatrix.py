@@ -96,7 +96,7 @@ implement it.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -211,44 +211,13 @@ def extreme_equilibria(
             q_first = (sup_p is not None or math.comb(m + n, m) > _ORDER_FROM) and pruned_basis_count(
                 MQk, MP, own_q, intQ, sup_q
             ) < pruned_basis_count(MPk, MQ, own_p, intP, sup_p)
+            P = _Polytope(MPk, MQ, own_p, intP, sup_p, m)
+            Q = _Polytope(MQk, MP, own_q, intQ, sup_q, n)
             if not q_first:
-                Xp, Lp, ok = polytope_vertices(
-                    MPk, integer=intP, deadline=deadline, flags=flags, other=MQ, owner=own_p, supports=sup_p
-                )
-                finished &= ok
-                Lp = expand_labels(Lp, m, own_p)
-                Yq, Lq_local, ok = polytope_vertices(
-                    MQk,
-                    integer=intQ,
-                    deadline=deadline,
-                    within=Lp[:, m:],
-                    flags=flags,
-                    other=MP,
-                    owner=own_q,
-                    partners=~Lp[:, :m],
-                    supports=sup_q,
-                )
-                finished &= ok
-                Lq_local = expand_labels(Lq_local, n, own_q)
+                Xp, Lp, Yq, Lq_local, ok = _first_then_second(P, Q, deadline, flags)
             else:
-                Yq, Lq_local, ok = polytope_vertices(
-                    MQk, integer=intQ, deadline=deadline, flags=flags, other=MP, owner=own_q, supports=sup_q
-                )
-                finished &= ok
-                Lq_local = expand_labels(Lq_local, n, own_q)
-                Xp, Lp, ok = polytope_vertices(
-                    MPk,
-                    integer=intP,
-                    deadline=deadline,
-                    within=Lq_local[:, n:],
-                    flags=flags,
-                    other=MQ,
-                    owner=own_p,
-                    partners=~Lq_local[:, :n],
-                    supports=sup_p,
-                )
-                finished &= ok
-                Lp = expand_labels(Lp, m, own_p)
+                Yq, Lq_local, Xp, Lp, ok = _first_then_second(Q, P, deadline, flags)
+            finished &= ok
             # Q's local labels: j < n is y_j = 0 (global m + j); n + i is row i tight (global i)
             Lq = np.concatenate([Lq_local[:, n:], Lq_local[:, :n]], axis=1)
         if flags.get("ambiguous"):
@@ -293,6 +262,51 @@ def extreme_equilibria(
             seen.add(e)
             edges.append(e)
     return xs, ys, edges, finished, 0
+
+
+class _Polytope(NamedTuple):
+    """One best-response polytope for :func:`_first_then_second`: its matrix (merged columns),
+    the opponent's polytope matrix, the owner of each merged column, whether it holds integers,
+    the viable supports (or None) and the number of its own strategies."""
+
+    M: np.ndarray
+    other: np.ndarray
+    owner: Any
+    integer: bool
+    supports: Any
+    dim: int
+
+
+def _first_then_second(
+    first: _Polytope, second: _Polytope, deadline: Deadline | None, flags: dict[str, bool]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Vertices of ``first``, then of ``second`` restricted to supports inside the tight set of
+    a vertex of ``first`` whose support is a best response to them (the partner of an extreme
+    equilibrium's vertex). Local labels of each: own zero coordinates, then tight constraints,
+    expanded over merged columns. Returns ``(X1, L1, X2, L2, finished)``."""
+    X1, L1, ok1 = polytope_vertices(
+        first.M,
+        integer=first.integer,
+        deadline=deadline,
+        flags=flags,
+        other=first.other,
+        owner=first.owner,
+        supports=first.supports,
+    )
+    L1 = expand_labels(L1, first.dim, first.owner)
+    X2, L2, ok2 = polytope_vertices(
+        second.M,
+        integer=second.integer,
+        deadline=deadline,
+        within=L1[:, first.dim :],
+        flags=flags,
+        other=second.other,
+        owner=second.owner,
+        partners=~L1[:, : first.dim],
+        supports=second.supports,
+    )
+    L2 = expand_labels(L2, second.dim, second.owner)
+    return X1, L1, X2, L2, ok1 and ok2
 
 
 class FloatInconclusive(Exception):
