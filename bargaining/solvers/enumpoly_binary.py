@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
@@ -275,7 +276,8 @@ def _exact_or_float(fs, order, box) -> list[Any]:
     return mids
 
 
-def _prod(it):
+def _prod(it: Iterable[Any]) -> Any:
+    """The product of the items (1 for none), in their own arithmetic."""
     out: Any = 1
     for v in it:
         out = out * v
