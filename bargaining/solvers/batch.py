@@ -67,7 +67,7 @@ import numpy as np
 
 from bargaining.errors import GameValidationError
 from bargaining.solvers.batch_small import solve_chunk_2x2
-from bargaining.solvers.batch_vertex import fast_shape, vertex_pairs
+from bargaining.solvers.batch_vertex import cofactor_det, fast_shape, vertex_pairs
 
 __all__ = [
     "BimatrixBatch",
@@ -116,26 +116,6 @@ class BimatrixBatch:
         return np.any((p > 0) & (p < 1), axis=1)
 
 
-def _det(M: list[list[Any]]) -> Any:
-    """Determinant of a small matrix whose entries are numbers or arrays over the stack
-    (cofactor expansion along the first row, skipping zero entries: the unit rows of the
-    label systems make this cheap)."""
-    k = len(M)
-    if k == 1:
-        return M[0][0]
-    if k == 2:
-        return M[0][0] * M[1][1] - M[0][1] * M[1][0]
-    total: Any = 0.0
-    for j in range(k):
-        a = M[0][j]
-        if isinstance(a, float) and a == 0.0:
-            continue
-        minor = [row[:j] + row[j + 1 :] for row in M[1:]]
-        term = a * _det(minor)
-        total = total + term if j % 2 == 0 else total - term
-    return total
-
-
 def _vertices(M: np.ndarray, first_is_zero_label: bool, tol: float, scale: np.ndarray):
     """Vertices of ``{z >= 0, M z <= 1}`` for a stack, in structure-of-arrays layout.
 
@@ -168,13 +148,13 @@ def _vertices(M: np.ndarray, first_is_zero_label: bool, tol: float, scale: np.nd
                 j = lab - k if first_is_zero_label else lab
                 rows.append([M[j, t] for t in range(k)])
                 rhs.append(1.0)
-        det = _det(rows)
+        det = cofactor_det(rows)
         ok = np.abs(det) > thresh
         safe = np.where(ok, det, 1.0)
         z = []
         for i in range(k):
             Mi = [row[:i] + [b] + row[i + 1 :] for row, b in zip(rows, rhs)]
-            zi = _det(Mi) / safe
+            zi = cofactor_det(Mi) / safe
             z.append(np.broadcast_to(zi, (G,)) if np.ndim(zi) == 0 else zi)
         zsum = sum(np.abs(zi) for zi in z)
         eps = tol * np.maximum(zsum, 1e-300)

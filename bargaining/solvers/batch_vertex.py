@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_CANDIDATES", "fast_shape", "vertex_pairs"]
+__all__ = ["MAX_CANDIDATES", "cofactor_det", "fast_shape", "vertex_pairs"]
 
 MAX_CANDIDATES = 63  # Q-vertex bitsets are int64
 
@@ -79,8 +79,10 @@ def fast_shape(m: int, n: int) -> bool:
     return max(m, n) <= 4 and max(_plan(n, m)[1], _plan(m, n)[1]) <= MAX_CANDIDATES
 
 
-def _det(M: list[list[Any]]) -> Any:
-    """Determinant of a small matrix of equally shaped arrays (cofactor expansion)."""
+def cofactor_det(M: list[list[Any]]) -> Any:
+    """Determinant of a small matrix whose entries are numbers or arrays over the stack
+    (cofactor expansion along the first row, skipping zero entries: the unit rows of the
+    label systems make this cheap)."""
     k = len(M)
     if k == 1:
         return M[0][0]
@@ -88,8 +90,11 @@ def _det(M: list[list[Any]]) -> Any:
         return M[0][0] * M[1][1] - M[0][1] * M[1][0]
     total: Any = 0.0
     for j in range(k):
+        a = M[0][j]
+        if isinstance(a, float) and a == 0.0:
+            continue
         minor = [row[:j] + row[j + 1 :] for row in M[1:]]
-        term = M[0][j] * _det(minor)
+        term = a * cofactor_det(minor)
         total = total + term if j % 2 == 0 else total - term
     return total
 
@@ -106,7 +111,7 @@ def _solve_ones(S: list[list[np.ndarray]]) -> tuple[np.ndarray, list[np.ndarray]
         col: Any = None
         for a in range(t):
             minor = [row[:i] + row[i + 1 :] for b, row in enumerate(S) if b != a]
-            d = _det(minor)
+            d = cofactor_det(minor)
             c = d if (a + i) % 2 == 0 else -d
             col = c if col is None else col + c
             if i == 0:
