@@ -115,6 +115,7 @@ from bargaining.solvers.bimatrix_isolated import isolated_solution
 from bargaining.solvers.bimatrix_prune import PAIR_MAX, pair_viable
 from bargaining.solvers.bimatrix_sets import (
     connected_components,
+    distinct_pairs,
     equilibrium_index,
     is_simplex_face,
     maximal_bicliques,
@@ -242,25 +243,7 @@ def extreme_equilibria(
         sp, kp = _normalised(Xp[used_p])
         sq, kq = _normalised(Yq[used_q])
     # merge equal strategies (a vertex found twice under float noise), keep the order
-    xs: list[tuple] = []
-    ys: list[tuple] = []
-    xi: dict[Any, int] = {}
-    yi: dict[Any, int] = {}
-    edges: list[tuple[int, int]] = []
-    seen: set[tuple[int, int]] = set()
-    for a, b in zip(inv_p, inv_q):
-        x, y = sp[a], sq[b]
-        kx, ky = kp[a], kq[b]
-        if kx not in xi:
-            xi[kx] = len(xs)
-            xs.append(x)
-        if ky not in yi:
-            yi[ky] = len(ys)
-            ys.append(y)
-        e = (xi[kx], yi[ky])
-        if e not in seen:
-            seen.add(e)
-            edges.append(e)
+    xs, ys, edges = distinct_pairs(zip(inv_p, inv_q), lambda a: (sp[a], kp[a]), lambda b: (sq[b], kq[b]))
     return xs, ys, edges, finished, 0
 
 

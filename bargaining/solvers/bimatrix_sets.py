@@ -24,7 +24,7 @@ connected components, their dimension and (where defined here) index.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -40,6 +40,7 @@ __all__ = [
     "is_simplex_face",
     "positive_payoffs",
     "maximal_bicliques",
+    "distinct_pairs",
 ]
 
 
@@ -236,3 +237,39 @@ def maximal_bicliques(
         X = frozenset(x for x, N in nbr.items() if Y <= N)
         out.append((X, Y))
     return out
+
+
+def distinct_pairs(
+    pairs: Iterable[tuple[int, int]],
+    point_p: Callable[[int], tuple[tuple, Any]],
+    point_q: Callable[[int], tuple[tuple, Any]],
+) -> tuple[list[tuple], list[tuple], list[tuple[int, int]]]:
+    """The completely labelled pairs ``(a, b)`` of vertex indices as distinct strategies and
+    edges: ``point_p(a)`` / ``point_q(b)`` give a vertex's mixed strategy and the key that merges
+    equal ones (a vertex found twice under float noise); each is called once per index.
+    Returns ``(xs, ys, edges)`` in the order of first appearance, every edge once."""
+    xs: list[tuple] = []
+    ys: list[tuple] = []
+    where_x: dict[Any, int] = {}
+    where_y: dict[Any, int] = {}
+    of_a: dict[int, int] = {}
+    of_b: dict[int, int] = {}
+    edges: list[tuple[int, int]] = []
+    seen: set[tuple[int, int]] = set()
+    for a, b in pairs:
+        i = of_a.get(a)
+        if i is None:
+            x, key = point_p(a)
+            i = of_a[a] = where_x.setdefault(key, len(xs))
+            if i == len(xs):
+                xs.append(x)
+        j = of_b.get(b)
+        if j is None:
+            y, key = point_q(b)
+            j = of_b[b] = where_y.setdefault(key, len(ys))
+            if j == len(ys):
+                ys.append(y)
+        if (i, j) not in seen:
+            seen.add((i, j))
+            edges.append((i, j))
+    return xs, ys, edges

@@ -46,6 +46,7 @@ checks of ``enummixed`` in Python floats for games of up to 36 cells.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import combinations
 from operator import mul
@@ -53,6 +54,7 @@ from typing import Any
 
 from bargaining.solvers.bimatrix_cramer import integer_vertices
 from bargaining.solvers.bimatrix_exact import MIN_RESOLUTION
+from bargaining.solvers.bimatrix_sets import distinct_pairs
 from bargaining.solvers.bimatrix_solve import AMBIGUOUS, FLOAT_TOL
 
 __all__ = [
@@ -328,31 +330,8 @@ def tiny_extreme(A: list[list[float]], B: list[list[float]]) -> Found | None:
     # Q's local labels: bit j < n is y_j = 0 (global m + j), bit n + i is row i tight (global i)
     low = (1 << n) - 1
     cq = [((c & low) << m) | (c >> n) for c, _ in VQ]
-    xs: list[tuple] = []
-    ys: list[tuple] = []
-    xi: dict[tuple, int] = {}
-    yi: dict[tuple, int] = {}
-    edges: list[tuple[int, int]] = []
-    keys_q: list[tuple | None] = [None] * len(VQ)
-    for cp, x in VP:
-        kx = None
-        for b, c in enumerate(cq):
-            if cp | c != full:
-                continue
-            if kx is None:
-                kx = tuple(round(v, 9) for v in x)
-                if kx not in xi:
-                    xi[kx] = len(xs)
-                    xs.append(tuple(x))
-            ky = keys_q[b]
-            if ky is None:
-                ky = keys_q[b] = tuple(round(v, 9) for v in VQ[b][1])
-            if ky not in yi:
-                yi[ky] = len(ys)
-                ys.append(tuple(VQ[b][1]))
-            e = (xi[kx], yi[ky])
-            if e not in edges:
-                edges.append(e)
+    pairs = [(a, b) for a, (cp, _) in enumerate(VP) for b, c in enumerate(cq) if cp | c == full]
+    xs, ys, edges = distinct_pairs(pairs, lambda a: _rounded(VP[a][1]), lambda b: _rounded(VQ[b][1]))
     if integer:  # the normalised payoffs are needed only for some indices: computed there
         return xs, ys, edges, None, True
     return xs, ys, edges, _normalised_pair(A, B, MP, MQ, int_p, int_q), False
@@ -519,34 +498,20 @@ def small_extreme(
     full = (1 << (m + n)) - 1
     pa, pb = np.nonzero((cp[:, None] | cq[None, :]) == full)  # row-major, as the general path
     XP, YQ = Xp.tolist(), Yq.tolist()
-    xs: list[tuple] = []
-    ys: list[tuple] = []
-    xi: dict[tuple, int] = {}
-    yi: dict[tuple, int] = {}
-    edges: list[tuple[int, int]] = []
-    seen: set[tuple[int, int]] = set()
-    probs_p: dict[int, tuple] = {}
-    probs_q: dict[int, tuple[tuple, tuple]] = {}
-    for a, b in zip(pa.tolist(), pb.tolist()):
-        kx = probs_p.get(a)
-        if kx is None:
-            x = _probabilities(XP[a])
-            kx = probs_p[a] = tuple(round(v, 9) for v in x)
-            if kx not in xi:
-                xi[kx] = len(xs)
-                xs.append(x)
-        if b not in probs_q:
-            y = _probabilities(YQ[b])
-            probs_q[b] = (y, tuple(round(v, 9) for v in y))
-        y, ky = probs_q[b]
-        if ky not in yi:
-            yi[ky] = len(ys)
-            ys.append(y)
-        e = (xi[kx], yi[ky])
-        if e not in seen:
-            seen.add(e)
-            edges.append(e)
+    xs, ys, edges = distinct_pairs(
+        zip(pa.tolist(), pb.tolist()), lambda a: _keyed(XP[a]), lambda b: _keyed(YQ[b])
+    )
     return xs, ys, edges, _normalised_pair(A, B, MP, MQ, integer, integer), False
+
+
+def _rounded(x: Sequence[float]) -> tuple[tuple, tuple]:
+    """A probability vector and the key (rounded to 9 decimals) that merges equal ones."""
+    return tuple(x), tuple(round(v, 9) for v in x)
+
+
+def _keyed(x: list[float]) -> tuple[tuple, tuple]:
+    """A vertex as a probability vector and the key (rounded to 9 decimals) that merges equal ones."""
+    return _rounded(_probabilities(x))
 
 
 def _probabilities(x: list[float]) -> tuple:
