@@ -103,6 +103,7 @@ import numpy as np
 from bargaining.errors import SolverError
 from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Equilibrium, Solution, sort_key_profile
+from bargaining.solvers.bimatrix_compiled import Compiled, compiled_extreme, compiled_fits
 from bargaining.solvers.bimatrix_exact import (
     MIN_RESOLUTION,
     distinct_columns,
@@ -393,6 +394,7 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     lists = not use_exact and game.num_players == 2 and m * n <= _LIST_CELLS
     listed: tuple[list, list] | None = None  # normalised payoffs as lists, when ``lists``
     checked = False  # labels decided in integers (the float checks cannot fail)
+    compiled: Compiled | None = None  # the compiled path's answer, with its checks
     if use_exact:
         xs, ys, edges, finished, dropped = extreme_equilibria(g, exact=True, deadline=deadline)
     else:
@@ -400,6 +402,12 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
             found = None
             if lists:
                 A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
+            if game.num_players == 2 and compiled_fits(m, n):  # the fast extra (numba)
+                raw_lists = (A_l, B_l) if lists else None
+                compiled = compiled_extreme(g.float_payoffs[0], g.float_payoffs[1], raw_lists)
+                if compiled is not None:
+                    found = compiled.found
+            if found is None and lists:
                 if tiny_fits(m, n):
                     found = tiny_extreme(A_l, B_l)
                 if found is None:
@@ -413,7 +421,9 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
                 if lists:
                     nA, nB = normalised_lists(A_l), normalised_lists(B_l)
                     listed = (nA, nB) if nA is not None and nB is not None else None
-            if checked:
+            if compiled is not None:
+                ok = compiled.ok
+            elif checked:
                 ok = True
             elif listed is not None:
                 ok = regret_ok(listed[0], listed[1], xs, ys, edges)
@@ -423,14 +433,18 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
             if not ok:
                 raise FloatInconclusive("an equilibrium failed the float regret check")
         except FloatInconclusive as why:
-            positive = listed = None
+            positive = listed = compiled = None
             checked = False
             xs, ys, edges, finished, dropped = extreme_equilibria(g.as_exact(), exact=True, deadline=deadline)
             xs = [tuple(float(v) for v in x) for x in xs]
             ys = [tuple(float(v) for v in y) for y in ys]
             notes.append(f"float arithmetic was not conclusive ({why}); solved in exact arithmetic")
     # the solver's own candidate check, all edges at once (the certificate is the dispatcher's)
-    if lists and checked:
+    if compiled is not None:
+        pay = compiled.pay
+        tol = payoff_tolerance(g) * 10
+        bad = [v > tol for v in compiled.gains]
+    elif lists and checked:
         pay = edge_payoffs(A_l, B_l, xs, ys, edges)
         bad = [False] * len(edges)
     elif lists:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["solve_or_nan", "vertices_batch", "flag_ambiguous", "FLOAT_TOL", "AMBIGUOUS"]
+__all__ = ["solve_or_nan", "vertices_batch", "flag_ambiguous", "flag_near_singular", "FLOAT_TOL", "AMBIGUOUS"]
 
 FLOAT_TOL = 1e-9
 AMBIGUOUS = 1e-6  # float values in (FLOAT_TOL, AMBIGUOUS] could be zeros or not
@@ -119,7 +119,10 @@ def vertices_batch(
         L = np.abs(T) <= FLOAT_TOL
         if flags is not None and not flags.get("ambiguous"):
             # the rows that are feasible up to the ambiguous zone
-            flag_ambiguous(T[(T[:, m:] > -AMBIGUOUS).all(axis=1)], integer, flags)
+            near = (T[:, m:] > -AMBIGUOUS).all(axis=1)
+            flag_ambiguous(T[near], integer, flags)
+            if near.any():  # padding (identity) changes neither determinant nor scale
+                flag_near_singular(sub[keep[near]], flags)
     L = L[feasible]
     X = T[feasible, :m]
     X[L[:, :m]] = 0.0
@@ -164,6 +167,19 @@ def _offsets(m: int, n: int) -> np.ndarray:
     out = np.concatenate([np.zeros(m), np.ones(n)])
     out.flags.writeable = False
     return out
+
+
+def flag_near_singular(sub: np.ndarray, flags: dict[str, bool]) -> None:
+    r"""Set ``flags["ambiguous"]`` if one of the float basis systems ``sub`` (those whose
+    solution looks feasible) is nearly singular, :math:`|\det| \le 10^{-11} \prod_q \lVert
+    \text{row}_q \rVert`: LAPACK may then return a point on a line of solutions (an edge, not a
+    vertex) instead of failing, so floats cannot tell the vertex (the caller solves exactly)."""
+    if not len(sub) or flags.get("ambiguous"):
+        return
+    det = np.linalg.det(sub)
+    scale = np.prod(np.linalg.norm(sub, axis=2), axis=1)
+    if (np.abs(det) <= 1e-11 * scale).any():
+        flags["ambiguous"] = True
 
 
 def flag_ambiguous(T: np.ndarray, integer: bool, flags: dict[str, bool]) -> None:

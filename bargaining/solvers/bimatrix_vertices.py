@@ -29,7 +29,13 @@ from itertools import combinations
 import numpy as np
 
 from bargaining.solvers.bimatrix_prune import BYTE_MAX, MAX_STRATEGIES, selected_bases, viable_supports
-from bargaining.solvers.bimatrix_solve import FLOAT_TOL, flag_ambiguous, solve_or_nan, vertices_batch
+from bargaining.solvers.bimatrix_solve import (
+    FLOAT_TOL,
+    flag_ambiguous,
+    flag_near_singular,
+    solve_or_nan,
+    vertices_batch,
+)
 from bargaining.solvers.budget import BudgetExceeded, Deadline
 
 __all__ = ["polytope_vertices", "pair_vertices", "pruned_basis_count", "complementary_pairs", "SMALL_BASES"]
@@ -167,6 +173,7 @@ def pair_vertices(
             valid &= ok
         if flags is not None:
             flag_ambiguous(T[valid], integer, flags)
+            flag_near_singular(sub[valid], flags)
         rows = np.flatnonzero(valid)
         zero = np.abs(T[rows]) <= FLOAT_TOL
     L = np.where(from_u[rows], zero[:, : m + n], zero[:, m + n :])

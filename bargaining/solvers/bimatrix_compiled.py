@@ -1,0 +1,113 @@
+r"""The compiled path of :func:`bargaining.solvers.bimatrix.enummixed` for small and mid-size
+two-player games (the optional ``fast`` extra: ``pip install 'bargaining[fast]'``, numba).
+
+Where numpy's per-call cost dominates (every game up to about 8×8), the vertex enumeration of
+both best-response polytopes and the completely labelled pairs run in one compiled call
+(:mod:`bargaining.solvers.bimatrix_kernels`, with the math and the citations); the rest of
+``enummixed`` (the solver's own regret check, the sets, the certificate of the dispatcher) is
+unchanged. Its answers are those of the numpy path: the same bases in the same order, the same
+thresholds, and on any doubt (a value within round-off of a label, a nearly singular basis,
+payoffs too finely spread, a determinant too large to read exactly) it returns ``None`` and
+the numpy path decides. Tested equal to the numpy path on thousands of random and degenerate
+games (``tests/solvers/test_bimatrix_compiled.py``).
+
+Without numba, or with the environment variable ``BARGAINING_COMPILED=0`` (read at the first
+solve), :func:`compiled_fits` is false and nothing here runs. numba is imported at the first
+game that fits, not when :mod:`bargaining` is imported; the kernels are compiled once and cached
+on disk by numba (``cache=True``), so the first solve of a new installation takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from types import ModuleType
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from bargaining.solvers.bimatrix_exact import MIN_RESOLUTION
+from bargaining.solvers.bimatrix_tiny import Found, normalised_lists
+
+__all__ = [
+    "Compiled",
+    "compiled_available",
+    "compiled_fits",
+    "compiled_extreme",
+    "COMPILED_BASES",
+    "INT_RANGE",
+]
+
+COMPILED_BASES = 12_870  # games with comb(m + n, m) up to this (8x8, 7x9, 6x11, ...) run here (measured)
+INT_RANGE = 2**16  # integer payoffs of range up to this are decided through integer determinants
+
+_kernels: ModuleType | None = None
+_loaded = False
+
+
+def _load() -> ModuleType | None:
+    """The kernel module, imported once; ``None`` without numba or when switched off."""
+    global _kernels, _loaded
+    if not _loaded:
+        _loaded = True
+        if os.environ.get("BARGAINING_COMPILED", "1").strip() not in ("0", "false", "no", "off"):
+            try:
+                from bargaining.solvers import bimatrix_kernels
+
+                _kernels = bimatrix_kernels
+            except ImportError:  # numba not installed: the numpy path
+                _kernels = None
+    return _kernels
+
+
+def compiled_available() -> bool:
+    """Whether the compiled path is installed (numba) and switched on."""
+    return _load() is not None
+
+
+def compiled_fits(m: int, n: int) -> bool:
+    """Whether an ``m × n`` game runs on the compiled path."""
+    return m + n <= 62 and math.comb(m + n, m) <= COMPILED_BASES and compiled_available()
+
+
+class Compiled(NamedTuple):
+    """What :func:`compiled_extreme` returns: the extreme equilibria as :func:`tiny_extreme`
+    gives them (``found``), whether every pair's regret relative to each player's payoff range is
+    at most 1e-9 (``ok``, the solver's float check), and for each pair the payoffs and the
+    largest gain of a pure deviation (``pay``, ``gains``), on the payoffs as given."""
+
+    found: Found
+    ok: bool
+    pay: list[tuple[float, float]]
+    gains: list[float]
+
+
+def compiled_extreme(A: np.ndarray, B: np.ndarray, lists: tuple[list, list] | None = None) -> Compiled | None:
+    """The extreme equilibria of the float game ``(A, B)`` with the solver's own checks, or
+    ``None`` where the numpy path must decide (see the module docstring). ``found`` is
+    ``(xs, ys, edges, normalised, False)``: the distinct extreme strategies of each player that
+    occur in an equilibrium (probability tuples), the pairs ``(index in xs, index in ys)`` and
+    both players' payoffs normalised onto [1, 2] as lists of rows (for the index of each
+    equilibrium; only when ``lists``, the payoffs as lists of rows, is given)."""
+    kernels = _load()
+    assert kernels is not None, "call compiled_fits first"
+    m, n = A.shape
+    status, X, Y, pa, pb, MP, kind_p, MQ, kind_q, regret, pay, gain = kernels.extreme_pairs(
+        np.ascontiguousarray(A, dtype=np.float64),
+        np.ascontiguousarray(B, dtype=np.float64),
+        float(INT_RANGE),
+        MIN_RESOLUTION,
+        math.comb(m + n, m),
+    )
+    if status != 0:
+        return None
+    xs = [tuple(r) for r in X.tolist()]
+    ys = [tuple(r) for r in Y.tolist()]
+    edges = list(zip(pa.tolist(), pb.tolist()))
+    normalised: Any = None
+    if lists is not None:
+        nB = MP.tolist() if kind_p == 0 else normalised_lists(lists[1])
+        nA = MQ.T.tolist() if kind_q == 0 else normalised_lists(lists[0])
+        normalised = (nA, nB) if nA is not None and nB is not None else None
+    found: Found = (xs, ys, edges, normalised, False)
+    return Compiled(found, regret <= 1e-9, [tuple(r) for r in pay.tolist()], gain.tolist())
