@@ -402,16 +402,21 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
             found = None
             if lists:
                 A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
-            if game.num_players == 2 and compiled_fits(m, n):  # the fast extra (numba)
+            fast = game.num_players == 2 and compiled_fits(m, n)  # the fast extra (numba)
+            tiny = lists and tiny_fits(m, n)
+            # up to nine cells pure Python is as fast as compiled code (and numba is not imported)
+            if tiny and (m * n <= 9 or not fast):
+                found = tiny_extreme(A_l, B_l)
+                tiny = False
+            if found is None and fast:
                 raw_lists = (A_l, B_l) if lists else None
                 compiled = compiled_extreme(g.float_payoffs[0], g.float_payoffs[1], raw_lists)
                 if compiled is not None:
                     found = compiled.found
+            if found is None and tiny:
+                found = tiny_extreme(A_l, B_l)
             if found is None and lists:
-                if tiny_fits(m, n):
-                    found = tiny_extreme(A_l, B_l)
-                if found is None:
-                    found = small_extreme(A_l, B_l)
+                found = small_extreme(A_l, B_l)
 
             if found is not None:
                 xs, ys, edges, listed, checked = found
@@ -458,7 +463,8 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
         # every extreme equilibrium is isolated: the general steps below, with their trivial
         # outcomes written out (each subset one equilibrium, each component one subset)
         raw = (A_l, B_l) if checked else None
-        return isolated_solution(game, xs, ys, edges, pay, listed, raw, notes, finished, deadline)
+        known = compiled.indices if compiled is not None else None
+        return isolated_solution(game, xs, ys, edges, pay, listed, raw, notes, finished, deadline, known)
     # maximal Nash subsets, on the extreme equilibria
     if len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
         bicliques = [(frozenset([x]), frozenset([y])) for x, y in edges]
@@ -534,11 +540,14 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
         sets.append(entry)
     comp_info = []
     A_, B_ = (g.payoffs[0], g.payoffs[1]) if use_exact else (g.float_payoffs[0], g.float_payoffs[1])
+    edge_at = {e: k for k, e in enumerate(edges)} if compiled is not None else {}
     for comp in connected:
         ind = None
         if len(comp) == 1 and len(point_sets[comp[0]][0]) == 1 and len(point_sets[comp[0]][1]) == 1:
             x_, y_ = point_sets[comp[0]][0][0], point_sets[comp[0]][1][0]
-            if lists and checked and x_.count(0) == m - 1 and y_.count(0) == n - 1:
+            if compiled is not None:
+                ind = compiled.indices[edge_at[(subsets[comp[0]][1][0], subsets[comp[0]][2][0])]]
+            elif lists and checked and x_.count(0) == m - 1 and y_.count(0) == n - 1:
                 ind = pure_index(A_l, B_l, x_, y_)  # integer payoffs: as index_float, in integers
             else:
                 if lists and checked and listed is None:  # integer labels: normalised only now

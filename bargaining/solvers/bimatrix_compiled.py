@@ -12,7 +12,8 @@ the numpy path decides. Tested equal to the numpy path on thousands of random an
 games (``tests/solvers/test_bimatrix_compiled.py``).
 
 Without numba, or with the environment variable ``BARGAINING_COMPILED=0`` (read at the first
-solve), :func:`compiled_fits` is false and nothing here runs. numba is imported at the first
+solve; or :func:`set_compiled` in a process), :func:`compiled_fits` is false and nothing here
+runs. numba is imported at the first
 game that fits, not when :mod:`bargaining` is imported; the kernels are compiled once and cached
 on disk by numba (``cache=True``), so the first solve of a new installation takes a few seconds.
 """
@@ -22,12 +23,12 @@ from __future__ import annotations
 import math
 import os
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
 from bargaining.solvers.bimatrix_exact import MIN_RESOLUTION
-from bargaining.solvers.bimatrix_tiny import Found, normalised_lists
+from bargaining.solvers.bimatrix_tiny import Found
 
 __all__ = [
     "Compiled",
@@ -60,9 +61,20 @@ def _load() -> ModuleType | None:
     return _kernels
 
 
+_enabled = True
+
+
+def set_compiled(enabled: bool) -> bool:
+    """Switch the compiled path on or off in this process (benchmarks and tests compare the two
+    paths); returns the previous setting. Off, :func:`compiled_fits` is false."""
+    global _enabled
+    previous, _enabled = _enabled, bool(enabled)
+    return previous
+
+
 def compiled_available() -> bool:
     """Whether the compiled path is installed (numba) and switched on."""
-    return _load() is not None
+    return _enabled and _load() is not None
 
 
 def compiled_fits(m: int, n: int) -> bool:
@@ -74,12 +86,14 @@ class Compiled(NamedTuple):
     """What :func:`compiled_extreme` returns: the extreme equilibria as :func:`tiny_extreme`
     gives them (``found``), whether every pair's regret relative to each player's payoff range is
     at most 1e-9 (``ok``, the solver's float check), and for each pair the payoffs and the
-    largest gain of a pure deviation (``pay``, ``gains``), on the payoffs as given."""
+    largest gain of a pure deviation (``pay``, ``gains``), on the payoffs as given, and the index
+    of each pair as an isolated equilibrium (``indices``; ``None`` where degenerate)."""
 
     found: Found
     ok: bool
     pay: list[tuple[float, float]]
     gains: list[float]
+    indices: list[int | None]
 
 
 def compiled_extreme(A: np.ndarray, B: np.ndarray, lists: tuple[list, list] | None = None) -> Compiled | None:
@@ -87,12 +101,12 @@ def compiled_extreme(A: np.ndarray, B: np.ndarray, lists: tuple[list, list] | No
     ``None`` where the numpy path must decide (see the module docstring). ``found`` is
     ``(xs, ys, edges, normalised, False)``: the distinct extreme strategies of each player that
     occur in an equilibrium (probability tuples), the pairs ``(index in xs, index in ys)`` and
-    both players' payoffs normalised onto [1, 2] as lists of rows (for the index of each
-    equilibrium; only when ``lists``, the payoffs as lists of rows, is given)."""
+    both players' payoffs normalised onto [1, 2] as lists of rows (only when ``lists``, the
+    payoffs as lists of rows, is given)."""
     kernels = _load()
     assert kernels is not None, "call compiled_fits first"
     m, n = A.shape
-    status, X, Y, pa, pb, MP, kind_p, MQ, kind_q, regret, pay, gain = kernels.extreme_pairs(
+    status, X, Y, pa, pb, NA, NB, regret, pay, gain, index = kernels.extreme_pairs(
         np.ascontiguousarray(A, dtype=np.float64),
         np.ascontiguousarray(B, dtype=np.float64),
         float(INT_RANGE),
@@ -104,10 +118,7 @@ def compiled_extreme(A: np.ndarray, B: np.ndarray, lists: tuple[list, list] | No
     xs = [tuple(r) for r in X.tolist()]
     ys = [tuple(r) for r in Y.tolist()]
     edges = list(zip(pa.tolist(), pb.tolist()))
-    normalised: Any = None
-    if lists is not None:
-        nB = MP.tolist() if kind_p == 0 else normalised_lists(lists[1])
-        nA = MQ.T.tolist() if kind_q == 0 else normalised_lists(lists[0])
-        normalised = (nA, nB) if nA is not None and nB is not None else None
+    normalised = (NA.tolist(), NB.tolist()) if lists is not None else None
     found: Found = (xs, ys, edges, normalised, False)
-    return Compiled(found, regret <= 1e-9, [tuple(r) for r in pay.tolist()], gain.tolist())
+    indices = [v or None for v in index.tolist()]
+    return Compiled(found, regret <= 1e-9, [tuple(r) for r in pay.tolist()], gain.tolist(), indices)

@@ -31,6 +31,7 @@ def isolated_solution(
     notes: list[str],
     finished: bool,
     deadline: Deadline,
+    indices: list[int | None] | None = None,
 ) -> Solution:
     """The :class:`Solution` of :func:`enummixed` (float mode) when every extreme equilibrium is
     isolated and passed the candidate check: what the general steps give then, written out
@@ -38,7 +39,8 @@ def isolated_solution(
     from :func:`index_float`, or :func:`equilibrium_index` after an exact fallback). ``raw``:
     the payoffs when the labels were decided in integers (:func:`tiny_extreme`), whose pure
     equilibria get their index from :func:`pure_index` and the others from the normalised
-    payoffs, computed only then."""
+    payoffs, computed only then. ``indices``: the index of each edge, computed already (the
+    compiled path)."""
     eqs = []
     for k, (a, b) in enumerate(edges):
         x, y = xs[a], ys[b]
@@ -66,7 +68,9 @@ def isolated_solution(
         if pure:
             entry["description"] = "every profile with these supports (a product of simplices)"
         sets.append(entry)
-        if raw is not None and pure:
+        if indices is not None:
+            index.append(indices[k])
+        elif raw is not None and pure:
             index.append(pure_index(raw[0], raw[1], x, y))
         elif raw is not None or listed is not None:
             if listed is None:

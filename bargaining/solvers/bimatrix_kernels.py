@@ -435,19 +435,134 @@ def _payoff_and_gain(U, own, other):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def normalised(U):  # type: ignore[no-untyped-def]
+    r"""``U`` mapped affinely onto [1, 2] (all ones if constant), dividing by ``max |U|`` first:
+    the float operations of :func:`bargaining.solvers.bimatrix_tiny.normalised_lists`."""
+    s = np.abs(U).max()
+    if s == 0.0:
+        return np.ones(U.shape)
+    V = U / s
+    lo = V.min()
+    hi = V.max()
+    if hi <= lo:
+        return np.ones(U.shape)
+    return (V - lo) / (hi - lo) + 1.0
+
+
+@njit(cache=True)
+def _det_sign(M, rows, cols, k):  # type: ignore[no-untyped-def]
+    r"""The sign of :math:`\det M_{rows, cols}` (0 when :math:`|\det| < 10^{-12}`): the
+    closed forms for k ≤ 2, else Gaussian elimination with partial pivoting."""
+    if k == 1:
+        d = M[rows[0], cols[0]]
+    elif k == 2:
+        d = M[rows[0], cols[0]] * M[rows[1], cols[1]] - M[rows[0], cols[1]] * M[rows[1], cols[0]]
+    else:
+        a = np.empty((k, k))
+        for p in range(k):
+            for q in range(k):
+                a[p, q] = M[rows[p], cols[q]]
+        d = 1.0
+        for col in range(k):
+            piv = col
+            best = abs(a[col, col])
+            for r in range(col + 1, k):
+                if abs(a[r, col]) > best:
+                    best = abs(a[r, col])
+                    piv = r
+            if best == 0.0:
+                return 0
+            if piv != col:
+                for e in range(k):
+                    tmp = a[col, e]
+                    a[col, e] = a[piv, e]
+                    a[piv, e] = tmp
+                d = -d
+            d *= a[col, col]
+            for r in range(col + 1, k):
+                f = a[r, col] / a[col, col]
+                for e in range(col, k):
+                    a[r, e] -= f * a[col, e]
+    if abs(d) < 1e-12:
+        return 0
+    return 1 if d > 0 else -1
+
+
+@njit(cache=True)
+def shapley_index(NA, NB, x, y):  # type: ignore[no-untyped-def]
+    r"""Shapley's index of an isolated nondegenerate equilibrium ``(x, y)`` on the payoffs
+    normalised onto [1, 2] (``NA``, ``NB``), as
+    :func:`bargaining.solvers.bimatrix_tiny.index_float` computes it:
+    :math:`(-1)^{|S|+1} \operatorname{sign}\det A_{ST} \operatorname{sign}\det B_{ST}` when the
+    supports :math:`S, T` have equal size and are exactly the best responses (within 1e-9);
+    0 (no index: degenerate) otherwise (Shapley 1974; von Stengel 2007, §3.6)."""
+    m, n = NA.shape
+    S = np.empty(m, np.int64)
+    T = np.empty(n, np.int64)
+    ks = 0
+    kt = 0
+    for i in range(m):
+        if x[i] != 0.0:
+            S[ks] = i
+            ks += 1
+    for j in range(n):
+        if y[j] != 0.0:
+            T[kt] = j
+            kt += 1
+    if ks != kt:
+        return 0
+    row = np.empty(m)
+    top = -np.inf
+    for i in range(m):
+        v = 0.0
+        for j in range(n):
+            v += NA[i, j] * y[j]
+        row[i] = v
+        top = max(top, v)
+    r = 0
+    for i in range(m):
+        if row[i] >= top - 1e-9:
+            if r >= ks or S[r] != i:
+                return 0
+            r += 1
+    if r != ks:
+        return 0
+    col = np.empty(n)
+    top = -np.inf
+    for j in range(n):
+        v = 0.0
+        for i in range(m):
+            v += x[i] * NB[i, j]
+        col[j] = v
+        top = max(top, v)
+    r = 0
+    for j in range(n):
+        if col[j] >= top - 1e-9:
+            if r >= kt or T[r] != j:
+                return 0
+            r += 1
+    if r != kt:
+        return 0
+    sa = _det_sign(NA, S, T, ks)
+    sb = _det_sign(NB, S, T, ks)
+    if sa == 0 or sb == 0:
+        return 0
+    return (1 if ks % 2 == 1 else -1) * sa * sb
+
+
+@njit(cache=True)
 def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignore[no-untyped-def]
     r"""Both polytopes of the game ``(A, B)`` (``m × n``) and their completely labelled pairs:
     every vertex of P (:func:`polytope_vertices`), then for each the vertices of Q that complete
     it (:func:`partner_vertices`).
 
-    Returns ``(status, xs, ys, pa, pb, MP, kind_p, MQ, kind_q, regret, pay, gain)``: status 0
-    decided, 1 doubt (see the module docstring), 2 payoffs floats cannot decide; ``xs`` /
-    ``ys`` the distinct strategies (probability vectors) of the vertices of P / Q that occur in
-    a pair, in order of first appearance; ``pa[e], pb[e]`` the pair ``e`` (by P's vertices in
-    order, each pair once); ``MP`` (``B`` as a polytope matrix) and ``MQ`` (``A`` transposed)
-    with their kinds (1 integer, 0 normalised floats); the largest regret of a pair relative to
-    the player's payoff range, and for each pair the payoffs and the largest gain of a pure
-    deviation on ``A``, ``B`` as given."""
+    Returns ``(status, xs, ys, pa, pb, NA, NB, regret, pay, gain, index)``: status 0 decided,
+    1 doubt (see the module docstring), 2 payoffs floats cannot decide; ``xs`` / ``ys`` the
+    distinct strategies (probability vectors) of the vertices of P / Q that occur in a pair, in
+    order of first appearance; ``pa[e], pb[e]`` the pair ``e`` (by P's vertices in order, each
+    pair once); both players' payoffs normalised onto [1, 2]; the largest regret of a pair
+    relative to the player's payoff range; for each pair the payoffs and the largest gain of a
+    pure deviation on ``A``, ``B`` as given, and its index (:func:`shapley_index`, 0 for none)."""
     m, n = A.shape
     MP, kind_p = polytope_matrix(B, int_range, min_resolution)
     MQ, kind_q = polytope_matrix(A.T.copy(), int_range, min_resolution)
@@ -455,12 +570,12 @@ def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignor
     empty_i = np.zeros(0, np.int64)
     empty_g = np.zeros(0)
     if kind_p < 0 or kind_q < 0:
-        return 2, empty_f, empty_f, empty_i, empty_i, MP, kind_p, MQ, kind_q, 0.0, empty_f, empty_g
+        return 2, empty_f, empty_f, empty_i, empty_i, empty_f, empty_f, 0.0, empty_f, empty_g, empty_i
     Xp = np.empty((max_vertices, m))
     cp = np.empty(max_vertices, np.int64)
     vp, status = polytope_vertices(MP, kind_p == 1, Xp, cp)
     if status != 0:
-        return 1, empty_f, empty_f, empty_i, empty_i, MP, kind_p, MQ, kind_q, 0.0, empty_f, empty_g
+        return 1, empty_f, empty_f, empty_i, empty_i, empty_f, empty_f, 0.0, empty_f, empty_g, empty_i
     Yq = np.empty((max_vertices, n))
     cq = np.empty(max_vertices, np.int64)
     found = np.empty(max_vertices, np.int64)
@@ -471,7 +586,7 @@ def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignor
     for a in range(vp):
         got, vq, status = partner_vertices(MQ, kind_q == 1, cp[a], m, Yq, cq, vq, found)
         if status != 0:
-            return 1, empty_f, empty_f, empty_i, empty_i, MP, kind_p, MQ, kind_q, 0.0, empty_f, empty_g
+            return 1, empty_f, empty_f, empty_i, empty_i, empty_f, empty_f, 0.0, empty_f, empty_g, empty_i
         for r in range(got):
             if e == pa.size:
                 pa = np.concatenate((pa, np.empty(pa.size, np.int64)))
@@ -520,6 +635,9 @@ def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignor
     regret = 0.0
     pay = np.empty((kept, 2))
     gain = np.empty(kept)
+    index = np.empty(kept, np.int64)
+    NA = MQ.T.copy() if kind_q == 0 else normalised(A)
+    NB = MP if kind_p == 0 else normalised(B)
     BT = B.T.copy()
     row_m = MQ.T.copy()  # the row player's polytope payoffs, rows × columns
     col_m = MP.T.copy()  # the column player's, columns × rows
@@ -532,4 +650,5 @@ def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignor
         pay[r, 0] = ua
         pay[r, 1] = ub
         gain[r] = max(ga, gb)
-    return 0, xs_out, ys_out, pa[:kept], pb[:kept], MP, kind_p, MQ, kind_q, regret, pay, gain
+        index[r] = shapley_index(NA, NB, x, y)
+    return 0, xs_out, ys_out, pa[:kept], pb[:kept], NA, NB, regret, pay, gain, index

@@ -12,6 +12,7 @@ import pytest
 from bargaining import NormalFormGame
 from bargaining.solvers import bimatrix
 from bargaining.solvers.bimatrix import enummixed
+from bargaining.solvers.bimatrix_compiled import set_compiled
 
 SHAPES = [
     (1, 1),
@@ -33,13 +34,15 @@ SHAPES = [
 
 
 def _generic(game):
-    """enummixed with every small-game shortcut switched off."""
+    """enummixed with every small-game shortcut (and the compiled path) switched off."""
     old = bimatrix._LIST_CELLS
     bimatrix._LIST_CELLS = -1
+    compiled = set_compiled(False)
     try:
         return enummixed(game)
     finally:
         bimatrix._LIST_CELLS = old
+        set_compiled(compiled)
 
 
 def _close(a, b) -> bool:
