@@ -5,9 +5,11 @@
 For each size n and payoff kind (``int``: integers in [-5, 5], many ties and degenerate games;
 ``float``: uniform [0, 1)), the same fixed-seed games go to
 
-- ours: ``enummixed`` on the float game (``ours``: the solver function), the same through the
-  dispatcher ``bargaining.solve(g, method="enummixed")`` (``ours+cert``: options, deadline and
-  the independent certificate of every equilibrium) and in exact arithmetic (``ours-x``);
+- ours: ``enummixed`` on the float game (``ours``: the solver function, with the compiled
+  kernels of the ``fast`` extra when numba is installed; ``ours-py``: the same with them switched
+  off, numpy and Python only), the same through the dispatcher
+  ``bargaining.solve(g, method="enummixed")`` (``ours+cert``: options, deadline and the
+  independent certificate of every equilibrium) and in exact arithmetic (``ours-x``);
 - QuantEcon ``support_enumeration`` (numba; warmed up before timing);
 - pygambit ``enummixed_solve`` in floats (``gambit``) and, for ``int`` games, in rationals
   (the reference for disagreements);
@@ -25,9 +27,11 @@ number of equilibria found over the seeds; ``dis`` counts games where our extrem
 differ from Gambit's (exact sets for ``int``, within 1e-6 for ``float``).
 
 ``--json PATH`` writes one record per target figure (the benchmark JSON contract of
-``benchmarks/run.py``): for each kind and n ≤ 10, Gambit float / ours and Gambit float /
-ours+cert (goal 1.0: median per game at most Gambit's), and for n ≥ 6 QuantEcon / ours
-(goal 1.0).
+``benchmarks/run.py``): for each kind and n ≤ 10, Gambit float / ours, Gambit float /
+ours+cert and Gambit float / ours-py (goal 1.0: median per game at most Gambit's), and for
+n ≥ 6 QuantEcon / ours and QuantEcon / ours-py (goal 1.0). ``ours-py`` is shown for readers
+without numba; the targets are read on ``ours`` (the default where the ``fast`` extra is
+installed) and ``ours+cert``.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from _records import record, write_records
 import bargaining
 from bargaining import NormalFormGame
 from bargaining.solvers.bimatrix import enummixed
+from bargaining.solvers.bimatrix_compiled import set_compiled
 from bargaining.solvers.budget import Deadline, run_in_subprocess
 
 
@@ -56,11 +61,15 @@ def make_game(kind: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 # -- solvers: each returns (seconds, list of profiles as float tuples) ---------------------------
-def run_ours(A, B, exact=False, certified=False):
+def run_ours(A, B, exact=False, certified=False, compiled=True):
     g = NormalFormGame.from_arrays(A, B)
-    t = time.perf_counter()
-    sol = bargaining.solve(g, method="enummixed", exact=exact) if certified else enummixed(g, exact=exact)
-    dt = time.perf_counter() - t
+    previous = set_compiled(compiled)
+    try:
+        t = time.perf_counter()
+        sol = bargaining.solve(g, method="enummixed", exact=exact) if certified else enummixed(g, exact=exact)
+        dt = time.perf_counter() - t
+    finally:
+        set_compiled(previous)
     return dt, [tuple(tuple(s) for s in e.strategies) for e in sol.equilibria]
 
 
@@ -138,8 +147,10 @@ def same(ours, theirs, exact: bool) -> bool:
     return True
 
 
-def _ours_in_child(A, B, exact: bool, certified: bool = False):
-    status, val = run_in_subprocess(best_of, run_ours, A, B, exact, certified, deadline=Deadline(None))
+def _ours_in_child(A, B, exact: bool, certified: bool = False, compiled: bool = True):
+    status, val = run_in_subprocess(
+        best_of, run_ours, A, B, exact, certified, compiled, deadline=Deadline(None)
+    )
     if status != "ok":
         raise RuntimeError(f"enummixed failed: {val}")
     return val
@@ -154,6 +165,7 @@ def _warm_up(kind: str, n: int, rounds: int = 10) -> None:
     for k in range(rounds):
         A, B = make_game(kind, n, 10_000 + k)
         run_ours(A, B)
+        run_ours(A, B, False, False, False)
         run_ours(A, B, False, True)
         run_gambit(A, B)
         run_quantecon(A, B)
@@ -181,8 +193,8 @@ def main() -> int:
 
     run_quantecon(np.eye(2), np.eye(2))  # compile QuantEcon's numba kernels before timing
 
-    cols = ["ours", "ours+cert", "ours-x", "qe", "gambit", "np-se", "np-ve"]
-    peers = cols[3:]
+    cols = ["ours", "ours-py", "ours+cert", "ours-x", "qe", "gambit", "np-se", "np-ve"]
+    peers = cols[4:]
     records: list[dict] = []
     print(
         f"median ms per game over {seeds} seeds; ratio = peer / ours; #eq = equilibria found in all; "
@@ -193,7 +205,7 @@ def main() -> int:
         + " ".join(f"{c:>9}" for c in cols)
         + "  "
         + " ".join(f"{c + '/ours':>11}" for c in peers)
-        + f" {'gambit/o+c':>11}"
+        + f" {'gambit/o+c':>11} {'gambit/py':>11}"
         + "  #eq "
         + "/".join(cols)
         + "  dis"
@@ -215,6 +227,9 @@ def main() -> int:
                 dt, ours = _ours_in_child(A, B, False)
                 times["ours"].append(dt)
                 counts["ours"] += len(ours)
+                dtp, ours_p = _ours_in_child(A, B, False, False, False)
+                times["ours-py"].append(dtp)
+                counts["ours-py"] += len(ours_p)
                 dtc, ours_c = _ours_in_child(A, B, False, True)
                 times["ours+cert"].append(dtc)
                 counts["ours+cert"] += len(ours_c)
@@ -250,8 +265,9 @@ def main() -> int:
                 f"{med[c] / med['ours']:>11.2f}" if med[c] is not None and med["ours"] else f"{'-':>11}"
                 for c in peers
             )
-            gc = med["gambit"], med["ours+cert"]
-            ratios += f" {gc[0] / gc[1]:>11.2f}" if gc[0] is not None and gc[1] else f" {'-':>11}"
+            for mine in ("ours+cert", "ours-py"):
+                gc = med["gambit"], med[mine]
+                ratios += f" {gc[0] / gc[1]:>11.2f}" if gc[0] is not None and gc[1] else f" {'-':>11}"
             records.extend(_records(kind, n, med))
             found = "/".join(f"{counts[c]}" + (f"({outs[c]}TO)" if outs[c] else "") for c in cols)
             print(
@@ -273,8 +289,12 @@ def _records(kind: str, n: int, med: dict) -> list[dict]:
     if n <= 10:
         targets.append(("ours", "gambit", "median per game <= Gambit float enummixed (n <= 10)"))
         targets.append(("ours+cert", "gambit", "median per game, dispatcher + certificate, <= Gambit float"))
+        targets.append(
+            ("ours-py", "gambit", "without the fast extra (numpy path): median per game <= Gambit float")
+        )
     if n >= 6:
         targets.append(("ours", "qe", "median per game <= QuantEcon support_enumeration (n >= 6)"))
+        targets.append(("ours-py", "qe", "without the fast extra (numpy path): median per game <= QuantEcon"))
     for ours, peer, target in targets:
         if med.get(ours) is None or med.get(peer) is None or not med[ours]:
             continue
@@ -282,7 +302,7 @@ def _records(kind: str, n: int, med: dict) -> list[dict]:
             record(
                 "bimatrix",
                 target,
-                f"{kind} n={n}" + (" (ours+cert)" if ours == "ours+cert" else ""),
+                f"{kind} n={n}" + (f" ({ours})" if ours != "ours" else ""),
                 ours=round(med[ours] * 1e3, 4),
                 peer=peer,
                 peer_value=round(med[peer] * 1e3, 4),

@@ -213,12 +213,20 @@ def _add_vertex(X, codes, count, t, d, code, always_check):  # type: ignore[no-u
 
 
 @njit(cache=True)
-def polytope_vertices(M, integer, X, codes):  # type: ignore[no-untyped-def]
+def polytope_vertices(M, integer, X, codes, R):  # type: ignore[no-untyped-def]
     r"""Every vertex :math:`x \ne 0` of :math:`\{x \ge 0 : M^\top x \le 1\}` written to the
     rows of ``X`` (coordinates, exact zeros where labelled) and ``codes`` (label bits), one row
     per distinct vertex in the order of first discovery (bases by size, then support, then
     tight set, lexicographically). Returns ``(count, status)``: status 0 decided, 1 doubt (the
-    caller must not use the result)."""
+    caller must not use the result).
+
+    ``R`` (``d × c``, or empty): the owner's own payoffs against the opposing strategies; then
+    only the vertices that can belong to an equilibrium are guaranteed. A vertex with support
+    :math:`S` has a basis on exactly :math:`S` (its tight constraints restricted to :math:`S`
+    have rank :math:`|S|`), and in an equilibrium its partner plays only columns tight at it,
+    inside :math:`N(S)` (:func:`undominated`), to which every row of :math:`S` is a best
+    response; so a support with a row strictly dominated on :math:`N(S)` by another row (in
+    ``R``) is skipped (conditional dominance, Porter, Nudelman and Shoham 2008)."""
     d, c = M.shape
     K = min(d, c)
     S = np.empty(K, np.int64)
@@ -235,7 +243,7 @@ def polytope_vertices(M, integer, X, codes):  # type: ignore[no-untyped-def]
         more_s = True
         while more_s:
             nc = undominated(M, S, k, cols)
-            if nc >= k:
+            if nc >= k and (R.shape[0] == 0 or _rows_viable(R, S, k, cols, nc)):
                 for q in range(k):
                     pos[q] = q
                 more_j = True
@@ -250,6 +258,27 @@ def polytope_vertices(M, integer, X, codes):  # type: ignore[no-untyped-def]
                     more_j = _next_combination(pos, k, nc)
             more_s = _next_combination(S, k, d)
     return count, 0
+
+
+@njit(cache=True)
+def _rows_viable(R, own, k, cols, nc):  # type: ignore[no-untyped-def]
+    r"""No row of ``own[:k]`` is strictly dominated in ``R`` by another row on the columns
+    ``cols[:nc]``."""
+    d = R.shape[0]
+    for p in range(k):
+        i = own[p]
+        for i2 in range(d):
+            if i2 == i:
+                continue
+            above = True
+            for q in range(nc):
+                j = cols[q]
+                if R[i2, j] <= R[i, j]:
+                    above = False
+                    break
+            if above:
+                return False
+    return True
 
 
 @njit(cache=True)
@@ -291,7 +320,7 @@ def partner_vertices(MQ, integer, code_x, m, Y, codes, count, found):  # type: i
     x` are tight. When :math:`x` has exactly ``m`` labels and :math:`A_{S, J(x)}` is
     nonsingular those ``n`` constraints fix ``y`` (one solve); otherwise every basis with
     support inside :math:`J(x)` is tried (a vertex with support :math:`T` has a basis on
-    :math:`T`). New vertices are appended to ``Y`` / ``codes`` (local labels: bit ``j < n``
+    :math:`T`), its tight rows drawn from those not dominated on :math:`T`. New vertices are appended to ``Y`` / ``codes`` (local labels: bit ``j < n``
     :math:`y_j = 0`, bit ``n + i`` row ``i`` tight); the rows of the partners go to ``found``.
     Returns ``(partners, count, status)``, status 1 on doubt."""
     n = MQ.shape[0]
@@ -331,6 +360,8 @@ def partner_vertices(MQ, integer, code_x, m, Y, codes, count, found):  # type: i
     pos = np.empty(K, np.int64)
     T = np.empty(K, np.int64)
     I = np.empty(K, np.int64)
+    rows = np.empty(m, np.int64)
+    at = np.empty(K, np.int64)
     for k in range(1, min(nj, m) + 1):
         for p in range(k):
             pos[p] = p
@@ -338,10 +369,13 @@ def partner_vertices(MQ, integer, code_x, m, Y, codes, count, found):  # type: i
         while more_t:
             for p in range(k):
                 T[p] = jx[pos[p]]
+            nr = undominated(MQ, T, k, rows)  # only these rows can be tight on support T
             for q in range(k):
-                I[q] = q
-            more_i = True
+                at[q] = q
+            more_i = nr >= k
             while more_i:
+                for q in range(k):
+                    I[q] = rows[at[q]]
                 state, code = _basis(MQ, T, I, k, integer, aug, x, t)
                 if state == 2:
                     return partners, count, 1
@@ -357,7 +391,7 @@ def partner_vertices(MQ, integer, code_x, m, Y, codes, count, found):  # type: i
                         if not seen:
                             found[partners] = row
                             partners += 1
-                more_i = _next_combination(I, k, m)
+                more_i = _next_combination(at, k, nr)
             more_t = _next_combination(pos, k, nj)
     return partners, count, 0
 
@@ -573,7 +607,7 @@ def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignor
         return 2, empty_f, empty_f, empty_i, empty_i, empty_f, empty_f, 0.0, empty_f, empty_g, empty_i
     Xp = np.empty((max_vertices, m))
     cp = np.empty(max_vertices, np.int64)
-    vp, status = polytope_vertices(MP, kind_p == 1, Xp, cp)
+    vp, status = polytope_vertices(MP, kind_p == 1, Xp, cp, A)
     if status != 0:
         return 1, empty_f, empty_f, empty_i, empty_i, empty_f, empty_f, 0.0, empty_f, empty_g, empty_i
     Yq = np.empty((max_vertices, n))

@@ -104,7 +104,7 @@ def test_polytope_vertices_are_all_found(integer):
         M = rng.integers(1, 4, (d, c)).astype(float) if integer else rng.random((d, c)) + 1.0
         X = np.empty((math.comb(d + c, d), d))
         codes = np.empty(len(X), np.int64)
-        count, status = bimatrix_kernels.polytope_vertices(M, integer, X, codes)
+        count, status = bimatrix_kernels.polytope_vertices(M, integer, X, codes, np.zeros((0, 0)))
         if status:
             continue
         got = {tuple(np.round(X[r], 8) + 0.0) for r in range(count)}
