@@ -506,7 +506,10 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     if use_exact:
         eqs.sort(key=lambda t: sort_key_profile(t[0].mixed_profile))
     else:  # float noise below 1e-12 must not decide the order (ties as in exact arithmetic)
-        eqs.sort(key=lambda t: sort_key_profile([[round(p, 12) for p in s] for s in t[0].mixed_profile]))
+        # sort_key_profile of the rounded profile, from each distinct strategy's part, once each
+        kx = [sort_key_profile([[round(p, 12) for p in x]]) for x in xs]
+        ky = [sort_key_profile([[round(p, 12) for p in y]]) for y in ys]
+        eqs.sort(key=lambda t: (kx[t[1][0]][0] or ky[t[1][1]][0], kx[t[1][0]][1] + ky[t[1][1]][1]))
     index = {e: k for k, (_, e) in enumerate(eqs)}
     subsets = sorted(
         (

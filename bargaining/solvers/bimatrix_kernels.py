@@ -320,9 +320,10 @@ def partner_vertices(MQ, integer, code_x, m, Y, codes, count, found):  # type: i
     x` are tight. When :math:`x` has exactly ``m`` labels and :math:`A_{S, J(x)}` is
     nonsingular those ``n`` constraints fix ``y`` (one solve); otherwise every basis with
     support inside :math:`J(x)` is tried (a vertex with support :math:`T` has a basis on
-    :math:`T`), its tight rows drawn from those not dominated on :math:`T`. New vertices are appended to ``Y`` / ``codes`` (local labels: bit ``j < n``
-    :math:`y_j = 0`, bit ``n + i`` row ``i`` tight); the rows of the partners go to ``found``.
-    Returns ``(partners, count, status)``, status 1 on doubt."""
+    :math:`T`), its tight rows drawn from those not dominated on :math:`T`. New vertices are
+    appended to ``Y`` / ``codes`` (local labels: bit ``j < n`` :math:`y_j = 0`, bit ``n + i``
+    row ``i`` tight); the rows of the partners go to ``found``. Returns ``(partners, count,
+    status)``, status 1 on doubt."""
     n = MQ.shape[0]
     full = (np.int64(1) << (m + n)) - 1
     need = full & ~code_x

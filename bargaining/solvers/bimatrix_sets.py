@@ -133,12 +133,15 @@ def connected_components(
             a = parent[a]
         return a
 
+    ys = [{tuple(q) for q in Y} for _, Y in subsets]
     for a in range(k):
         for b in range(a + 1, k):
             if find(a) == find(b):
                 continue
-            (X1, Y1), (X2, Y2) = subsets[a], subsets[b]
-            if _hulls_meet(X1, X2) and _hulls_meet(Y1, Y2):
+            # a point of each player's hull in common joins them without a linear program
+            if (points[a] & points[b] and ys[a] & ys[b]) or (
+                _hulls_meet(subsets[a][0], subsets[b][0]) and _hulls_meet(subsets[a][1], subsets[b][1])
+            ):
                 parent[find(a)] = find(b)
     groups: dict[int, list[int]] = {}
     for a in range(k):
