@@ -486,6 +486,9 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
         ):
             collapsed.add(k)
             hidden |= {(a, b) for a in X_ for b in Y_}
+    # the support of each distinct strategy, once
+    sup_x = [[i for i, p in enumerate(x) if p != 0] for x in xs]
+    sup_y = [[j for j, p in enumerate(y) if p != 0] for y in ys]
     eqs: list[tuple[Equilibrium, tuple[int, int]]] = []
     for k, e in enumerate(edges):
         if e in hidden:
@@ -495,7 +498,7 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
             dropped += 1
             continue
         payoffs = pay[k]
-        pure = all(sum(1 for p in s if p != 0) == 1 for s in profile)
+        pure = len(sup_x[e[0]]) == 1 and len(sup_y[e[1]]) == 1
         eqs.append(
             (
                 Equilibrium(
@@ -525,10 +528,10 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     point_sets = [([xs[a] for a in X_], [ys[b] for b in Y_]) for _, X_, Y_, _ in subsets]
     connected = connected_components(point_sets)
     sets = []
-    for (idx, _xs, _ys, big), (px, py) in zip(subsets, point_sets):
+    for (idx, in_x, in_y, big), (px, py) in zip(subsets, point_sets):
         supports = [
-            [game.strategies[0][i] for i in range(game.shape[0]) if any(x[i] != 0 for x in px)],
-            [game.strategies[1][j] for j in range(game.shape[1]) if any(y[j] != 0 for y in py)],
+            [game.strategies[0][i] for i in sorted({i for a in in_x for i in sup_x[a]})],
+            [game.strategies[1][j] for j in sorted({j for b in in_y for j in sup_y[b]})],
         ]
         entry: dict[str, Any] = {
             "equilibria": list(idx),
