@@ -24,6 +24,7 @@ from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Solution
 from bargaining.solvers.budget import Deadline
 from bargaining.solvers.registry import METHODS, Method
+from bargaining.verify import certify  # the independent certificate (verify never imports solvers)
 
 __all__ = ["solve", "methods_for", "default_concept", "check_concept", "check_options", "CONCEPTS"]
 
@@ -231,11 +232,17 @@ def solve(
     the one :class:`~bargaining.solvers.budget.Deadline` the method polls. ``exact=True`` computes
     in rational arithmetic where the method supports it. ``options`` must be among the method's
     declared options (``Method.options``); the values used are recorded in ``Solution.options``."""
-    _load_solvers()
-    game = _as_game(game)
-    deadline = Deadline.from_timeout(timeout)
+    if not _loaded:
+        _load_solvers()
+    if type(game) is NormalFormGame:  # the common case: a game, not a template; nash by default
+        default = "nash"
+    else:
+        game = _as_game(game)
+        default = None
+    # no timeout: the shared deadline that never expires (a Deadline holds no other state)
+    deadline = Deadline.NONE if timeout is None else Deadline.from_timeout(timeout)
     given_concept = concept
-    concept = CONCEPTS.get(concept, concept) if concept else default_concept(game)
+    concept = CONCEPTS.get(concept, concept) if concept else default or default_concept(game)
     if method is None:
         check_concept(game, concept)
     name = method or _default_method(game, concept)
@@ -252,6 +259,4 @@ def solve(
         raise SolverError(f"method {name!r} needs a two-player game; this one has {game.num_players}")
     check_options(m, options)
     solution = m.function(game, deadline=deadline, exact=bool(exact), **options)
-    from bargaining.verify import certify  # the independent certificate (verify never imports solvers)
-
     return certify(game, solution, options=effective_options(m, options, deadline.timeout))
