@@ -191,6 +191,34 @@ class Solution:
     message: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def __init__(
+        self,
+        game: Any,
+        concept: str,
+        method: str,
+        equilibria: tuple[Equilibrium, ...],
+        complete: bool,
+        exact: bool = False,
+        options: Mapping[str, Any] = _NO_EXTRA,
+        components: tuple[tuple[int, ...], ...] | None = None,
+        message: str | None = None,
+        extra: Mapping[str, Any] = _NO_EXTRA,
+    ) -> None:
+        """The dataclass ``__init__`` written out, as :meth:`Equilibrium.__init__` (``options``
+        and ``extra`` default to new empty mappings, as ``field(default_factory=dict)``)."""
+        d = self.__dict__
+        d["game"] = game
+        d["concept"] = concept
+        d["method"] = method
+        d["equilibria"] = equilibria
+        d["complete"] = complete
+        d["exact"] = exact
+        d["options"] = options
+        d["components"] = components
+        d["message"] = message
+        d["extra"] = extra
+        self.__post_init__()
+
     def __post_init__(self) -> None:
         d = self.__dict__  # frozen: the normalised values are written past __setattr__
         d["equilibria"] = tuple(d["equilibria"])
@@ -233,7 +261,23 @@ class Solution:
     def replace(self, **changes: Any) -> Solution:
         """A copy with ``changes`` (as :func:`dataclasses.replace`, normalising only the
         changed fields)."""
-        return _replaced(self, changes, _solution_field)
+        if type(self) is not Solution:
+            return _replaced(self, changes, _solution_field)
+        new = _new_object(Solution)  # _replaced with _solution_field written out
+        d = new.__dict__
+        d.update(self.__dict__)
+        for name, value in changes.items():
+            if name == "equilibria":
+                d[name] = tuple(value)
+            elif name == "options" or name == "extra":
+                d[name] = MappingProxyType(dict(value))
+            elif name == "components":
+                d[name] = None if value is None else tuple(tuple(c) for c in value)
+            elif name in _SOLUTION_FIELDS:
+                d[name] = value
+            else:
+                raise TypeError(f"Solution.__init__() got an unexpected keyword argument {name!r}")
+        return new
 
     # -- notebook display (bargaining.model.display: a hook the report layer fills) ----------
     def _repr_html_(self) -> str | None:
@@ -269,6 +313,7 @@ def _solution_field(name: str, value: Any) -> Any:
 
 
 _new_object = object.__new__
+_SOLUTION_FIELDS = frozenset(Solution.__dataclass_fields__)
 
 
 def _replaced(obj: Any, changes: dict[str, Any], normalise: Any) -> Any:

@@ -54,6 +54,29 @@ class _PlainEquilibrium:
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
 
+@dataclasses.dataclass(frozen=True)
+class _PlainSolution:
+    """Solution as a plain dataclass (the generated ``__init__``)."""
+
+    game: Any
+    concept: str
+    method: str
+    equilibria: Any
+    complete: bool
+    exact: bool = False
+    options: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    components: Any = None
+    message: str | None = None
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "equilibria", tuple(self.equilibria))
+        if self.components is not None:
+            object.__setattr__(self, "components", tuple(tuple(c) for c in self.components))
+        object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+
 def _plain_sort_key(profile) -> tuple:
     flat = [p for probs in profile for p in probs]
     mixed = any(0 < p < 1 for p in flat)
@@ -191,6 +214,45 @@ def test_a_subclass_replaces_through_dataclasses():
     assert type(again) is Tagged and again.tag == "x" and again.regret == 0.0
 
 
+def test_solution_init_equals_the_plain_dataclass():
+    rng = np.random.default_rng(43)
+    eqs = [Equilibrium(regret=None, strategies=[[1.0, 0.0], [0.0, 1.0]]), Equilibrium(regret=0.0)]
+    optional = {
+        "exact": [True, False],
+        "options": [{"timeout": None}, MappingProxyType({"a": 1})],
+        "components": [None, [[0], [1]], ((0, 1),), [range(2)]],
+        "message": [None, "", "note"],
+        "extra": [{"index": [1, -1]}, MappingProxyType({})],
+    }
+    got = inspect.signature(Solution).parameters
+    plain_params = inspect.signature(_PlainSolution).parameters
+    assert [(k, p.kind) for k, p in got.items()] == [(k, p.kind) for k, p in plain_params.items()]
+    for k in range(300):
+        args = [None, "nash", "enummixed", eqs if k % 2 else tuple(eqs), bool(k % 3)]
+        kwargs = {
+            name: vals[int(rng.integers(len(vals)))] for name, vals in optional.items() if rng.random() < 0.6
+        }
+        positional = k % 5 == 0  # the fields may be given by position too
+        if positional:
+            fast, plain = Solution(*args, **kwargs), _PlainSolution(*args, **kwargs)
+        else:
+            names = ["game", "concept", "method", "equilibria", "complete"]
+            fast = Solution(**dict(zip(names, args)), **kwargs)
+            plain = _PlainSolution(**dict(zip(names, args)), **kwargs)
+        for f in dataclasses.fields(Solution):
+            a, b = getattr(fast, f.name), getattr(plain, f.name)
+            assert type(a) is type(b)
+            if isinstance(a, MappingProxyType):
+                assert dict(a) == dict(b)
+            else:
+                assert a == b
+        assert type(fast.options) is MappingProxyType and type(fast.extra) is MappingProxyType
+    first, second = Solution(None, "nash", "m", (), True), Solution(None, "nash", "m", (), True)
+    assert first.options is not second.options and dict(first.extra) == {}
+    with pytest.raises(TypeError):
+        Solution(None, "nash", "m", ())  # type: ignore[call-arg]  # complete is required
+
+
 def test_solution_init_and_replace_as_before():
     eqs = [Equilibrium(regret=None, strategies=[[1.0, 0.0], [0.0, 1.0]])]
     sol = Solution(
@@ -207,6 +269,22 @@ def test_solution_init_and_replace_as_before():
         sol.replace(nonsense=1)
     with pytest.raises(dataclasses.FrozenInstanceError):
         sol.method = "x"  # type: ignore[misc]
+    changes: dict[str, Any] = {
+        "equilibria": [eqs[0], eqs[0]],
+        "components": [range(1)],
+        "options": MappingProxyType({"t": 1}),
+        "extra": {"x": 1},
+        "message": "m",
+        "complete": False,
+        "exact": True,
+        "concept": "proper",
+        "method": "other",
+        "game": "g",
+    }
+    for name, value in changes.items():
+        fast, slow = sol.replace(**{name: value}), dataclasses.replace(sol, **{name: value})
+        assert fast == slow and type(getattr(fast, name)) is type(getattr(slow, name))
+    assert sol.replace(**changes) == dataclasses.replace(sol, **changes)
 
 
 def test_sort_key_equals_the_plain_definition():
