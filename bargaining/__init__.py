@@ -36,9 +36,8 @@ __all__ = [
 ]
 
 
-_solve: Any = (
-    None  # bargaining.solvers.api.solve, imported on the first call (``import bargaining`` stays light)
-)
+#: bargaining.solvers.api.solve, imported on the first call (``import bargaining`` stays light)
+_solve: Any = None
 
 
 def solve(game, **options) -> Solution:

@@ -44,7 +44,7 @@ def _freeze(value: Any) -> Any:
 _SEQUENCES = (list, tuple)
 
 
-_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # the default ``extra`` (copied per instance)
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # the default of the mappings (copied per instance)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,7 +77,7 @@ class Equilibrium:
         beliefs: tuple[Any, ...] | None = None,
         outcomes: tuple[Any, ...] | None = None,
         label: str | None = None,
-        extra: Mapping[str, Any] = _NO_EXTRA,
+        extra: Mapping[str, Any] = _EMPTY,
         witness: Mapping[str, Any] | None = None,
     ) -> None:
         """The dataclass ``__init__`` written out: the fields are stored in the instance's
@@ -199,10 +199,10 @@ class Solution:
         equilibria: tuple[Equilibrium, ...],
         complete: bool,
         exact: bool = False,
-        options: Mapping[str, Any] = _NO_EXTRA,
+        options: Mapping[str, Any] = _EMPTY,
         components: tuple[tuple[int, ...], ...] | None = None,
         message: str | None = None,
-        extra: Mapping[str, Any] = _NO_EXTRA,
+        extra: Mapping[str, Any] = _EMPTY,
     ) -> None:
         """The dataclass ``__init__`` written out, as :meth:`Equilibrium.__init__` (``options``
         and ``extra`` default to new empty mappings, as ``field(default_factory=dict)``)."""
