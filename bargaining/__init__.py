@@ -12,6 +12,8 @@ models, and parameter sweeps over them. The public entry points are re-exported 
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
 
 from bargaining.errors import BargainingError, FileFormatError, GameValidationError
@@ -34,10 +36,15 @@ __all__ = [
 ]
 
 
+#: bargaining.solvers.api.solve, imported on the first call (``import bargaining`` stays light)
+_solve: Any = None
+
+
 def solve(game, **options) -> Solution:
     """Solve ``game``; see :func:`bargaining.solvers.api.solve`."""
-    from bargaining.solvers.api import solve as _solve
-
+    global _solve
+    if _solve is None:
+        from bargaining.solvers.api import solve as _solve
     return _solve(game, **options)
 
 

@@ -31,16 +31,20 @@ __all__ = ["Equilibrium", "Solution", "sort_key_profile"]
 
 
 def _freeze(value: Any) -> Any:
-    """Nested lists → tuples, so that a profile cannot be edited in place."""
-    if isinstance(value, (list, tuple)):
-        if type(value) is tuple:
-            for v in value:
-                if isinstance(v, (list, tuple)):
-                    break
-            else:
-                return value  # already frozen (a flat tuple): no copy
-        return tuple(_freeze(v) for v in value)
-    return value
+    """Nested lists → tuples, so that a profile cannot be edited in place (a tuple that holds
+    no list or tuple is returned as it is, without a copy)."""
+    if not isinstance(value, _SEQUENCES):
+        return value
+    for v in value:
+        if isinstance(v, _SEQUENCES):
+            return tuple([_freeze(v) for v in value])
+    return value if type(value) is tuple else tuple(value)
+
+
+_SEQUENCES = (list, tuple)
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # the default of the mappings (copied per instance)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,13 +67,54 @@ class Equilibrium:
     extra: Mapping[str, Any] = field(default_factory=dict)
     witness: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
+    def __init__(
+        self,
+        *,
+        regret: Any,
+        payoffs: tuple[Any, ...] = (),
+        strategies: tuple[tuple[Any, ...], ...] | None = None,
+        behavior: tuple[tuple[tuple[Any, ...], ...], ...] | None = None,
+        beliefs: tuple[Any, ...] | None = None,
+        outcomes: tuple[Any, ...] | None = None,
+        label: str | None = None,
+        extra: Mapping[str, Any] = _EMPTY,
+        witness: Mapping[str, Any] | None = None,
+    ) -> None:
+        """The dataclass ``__init__`` written out: the fields are stored in the instance's
+        ``__dict__`` (past the frozen ``__setattr__``, as the generated one does with
+        ``object.__setattr__``, which costs more), then :meth:`__post_init__` normalises them.
+        ``extra`` defaults to a new empty mapping, as ``field(default_factory=dict)``."""
+        d = self.__dict__
+        d["regret"] = regret
+        d["payoffs"] = payoffs
+        d["strategies"] = strategies
+        d["behavior"] = behavior
+        d["beliefs"] = beliefs
+        d["outcomes"] = outcomes
+        d["label"] = label
+        d["extra"] = extra
+        d["witness"] = witness
+        self.__post_init__()
+
     def __post_init__(self) -> None:
         d = self.__dict__  # frozen: the normalised values are written past __setattr__
-        for name in ("payoffs", "strategies", "behavior", "beliefs", "outcomes"):
-            v = d[name]
-            if v is not None:
-                d[name] = _freeze(v)
-        d["extra"] = MappingProxyType(dict(self.extra))
+        # the fields of _FROZEN, written out (a loop over their names costs more than this)
+        v = d["payoffs"]
+        if v is not None:
+            d["payoffs"] = _freeze(v)
+        v = d["strategies"]
+        if v is not None:
+            d["strategies"] = _freeze(v)
+        v = d["behavior"]
+        if v is not None:
+            d["behavior"] = _freeze(v)
+        v = d["beliefs"]
+        if v is not None:
+            d["beliefs"] = _freeze(v)
+        v = d["outcomes"]
+        if v is not None:
+            d["outcomes"] = _freeze(v)
+        d["extra"] = MappingProxyType(dict(d["extra"]))
 
     @property
     def mixed_profile(self) -> tuple[tuple[Any, ...], ...]:
@@ -122,6 +167,12 @@ class Equilibrium:
     def replace(self, **changes: Any) -> Equilibrium:
         """A copy with ``changes`` (as :func:`dataclasses.replace`, normalising only the
         changed fields: the others are frozen already)."""
+        if len(changes) == 1 and "regret" in changes and type(self) is Equilibrium:
+            new = _new_object(Equilibrium)  # the certifier's copy: ``regret`` is stored as given
+            d = new.__dict__
+            d.update(self.__dict__)
+            d["regret"] = changes["regret"]
+            return new
         return _replaced(self, changes, _equilibrium_field)
 
 
@@ -140,12 +191,42 @@ class Solution:
     message: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def __init__(
+        self,
+        game: Any,
+        concept: str,
+        method: str,
+        equilibria: tuple[Equilibrium, ...],
+        complete: bool,
+        exact: bool = False,
+        options: Mapping[str, Any] = _EMPTY,
+        components: tuple[tuple[int, ...], ...] | None = None,
+        message: str | None = None,
+        extra: Mapping[str, Any] = _EMPTY,
+    ) -> None:
+        """The dataclass ``__init__`` written out, as :meth:`Equilibrium.__init__` (``options``
+        and ``extra`` default to new empty mappings, as ``field(default_factory=dict)``)."""
+        d = self.__dict__
+        d["game"] = game
+        d["concept"] = concept
+        d["method"] = method
+        d["equilibria"] = equilibria
+        d["complete"] = complete
+        d["exact"] = exact
+        d["options"] = options
+        d["components"] = components
+        d["message"] = message
+        d["extra"] = extra
+        self.__post_init__()
+
     def __post_init__(self) -> None:
-        object.__setattr__(self, "equilibria", tuple(self.equilibria))
-        if self.components is not None:
-            object.__setattr__(self, "components", tuple(tuple(c) for c in self.components))
-        object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
-        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+        d = self.__dict__  # frozen: the normalised values are written past __setattr__
+        d["equilibria"] = tuple(d["equilibria"])
+        components = d["components"]
+        if components is not None:
+            d["components"] = tuple(tuple(c) for c in components)
+        d["options"] = MappingProxyType(dict(d["options"]))
+        d["extra"] = MappingProxyType(dict(d["extra"]))
 
     def __len__(self) -> int:
         return len(self.equilibria)
@@ -180,7 +261,23 @@ class Solution:
     def replace(self, **changes: Any) -> Solution:
         """A copy with ``changes`` (as :func:`dataclasses.replace`, normalising only the
         changed fields)."""
-        return _replaced(self, changes, _solution_field)
+        if type(self) is not Solution:
+            return _replaced(self, changes, _solution_field)
+        new = _new_object(Solution)  # _replaced with _solution_field written out
+        d = new.__dict__
+        d.update(self.__dict__)
+        for name, value in changes.items():
+            if name == "equilibria":
+                d[name] = tuple(value)
+            elif name == "options" or name == "extra":
+                d[name] = MappingProxyType(dict(value))
+            elif name == "components":
+                d[name] = None if value is None else tuple(tuple(c) for c in value)
+            elif name in _SOLUTION_FIELDS:
+                d[name] = value
+            else:
+                raise TypeError(f"Solution.__init__() got an unexpected keyword argument {name!r}")
+        return new
 
     # -- notebook display (bargaining.model.display: a hook the report layer fills) ----------
     def _repr_html_(self) -> str | None:
@@ -194,8 +291,11 @@ class Solution:
         return figure_svg(self)
 
 
+_FROZEN = frozenset(("payoffs", "strategies", "behavior", "beliefs", "outcomes"))
+
+
 def _equilibrium_field(name: str, value: Any) -> Any:
-    if name in ("payoffs", "strategies", "behavior", "beliefs", "outcomes"):
+    if name in _FROZEN:
         return _freeze(value)
     if name == "extra":
         return MappingProxyType(dict(value))
@@ -212,20 +312,26 @@ def _solution_field(name: str, value: Any) -> Any:
     return value
 
 
+_new_object = object.__new__
+_SOLUTION_FIELDS = frozenset(Solution.__dataclass_fields__)
+
+
 def _replaced(obj: Any, changes: dict[str, Any], normalise: Any) -> Any:
     """``dataclasses.replace(obj, **changes)`` for :class:`Equilibrium` and :class:`Solution`
     themselves without re-running ``__post_init__`` on the unchanged (already normalised)
     fields: ``dataclasses.replace`` costs more than a small game's solution."""
-    if type(obj) not in (Equilibrium, Solution):
+    cls = type(obj)
+    if cls is not Equilibrium and cls is not Solution:
         return replace(obj, **changes)  # a subclass may normalise differently
-    fields = obj.__dataclass_fields__
+    fields = cls.__dataclass_fields__
     for name in changes:
         if name not in fields:
-            raise TypeError(f"{type(obj).__name__}.__init__() got an unexpected keyword argument {name!r}")
-    new = object.__new__(type(obj))
-    new.__dict__.update(obj.__dict__)
+            raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument {name!r}")
+    new = _new_object(cls)
+    d = new.__dict__  # frozen: the values are written past __setattr__, as __post_init__ does
+    d.update(obj.__dict__)
     for name, value in changes.items():
-        object.__setattr__(new, name, normalise(name, value))
+        d[name] = normalise(name, value)
     return new
 
 
@@ -234,5 +340,9 @@ def sort_key_profile(profile: Sequence[Sequence[Any]]) -> tuple:
     by the profile read as numbers from the first player's first strategy on, larger
     probabilities first (so that a pure profile on earlier strategies comes first)."""
     flat = [p for probs in profile for p in probs]
-    mixed = any(0 < p < 1 for p in flat)
-    return (mixed, tuple(-float(p) for p in flat))
+    mixed = False
+    for p in flat:  # any(0 < p < 1 for p in flat), without a generator
+        if 0 < p < 1:
+            mixed = True
+            break
+    return (mixed, tuple([-float(p) for p in flat]))

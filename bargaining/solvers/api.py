@@ -24,6 +24,7 @@ from bargaining.model.normal import NormalFormGame
 from bargaining.model.profile import Solution
 from bargaining.solvers.budget import Deadline
 from bargaining.solvers.registry import METHODS, Method
+from bargaining.verify import certify  # the independent certificate (verify never imports solvers)
 
 __all__ = ["solve", "methods_for", "default_concept", "check_concept", "check_options", "CONCEPTS"]
 
@@ -180,6 +181,16 @@ def check_concept(game: Any, concept: str, name: str | None = None) -> None:
     )
 
 
+def _nash_by_default(game: NormalFormGame, concept: str) -> bool:
+    """True when :func:`check_concept` would pass without looking at every method: ``concept``
+    is nash, the game has two players, and its default method ``enummixed`` is registered for
+    normal-form nash (so it is among the methods offered)."""
+    if concept != "nash" or game.num_players != 2:
+        return False
+    m = METHODS.get("enummixed")
+    return m is not None and "normal" in m.kinds and m.concept == "nash"
+
+
 def check_options(method: Method, options: dict[str, Any]) -> None:
     """Refuse an option that ``method`` does not declare (one line naming its options)."""
     for key in options:
@@ -231,12 +242,16 @@ def solve(
     the one :class:`~bargaining.solvers.budget.Deadline` the method polls. ``exact=True`` computes
     in rational arithmetic where the method supports it. ``options`` must be among the method's
     declared options (``Method.options``); the values used are recorded in ``Solution.options``."""
-    _load_solvers()
-    game = _as_game(game)
-    deadline = Deadline.from_timeout(timeout)
+    if not _loaded:
+        _load_solvers()
+    plain = type(game) is NormalFormGame  # the common case: a game (not a template), nash by default
+    if not plain:
+        game = _as_game(game)
+    # no timeout: the shared deadline that never expires (a Deadline holds no other state)
+    deadline = Deadline.NONE if timeout is None else Deadline.from_timeout(timeout)
     given_concept = concept
-    concept = CONCEPTS.get(concept, concept) if concept else default_concept(game)
-    if method is None:
+    concept = CONCEPTS.get(concept, concept) if concept else "nash" if plain else default_concept(game)
+    if method is None and not (plain and _nash_by_default(game, concept)):
         check_concept(game, concept)
     name = method or _default_method(game, concept)
     if name not in METHODS:
@@ -245,13 +260,12 @@ def solve(
     m = METHODS[name]
     if given_concept and method and m.concept != concept and game_kind(game) != "model":
         raise SolverError(f"method {name!r} finds {m.concept} equilibria, not {concept}: give one of the two")
-    kind = game_kind(game)
+    kind = game.kind if plain else game_kind(game)
     if kind not in m.kinds:
         raise SolverError(f"method {name!r} does not solve {kind} games (it solves {', '.join(m.kinds)})")
     if m.players == "2" and game.num_players != 2:
         raise SolverError(f"method {name!r} needs a two-player game; this one has {game.num_players}")
-    check_options(m, options)
+    if options:
+        check_options(m, options)
     solution = m.function(game, deadline=deadline, exact=bool(exact), **options)
-    from bargaining.verify import certify  # the independent certificate (verify never imports solvers)
-
     return certify(game, solution, options=effective_options(m, options, deadline.timeout))

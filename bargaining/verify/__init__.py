@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bargaining.model.profile import Equilibrium, Solution
+from bargaining.verify.normal import max_regrets
 
 __all__ = ["certify", "register_verifier", "VERIFIERS", "Verifier", "BATCH_VERIFIERS", "BatchVerifier"]
 
@@ -31,8 +32,6 @@ def _normal_nash(game: Any, eq: Equilibrium, concept: str) -> Any:
 def _normal_nash_batch(game: Any, eqs: Sequence[Equilibrium], concept: str) -> list:
     """:func:`_normal_nash` for all equilibria in one vectorised step
     (:func:`bargaining.verify.normal.max_regrets`)."""
-    from bargaining.verify.normal import max_regrets
-
     given = [eq.strategies for eq in eqs if eq.strategies is not None]
     if len(given) == len(eqs):  # the common case: every equilibrium has its profile
         return max_regrets(game, given)
@@ -141,10 +140,6 @@ def register_verifier(kind: str, concept: str, verifier: Verifier) -> Verifier:
     return verifier
 
 
-def _find(kind: str, concept: str) -> Verifier | None:
-    return VERIFIERS.get((kind, concept)) or VERIFIERS.get((kind, "*"))
-
-
 def certify(game: Any, solution: Solution, *, options: Any = None) -> Solution:
     """``solution`` with each equilibrium's ``regret`` recomputed by the independent verifier of
     the game's kind and the solution's concept. A bargaining model's solution is checked against
@@ -153,31 +148,43 @@ def certify(game: Any, solution: Solution, *, options: Any = None) -> Solution:
     equilibrium, ``regret`` stays ``None`` (uncertified) and the solution says so. ``options``
     (a mapping), when given, replaces ``solution.options`` in the same copy (the dispatcher's
     record of the options used)."""
-    target = solution.game if getattr(solution.game, "kind", None) == getattr(game, "kind", None) else game
+    sgame, concept = solution.game, solution.concept
+    if sgame is game:  # the dispatcher's case: the solution reports the game it was given
+        target = game
+    else:
+        target = sgame if getattr(sgame, "kind", None) == getattr(game, "kind", None) else game
     kind = getattr(target, "kind", None)
-    verifier = _find(kind, solution.concept) if kind else None
-    eqs = []
-    uncertified = 0
-    batch = BATCH_VERIFIERS.get((kind, solution.concept)) if kind else None
+    if kind:
+        key = (kind, concept)
+        verifier = VERIFIERS.get(key) or VERIFIERS.get((kind, "*"))  # "*": any concept
+        batch = BATCH_VERIFIERS.get(key)
+    else:
+        verifier = batch = None
     if batch is not None and verifier is not None:
-        found = batch(target, solution.equilibria, solution.concept)
+        found = batch(target, solution.equilibria, concept)
     else:
         found = [
-            verifier(target, eq, solution.concept) if verifier is not None else None
-            for eq in solution.equilibria
+            verifier(target, eq, concept) if verifier is not None else None for eq in solution.equilibria
         ]
+    eqs = []
+    uncertified = 0
     for eq, regret in zip(solution.equilibria, found):
-        uncertified += regret is None
+        if regret is None:
+            uncertified += 1
         eqs.append(eq.replace(regret=regret))
     message = solution.message
     if uncertified:
         note = (
             f"{uncertified} of {len(eqs)} equilibria uncertified: no independent check for "
-            f"{kind} games under {solution.concept}"
+            f"{kind} games under {concept}"
             if verifier is None
             else f"{uncertified} of {len(eqs)} equilibria uncertified (no independent check applies)"
         )
         message = f"{message}; {note}" if message else note
+    if message is solution.message:  # unchanged: not copied again
+        if options is not None:
+            return solution.replace(equilibria=tuple(eqs), options=options)
+        return solution.replace(equilibria=tuple(eqs))
     if options is not None:
         return solution.replace(equilibria=tuple(eqs), message=message, options=options)
     return solution.replace(equilibria=tuple(eqs), message=message)

@@ -10,9 +10,8 @@ probabilities) the regret is exact and an equilibrium has regret exactly 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
-from operator import mul
 from typing import Any
 
 import numpy as np
@@ -185,11 +184,12 @@ def max_regrets(game: NormalFormGame, profiles: Sequence[Sequence[Sequence[Any]]
     :func:`regrets`)."""
     if not profiles:
         return []
-    dims = game.shape
-    if len(dims) == 2 and not game.exact and max(dims) < 8 and dims[0] * dims[1] <= _SMALL_CELLS:
-        small = _max_regrets_small(game, profiles)
-        if small is not None:
-            return small
+    if not game.exact:
+        dims = game.payoffs.shape  # (players, m_0, m_1, ...)
+        if len(dims) == 3 and dims[1] < 8 and dims[2] < 8 and dims[1] * dims[2] <= _SMALL_CELLS:
+            small = _max_regrets_small(game, profiles)
+            if small is not None:
+                return small
     stacked = _stack(game, profiles)
     if stacked is None:
         return [max_regret(game, p) for p in profiles]
@@ -222,27 +222,83 @@ def _max_regrets_small(game: NormalFormGame, profiles: Sequence[Sequence[Sequenc
     """:func:`max_regrets` of float profiles of a small two-player float game in Python floats
     (a numpy call costs more than such a game's sums), with the same validation and the same
     order of summation (numpy adds fewer than 8 terms one by one), so the same regrets bit for
-    bit; ``None`` unless every probability is a float."""
-    m, n = game.shape
-    for prof in profiles:
-        if len(prof) != 2:
-            return None  # the general path raises the error
-        x, y = prof
-        if len(x) != m or len(y) != n:
-            return None
-        for probs in prof:
-            for p in probs:
-                if type(p) is not float:
-                    return None
-    A, BT = game.float_payoffs[0].tolist(), game.float_payoffs[1].T.tolist()
-    out = []
-    for x, y in profiles:
-        for probs, k in ((x, m), (y, n)):
-            if min(probs) < -1e-9 or abs(sum(probs) - 1.0) > 1e-9 * max(1, k):
-                return None  # the general path raises the error
-        va = [sum(map(mul, row, y)) for row in A]
-        vb = [sum(map(mul, col, x)) for col in BT]
-        ra = max(va) - sum(map(mul, va, x))
-        rb = max(vb) - sum(map(mul, vb, y))
-        out.append(max(max(ra, 0.0), max(rb, 0.0)))
-    return out
+    bit; ``None`` unless every probability is a float. The work is done by the game's shape's
+    :func:`_small_kernel`."""
+    shape = game.payoffs.shape
+    kernel = _KERNELS.get(shape)
+    if kernel is None:
+        kernel = _KERNELS[shape] = _small_kernel(shape[1], shape[2])
+    return kernel(game.float_payoffs.tolist(), profiles)
+
+
+#: (2, m, n) -> the kernel of :func:`_max_regrets_small` for m x n games
+_KERNELS: dict[tuple[int, ...], Callable[[list, Sequence], list[Any] | None]] = {}
+
+
+def _small_kernel(m: int, n: int) -> Callable[[list, Sequence], list[Any] | None]:
+    """The regrets of float profiles of an ``m x n`` float game, as Python source written out
+    for this shape and compiled once (a loop over a few floats costs more in Python than the
+    arithmetic). For each profile ``(x, y)``, with ``A, B`` the payoffs:
+
+    - validation as :func:`check_profile` (each probability a float, ``min >= -1e-9``, the sum
+      within ``1e-9 * max(1, k)`` of 1; else ``None``: the general path decides or raises);
+    - :math:`v^A_i = \\sum_j A_{ij} y_j`, :math:`v^B_j = \\sum_i B_{ij} x_i`,
+      :math:`r = \\max(\\max(\\max_i v^A_i - x \\cdot v^A, 0), \\max(\\max_j v^B_j - y \\cdot v^B, 0))`.
+
+    Every sum is written as Python's ``sum`` adds: ``0.0 + t_0 + t_1 + ...`` in index order
+    (``sum`` starts at the integer 0), and ``max``/``min`` are the builtins on the same
+    sequence, so the kernel gives the same floats, NaN and signed zeros included, as the loop
+    ``sum(map(mul, row, y))`` it replaces (tested against it and the numpy contraction)."""
+    xs = [f"x{i}" for i in range(m)]
+    ys = [f"y{j}" for j in range(n)]
+
+    def total(terms: list[str]) -> str:
+        return "(0.0 + " + " + ".join(terms) + ")"
+
+    def largest(names: list[str]) -> str:
+        return names[0] if len(names) == 1 else "max(" + ", ".join(names) + ")"
+
+    def unpack(names: list[str]) -> str:
+        return ", ".join(names) + ("," if len(names) == 1 else "")
+
+    rows_a = ", ".join("(" + unpack([f"a{i}_{j}" for j in range(n)]) + ")" for i in range(m))
+    rows_b = ", ".join("(" + unpack([f"b{i}_{j}" for j in range(n)]) + ")" for i in range(m))
+    types = " or ".join(f"type({v}) is not float" for v in xs + ys)
+    tol_x, tol_y = repr(1e-9 * max(1, m)), repr(1e-9 * max(1, n))
+    va = [f"va{i}" for i in range(m)]
+    vb = [f"vb{j}" for j in range(n)]
+    lines = [
+        "def kernel(P, profiles):",
+        f"    ({rows_a},), ({rows_b},) = P",
+        "    for prof in profiles:",
+        "        if len(prof) != 2:",
+        "            return None",
+        "        x, y = prof",
+        f"        if len(x) != {m} or len(y) != {n}:",
+        "            return None",
+        f"        {unpack(xs)} = x",
+        f"        {unpack(ys)} = y",
+        f"        if {types}:",
+        "            return None",
+        "    out = []",
+        "    for x, y in profiles:",
+        f"        {unpack(xs)} = x",
+        f"        {unpack(ys)} = y",
+        f"        if min(x) < -1e-09 or abs({total(xs)} - 1.0) > {tol_x}:",
+        "            return None",
+        f"        if min(y) < -1e-09 or abs({total(ys)} - 1.0) > {tol_y}:",
+        "            return None",
+    ]
+    for i in range(m):
+        lines.append(f"        va{i} = " + total([f"a{i}_{j} * y{j}" for j in range(n)]))
+    for j in range(n):
+        lines.append(f"        vb{j} = " + total([f"b{i}_{j} * x{i}" for i in range(m)]))
+    lines += [
+        f"        ra = {largest(va)} - " + total([f"va{i} * x{i}" for i in range(m)]),
+        f"        rb = {largest(vb)} - " + total([f"vb{j} * y{j}" for j in range(n)]),
+        "        out.append(max(max(ra, 0.0), max(rb, 0.0)))",
+        "    return out",
+    ]
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), f"<regret kernel {m}x{n}>", "exec"), namespace)
+    return namespace["kernel"]
