@@ -404,12 +404,7 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
                 A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
             fast = game.num_players == 2 and compiled_fits(m, n)  # the fast extra (numba)
             tiny = lists and tiny_fits(m, n)
-            # integer games of up to four cells: pure Python (labels decided in integers) is as
-            # fast as compiled code (measured)
-            if tiny and (not fast or (m * n <= 4 and all(v.is_integer() for r in A_l + B_l for v in r))):
-                found = tiny_extreme(A_l, B_l)
-                tiny = False
-            if found is None and fast:
+            if fast:
                 raw_lists = (A_l, B_l) if lists else None
                 compiled = compiled_extreme(g.float_payoffs[0], g.float_payoffs[1], raw_lists)
                 if compiled is not None:

@@ -24,8 +24,9 @@ never a doubtful one: a *float* polytope (payoffs normalised onto [1, 2]) labels
 :math:`(10^{-9}, 10^{-6}]` or for a nearly singular basis (:math:`|\det| \le 10^{-11}` times the
 product of the row norms) that looks feasible; an *integer* polytope (shifted integer payoffs)
 reads each coordinate and slack times :math:`|\det|` (an integer for a nonsingular integer
-basis) by rounding, and reports doubt when one is farther than 0.05 from an integer or when
-:math:`|\det| > 2^{40}` (where float round-off of the scaled values could reach 1/2). On doubt
+basis) by rounding — and keeps those integers, so that each probability is the correctly
+rounded quotient of two integers — and reports doubt when one is farther than 0.05 from an
+integer or when :math:`|\det| > 2^{40}` (where float round-off of the scaled values could reach 1/2). On doubt
 the caller runs the general path, which decides (exactly if it must).
 """
 
@@ -171,7 +172,9 @@ def _basis(M, own, cons, k, integer, aug, x, t):  # type: ignore[no-untyped-def]
                 return 2, code
             if abs(z) < 0.5:
                 code |= np.int64(1) << e
-                t[e] = 0.0
+            # the exact integer x |det| (a coordinate; slacks are not used further), so that a
+            # probability is the correctly rounded quotient of two integers below 2**53
+            t[e] = np.rint(z)
         return 1, code
     if singular:
         return 2, code  # nearly singular and nearly feasible

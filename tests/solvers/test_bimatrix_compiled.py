@@ -75,7 +75,8 @@ def test_compiled_path_is_taken_beyond_the_tiny_shapes(monkeypatch):
 
 
 def _brute_vertices(M: np.ndarray) -> set[tuple[float, ...]]:
-    """Every vertex of {x >= 0 : M^T x <= 1} by solving every basis (no skipping)."""
+    """Every vertex of {x >= 0 : M^T x <= 1} by solving every basis (no skipping), scaled to
+    sum 1."""
     d, c = M.shape
     out = set()
     from itertools import combinations
@@ -89,7 +90,7 @@ def _brute_vertices(M: np.ndarray) -> set[tuple[float, ...]]:
                 x = np.zeros(d)
                 x[list(S)] = np.linalg.solve(sub, np.ones(k))
                 if x.min() >= -1e-9 and (M.T @ x).max() <= 1 + 1e-9:
-                    out.add(tuple(np.round(x, 8) + 0.0))
+                    out.add(tuple(np.round(x / x.sum(), 8) + 0.0))
     return out
 
 
@@ -107,7 +108,9 @@ def test_polytope_vertices_are_all_found(integer):
         count, status = bimatrix_kernels.polytope_vertices(M, integer, X, codes, np.zeros((0, 0)))
         if status:
             continue
-        got = {tuple(np.round(X[r], 8) + 0.0) for r in range(count)}
+        # integer polytopes keep x |det| (integers): compared as directions (distinct vertices
+        # are never proportional)
+        got = {tuple(np.round(X[r] / X[r].sum(), 8) + 0.0) for r in range(count)}
         assert got == _brute_vertices(M)
         assert len(set(codes[:count].tolist())) == count  # one row per label set
 
