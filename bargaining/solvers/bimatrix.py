@@ -402,7 +402,8 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
             found = None
             if lists:
                 A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
-            fast = game.num_players == 2 and compiled_fits(m, n)  # the fast extra (numba)
+            # the fast extra (numba)
+            fast = game.num_players == 2 and compiled_fits(m, n, (g.float_payoffs[0], g.float_payoffs[1]))
             tiny = lists and tiny_fits(m, n)
             if fast:
                 raw_lists = (A_l, B_l) if lists else None

@@ -1,7 +1,8 @@
 r"""The compiled path of :func:`bargaining.solvers.bimatrix.enummixed` for small and mid-size
 two-player games (the optional ``fast`` extra: ``pip install 'bargaining[fast]'``, numba).
 
-Where numpy's per-call cost dominates (every game up to about 8×8), the vertex enumeration of
+For games up to 10×10 (9×9 with integer payoffs; :data:`COMPILED_BASES`, :data:`INTEGER_BASES`),
+where numpy's per-call cost and the bases it cannot skip dominate, the vertex enumeration of
 both best-response polytopes and the completely labelled pairs run in one compiled call
 (:mod:`bargaining.solvers.bimatrix_kernels`, with the math and the citations); the rest of
 ``enummixed`` (the solver's own regret check, the sets, the certificate of the dispatcher) is
@@ -36,10 +37,13 @@ __all__ = [
     "compiled_fits",
     "compiled_extreme",
     "COMPILED_BASES",
+    "INTEGER_BASES",
     "INT_RANGE",
 ]
 
-COMPILED_BASES = 12_870  # games with comb(m + n, m) up to this (8x8, 7x9, 6x11, ...) run here (measured)
+COMPILED_BASES = 184_756  # float games with comb(m + n, m) up to this (10x10, 9x11, ...) run here
+INTEGER_BASES = 48_620  # integer games up to this (9x9, 8x10, ...): beyond, the numpy path's pair
+# pruning of degenerate games is faster (measured)
 INT_RANGE = 2**16  # integer payoffs of range up to this are decided through integer determinants
 
 _kernels: ModuleType | None = None
@@ -77,9 +81,16 @@ def compiled_available() -> bool:
     return _enabled and _load() is not None
 
 
-def compiled_fits(m: int, n: int) -> bool:
-    """Whether an ``m × n`` game runs on the compiled path."""
-    return m + n <= 62 and math.comb(m + n, m) <= COMPILED_BASES and compiled_available()
+def compiled_fits(m: int, n: int, payoffs: tuple[np.ndarray, np.ndarray] | None = None) -> bool:
+    """Whether an ``m × n`` game (with float ``payoffs``, when given) runs on the compiled path."""
+    if m + n > 62:
+        return False
+    bases = math.comb(m + n, m)
+    if bases > COMPILED_BASES:
+        return False
+    if bases > INTEGER_BASES and (payoffs is None or all(bool(np.all(U == np.round(U))) for U in payoffs)):
+        return False
+    return compiled_available()
 
 
 class Compiled(NamedTuple):

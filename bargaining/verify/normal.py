@@ -248,7 +248,11 @@ def _small_kernel(m: int, n: int) -> Callable[[list, Sequence], list[Any] | None
     Every sum is written as Python's ``sum`` adds: ``0.0 + t_0 + t_1 + ...`` in index order
     (``sum`` starts at the integer 0), and ``max``/``min`` are the builtins on the same
     sequence, so the kernel gives the same floats, NaN and signed zeros included, as the loop
-    ``sum(map(mul, row, y))`` it replaces (tested against it and the numpy contraction)."""
+    ``sum(map(mul, row, y))`` it replaces (tested against it and the numpy contraction).
+
+    Only the two integers of the shape enter the source; payoffs and profiles are arguments of
+    the compiled function, so no data of a game is ever compiled or executed."""
+    m, n = int(m), int(n)
     xs = [f"x{i}" for i in range(m)]
     ys = [f"y{j}" for j in range(n)]
 

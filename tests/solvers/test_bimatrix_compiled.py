@@ -22,7 +22,7 @@ from bargaining.solvers.bimatrix_compiled import compiled_extreme, compiled_fits
 pytest.importorskip("numba")
 from bargaining.solvers import bimatrix_kernels  # noqa: E402  (needs numba)
 
-SHAPES = [(2, 2), (2, 5), (3, 3), (3, 5), (4, 4), (4, 6), (5, 5), (3, 8), (6, 6), (7, 7), (5, 9), (8, 8)]
+SHAPES = [(2, 2), (2, 5), (3, 3), (3, 5), (4, 4), (4, 6), (5, 5), (3, 8), (6, 6), (7, 7), (5, 9), (8, 8), (9, 9), (10, 10)]
 
 
 def _numpy_path(game):
@@ -50,7 +50,7 @@ def test_compiled_path_equals_numpy_path(kind):
     rng = np.random.default_rng(["r2", "r5", "bin", "scaled", "float"].index(kind))
     used = 0
     for m, n in SHAPES:
-        for _ in range(30 if m * n <= 25 else 8):
+        for _ in range(30 if m * n <= 25 else 8 if m * n <= 64 else 3):
             A, B = _payoffs(kind, m, n, rng)
             game = NormalFormGame.from_arrays(A.astype(float), B.astype(float))
             used += compiled_extreme(game.float_payoffs[0], game.float_payoffs[1]) is not None
@@ -71,7 +71,10 @@ def test_compiled_path_is_taken_beyond_the_tiny_shapes(monkeypatch):
     game = NormalFormGame.from_arrays(rng.random((6, 6)), rng.random((6, 6)))
     enummixed(game)
     assert calls == [(6, 6)]
-    assert compiled_fits(8, 8) and not compiled_fits(9, 9)
+    assert compiled_fits(9, 9) and not compiled_fits(10, 10) and not compiled_fits(11, 11)
+    floats = (rng.random((10, 10)), rng.random((10, 10)))
+    integers = (np.ones((10, 10)), np.zeros((10, 10)))
+    assert compiled_fits(10, 10, floats) and not compiled_fits(10, 10, integers)
 
 
 def _brute_vertices(M: np.ndarray) -> set[tuple[float, ...]]:
