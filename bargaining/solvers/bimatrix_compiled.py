@@ -2,21 +2,21 @@ r"""The compiled path of :func:`bargaining.solvers.bimatrix.enummixed` for small
 two-player games (the optional ``fast`` extra: ``pip install 'bargaining[fast]'``, numba).
 
 For games up to 10×10 (9×9 with integer payoffs; :data:`COMPILED_BASES`, :data:`INTEGER_BASES`),
-where numpy's per-call cost and the bases it cannot skip dominate, the vertex enumeration of
-both best-response polytopes and the completely labelled pairs run in one compiled call
-(:mod:`bargaining.solvers.bimatrix_kernels`, with the math and the citations); the rest of
-``enummixed`` (the solver's own regret check, the sets, the certificate of the dispatcher) is
-unchanged. Its answers are those of the numpy path: the same bases in the same order, the same
-thresholds, and on any doubt (a value within round-off of a label, a nearly singular basis,
-payoffs too finely spread, a determinant too large to read exactly) it returns ``None`` and
-the numpy path decides. Tested equal to the numpy path on thousands of random and degenerate
-games (``tests/solvers/test_bimatrix_compiled.py``).
+where numpy's per-call cost and the bases it cannot skip dominate, one compiled call
+(:mod:`bargaining.solvers.bimatrix_kernels`, with the math and the citations) finds every vertex
+of the first best-response polytope whose support can hold an equilibrium, then for each the
+vertices of the second that complete it, and computes the solver's own regret check, the
+payoffs and each equilibrium's index; the sets and the dispatcher's certificate are unchanged.
+Its answers are those of the numpy path (tested equal on thousands of random and degenerate
+games, ``tests/solvers/test_bimatrix_compiled.py``), with the same thresholds; on any doubt (a
+value within round-off of a label, a nearly singular basis, payoffs too finely spread, a
+determinant too large to read exactly) it returns ``None`` and the numpy path decides.
 
 Without numba, or with the environment variable ``BARGAINING_COMPILED=0`` (read at the first
 solve; or :func:`set_compiled` in a process), :func:`compiled_fits` is false and nothing here
-runs. numba is imported at the first
-game that fits, not when :mod:`bargaining` is imported; the kernels are compiled once and cached
-on disk by numba (``cache=True``), so the first solve of a new installation takes a few seconds.
+runs. numba is imported at the first game that fits, not when :mod:`bargaining` is imported;
+the kernels are compiled once and cached on disk by numba (``cache=True``), so the first solve
+of a new installation takes about ten seconds.
 """
 
 from __future__ import annotations

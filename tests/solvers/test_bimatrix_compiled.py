@@ -22,7 +22,22 @@ from bargaining.solvers.bimatrix_compiled import compiled_extreme, compiled_fits
 pytest.importorskip("numba")
 from bargaining.solvers import bimatrix_kernels  # noqa: E402  (needs numba)
 
-SHAPES = [(2, 2), (2, 5), (3, 3), (3, 5), (4, 4), (4, 6), (5, 5), (3, 8), (6, 6), (7, 7), (5, 9), (8, 8), (9, 9), (10, 10)]
+SHAPES = [
+    (2, 2),
+    (2, 5),
+    (3, 3),
+    (3, 5),
+    (4, 4),
+    (4, 6),
+    (5, 5),
+    (3, 8),
+    (6, 6),
+    (7, 7),
+    (5, 9),
+    (8, 8),
+    (9, 9),
+    (10, 10),
+]
 
 
 def _numpy_path(game):
