@@ -220,9 +220,9 @@ _SMALL_CELLS = 36  # two-player float games up to this many cells: Python floats
 
 def _max_regrets_small(game: NormalFormGame, profiles: Sequence[Sequence[Sequence[Any]]]) -> list[Any] | None:
     """:func:`max_regrets` of float profiles of a small two-player float game in Python floats
-    (a numpy call costs more than such a game's sums), with the same validation and the same
-    order of summation (numpy adds fewer than 8 terms one by one), so the same regrets bit for
-    bit; ``None`` unless every probability is a float. The work is done by the game's shape's
+    (a numpy call costs more than such a game's sums), with the same validation; the regrets
+    agree with numpy's contraction up to rounding (numpy may order a short sum differently, by
+    SIMD lanes); ``None`` unless every probability is a float. The work is done by the game's shape's
     :func:`_small_kernel`."""
     shape = game.payoffs.shape
     kernel = _KERNELS.get(shape)
@@ -248,7 +248,8 @@ def _small_kernel(m: int, n: int) -> Callable[[list, Sequence], list[Any] | None
     Every sum is written as Python's ``sum`` adds: ``0.0 + t_0 + t_1 + ...`` in index order
     (``sum`` starts at the integer 0), and ``max``/``min`` are the builtins on the same
     sequence, so the kernel gives the same floats, NaN and signed zeros included, as the loop
-    ``sum(map(mul, row, y))`` it replaces (tested against it and the numpy contraction).
+    ``sum(map(mul, row, y))`` it replaces (tested against it bit for bit, and against the numpy
+    contraction up to rounding).
 
     Only the two integers of the shape enter the source; payoffs and profiles are arguments of
     the compiled function, so no data of a game is ever compiled or executed."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import bargaining
+from bargaining import verify
 from bargaining.errors import SolverError
 from bargaining.model.base import Game, is_game
 from bargaining.model.normal import NormalFormGame
@@ -154,16 +155,16 @@ def test_signaling_and_model_verifiers():
     assert certify(model.game, model.replace(equilibria=(bad,))).equilibria[0].regret > 0
 
 
-def test_uncertified_without_a_verifier_is_said():
+def test_uncertified_without_a_verifier_is_said(monkeypatch):
     def fake(game, eq, concept):
         return None
 
-    old = VERIFIERS[("normal", "nash")]
+    # registering drops the batched verifier too: both entries are restored afterwards
+    key = ("normal", "nash")
+    monkeypatch.setitem(VERIFIERS, key, VERIFIERS[key])
+    monkeypatch.setitem(verify.BATCH_VERIFIERS, key, verify.BATCH_VERIFIERS[key])
     register_verifier("normal", "nash", fake)
-    try:
-        sol = api.solve(_pd())
-    finally:
-        register_verifier("normal", "nash", old)
+    sol = api.solve(_pd())
     assert sol.equilibria[0].regret is None and "uncertified" in sol.message
     assert sol.equilibria[0].to_dict()["regret"] is None
 

@@ -1,9 +1,11 @@
 """The regret kernels of small two-player float games (``verify.normal._small_kernel``, one
 written out per shape) give the same floats, bit for bit (signed zeros and NaN included), as
-the loop they replace, and the same regrets as the numpy contraction and the per-profile
-:func:`max_regret`: on random and degenerate games (integer payoffs in [-2, 2]), on their
-equilibria and on profiles that are not equilibria, and they decline (``None``) exactly where the
-loop declined, so the general path still validates or raises."""
+the loop they replace, and the same regrets up to rounding as the numpy contraction and the
+per-profile :func:`max_regret` (numpy may order a sum differently, e.g. by SIMD lanes that
+depend on memory alignment, so the last bit can differ there): on random and degenerate games
+(integer payoffs in [-2, 2]), on their equilibria and on profiles that are not equilibria, and
+they decline (``None``) exactly where the loop declined, so the general path still validates
+or raises."""
 
 from __future__ import annotations
 
@@ -51,6 +53,13 @@ def _bits(values: list | None) -> list | None:
     return None if values is None else [v.hex() if isinstance(v, float) else v for v in values]
 
 
+def _close(a: list, b: list) -> bool:
+    return len(a) == len(b) and all(
+        math.isclose(u, v, rel_tol=1e-12, abs_tol=1e-15) or (math.isnan(u) and math.isnan(v))
+        for u, v in zip(a, b)
+    )
+
+
 def _numpy_regrets(game: NormalFormGame, profiles, monkeypatch) -> list:
     with monkeypatch.context() as mp:
         mp.setattr(vn, "_SMALL_CELLS", -1)  # the general (numpy) contraction
@@ -89,7 +98,7 @@ def test_kernels_equal_the_loop_bit_for_bit(kind, monkeypatch):
             profs = _profiles(rng, g)
             fast = vn.max_regrets(g, profs)
             assert _bits(fast) == _bits(_loop_regrets(g, profs))
-            assert fast == _numpy_regrets(g, profs, monkeypatch)
+            assert _close(fast, _numpy_regrets(g, profs, monkeypatch))
             one_by_one = [vn.max_regret(g, p) for p in profs]  # tensordot, another order of sums
             assert all(math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) for a, b in zip(fast, one_by_one))
             nonzero += sum(r > 1e-6 for r in fast)
@@ -118,7 +127,7 @@ def test_signed_zeros_as_the_loop(monkeypatch):
                 )
             fast = vn.max_regrets(g, profs)
             assert _bits(fast) == _bits(_loop_regrets(g, profs))
-            assert fast == _numpy_regrets(g, profs, monkeypatch)
+            assert _close(fast, _numpy_regrets(g, profs, monkeypatch))
             zero_rows += sum(r == 0.0 for r in fast)
     assert zero_rows > 100  # many zero regrets, whose sign the bit comparison checks
 
@@ -160,7 +169,10 @@ def test_kernels_decline_where_the_loop_declines(monkeypatch):
             got: object = vn.max_regrets(g, profs)
         except GameValidationError as err:
             got = str(err)
-        assert repr(got) == repr(want)
+        if isinstance(got, list) and isinstance(want, list):
+            assert _close(got, want)
+        else:
+            assert repr(got) == repr(want)
     assert kernel(payoffs, cases[0]) is None and kernel(payoffs, cases[-1]) is not None
     assert math.isnan(vn.max_regrets(g, cases[-2])[1])
 
