@@ -35,6 +35,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit  # type: ignore[import-untyped]
 
+from bargaining.solvers.bimatrix_kernel_checks import (
+    normalised,
+    payoff_and_gain,
+    relative_regret,
+    scaled_rows,
+    shapley_index,
+)
+
 FLOAT_TOL = 1e-9
 AMBIGUOUS = 1e-6
 DET_LIMIT = 2.0**40
@@ -401,194 +409,6 @@ def partner_vertices(MQ, integer, code_x, m, Y, codes, count, found):  # type: i
 
 
 @njit(cache=True)
-def _scaled_rows(V, count, width, used):  # type: ignore[no-untyped-def]
-    r"""The rows ``V[r]`` with ``used[r] >= 0``, scaled to probability vectors, merged when
-    equal within 1e-9 in every coordinate (float noise; distinct vertices are never
-    proportional); returns ``(rows, where)`` with ``where[r]`` the merged row of ``V[r]``."""
-    rows = np.empty((count, width))
-    where = np.full(count, -1, np.int64)
-    out = 0
-    for r in range(count):
-        if used[r] < 0:
-            continue
-        total = 0.0
-        for i in range(width):
-            total += V[r, i]
-        for i in range(width):
-            rows[out, i] = V[r, i] / total
-        same = -1
-        for q in range(out):
-            close = True
-            for i in range(width):
-                if abs(rows[q, i] - rows[out, i]) > 1e-9:
-                    close = False
-                    break
-            if close:
-                same = q
-                break
-        if same >= 0:
-            where[r] = same
-        else:
-            where[r] = out
-            out += 1
-    return rows[:out], where
-
-
-@njit(cache=True)
-def _regret(M, kind, own, other):  # type: ignore[no-untyped-def]
-    r"""The regret of the player whose polytope matrix is ``M`` (own strategies × opposing
-    strategies) playing ``own`` against ``other``, relative to the player's payoff range
-    (``M`` holds the payoffs mapped onto [1, 2], or shifted integers: divided by their range)."""
-    d, c = M.shape
-    best = -np.inf
-    got = 0.0
-    for i in range(d):
-        v = 0.0
-        for j in range(c):
-            v += M[i, j] * other[j]
-        best = max(best, v)
-        got += own[i] * v
-    spread = 1.0
-    if kind == 1:
-        spread = M.max() - 1.0
-        if spread <= 0.0:
-            spread = 1.0
-    return (best - got) / spread
-
-
-@njit(cache=True)
-def _payoff_and_gain(U, own, other):  # type: ignore[no-untyped-def]
-    r"""The payoff :math:`own^\top U\, other` and the largest gain of a pure deviation of the
-    player whose payoffs are ``U`` (own strategies × opposing strategies)."""
-    d, c = U.shape
-    best = -np.inf
-    got = 0.0
-    for i in range(d):
-        v = 0.0
-        for j in range(c):
-            v += U[i, j] * other[j]
-        best = max(best, v)
-        got += own[i] * v
-    return got, best - got
-
-
-@njit(cache=True)
-def normalised(U):  # type: ignore[no-untyped-def]
-    r"""``U`` mapped affinely onto [1, 2] (all ones if constant), dividing by ``max |U|`` first:
-    the float operations of :func:`bargaining.solvers.bimatrix_tiny.normalised_lists`."""
-    s = np.abs(U).max()
-    if s == 0.0:
-        return np.ones(U.shape)
-    V = U / s
-    lo = V.min()
-    hi = V.max()
-    if hi <= lo:
-        return np.ones(U.shape)
-    return (V - lo) / (hi - lo) + 1.0
-
-
-@njit(cache=True)
-def _det_sign(M, rows, cols, k):  # type: ignore[no-untyped-def]
-    r"""The sign of :math:`\det M_{rows, cols}` (0 when :math:`|\det| < 10^{-12}`): the
-    closed forms for k ≤ 2, else Gaussian elimination with partial pivoting."""
-    if k == 1:
-        d = M[rows[0], cols[0]]
-    elif k == 2:
-        d = M[rows[0], cols[0]] * M[rows[1], cols[1]] - M[rows[0], cols[1]] * M[rows[1], cols[0]]
-    else:
-        a = np.empty((k, k))
-        for p in range(k):
-            for q in range(k):
-                a[p, q] = M[rows[p], cols[q]]
-        d = 1.0
-        for col in range(k):
-            piv = col
-            best = abs(a[col, col])
-            for r in range(col + 1, k):
-                if abs(a[r, col]) > best:
-                    best = abs(a[r, col])
-                    piv = r
-            if best == 0.0:
-                return 0
-            if piv != col:
-                for e in range(k):
-                    tmp = a[col, e]
-                    a[col, e] = a[piv, e]
-                    a[piv, e] = tmp
-                d = -d
-            d *= a[col, col]
-            for r in range(col + 1, k):
-                f = a[r, col] / a[col, col]
-                for e in range(col, k):
-                    a[r, e] -= f * a[col, e]
-    if abs(d) < 1e-12:
-        return 0
-    return 1 if d > 0 else -1
-
-
-@njit(cache=True)
-def shapley_index(NA, NB, x, y):  # type: ignore[no-untyped-def]
-    r"""Shapley's index of an isolated nondegenerate equilibrium ``(x, y)`` on the payoffs
-    normalised onto [1, 2] (``NA``, ``NB``), as
-    :func:`bargaining.solvers.bimatrix_tiny.index_float` computes it:
-    :math:`(-1)^{|S|+1} \operatorname{sign}\det A_{ST} \operatorname{sign}\det B_{ST}` when the
-    supports :math:`S, T` have equal size and are exactly the best responses (within 1e-9);
-    0 (no index: degenerate) otherwise (Shapley 1974; von Stengel 2007, §3.6)."""
-    m, n = NA.shape
-    S = np.empty(m, np.int64)
-    T = np.empty(n, np.int64)
-    ks = 0
-    kt = 0
-    for i in range(m):
-        if x[i] != 0.0:
-            S[ks] = i
-            ks += 1
-    for j in range(n):
-        if y[j] != 0.0:
-            T[kt] = j
-            kt += 1
-    if ks != kt:
-        return 0
-    row = np.empty(m)
-    top = -np.inf
-    for i in range(m):
-        v = 0.0
-        for j in range(n):
-            v += NA[i, j] * y[j]
-        row[i] = v
-        top = max(top, v)
-    r = 0
-    for i in range(m):
-        if row[i] >= top - 1e-9:
-            if r >= ks or S[r] != i:
-                return 0
-            r += 1
-    if r != ks:
-        return 0
-    col = np.empty(n)
-    top = -np.inf
-    for j in range(n):
-        v = 0.0
-        for i in range(m):
-            v += x[i] * NB[i, j]
-        col[j] = v
-        top = max(top, v)
-    r = 0
-    for j in range(n):
-        if col[j] >= top - 1e-9:
-            if r >= kt or T[r] != j:
-                return 0
-            r += 1
-    if r != kt:
-        return 0
-    sa = _det_sign(NA, S, T, ks)
-    sb = _det_sign(NB, S, T, ks)
-    if sa == 0 or sb == 0:
-        return 0
-    return (1 if ks % 2 == 1 else -1) * sa * sb
-
-
-@njit(cache=True)
 def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignore[no-untyped-def]
     r"""Both polytopes of the game ``(A, B)`` (``m × n``) and their completely labelled pairs:
     every vertex of P (:func:`polytope_vertices`), then for each the vertices of Q that complete
@@ -638,8 +458,8 @@ def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignor
     for r in range(e):
         used_p[pa[r]] = 0
         used_q[pb[r]] = 0
-    xs, where_p = _scaled_rows(Xp, vp, m, used_p)
-    ys, where_q = _scaled_rows(Yq, vq, n, used_q)
+    xs, where_p = scaled_rows(Xp, vp, m, used_p)
+    ys, where_q = scaled_rows(Yq, vq, n, used_q)
     # first appearance order, as the numpy path lists them
     order_p = np.full(xs.shape[0], -1, np.int64)
     order_q = np.full(ys.shape[0], -1, np.int64)
@@ -682,9 +502,9 @@ def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignor
     for r in range(kept):
         x = xs_out[pa[r]]
         y = ys_out[pb[r]]
-        regret = max(regret, _regret(row_m, kind_q, x, y), _regret(col_m, kind_p, y, x))
-        ua, ga = _payoff_and_gain(A, x, y)
-        ub, gb = _payoff_and_gain(BT, y, x)
+        regret = max(regret, relative_regret(row_m, kind_q, x, y), relative_regret(col_m, kind_p, y, x))
+        ua, ga = payoff_and_gain(A, x, y)
+        ub, gb = payoff_and_gain(BT, y, x)
         pay[r, 0] = ua
         pay[r, 1] = ub
         gain[r] = max(ga, gb)

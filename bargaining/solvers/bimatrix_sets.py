@@ -114,6 +114,17 @@ def _hulls_meet(P1: Sequence[Sequence[Any]], P2: Sequence[Sequence[Any]]) -> boo
     return bool(res.status == 0)
 
 
+def _box(points: Sequence[Sequence[Any]]) -> list[tuple[float, float]]:
+    """The bounding box of ``points``: (min, max) of each coordinate, as floats."""
+    return [(min(c), max(c)) for c in zip(*([float(v) for v in p] for p in points))]
+
+
+def _boxes_meet(b1: list[tuple[float, float]], b2: list[tuple[float, float]]) -> bool:
+    """Whether two bounding boxes overlap within 1e-9 in every coordinate (the test of
+    :func:`_hulls_meet`)."""
+    return all(lo1 <= hi2 + 1e-9 and lo2 <= hi1 + 1e-9 for (lo1, hi1), (lo2, hi2) in zip(b1, b2))
+
+
 def connected_components(
     subsets: Sequence[tuple[Sequence[Sequence[Any]], Sequence[Sequence[Any]]]],
 ) -> list[list[int]]:
@@ -134,14 +145,19 @@ def connected_components(
         return a
 
     ys = [{tuple(q) for q in Y} for _, Y in subsets]
+    box_x = [_box(X) for X, _ in subsets]
+    box_y = [_box(Y) for _, Y in subsets]
     for a in range(k):
         for b in range(a + 1, k):
             if find(a) == find(b):
                 continue
-            # a point of each player's hull in common joins them without a linear program
-            if (points[a] & points[b] and ys[a] & ys[b]) or (
-                _hulls_meet(subsets[a][0], subsets[b][0]) and _hulls_meet(subsets[a][1], subsets[b][1])
-            ):
+            # a point of each player's hull in common joins them without a linear program;
+            # disjoint bounding boxes (as _hulls_meet tests them) part them without one
+            if points[a] & points[b] and ys[a] & ys[b]:
+                parent[find(a)] = find(b)
+            elif not (_boxes_meet(box_x[a], box_x[b]) and _boxes_meet(box_y[a], box_y[b])):
+                continue
+            elif _hulls_meet(subsets[a][0], subsets[b][0]) and _hulls_meet(subsets[a][1], subsets[b][1]):
                 parent[find(a)] = find(b)
     groups: dict[int, list[int]] = {}
     for a in range(k):
