@@ -400,20 +400,17 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     else:
         try:
             found = None
-            if lists:
-                A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
-            # the fast extra (numba)
-            fast = game.num_players == 2 and compiled_fits(m, n, (g.float_payoffs[0], g.float_payoffs[1]))
-            tiny = lists and tiny_fits(m, n)
-            if fast:
-                raw_lists = (A_l, B_l) if lists else None
-                compiled = compiled_extreme(g.float_payoffs[0], g.float_payoffs[1], raw_lists)
+            # the fast extra (numba): its answer carries the checks below
+            if game.num_players == 2 and compiled_fits(m, n, (g.float_payoffs[0], g.float_payoffs[1])):
+                compiled = compiled_extreme(g.float_payoffs[0], g.float_payoffs[1])
                 if compiled is not None:
                     found = compiled.found
-            if found is None and tiny:
-                found = tiny_extreme(A_l, B_l)
-            if found is None and lists:
-                found = small_extreme(A_l, B_l)
+            if compiled is None and lists:
+                A_l, B_l = g.float_payoffs[0].tolist(), g.float_payoffs[1].tolist()
+                if tiny_fits(m, n):
+                    found = tiny_extreme(A_l, B_l)
+                if found is None:
+                    found = small_extreme(A_l, B_l)
 
             if found is not None:
                 xs, ys, edges, listed, checked = found
@@ -443,9 +440,7 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
             notes.append(f"float arithmetic was not conclusive ({why}); solved in exact arithmetic")
     # the solver's own candidate check, all edges at once (the certificate is the dispatcher's)
     if compiled is not None:
-        pay = compiled.pay
-        tol = payoff_tolerance(g) * 10
-        bad = [v > tol for v in compiled.gains]
+        pay, bad = compiled.pay, compiled.bad
     elif lists and checked:
         pay = edge_payoffs(A_l, B_l, xs, ys, edges)
         bad = [False] * len(edges)
@@ -456,7 +451,11 @@ def enummixed(game: NormalFormGame, *, deadline: Deadline = Deadline.NONE, exact
     else:
         gains, pay = _edge_gains(g, xs, ys, edges, use_exact)
         bad = ((gains != 0) if use_exact else (gains > payoff_tolerance(g) * 10)).tolist()
-    if lists and not any(bad) and len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
+    if (
+        (lists or compiled is not None)
+        and not any(bad)
+        and len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges})
+    ):
         # every extreme equilibrium is isolated: the general steps below, with their trivial
         # outcomes written out (each subset one equilibrium, each component one subset)
         raw = (A_l, B_l) if checked else None

@@ -97,27 +97,28 @@ class Compiled(NamedTuple):
     """What :func:`compiled_extreme` returns: the extreme equilibria as :func:`tiny_extreme`
     gives them (``found``), whether every pair's regret relative to each player's payoff range is
     at most 1e-9 (``ok``, the solver's float check), and for each pair the payoffs and the
-    largest gain of a pure deviation (``pay``, ``gains``), on the payoffs as given, and the index
-    of each pair as an isolated equilibrium (``indices``; ``None`` where degenerate)."""
+    whether its largest gain from a pure deviation exceeds ten times the payoff tolerance
+    (``pay``, ``bad``), on the payoffs as given, and the index of each pair as an isolated
+    equilibrium (``indices``; ``None`` where degenerate)."""
 
     found: Found
     ok: bool
     pay: list[tuple[float, float]]
-    gains: list[float]
+    bad: list[bool]
     indices: list[int | None]
 
 
-def compiled_extreme(A: np.ndarray, B: np.ndarray, lists: tuple[list, list] | None = None) -> Compiled | None:
+def compiled_extreme(A: np.ndarray, B: np.ndarray) -> Compiled | None:
     """The extreme equilibria of the float game ``(A, B)`` with the solver's own checks, or
     ``None`` where the numpy path must decide (see the module docstring). ``found`` is
-    ``(xs, ys, edges, normalised, False)``: the distinct extreme strategies of each player that
-    occur in an equilibrium (probability tuples), the pairs ``(index in xs, index in ys)`` and
-    both players' payoffs normalised onto [1, 2] as lists of rows (only when ``lists``, the
-    payoffs as lists of rows, is given)."""
+    ``(xs, ys, edges, None, False)``: the distinct extreme strategies of each player that occur
+    in an equilibrium (probability tuples) and the pairs ``(index in xs, index in ys)``, as
+    :func:`~bargaining.solvers.bimatrix_tiny.tiny_extreme` gives them (the normalised payoffs
+    it adds are not needed: the checks and indices come with the answer)."""
     kernels = _load()
     assert kernels is not None, "call compiled_fits first"
     m, n = A.shape
-    status, X, Y, pa, pb, NA, NB, regret, pay, gain, index = kernels.extreme_pairs(
+    status, X, Y, pa, pb, regret, pay, gain, index, scale = kernels.extreme_pairs(
         np.ascontiguousarray(A, dtype=np.float64),
         np.ascontiguousarray(B, dtype=np.float64),
         float(INT_RANGE),
@@ -129,7 +130,8 @@ def compiled_extreme(A: np.ndarray, B: np.ndarray, lists: tuple[list, list] | No
     xs = [tuple(r) for r in X.tolist()]
     ys = [tuple(r) for r in Y.tolist()]
     edges = list(zip(pa.tolist(), pb.tolist()))
-    normalised = (NA.tolist(), NB.tolist()) if lists is not None else None
-    found: Found = (xs, ys, edges, normalised, False)
+    found: Found = (xs, ys, edges, None, False)
     indices = [v or None for v in index.tolist()]
-    return Compiled(found, regret <= 1e-9, [tuple(r) for r in pay.tolist()], gain.tolist(), indices)
+    tol = 1e-8 * scale  # ten times the payoff tolerance 1e-9 * max(1, max |u|), as enummixed's check
+    bad = [v > tol for v in gain.tolist()]
+    return Compiled(found, regret <= 1e-9, [tuple(r) for r in pay.tolist()], bad, indices)

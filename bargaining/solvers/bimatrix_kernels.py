@@ -414,13 +414,13 @@ def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignor
     every vertex of P (:func:`polytope_vertices`), then for each the vertices of Q that complete
     it (:func:`partner_vertices`).
 
-    Returns ``(status, xs, ys, pa, pb, NA, NB, regret, pay, gain, index)``: status 0 decided,
+    Returns ``(status, xs, ys, pa, pb, regret, pay, gain, index, scale)``: status 0 decided,
     1 doubt (see the module docstring), 2 payoffs floats cannot decide; ``xs`` / ``ys`` the
     distinct strategies (probability vectors) of the vertices of P / Q that occur in a pair, in
     order of first appearance; ``pa[e], pb[e]`` the pair ``e`` (by P's vertices in order, each
-    pair once); both players' payoffs normalised onto [1, 2]; the largest regret of a pair
-    relative to the player's payoff range; for each pair the payoffs and the largest gain of a
-    pure deviation on ``A``, ``B`` as given, and its index (:func:`shapley_index`, 0 for none)."""
+    pair once); the largest regret of a pair relative to the player's payoff range; for each
+    pair the payoffs and the largest gain of a pure deviation on ``A``, ``B`` as given, and its
+    index (:func:`shapley_index`, 0 for none); the largest payoff magnitude (at least 1)."""
     m, n = A.shape
     MP, kind_p = polytope_matrix(B, int_range, min_resolution)
     MQ, kind_q = polytope_matrix(A.T.copy(), int_range, min_resolution)
@@ -428,12 +428,12 @@ def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignor
     empty_i = np.zeros(0, np.int64)
     empty_g = np.zeros(0)
     if kind_p < 0 or kind_q < 0:
-        return 2, empty_f, empty_f, empty_i, empty_i, empty_f, empty_f, 0.0, empty_f, empty_g, empty_i
+        return 2, empty_f, empty_f, empty_i, empty_i, 0.0, empty_f, empty_g, empty_i, 1.0
     Xp = np.empty((max_vertices, m))
     cp = np.empty(max_vertices, np.int64)
     vp, status = polytope_vertices(MP, kind_p == 1, Xp, cp, A)
     if status != 0:
-        return 1, empty_f, empty_f, empty_i, empty_i, empty_f, empty_f, 0.0, empty_f, empty_g, empty_i
+        return 1, empty_f, empty_f, empty_i, empty_i, 0.0, empty_f, empty_g, empty_i, 1.0
     Yq = np.empty((max_vertices, n))
     cq = np.empty(max_vertices, np.int64)
     found = np.empty(max_vertices, np.int64)
@@ -444,7 +444,7 @@ def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignor
     for a in range(vp):
         got, vq, status = partner_vertices(MQ, kind_q == 1, cp[a], m, Yq, cq, vq, found)
         if status != 0:
-            return 1, empty_f, empty_f, empty_i, empty_i, empty_f, empty_f, 0.0, empty_f, empty_g, empty_i
+            return 1, empty_f, empty_f, empty_i, empty_i, 0.0, empty_f, empty_g, empty_i, 1.0
         for r in range(got):
             if e == pa.size:
                 pa = np.concatenate((pa, np.empty(pa.size, np.int64)))
@@ -509,4 +509,5 @@ def extreme_pairs(A, B, int_range, min_resolution, max_vertices):  # type: ignor
         pay[r, 1] = ub
         gain[r] = max(ga, gb)
         index[r] = shapley_index(NA, NB, x, y)
-    return 0, xs_out, ys_out, pa[:kept], pb[:kept], NA, NB, regret, pay, gain, index
+    scale = max(1.0, np.abs(A).max(), np.abs(B).max())
+    return 0, xs_out, ys_out, pa[:kept], pb[:kept], regret, pay, gain, index, scale
