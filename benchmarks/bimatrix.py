@@ -21,7 +21,8 @@ times out once, or another peer that times out on most games of a size, is not r
 milliseconds, measured inside the process that solves: every solver, ours included, runs in a
 fresh child process forked from a parent that has run each of them (but nashpy) ten times on
 other games of the same size (:func:`_warm_up`), and a run under 50 ms is repeated there up to
-five times and the best kept (:func:`best_of`, the same for every solver), after the child has
+five times and the best kept (:func:`best_of`, the same for every solver; the garbage collector
+off during the runs, as :mod:`timeit` does), after the child has
 solved three other games of the size (:func:`warm_best_of`, for n ≤ 7: a forked child's first
 calls copy the memory pages they touch, up to about 1 ms for Python code; not for nashpy), so
 that a cold start does not count as solving time. ``#eq`` is the total
@@ -39,6 +40,7 @@ installed) and ``ours+cert``.
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import time
@@ -118,15 +120,23 @@ def run_nashpy(A, B, how):
 def best_of(fn, *args, repeats: int = 5):
     """``fn(*args)`` (which returns ``(seconds, result)``), run up to ``repeats`` times in all
     while a run takes under 50 ms (and the runs together under 0.25 s); the shortest time is
-    kept: the warm cost per game, for every solver alike."""
-    dt, res = fn(*args)
-    spent = dt
-    for _ in range(repeats - 1):
-        if dt >= 0.05 or spent >= 0.25:
-            break
-        again = fn(*args)[0]
-        spent += again
-        dt = min(dt, again)
+    kept: the warm cost per game, for every solver alike. As :mod:`timeit` does, the garbage
+    collector is off during the runs (in a forked child its first pass touches, and so copies,
+    the parent's whole heap: half a millisecond that belongs to no solver)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        dt, res = fn(*args)
+        spent = dt
+        for _ in range(repeats - 1):
+            if dt >= 0.05 or spent >= 0.25:
+                break
+            again = fn(*args)[0]
+            spent += again
+            dt = min(dt, again)
+    finally:
+        if enabled:
+            gc.enable()
     return dt, res
 
 
@@ -140,8 +150,14 @@ def warm_best_of(fn, *args):
     touch (copy on write; up to about 1 ms for a Python solver) and warming the CPU caches,
     which is no solving time. The same for every solver timed in a child except nashpy (slow,
     not a target)."""
-    for A, B in _CHILD_WARM:
-        fn(A, B, *args[2:])
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for A, B in _CHILD_WARM:
+            fn(A, B, *args[2:])
+    finally:
+        if enabled:
+            gc.enable()
     return best_of(fn, *args)
 
 
