@@ -1,5 +1,6 @@
-r"""Compiled (numba) checks of the completely labelled pairs found by
-:mod:`bargaining.solvers.bimatrix_kernels`: the vertices as probability vectors, each pair's
+r"""Compiled (numba) arithmetic and checks for :mod:`bargaining.solvers.bimatrix_kernels`:
+Gaussian elimination, and for the completely labelled pairs it finds the vertices as probability
+vectors, each pair's
 regret relative to the players' payoff ranges (the solver's own float check), its payoffs and
 largest pure-deviation gain, and Shapley's index of an isolated nondegenerate equilibrium
 (Shapley 1974; von Stengel 2007, *Algorithmic Game Theory* ch. 3, §3.6). Imported only through
@@ -46,41 +47,41 @@ def scaled_rows(V, count, width, used):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def relative_regret(M, kind, own, other):  # type: ignore[no-untyped-def]
-    r"""The regret of the player whose polytope matrix is ``M`` (own strategies × opposing
-    strategies) playing ``own`` against ``other``, relative to the player's payoff range
-    (``M`` holds the payoffs mapped onto [1, 2], or shifted integers: divided by their range)."""
-    d, c = M.shape
-    best = -np.inf
-    got = 0.0
+def pure_payoffs(U, other):  # type: ignore[no-untyped-def]
+    r"""The payoff :math:`(U\, other)_i` of each own strategy ``i`` of the player whose payoffs
+    are ``U`` (own strategies × opposing strategies), each summed in index order."""
+    d, c = U.shape
+    v = np.empty(d)
     for i in range(d):
-        v = 0.0
+        acc = 0.0
         for j in range(c):
-            v += M[i, j] * other[j]
-        best = max(best, v)
-        got += own[i] * v
-    spread = 1.0
-    if kind == 1:
-        spread = M.max() - 1.0
-        if spread <= 0.0:
-            spread = 1.0
-    return (best - got) / spread
+            acc += U[i, j] * other[j]
+        v[i] = acc
+    return v
 
 
 @njit(cache=True)
 def payoff_and_gain(U, own, other):  # type: ignore[no-untyped-def]
     r"""The payoff :math:`own^\top U\, other` and the largest gain of a pure deviation of the
     player whose payoffs are ``U`` (own strategies × opposing strategies)."""
-    d, c = U.shape
-    best = -np.inf
+    v = pure_payoffs(U, other)
     got = 0.0
-    for i in range(d):
-        v = 0.0
-        for j in range(c):
-            v += U[i, j] * other[j]
-        best = max(best, v)
-        got += own[i] * v
-    return got, best - got
+    for i in range(v.size):
+        got += own[i] * v[i]
+    return got, v.max() - got
+
+
+@njit(cache=True)
+def relative_regret(M, kind, own, other):  # type: ignore[no-untyped-def]
+    r"""The regret of the player whose polytope matrix is ``M`` (own strategies × opposing
+    strategies) playing ``own`` against ``other``, relative to the player's payoff range
+    (``M`` holds the payoffs mapped onto [1, 2], or shifted integers: divided by their range)."""
+    spread = 1.0
+    if kind == 1:
+        spread = M.max() - 1.0
+        if spread <= 0.0:
+            spread = 1.0
+    return payoff_and_gain(M, own, other)[1] / spread
 
 
 @njit(cache=True)
@@ -99,6 +100,38 @@ def normalised(U):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def eliminate(a, k, width):  # type: ignore[no-untyped-def]
+    r"""Gaussian elimination with partial pivoting (Golub and Van Loan, *Matrix Computations*,
+    §3.4) of the first ``k`` columns of ``a`` (``k × width``; further columns, such as a
+    right-hand side, are carried along), in place, to upper triangular form. Returns the
+    determinant of ``a[:, :k]``, the signed product of the pivots; exactly 0.0 when a pivot
+    column is exactly zero (the elimination stops there)."""
+    det = 1.0
+    for col in range(k):
+        piv = col
+        best = abs(a[col, col])
+        for r in range(col + 1, k):
+            if abs(a[r, col]) > best:
+                best = abs(a[r, col])
+                piv = r
+        if best == 0.0:
+            return 0.0
+        if piv != col:
+            for e in range(col, width):
+                tmp = a[col, e]
+                a[col, e] = a[piv, e]
+                a[piv, e] = tmp
+            det = -det
+        det *= a[col, col]
+        for r in range(col + 1, k):
+            f = a[r, col] / a[col, col]
+            if f != 0.0:
+                for e in range(col, width):
+                    a[r, e] -= f * a[col, e]
+    return det
+
+
+@njit(cache=True)
 def _det_sign(M, rows, cols, k):  # type: ignore[no-untyped-def]
     r"""The sign of :math:`\det M_{rows, cols}` (0 when :math:`|\det| < 10^{-12}`): the
     closed forms for k ≤ 2, else Gaussian elimination with partial pivoting."""
@@ -111,30 +144,24 @@ def _det_sign(M, rows, cols, k):  # type: ignore[no-untyped-def]
         for p in range(k):
             for q in range(k):
                 a[p, q] = M[rows[p], cols[q]]
-        d = 1.0
-        for col in range(k):
-            piv = col
-            best = abs(a[col, col])
-            for r in range(col + 1, k):
-                if abs(a[r, col]) > best:
-                    best = abs(a[r, col])
-                    piv = r
-            if best == 0.0:
-                return 0
-            if piv != col:
-                for e in range(k):
-                    tmp = a[col, e]
-                    a[col, e] = a[piv, e]
-                    a[piv, e] = tmp
-                d = -d
-            d *= a[col, col]
-            for r in range(col + 1, k):
-                f = a[r, col] / a[col, col]
-                for e in range(col, k):
-                    a[r, e] -= f * a[col, e]
+        d = eliminate(a, k, k)
     if abs(d) < 1e-12:
         return 0
     return 1 if d > 0 else -1
+
+
+@njit(cache=True)
+def _best_are(values, support, k):  # type: ignore[no-untyped-def]
+    r"""Whether the entries within 1e-9 of the largest of ``values`` are exactly
+    ``support[:k]``."""
+    top = values.max() - 1e-9
+    r = 0
+    for i in range(values.size):
+        if values[i] >= top:
+            if r >= k or support[r] != i:
+                return False
+            r += 1
+    return r == k
 
 
 @njit(cache=True)
@@ -160,37 +187,7 @@ def shapley_index(NA, NB, x, y):  # type: ignore[no-untyped-def]
             kt += 1
     if ks != kt:
         return 0
-    row = np.empty(m)
-    top = -np.inf
-    for i in range(m):
-        v = 0.0
-        for j in range(n):
-            v += NA[i, j] * y[j]
-        row[i] = v
-        top = max(top, v)
-    r = 0
-    for i in range(m):
-        if row[i] >= top - 1e-9:
-            if r >= ks or S[r] != i:
-                return 0
-            r += 1
-    if r != ks:
-        return 0
-    col = np.empty(n)
-    top = -np.inf
-    for j in range(n):
-        v = 0.0
-        for i in range(m):
-            v += x[i] * NB[i, j]
-        col[j] = v
-        top = max(top, v)
-    r = 0
-    for j in range(n):
-        if col[j] >= top - 1e-9:
-            if r >= kt or T[r] != j:
-                return 0
-            r += 1
-    if r != kt:
+    if not _best_are(pure_payoffs(NA, y), S, ks) or not _best_are(pure_payoffs(NB.T.copy(), x), T, kt):
         return 0
     sa = _det_sign(NA, S, T, ks)
     sb = _det_sign(NB, S, T, ks)

@@ -36,6 +36,7 @@ import numpy as np
 from numba import njit  # type: ignore[import-untyped]
 
 from bargaining.solvers.bimatrix_kernel_checks import (
+    eliminate,
     normalised,
     payoff_and_gain,
     relative_regret,
@@ -120,28 +121,9 @@ def _basis(M, own, cons, k, integer, aug, x, t):  # type: ignore[no-untyped-def]
             norm += v * v
         aug[q, k] = 1.0
         scale *= np.sqrt(norm)
-    det = 1.0
-    for col in range(k):
-        piv = col
-        best = abs(aug[col, col])
-        for r in range(col + 1, k):
-            if abs(aug[r, col]) > best:
-                best = abs(aug[r, col])
-                piv = r
-        if best == 0.0:
-            return 3, np.int64(0)  # exactly singular
-        if piv != col:
-            for e in range(col, k + 1):
-                tmp = aug[col, e]
-                aug[col, e] = aug[piv, e]
-                aug[piv, e] = tmp
-            det = -det
-        det *= aug[col, col]
-        for r in range(col + 1, k):
-            f = aug[r, col] / aug[col, col]
-            if f != 0.0:
-                for e in range(col, k + 1):
-                    aug[r, e] -= f * aug[col, e]
+    det = eliminate(aug, k, k + 1)
+    if det == 0.0:
+        return 3, np.int64(0)  # exactly singular
     # singular in exact arithmetic (an integer determinant that rounds to 0), or nearly so in
     # floats: no vertex from this basis (state 3; doubt below if it looks feasible all the same)
     singular = np.round(abs(det)) < 0.5 if integer else abs(det) <= 1e-11 * scale
@@ -323,6 +305,14 @@ def undominated(M, own, k, cols):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _completes(code, n, m, need):  # type: ignore[no-untyped-def]
+    r"""Whether the vertex of Q with local label bits ``code`` (bit ``j < n``: :math:`y_j = 0`,
+    bit ``n + i``: row ``i`` tight) has every global label of ``need``."""
+    g = ((code & ((np.int64(1) << n) - 1)) << m) | (code >> n)
+    return g & need == need
+
+
+@njit(cache=True)
 def partner_vertices(MQ, integer, code_x, m, Y, codes, count, found):  # type: ignore[no-untyped-def]
     r"""The vertices :math:`y` of :math:`Q = \{y \ge 0 : M_Q^\top y \le 1\}` (``MQ`` is
     ``n × m``: the row player's payoffs transposed) that complete the vertex of P with global
@@ -360,8 +350,7 @@ def partner_vertices(MQ, integer, code_x, m, Y, codes, count, found):  # type: i
         if state == 2:
             return partners, count, 1
         if state == 1:
-            g = ((code & ((np.int64(1) << n) - 1)) << m) | (code >> n)
-            if g & need == need:
+            if _completes(code, n, m, need):
                 row, count = _add_vertex(Y, codes, count, t, n, code, True)
                 found[partners] = row
                 partners += 1
@@ -391,18 +380,16 @@ def partner_vertices(MQ, integer, code_x, m, Y, codes, count, found):  # type: i
                 state, code = _basis(MQ, T, I, k, integer, aug, x, t)
                 if state == 2:
                     return partners, count, 1
-                if state == 1:
-                    g = ((code & ((np.int64(1) << n) - 1)) << m) | (code >> n)
-                    if g & need == need:
-                        row, count = _add_vertex(Y, codes, count, t, n, code, True)
-                        seen = False
-                        for r in range(partners):
-                            if found[r] == row:
-                                seen = True
-                                break
-                        if not seen:
-                            found[partners] = row
-                            partners += 1
+                if state == 1 and _completes(code, n, m, need):
+                    row, count = _add_vertex(Y, codes, count, t, n, code, True)
+                    seen = False
+                    for r in range(partners):
+                        if found[r] == row:
+                            seen = True
+                            break
+                    if not seen:
+                        found[partners] = row
+                        partners += 1
                 more_i = _next_combination(at, k, nr)
             more_t = _next_combination(pos, k, nj)
     return partners, count, 0
