@@ -40,7 +40,11 @@ Steps.
    integers (:mod:`bargaining.solvers.bimatrix_tiny`);
    other small games (up to 36 cells) do the work around the numpy stack, and the checks
    below, in Python floats, where a numpy call costs more than the arithmetic. The Python
-   solves round differently from numpy's in the last bit of a probability.
+   solves round differently from numpy's in the last bit of a probability. With the optional
+   ``fast`` extra (numba), games up to 10×10 (9×9 with integer payoffs) go to compiled kernels
+   first (:mod:`bargaining.solvers.bimatrix_compiled`: every vertex of :math:`P` whose support
+   can hold an equilibrium, then the partners of each in :math:`Q`); on any doubt they decline
+   and the paths above decide.
    For larger games only the bases that can hold a vertex of an extreme equilibrium are solved
    (:mod:`bargaining.solvers.bimatrix_prune`, with the proof): a support :math:`S` whose
    strategies are not all undominated against the opposing strategies :math:`N(S)` that can be
