@@ -12,12 +12,13 @@ from itertools import combinations
 from operator import mul
 from typing import Any
 
-__all__ = ["integer_vertices", "solve_int3", "solve_int4"]
+__all__ = ["integer_vertices", "cramer3", "solve_int3", "solve_int4"]
 
 
-def solve_int3(M: list[list[int]], S: tuple[int, ...], J: tuple[int, ...]) -> tuple[int, list[int]] | None:
-    """``(det, num)`` with :math:`x_S = num / det` solving :math:`\\sum_p M[S_p][J_q] x_p = 1`
-    for every q (k = 3), by Cramer's rule in integers; ``None`` if singular."""
+def cramer3(M: list[list[Any]], S: tuple[int, ...], J: tuple[int, ...]) -> tuple[Any, list[Any], tuple]:
+    r"""``(det, num, rows)`` for the 3×3 system :math:`\sum_p M[S_p][J_q] x_p = 1` (q = 0..2):
+    its determinant, :math:`\operatorname{adj}(R)\mathbf 1` (so :math:`x_S = num / det`) and
+    its rows :math:`R_q`, by cofactors — the same operations for integers (exact) and floats."""
     s0, s1, s2 = S
     j0, j1, j2 = J
     r0 = (M[s0][j0], M[s1][j0], M[s2][j0])
@@ -27,13 +28,20 @@ def solve_int3(M: list[list[int]], S: tuple[int, ...], J: tuple[int, ...]) -> tu
     c01 = r1[2] * r2[0] - r1[0] * r2[2]
     c02 = r1[0] * r2[1] - r1[1] * r2[0]
     d = r0[0] * c00 + r0[1] * c01 + r0[2] * c02
-    if not d:
-        return None
     # adj(R) @ 1: column sums of the cofactor matrix, taken per unknown
     n0 = c00 + (r0[2] * r2[1] - r0[1] * r2[2]) + (r0[1] * r1[2] - r0[2] * r1[1])
     n1 = c01 + (r0[0] * r2[2] - r0[2] * r2[0]) + (r0[2] * r1[0] - r0[0] * r1[2])
     n2 = c02 + (r0[1] * r2[0] - r0[0] * r2[1]) + (r0[0] * r1[1] - r0[1] * r1[0])
-    return d, [n0, n1, n2]
+    return d, [n0, n1, n2], (r0, r1, r2)
+
+
+def solve_int3(M: list[list[int]], S: tuple[int, ...], J: tuple[int, ...]) -> tuple[int, list[int]] | None:
+    r"""``(det, num)`` with :math:`x_S = num / det` solving :math:`\sum_p M[S_p][J_q] x_p = 1`
+    for every q (k = 3), by Cramer's rule in integers (:func:`cramer3`); ``None`` if singular."""
+    d, num, _ = cramer3(M, S, J)
+    if not d:
+        return None
+    return d, num
 
 
 def solve_int4(M: list[list[int]], S: tuple[int, ...], J: tuple[int, ...]) -> tuple[int, list[int]] | None:

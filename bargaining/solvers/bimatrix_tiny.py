@@ -52,7 +52,7 @@ from itertools import combinations
 from operator import mul
 from typing import Any
 
-from bargaining.solvers.bimatrix_cramer import integer_vertices
+from bargaining.solvers.bimatrix_cramer import cramer3, integer_vertices
 from bargaining.solvers.bimatrix_exact import MIN_RESOLUTION
 from bargaining.solvers.bimatrix_sets import distinct_pairs
 from bargaining.solvers.bimatrix_solve import AMBIGUOUS, FLOAT_TOL
@@ -147,20 +147,9 @@ def _solve_float(M: list[list[float]], S: tuple[int, ...], J: tuple[int, ...]) -
         if abs(d) <= _SINGULAR * math.hypot(a, b) * math.hypot(c, e):
             return None
         return [(e - b) / d, (a - c) / d]
-    s0, s1, s2 = S
-    j0, j1, j2 = J
-    r0 = (M[s0][j0], M[s1][j0], M[s2][j0])
-    r1 = (M[s0][j1], M[s1][j1], M[s2][j1])
-    r2 = (M[s0][j2], M[s1][j2], M[s2][j2])
-    c00 = r1[1] * r2[2] - r1[2] * r2[1]
-    c01 = r1[2] * r2[0] - r1[0] * r2[2]
-    c02 = r1[0] * r2[1] - r1[1] * r2[0]
-    d = r0[0] * c00 + r0[1] * c01 + r0[2] * c02
+    d, (n0, n1, n2), (r0, r1, r2) = cramer3(M, S, J)
     if abs(d) <= _SINGULAR * math.hypot(*r0) * math.hypot(*r1) * math.hypot(*r2):
         return None
-    n0 = c00 + (r0[2] * r2[1] - r0[1] * r2[2]) + (r0[1] * r1[2] - r0[2] * r1[1])
-    n1 = c01 + (r0[0] * r2[2] - r0[2] * r2[0]) + (r0[2] * r1[0] - r0[0] * r1[2])
-    n2 = c02 + (r0[1] * r2[0] - r0[0] * r2[1]) + (r0[0] * r1[1] - r0[1] * r1[0])
     return [n0 / d, n1 / d, n2 / d]
 
 

@@ -33,6 +33,15 @@ SHAPES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _pure_python():
+    """These tests are about the pure-Python paths: the compiled path (the fast extra, tested
+    in test_bimatrix_compiled.py), which would answer first, is off."""
+    previous = set_compiled(False)
+    yield
+    set_compiled(previous)
+
+
 def _generic(game):
     """enummixed with every small-game shortcut (and the compiled path) switched off."""
     old = bimatrix._LIST_CELLS
